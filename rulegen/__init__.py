@@ -1,0 +1,25 @@
+"""rulegen: declarative YAML rules to realistic, consistent, multi-table fake data.
+
+The same spec, seed and rulegen version give byte-identical data, whatever the number of
+workers, processes or blocks: every table is generated in fixed-size row blocks whose
+randomness depends only on (seed, table, column, block).
+"""
+
+from rulegen.api import compile, generate, iter_blocks, load, preview, write
+from rulegen.errors import Diagnostic, GenerationError, OutputError, RulegenError, SpecError
+
+__all__ = [
+    "Diagnostic",
+    "GenerationError",
+    "OutputError",
+    "RulegenError",
+    "SpecError",
+    "compile",
+    "generate",
+    "iter_blocks",
+    "load",
+    "preview",
+    "write",
+]
+
+__version__ = "0.1.0"

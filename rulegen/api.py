@@ -1,0 +1,142 @@
+"""The Python API: a facade that chains the stages (load, compile, evaluate, write)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from rulegen.engine.stream import stream_table
+from rulegen.errors import RulegenError
+from rulegen.io.files import write_tables
+from rulegen.plan.compiler import compile_spec
+from rulegen.plan.plan import Plan, TablePlan
+from rulegen.spec.build import load_spec
+from rulegen.spec.model import Spec
+
+__all__ = ["compile", "generate", "iter_blocks", "load", "preview", "write"]
+
+SpecLike = Spec | str | Path
+
+
+def load(source: str | Path) -> Spec:
+    """Load a spec from a file path or YAML text.
+
+    Raises:
+        SpecError: every YAML and structure problem, each with ``FILE:LINE:COL``.
+    """
+    return load_spec(source)
+
+
+def compile(  # noqa: A001 - the public name of the stage
+    spec: SpecLike, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
+) -> Plan:
+    """Check a spec's semantics and resolve it for one seed and size.
+
+    Raises:
+        SpecError: every semantic, graph and type problem.
+    """
+    spec = _spec(spec)
+    with _located(spec):
+        return compile_spec(spec, seed=seed, scale=scale, rows=rows)
+
+
+def iter_blocks(
+    spec: SpecLike | Plan, table: str, *, seed: int | None = None, scale: float = 1.0,
+    rows: Mapping[str, int] | None = None, blocks: Iterable[int] | None = None, workers: int = 1,
+    arrow: bool = False,
+) -> Iterator[pd.DataFrame | pa.RecordBatch]:
+    """Stream one table block by block (DataFrames, or Arrow record batches with ``arrow=True``).
+
+    ``blocks`` picks block numbers to generate; each is the same whatever else is generated.
+    """
+    plan = spec if isinstance(spec, Plan) else compile(spec, seed=seed, scale=scale, rows=rows)
+    table_plan = _table(plan, table)
+    with _located(plan.spec):
+        for batch in stream_table(table_plan, plan.seed, blocks=blocks, workers=workers):
+            yield batch if arrow else _frame(pa.Table.from_batches([batch]), table_plan)
+
+
+def generate(
+    spec: SpecLike, seed: int | None = None, scale: float = 1.0, *, rows: Mapping[str, int] | None = None,
+    workers: int = 1,
+) -> dict[str, pd.DataFrame]:
+    """Every table as a DataFrame, columns in output order.
+
+    Raises:
+        SpecError: the spec is invalid.
+        GenerationError: its rules cannot be met (constraints, uniqueness).
+    """
+    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    with _located(plan.spec):
+        return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
+
+
+def write(
+    spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
+    rows: Mapping[str, int] | None = None, workers: int = 1,
+) -> dict[str, Path]:
+    """Write one file per table into ``out_dir``, atomically; returns the paths."""
+    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    tables = [
+        (name, t.schema, lambda t=t: stream_table(t, plan.seed, workers=min(workers, max(1, t.blocks))))
+        for name, t in plan.tables.items()
+    ]
+    with _located(plan.spec):
+        return write_tables(tables, out_dir, fmt)
+
+
+def preview(spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None) -> dict[str, pd.DataFrame]:
+    """The first ``n`` rows of each table (or of one), generated exactly as a full run would."""
+    plan = compile(spec, seed=seed)
+    names = [table] if table else list(plan.tables)
+    result = {}
+    with _located(plan.spec):
+        for name in names:
+            table_plan = _table(plan, name)
+            batches = stream_table(table_plan, plan.seed, blocks=range(min(1, table_plan.blocks)))
+            result[name] = _frame(pa.Table.from_batches(list(batches), table_plan.schema), table_plan).head(n)
+    return result
+
+
+def _spec(spec: SpecLike) -> Spec:
+    return spec if isinstance(spec, Spec) else load(spec)
+
+
+def _table(plan: Plan, name: str) -> TablePlan:
+    if name not in plan.tables:
+        raise KeyError(f"no table {name!r}; tables are: {', '.join(plan.tables)}")
+    return plan.tables[name]
+
+
+def _arrow_table(plan: Plan, name: str, workers: int) -> pa.Table:
+    table_plan = plan.tables[name]
+    batches = list(stream_table(table_plan, plan.seed, workers=min(workers, max(1, table_plan.blocks))))
+    return pa.Table.from_batches(batches, table_plan.schema)
+
+
+def _frame(table: pa.Table, plan: TablePlan) -> pd.DataFrame:
+    """A DataFrame whose nullable integer and boolean columns keep their type (not float)."""
+    frame = table.to_pandas()
+    for name in plan.output:
+        column = plan.columns[name]
+        nullable = column.spec.null > 0 or column.when is not None
+        if nullable and pa.types.is_integer(column.type):
+            frame[name] = table.column(name).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        elif nullable and pa.types.is_boolean(column.type):
+            frame[name] = table.column(name).to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+    return frame
+
+
+@contextlib.contextmanager
+def _located(spec: Spec) -> Iterator[None]:
+    """Give errors raised by later stages the spec's source map, for FILE:LINE:COL."""
+    try:
+        yield
+    except RulegenError as exc:
+        if exc.source is None:
+            exc.source = spec.source
+        raise

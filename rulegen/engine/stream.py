@@ -1,0 +1,59 @@
+"""Stream a table's blocks in order, checking the uniqueness that is not met by construction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyarrow as pa
+
+from rulegen.engine.evaluate import evaluate_values
+from rulegen.engine.unique import UniqueChecker
+from rulegen.errors import Diagnostic, GenerationError
+from rulegen.plan.plan import TablePlan, UniqueCheck
+from rulegen.scale.local import run_blocks
+
+__all__ = ["stream_table"]
+
+
+def stream_table(
+    table: TablePlan, seed: int, *, blocks: Iterable[int] | None = None, workers: int = 1
+) -> Iterator[pa.RecordBatch]:
+    """The output batches of ``table`` (all blocks by default), one per block, in order.
+
+    Raises:
+        GenerationError: a column or key that must be unique repeats a value, or a
+            constraint cannot be met.
+    """
+    blocks = list(range(table.blocks)) if blocks is None else list(blocks)
+    start = table.block_range(blocks[0])[0] if blocks else 0
+    contiguous = blocks == list(range(blocks[0], blocks[0] + len(blocks))) if blocks else True
+    checkers = [UniqueChecker(start) for _ in table.unique_checks] if contiguous else []
+    for batch, hashes in run_blocks(table, seed, blocks, workers):
+        for check, checker, block_hashes in zip(table.unique_checks, checkers, hashes, strict=False):
+            _raise_on_repeat(table, seed, check, checker.add(block_hashes))
+        yield batch
+    for check, checker in zip(table.unique_checks, checkers, strict=False):
+        _raise_on_repeat(table, seed, check, checker.finish())
+
+
+def _raise_on_repeat(table: TablePlan, seed: int, check: UniqueCheck, repeat: tuple[int, int] | None) -> None:
+    if repeat is None:
+        return
+    first, second = repeat
+    value = _value_at(table, seed, check.columns, second)
+    names = ", ".join(f"`{c}`" for c in check.columns)
+    raise GenerationError([Diagnostic(
+        "RG402",
+        f"{names} must be unique, but rows {first} and {second} both have {value}",
+        check.pointer,
+        hint="derive the value from a unique column (such as the id), or widen its value space",
+    )])
+
+
+def _value_at(table: TablePlan, seed: int, columns: tuple[str, ...], row: int) -> str:
+    """Rebuild one row's values (rows are addressable: only its block is generated again)."""
+    block = row // table.block_rows
+    values = evaluate_values(table, seed, block)
+    offset = row - table.block_range(block)[0]
+    found = [values[c][offset].as_py() for c in columns]
+    return repr(found[0]) if len(found) == 1 else repr(tuple(found))

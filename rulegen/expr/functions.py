@@ -1,0 +1,175 @@
+"""The function library of expressions: arity, typing rule and vectorised implementation.
+
+Each function takes and returns Arrow arrays or scalars and runs on whole columns through
+``pyarrow.compute``. The typing rule runs at load time and returns the result type, or a
+message saying what the function expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.types as pat
+
+from rulegen.expr.types import (
+    BOOL, DATE, FLOAT, INT, STR, common_type, describe, is_numeric, is_temporal, normalize,
+)
+
+__all__ = ["FUNCTIONS", "Function"]
+
+Value = pa.Array | pa.Scalar
+Typer = Callable[[Sequence[pa.DataType]], "pa.DataType | str"]
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One expression function."""
+
+    name: str
+    arity: tuple[int, int]
+    typer: Typer
+    impl: Callable[..., Value]
+    doc: str
+
+    def describe_arity(self) -> str:
+        low, high = self.arity
+        if low == high:
+            return f"{low} argument{'s' if low != 1 else ''}"
+        if high >= 99:
+            return f"at least {low} arguments"
+        return f"{low} to {high} arguments"
+
+
+def _numeric(result: pa.DataType | None = None) -> Typer:
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not all(is_numeric(t) for t in types):
+            return "needs numbers, got " + ", ".join(describe(t) for t in types)
+        return result or common_type(*types) or FLOAT
+
+    return typer
+
+
+def _same(types: Sequence[pa.DataType]) -> pa.DataType | str:
+    return common_type(*types) or "needs arguments of one type, got " + ", ".join(describe(t) for t in types)
+
+
+def _strings(result: pa.DataType) -> Typer:
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not all(pat.is_string(normalize(t)) or pat.is_null(t) for t in types):
+            return "needs strings, got " + ", ".join(describe(t) for t in types)
+        return result
+
+    return typer
+
+
+def _temporal(result: pa.DataType) -> Typer:
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not all(is_temporal(t) for t in types):
+            return "needs a date or timestamp, got " + ", ".join(describe(t) for t in types)
+        return result
+
+    return typer
+
+
+def _timestamp_only(result: pa.DataType) -> Typer:
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not all(pat.is_timestamp(t) or pat.is_null(t) for t in types):
+            return "needs a timestamp, got " + ", ".join(describe(t) for t in types)
+        return result
+
+    return typer
+
+
+def _if_type(types: Sequence[pa.DataType]) -> pa.DataType | str:
+    if not (pat.is_boolean(types[0]) or pat.is_null(types[0])):
+        return f"needs a boolean condition first, got {describe(types[0])}"
+    return _same(types[1:])
+
+
+def _round_type(types: Sequence[pa.DataType]) -> pa.DataType | str:
+    checked = _numeric()(types)
+    if isinstance(checked, str):
+        return checked
+    return INT if len(types) == 1 else FLOAT
+
+
+def _as_float(x: Value) -> Value:
+    return pc.cast(x, pa.float64())
+
+
+def _round(x: Value, ndigits: Value | None = None) -> Value:
+    if ndigits is None:
+        return pc.cast(pc.round(_as_float(x)), pa.int64())
+    if not isinstance(ndigits, pa.Scalar):
+        raise ValueError("round(x, n): n must be a literal number of decimals")
+    return pc.round(_as_float(x), ndigits=ndigits.as_py())
+
+
+def _duration(seconds_per_unit: float) -> Callable[[Value], Value]:
+    def make(n: Value) -> Value:
+        seconds = pc.round(pc.multiply(_as_float(n), seconds_per_unit))
+        return pc.cast(pc.cast(seconds, pa.int64()), pa.duration("s"))
+
+    return make
+
+
+def _concat(*args: Value) -> Value:
+    as_text = [a if pat.is_string(a.type) else pc.cast(a, pa.string()) for a in args]
+    return pc.binary_join_element_wise(*as_text, "", null_handling="replace", null_replacement="")
+
+
+def _fold(fn: Callable[[Value, Value], Value]) -> Callable[..., Value]:
+    def apply(first: Value, *rest: Value) -> Value:
+        result = first
+        for item in rest:
+            result = fn(result, item)
+        return result
+
+    return apply
+
+
+def _clip(x: Value, lo: Value, hi: Value) -> Value:
+    return pc.min_element_wise(pc.max_element_wise(x, lo), hi)
+
+
+def _date_part(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
+    return lambda x: pc.cast(fn(x), pa.int64())
+
+
+_TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
+    ("abs", (1, 1), _numeric(), pc.abs, "absolute value"),
+    ("round", (1, 2), _round_type, _round, "round(x) to an integer, round(x, n) to n decimals"),
+    ("floor", (1, 1), _numeric(INT), lambda x: pc.cast(pc.floor(_as_float(x)), pa.int64()), "round down"),
+    ("ceil", (1, 1), _numeric(INT), lambda x: pc.cast(pc.ceil(_as_float(x)), pa.int64()), "round up"),
+    ("min", (2, 99), _same, _fold(pc.min_element_wise), "smallest of its arguments, row by row"),
+    ("max", (2, 99), _same, _fold(pc.max_element_wise), "largest of its arguments, row by row"),
+    ("clip", (3, 3), _same, _clip, "clip(x, lo, hi) clamps x into [lo, hi]"),
+    ("log", (1, 1), _numeric(FLOAT), lambda x: pc.ln(_as_float(x)), "natural logarithm"),
+    ("exp", (1, 1), _numeric(FLOAT), lambda x: pc.exp(_as_float(x)), "e to the power x"),
+    ("sqrt", (1, 1), _numeric(FLOAT), lambda x: pc.sqrt(_as_float(x)), "square root"),
+    ("if", (3, 3), _if_type, lambda c, a, b: pc.if_else(c, a, b), "if(cond, a, b): a where cond, else b"),
+    ("lower", (1, 1), _strings(STR), pc.utf8_lower, "lower-case"),
+    ("upper", (1, 1), _strings(STR), pc.utf8_upper, "upper-case"),
+    ("concat", (1, 99), lambda types: STR, _concat, "join values as text (nulls as empty)"),
+    ("len", (1, 1), _strings(INT), lambda x: pc.cast(pc.utf8_length(x), pa.int64()), "length of a string"),
+    ("coalesce", (1, 99), _same, pc.coalesce, "first non-null argument"),
+    ("is_null", (1, 1), lambda types: BOOL, pc.is_null, "true where the value is null"),
+    ("year", (1, 1), _temporal(INT), _date_part(pc.year), "year of a date or timestamp"),
+    ("month", (1, 1), _temporal(INT), _date_part(pc.month), "month 1..12"),
+    ("day", (1, 1), _temporal(INT), _date_part(pc.day), "day of month 1..31"),
+    ("weekday", (1, 1), _temporal(INT), _date_part(pc.day_of_week), "0 for Monday .. 6 for Sunday"),
+    ("hour", (1, 1), _timestamp_only(INT), _date_part(pc.hour), "hour 0..23"),
+    ("date", (1, 1), _temporal(DATE), lambda x: pc.cast(x, pa.date32()), "the date of a timestamp"),
+    ("seconds", (1, 1), _numeric(pa.duration("s")), _duration(1), "a duration of n seconds"),
+    ("minutes", (1, 1), _numeric(pa.duration("s")), _duration(60), "a duration of n minutes"),
+    ("hours", (1, 1), _numeric(pa.duration("s")), _duration(3600), "a duration of n hours"),
+    ("days", (1, 1), _numeric(pa.duration("s")), _duration(86400), "a duration of n days"),
+    ("weeks", (1, 1), _numeric(pa.duration("s")), _duration(7 * 86400), "a duration of n weeks"),
+    ("years", (1, 1), _numeric(pa.duration("s")), _duration(365.25 * 86400), "n years of 365.25 days"),
+]
+
+FUNCTIONS: dict[str, Function] = {
+    name: Function(name, arity, typer, impl, doc) for name, arity, typer, impl, doc in _TABLE
+}

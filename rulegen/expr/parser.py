@@ -1,0 +1,300 @@
+"""Parse expressions into a small, whitelisted node tree. Nothing is ever ``eval``ed.
+
+The text is parsed by Python's own parser (``ast``, mode ``eval``) and then rebuilt node by node
+into the classes below; any construct outside the language (attributes, subscripts, lambdas,
+comprehensions, dunder names, unknown functions, keywords arguments) is a diagnostic pointing at
+its character inside the expression. ``if(c, a, b)`` is a keyword in Python, so the token is
+renamed before parsing to a same-length name that no column can have.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.expr.functions import FUNCTIONS
+
+__all__ = [
+    "Binary", "Call", "Compare", "Const", "Expression", "InList", "Logic", "Name", "Node", "Unary",
+    "parse_expression",
+]
+
+_IF = "__"  # stand-in for the `if` function: two characters, like `if`, and not a valid column name
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of expression nodes; ``offset`` is the character offset in the expression text."""
+
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Node):
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Node):
+    op: str  # "-", "+", "not"
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Node):
+    op: str  # "+", "-", "*", "/", "//", "%", "**"
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Node):
+    op: str  # "==", "!=", "<", "<=", ">", ">="
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Logic(Node):
+    op: str  # "and", "or"
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InList(Node):
+    operand: Node
+    values: tuple[Any, ...]
+    negate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    func: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A parsed expression: its text, tree, the columns it reads, and where it sits in the spec."""
+
+    text: str
+    root: Node
+    names: frozenset[str]
+    pointer: str
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+           ast.Pow: "**"}
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not"}
+_FORBIDDEN = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions", ast.IfExp: "`a if c else b` (use `if(c, a, b)`)",
+    ast.NamedExpr: "assignment", ast.Starred: "`*` unpacking", ast.Await: "await", ast.Yield: "yield",
+    ast.JoinedStr: "f-strings", ast.Dict: "mappings", ast.Set: "sets", ast.Slice: "slices",
+}
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, offset: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.offset, self.hint = code, message, offset, hint
+
+
+def parse_expression(
+    text: str, pointer: str, columns: Iterable[str]
+) -> tuple[Expression | None, list[Diagnostic]]:
+    """Parse ``text`` into an :class:`Expression` over ``columns``.
+
+    Returns:
+        The expression (None when it has problems) and the problems, each with the character
+        offset of the offending construct.
+    """
+    known = list(columns)
+    try:
+        # One line, same length: offsets stay character offsets into the original text.
+        flat = " ".join(text.splitlines()) if text.strip() else "None +"
+        tree = ast.parse(_rename_if(flat).strip(), mode="eval")
+        source = flat
+    except SyntaxError as exc:
+        offset = (exc.offset or 1) - 1 + (len(flat) - len(flat.lstrip()))
+        message = (exc.msg or "invalid syntax").replace("'(' was never closed", "`(` is never closed")
+        return None, [Diagnostic("RG220", f"invalid expression: {message}", pointer,
+                                 offset=max(0, min(offset, len(text))))]
+    except _Problem as exc:
+        return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset)]
+    builder = _Builder(source, set(known))
+    try:
+        root = builder.build(tree.body)
+    except _Problem as exc:
+        hint = exc.hint
+        if exc.code == "RG222" and hint is None:
+            hint = did_you_mean(exc.message.split("`")[1], known)
+        return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset, hint=hint)]
+    return Expression(text=text, root=root, names=frozenset(builder.names), pointer=pointer), []
+
+
+def _rename_if(text: str) -> str:
+    """Replace the function name `if` (a keyword) by a same-length stand-in, keeping offsets."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return text
+    lines = text.split("\n")
+    significant = [t for t in tokens if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
+    for prev, tok, nxt in zip([None, *significant], significant, [*significant[1:], None], strict=False):
+        follows_operand = prev is not None and (
+            prev.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and prev.string not in _KEYWORDS
+            or prev.string in (")", "]")
+        )
+        if tok.string == "if" and nxt is not None and nxt.string == "(" and not follows_operand:
+            row, col = tok.start
+            line = lines[row - 1]
+            lines[row - 1] = line[:col] + _IF + line[col + 2:]
+    return "\n".join(lines)
+
+
+_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else"}
+
+
+class _Builder:
+    """Rebuilds an ``ast`` tree into expression nodes, refusing everything else."""
+
+    def __init__(self, text: str, columns: set[str]) -> None:
+        self.text = text
+        self.indent = len(text) - len(text.lstrip())  # ast sees the stripped text
+        self.columns = columns
+        self.names: set[str] = set()
+
+    def offset(self, node: ast.AST) -> int:
+        stripped = self.text.strip()
+        return self.indent + len(stripped.encode("utf-8")[: node.col_offset].decode("utf-8", errors="ignore"))
+
+    def operator_offset(self, left: ast.AST, symbol: str) -> int:
+        """Where the operator after ``left`` stands (ast keeps no position for operators)."""
+        stripped = self.text.strip()
+        end = len(stripped.encode("utf-8")[: left.end_col_offset].decode("utf-8", errors="ignore"))
+        found = stripped.find(symbol, end)
+        return self.indent + (found if found >= 0 else end)
+
+    def build(self, node: ast.AST) -> Node:
+        at = self.offset(node)
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is not None:
+            return method(node, at)
+        what = _FORBIDDEN.get(type(node), type(node).__name__)
+        raise _Problem("RG221", f"{what} not allowed in expressions", at)
+
+    def _Constant(self, node: ast.Constant, at: int) -> Node:
+        if not isinstance(node.value, str | int | float | bool | type(None)):
+            raise _Problem("RG221", f"literal {node.value!r} not allowed in expressions", at)
+        return Const(at, node.value)
+
+    def _Name(self, node: ast.Name, at: int) -> Node:
+        name = node.id
+        if name in ("True", "False", "None"):
+            return Const(at, {"True": True, "False": False, "None": None}[name])
+        if name.startswith("__"):
+            raise _Problem("RG221", f"dunder name `{name}` not allowed in expressions", at)
+        if name in FUNCTIONS or name == _IF:
+            raise _Problem("RG222", f"`{name if name != _IF else 'if'}` is a function: call it", at)
+        if name not in self.columns:
+            raise _Problem("RG222", f"unknown column `{name}` in expression", at)
+        self.names.add(name)
+        return Name(at, name)
+
+    def _UnaryOp(self, node: ast.UnaryOp, at: int) -> Node:
+        op = _UNARY.get(type(node.op))
+        if op is None:
+            raise _Problem("RG221", "operator `~` not allowed in expressions", at)
+        operand = self.build(node.operand)
+        if op == "-" and isinstance(operand, Const) and isinstance(operand.value, int | float):
+            return Const(at, -operand.value)
+        return Unary(at, op, operand)
+
+    def _BinOp(self, node: ast.BinOp, at: int) -> Node:
+        op = _BINARY.get(type(node.op))
+        if op is None:
+            raise _Problem("RG221", "bitwise and matrix operators not allowed in expressions", at)
+        return Binary(self.operator_offset(node.left, op), op, self.build(node.left), self.build(node.right))
+
+    def _BoolOp(self, node: ast.BoolOp, at: int) -> Node:
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        return Logic(at, op, tuple(self.build(v) for v in node.values))
+
+    def _Compare(self, node: ast.Compare, at: int) -> Node:
+        parts: list[Node] = []
+        left = self.build(node.left)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn):
+                parts.append(InList(at, left, self._list(right_node), isinstance(op, ast.NotIn)))
+                continue
+            name = _COMPARE.get(type(op))
+            if name is None:
+                raise _Problem("RG221", "`is` not allowed in expressions (use `is_null(x)`)", at)
+            right = self.build(right_node)
+            parts.append(Compare(self.operator_offset(node.left, name), name, left, right))
+            left = right
+        return parts[0] if len(parts) == 1 else Logic(at, "and", tuple(parts))
+
+    def _list(self, node: ast.AST) -> tuple[Any, ...]:
+        if not isinstance(node, ast.List | ast.Tuple):
+            raise _Problem("RG221", "`in` takes a list of literals: `x in [1, 2]`", self.offset(node))
+        values = []
+        for item in node.elts:
+            built = self.build(item)
+            if not isinstance(built, Const):
+                raise _Problem("RG221", "`in` lists hold literals only", self.offset(item))
+            values.append(built.value)
+        return tuple(values)
+
+    def _Call(self, node: ast.Call, at: int) -> Node:
+        if not isinstance(node.func, ast.Name):
+            return self.build(node.func)  # reports the attribute/subscript/lambda
+        name = "if" if node.func.id == _IF else node.func.id
+        if name.startswith("__"):
+            raise _Problem("RG221", f"dunder name `{name}` not allowed in expressions", at)
+        function = FUNCTIONS.get(name)
+        if function is None:
+            hint = did_you_mean(name, FUNCTIONS)
+            raise _Problem("RG223", f"unknown function `{name}`", at,
+                           hint or f"functions are: {', '.join(sorted(FUNCTIONS))}")
+        if node.keywords:
+            raise _Problem("RG221", f"keyword arguments not allowed (in `{name}`)", at)
+        if not function.arity[0] <= len(node.args) <= function.arity[1]:
+            raise _Problem("RG225", f"`{name}` takes {function.describe_arity()}, got {len(node.args)}", at)
+        return Call(at, name, tuple(self.build(a) for a in node.args))
+
+
+def literal_type(value: Any) -> pa.DataType:
+    """The Arrow type of a literal in an expression."""
+    if value is None:
+        return pa.null()
+    if isinstance(value, bool):
+        return pa.bool_()
+    if isinstance(value, int):
+        return pa.int64()
+    if isinstance(value, float):
+        return pa.float64()
+    return pa.string()
+
+
+def known_columns(columns: Mapping[str, Any]) -> list[str]:
+    """Column names that can appear in expressions (Python identifiers)."""
+    return [c for c in columns if c.isidentifier()]

@@ -1,0 +1,133 @@
+"""File writers: CSV, JSON Lines and Parquet, streamed block by block and written atomically.
+
+Each table is written to a hidden temporary file in the target folder; only when every table
+is complete are they renamed into place, so a failed run leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import ClassVar
+
+import orjson
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from rulegen.errors import Diagnostic, OutputError
+
+__all__ = ["FORMATS", "TableWriter", "write_tables"]
+
+
+class TableWriter(ABC):
+    """Writes one table's batches to one file."""
+
+    extension: ClassVar[str]
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = path, schema
+
+    @abstractmethod
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append one block."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and close the file."""
+
+
+class CsvWriter(TableWriter):
+    """CSV with a header row; nulls are empty fields, booleans `true`/`false`."""
+
+    extension = "csv"
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        super().__init__(path, schema)
+        self._writer = pa_csv.CSVWriter(str(path), schema)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class JsonlWriter(TableWriter):
+    """One JSON object per line; dates and timestamps as ISO 8601 text."""
+
+    extension = "jsonl"
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        super().__init__(path, schema)
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        lines = [orjson.dumps(row) for row in batch.to_pylist()]
+        if lines:
+            self._file.write(b"\n".join(lines) + b"\n")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ParquetWriter(TableWriter):
+    """Parquet with one row group per block (zstd)."""
+
+    extension = "parquet"
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        super().__init__(path, schema)
+        self._writer = pq.ParquetWriter(str(path), schema, compression="zstd")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+FORMATS: dict[str, type[TableWriter]] = {w.extension: w for w in (CsvWriter, JsonlWriter, ParquetWriter)}
+
+
+def write_tables(
+    tables: Iterable[tuple[str, pa.Schema, Callable[[], Iterable[pa.RecordBatch]]]],
+    out_dir: str | Path,
+    fmt: str = "csv",
+) -> dict[str, Path]:
+    """Write each (name, schema, batches) to ``out_dir/name.fmt``, all or nothing.
+
+    Returns:
+        The final path of each table.
+
+    Raises:
+        OutputError: the folder or a file cannot be written (the original error is chained).
+    """
+    writer_cls = FORMATS[fmt]
+    out = Path(out_dir)
+    done: dict[str, tuple[Path, Path]] = {}
+    current: Path | None = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, schema, batches in tables:
+            final = out / f"{name}.{writer_cls.extension}"
+            current = out / f".{final.name}.{os.getpid()}.tmp"
+            writer = writer_cls(current, schema)
+            try:
+                for batch in batches():
+                    writer.write(batch)
+            finally:
+                writer.close()
+            done[name] = (current, final)
+            current = None
+        for temp, final in done.values():
+            os.replace(temp, final)
+    except OSError as exc:
+        raise OutputError([Diagnostic("RG501", f"cannot write {exc.filename or out}: {exc.strerror}")]) from exc
+    finally:
+        for temp in [current, *(t for t, _ in done.values())]:
+            if temp is not None and temp.exists():
+                temp.unlink()
+    return {name: final for name, (_, final) in done.items()}

@@ -1,0 +1,139 @@
+"""The column-kind protocol: what every kind declares and the hooks the engine calls.
+
+A kind is a class registered under its YAML name. It declares its options as JSON Schema (the
+registry composes them into the spec schema), then goes through three steps:
+
+1. ``check(table)``: semantic checks of its own options (``low <= high``), reported as diagnostics.
+2. ``compile(env)``: resolve what depends on other columns or on the seed (types of inputs,
+   expressions, Faker pools) and settle :attr:`type`, the Arrow type of its values.
+3. ``evaluate(ctx)``: the values of one block of rows, vectorised. Subclasses implement
+   ``do_evaluate``; the public method converts and checks the result (a template method, so
+   every kind gets the same guarantees).
+
+Kinds with a finite, enumerable value space implement :meth:`space_size` and
+:meth:`values_at`, which is how ``unique: true`` is met by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from rulegen.errors import Diagnostic
+from rulegen.spec.source_map import join_pointer
+
+if TYPE_CHECKING:
+    from rulegen.engine.context import BlockContext
+    from rulegen.expr.parser import Expression
+    from rulegen.spec.model import ColumnSpec, TableSpec
+
+__all__ = ["CompileEnv", "Kind"]
+
+
+@dataclass(slots=True)
+class CompileEnv:
+    """What a kind may know while compiling: the seed, its table, and the types of its inputs."""
+
+    seed: int
+    table: TableSpec
+    rows: int
+    locale: str
+    base_dir: str
+    types: dict[str, pa.DataType] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, code: str, message: str, pointer: str, **extra: Any) -> None:
+        """Record a problem; compilation goes on so that all problems are reported at once."""
+        self.diagnostics.append(Diagnostic(code, message, pointer, **extra))
+
+    def infer(self, expression: Expression) -> pa.DataType | None:
+        """The type of an expression over this table's columns, reporting type errors."""
+        from rulegen.expr.check import infer_type
+
+        result, problems = infer_type(expression, self.types)
+        self.diagnostics.extend(problems)
+        return result
+
+
+class Kind:
+    """Base class of column kinds (see the module docstring for the protocol)."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    options: ClassVar[dict[str, dict[str, Any]]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    example: ClassVar[dict[str, Any]] = {}
+    inherently_unique: ClassVar[bool] = False  # values distinct by nature (sequence, uuid)
+
+    def __init__(self, column: ColumnSpec) -> None:
+        self.column = column
+        self.type: pa.DataType = pa.null()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.column.options.items())
+        return f"{self.name}({args})"
+
+    # --- declaration -------------------------------------------------------------------
+    def option(self, name: str, default: Any = None) -> Any:
+        """A kind-specific option, or its default."""
+        return self.column.options.get(name, default)
+
+    def pointer(self, *keys: object) -> str:
+        """JSON pointer of this column, or of one of its options."""
+        pointer = self.column.pointer
+        for key in keys:
+            pointer = join_pointer(pointer, key)
+        return pointer
+
+    def check(self, table: TableSpec) -> list[Diagnostic]:
+        """Semantic problems of this kind's own options (the schema checked their types).
+
+        ``table`` gives the names of the other columns, for kinds that refer to them.
+        """
+        return []
+
+    def dependencies(self) -> frozenset[str]:
+        """Columns of the same table this kind reads."""
+        return frozenset()
+
+    def compile(self, env: CompileEnv) -> None:
+        """Settle :attr:`type` (and anything seed-dependent); report problems to ``env``."""
+        raise NotImplementedError(f"{type(self).__name__}.compile")
+
+    # --- uniqueness by construction ----------------------------------------------------
+    def space_size(self) -> int | None:
+        """How many distinct values the kind can make, when finite and enumerable."""
+        return None
+
+    def values_at(self, index: np.ndarray) -> pa.Array:
+        """The ``index``-th values of the value space (a bijection onto it)."""
+        raise NotImplementedError(f"{type(self).__name__}.values_at")
+
+    # --- evaluation --------------------------------------------------------------------
+    def evaluate(self, ctx: BlockContext) -> pa.Array:
+        """Values for the rows of ``ctx``, as an Arrow array of :attr:`type`."""
+        result = self.do_evaluate(ctx)
+        array = result if isinstance(result, pa.Array | pa.ChunkedArray) else pa.array(result)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if array.type != self.type:
+            array = array.cast(self.type)
+        if len(array) != ctx.n:
+            raise AssertionError(f"{self!r} made {len(array)} values for {ctx.n} rows")
+        return array
+
+    def do_evaluate(self, ctx: BlockContext) -> pa.Array | np.ndarray:
+        """The kind's own vectorised generation."""
+        raise NotImplementedError(f"{type(self).__name__}.do_evaluate")
+
+
+def arrow_type_of(values: Mapping[Any, Any] | list[Any]) -> pa.DataType:
+    """The Arrow type that holds all of ``values`` (strings when they are mixed)."""
+    try:
+        return pa.array(list(values)).type
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.string()

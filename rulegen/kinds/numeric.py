@@ -1,0 +1,254 @@
+"""Numeric kinds: ``sequence`` and the distributions, under NumPy's names and parameters.
+
+Each distribution is declared once in :data:`DISTRIBUTIONS` (its parameters, how NumPy draws
+it, and the SciPy distribution with the same law, used for inverse CDFs in copulas and
+truncation, and by the statistical tests). ``truncate: [lo, hi]`` gives a true truncated
+distribution (out-of-range draws are redrawn, or drawn by inverse CDF when most would be
+out of range); ``shift: K`` adds K after drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rulegen.errors import Diagnostic
+from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.registry import register
+
+__all__ = ["DISTRIBUTIONS", "Distribution", "Family", "Sequence"]
+
+_POSITIVE = {"type": "number", "exclusiveMinimum": 0}
+_NUMBER = {"type": "number"}
+_PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A distribution family: NumPy parameter names with schemas and defaults, and its laws."""
+
+    name: str
+    params: dict[str, tuple[dict[str, Any], Any]]  # name -> (schema, default or REQUIRED)
+    draw: Callable[..., np.ndarray]  # (rng, size, **params)
+    scipy: Callable[..., Any]  # (**params) -> frozen scipy distribution
+    integer: bool = False
+    rule: Callable[..., str | None] = lambda **p: None  # cross-parameter check
+    summary: str = ""
+
+
+REQUIRED = object()
+
+
+def _scipy(name: str, **fixed: Any) -> Callable[..., Any]:
+    def make(**params: Any) -> Any:
+        import scipy.stats  # imported on demand: it costs a few hundred ms
+
+        return getattr(scipy.stats, name)(**fixed, **params)
+
+    return make
+
+
+def _numpy(method: str) -> Callable[..., np.ndarray]:
+    return lambda rng, size, **params: getattr(rng, method)(size=size, **params)
+
+
+DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
+    Family("uniform", {"low": (_NUMBER, 0.0), "high": (_NUMBER, 1.0)}, _numpy("uniform"),
+           lambda low, high: _scipy("uniform")(loc=low, scale=high - low),
+           rule=lambda low, high: None if low < high else f"low must be < high, got low={low}, high={high}",
+           summary="uniform on [low, high)"),
+    Family("normal", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("normal"),
+           _scipy("norm"), summary="Gaussian with mean loc and standard deviation scale"),
+    Family("lognormal", {"mean": (_NUMBER, 0.0), "sigma": (_POSITIVE, 1.0)}, _numpy("lognormal"),
+           lambda mean, sigma: _scipy("lognorm")(s=sigma, scale=np.exp(mean)),
+           summary="exp of a normal(mean, sigma)"),
+    Family("exponential", {"scale": (_POSITIVE, 1.0)}, _numpy("exponential"),
+           lambda scale: _scipy("expon")(scale=scale), summary="exponential with mean scale"),
+    Family("gamma", {"shape": (_POSITIVE, REQUIRED), "scale": (_POSITIVE, 1.0)}, _numpy("gamma"),
+           lambda shape, scale: _scipy("gamma")(a=shape, scale=scale), summary="gamma(shape, scale)"),
+    Family("beta", {"a": (_POSITIVE, REQUIRED), "b": (_POSITIVE, REQUIRED)}, _numpy("beta"),
+           _scipy("beta"), summary="beta(a, b) on [0, 1]"),
+    Family("poisson", {"lam": ({"type": "number", "minimum": 0}, 1.0)}, _numpy("poisson"),
+           lambda lam: _scipy("poisson")(mu=lam), integer=True, summary="Poisson counts with mean lam"),
+    Family("binomial", {"n": ({"type": "integer", "minimum": 0}, REQUIRED), "p": (_PROBABILITY, REQUIRED)},
+           _numpy("binomial"), _scipy("binom"), integer=True, summary="successes in n trials of probability p"),
+    Family("geometric", {"p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
+           _numpy("geometric"), _scipy("geom"), integer=True, summary="trials up to the first success (>= 1)"),
+    Family("negative_binomial", {"n": (_POSITIVE, REQUIRED),
+                                 "p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
+           _numpy("negative_binomial"), _scipy("nbinom"), integer=True,
+           summary="failures before n successes of probability p"),
+    Family("zipf", {"a": ({"type": "number", "exclusiveMinimum": 1}, REQUIRED)}, _numpy("zipf"),
+           _scipy("zipf"), integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
+    Family("pareto", {"a": (_POSITIVE, REQUIRED)}, _numpy("pareto"),
+           lambda a: _scipy("lomax")(c=a), summary="Pareto II (Lomax) with shape a, as NumPy draws it"),
+    Family("weibull", {"a": (_POSITIVE, REQUIRED)}, _numpy("weibull"),
+           lambda a: _scipy("weibull_min")(c=a), summary="Weibull with shape a"),
+    Family("triangular", {"left": (_NUMBER, REQUIRED), "mode": (_NUMBER, REQUIRED), "right": (_NUMBER, REQUIRED)},
+           _numpy("triangular"),
+           lambda left, mode, right: _scipy("triang")(c=(mode - left) / (right - left), loc=left,
+                                                      scale=right - left),
+           rule=lambda left, mode, right: None if left <= mode <= right and left < right
+           else f"need left <= mode <= right and left < right, got {left}, {mode}, {right}",
+           summary="triangular on [left, right] peaking at mode"),
+    Family("laplace", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("laplace"),
+           _scipy("laplace"), summary="double exponential"),
+    Family("logistic", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("logistic"),
+           _scipy("logistic"), summary="logistic"),
+    Family("integers", {"low": ({"type": "integer"}, REQUIRED), "high": ({"type": "integer"}, REQUIRED)},
+           lambda rng, size, low, high: rng.integers(low, high, size=size, endpoint=True),
+           lambda low, high: _scipy("randint")(low=low, high=high + 1), integer=True,
+           rule=lambda low, high: None if low <= high else f"low must be <= high, got low={low}, high={high}",
+           summary="integers in [low, high], both inclusive"),
+]}
+
+_MIN_ACCEPTANCE = 0.25  # below this truncation draws by inverse CDF instead of redrawing
+
+
+class Distribution(Kind):
+    """A numeric distribution kind; subclasses are made from :data:`DISTRIBUTIONS`."""
+
+    family: Family
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.params = {
+            name: self.option(name, default) for name, (_schema, default) in self.family.params.items()
+        }
+        self.acceptance = 1.0
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        problem = self.family.rule(**self.params)
+        if problem:
+            return [Diagnostic("RG210", problem, self.column.pointer)]
+        truncate = self.option("truncate")
+        if truncate is not None:
+            lo, hi = truncate
+            if lo is not None and hi is not None and lo > hi:
+                return [Diagnostic("RG210", f"truncate needs lo <= hi, got [{lo}, {hi}]", self.pointer("truncate"))]
+            self.acceptance = self._mass(lo, hi)
+            if self.acceptance <= 1e-12:
+                return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
+                                   self.pointer("truncate"), hint="move the range to where values fall")]
+        return []
+
+    def compile(self, env: CompileEnv) -> None:
+        self.type = pa.int64() if self.family.integer else pa.float64()
+
+    def law(self) -> Any:
+        """The SciPy distribution of the draws, before truncation and shift."""
+        return self.family.scipy(**self.params)
+
+    def _quantiles(self, lo: float | None, hi: float | None) -> tuple[float, float]:
+        """The CDF just below ``lo`` and at ``hi``: the truncated part of the law."""
+        law = self.law()
+        high_q = 1.0 if hi is None else float(law.cdf(hi))
+        if lo is None:
+            return 0.0, high_q
+        below = np.ceil(lo) - 1 if self.family.integer else np.nextafter(lo, -np.inf)
+        return float(law.cdf(below)), high_q
+
+    def _mass(self, lo: float | None, hi: float | None) -> float:
+        low_q, high_q = self._quantiles(lo, hi)
+        return high_q - low_q
+
+    def inverse_cdf(self, u: np.ndarray) -> np.ndarray:
+        """Values at uniform quantiles ``u`` (truncation included, shift not)."""
+        truncate = self.option("truncate")
+        if truncate is not None:
+            low_q, high_q = self._quantiles(*truncate)
+            u = low_q + u * (high_q - low_q)
+        values = self.law().ppf(u)
+        return values.astype(np.int64) if self.family.integer else values
+
+    def do_evaluate(self, ctx: Any) -> np.ndarray:
+        u = ctx.uniform()
+        truncate = self.option("truncate")
+        if u is not None or (truncate is not None and self.acceptance < _MIN_ACCEPTANCE):
+            values = self.inverse_cdf(u if u is not None else ctx.rng().random(ctx.n))
+        else:
+            rng = ctx.rng()
+            values = self.family.draw(rng, ctx.n, **self.params)
+            if truncate is not None:
+                values = self._redraw_outside(values, rng, *truncate)
+        shift = self.option("shift")
+        return values + shift if shift is not None else values
+
+    def _redraw_outside(self, values: np.ndarray, rng: np.random.Generator, lo: float | None,
+                        hi: float | None) -> np.ndarray:
+        def outside(x: np.ndarray) -> np.ndarray:
+            return ((x < lo) if lo is not None else False) | ((x > hi) if hi is not None else False)
+
+        bad = np.flatnonzero(outside(values))
+        while len(bad):
+            fresh = self.family.draw(rng, len(bad), **self.params)
+            values[bad] = fresh
+            bad = bad[outside(fresh)]
+        return values
+
+    def space_size(self) -> int | None:
+        if self.family.name == "integers":
+            return self.params["high"] - self.params["low"] + 1
+        return None
+
+    def values_at(self, index: np.ndarray) -> pa.Array:
+        return pa.array(index + self.params["low"] + (self.option("shift") or 0))
+
+
+def _make(family: Family) -> type[Distribution]:
+    options: dict[str, dict[str, Any]] = {name: dict(schema) for name, (schema, _) in family.params.items()}
+    bound = {"type": ["number", "null"]}
+    options["truncate"] = {"type": "array", "items": bound, "minItems": 2, "maxItems": 2,
+                           "description": "[lo, hi]: out-of-range draws are redrawn (null: open side)"}
+    options["shift"] = {"type": "integer" if family.integer else "number", "description": "added after drawing"}
+    required = tuple(name for name, (_, default) in family.params.items() if default is REQUIRED)
+    example_params = {name: (default if default is not REQUIRED else _EXAMPLES[family.name][name])
+                      for name, (_, default) in family.params.items()}
+    attrs = {
+        "name": family.name,
+        "family": family,
+        "summary": family.summary,
+        "options": options,
+        "required": required,
+        "example": {"kind": family.name, **example_params},
+    }
+    cls = type(f"{family.name.title().replace('_', '')}Kind", (Distribution,), attrs)
+    globals()[cls.__name__] = cls  # importable by name, so plans pickle into worker processes
+    return register(cls)
+
+
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "gamma": {"shape": 2.0}, "beta": {"a": 2.0, "b": 5.0}, "binomial": {"n": 10, "p": 0.3},
+    "geometric": {"p": 0.2}, "negative_binomial": {"n": 3, "p": 0.4}, "zipf": {"a": 2.0},
+    "pareto": {"a": 3.0}, "weibull": {"a": 1.5}, "triangular": {"left": 0, "mode": 2, "right": 10},
+    "integers": {"low": 1, "high": 6},
+}
+
+for _family in DISTRIBUTIONS.values():
+    _make(_family)
+
+
+@register
+class Sequence(Kind):
+    """1, 2, 3… (``start``, ``step``): a key that is a pure function of the row index."""
+
+    name = "sequence"
+    summary = "start, start + step, start + 2*step, ..."
+    options = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1}}
+    example = {"kind": "sequence", "start": 1}
+    inherently_unique = True
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        if self.option("step", 1) == 0:
+            return [Diagnostic("RG210", "step must not be 0", self.pointer("step"))]
+        return []
+
+    def compile(self, env: CompileEnv) -> None:
+        self.type = pa.int64()
+
+    def do_evaluate(self, ctx: Any) -> np.ndarray:
+        return self.option("start", 1) + self.option("step", 1) * ctx.rows

@@ -1,0 +1,225 @@
+"""Text kinds: ``faker`` (pooled), ``template`` and ``uuid``.
+
+Faker is used as a value source, never per row: a pool is drawn once per
+(provider, args, locale, seed) from a seeded Faker, and rows index the pool with their stream.
+That keeps Faker's realism and frequency weighting at NumPy speed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import functools
+import string
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
+from rulegen.kinds.registry import register
+
+__all__ = ["FakerKind", "Template", "Uuid", "faker_providers"]
+
+POOL_SIZE = 10_000  # values drawn per pool: enough to keep Faker's frequency weighting visible
+_STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
+_NOT_PROVIDERS = {"seed", "seed_instance", "seed_locale", "add_provider", "get_providers", "provider",
+                  "set_formatter", "get_formatter", "format", "parse", "set_arguments", "get_arguments",
+                  "del_arguments", "unique", "optional", "random"}
+
+
+@functools.lru_cache(maxsize=32)
+def _faker(locale: str) -> Any:
+    from faker import Faker
+
+    return Faker(locale)
+
+
+@functools.lru_cache(maxsize=32)
+def faker_providers(locale: str) -> frozenset[str]:
+    """Names of the value-making methods Faker offers for ``locale``."""
+    fake = _faker(locale)
+    names = {name for provider in fake.providers for name in dir(provider)
+             if not name.startswith("_") and callable(getattr(provider, name, None))}
+    return frozenset(names - _NOT_PROVIDERS)
+
+
+def _available_locales() -> list[str]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return list(AVAILABLE_LOCALES)
+
+
+def _plain(value: Any) -> Any:
+    """Faker values as Arrow-friendly Python values."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, str | int | float | bool | datetime.date | datetime.datetime) or value is None:
+        return value
+    return str(value)
+
+
+@register
+class FakerKind(Kind):
+    """Any Faker provider's output, drawn from a seeded pool."""
+
+    name = "faker"
+    summary = "any Faker provider's output (pooled: Faker runs once per pool, not per row)"
+    options = {
+        "provider": {"type": "string", "minLength": 1, "description": "a Faker method, e.g. first_name"},
+        "args": {"type": "object", "description": "keyword arguments of the provider"},
+        "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
+        "pool": {"type": "integer", "minimum": 1, "maximum": 10_000_000,
+                 "description": f"values drawn into the pool (default {POOL_SIZE})"},
+    }
+    required = ("provider",)
+    example = {"kind": "faker", "provider": "first_name"}
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        locale = self.option("locale")
+        if locale is not None and locale not in _available_locales():
+            return [Diagnostic("RG216", f"unknown Faker locale `{locale}`", self.pointer("locale"),
+                               hint=did_you_mean(locale, _available_locales()))]
+        return []
+
+    def compile(self, env: CompileEnv) -> None:
+        locale = self.option("locale") or env.locale
+        if locale not in _available_locales():
+            env.report("RG216", f"unknown Faker locale `{locale}`", "/locale",
+                       hint=did_you_mean(locale, _available_locales()))
+            return
+        provider = self.option("provider")
+        if provider not in faker_providers(locale):
+            env.report("RG216", f"unknown Faker provider `{provider}` for locale {locale}", self.pointer("provider"),
+                       hint=did_you_mean(provider, faker_providers(locale)))
+            return
+        from rulegen.engine.random import stream_seed
+
+        fake = _faker(locale)
+        fake.seed_instance(stream_seed(env.seed, env.table.name, self.column.name, "faker-pool"))
+        method = getattr(fake, provider)
+        args = self.option("args") or {}
+        try:
+            pool = self._draw_pool(method, args, env.rows if self.column.unique else 0)
+        except Exception as exc:  # a provider rejecting its args is a spec problem, not a crash
+            env.report("RG216", f"Faker `{provider}` failed with args {args}: {exc}", self.pointer("args"))
+            return
+        self.type = arrow_type_of(pool)
+        self.pool = pa.array(pool if self.type != pa.string() else [str(v) for v in pool], type=self.type)
+
+    def _draw_pool(self, method: Any, args: dict[str, Any], distinct_needed: int) -> list[Any]:
+        size = self.option("pool", POOL_SIZE)
+        if not distinct_needed:
+            return [_plain(method(**args)) for _ in range(size)]
+        seen: dict[Any, None] = {}
+        stalled = 0
+        while len(seen) < distinct_needed and stalled < _STALL_ROUNDS:
+            before = len(seen)
+            for _ in range(max(size, distinct_needed - len(seen))):
+                seen[_plain(method(**args))] = None
+            stalled = stalled + 1 if len(seen) == before else 0
+        return list(seen)
+
+    def space_size(self) -> int | None:
+        return len(self.pool) if self.column.unique else None
+
+    def values_at(self, index: np.ndarray) -> pa.Array:
+        return self.pool.take(pa.array(index))
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        return self.pool.take(pa.array(ctx.rng().integers(0, len(self.pool), size=ctx.n)))
+
+
+@register
+class Template(Kind):
+    """A string built from other columns: ``"{first_name}.{last_name}@example.com"``."""
+
+    name = "template"
+    summary = "a string built from other columns with {column} placeholders ({{ and }} for braces)"
+    options = {
+        "template": {"type": "string"},
+        "lower": {"type": "boolean", "description": "lower-case the result"},
+        "upper": {"type": "boolean", "description": "upper-case the result"},
+    }
+    required = ("template",)
+    example = {"kind": "template", "template": "{first_name}.{last_name}@example.com", "lower": True}
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        self.parts: list[str | tuple[str]] = []
+        text = self.option("template")
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            return [Diagnostic("RG217", f"invalid template: {exc}", self.pointer("template"))]
+        problems = []
+        for literal, field, spec, conversion in parsed:
+            if literal:
+                self.parts.append(literal)
+            if field is None:
+                continue
+            offset = text.find("{" + field)
+            if spec or conversion:
+                problems.append(Diagnostic("RG217", f"format specs are not supported in `{{{field}}}`",
+                                           self.pointer("template"), offset=offset,
+                                           hint="format the value with an `expr` column instead"))
+            elif field not in table.columns:
+                problems.append(Diagnostic("RG212", f"template names unknown column `{field}`",
+                                           self.pointer("template"), offset=max(offset, 0),
+                                           hint=did_you_mean(field, table.columns)))
+            else:
+                self.parts.append((field,))
+        if self.option("lower") and self.option("upper"):
+            problems.append(Diagnostic("RG210", "choose `lower` or `upper`, not both", self.pointer("upper")))
+        return problems
+
+    def dependencies(self) -> frozenset[str]:
+        return frozenset(p[0] for p in self.parts if isinstance(p, tuple))
+
+    def compile(self, env: CompileEnv) -> None:
+        self.type = pa.string()
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        pieces: list[Any] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                pieces.append(pa.scalar(part))
+                continue
+            values = ctx.values[part[0]]
+            pieces.append(values if pa.types.is_string(values.type) else pc.cast(values, pa.string()))
+        if not any(isinstance(p, pa.Array) for p in pieces):
+            pieces.append(pa.repeat(pa.scalar(""), ctx.n))
+        joined = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
+        if self.option("lower"):
+            return pc.utf8_lower(joined)
+        return pc.utf8_upper(joined) if self.option("upper") else joined
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_LAYOUT = [i for i in range(36) if i not in (8, 13, 18, 23)]  # where hex digits go
+
+
+@register
+class Uuid(Kind):
+    """A deterministic, random-looking version-4 UUID string."""
+
+    name = "uuid"
+    summary = "a deterministic version-4 UUID string"
+    example = {"kind": "uuid"}
+    inherently_unique = True  # 122 random bits: a repeat needs ~2**61 rows
+
+    def compile(self, env: CompileEnv) -> None:
+        self.type = pa.string()
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        raw = np.frombuffer(ctx.rng().bytes(16 * ctx.n), dtype=np.uint8).reshape(ctx.n, 16).copy()
+        raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+        raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+        nibbles = np.empty((ctx.n, 32), dtype=np.uint8)
+        nibbles[:, 0::2] = _HEX[raw >> 4]
+        nibbles[:, 1::2] = _HEX[raw & 0x0F]
+        text = np.full((ctx.n, 36), ord("-"), dtype=np.uint8)
+        text[:, _UUID_LAYOUT] = nibbles
+        offsets = np.arange(0, 36 * (ctx.n + 1), 36, dtype=np.int32)
+        return pa.StringArray.from_buffers(ctx.n, pa.py_buffer(offsets), pa.py_buffer(text.tobytes()))

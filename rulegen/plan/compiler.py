@@ -1,0 +1,259 @@
+"""Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types, uniqueness.
+
+Every problem of every table is collected before anything is raised, so a user fixes a spec in
+one pass rather than one error at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.types as pat
+
+from rulegen.errors import Diagnostic, SpecError, did_you_mean
+from rulegen.expr.parser import Expression, parse_expression
+from rulegen.expr.types import common_type, describe, is_numeric
+from rulegen.kinds import KINDS
+from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.plan.graph import ColumnGraph
+from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, Plan, TablePlan, UniqueCheck, Uniqueness
+from rulegen.spec.model import Spec, TableSpec
+from rulegen.spec.source_map import join_pointer
+
+__all__ = ["compile_spec"]
+
+
+@dataclass(slots=True)
+class _Table:
+    """A table while it compiles."""
+
+    spec: TableSpec
+    rows: int
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    whens: dict[str, Expression] = field(default_factory=dict)
+    constraints: list[Expression] = field(default_factory=list)
+
+
+def compile_spec(
+    spec: Spec,
+    *,
+    seed: int | None = None,
+    scale: float = 1.0,
+    rows: Mapping[str, int] | None = None,
+    block_rows: int = BLOCK_ROWS,
+) -> Plan:
+    """Resolve a spec for one seed and size.
+
+    Args:
+        spec: a loaded spec.
+        seed: overrides the spec's seed (which defaults to 0).
+        scale: multiplies the row counts of tables with a fixed ``rows``.
+        rows: exact row counts by table name, overriding spec and scale.
+        block_rows: rows per block; part of the determinism contract, so leave it alone
+            except in tests.
+
+    Raises:
+        SpecError: every semantic, graph and type problem found.
+    """
+    seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    problems: list[Diagnostic] = []
+    tables = {name: _Table(t, _row_count(t, scale, rows)) for name, t in spec.tables.items()}
+    for unknown in set(rows or {}) - set(spec.tables):
+        problems.append(Diagnostic("RG212", f"--rows names unknown table `{unknown}`", "/tables",
+                                   hint=did_you_mean(unknown, spec.tables)))
+    graph = ColumnGraph()
+    for table in tables.values():
+        problems += _check_table(table, graph)
+    order, cycle = graph.order(spec.source)
+    problems += cycle
+    if problems:
+        raise SpecError(spec.source.in_document_order(problems), spec.source)
+    plans = {}
+    for name, table in tables.items():
+        columns = [column for (t, column) in order if t == name]
+        plan, table_problems = _compile_table(table, columns, spec, seed, block_rows)
+        problems += table_problems
+        plans[name] = plan
+    if problems:
+        raise SpecError(spec.source.in_document_order(problems), spec.source)
+    return Plan(spec=spec, seed=seed, tables=plans, options={"scale": scale, "block_rows": block_rows})
+
+
+def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
+    if rows and table.name in rows:
+        return int(rows[table.name])
+    return max(0, round(table.rows * scale))
+
+
+def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
+    """Per-column semantic checks, expressions parsed, and the table's graph edges."""
+    spec = table.spec
+    problems: list[Diagnostic] = []
+    for name, column in spec.columns.items():
+        kind = KINDS.get(column.kind)(column)
+        table.kinds[name] = kind
+        problems += kind.check(spec)
+        needs = set(kind.dependencies())
+        if column.when is not None:
+            when, found = parse_expression(column.when, join_pointer(column.pointer, "when"), spec.columns)
+            problems += found
+            if when is not None:
+                table.whens[name] = when
+                needs |= when.names
+        graph.add((spec.name, name), {(spec.name, n) for n in needs}, column.pointer)
+    for constraint in spec.constraints:
+        parsed, found = parse_expression(constraint.expr, constraint.pointer, spec.columns)
+        problems += found
+        if parsed is not None:
+            table.constraints.append(parsed)
+    problems += _check_keys(spec)
+    problems += _check_correlations(spec, table.kinds)
+    return problems
+
+
+def _check_keys(spec: TableSpec) -> list[Diagnostic]:
+    problems = []
+    groups = [("primary_key", spec.primary_key, join_pointer(spec.pointer, "primary_key"))]
+    groups += [("unique", names, join_pointer(join_pointer(spec.pointer, "unique"), i))
+               for i, names in enumerate(spec.unique)]
+    for option, names, pointer in groups:
+        for name in names:
+            if name not in spec.columns:
+                problems.append(Diagnostic("RG212", f"{option} names unknown column `{name}`", pointer,
+                                           hint=did_you_mean(name, spec.columns)))
+            elif option == "primary_key" and spec.columns[name].null > 0:
+                problems.append(Diagnostic(
+                    "RG213", f"primary key column `{name}` cannot have nulls (null: {spec.columns[name].null})",
+                    join_pointer(spec.columns[name].pointer, "null")))
+    return problems
+
+
+def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diagnostic]:
+    problems = []
+    for corr in spec.correlations:
+        for i, name in enumerate(corr.columns):
+            pointer = join_pointer(join_pointer(corr.pointer, "columns"), i)
+            if name not in kinds:
+                problems.append(Diagnostic("RG212", f"correlation names unknown column `{name}`", pointer,
+                                           hint=did_you_mean(name, kinds)))
+            elif not hasattr(kinds[name], "inverse_cdf"):
+                problems.append(Diagnostic(
+                    "RG214", f"correlated column `{name}` must be a numeric distribution, not `{kinds[name].name}`",
+                    pointer))
+        if corr.columns[0] == corr.columns[1]:
+            problems.append(Diagnostic("RG214", "a correlation needs two different columns", corr.pointer))
+    if not problems and spec.correlations:
+        try:
+            _copula(spec)
+        except np.linalg.LinAlgError:
+            problems.append(Diagnostic(
+                "RG214", "these correlations cannot hold together (the matrix is not positive definite)",
+                spec.correlations[0].pointer, hint="lower some of the rho values"))
+    return problems
+
+
+def _copula(spec: TableSpec) -> CopulaPlan | None:
+    """Cholesky factor of the normal correlations that give the declared rank correlations."""
+    names = list(dict.fromkeys(c for corr in spec.correlations for c in corr.columns))
+    if not names:
+        return None
+    matrix = np.eye(len(names))
+    for corr in spec.correlations:
+        i, j = names.index(corr.columns[0]), names.index(corr.columns[1])
+        # A Gaussian copula with normal correlation r has Spearman rho = 6/pi * asin(r/2).
+        matrix[i, j] = matrix[j, i] = 2 * np.sin(np.pi * corr.rho / 6)
+    return CopulaPlan(columns=tuple(names), cholesky=np.linalg.cholesky(matrix))
+
+
+def _compile_table(
+    table: _Table, order: list[str], spec: Spec, seed: int, block_rows: int
+) -> tuple[TablePlan, list[Diagnostic]]:
+    """Compile columns in dependency order, then uniqueness and constraints."""
+    tspec = table.spec
+    env = CompileEnv(seed=seed, table=tspec, rows=table.rows, locale=spec.locale, base_dir=str(spec.base_dir))
+    columns: dict[str, ColumnPlan] = {}
+    for name in order:
+        kind, column = table.kinds[name], tspec.columns[name]
+        kind.compile(env)
+        value_type = _finished_type(kind, env)
+        when = table.whens.get(name)
+        if when is not None:
+            _check_when(when, column.else_, value_type, env)
+        env.types[name] = value_type
+        columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when,
+                                   uniqueness=_uniqueness(kind, table, env))
+    for constraint in table.constraints:
+        result = env.infer(constraint)
+        if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
+            env.report("RG224", f"a constraint must be true or false, got {describe(result)}", constraint.pointer)
+    ordered = {name: columns[name] for name in tspec.columns}
+    output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
+    plan = TablePlan(
+        name=tspec.name,
+        rows=table.rows,
+        columns=ordered,
+        order=tuple(order),
+        output=output,
+        schema=pa.schema([pa.field(name, ordered[name].type) for name in output]),
+        constraints=tuple(table.constraints),
+        unique_checks=_unique_checks(tspec, ordered),
+        copula=_copula(tspec),
+        block_rows=block_rows,
+    )
+    return plan, env.diagnostics
+
+
+def _finished_type(kind: Kind, env: CompileEnv) -> pa.DataType:
+    """The kind's type after ``round`` and ``clip``, which apply to numbers only."""
+    column = kind.column
+    if column.round is None and column.clip is None:
+        return kind.type
+    if not is_numeric(kind.type) or pat.is_null(kind.type):
+        option = "round" if column.round is not None else "clip"
+        env.report("RG211", f"`{option}` applies to numbers, but `{kind.name}` gives {describe(kind.type)} values",
+                   kind.pointer(option))
+        return kind.type
+    if column.round is not None and column.round <= 0:
+        return pa.int64()  # round: 0 means whole numbers: write 12, not 12.0
+    return kind.type
+
+
+def _check_when(when: Expression, else_value: Any, value_type: pa.DataType, env: CompileEnv) -> None:
+    result = env.infer(when)
+    if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
+        env.report("RG224", f"`when` must be true or false, got {describe(result)}", when.pointer)
+    else_type = pa.scalar(else_value).type if else_value is not None else pa.null()
+    if common_type(value_type, else_type) is None:
+        env.report("RG224", f"`else` value {else_value!r} does not fit the column's {describe(value_type)} values",
+                   join_pointer(when.pointer.rsplit("/", 1)[0], "else"))
+
+
+def _uniqueness(kind: Kind, table: _Table, env: CompileEnv) -> Uniqueness:
+    column = kind.column
+    keyed = column.unique or (column.name,) in (table.spec.primary_key, *table.spec.unique)
+    if not keyed:
+        return Uniqueness.NONE
+    if kind.inherently_unique:
+        return Uniqueness.INHERENT
+    space = kind.space_size()
+    if space is None or column.clip is not None:
+        return Uniqueness.CHECK
+    if space < table.rows:
+        env.report("RG310", f"cannot make {table.rows:,} unique values: `{kind.name}` can only make {space:,}",
+                   kind.pointer("unique") if column.unique else column.pointer,
+                   hint="widen the value space or lower the row count")
+    return Uniqueness.CONSTRUCT
+
+
+def _unique_checks(spec: TableSpec, columns: Mapping[str, ColumnPlan]) -> tuple[UniqueCheck, ...]:
+    checks = [UniqueCheck((name,), c.spec.pointer) for name, c in columns.items()
+              if c.uniqueness is Uniqueness.CHECK]
+    groups = [(spec.primary_key, join_pointer(spec.pointer, "primary_key"))] if len(spec.primary_key) > 1 else []
+    groups += [(names, join_pointer(join_pointer(spec.pointer, "unique"), i))
+               for i, names in enumerate(spec.unique) if len(names) > 1]
+    checks += [UniqueCheck(tuple(names), pointer) for names, pointer in groups]
+    return tuple(checks)

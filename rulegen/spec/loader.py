@@ -1,0 +1,174 @@
+"""Safe YAML loading with positions.
+
+PyYAML's composer gives a node graph with marks; this module turns it into plain data (dicts,
+lists, str, int, float, bool, None) and a :class:`SourceMap`. Only the standard YAML tags are
+accepted, so ``!!python/object`` and custom tags are errors, never constructed. Duplicate keys are
+errors. Aliases are followed with a budget, so a "billion laughs" document is refused at once.
+Booleans follow YAML 1.2 (``true``/``false`` only), so ``NO`` (Norway) stays a string. Dates and
+timestamps stay strings: the schema and the kinds parse them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rulegen.errors import Diagnostic, SpecError
+from rulegen.spec.source_map import Position, SourceMap, join_pointer
+
+__all__ = ["MAX_NODES", "load_document"]
+
+MAX_NODES = 200_000  # expanded nodes; real specs have a few thousand, alias bombs billions
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map", f"{_TAG}omap"}
+_BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose implicit booleans are YAML 1.2's (no yes/no/on/off)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != f"{_TAG}bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(f"{_TAG}bool", _BOOL_12, list("tTfF"))
+
+
+def load_document(source: str | Path, *, filename: str | None = None) -> tuple[Any, SourceMap]:
+    """Load a spec from a path or from YAML text.
+
+    Args:
+        source: a path to a YAML file, or the YAML text itself (any string containing a newline
+            or a ``:`` that is not an existing file).
+        filename: the name used in diagnostics (defaults to the path, or ``<spec>``).
+
+    Returns:
+        The plain data and its source map.
+
+    Raises:
+        SpecError: unreadable file, YAML syntax, forbidden tag, duplicate key or alias bomb.
+    """
+    text, name = _read(source, filename)
+    smap = SourceMap(filename=name, text=text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        raise SpecError([Diagnostic("RG101", message, mark=where)], smap) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Diagnostic("RG101", f"invalid YAML: {exc}", mark=(1, 1))], smap) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, smap
+    builder = _Builder(smap)
+    data = builder.build(node, "")
+    if builder.diagnostics:
+        raise SpecError(builder.diagnostics, smap)
+    return data, smap
+
+
+def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
+    looks_like_text = isinstance(source, str) and ("\n" in source or (":" in source and not Path(source).exists()))
+    if looks_like_text:
+        return str(source), filename or "<spec>"
+    path = Path(source)
+    name = filename or str(path)
+    try:
+        return path.read_text(encoding="utf-8"), name
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError([Diagnostic("RG100", f"cannot read spec: {reason}", mark=(1, 1))],
+                        SourceMap(filename=name)) from None
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions and problems."""
+
+    def __init__(self, smap: SourceMap) -> None:
+        self.smap = smap
+        self.diagnostics: list[Diagnostic] = []
+        self.budget = MAX_NODES
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise SpecError([Diagnostic(
+                "RG104", f"document expands to more than {MAX_NODES:,} nodes through aliases",
+                pointer, hint="this looks like an alias bomb; write the spec without deep aliases",
+            )], self.smap)
+        style = getattr(node, "style", None)
+        mark = node.start_mark
+        self.smap.values.setdefault(pointer, Position(mark.line + 1, mark.column + 1, style or None))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, pointer, _COLLECTION_TAGS)
+            return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+        return self._scalar(node, pointer)
+
+    def _check_tag(self, node: yaml.Node, pointer: str, allowed: set[str]) -> bool:
+        if node.tag in allowed:
+            return True
+        tag = node.tag.replace(_TAG, "!!")
+        self.diagnostics.append(Diagnostic(
+            "RG102", f"YAML tag `{tag}` is not allowed", pointer,
+            hint="rulegen reads plain YAML only: strings, numbers, booleans, null, lists and mappings",
+        ))
+        return False
+
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        if not self._check_tag(node, pointer, _SCALAR_TAGS):
+            return None
+        if node.tag == f"{_TAG}timestamp":
+            return node.value  # kept as text; dates are parsed by the kinds that take them
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
+        self._check_tag(node, pointer, _COLLECTION_TAGS)
+        result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_TAG}merge":
+                self._merge(result, explicit, value_node, pointer)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.diagnostics.append(Diagnostic("RG105", "mapping keys must be plain scalars", pointer))
+                continue
+            # `null:` is an option name in specs, so a null-looking key stays text.
+            key = key_node.value if key_node.tag == f"{_TAG}null" else self._scalar(key_node, pointer)
+            child = join_pointer(pointer, key)
+            mark = key_node.start_mark
+            if key in explicit:
+                first = self.smap.keys[child]
+                self.diagnostics.append(Diagnostic(
+                    "RG103", f"duplicate key `{key}` (first defined at line {first.line})", child,
+                    at_key=True, mark=(mark.line + 1, mark.column + 1),
+                ))
+                continue
+            self.smap.keys[child] = Position(mark.line + 1, mark.column + 1)
+            explicit.add(key)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _merge(self, result: dict[Any, Any], explicit: set[Any], value: yaml.Node, pointer: str) -> None:
+        """YAML merge keys (``<<: *base``): explicit keys win over merged ones."""
+        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for source in sources:
+            merged = self.build(source, pointer)
+            if isinstance(merged, dict):
+                for key, item in merged.items():
+                    if key not in explicit:
+                        result.setdefault(key, item)
+            else:
+                self.diagnostics.append(Diagnostic("RG105", "a merge key (`<<`) needs a mapping", pointer))

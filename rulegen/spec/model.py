@@ -1,0 +1,78 @@
+"""The spec model: frozen declarations, each node keeping the JSON pointer it came from.
+
+Nothing here generates data; the model is what a spec *says*, checked for structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rulegen.spec.source_map import SourceMap
+
+__all__ = ["ColumnSpec", "ConstraintSpec", "CorrelationSpec", "Spec", "TableSpec"]
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnSpec:
+    """One column: its kind, the kind's own options and the options common to all kinds."""
+
+    name: str
+    kind: str
+    pointer: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    null: float = 0.0
+    unique: bool = False
+    hidden: bool = False
+    round: int | None = None
+    clip: tuple[float | None, float | None] | None = None
+    when: str | None = None
+    else_: Any = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintSpec:
+    """A rule every row must satisfy, as expression text."""
+
+    expr: str
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrelationSpec:
+    """A rank correlation between two numeric columns, met with a Gaussian copula."""
+
+    columns: tuple[str, str]
+    rho: float
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableSpec:
+    """One table: how many rows, its columns in output order, keys and row rules."""
+
+    name: str
+    pointer: str
+    rows: int
+    columns: Mapping[str, ColumnSpec]
+    primary_key: tuple[str, ...] = ()
+    unique: tuple[tuple[str, ...], ...] = ()
+    constraints: tuple[ConstraintSpec, ...] = ()
+    correlations: tuple[CorrelationSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spec:
+    """A whole spec, with the source map used to render diagnostics."""
+
+    tables: Mapping[str, TableSpec]
+    source: SourceMap
+    seed: int | None = None
+    locale: str = "en_US"
+    version: int = 1
+    base_dir: Path = Path(".")
+
+    def __repr__(self) -> str:
+        tables = ", ".join(f"{t.name}[{t.rows}]" for t in self.tables.values())
+        return f"Spec({self.source.filename!r}: {tables})"

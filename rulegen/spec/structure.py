@@ -1,0 +1,212 @@
+"""Structure checks: the JSON Schema of the spec language, composed from the kind registry.
+
+The same pieces give two things: :func:`spec_schema`, the whole schema exported to
+``schemas/rulegen.schema.json`` for editors, and :func:`check_structure`, which validates a
+loaded document table by table and column by column so that every problem is reported with a
+precise pointer and a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import jsonschema
+
+from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.kinds.registry import KINDS, KindRegistry
+from rulegen.spec.source_map import join_pointer
+
+__all__ = ["SCHEMA_ID", "check_structure", "column_schema", "spec_schema"]
+
+SCHEMA_ID = "https://rulegen.dev/schemas/rulegen.schema.json"
+_DRAFT = "http://json-schema.org/draft-07/schema#"
+
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_NAME_LIST = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+
+COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
+    "kind": {"type": "string", "description": "the column kind"},
+    "null": {"type": "number", "minimum": 0, "maximum": 1, "description": "probability of null"},
+    "unique": {"type": "boolean", "description": "values are distinct"},
+    "hidden": {"type": "boolean", "description": "computed and usable by others, not written out"},
+    "round": {"type": "integer", "minimum": -15, "maximum": 15, "description": "decimals (numbers)"},
+    "clip": {"type": "array", "items": _NUMBER_OR_NULL, "minItems": 2, "maxItems": 2,
+             "description": "clamp numbers to [lo, hi]; null leaves a side open"},
+    "when": {"type": "string", "minLength": 1, "description": "expression; rows where false get `else`"},
+    "else": {"type": ["string", "number", "boolean", "null"], "description": "value where `when` is false"},
+    "description": {"type": "string"},
+}
+
+TABLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "rows": {"type": "integer", "minimum": 0, "description": "number of rows"},
+    "primary_key": {"anyOf": [{"type": "string"}, _NAME_LIST],
+                    "x-expect": "a column name or a list of column names"},
+    "unique": {"type": "array", "items": {"anyOf": [{"type": "string"}, _NAME_LIST]},
+               "x-expect": "a list of column names or column-name lists"},
+    "columns": {"type": "object", "minProperties": 1},
+    "constraints": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "correlations": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["columns", "rho"],
+        "properties": {
+            "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+            "rho": {"type": "number", "minimum": -1, "maximum": 1},
+        },
+    }},
+    "description": {"type": "string"},
+}
+
+SPEC_OPTIONS: dict[str, dict[str, Any]] = {
+    "version": {"const": 1, "description": "spec language version"},
+    "seed": {"type": "integer", "minimum": 0},
+    "locale": {"type": "string", "description": "default Faker locale"},
+    "description": {"type": "string"},
+    "tables": {"type": "object", "minProperties": 1},
+}
+
+
+def column_schema(kind: str, registry: KindRegistry = KINDS) -> dict[str, Any]:
+    """The closed schema of a column of ``kind``: common options plus the kind's own."""
+    cls = registry.get(kind)
+    assert cls is not None, kind
+    return {
+        "type": "object",
+        "properties": {**COMMON_COLUMN_OPTIONS, **cls.options, "kind": {"const": kind}},
+        "required": ["kind", *cls.required],
+        "additionalProperties": False,
+    }
+
+
+def _table_schema(column: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {**TABLE_OPTIONS, "columns": {**TABLE_OPTIONS["columns"], "additionalProperties": column}},
+        "required": ["columns"],
+        "additionalProperties": False,
+    }
+
+
+def _document_schema(column: dict[str, Any]) -> dict[str, Any]:
+    tables = {**SPEC_OPTIONS["tables"], "additionalProperties": _table_schema(column)}
+    return {"type": "object", "properties": {**SPEC_OPTIONS, "tables": tables},
+            "required": ["tables"], "additionalProperties": False}
+
+
+def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
+    """The whole spec language as one JSON Schema (draft-07, for editors)."""
+    names = registry.names()
+    column = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": names}},
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+             "then": {"$ref": f"#/definitions/kinds/{name}"}}
+            for name in names
+        ],
+    }
+    schema = _document_schema({"$ref": "#/definitions/column"})
+    return {
+        "$schema": _DRAFT,
+        "$id": SCHEMA_ID,
+        "title": "rulegen spec",
+        **schema,
+        "definitions": {
+            "column": column,
+            "kinds": {name: column_schema(name, registry) for name in names},
+        },
+    }
+
+
+def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnostic]:
+    """Every structural problem of a loaded document, in document order."""
+    loose_column = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+    problems = list(_validate(data, _document_schema(loose_column), ""))
+    tables = data.get("tables") if isinstance(data, dict) else None
+    for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
+        columns = table.get("columns") if isinstance(table, dict) else None
+        if not isinstance(columns, dict):
+            continue
+        table_pointer = join_pointer("/tables", table_name)
+        for column_name, column in columns.items():
+            pointer = join_pointer(join_pointer(table_pointer, "columns"), column_name)
+            if not isinstance(column, dict) or not isinstance(column.get("kind"), str):
+                continue
+            kind = column["kind"]
+            if registry.get(kind) is None:
+                problems.append(Diagnostic(
+                    "RG201", f"unknown kind `{kind}`", join_pointer(pointer, "kind"),
+                    hint=did_you_mean(kind, registry.names()) or f"kinds are: {', '.join(registry.names())}",
+                ))
+                continue
+            problems.extend(_validate(column, column_schema(kind, registry), pointer))
+    return problems
+
+
+def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diagnostic]:
+    validator = jsonschema.Draft7Validator(schema)
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
+        pointer = base
+        for part in error.absolute_path:
+            pointer = join_pointer(pointer, part)
+        yield from _describe(error, pointer)
+
+
+_TYPE_WORDS = {"number": "a number", "integer": "an integer", "string": "a string", "boolean": "true or false",
+               "array": "a list", "object": "a mapping", "null": "null"}
+
+
+def _words(types: str | Iterable[str]) -> str:
+    types = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _describe(error: jsonschema.ValidationError, pointer: str) -> Iterator[Diagnostic]:
+    """Turn one jsonschema error into diagnostics that say the rule, the value and the fix."""
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
+            if key not in allowed:
+                yield Diagnostic("RG202", f"unknown option `{key}`", join_pointer(pointer, key), at_key=True,
+                                 hint=did_you_mean(key, allowed) or f"options here are: {', '.join(allowed)}")
+    elif kind == "required":
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                yield Diagnostic("RG204", f"missing required option `{key}`", pointer)
+    elif kind == "type":
+        yield Diagnostic("RG205", f"must be {_words(value)}, got {_show(instance)}", pointer)
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        yield Diagnostic("RG203", f"must be {op} {value}, got {_show(instance)}", pointer)
+    elif kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        listed = ", ".join(f"`{v}`" for v in options)
+        yield Diagnostic("RG206", f"must be {'one of ' if kind == 'enum' else ''}{listed}, got {_show(instance)}",
+                         pointer, hint=did_you_mean(str(instance), map(str, options)))
+    elif kind in ("minItems", "maxItems"):
+        word = "at least" if kind == "minItems" else "at most"
+        yield Diagnostic("RG205", f"must have {word} {value} item{'s' if value != 1 else ''}, "
+                                  f"got {len(instance)}", pointer)
+    elif kind == "minProperties":
+        yield Diagnostic("RG205", "must not be empty", pointer)
+    elif kind == "uniqueItems":
+        yield Diagnostic("RG206", "items must not repeat", pointer)
+    elif kind == "minLength":
+        yield Diagnostic("RG206", "must not be empty", pointer)
+    else:  # anyOf, oneOf, pattern, format: the schema names what it expects
+        expect = schema.get("x-expect") or schema.get("description") or error.message
+        yield Diagnostic("RG205", f"must be {expect}, got {_show(instance)}", pointer)
