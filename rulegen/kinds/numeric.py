@@ -107,6 +107,7 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
 ]}
 
 _MIN_ACCEPTANCE = 0.25  # below this truncation draws by inverse CDF instead of redrawing
+_ACCEPTANCE_SAMPLE = 100_000
 
 
 class Distribution(Kind):
@@ -130,11 +131,19 @@ class Distribution(Kind):
             lo, hi = truncate
             if lo is not None and hi is not None and lo > hi:
                 return [Diagnostic("RG210", f"truncate needs lo <= hi, got [{lo}, {hi}]", self.pointer("truncate"))]
-            self.acceptance = self._mass(lo, hi)
-            if self.acceptance <= 1e-12:
-                return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
+            self.acceptance = self._acceptance(lo, hi)
+            if self.acceptance == 0:
+                return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has (almost) no probability under {self!r}",
                                    self.pointer("truncate"), hint="move the range to where values fall")]
         return []
+
+    def _acceptance(self, lo: float | None, hi: float | None) -> float:
+        """Share of draws inside [lo, hi], estimated from a fixed sample (SciPy is slow to import)."""
+        sample = self.family.draw(np.random.default_rng(0), _ACCEPTANCE_SAMPLE, **self.params)
+        inside = np.ones(len(sample), dtype=bool)
+        inside &= sample >= lo if lo is not None else True
+        inside &= sample <= hi if hi is not None else True
+        return float(inside.mean())
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64() if self.family.integer else pa.float64()
@@ -151,10 +160,6 @@ class Distribution(Kind):
             return 0.0, high_q
         below = np.ceil(lo) - 1 if self.family.integer else np.nextafter(lo, -np.inf)
         return float(law.cdf(below)), high_q
-
-    def _mass(self, lo: float | None, hi: float | None) -> float:
-        low_q, high_q = self._quantiles(lo, hi)
-        return high_q - low_q
 
     def inverse_cdf(self, u: np.ndarray) -> np.ndarray:
         """Values at uniform quantiles ``u`` (truncation included, shift not)."""

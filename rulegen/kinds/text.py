@@ -46,6 +46,37 @@ def faker_providers(locale: str) -> frozenset[str]:
     return frozenset(names - _NOT_PROVIDERS)
 
 
+@functools.lru_cache(maxsize=256)
+def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: int, distinct: int,
+          seed: int) -> tuple[Any, ...]:
+    """Values drawn from a Faker seeded by the spec's seed: ``size`` of them, or ``distinct`` distinct ones.
+
+    Pools depend on (locale, provider, args, size, seed) only, so columns that share them share
+    one pool (and one cost) per run.
+    """
+    from rulegen.engine.random import stream_seed
+
+    fake = _faker(locale)
+    fake.seed_instance(stream_seed(seed, "faker", locale, provider, args, size))
+    method = getattr(fake, provider)
+    kwargs = dict(args)
+    if not distinct:
+        return tuple(_plain(method(**kwargs)) for _ in range(size))
+    seen: dict[Any, None] = {}
+    stalled = 0
+    while len(seen) < distinct and stalled < _STALL_ROUNDS:
+        before = len(seen)
+        for _ in range(max(size, distinct - len(seen))):
+            seen[_plain(method(**kwargs))] = None
+        stalled = stalled + 1 if len(seen) == before else 0
+    return tuple(seen)
+
+
+def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Hashable provider arguments (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
+
+
 def _available_locales() -> list[str]:
     from faker.config import AVAILABLE_LOCALES
 
@@ -95,32 +126,15 @@ class FakerKind(Kind):
             env.report("RG216", f"unknown Faker provider `{provider}` for locale {locale}", self.pointer("provider"),
                        hint=did_you_mean(provider, faker_providers(locale)))
             return
-        from rulegen.engine.random import stream_seed
-
-        fake = _faker(locale)
-        fake.seed_instance(stream_seed(env.seed, env.table.name, self.column.name, "faker-pool"))
-        method = getattr(fake, provider)
         args = self.option("args") or {}
+        distinct = env.rows if self.column.unique else 0
         try:
-            pool = self._draw_pool(method, args, env.rows if self.column.unique else 0)
+            pool = _pool(locale, provider, _frozen(args), self.option("pool", POOL_SIZE), distinct, env.seed)
         except Exception as exc:  # a provider rejecting its args is a spec problem, not a crash
             env.report("RG216", f"Faker `{provider}` failed with args {args}: {exc}", self.pointer("args"))
             return
         self.type = arrow_type_of(pool)
-        self.pool = pa.array(pool if self.type != pa.string() else [str(v) for v in pool], type=self.type)
-
-    def _draw_pool(self, method: Any, args: dict[str, Any], distinct_needed: int) -> list[Any]:
-        size = self.option("pool", POOL_SIZE)
-        if not distinct_needed:
-            return [_plain(method(**args)) for _ in range(size)]
-        seen: dict[Any, None] = {}
-        stalled = 0
-        while len(seen) < distinct_needed and stalled < _STALL_ROUNDS:
-            before = len(seen)
-            for _ in range(max(size, distinct_needed - len(seen))):
-                seen[_plain(method(**args))] = None
-            stalled = stalled + 1 if len(seen) == before else 0
-        return list(seen)
+        self.pool = pa.array(list(pool) if self.type != pa.string() else [str(v) for v in pool], type=self.type)
 
     def space_size(self) -> int | None:
         return len(self.pool) if self.column.unique else None

@@ -1,0 +1,144 @@
+"""The ``rulegen`` command line (see SPEC.md): generate, validate, preview, schema.
+
+Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
+prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["main"]
+
+
+def _run(fn: Callable[..., int | None]) -> Callable[..., None]:
+    """Run a command body, turning rulegen errors into diagnostics and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
+        from rulegen.errors import RulegenError
+
+        try:
+            code = fn(*args, **kwargs)
+        except RulegenError as exc:
+            if debug:
+                raise
+            click.echo(exc.render(), err=True)
+            count = len(exc.diagnostics)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+            sys.exit(1)
+        except click.ClickException:
+            raise
+        except (KeyboardInterrupt, BrokenPipeError):
+            sys.exit(1)
+        except Exception as exc:  # a bug in rulegen: say so briefly, keep the traceback behind --debug
+            if debug:
+                raise
+            click.echo(f"rulegen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                       err=True)
+            sys.exit(1)
+        sys.exit(code or 0)
+
+    return click.option("--debug", is_flag=True, help="Show Python tracebacks.")(wrapper)
+
+
+def _rows(values: tuple[str, ...]) -> dict[str, int]:
+    rows = {}
+    for item in values:
+        table, sep, count = item.partition("=")
+        if not sep or not table or not count.isdigit():
+            raise click.BadParameter(f"{item!r} is not TABLE=N", param_hint="--rows")
+        rows[table] = int(count)
+    return rows
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rulegen")
+def main() -> None:
+    """Turn declarative YAML rules into realistic, consistent, multi-table fake data."""
+
+
+_spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@main.command()
+@_spec_argument
+@click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write one file per table into.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+              show_default=True)
+@click.option("--seed", type=int, help="Overrides the spec's seed.")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@_run
+def generate(spec: Path, out: Path, fmt: str, seed: int | None, scale: float, rows: tuple[str, ...],
+             workers: int | None, quiet: bool) -> None:
+    """Write the data of SPEC, one file per table, into --out."""
+    import time
+
+    import rulegen
+    from rulegen.scale.local import default_workers
+
+    started = time.perf_counter()
+    paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
+                          workers=workers or default_workers())
+    if not quiet:
+        for path in paths.values():
+            click.echo(f"wrote {path}")
+        click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
+
+
+@main.command()
+@_spec_argument
+@_run
+def validate(spec: Path) -> None:
+    """Check SPEC and print every problem; exit 0 when valid."""
+    import rulegen
+
+    plan = rulegen.compile(spec)
+    tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in plan.tables.values())
+    click.echo(f"{spec}: valid: {tables}")
+
+
+@main.command()
+@_spec_argument
+@click.option("--table", "-t", help="Only this table.")
+@click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table.")
+@click.option("--seed", type=int, help="Overrides the spec's seed.")
+@_run
+def preview(spec: Path, table: str | None, n: int, seed: int | None) -> None:
+    """Print the first rows of each table."""
+    import pandas as pd
+
+    import rulegen
+
+    plan = rulegen.compile(spec, seed=seed)
+    if table is not None and table not in plan.tables:
+        raise click.BadParameter(f"no table {table!r}; tables are: {', '.join(plan.tables)}", param_hint="--table")
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        for name, frame in rulegen.preview(spec, table=table, n=n, seed=seed).items():
+            click.echo(f"== {name} ({plan.tables[name].rows:,} rows)")
+            click.echo(frame.to_string(index=False))
+            click.echo()
+
+
+@main.command()
+@_run
+def schema() -> None:
+    """Print the JSON Schema of the spec language."""
+    from rulegen.spec.structure import spec_schema
+
+    click.echo(json.dumps(spec_schema(), indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
