@@ -101,7 +101,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
         "properties": {"kind": {"enum": names}},
         "allOf": [
             {"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
-             "then": {"$ref": f"#/definitions/kinds/{name}"}}
+             "then": {"$ref": f"#/definitions/kind-{name}"}}
             for name in names
         ],
     }
@@ -113,7 +113,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
         **schema,
         "definitions": {
             "column": column,
-            "kinds": {name: column_schema(name, registry) for name in names},
+            **{f"kind-{name}": column_schema(name, registry) for name in names},
         },
     }
 
