@@ -1,7 +1,8 @@
 """Row constraints, met by deterministic redraw.
 
 Rows that break a constraint are generated again from the streams of the next attempt
-(counter ``attempt``), all columns at once, until every row passes. The failing rows of each
+(counter ``attempt``) until every row passes. Only the columns the constraints depend on, and
+those derived from them, are drawn again (the plan's ``redraw`` set); the others keep their values. The failing rows of each
 attempt are a pure function of the block, so the result is as deterministic as a first draw.
 When redraws cannot make every row pass, the run stops with the worst constraint and its pass
 rate, rather than looping forever or quietly dropping rows.
@@ -49,15 +50,17 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,  # noqa:
         bad = np.flatnonzero(~ok)
         if attempt > MAX_ATTEMPTS:
             raise _unmet(table, first, len(bad), block)
-        redrawn = evaluate_rows(table, seed, block, rows[bad], attempt)
+        at_bad = pa.array(bad)
+        kept = {name: array.take(at_bad) for name, array in values.items() if name not in table.redraw}
+        redrawn = evaluate_rows(table, seed, block, rows[bad], attempt, known=kept)
         now_ok = np.logical_and.reduce(passing(table.constraints, redrawn, len(bad)))
         fixed = bad[now_ok]
         if len(fixed):
             mask = np.zeros(len(rows), dtype=bool)
             mask[fixed] = True
             take = pa.array(np.flatnonzero(now_ok))
-            for name, array in redrawn.items():
-                values[name] = pc.replace_with_mask(values[name], pa.array(mask), array.take(take))
+            for name in table.redraw:
+                values[name] = pc.replace_with_mask(values[name], pa.array(mask), redrawn[name].take(take))
             ok[fixed] = True
     return values
 

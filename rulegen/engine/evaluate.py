@@ -37,21 +37,28 @@ def evaluate_block(table: TablePlan, seed: int, block: int) -> tuple[pa.RecordBa
     """The output rows of one block, and the row hashes of the table's streaming unique checks."""
     values = evaluate_values(table, seed, block)
     batch = pa.RecordBatch.from_arrays([values[name] for name in table.output], schema=table.schema)
-    hashes = [row_hashes([values[c] for c in check.columns]) for check in table.unique_checks]
+    rows = np.arange(*table.block_range(block), dtype=np.int64)
+    hashes = [row_hashes([values[c] for c in check.columns], rows) for check in table.unique_checks]
     return batch, hashes
 
 
-def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, attempt: int = 0) -> dict[str, pa.Array]:
-    """Every column (hidden ones too) for ``rows`` of ``block``, at redraw ``attempt``."""
-    ctx = BlockContext(seed=seed, table=table.name, block=block, rows=rows, attempt=attempt)
+def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, attempt: int = 0,
+                  known: dict[str, pa.Array] | None = None) -> dict[str, pa.Array]:
+    """Every column (hidden ones too) for ``rows`` of ``block``, at redraw ``attempt``.
+
+    Columns in ``known`` keep the given values; the others are evaluated.
+    """
+    ctx = BlockContext(seed=seed, table=table.name, block=block, rows=rows, attempt=attempt,
+                       values=dict(known or {}))
     if table.copula is not None:
         copula = table.copula
         rng = block_rng(stream_key(seed, table.name, "", "copula"), block, attempt)
         normals = rng.standard_normal((len(rows), len(copula.columns))) @ copula.cholesky.T
         ctx.uniforms = {name: ndtr(normals[:, i]) for i, name in enumerate(copula.columns)}
     for name in table.order:
-        ctx.column = name
-        ctx.values[name] = _evaluate_column(table.columns[name], ctx, table)
+        if name not in ctx.values:
+            ctx.column = name
+            ctx.values[name] = _evaluate_column(table.columns[name], ctx, table)
     return ctx.values
 
 

@@ -14,7 +14,7 @@ import struct
 
 import numpy as np
 
-__all__ = ["block_rng", "hash_rows", "stream_key", "stream_seed"]
+__all__ = ["block_rng", "hash_rows", "splitmix64", "stream_key", "stream_seed"]
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -43,7 +43,8 @@ def block_rng(key: tuple[int, int], block: int, attempt: int = 0) -> np.random.G
     return np.random.Generator(bit_gen)
 
 
-def _splitmix64(x: np.ndarray) -> np.ndarray:
+def splitmix64(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: a fast bijective mix of 64-bit values (wrapping arithmetic)."""
     x = x + np.uint64(0x9E3779B97F4A7C15)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
@@ -53,4 +54,4 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
 def hash_rows(key: int, rows: np.ndarray) -> np.ndarray:
     """64 random bits per row id, independent of how rows are cut into blocks."""
     with np.errstate(over="ignore"):
-        return _splitmix64(rows.astype(np.uint64) ^ _splitmix64(np.array([key], dtype=np.uint64)))
+        return splitmix64(rows.astype(np.uint64) ^ splitmix64(np.array([key], dtype=np.uint64)))

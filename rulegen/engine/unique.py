@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from rulegen.engine.random import hash_rows
+from rulegen.engine.random import hash_rows, splitmix64
 
 __all__ = ["UniqueChecker", "permute", "row_hashes"]
 
@@ -44,10 +44,100 @@ def permute(rows: np.ndarray, size: int, key: int) -> np.ndarray:
     return x.astype(np.int64)
 
 
-def row_hashes(columns: Sequence[pa.Array]) -> np.ndarray:
-    """One 64-bit hash per row of one or more columns (composite keys hash together)."""
-    frame = pd.DataFrame({str(i): col.to_pandas() for i, col in enumerate(columns)})
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+def row_hashes(columns: Sequence[pa.Array], rows: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per row of one or more columns (composite keys hash together).
+
+    A row with a null in any of the columns gets a hash of its row index instead, so nulls never
+    count as repeats (as in SQL, where UNIQUE allows many NULLs).
+    """
+    combined = np.zeros(len(rows), dtype=np.uint64)
+    missing = np.zeros(len(rows), dtype=bool)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            combined = splitmix64(combined * _MULTIPLIER + _column_hash(column))
+            if column.null_count:
+                missing |= column.is_null().to_numpy(zero_copy_only=False)
+    if missing.any():
+        combined[missing] = hash_rows(_NULL_KEY, rows[missing])
+    return combined
+
+
+_MULTIPLIER = np.uint64(0x100000001B3)
+_NULL_KEY = 0x6E756C6C  # stream of the per-row hashes given to nulls
+
+
+def _column_hash(column: pa.Array) -> np.ndarray:
+    """64-bit hashes of a column's values, vectorised (strings hash their UTF-8 bytes)."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return _string_hash(column)
+    if pa.types.is_floating(column.type):
+        values = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
+        values = values + 0.0  # -0.0 and 0.0 are one value
+        return splitmix64(values.view(np.uint64))
+    if pa.types.is_dictionary(column.type):
+        return _column_hash(column.dictionary_decode())
+    as_int = column.cast(pa.int64()) if not pa.types.is_integer(column.type) else column
+    if pa.types.is_boolean(column.type) or pa.types.is_temporal(column.type):
+        as_int = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64()) \
+            if not pa.types.is_boolean(column.type) else column.cast(pa.int64())
+    values = as_int.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return splitmix64(values.view(np.uint64))
+
+
+_PAD_LIMIT = 256  # strings up to this many bytes hash as a padded matrix of 8-byte words
+
+
+def _string_hash(column: pa.Array) -> np.ndarray:
+    """A hash of each string's bytes, from Arrow's buffers (no Python per row)."""
+    column = column.fill_null("")
+    longest = pc.max(pc.binary_length(column)).as_py() or 0
+    if longest <= _PAD_LIMIT and pc.all(pc.string_is_ascii(column)).as_py() is not False:
+        return _padded_hash(column, -(-max(longest, 1) // 8) * 8)
+    return _polynomial_hash(column)
+
+
+def _padded_hash(column: pa.Array, width: int) -> np.ndarray:
+    """ASCII strings padded to ``width`` bytes are a matrix of words: hash it column by column."""
+    padded = pc.utf8_rpad(column, width=width, padding="\0")
+    words = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[: len(column) * width].view(np.uint64)
+    words = words.reshape(len(column), width // 8)
+    lengths = pc.binary_length(column).to_numpy(zero_copy_only=False).astype(np.uint64)
+    hashes = splitmix64(lengths)  # the length tells "a" from "a\0"
+    with np.errstate(over="ignore"):
+        for j in range(words.shape[1]):
+            hashes = splitmix64(hashes * _MULTIPLIER + words[:, j])
+    return hashes
+
+
+def _polynomial_hash(column: pa.Array) -> np.ndarray:
+    """A polynomial hash over each string's UTF-8 bytes (any length, any text)."""
+    offsets_buffer, data_buffer = column.buffers()[1], column.buffers()[2]
+    offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[column.offset:column.offset + len(column) + 1]
+    offsets = offsets.astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    start, stop = int(offsets[0]), int(offsets[-1])
+    data = data[start:stop].astype(np.uint64)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    position = np.arange(stop - start) - (offsets[:-1] - start)[owner]
+    powers = _powers(int(lengths.max(initial=0)))
+    with np.errstate(over="ignore"):
+        # Sums per string from one prefix sum: wrapping uint64 arithmetic keeps the differences exact.
+        prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+        np.cumsum((data + np.uint64(1)) * powers[position], out=prefix[1:])
+        bounds = offsets - start
+        hashes = prefix[bounds[1:]] - prefix[bounds[:-1]]
+        return splitmix64(hashes ^ lengths.astype(np.uint64))
+
+
+def _powers(length: int) -> np.ndarray:
+    powers = np.ones(max(length, 1), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(1, len(powers)):
+            powers[i] = powers[i - 1] * np.uint64(0x100000001B3)
+    return powers
 
 
 class UniqueChecker:
@@ -81,6 +171,9 @@ class UniqueChecker:
 
 
 def _first_repeat(hashes: np.ndarray) -> tuple[int, int] | None:
+    ordered = np.sort(hashes)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
     order = np.argsort(hashes, kind="stable")
     ordered = hashes[order]
     dup = np.flatnonzero(ordered[1:] == ordered[:-1])

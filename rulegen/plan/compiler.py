@@ -184,7 +184,8 @@ def _compile_table(
         if when is not None:
             _check_when(when, column.else_, value_type, env)
         env.types[name] = value_type
-        columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when,
+        needs = kind.dependencies() | (when.names if when is not None else frozenset())
+        columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=needs,
                                    uniqueness=_uniqueness(kind, table, env))
     for constraint in table.constraints:
         result = env.infer(constraint)
@@ -200,11 +201,33 @@ def _compile_table(
         output=output,
         schema=pa.schema([pa.field(name, ordered[name].type) for name in output]),
         constraints=tuple(table.constraints),
+        redraw=_redraw_set(columns, order, table.constraints, tspec),
         unique_checks=_unique_checks(tspec, ordered),
         copula=_copula(tspec),
         block_rows=block_rows,
     )
     return plan, env.diagnostics
+
+
+def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints: list[Expression],
+                spec: TableSpec) -> tuple[str, ...]:
+    """Columns to draw again when a row fails a constraint: what the constraints read, all
+    their ancestors (redrawing a derived value alone would give it back unchanged), everything
+    derived from those, and whole copula groups (their draws are joint)."""
+    chosen: set[str] = set()
+    todo = [name for c in constraints for name in c.names]
+    while todo:
+        name = todo.pop()
+        if name not in chosen:
+            chosen.add(name)
+            todo.extend(columns[name].needs)
+    copula = {c for corr in spec.correlations for c in corr.columns}
+    if chosen & copula:
+        chosen |= copula
+    for name in order:  # dependency order: a column's inputs are settled before it
+        if columns[name].needs & chosen:
+            chosen.add(name)
+    return tuple(name for name in order if name in chosen)
 
 
 def _finished_type(kind: Kind, env: CompileEnv) -> pa.DataType:

@@ -38,6 +38,7 @@ class ColumnPlan:
     type: pa.DataType
     uniqueness: Uniqueness = Uniqueness.NONE
     when: Expression | None = None
+    needs: frozenset[str] = frozenset()  # columns of the same table it reads
 
     @property
     def name(self) -> str:
@@ -71,6 +72,7 @@ class TablePlan:
     output: tuple[str, ...]
     schema: pa.Schema
     constraints: tuple[Expression, ...] = ()
+    redraw: tuple[str, ...] = ()  # columns drawn again for rows that fail a constraint, in order
     unique_checks: tuple[UniqueCheck, ...] = ()
     copula: CopulaPlan | None = None
     block_rows: int = BLOCK_ROWS
