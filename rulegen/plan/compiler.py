@@ -36,6 +36,7 @@ class _Table:
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
     constraints: list[Expression] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # columns whose own checks failed
 
 
 def compile_spec(
@@ -68,10 +69,8 @@ def compile_spec(
     graph = ColumnGraph()
     for table in tables.values():
         problems += _check_table(table, graph)
-    order, cycle = graph.order(spec.source)
-    problems += cycle
-    if problems:
-        raise SpecError(spec.source.in_document_order(problems), spec.source)
+    order, cycles = graph.order(spec.source)
+    problems += cycles
     plans = {}
     for name, table in tables.items():
         columns = [column for (t, column) in order if t == name]
@@ -96,14 +95,17 @@ def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
     for name, column in spec.columns.items():
         kind = KINDS.get(column.kind)(column)
         table.kinds[name] = kind
-        problems += kind.check(spec)
+        found = kind.check(spec)
         needs = set(kind.dependencies())
         if column.when is not None:
-            when, found = parse_expression(column.when, join_pointer(column.pointer, "when"), spec.columns)
-            problems += found
+            when, when_found = parse_expression(column.when, join_pointer(column.pointer, "when"), spec.columns)
+            found += when_found
             if when is not None:
                 table.whens[name] = when
                 needs |= when.names
+        if found:
+            table.broken.add(name)
+            problems += found
         graph.add((spec.name, name), {(spec.name, n) for n in needs}, column.pointer)
     for constraint in spec.constraints:
         parsed, found = parse_expression(constraint.expr, constraint.pointer, spec.columns)
@@ -171,16 +173,19 @@ def _copula(spec: TableSpec) -> CopulaPlan | None:
 
 def _compile_table(
     table: _Table, order: list[str], spec: Spec, seed: int, block_rows: int
-) -> tuple[TablePlan, list[Diagnostic]]:
+) -> tuple[TablePlan | None, list[Diagnostic]]:
     """Compile columns in dependency order, then uniqueness and constraints."""
     tspec = table.spec
     env = CompileEnv(seed=seed, table=tspec, rows=table.rows, locale=spec.locale, base_dir=str(spec.base_dir))
     columns: dict[str, ColumnPlan] = {}
     for name in order:
         kind, column = table.kinds[name], tspec.columns[name]
+        when = table.whens.get(name)
+        inputs = kind.dependencies() | (when.names if when is not None else frozenset())
+        if name in table.broken or not inputs <= env.types.keys():
+            continue  # its own options or its inputs are broken: already reported
         kind.compile(env)
         value_type = _finished_type(kind, env)
-        when = table.whens.get(name)
         if when is not None:
             _check_when(when, column.else_, value_type, env)
         env.types[name] = value_type
@@ -188,9 +193,13 @@ def _compile_table(
         columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=needs,
                                    uniqueness=_uniqueness(kind, table, env))
     for constraint in table.constraints:
-        result = env.infer(constraint)
-        if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
-            env.report("RG224", f"a constraint must be true or false, got {describe(result)}", constraint.pointer)
+        if constraint.names <= env.types.keys():
+            result = env.infer(constraint)
+            if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
+                env.report("RG224", f"a constraint must be true or false, got {describe(result)}",
+                           constraint.pointer)
+    if len(columns) < len(tspec.columns):
+        return None, env.diagnostics  # some columns could not compile; their problems are reported
     ordered = {name: columns[name] for name in tspec.columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
     plan = TablePlan(

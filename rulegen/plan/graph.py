@@ -31,12 +31,39 @@ class ColumnGraph:
         self._pointers[node] = pointer
 
     def order(self, source: SourceMap) -> tuple[list[Node], list[Diagnostic]]:
-        """A topological order of all columns, or the cycle that prevents one."""
-        sorter = graphlib.TopologicalSorter({node: sorted(needs) for node, needs in self._needs.items()})
-        try:
-            return list(sorter.static_order()), []
-        except graphlib.CycleError as exc:
-            return [], [self._cycle_diagnostic(list(exc.args[1]), source)]
+        """A topological order of the columns, and a diagnostic per cycle.
+
+        Columns on a cycle are left out of the order (and so are the columns that need them),
+        so the rest of the spec can still be checked and every problem reported at once.
+        """
+        needs = {node: set(deps) for node, deps in self._needs.items()}
+        problems = []
+        while True:
+            sorter = graphlib.TopologicalSorter({node: sorted(deps) for node, deps in needs.items()})
+            try:
+                order = list(sorter.static_order())
+                break
+            except graphlib.CycleError as exc:
+                cycle = list(exc.args[1])
+                problems.append(self._cycle_diagnostic(cycle, source))
+                for node in cycle:
+                    needs.pop(node, None)
+                for deps in needs.values():
+                    deps.difference_update(cycle)
+        return ([node for node in order if node in needs and not self._reaches_cycle(node, needs)], problems)
+
+    def _reaches_cycle(self, node: Node, kept: Mapping[Node, set[Node]]) -> bool:
+        """Whether ``node`` needs, directly or not, a column left out for being on a cycle."""
+        seen, todo = set(), [node]
+        while todo:
+            current = todo.pop()
+            for dep in self._needs.get(current, ()):
+                if dep not in kept and dep in self._needs:
+                    return True
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return False
 
     def _cycle_diagnostic(self, cycle: list[Node], source: SourceMap) -> Diagnostic:
         # graphlib lists the cycle so that each node needs the one before it; show "needs" forwards.
