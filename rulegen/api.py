@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from rulegen.engine.stream import stream_table
@@ -16,6 +16,9 @@ from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.build import load_spec
 from rulegen.spec.model import Spec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["compile", "generate", "iter_blocks", "load", "preview", "write"]
 
@@ -120,6 +123,8 @@ def _arrow_table(plan: Plan, name: str, workers: int) -> pa.Table:
 
 def _frame(table: pa.Table, plan: TablePlan) -> pd.DataFrame:
     """A DataFrame whose nullable integer and boolean columns keep their type (not float)."""
+    import pandas as pd  # imported when frames are asked for: pandas is slow to import
+
     frame = table.to_pandas()
     for name in plan.output:
         column = plan.columns[name]

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.special import ndtr
 
 from rulegen.engine.constraints import enforce_constraints
 from rulegen.engine.context import BlockContext
@@ -54,6 +53,8 @@ def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, att
         copula = table.copula
         rng = block_rng(stream_key(seed, table.name, "", "copula"), block, attempt)
         normals = rng.standard_normal((len(rows), len(copula.columns))) @ copula.cholesky.T
+        from scipy.special import ndtr  # imported when needed: SciPy is slow to import
+
         ctx.uniforms = {name: ndtr(normals[:, i]) for i, name in enumerate(copula.columns)}
     for name in table.order:
         if name not in ctx.values:

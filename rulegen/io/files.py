@@ -74,13 +74,13 @@ class JsonlWriter(TableWriter):
 
 
 class ParquetWriter(TableWriter):
-    """Parquet with one row group per block (zstd)."""
+    """Parquet with one row group per block (snappy: fast to write and read)."""
 
     extension = "parquet"
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         super().__init__(path, schema)
-        self._writer = pq.ParquetWriter(str(path), schema, compression="zstd")
+        self._writer = pq.ParquetWriter(str(path), schema)
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch)

@@ -11,6 +11,7 @@ import datetime
 import decimal
 import functools
 import string
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from rulegen.kinds.registry import register
 
 __all__ = ["FakerKind", "Template", "Uuid", "faker_providers"]
 
-POOL_SIZE = 10_000  # values drawn per pool: enough to keep Faker's frequency weighting visible
+POOL_SIZE = 4_096  # values per pool of composite providers (single picks draw their whole list)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
 _NOT_PROVIDERS = {"seed", "seed_instance", "seed_locale", "add_provider", "get_providers", "provider",
                   "set_formatter", "get_formatter", "format", "parse", "set_arguments", "get_arguments",
@@ -60,6 +61,10 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     fake.seed_instance(stream_seed(seed, "faker", locale, provider, args, size))
     method = getattr(fake, provider)
     kwargs = dict(args)
+    pick = _single_pick(method, kwargs)
+    if pick is not None:  # one weighted draw from a fixed list: draw the whole pool in one call
+        draw, elements = pick
+        return tuple(elements) if distinct else tuple(_plain(v) for v in draw(size))
     if not distinct:
         return tuple(_plain(method(**kwargs)) for _ in range(size))
     seen: dict[Any, None] = {}
@@ -70,6 +75,40 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
             seen[_plain(method(**kwargs))] = None
         stalled = stalled + 1 if len(seen) == before else 0
     return tuple(seen)
+
+
+def _single_pick(method: Any, kwargs: dict[str, Any]) -> tuple[Callable[[int], list[Any]], list[Any]] | None:
+    """When a provider returns one draw of ``random_elements`` from a fixed collection (as
+    ``first_name`` does), a way to make n such draws at once, and the collection.
+
+    Found by watching one call; anything else (formats, post-processing, several draws) gives
+    None and the pool is drawn call by call. The draws are Faker's own, weights included.
+    """
+    provider = getattr(method, "__self__", None)
+    original = getattr(provider, "random_elements", None)
+    if original is None:
+        return None
+    calls: list[tuple[tuple[Any, ...], dict[str, Any], list[Any]]] = []
+
+    def record(*args: Any, **kw: Any) -> list[Any]:
+        result = original(*args, **kw)
+        calls.append((args, kw, result))
+        return result
+
+    provider.random_elements = record
+    try:
+        value = method(**kwargs)
+    finally:
+        del provider.random_elements
+    if len(calls) != 1:
+        return None
+    args, kw, result = calls[0]
+    elements = args[0] if args else kw.get("elements")
+    if kw.get("unique") or kw.get("length", 1) != 1 or len(result) != 1 or result[0] != value \
+            or not isinstance(elements, dict | list | tuple):
+        return None
+    rest = {k: v for k, v in kw.items() if k not in ("elements", "length")}
+    return (lambda n: original(elements, length=n, **rest)), list(dict.fromkeys(elements))
 
 
 def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
