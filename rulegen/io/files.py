@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
-import orjson
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from rulegen.errors import Diagnostic, OutputError
+from rulegen.io.jsonl import encode_jsonl
 
 __all__ = ["FORMATS", "TableWriter", "write_tables"]
 
@@ -65,9 +65,7 @@ class JsonlWriter(TableWriter):
         self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
 
     def write(self, batch: pa.RecordBatch) -> None:
-        lines = [orjson.dumps(row) for row in batch.to_pylist()]
-        if lines:
-            self._file.write(b"\n".join(lines) + b"\n")
+        self._file.write(encode_jsonl(batch))
 
     def close(self) -> None:
         self._file.close()
