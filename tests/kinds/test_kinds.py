@@ -1,0 +1,139 @@
+"""Each kind's values and options, through the public API."""
+
+import re
+import uuid
+
+import pytest
+
+import rulegen
+from rulegen.errors import GenerationError, SpecError
+from rulegen.kinds import KINDS
+from rulegen.kinds.pattern import PatternError, parse_pattern
+
+
+def table(columns: str, rows: int = 200, extra: str = "", seed: int = 1):
+    spec = f"version: 1\nseed: {seed}\ntables:\n  t:\n    rows: {rows}\n{extra}    columns:\n{columns}"
+    return rulegen.generate(spec)["t"]
+
+
+def test_sequence_start_and_step():
+    frame = table("      id: {kind: sequence, start: 10, step: 5}\n", rows=4)
+    assert frame["id"].tolist() == [10, 15, 20, 25]
+
+
+def test_constant_and_hidden():
+    frame = table("      c: {kind: constant, value: EUR, hidden: true}\n      d: {kind: template, template: 'x{c}'}\n",
+                  rows=3)
+    assert list(frame.columns) == ["d"]
+    assert frame["d"].tolist() == ["xEUR"] * 3
+
+
+def test_uuid_is_version_4_and_unique():
+    values = table("      u: {kind: uuid}\n", rows=2000)["u"]
+    parsed = [uuid.UUID(v) for v in values]
+    assert all(u.version == 4 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert values.is_unique
+
+
+@pytest.mark.parametrize("pattern", ["[A-Z]{3}-[0-9]{5}", r"\d{3}-\d{4}", "(ab|cd|e)x?[0-9]{1,3}", "[^a-z]{2}",
+                                     r"\w+\.\w{2,4}", "é[ü-ü]{2}"])
+def test_pattern_values_match(pattern):
+    values = table(f"      p: {{kind: pattern, pattern: '{pattern}'}}\n", rows=500)["p"]
+    assert all(re.fullmatch(pattern, v) for v in values), values[:5].tolist()
+
+
+def test_unique_pattern_is_met_by_construction():
+    values = table("      p: {kind: pattern, pattern: '[A-Z]{2}', unique: true}\n", rows=676)["p"]
+    assert values.is_unique and len(values) == 676
+
+
+def test_unique_beyond_the_value_space_is_a_spec_error():
+    with pytest.raises(SpecError) as info:
+        table("      p: {kind: pattern, pattern: '[A-Z]', unique: true}\n", rows=100)
+    assert [d.code for d in info.value.diagnostics] == ["RG310"]
+
+
+@pytest.mark.parametrize(("pattern", "offset"), [("[A-Z", 0), ("a{2", 1), ("*a", 0), (r"\q", 0), ("(ab", 0),
+                                                  ("[z-a]", 1)])
+def test_pattern_errors_have_offsets(pattern, offset):
+    with pytest.raises(PatternError) as info:
+        parse_pattern(pattern)
+    assert info.value.offset == offset
+
+
+def test_template_lower_and_non_string_inputs():
+    frame = table("      n: {kind: sequence}\n      d: {kind: date, min: 2020-01-02, max: 2020-01-02}\n"
+                  "      s: {kind: template, template: 'ID-{n}-{d}', upper: true}\n", rows=2)
+    assert frame["s"].tolist() == ["ID-1-2020-01-02", "ID-2-2020-01-02"]
+
+
+def test_template_repeats_are_caught_naming_both_rows():
+    with pytest.raises(GenerationError) as info:
+        table("      c: {kind: choice, values: [a, b]}\n      s: {kind: template, template: '{c}', unique: true}\n",
+              rows=10)
+    diagnostic = info.value.diagnostics[0]
+    assert diagnostic.code == "RG402" and "rows 0 and" in diagnostic.message
+
+
+def test_choice_given_cases_and_default():
+    frame = table("      g: {kind: choice, values: [x, y]}\n"
+                  "      c: {kind: choice, given: g, cases: {x: [only_x]}, default: {only_default: 1}}\n", rows=300)
+    assert set(frame.loc[frame.g == "x", "c"]) == {"only_x"}
+    assert set(frame.loc[frame.g == "y", "c"]) == {"only_default"}
+
+
+def test_choice_values_keep_their_type():
+    frame = table("      n: {kind: choice, values: {1: 5, 2: 5}}\n      b: {kind: choice, values: [true, false]}\n")
+    assert set(frame["n"]) == {1, 2} and frame["n"].dtype == "int64"
+    assert frame["b"].dtype == "bool"
+
+
+def test_faker_args_and_locale():
+    frame = table("      n: {kind: faker, provider: pyint, args: {min_value: 5, max_value: 7}}\n"
+                  "      c: {kind: faker, provider: city, locale: de_DE}\n")
+    assert set(frame["n"]) <= {5, 6, 7} and frame["n"].dtype == "int64"
+    assert frame["c"].str.len().min() > 0
+
+
+def test_unique_faker_column_draws_distinct_values():
+    values = table("      e: {kind: faker, provider: email, unique: true}\n", rows=3000)["e"]
+    assert values.is_unique
+
+
+def test_when_else_and_null():
+    frame = table("      a: {kind: integers, low: 0, high: 9}\n"
+                  "      b: {kind: constant, value: 1, when: 'a >= 5', else: 0}\n"
+                  "      c: {kind: normal, null: 1.0}\n", rows=500)
+    assert (frame["b"] == (frame["a"] >= 5).astype(int)).all()
+    assert frame["c"].isna().all()
+
+
+def test_round_zero_gives_integers_and_clip_bounds():
+    frame = table("      x: {kind: normal, loc: 0, scale: 100, round: 0, clip: [-50, 50]}\n", rows=1000)
+    assert frame["x"].dtype == "int64"
+    assert frame["x"].between(-50, 50).all() and (frame["x"] == 50).any()
+
+
+def test_constraints_hold_on_every_row():
+    frame = table("      a: {kind: integers, low: 0, high: 100}\n      b: {kind: integers, low: 0, high: 100}\n",
+                  rows=5000, extra="    constraints: ['a < b', 'a + b > 50']\n")
+    assert (frame.a < frame.b).all() and (frame.a + frame.b > 50).all()
+
+
+def test_unmeetable_constraint_names_itself_and_its_pass_rate():
+    with pytest.raises(GenerationError) as info:
+        table("      a: {kind: integers, low: 0, high: 10}\n", extra="    constraints: ['a > 10']\n")
+    diagnostic = info.value.diagnostics[0]
+    assert diagnostic.code == "RG401" and "`a > 10`" in diagnostic.message and "0.00%" in diagnostic.message
+
+
+CONTEXT = ("      amount: {kind: uniform, low: 1, high: 9}\n"
+           "      first_name: {kind: faker, provider: first_name}\n"
+           "      last_name: {kind: faker, provider: last_name}\n")
+
+
+@pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.name)
+def test_every_kind_has_an_example_that_generates(kind):
+    options = ", ".join(f"{k}: {v!r}" for k, v in kind.example.items())
+    frame = table(CONTEXT + f"      c: {{{options}}}\n", rows=5)
+    assert frame["c"].notna().all()
