@@ -51,7 +51,7 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
     return TableSpec(
         name=name,
         pointer=pointer,
-        rows=table.get("rows", 0),
+        rows=table["rows"],
         columns=columns,
         primary_key=_names(table.get("primary_key", [])),
         unique=tuple(_names(u) for u in table.get("unique", [])),

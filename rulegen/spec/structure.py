@@ -81,7 +81,7 @@ def _table_schema(column: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**TABLE_OPTIONS, "columns": {**TABLE_OPTIONS["columns"], "additionalProperties": column}},
-        "required": ["columns"],
+        "required": ["rows", "columns"],
         "additionalProperties": False,
     }
 
