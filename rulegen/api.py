@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from rulegen.engine.stream import stream_table
 from rulegen.errors import RulegenError
-from rulegen.io.files import write_tables
+from rulegen.io.files import TableOutput, write_tables
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.build import load_spec
@@ -34,7 +34,7 @@ def load(source: str | Path) -> Spec:
     return load_spec(source)
 
 
-def compile(  # noqa: A001 - the public name of the stage
+def compile(
     spec: SpecLike, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
 ) -> Plan:
     """Check a spec's semantics and resolve it for one seed and size.
@@ -85,14 +85,17 @@ def write(
     """Write one file per table into ``out_dir``, atomically; returns the paths."""
     plan = compile(spec, seed=seed, scale=scale, rows=rows)
     tables = [
-        (name, t.schema, lambda t=t: stream_table(t, plan.seed, workers=min(workers, max(1, t.blocks))))
+        TableOutput(name, t.schema, lambda t=t: stream_table(t, plan.seed, workers=min(workers, max(1, t.blocks))),
+                    categorical=tuple(c for c in t.output if t.columns[c].kind.low_cardinality()))
         for name, t in plan.tables.items()
     ]
     with _located(plan.spec):
         return write_tables(tables, out_dir, fmt)
 
 
-def preview(spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None) -> dict[str, pd.DataFrame]:
+def preview(
+    spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None
+) -> dict[str, pd.DataFrame]:
     """The first ``n`` rows of each table (or of one), generated exactly as a full run would."""
     plan = compile(spec, seed=seed)
     names = [table] if table else list(plan.tables)

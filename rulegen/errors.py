@@ -67,10 +67,13 @@ class Diagnostic:
 
 def pointer_to_path(pointer: str) -> str:
     """``/tables/t/constraints/0`` -> ``tables.t.constraints[0]`` (the path users see)."""
+    parts = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:]]
+    # /tables/NAME/columns/NAME: those places hold names (a column may be called `2024`).
+    names = {1, 3} if parts[:1] == ["tables"] and parts[2:3] in ([], ["columns"]) else {1}
     path = ""
-    for raw in pointer.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
+    for i, part in enumerate(parts):
+        is_index = part.isdigit() and not (i in names and parts[:1] == ["tables"])
+        path += f"[{part}]" if is_index else (f".{part}" if path else part)
     return path
 
 

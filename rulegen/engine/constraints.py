@@ -2,8 +2,9 @@
 
 Rows that break a constraint are generated again from the streams of the next attempt
 (counter ``attempt``) until every row passes. Only the columns the constraints depend on, and
-those derived from them, are drawn again (the plan's ``redraw`` set); the others keep their values. The failing rows of each
-attempt are a pure function of the block, so the result is as deterministic as a first draw.
+those derived from them, are drawn again (the plan's ``redraw`` set); the others keep their
+values. The failing rows of each attempt are a pure function of the block, so the result is
+as deterministic as a first draw.
 When redraws cannot make every row pass, the run stops with the worst constraint and its pass
 rate, rather than looping forever or quietly dropping rows.
 """
@@ -35,7 +36,7 @@ def passing(constraints: tuple[Expression, ...], values: dict[str, pa.Array], n:
     ]
 
 
-def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,  # noqa: ANN001 - TablePlan
+def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,
                         values: dict[str, pa.Array], evaluate_rows: Evaluator) -> dict[str, pa.Array]:
     """``values`` with every row that fails a constraint redrawn until it passes.
 
@@ -65,7 +66,7 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,  # noqa:
     return values
 
 
-def _unmet(table, first: list[np.ndarray], left: int, block: int) -> GenerationError:  # noqa: ANN001
+def _unmet(table, first: list[np.ndarray], left: int, block: int) -> GenerationError:
     rates = [float(p.mean()) if len(p) else 1.0 for p in first]
     worst = int(np.argmin(rates))
     constraint = table.constraints[worst]

@@ -8,6 +8,7 @@ all kinds are applied here, in a fixed order: value (or the keyed permutation fo
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc

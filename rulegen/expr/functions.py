@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
 from rulegen.expr.types import (
-    BOOL, DATE, FLOAT, INT, STR, common_type, describe, is_numeric, is_temporal, normalize,
+    BOOL,
+    DATE,
+    FLOAT,
+    INT,
+    STR,
+    common_type,
+    describe,
+    is_numeric,
+    is_temporal,
+    normalize,
 )
 
 __all__ = ["FUNCTIONS", "Function"]

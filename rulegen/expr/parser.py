@@ -160,7 +160,7 @@ def _rename_if(text: str) -> str:
     significant = [t for t in tokens if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
     for prev, tok, nxt in zip([None, *significant], significant, [*significant[1:], None], strict=False):
         follows_operand = prev is not None and (
-            prev.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and prev.string not in _KEYWORDS
+            (prev.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and prev.string not in _KEYWORDS)
             or prev.string in (")", "]")
         )
         if tok.string == "if" and nxt is not None and nxt.string == "(" and not follows_operand:
@@ -276,7 +276,7 @@ class _Builder:
             raise _Problem("RG223", f"unknown function `{name}`", at,
                            hint or f"functions are: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords:
-            raise _Problem("RG221", f"keyword arguments not allowed (in `{name}`)", at)
+            raise _Problem("RG221", f"keyword arguments not allowed (in `{name}`)", self.offset(node.keywords[0]))
         if not function.arity[0] <= len(node.args) <= function.arity[1]:
             raise _Problem("RG225", f"`{name}` takes {function.describe_arity()}, got {len(node.args)}", at)
         return Call(at, name, tuple(self.build(a) for a in node.args))

@@ -11,8 +11,18 @@ import pyarrow as pa
 import pyarrow.types as pat
 
 __all__ = [
-    "INT", "FLOAT", "BOOL", "STR", "DATE", "NULL", "DURATION",
-    "common_type", "describe", "is_numeric", "is_temporal", "normalize",
+    "BOOL",
+    "DATE",
+    "DURATION",
+    "FLOAT",
+    "INT",
+    "NULL",
+    "STR",
+    "common_type",
+    "describe",
+    "is_numeric",
+    "is_temporal",
+    "normalize",
 ]
 
 INT = pa.int64()
@@ -78,13 +88,13 @@ def arithmetic_type(op: str, left: pa.DataType, right: pa.DataType) -> pa.DataTy
     if op == "+" and pat.is_string(left) and pat.is_string(right):
         return STR
     dur_l, dur_r = pat.is_duration(left), pat.is_duration(right)
-    if op in "+-" and is_temporal(left) and dur_r or op == "+" and dur_l and is_temporal(right):
+    if (op in "+-" and is_temporal(left) and dur_r) or (op == "+" and dur_l and is_temporal(right)):
         return pa.timestamp(_unit(left, right))
     if op == "-" and is_temporal(left) and is_temporal(right) and not (pat.is_null(left) and pat.is_null(right)):
         return pa.duration(_unit(left, right))
     if op in "+-" and dur_l and dur_r:
         return pa.duration(_unit(left, right))
-    if op == "*" and (dur_l and is_numeric(right) or dur_r and is_numeric(left)):
+    if op == "*" and ((dur_l and is_numeric(right)) or (dur_r and is_numeric(left))):
         return pa.duration(_unit(left, right))
     return None
 

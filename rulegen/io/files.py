@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -19,7 +20,18 @@ import pyarrow.parquet as pq
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.jsonl import encode_jsonl
 
-__all__ = ["FORMATS", "TableWriter", "write_tables"]
+__all__ = ["FORMATS", "TableOutput", "TableWriter", "write_tables"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableOutput:
+    """What to write for one table: its schema, its batches (made on demand), and the columns
+    with few distinct values (dictionary-encoded where the format can)."""
+
+    name: str
+    schema: pa.Schema
+    batches: Callable[[], Iterable[pa.RecordBatch]]
+    categorical: tuple[str, ...] = ()
 
 
 class TableWriter(ABC):
@@ -27,8 +39,8 @@ class TableWriter(ABC):
 
     extension: ClassVar[str]
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self.path, self.schema = path, schema
+    def __init__(self, path: Path, table: TableOutput) -> None:
+        self.path, self.schema = path, table.schema
 
     @abstractmethod
     def write(self, batch: pa.RecordBatch) -> None:
@@ -44,9 +56,9 @@ class CsvWriter(TableWriter):
 
     extension = "csv"
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        super().__init__(path, schema)
-        self._writer = pa_csv.CSVWriter(str(path), schema)
+    def __init__(self, path: Path, table: TableOutput) -> None:
+        super().__init__(path, table)
+        self._writer = pa_csv.CSVWriter(str(path), table.schema)
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch)
@@ -60,8 +72,8 @@ class JsonlWriter(TableWriter):
 
     extension = "jsonl"
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        super().__init__(path, schema)
+    def __init__(self, path: Path, table: TableOutput) -> None:
+        super().__init__(path, table)
         self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
 
     def write(self, batch: pa.RecordBatch) -> None:
@@ -72,13 +84,17 @@ class JsonlWriter(TableWriter):
 
 
 class ParquetWriter(TableWriter):
-    """Parquet with one row group per block (snappy: fast to write and read)."""
+    """Parquet with one row group per block (snappy: fast to write and read).
+
+    Only columns with few distinct values are dictionary-encoded: for keys and free text the
+    dictionary costs time and space and is abandoned anyway.
+    """
 
     extension = "parquet"
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        super().__init__(path, schema)
-        self._writer = pq.ParquetWriter(str(path), schema)
+    def __init__(self, path: Path, table: TableOutput) -> None:
+        super().__init__(path, table)
+        self._writer = pq.ParquetWriter(str(path), table.schema, use_dictionary=list(table.categorical))
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch)
@@ -90,12 +106,8 @@ class ParquetWriter(TableWriter):
 FORMATS: dict[str, type[TableWriter]] = {w.extension: w for w in (CsvWriter, JsonlWriter, ParquetWriter)}
 
 
-def write_tables(
-    tables: Iterable[tuple[str, pa.Schema, Callable[[], Iterable[pa.RecordBatch]]]],
-    out_dir: str | Path,
-    fmt: str = "csv",
-) -> dict[str, Path]:
-    """Write each (name, schema, batches) to ``out_dir/name.fmt``, all or nothing.
+def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = "csv") -> dict[str, Path]:
+    """Write each table to ``out_dir/NAME.FORMAT``, all or nothing.
 
     Returns:
         The final path of each table.
@@ -109,16 +121,16 @@ def write_tables(
     current: Path | None = None
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for name, schema, batches in tables:
-            final = out / f"{name}.{writer_cls.extension}"
+        for table in tables:
+            final = out / f"{table.name}.{writer_cls.extension}"
             current = out / f".{final.name}.{os.getpid()}.tmp"
-            writer = writer_cls(current, schema)
+            writer = writer_cls(current, table)
             try:
-                for batch in batches():
+                for batch in table.batches():
                     writer.write(batch)
             finally:
                 writer.close()
-            done[name] = (current, final)
+            done[table.name] = (current, final)
             current = None
         for temp, final in done.values():
             os.replace(temp, final)

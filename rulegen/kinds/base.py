@@ -104,6 +104,10 @@ class Kind:
         """Settle :attr:`type` (and anything seed-dependent); report problems to ``env``."""
         raise NotImplementedError(f"{type(self).__name__}.compile")
 
+    def low_cardinality(self) -> bool:
+        """Whether values repeat a lot (worth dictionary-encoding in columnar output)."""
+        return False
+
     # --- uniqueness by construction ----------------------------------------------------
     def space_size(self) -> int | None:
         """How many distinct values the kind can make, when finite and enumerable."""

@@ -37,6 +37,9 @@ class Bool(Kind):
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.bool_()
 
+    def low_cardinality(self) -> bool:
+        return True
+
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         return ctx.rng().random(ctx.n) < self.option("p", 0.5)
 
@@ -110,6 +113,9 @@ class Choice(Kind):
                 problems.append(Diagnostic("RG210", "weights must not all be 0", self.pointer(*option.split("/"))))
         return problems
 
+    def low_cardinality(self) -> bool:
+        return True
+
     def dependencies(self) -> frozenset[str]:
         given = self.option("given")
         return frozenset([given]) if given else frozenset()
@@ -173,6 +179,9 @@ class Constant(Kind):
     def compile(self, env: CompileEnv) -> None:
         value = self.option("value")
         self.type = pa.scalar(value).type if value is not None else pa.string()
+
+    def low_cardinality(self) -> bool:
+        return True
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         return pa.repeat(pa.scalar(self.option("value"), type=self.type), ctx.n)

@@ -93,7 +93,7 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            lambda left, mode, right: _scipy("triang")(c=(mode - left) / (right - left), loc=left,
                                                       scale=right - left),
            rule=lambda left, mode, right: None if left <= mode <= right and left < right
-           else f"need left <= mode <= right and left < right, got {left}, {mode}, {right}",
+           else f"need left <= mode <= right and left < right, got left={left}, mode={mode}, right={right}",
            summary="triangular on [left, right] peaking at mode"),
     Family("laplace", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("laplace"),
            _scipy("laplace"), summary="double exponential"),
@@ -122,6 +122,9 @@ class Distribution(Kind):
         }
         self.acceptance = 1.0
 
+    def __repr__(self) -> str:
+        return f"{self.name}({', '.join(f'{k}={v}' for k, v in self.params.items())})"
+
     def check(self, table: Any) -> list[Diagnostic]:
         problem = self.family.rule(**self.params)
         if problem:
@@ -132,8 +135,10 @@ class Distribution(Kind):
             if lo is not None and hi is not None and lo > hi:
                 return [Diagnostic("RG210", f"truncate needs lo <= hi, got [{lo}, {hi}]", self.pointer("truncate"))]
             self.acceptance = self._acceptance(lo, hi)
-            if self.acceptance == 0:
-                return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has (almost) no probability under {self!r}",
+            if self.acceptance < _MIN_ACCEPTANCE:  # a narrow window: measure it exactly
+                self.acceptance = _Window(self.law(), lo, hi, self.family.integer).mass
+            if self.acceptance <= 0:
+                return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
                                    self.pointer("truncate"), hint="move the range to where values fall")]
         return []
 
@@ -152,23 +157,10 @@ class Distribution(Kind):
         """The SciPy distribution of the draws, before truncation and shift."""
         return self.family.scipy(**self.params)
 
-    def _quantiles(self, lo: float | None, hi: float | None) -> tuple[float, float]:
-        """The CDF just below ``lo`` and at ``hi``: the truncated part of the law."""
-        law = self.law()
-        high_q = 1.0 if hi is None else float(law.cdf(hi))
-        if lo is None:
-            return 0.0, high_q
-        below = np.ceil(lo) - 1 if self.family.integer else np.nextafter(lo, -np.inf)
-        return float(law.cdf(below)), high_q
-
     def inverse_cdf(self, u: np.ndarray) -> np.ndarray:
         """Values at uniform quantiles ``u`` (truncation included, shift not)."""
-        truncate = self.option("truncate")
-        if truncate is not None:
-            low_q, high_q = self._quantiles(*truncate)
-            u = low_q + u * (high_q - low_q)
-        values = self.law().ppf(u)
-        return values.astype(np.int64) if self.family.integer else values
+        lo, hi = self.option("truncate") or (None, None)
+        return _Window(self.law(), lo, hi, self.family.integer).quantile(u)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()
@@ -202,6 +194,67 @@ class Distribution(Kind):
 
     def values_at(self, index: np.ndarray) -> pa.Array:
         return pa.array(index + self.params["low"] + (self.option("shift") or 0))
+
+
+class _Window:
+    """The part [lo, hi] of a law, with quantiles that stay exact far in either tail.
+
+    In the upper tail the CDF rounds to 1, so quantiles there go through the survival
+    function instead. Discrete laws are inverted by a vectorised search on their CDF, since
+    SciPy's generic discrete ``ppf`` is slow and can fail (zipf).
+    """
+
+    def __init__(self, law: Any, lo: float | None, hi: float | None, integer: bool) -> None:
+        self.law, self.integer = law, integer
+        low_end, high_end = law.support()
+        self.lo = low_end if lo is None else max(lo, low_end)
+        self.hi = high_end if hi is None else min(hi, high_end)
+        below = (np.ceil(self.lo) - 1) if integer else self.lo
+        self.upper = lo is not None and float(law.cdf(below)) > 0.5
+        if self.upper:
+            self.start, self.stop = float(law.sf(below)), float(law.sf(self.hi))
+            self.mass = self.start - self.stop
+        else:
+            self.start = 0.0 if lo is None else float(law.cdf(below))
+            self.stop = float(law.cdf(self.hi))
+            self.mass = self.stop - self.start
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        q = self.start + u * (self.stop - self.start)
+        if self.integer:
+            values = _discrete_inverse(self.law, q, upper=self.upper)
+            low = np.ceil(self.lo) if np.isfinite(self.lo) else np.iinfo(np.int64).min
+            high = np.floor(self.hi) if np.isfinite(self.hi) else np.iinfo(np.int64).max
+            return np.clip(values, low, high).astype(np.int64)
+        values = self.law.isf(q) if self.upper else self.law.ppf(q)
+        return np.clip(values, self.lo, self.hi)
+
+
+_SEARCH_LIMIT = float(2**62)
+
+
+def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
+    """Smallest integer k with cdf(k) >= q (or, in the upper tail, sf(k) <= q), for every q."""
+
+    def reached(k: np.ndarray, qq: np.ndarray) -> np.ndarray:
+        return (law.sf(k) <= qq if upper else law.cdf(k) >= qq) | (k >= _SEARCH_LIMIT)
+
+    first = float(law.support()[0])
+    lo = np.full(len(q), first - 1)  # not reached
+    hi = np.full(len(q), first)
+    todo = ~reached(hi, q)
+    width = 1.0
+    while todo.any():  # gallop up until the answer is bracketed
+        lo[todo] = hi[todo]
+        width *= 2
+        hi[todo] = np.minimum(hi[todo] + width, _SEARCH_LIMIT)
+        todo[todo] = ~reached(hi[todo], q[todo])
+    while ((hi - lo) > 1).any():  # then halve the bracket
+        mid = np.floor((lo + hi) / 2)
+        ok = reached(mid, q)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return hi
 
 
 def _make(family: Family) -> type[Distribution]:

@@ -2,7 +2,7 @@
 
 Supported: literals (``\\`` escapes any character), classes ``[A-Z0-9_]`` and ``[^...]`` over
 printable ASCII, ``.``, ``\\d \\w \\s`` (ASCII), groups ``( … )`` with ``|``, and repeats
-``{m}``, ``{m,n}``, ``?``, ``*`` (0–8) and ``+`` (1–8). Strings are made as a matrix of code
+``{m}``, ``{m,n}``, ``?``, ``*`` (0 to 8) and ``+`` (1 to 8). Strings are made as a matrix of code
 points, one column per position, so a million values cost a few NumPy operations. Patterns
 without alternation or variable repeats have an enumerable value space, which makes
 ``unique: true`` exact by construction.

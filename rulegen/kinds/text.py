@@ -11,8 +11,7 @@ import datetime
 import decimal
 import functools
 import string
-from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -22,9 +21,9 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
 
-__all__ = ["FakerKind", "Template", "Uuid", "faker_providers"]
+__all__ = ["FakerKind", "Template", "Uuid", "faker_locales", "faker_providers"]
 
-POOL_SIZE = 4_096  # values per pool of composite providers (single picks draw their whole list)
+POOL_SIZE = 4_096  # values per pool of composite providers (single picks keep their list and weights)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
 _NOT_PROVIDERS = {"seed", "seed_instance", "seed_locale", "add_provider", "get_providers", "provider",
                   "set_formatter", "get_formatter", "format", "parse", "set_arguments", "get_arguments",
@@ -47,13 +46,23 @@ def faker_providers(locale: str) -> frozenset[str]:
     return frozenset(names - _NOT_PROVIDERS)
 
 
+class Pool(NamedTuple):
+    """Values of a Faker provider, and their weights when they are one weighted pick."""
+
+    values: tuple[Any, ...]
+    weights: tuple[float, ...] | None = None
+
+
 @functools.lru_cache(maxsize=256)
 def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: int, distinct: int,
-          seed: int) -> tuple[Any, ...]:
-    """Values drawn from a Faker seeded by the spec's seed: ``size`` of them, or ``distinct`` distinct ones.
+          seed: int) -> Pool:
+    """The values a column draws from.
 
-    Pools depend on (locale, provider, args, size, seed) only, so columns that share them share
-    one pool (and one cost) per run.
+    A provider that returns one weighted pick from a fixed list (``first_name``) gives that
+    list and Faker's weights, so rows follow Faker's frequencies exactly. Any other provider
+    gives ``size`` values from a Faker seeded by the spec's seed (or ``distinct`` distinct
+    ones). Pools depend on (locale, provider, args, size, seed) only: columns that share them
+    share one pool, and one cost, per run.
     """
     from rulegen.engine.random import stream_seed
 
@@ -62,11 +71,10 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     method = getattr(fake, provider)
     kwargs = dict(args)
     pick = _single_pick(method, kwargs)
-    if pick is not None:  # one weighted draw from a fixed list: draw the whole pool in one call
-        draw, elements = pick
-        return tuple(elements) if distinct else tuple(_plain(v) for v in draw(size))
+    if pick is not None:
+        return pick if not distinct else Pool(pick.values)
     if not distinct:
-        return tuple(_plain(method(**kwargs)) for _ in range(size))
+        return Pool(tuple(_plain(method(**kwargs)) for _ in range(size)))
     seen: dict[Any, None] = {}
     stalled = 0
     while len(seen) < distinct and stalled < _STALL_ROUNDS:
@@ -74,15 +82,15 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
         for _ in range(max(size, distinct - len(seen))):
             seen[_plain(method(**kwargs))] = None
         stalled = stalled + 1 if len(seen) == before else 0
-    return tuple(seen)
+    return Pool(tuple(seen))
 
 
-def _single_pick(method: Any, kwargs: dict[str, Any]) -> tuple[Callable[[int], list[Any]], list[Any]] | None:
-    """When a provider returns one draw of ``random_elements`` from a fixed collection (as
-    ``first_name`` does), a way to make n such draws at once, and the collection.
+def _single_pick(method: Any, kwargs: dict[str, Any]) -> Pool | None:
+    """The list and weights of a provider that returns one draw of ``random_elements`` from a
+    fixed collection (as ``first_name`` does); None for anything else.
 
-    Found by watching one call; anything else (formats, post-processing, several draws) gives
-    None and the pool is drawn call by call. The draws are Faker's own, weights included.
+    Found by watching one call: formats, post-processing or several draws give None, and the
+    pool is then drawn call by call.
     """
     provider = getattr(method, "__self__", None)
     original = getattr(provider, "random_elements", None)
@@ -107,8 +115,11 @@ def _single_pick(method: Any, kwargs: dict[str, Any]) -> tuple[Callable[[int], l
     if kw.get("unique") or kw.get("length", 1) != 1 or len(result) != 1 or result[0] != value \
             or not isinstance(elements, dict | list | tuple):
         return None
-    rest = {k: v for k, v in kw.items() if k not in ("elements", "length")}
-    return (lambda n: original(elements, length=n, **rest)), list(dict.fromkeys(elements))
+    values = tuple(_plain(v) for v in dict.fromkeys(elements))
+    weighted = kw.get("use_weighting", getattr(provider.generator, "_use_weighting", True))
+    if isinstance(elements, dict) and weighted:
+        return Pool(values, tuple(float(w) for w in elements.values()))
+    return Pool(values)
 
 
 def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -116,7 +127,8 @@ def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
 
 
-def _available_locales() -> list[str]:
+def faker_locales() -> list[str]:
+    """Locales Faker knows."""
     from faker.config import AVAILABLE_LOCALES
 
     return list(AVAILABLE_LOCALES)
@@ -149,17 +161,15 @@ class FakerKind(Kind):
 
     def check(self, table: Any) -> list[Diagnostic]:
         locale = self.option("locale")
-        if locale is not None and locale not in _available_locales():
+        if locale is not None and locale not in faker_locales():
             return [Diagnostic("RG216", f"unknown Faker locale `{locale}`", self.pointer("locale"),
-                               hint=did_you_mean(locale, _available_locales()))]
+                               hint=did_you_mean(locale, faker_locales()))]
         return []
 
     def compile(self, env: CompileEnv) -> None:
         locale = self.option("locale") or env.locale
-        if locale not in _available_locales():
-            env.report("RG216", f"unknown Faker locale `{locale}`", "/locale",
-                       hint=did_you_mean(locale, _available_locales()))
-            return
+        if locale not in faker_locales():
+            return  # reported once, where the locale is written
         provider = self.option("provider")
         if provider not in faker_providers(locale):
             env.report("RG216", f"unknown Faker provider `{provider}` for locale {locale}", self.pointer("provider"),
@@ -172,8 +182,13 @@ class FakerKind(Kind):
         except Exception as exc:  # a provider rejecting its args is a spec problem, not a crash
             env.report("RG216", f"Faker `{provider}` failed with args {args}: {exc}", self.pointer("args"))
             return
-        self.type = arrow_type_of(pool)
-        self.pool = pa.array(list(pool) if self.type != pa.string() else [str(v) for v in pool], type=self.type)
+        self.type = arrow_type_of(pool.values)
+        values = list(pool.values) if self.type != pa.string() else [str(v) for v in pool.values]
+        self.pool = pa.array(values, type=self.type)
+        self.cumulative = np.cumsum(pool.weights) if pool.weights else None
+
+    def low_cardinality(self) -> bool:
+        return not self.column.unique
 
     def space_size(self) -> int | None:
         return len(self.pool) if self.column.unique else None
@@ -182,7 +197,11 @@ class FakerKind(Kind):
         return self.pool.take(pa.array(index))
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
-        return self.pool.take(pa.array(ctx.rng().integers(0, len(self.pool), size=ctx.n)))
+        rng = ctx.rng()
+        if self.cumulative is None:
+            return self.pool.take(pa.array(rng.integers(0, len(self.pool), size=ctx.n)))
+        index = np.searchsorted(self.cumulative, rng.random(ctx.n) * self.cumulative[-1], side="right")
+        return self.pool.take(pa.array(np.minimum(index, len(self.pool) - 1)))
 
 
 @register

@@ -21,7 +21,7 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, Plan, TablePlan, UniqueCheck, Uniqueness
-from rulegen.spec.model import Spec, TableSpec
+from rulegen.spec.model import ColumnSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -66,6 +66,7 @@ def compile_spec(
     for unknown in set(rows or {}) - set(spec.tables):
         problems.append(Diagnostic("RG212", f"--rows names unknown table `{unknown}`", "/tables",
                                    hint=did_you_mean(unknown, spec.tables)))
+    problems += _check_locale(spec)
     graph = ColumnGraph()
     for table in tables.values():
         problems += _check_table(table, graph)
@@ -85,7 +86,16 @@ def compile_spec(
 def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
     if rows and table.name in rows:
         return int(rows[table.name])
-    return max(0, round(table.rows * scale))
+    return table.rows if scale == 1 else max(0, round(table.rows * scale))
+
+
+def _check_locale(spec: Spec) -> list[Diagnostic]:
+    from rulegen.kinds.text import faker_locales
+
+    if spec.locale in faker_locales():
+        return []
+    return [Diagnostic("RG216", f"unknown Faker locale `{spec.locale}`", "/locale",
+                       hint=did_you_mean(spec.locale, faker_locales()))]
 
 
 def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
@@ -103,6 +113,7 @@ def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
             if when is not None:
                 table.whens[name] = when
                 needs |= when.names
+        found += _check_common_options(column)
         if found:
             table.broken.add(name)
             problems += found
@@ -114,6 +125,16 @@ def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
             table.constraints.append(parsed)
     problems += _check_keys(spec)
     problems += _check_correlations(spec, table.kinds)
+    return problems
+
+
+def _check_common_options(column: ColumnSpec) -> list[Diagnostic]:
+    problems = []
+    if column.clip is not None and None not in column.clip and column.clip[0] > column.clip[1]:
+        problems.append(Diagnostic("RG210", f"clip needs lo <= hi, got [{column.clip[0]}, {column.clip[1]}]",
+                                   join_pointer(column.pointer, "clip")))
+    if column.else_ is not None and column.when is None:
+        problems.append(Diagnostic("RG210", "`else` needs `when`", join_pointer(column.pointer, "else")))
     return problems
 
 

@@ -8,6 +8,7 @@ cycle among columns is an error, and it is named in full with where each edge is
 from __future__ import annotations
 
 import graphlib
+import itertools
 from collections.abc import Iterable, Mapping
 
 from rulegen.errors import Diagnostic
@@ -71,7 +72,7 @@ class ColumnGraph:
         path = " -> ".join(_name(n) for n in cycle)
         edges = "; ".join(
             f"{_name(a)} ({source.describe(self._pointers[a])}) needs {_name(b)}"
-            for a, b in zip(cycle, cycle[1:], strict=False)
+            for a, b in itertools.pairwise(cycle)
         )
         return Diagnostic("RG301", f"columns depend on each other in a cycle: {path}", self._pointers[cycle[0]],
                           hint=f"break one of these edges: {edges}")

@@ -29,8 +29,35 @@ _COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map", f"{_TAG}omap"}
 _BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
+MAX_DEPTH = 100  # nesting of lists and mappings; deeper documents are refused, not recursed into
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose implicit booleans are YAML 1.2's (no yes/no/on/off)."""
+    """SafeLoader whose implicit booleans are YAML 1.2's (no yes/no/on/off), which refuses deep
+    nesting before Python's recursion limit does, and remembers where each alias was written."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.alias_marks: dict[tuple[int, object], yaml.AliasEvent] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            slot = index if isinstance(index, int) else id(index)
+            self.alias_marks[(id(parent), slot)] = event
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -59,22 +86,40 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        message = f"invalid YAML: lists and mappings nested more than {MAX_DEPTH} levels deep"
+        raise SpecError([Diagnostic("RG101", message, mark=(exc.mark.line + 1, exc.mark.column + 1))],
+                        smap) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"invalid YAML: {exc.problem or exc.context}"
-        raise SpecError([Diagnostic("RG101", message, mark=where)], smap) from None
+        raise SpecError([Diagnostic("RG101", message, mark=where, hint=_syntax_hint(exc))], smap) from None
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic("RG101", f"invalid YAML: {exc}", mark=(1, 1))], smap) from None
     finally:
         loader.dispose()
     if node is None:
         return None, smap
-    builder = _Builder(smap)
+    builder = _Builder(smap, loader.alias_marks)
     data = builder.build(node, "")
     if builder.diagnostics:
         raise SpecError(builder.diagnostics, smap)
     return data, smap
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
+    """A plain-words hint for PyYAML's most common syntax errors."""
+    problem, context, mark = exc.problem or "", exc.context or "", exc.context_mark
+    if "'\\t'" in problem:
+        return "YAML indentation must use spaces, not tabs"
+    if mark is not None and "flow" in context:
+        bracket = "{" if "mapping" in context else "["
+        opened = f"line {mark.line + 1}, column {mark.column + 1}"
+        return f"the `{bracket}` opened at {opened} is not closed before this point"
+    if "<block end>" in problem:
+        return "check the indentation of this line: the keys of one mapping must line up"
+    return None
 
 
 def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
@@ -94,28 +139,41 @@ def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
 class _Builder:
     """Turns a composed node graph into plain data, recording positions and problems."""
 
-    def __init__(self, smap: SourceMap) -> None:
+    def __init__(self, smap: SourceMap, alias_marks: dict[tuple[int, object], yaml.AliasEvent]) -> None:
         self.smap = smap
+        self.alias_marks = alias_marks
         self.diagnostics: list[Diagnostic] = []
         self.budget = MAX_NODES
         self.constructor = yaml.SafeLoader("")
+        self.open: set[int] = set()  # nodes being built: meeting one again means a recursive alias
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
+    def build(self, node: yaml.Node, pointer: str, alias: yaml.AliasEvent | None = None) -> Any:
         self.budget -= 1
         if self.budget < 0:
+            top = "/".join(pointer.split("/")[:2])
             raise SpecError([Diagnostic(
                 "RG104", f"document expands to more than {MAX_NODES:,} nodes through aliases",
-                pointer, hint="this looks like an alias bomb; write the spec without deep aliases",
+                top, hint="this looks like an alias bomb; write the spec without deep aliases",
             )], self.smap)
-        style = getattr(node, "style", None)
-        mark = node.start_mark
+        mark = alias.start_mark if alias is not None else node.start_mark
+        style = getattr(node, "style", None) if alias is None else None
         self.smap.values.setdefault(pointer, Position(mark.line + 1, mark.column + 1, style or None))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            self._check_tag(node, pointer, _COLLECTION_TAGS)
-            return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
-        return self._scalar(node, pointer)
+        if id(node) in self.open:
+            self.diagnostics.append(Diagnostic(
+                "RG104", f"alias `*{alias.anchor if alias else ''}` refers to a node that contains it "
+                         "(a recursive alias)", pointer))
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, pointer)
+            if isinstance(node, yaml.SequenceNode):
+                self._check_tag(node, pointer, _COLLECTION_TAGS)
+                return [self.build(item, f"{pointer}/{i}", self.alias_marks.get((id(node), i)))
+                        for i, item in enumerate(node.value)]
+            return self._scalar(node, pointer)
+        finally:
+            self.open.discard(id(node))
 
     def _check_tag(self, node: yaml.Node, pointer: str, allowed: set[str]) -> bool:
         if node.tag in allowed:
@@ -158,7 +216,7 @@ class _Builder:
                 continue
             self.smap.keys[child] = Position(mark.line + 1, mark.column + 1)
             explicit.add(key)
-            result[key] = self.build(value_node, child)
+            result[key] = self.build(value_node, child, self.alias_marks.get((id(node), id(key_node))))
         return result
 
     def _merge(self, result: dict[Any, Any], explicit: set[Any], value: yaml.Node, pointer: str) -> None:

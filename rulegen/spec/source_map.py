@@ -60,13 +60,23 @@ class SourceMap:
                 offset -= len(lines[line - 1]) - indent + 1
                 line += 1
             return line, indent + offset + 1
-        quote = 1 if pos.style in ("'", '"') else 0
-        return pos.line, pos.col + quote + offset
+        # Flow scalars may span lines: each line break folds into one space, and the next
+        # line's indentation is not part of the value.
+        lines = self.text.splitlines()
+        line, col = pos.line, pos.col + (1 if pos.style in ("'", '"') else 0)
+        while line < len(lines):
+            available = len(lines[line - 1].rstrip()) - (col - 1)
+            if offset <= available:
+                break
+            offset -= available + 1
+            line += 1
+            col = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
+        return line, col + offset
 
     def in_document_order(self, diagnostics: list) -> list:
         """Diagnostics sorted by where they point in the file (stable for equal positions)."""
 
-        def where(d):  # noqa: ANN001, ANN202 - Diagnostic, kept untyped to avoid an import cycle
+        def where(d):
             if d.mark is not None:
                 return d.mark
             pos = self.position(d.pointer, at_key=d.at_key)

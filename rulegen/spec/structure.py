@@ -23,7 +23,8 @@ SCHEMA_ID = "https://rulegen.dev/schemas/rulegen.schema.json"
 _DRAFT = "http://json-schema.org/draft-07/schema#"
 
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
-_NAME_LIST = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+_NAME = {"type": "string", "x-expect": "a column name"}
+_NAME_LIST = {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True}
 
 COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
     "kind": {"type": "string", "description": "the column kind"},
@@ -39,10 +40,10 @@ COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "rows": {"type": "integer", "minimum": 0, "description": "number of rows"},
-    "primary_key": {"anyOf": [{"type": "string"}, _NAME_LIST],
+    "rows": {"type": "integer", "minimum": 0, "maximum": 10**15, "description": "number of rows"},
+    "primary_key": {"anyOf": [_NAME, _NAME_LIST],
                     "x-expect": "a column name or a list of column names"},
-    "unique": {"type": "array", "items": {"anyOf": [{"type": "string"}, _NAME_LIST]},
+    "unique": {"type": "array", "items": {"anyOf": [_NAME, _NAME_LIST]},
                "x-expect": "a list of column names or column-name lists"},
     "columns": {"type": "object", "minProperties": 1},
     "constraints": {"type": "array", "items": {"type": "string", "minLength": 1}},
@@ -124,12 +125,14 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
     problems = list(_validate(data, _document_schema(loose_column), ""))
     tables = data.get("tables") if isinstance(data, dict) else None
     for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
+        table_pointer = join_pointer("/tables", table_name)
+        problems += _name_problems(table_name, table_pointer, "table")
         columns = table.get("columns") if isinstance(table, dict) else None
         if not isinstance(columns, dict):
             continue
-        table_pointer = join_pointer("/tables", table_name)
         for column_name, column in columns.items():
             pointer = join_pointer(join_pointer(table_pointer, "columns"), column_name)
+            problems += _name_problems(column_name, pointer, "column")
             if not isinstance(column, dict) or not isinstance(column.get("kind"), str):
                 continue
             kind = column["kind"]
@@ -143,6 +146,15 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
     return problems
 
 
+def _name_problems(name: object, pointer: str, what: str) -> list[Diagnostic]:
+    """YAML reads `2024:` or `true:` as a number or a boolean; names must be text."""
+    if isinstance(name, str):
+        return []
+    shown = _show(name)
+    return [Diagnostic("RG205", f"a {what} name must be a string, got {shown}", pointer, at_key=True,
+                       hint=f'quote it: "{shown}"')]
+
+
 def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diagnostic]:
     validator = jsonschema.Draft7Validator(schema)
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
@@ -150,6 +162,17 @@ def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diag
         for part in error.absolute_path:
             pointer = join_pointer(pointer, part)
         yield from _describe(error, pointer)
+
+
+def _branch_of_same_type(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
+    """The errors of the first alternative whose type the value has, if any."""
+    branches: dict[int, list[jsonschema.ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    for _, errors in sorted(branches.items()):
+        if not any(e.validator == "type" and not e.relative_path for e in errors):
+            return errors
+    return None
 
 
 _TYPE_WORDS = {"number": "a number", "integer": "an integer", "string": "a string", "boolean": "true or false",
@@ -188,7 +211,15 @@ def _describe(error: jsonschema.ValidationError, pointer: str) -> Iterator[Diagn
             if isinstance(instance, dict) and key not in instance:
                 yield Diagnostic("RG204", f"missing required option `{key}`", pointer)
     elif kind == "type":
-        yield Diagnostic("RG205", f"must be {_words(value)}, got {_show(instance)}", pointer)
+        yield Diagnostic("RG205", f"must be {schema.get('x-expect') or _words(value)}, got {_show(instance)}",
+                         pointer)
+    elif kind in ("anyOf", "oneOf") and (branch := _branch_of_same_type(error)) is not None:
+        # The value has the type of one alternative: its problems are the ones to show.
+        for sub in branch:
+            sub_pointer = pointer
+            for part in sub.relative_path:
+                sub_pointer = join_pointer(sub_pointer, part)
+            yield from _describe(sub, sub_pointer)
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
         yield Diagnostic("RG203", f"must be {op} {value}, got {_show(instance)}", pointer)

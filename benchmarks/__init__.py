@@ -1,0 +1,1 @@
+"""Benchmarks of rulegen against other fake-data tools (see BENCHMARKS.md and run.py)."""
