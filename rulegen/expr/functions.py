@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
@@ -27,7 +28,7 @@ from rulegen.expr.types import (
     normalize,
 )
 
-__all__ = ["FUNCTIONS", "Function"]
+__all__ = ["FUNCTIONS", "Function", "lower", "upper"]
 
 Value = pa.Array | pa.Scalar
 Typer = Callable[[Sequence[pa.DataType]], "pa.DataType | str"]
@@ -125,6 +126,24 @@ def _duration(seconds_per_unit: float) -> Callable[[Value], Value]:
     return make
 
 
+def _is_ascii(text: Value) -> bool:
+    """Whether every string is plain ASCII (a scan of the raw bytes: far cheaper than a kernel)."""
+    if isinstance(text, pa.Scalar):
+        return text.as_py() is None or text.as_py().isascii()
+    data = text.buffers()[2]
+    return data is None or not (np.frombuffer(data, dtype=np.uint8) & 0x80).any()
+
+
+def lower(text: Value) -> Value:
+    """Lower-case text; ASCII text takes Arrow's ASCII kernel, many times faster than the UTF-8 one."""
+    return pc.ascii_lower(text) if _is_ascii(text) else pc.utf8_lower(text)
+
+
+def upper(text: Value) -> Value:
+    """Upper-case text (see :func:`lower`)."""
+    return pc.ascii_upper(text) if _is_ascii(text) else pc.utf8_upper(text)
+
+
 def _concat(*args: Value) -> Value:
     as_text = [a if pat.is_string(a.type) else pc.cast(a, pa.string()) for a in args]
     return pc.binary_join_element_wise(*as_text, "", null_handling="replace", null_replacement="")
@@ -160,8 +179,8 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("exp", (1, 1), _numeric(FLOAT), lambda x: pc.exp(_as_float(x)), "e to the power x"),
     ("sqrt", (1, 1), _numeric(FLOAT), lambda x: pc.sqrt(_as_float(x)), "square root"),
     ("if", (3, 3), _if_type, lambda c, a, b: pc.if_else(c, a, b), "if(cond, a, b): a where cond, else b"),
-    ("lower", (1, 1), _strings(STR), pc.utf8_lower, "lower-case"),
-    ("upper", (1, 1), _strings(STR), pc.utf8_upper, "upper-case"),
+    ("lower", (1, 1), _strings(STR), lower, "lower-case"),
+    ("upper", (1, 1), _strings(STR), upper, "upper-case"),
     ("concat", (1, 99), lambda types: STR, _concat, "join values as text (nulls as empty)"),
     ("len", (1, 1), _strings(INT), lambda x: pc.cast(pc.utf8_length(x), pa.int64()), "length of a string"),
     ("coalesce", (1, 99), _same, pc.coalesce, "first non-null argument"),

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.expr.functions import lower, upper
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
 
@@ -264,8 +265,8 @@ class Template(Kind):
             pieces.append(pa.repeat(pa.scalar(""), ctx.n))
         joined = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
         if self.option("lower"):
-            return pc.utf8_lower(joined)
-        return pc.utf8_upper(joined) if self.option("upper") else joined
+            return lower(joined)
+        return upper(joined) if self.option("upper") else joined
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
