@@ -20,10 +20,10 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.evaluate import evaluate_expression
 from rulegen.expr.parser import Expression
+from rulegen.plan.plan import MAX_ATTEMPTS
 
 __all__ = ["MAX_ATTEMPTS", "enforce_constraints", "passing"]
 
-MAX_ATTEMPTS = 1000  # enough for a 1 % pass rate to clear a 65k-row block (0.99**1000 ~ 4e-5)
 
 Evaluator = Callable[..., dict[str, pa.Array]]
 

@@ -7,8 +7,6 @@ all kinds are applied here, in a fixed order: value (or the keyed permutation fo
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -67,14 +65,15 @@ def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, att
 def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) -> pa.Array:
     spec, kind = column.spec, column.kind
     if column.uniqueness is Uniqueness.CONSTRUCT:
-        index = permute(ctx.rows, kind.space_size() or 0, stream_seed(ctx.seed, table.name, spec.name, "unique"))
-        values = kind.values_at(index)
+        space = min(kind.space_size() or 0, _MAX_SPACE)
+        index = column.unique_index(ctx.rows, ctx.attempt, table.rows)
+        values = kind.values_at(permute(index, space, stream_seed(ctx.seed, table.name, spec.name, "unique")))
     else:
         values = kind.evaluate(ctx)
-    if spec.clip is not None:
-        values = _clip(values, *spec.clip)
-    if spec.round is not None and pa.types.is_floating(values.type):
+    if (spec.round is not None and pa.types.is_floating(values.type)) or (spec.round or 0) < 0:
         values = pc.round(values, ndigits=spec.round)
+    if column.clip is not None:
+        values = _clip(values, *column.clip)
     if column.when is not None:
         keep = pc.fill_null(evaluate_expression(column.when, ctx.values, ctx.n), False)
         values = pc.if_else(keep, values, pa.scalar(spec.else_).cast(column.type))
@@ -86,10 +85,10 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
     return values
 
 
+_MAX_SPACE = 1 << 62  # larger spaces are permuted within their first 2**62 points
+
+
 def _clip(values: pa.Array, low: float | None, high: float | None) -> pa.Array:
-    if pa.types.is_integer(values.type):
-        low = None if low is None else math.ceil(low)
-        high = None if high is None else math.floor(high)
     if low is not None:
         values = pc.max_element_wise(values, pa.scalar(low).cast(values.type))
     if high is not None:

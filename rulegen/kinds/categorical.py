@@ -157,13 +157,17 @@ class Choice(Kind):
             index[unmatched] = offsets[id(self.default)] + self.default.indices(u[unmatched])
         return self.pool.take(pa.array(index, mask=index < 0))
 
+    def _possible(self) -> pa.Array:
+        """The distinct values that can be drawn (weight above 0), in declaration order."""
+        positive = [i for i, w in enumerate(np.diff(self.weights.cumulative, prepend=0.0)) if w > 0]
+        unique = list(dict.fromkeys(self.pool[i].as_py() for i in positive))
+        return pa.array(unique, type=self.type)
+
     def space_size(self) -> int | None:
-        return len(set(self.weights.values)) if self.weights is not None and self.option("given") is None else None
+        return len(self._possible()) if self.weights is not None else None
 
     def values_at(self, index: np.ndarray) -> pa.Array:
-        distinct = list(dict.fromkeys(self.weights.values))
-        return pa.array(distinct, type=self.type if self.type != pa.string() else None).take(pa.array(index)) \
-            .cast(self.type)
+        return self._possible().take(pa.array(index))
 
 
 @register

@@ -9,6 +9,7 @@ out of range); ``shift: K`` adds K after drawing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -187,13 +188,20 @@ class Distribution(Kind):
             bad = bad[outside(fresh)]
         return values
 
+    def _integer_range(self) -> tuple[int, int]:
+        """The inclusive range of an `integers` column, after `truncate`."""
+        low, high = self.params["low"], self.params["high"]
+        lo, hi = self.option("truncate") or (None, None)
+        return (low if lo is None else max(low, math.ceil(lo)), high if hi is None else min(high, math.floor(hi)))
+
     def space_size(self) -> int | None:
         if self.family.name == "integers":
-            return self.params["high"] - self.params["low"] + 1
+            low, high = self._integer_range()
+            return max(0, high - low + 1)
         return None
 
     def values_at(self, index: np.ndarray) -> pa.Array:
-        return pa.array(index + self.params["low"] + (self.option("shift") or 0))
+        return pa.array(index + self._integer_range()[0] + (self.option("shift") or 0))
 
 
 class _Window:

@@ -6,6 +6,8 @@ one pass rather than one error at a time.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +22,7 @@ from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.plan.graph import ColumnGraph
-from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, Plan, TablePlan, UniqueCheck, Uniqueness
+from rulegen.plan.plan import BLOCK_ROWS, MAX_ATTEMPTS, ColumnPlan, CopulaPlan, Plan, TablePlan, UniqueCheck, Uniqueness
 from rulegen.spec.model import ColumnSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
@@ -212,7 +214,7 @@ def _compile_table(
         env.types[name] = value_type
         needs = kind.dependencies() | (when.names if when is not None else frozenset())
         columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=needs,
-                                   uniqueness=_uniqueness(kind, table, env))
+                                   uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env))
     for constraint in table.constraints:
         if constraint.names <= env.types.keys():
             result = env.infer(constraint)
@@ -221,6 +223,13 @@ def _compile_table(
                            constraint.pointer)
     if len(columns) < len(tspec.columns):
         return None, env.diagnostics  # some columns could not compile; their problems are reported
+    redraw = _redraw_set(columns, order, table.constraints, tspec)
+    for name in redraw:  # unique columns that constraints redraw get spare values (see unique_index)
+        column = columns[name]
+        if column.uniqueness is Uniqueness.CONSTRUCT:
+            space = column.kind.space_size() or 0
+            spares = min(MAX_ATTEMPTS, (space - table.rows) // max(table.rows, 1))
+            columns[name] = dataclasses.replace(column, spares=spares)
     ordered = {name: columns[name] for name in tspec.columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
     plan = TablePlan(
@@ -231,7 +240,7 @@ def _compile_table(
         output=output,
         schema=pa.schema([pa.field(name, ordered[name].type) for name in output]),
         constraints=tuple(table.constraints),
-        redraw=_redraw_set(columns, order, table.constraints, tspec),
+        redraw=redraw,
         unique_checks=_unique_checks(tspec, ordered),
         copula=_copula(tspec),
         block_rows=block_rows,
@@ -258,6 +267,25 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
         if columns[name].needs & chosen:
             chosen.add(name)
     return tuple(name for name in order if name in chosen)
+
+
+def _clip_bounds(kind: Kind, value_type: pa.DataType, env: CompileEnv) -> tuple[float | None, float | None] | None:
+    """`clip` moved inside to the grid values are rounded to, so rounding never leaves the range."""
+    column = kind.column
+    if column.clip is None:
+        return None
+    decimals = column.round if column.round is not None else (0 if pat.is_integer(value_type) else None)
+    low, high = column.clip
+    if decimals is not None:
+        step = 10.0 ** -decimals
+        low = None if low is None else math.ceil(round(low / step, 9)) * step
+        high = None if high is None else math.floor(round(high / step, 9)) * step
+        if decimals <= 0:
+            low, high = (None if low is None else int(low)), (None if high is None else int(high))
+    if low is not None and high is not None and low > high:
+        env.report("RG210", f"clip {list(column.clip)} holds no value rounded to {decimals} decimals",
+                   kind.pointer("clip"))
+    return low, high
 
 
 def _finished_type(kind: Kind, env: CompileEnv) -> pa.DataType:

@@ -14,10 +14,14 @@ from rulegen.expr.parser import Expression
 from rulegen.kinds.base import Kind
 from rulegen.spec.model import ColumnSpec, Spec
 
-__all__ = ["BLOCK_ROWS", "ColumnPlan", "CopulaPlan", "Plan", "TablePlan", "UniqueCheck", "Uniqueness"]
+__all__ = ["BLOCK_ROWS", "MAX_ATTEMPTS", "ColumnPlan", "CopulaPlan", "Plan", "TablePlan", "UniqueCheck", "Uniqueness"]
 
 # Rows per block. Part of the determinism contract: changing it changes the data.
 BLOCK_ROWS = 65_536
+
+# Redraws of a row that fails a constraint before the run gives up. Enough for a 1 % pass
+# rate to clear a block (0.99**1000 ~ 4e-5); also part of the determinism contract.
+MAX_ATTEMPTS = 1000
 
 
 class Uniqueness(Enum):
@@ -39,6 +43,18 @@ class ColumnPlan:
     uniqueness: Uniqueness = Uniqueness.NONE
     when: Expression | None = None
     needs: frozenset[str] = frozenset()  # columns of the same table it reads
+    clip: tuple[float | None, float | None] | None = None  # `clip` snapped inside to the `round` grid
+    spares: int = 0  # CONSTRUCT columns redrawn by constraints: spare values each row may take
+
+    def unique_index(self, rows: np.ndarray, attempt: int, table_rows: int) -> np.ndarray:
+        """Which point of the value space each row takes (before the keyed permutation).
+
+        Row r takes point r; on redraw attempt k it takes its own spare point
+        ``table_rows + r * spares + k - 1``, so values stay distinct however rows are redrawn.
+        """
+        if attempt == 0 or self.spares == 0:
+            return rows
+        return table_rows + rows * self.spares + min(attempt, self.spares) - 1
 
     @property
     def name(self) -> str:
