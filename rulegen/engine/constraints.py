@@ -22,7 +22,7 @@ from rulegen.expr.evaluate import evaluate_expression
 from rulegen.expr.parser import Expression
 from rulegen.plan.plan import MAX_ATTEMPTS
 
-__all__ = ["MAX_ATTEMPTS", "enforce_constraints", "passing"]
+__all__ = ["enforce_constraints", "passing"]
 
 
 Evaluator = Callable[..., dict[str, pa.Array]]
