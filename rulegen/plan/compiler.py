@@ -92,6 +92,8 @@ def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -
 
 
 def _check_locale(spec: Spec) -> list[Diagnostic]:
+    if spec.locale == "en_US":
+        return []  # the default: no need to import Faker to know it
     from rulegen.kinds.text import faker_locales
 
     if spec.locale in faker_locales():
