@@ -188,20 +188,24 @@ class Distribution(Kind):
             bad = bad[outside(fresh)]
         return values
 
-    def _integer_range(self) -> tuple[int, int]:
-        """The inclusive range of an `integers` column, after `truncate`."""
+    def _integer_grid(self) -> tuple[int, int, int]:
+        """First and last point and step of an `integers` column's values, after `truncate` and a
+        negative `round` (which keeps multiples of 10, 100, ...)."""
         low, high = self.params["low"], self.params["high"]
         lo, hi = self.option("truncate") or (None, None)
-        return (low if lo is None else max(low, math.ceil(lo)), high if hi is None else min(high, math.floor(hi)))
+        low, high = (low if lo is None else max(low, math.ceil(lo)), high if hi is None else min(high, math.floor(hi)))
+        step = 10 ** -min(self.column.round or 0, 0)
+        return -(-low // step) * step, high // step * step, step
 
     def space_size(self) -> int | None:
         if self.family.name == "integers":
-            low, high = self._integer_range()
-            return max(0, high - low + 1)
+            first, last, step = self._integer_grid()
+            return max(0, (last - first) // step + 1)
         return None
 
     def values_at(self, index: np.ndarray) -> pa.Array:
-        return pa.array(index + self._integer_range()[0] + (self.option("shift") or 0))
+        first, _, step = self._integer_grid()
+        return pa.array(first + index * step + (self.option("shift") or 0))
 
 
 class _Window:

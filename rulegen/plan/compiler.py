@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -279,15 +279,26 @@ def _clip_bounds(kind: Kind, value_type: pa.DataType, env: CompileEnv) -> tuple[
     decimals = column.round if column.round is not None else (0 if pat.is_integer(value_type) else None)
     low, high = column.clip
     if decimals is not None:
-        step = 10.0 ** -decimals
-        low = None if low is None else math.ceil(round(low / step, 9)) * step
-        high = None if high is None else math.floor(round(high / step, 9)) * step
-        if decimals <= 0:
-            low, high = (None if low is None else int(low)), (None if high is None else int(high))
+        low, high = _snap(low, decimals, math.ceil), _snap(high, decimals, math.floor)
     if low is not None and high is not None and low > high:
         env.report("RG210", f"clip {list(column.clip)} holds no value rounded to {decimals} decimals",
                    kind.pointer("clip"))
     return low, high
+
+
+def _snap(bound: float | None, decimals: int, inward: Callable[[float], int]) -> float | None:
+    """The grid point of ``round(x, decimals)`` nearest to ``bound`` on the inner side.
+
+    Points are k / 10**d (an exact decimal, where k * 0.1 would give 0.30000000000000004) or,
+    for d <= 0, the integer k * 10**-d.
+    """
+    if bound is None:
+        return None
+    if decimals > 0:
+        scale = 10**decimals
+        return inward(round(bound * scale, 9)) / scale
+    step = 10**-decimals
+    return int(inward(round(bound / step, 9)) * step)
 
 
 def _finished_type(kind: Kind, env: CompileEnv) -> pa.DataType:
@@ -324,7 +335,7 @@ def _uniqueness(kind: Kind, table: _Table, env: CompileEnv) -> Uniqueness:
         return Uniqueness.INHERENT
     space = kind.space_size()
     if space is None or column.clip is not None:
-        return Uniqueness.CHECK
+        return Uniqueness.CHECK  # no space to enumerate, or clip would merge its points
     if space < table.rows:
         env.report("RG310", f"cannot make {table.rows:,} unique values: `{kind.name}` can only make {space:,}",
                    kind.pointer("unique") if column.unique else column.pointer,
