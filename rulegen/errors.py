@@ -94,6 +94,10 @@ class RulegenError(Exception):
     def __str__(self) -> str:
         return self.render()
 
+    def __reduce__(self) -> tuple[type[RulegenError], tuple[tuple[Diagnostic, ...], SourceMap | None]]:
+        # Errors raised in worker processes travel back by pickle with all their diagnostics.
+        return type(self), (self.diagnostics, self.source)
+
     def render(self) -> str:
         """All diagnostics, one per line, with their source locations."""
         return "\n".join(d.render(self.source) for d in self.diagnostics)

@@ -2,7 +2,8 @@
 
 Columns are computed in dependency order, each as one vectorised call. The options common to
 all kinds are applied here, in a fixed order: value (or the keyed permutation for ``unique``),
-``clip``, ``round``, ``when``/``else``, then ``null``.
+``round``, ``clip`` (its bounds already snapped to the rounding grid), ``when``/``else``, then
+``null``.
 """
 
 from __future__ import annotations
