@@ -26,6 +26,7 @@ __all__ = [
     "parse_expression",
 ]
 
+MAX_LENGTH = 10_000  # characters; longer expressions are refused before parsing
 _IF = "__"  # stand-in for the `if` function: two characters, like `if`, and not a valid column name
 
 
@@ -127,11 +128,17 @@ def parse_expression(
         offset of the offending construct.
     """
     known = list(columns)
+    if len(text) > MAX_LENGTH:
+        return None, [Diagnostic("RG220", f"expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}",
+                                 pointer, hint="split it into several `expr` columns")]
     try:
         # One line, same length: offsets stay character offsets into the original text.
         flat = " ".join(text.splitlines()) if text.strip() else "None +"
         tree = ast.parse(_rename_if(flat).strip(), mode="eval")
         source = flat
+    except (RecursionError, MemoryError):
+        return None, [Diagnostic("RG220", "expression is nested too deeply", pointer,
+                                 hint="split it into several `expr` columns")]
     except SyntaxError as exc:
         offset = (exc.offset or 1) - 1 + (len(flat) - len(flat.lstrip()))
         message = (exc.msg or "invalid syntax").replace("'(' was never closed", "`(` is never closed")
@@ -142,6 +149,9 @@ def parse_expression(
     builder = _Builder(source, set(known))
     try:
         root = builder.build(tree.body)
+    except RecursionError:
+        return None, [Diagnostic("RG220", "expression is nested too deeply", pointer,
+                                 hint="split it into several `expr` columns")]
     except _Problem as exc:
         hint = exc.hint
         if exc.code == "RG222" and hint is None:
