@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from rulegen.check import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
 from rulegen.errors import RulegenError
 from rulegen.io.files import TableOutput, write_tables
@@ -20,7 +21,7 @@ from rulegen.spec.model import Spec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["compile", "generate", "iter_blocks", "load", "preview", "write"]
+__all__ = ["check", "compile", "generate", "iter_blocks", "load", "preview", "write"]
 
 SpecLike = Spec | str | Path
 
@@ -91,6 +92,23 @@ def write(
     ]
     with _located(plan.spec):
         return write_tables(tables, out_dir, fmt)
+
+
+def check(
+    spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float = 1.0,
+    rows: Mapping[str, int] | None = None,
+) -> CheckReport:
+    """Check the files ``generate`` wrote into ``directory`` against the spec's rules.
+
+    Give the ``seed``, ``scale`` and ``rows`` that ``generate`` had: they set the row counts
+    the files must have. Broken rules are findings in the report, never exceptions.
+
+    Raises:
+        SpecError: the spec itself is invalid.
+    """
+    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    with _located(plan.spec):
+        return check_plan(plan, directory)
 
 
 def preview(

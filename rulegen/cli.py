@@ -1,4 +1,4 @@
-"""The ``rulegen`` command line (see SPEC.md): generate, validate, preview, schema.
+"""The ``rulegen`` command line (see SPEC.md): generate, validate, check, preview, schema.
 
 Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
 prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows one.
@@ -107,6 +107,25 @@ def validate(spec: Path) -> None:
     plan = rulegen.compile(spec)
     tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in plan.tables.values())
     click.echo(f"{spec}: valid: {tables}")
+
+
+@main.command()
+@_spec_argument
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--seed", type=int, help="The seed generate had (overrides the spec's).")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="The scale generate had.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count generate had.")
+@_run
+def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tuple[str, ...]) -> int:
+    """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
+
+    Prints one line per broken rule (table.column: rule: rows and examples), then a summary.
+    """
+    import rulegen
+
+    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows))
+    click.echo(report.render())
+    return 0 if report.ok else 1
 
 
 @main.command()

@@ -12,6 +12,10 @@ registry composes them into the spec schema), then goes through three steps:
 
 Kinds with a finite, enumerable value space implement :meth:`space_size` and
 :meth:`values_at`, which is how ``unique: true`` is met by construction.
+
+``rulegen check`` asks each kind :meth:`valid`: could it have made these values? The checker
+applies the common options (``round``, ``clip``, ``when``/``else``, ``null``) around the answer,
+and reports the values a kind rejects under its :attr:`Kind.value_rule`.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class Kind:
     required: ClassVar[tuple[str, ...]] = ()
     example: ClassVar[dict[str, Any]] = {}
     inherently_unique: ClassVar[bool] = False  # values distinct by nature (sequence, uuid)
+    value_rule: ClassVar[str] = "domain"  # what `rulegen check` calls a value valid() rejects
 
     def __init__(self, column: ColumnSpec) -> None:
         self.column = column
@@ -116,6 +121,22 @@ class Kind:
     def values_at(self, index: np.ndarray) -> pa.Array:
         """The ``index``-th values of the value space (a bijection onto it)."""
         raise NotImplementedError(f"{type(self).__name__}.values_at")
+
+    # --- checking written data ---------------------------------------------------------
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array | None:
+        """Whether this kind can make each of ``values`` (of :attr:`type`, or numbers after ``round``).
+
+        The answer is a boolean array as long as ``values``: True where the kind can make the
+        value, False where it cannot, null where it cannot tell. On a null entry the question is
+        whether the kind makes nulls itself (a ``choice`` row whose ``given`` has no case). The
+        common options are the checker's: for a rounded column it passes ``within``, half a
+        rounding step, and asks whether the kind can make a value that close.
+
+        Returns:
+            The answer, or None when the kind cannot tell anything (its values come from
+            elsewhere, as Faker's or a template's do); such a kind never makes nulls itself.
+        """
+        return None
 
     # --- evaluation --------------------------------------------------------------------
     def evaluate(self, ctx: BlockContext) -> pa.Array:

@@ -13,6 +13,7 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.types import common_type, describe
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import near, numbers, verdict
 
 __all__ = ["Bool", "Choice", "Constant"]
 
@@ -43,11 +44,20 @@ class Bool(Kind):
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         return ctx.rng().random(ctx.n) < self.option("p", 0.5)
 
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Both values, except False when p is 1 and True when p is 0."""
+        p = self.option("p", 0.5)
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        drawn = values.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+        ok = np.ones(len(values), dtype=bool) if 0 < p < 1 else drawn == (p == 1)
+        return verdict(ok, nulls, False)
+
     def space_size(self) -> int:
-        return 2
+        return 2 if 0 < self.option("p", 0.5) < 1 else 1
 
     def values_at(self, index: np.ndarray) -> pa.Array:
-        return pa.array(index.astype(bool))
+        only = self.option("p", 0.5)
+        return pa.array(index.astype(bool) if 0 < only < 1 else np.full(len(index), only == 1))
 
 
 class _Weights:
@@ -157,11 +167,33 @@ class Choice(Kind):
             index[unmatched] = offsets[id(self.default)] + self.default.indices(u[unmatched])
         return self.pool.take(pa.array(index, mask=index < 0))
 
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """One of the values of positive weight (of any case, with ``given``); null only for a
+        ``given`` without ``default``, whose unmatched rows are null."""
+        possible = self._drawable()
+        makes_null = self.option("given") is not None and self.default is None
+        if pa.types.is_integer(self.type) or pa.types.is_floating(self.type):  # numbers: `round` may apply
+            x, nulls = numbers(values)
+            return verdict(near(x, numbers(possible)[0], within), nulls, makes_null)
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        found = pc.is_in(values, value_set=possible.cast(values.type)).fill_null(False)
+        return verdict(found.to_numpy(zero_copy_only=False), nulls, makes_null)
+
+    def _drawable(self, *, first_group_only: bool = False) -> pa.Array:
+        """The values of positive weight in ``values``, ``default`` and every case (in the pool's
+        order: the groups one after the other)."""
+        groups = [g for g in (self.weights, self.default, *self.cases.values()) if g is not None]
+        groups = groups[:1] if first_group_only else groups
+        start, picked = 0, []
+        for group in groups:
+            weights = np.diff(group.cumulative, prepend=0.0)
+            picked += [start + i for i, w in enumerate(weights) if w > 0]
+            start += len(group.values)
+        return self.pool.take(pa.array(picked, type=pa.int64()))
+
     def _possible(self) -> pa.Array:
-        """The distinct values that can be drawn (weight above 0), in declaration order."""
-        positive = [i for i, w in enumerate(np.diff(self.weights.cumulative, prepend=0.0)) if w > 0]
-        unique = list(dict.fromkeys(self.pool[i].as_py() for i in positive))
-        return pa.array(unique, type=self.type)
+        """The distinct values of ``values`` that can be drawn, in declaration order (for unique)."""
+        return pc.unique(self._drawable(first_group_only=True))
 
     def space_size(self) -> int | None:
         return len(self._possible()) if self.weights is not None else None
@@ -186,6 +218,18 @@ class Constant(Kind):
 
     def low_cardinality(self) -> bool:
         return True
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """The value itself (a null ``value`` makes only nulls)."""
+        value = self.option("value")
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        if value is None:
+            return verdict(np.zeros(len(values), dtype=bool), nulls, True)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            x, nulls = numbers(values)
+            return verdict(near(x, [value], within), nulls, False)
+        same = pc.equal(values, pa.scalar(value, type=self.type).cast(values.type)).fill_null(False)
+        return verdict(same.to_numpy(zero_copy_only=False), nulls, False)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         return pa.repeat(pa.scalar(self.option("value"), type=self.type), ctx.n)

@@ -11,6 +11,7 @@ from rulegen.expr.evaluate import evaluate_expression
 from rulegen.expr.parser import Expression, parse_expression
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import unknown
 
 __all__ = ["Expr"]
 
@@ -38,6 +39,10 @@ class Expr(Kind):
         result = env.infer(self.expression) if self.expression else None
         if result is not None:
             self.type = pa.string() if pa.types.is_null(result) else result
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Cannot tell a value, but a null is always possible (nulls propagate from the inputs)."""
+        return unknown(values, null=True)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         return evaluate_expression(self.expression, ctx.values, ctx.n)

@@ -21,6 +21,7 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import in_intervals, numbers, verdict
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence"]
 
@@ -116,6 +117,7 @@ class Distribution(Kind):
     """A numeric distribution kind; subclasses are made from :data:`DISTRIBUTIONS`."""
 
     family: Family
+    value_rule = "range"
 
     def __init__(self, column: Any) -> None:
         super().__init__(column)
@@ -163,6 +165,18 @@ class Distribution(Kind):
         """Values at uniform quantiles ``u`` (truncation included, shift not)."""
         lo, hi = self.option("truncate") or (None, None)
         return _Window(self.law(), lo, hi, self.family.integer).quantile(u)
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
+        for integer laws, both ends inclusive)."""
+        x, nulls = numbers(values)
+        low, high = (float(end) for end in self.law().support())
+        cut_low, cut_high = self.option("truncate") or (None, None)
+        low = low if cut_low is None else max(low, cut_low)
+        high = high if cut_high is None else min(high, cut_high)
+        shift = self.option("shift") or 0
+        ok = in_intervals(x, [low + shift], [high + shift], within=within, integer=self.family.integer)
+        return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()
@@ -312,6 +326,7 @@ class Sequence(Kind):
     options = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1}}
     example = {"kind": "sequence", "start": 1}
     inherently_unique = True
+    value_rule = "sequence"
 
     def check(self, table: Any) -> list[Diagnostic]:
         if self.option("step", 1) == 0:
@@ -320,6 +335,23 @@ class Sequence(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64()
+        self.rows = env.rows
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """One of the table's ``rows`` terms of the progression start, start + step, ..."""
+        start, step = self.option("start", 1), self.option("step", 1)
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        if within == 0 and pa.types.is_integer(values.type):  # exact integer arithmetic
+            offset = values.fill_null(start).to_numpy(zero_copy_only=False).astype(np.int64) - start
+            ok = (offset % step == 0) & (offset // step >= 0) & (offset // step < self.rows)
+            return verdict(ok, nulls, False)
+        x, nulls = numbers(values)
+        # Term numbers k with start + k * step within `within` of x, then k in [0, rows - 1].
+        ends = np.sort(np.stack([(x - within - start) / step, (x + within - start) / step]), axis=0)
+        with np.errstate(invalid="ignore"):
+            first = np.maximum(np.ceil(ends[0] - 1e-9), 0)
+            ok = first <= np.minimum(np.floor(ends[1] + 1e-9), self.rows - 1)
+        return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         return self.option("start", 1) + self.option("step", 1) * ctx.rows
@@ -341,6 +373,7 @@ class Histogram(Kind):
     }
     required = ("edges", "weights")
     example = {"kind": "histogram", "edges": [0, 10, 50, 100], "weights": [5, 3, 1]}
+    value_rule = "range"
 
     def check(self, table: Any) -> list[Diagnostic]:
         edges, weights = self.option("edges"), self.option("weights")
@@ -367,6 +400,18 @@ class Histogram(Kind):
         within = np.divide(u - start, mass, out=np.zeros_like(u), where=mass > 0)
         values = self.edges[bins] + within * (self.edges[bins + 1] - self.edges[bins])
         return np.floor(values).astype(np.int64) if self.option("integer") else values
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Inside a bin of positive weight (its integers, with ``integer``)."""
+        x, nulls = numbers(values)
+        weights = np.asarray(self.option("weights"), dtype=np.float64)
+        starts, ends = self.edges[:-1][weights > 0], self.edges[1:][weights > 0]
+        if self.option("integer"):  # values are floor(x), x in [start, end)
+            ok = in_intervals(x, np.floor(starts), np.floor(ends), within=within, integer=True)
+        else:  # edge + fraction * width may land an ulp past the edge
+            slack = 1e-9 * (self.edges[-1] - self.edges[0])
+            ok = in_intervals(x, starts - slack, ends + slack, within=within)
+        return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()

@@ -21,10 +21,12 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import matches, verdict
 
-__all__ = ["Pattern", "PatternError", "parse_pattern"]
+__all__ = ["Pattern", "PatternError", "parse_pattern", "pattern_regex"]
 
 _UNBOUNDED = 8  # the upper repeat of `*` and `+`
+MAX_LENGTH = 1_000  # characters a pattern may make: a spec cannot ask for gigabytes per row
 _PRINTABLE = [c for c in string.printable if c not in "\t\n\r\x0b\x0c"]
 _CLASSES = {"d": string.digits, "w": string.ascii_letters + string.digits + "_", "s": " "}
 
@@ -73,7 +75,11 @@ def parse_pattern(pattern: str) -> Seq:
     tree = parser.alternation()
     if parser.pos < len(pattern):
         raise PatternError(f"unexpected `{pattern[parser.pos]}`", parser.pos)
-    return tree if isinstance(tree, Seq) else Seq((tree,))
+    tree = tree if isinstance(tree, Seq) else Seq((tree,))
+    if _max_length(tree) > MAX_LENGTH:
+        raise PatternError(f"makes strings of up to {_max_length(tree):,} characters; the limit is {MAX_LENGTH:,}",
+                           0)
+    return tree
 
 
 class _Parser:
@@ -181,6 +187,26 @@ class _Parser:
         return Repeat(atom, low, high)
 
 
+def pattern_regex(node: Any) -> str:
+    """An RE2 regex that matches exactly the strings ``node`` can make.
+
+    Written from the parsed tree rather than the user's text, so the subset's own meanings hold
+    (``.`` is printable ASCII, ``*`` repeats at most 8 times) and no character needs RE2's escapes.
+    """
+    if isinstance(node, Chars):
+        chars = "".join(_regex_char(c) for c in node.chars)
+        return chars if len(node.chars) == 1 else f"[{chars}]"
+    if isinstance(node, Seq):
+        return "".join(pattern_regex(p) for p in node.parts)
+    if isinstance(node, Alt):
+        return "(?:" + "|".join(pattern_regex(b) for b in node.branches) + ")"
+    return f"(?:{pattern_regex(node.part)}){{{node.low},{node.high}}}"
+
+
+def _regex_char(char: str) -> str:
+    return char if char.isascii() and char.isalnum() else f"\\x{{{ord(char):x}}}"
+
+
 def _max_length(node: Any) -> int:
     if isinstance(node, Chars):
         return 1
@@ -273,6 +299,7 @@ class Pattern(Kind):
     options = {"pattern": {"type": "string", "minLength": 1}}
     required = ("pattern",)
     example = {"kind": "pattern", "pattern": "[A-Z]{3}-[0-9]{5}"}
+    value_rule = "pattern"
 
     def check(self, table: Any) -> list[Diagnostic]:
         try:
@@ -294,6 +321,12 @@ class Pattern(Kind):
         codes = np.zeros((ctx.n, _max_length(self.tree)), dtype=np.uint32)
         _fill(self.tree, ctx.rng(), codes, np.arange(ctx.n), np.zeros(ctx.n, dtype=np.int64))
         return strings_from_codes(codes)
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array | None:
+        """A full match of the pattern (exactly the strings it can make)."""
+        found = matches(values, pattern_regex(self.tree))
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        return None if found is None else verdict(found, nulls, False)
 
     def space_size(self) -> int | None:
         """Exact for fixed-shape patterns; others are checked for repeats as they stream."""

@@ -15,6 +15,7 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import in_intervals, verdict
 
 __all__ = ["Date", "Timestamp", "parse_instant"]
 
@@ -39,6 +40,7 @@ class _Between(Kind):
     """Shared by date and timestamp: a uniform draw of integer ticks in [min, max]."""
 
     unit_seconds: float = 1.0
+    value_rule = "range"
 
     def _bounds(self) -> tuple[list[Diagnostic], int, int]:
         problems, ticks = [], []
@@ -66,6 +68,15 @@ class _Between(Kind):
 
     def space_size(self) -> int:
         return self.high - self.low + 1
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Between ``min`` and ``max``, both inclusive (a date-only ``max`` of a timestamp is the
+        end of that day), at the column's precision."""
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        storage = pa.int32() if pa.types.is_date32(self.type) else pa.int64()
+        ticks = values.cast(self.type).view(storage).fill_null(self.low).to_numpy(zero_copy_only=False)
+        ok = in_intervals(ticks.astype(np.float64), [self.low], [self.high], integer=True)
+        return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         return self.values_at(self.draw(ctx) - self.low)

@@ -21,6 +21,7 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import lower, upper
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
+from rulegen.kinds.validity import matches, unknown, verdict
 
 __all__ = ["FakerKind", "Template", "Uuid", "faker_locales", "faker_providers"]
 
@@ -154,7 +155,7 @@ class FakerKind(Kind):
         "provider": {"type": "string", "minLength": 1, "description": "a Faker method, e.g. first_name"},
         "args": {"type": "object", "description": "keyword arguments of the provider"},
         "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
-        "pool": {"type": "integer", "minimum": 1, "maximum": 10_000_000,
+        "pool": {"type": "integer", "minimum": 1, "maximum": 100_000,
                  "description": f"values drawn into the pool (default {POOL_SIZE})"},
     }
     required = ("provider",)
@@ -190,6 +191,12 @@ class FakerKind(Kind):
 
     def low_cardinality(self) -> bool:
         return not self.column.unique
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array | None:
+        """Cannot tell (pools depend on the seed and the Faker version), except that a provider
+        which returns None (``null_boolean``) makes nulls."""
+        pool = getattr(self, "pool", None)
+        return unknown(values, null=True) if pool is not None and pool.null_count else None
 
     def space_size(self) -> int | None:
         return len(self.pool) if self.column.unique else None
@@ -269,6 +276,7 @@ class Template(Kind):
         return upper(joined) if self.option("upper") else joined
 
 
+_UUID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _UUID_LAYOUT = [i for i in range(36) if i not in (8, 13, 18, 23)]  # where hex digits go
 
@@ -281,6 +289,14 @@ class Uuid(Kind):
     summary = "a deterministic version-4 UUID string"
     example = {"kind": "uuid"}
     inherently_unique = True  # 122 random bits: a repeat needs ~2**61 rows
+    value_rule = "format"
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Lower-case version-4 UUID text with the RFC 4122 variant, as :meth:`do_evaluate` writes it."""
+        nulls = values.is_null().to_numpy(zero_copy_only=False)
+        found = matches(values, _UUID_REGEX)
+        assert found is not None, "a fixed regex that RE2 accepts"
+        return verdict(found, nulls, False)
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()

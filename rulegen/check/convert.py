@@ -1,0 +1,84 @@
+"""Convert a column read from a file to the type the plan gives it, finding every value that
+does not convert.
+
+Arrow casts a whole array or fails on the first bad value, so the failing rows are found by
+halving: a slice that casts is kept, one that fails is split, down to single values. Text is
+first screened with a regular expression per type, so a column of garbage costs one vectorised
+pass, not one cast per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.types as pat
+
+__all__ = ["convert"]
+
+# Text a cast to each type may accept (a superset: the cast itself has the last word).
+_INTEGER = r"^[+-]?[0-9]+$"
+_FLOAT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?(?i:inf|infinity|nan)$"
+_BOOL = r"^(?i:true|false|1|0)$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?)?$"
+
+
+def convert(array: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
+    """``array`` as ``target``, with values that do not convert made null, and the mask of them.
+
+    Nulls stay null and are never flagged. A date read as a timestamp (JSON text such as
+    ``2024-01-31T08:00:00``) must fall on midnight: Arrow would quietly drop the time of day.
+    """
+    bad = np.zeros(len(array), dtype=bool)
+    if array.type == target:
+        return array, bad
+    present = ~array.is_null().to_numpy(zero_copy_only=False)
+    if pat.is_string(array.type) or pat.is_large_string(array.type):
+        screen = _screen(target)
+        if screen is not None:
+            looks = pc.match_substring_regex(array, screen).fill_null(True).to_numpy(zero_copy_only=False)
+            bad |= ~looks
+            array = pc.if_else(pa.array(looks), array, pa.scalar(None, array.type))
+    try:
+        result = _cast(array, target, bad)
+    except pa.ArrowNotImplementedError:  # no cast between these types at all
+        return pa.nulls(len(array), target), present
+    if pat.is_timestamp(array.type) and pat.is_date(target):
+        midnight = pc.equal(result.cast(array.type), array).fill_null(True).to_numpy(zero_copy_only=False)
+        bad |= ~midnight
+        result = pc.if_else(pa.array(midnight), result, pa.scalar(None, target))
+    return result, bad
+
+
+def _screen(target: pa.DataType) -> str | None:
+    if pat.is_integer(target):
+        return _INTEGER
+    if pat.is_floating(target):
+        return _FLOAT
+    if pat.is_boolean(target):
+        return _BOOL
+    if pat.is_date(target):
+        return _DATE
+    if pat.is_timestamp(target):
+        return _TIMESTAMP
+    return None
+
+
+def _cast(array: pa.Array, target: pa.DataType, bad: np.ndarray) -> pa.Array:
+    """Cast ``array``, halving around the values that fail (marked in ``bad``, made null)."""
+    pieces: list[pa.Array] = []
+    todo = [(0, len(array))]
+    while todo:  # depth first, left half first, so pieces come out in row order
+        start, stop = todo.pop()
+        chunk = array.slice(start, stop - start)
+        try:
+            pieces.append(chunk.cast(target))
+        except (pa.ArrowInvalid, OverflowError):
+            if stop - start == 1:
+                bad[start] = True
+                pieces.append(pa.nulls(1, target))
+            else:
+                middle = (start + stop) // 2
+                todo += [(middle, stop), (start, middle)]
+    return pa.concat_arrays(pieces) if pieces else pa.array([], type=target)

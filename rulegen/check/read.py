@@ -1,0 +1,146 @@
+"""Find and read the file ``generate`` wrote for a table, as Arrow columns of the plan's types.
+
+``DIR/<table>.parquet`` (a file, or a folder of parts), ``.jsonl`` or ``.csv``, in that order
+when several exist. Each column the spec writes is converted to its plan type; a value that
+does not convert becomes null and is flagged (see :mod:`rulegen.check.convert`), so a bad value
+is a finding of the check, never a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.json as pa_json
+import pyarrow.parquet as pq
+import pyarrow.types as pat
+
+from rulegen.check.convert import convert
+from rulegen.plan.plan import TablePlan
+
+__all__ = ["EXTENSIONS", "ReadError", "TableData", "read_table", "table_files"]
+
+EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several
+
+
+class ReadError(Exception):
+    """The file exists but cannot be read as its format (malformed CSV, a line that is not JSON)."""
+
+
+@dataclass(slots=True)
+class TableData:
+    """What a table's file holds, for the columns the spec writes.
+
+    Attributes:
+        path: the file read.
+        rows: its number of rows.
+        columns: the spec's output columns found in the file, as their plan types; values that
+            did not convert are null there.
+        unparsed: per column, the mask of rows whose value did not convert.
+        raw: per column with unparsed values, the column as read (to show the bad text).
+        extra: columns of the file that the spec does not write.
+    """
+
+    path: Path
+    rows: int
+    columns: dict[str, pa.Array] = field(default_factory=dict)
+    unparsed: dict[str, np.ndarray] = field(default_factory=dict)
+    raw: dict[str, pa.Array] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()
+
+
+def table_files(directory: Path, table: str) -> list[Path]:
+    """The files ``generate`` may have written for ``table`` in ``directory``, preferred first."""
+    return [path for ext in EXTENSIONS if (path := directory / f"{table}.{ext}").exists()]
+
+
+def read_table(table: TablePlan, path: Path) -> TableData:
+    """Read ``path`` (format from its extension) for ``table``.
+
+    Raises:
+        ReadError: the file is not valid CSV, JSON Lines or Parquet.
+    """
+    reader = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}[path.suffix.lstrip(".")]
+    try:
+        data = reader(path, table)
+    except (pa.ArrowInvalid, OSError, orjson.JSONDecodeError) as exc:
+        raise ReadError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    result = TableData(path=path, rows=data.num_rows,
+                       extra=tuple(c for c in data.column_names if c not in table.output))
+    for name in table.output:
+        if name not in data.column_names:
+            continue
+        column = data.column(name)
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if pat.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        converted, bad = convert(array, table.schema.field(name).type)
+        result.columns[name] = converted
+        if bad.any():
+            result.unparsed[name], result.raw[name] = bad, array
+    return result
+
+
+def _read_parquet(path: Path, table: TablePlan) -> pa.Table:
+    return pq.read_table(path)
+
+
+_CSV_NULLS = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
+
+
+def _read_csv(path: Path, table: TablePlan) -> pa.Table:
+    """Typed in one pass when every value parses; else as text, converted column by column.
+
+    Only an unquoted empty field is null, as the writer makes them: ``""`` is an empty string,
+    and ``NA`` or ``null`` are text like any other.
+    """
+    types = {f.name: f.type for f in table.schema}
+    try:
+        return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=types, **_CSV_NULLS))
+    except pa.ArrowInvalid:
+        text = {name: pa.string() for name in types}
+        return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=text, **_CSV_NULLS))
+
+
+class _Untyped(Exception):
+    """Arrow's JSON inference gave a column a type that loses its text (dates in a string column)."""
+
+
+def _read_jsonl(path: Path, table: TablePlan) -> pa.Table:
+    """Arrow's JSON reader when its inferred types convert cleanly, else a line-by-line read
+    that keeps every value as text for :func:`convert`."""
+    types = {f.name: f.type for f in table.schema}
+    if path.stat().st_size < 16 and not path.read_bytes().strip():  # no rows: nothing was written
+        return pa.table({name: pa.array([], type=t) for name, t in types.items()})
+    try:
+        data = pa_json.read_json(path)
+        for name in data.column_names:
+            inferred = data.schema.field(name).type
+            if name in types and pat.is_string(types[name]) and not (pat.is_string(inferred) or pat.is_null(inferred)):
+                raise _Untyped(name)
+        return data
+    except (pa.ArrowInvalid, _Untyped):
+        return _read_jsonl_as_text(path)
+
+
+def _read_jsonl_as_text(path: Path) -> pa.Table:
+    """Every value as its text: strings as they are, other JSON values as JSON."""
+    records = []
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = orjson.loads(line)
+        if not isinstance(record, dict):
+            raise ReadError(f"line {number} is not a JSON object")
+        records.append(record)
+    names = list(dict.fromkeys(key for record in records for key in record))
+    columns = {}
+    for name in names:
+        values = [record.get(name) for record in records]
+        columns[name] = pa.array([v if v is None or isinstance(v, str) else orjson.dumps(v).decode()
+                                  for v in values], type=pa.string())
+    return pa.table(columns) if columns else pa.table({})

@@ -1,0 +1,114 @@
+"""Check every table of a plan against the files in a folder.
+
+Per table: find and read its file, then its columns (missing, extra, unparsable), its row
+count, each column's own rules, its keys and its constraints. A problem with one table never
+stops the others from being checked.
+
+References between tables (orphans) are the seam left for relations: a ``ref`` kind will answer
+:meth:`Kind.valid` for single values like any kind, and the orphan rule will join a child's
+column to its parent's read file here, after every table has been read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from rulegen.check.columns import check_column
+from rulegen.check.read import EXTENSIONS, ReadError, TableData, read_table, table_files
+from rulegen.check.report import CheckReport, Skipped, TableChecked, Violation, examples
+from rulegen.check.rules import check_constraints, check_keys, keys_of
+from rulegen.expr.types import describe
+from rulegen.plan.plan import Plan, TablePlan
+from rulegen.spec.model import TableSpec
+from rulegen.spec.source_map import join_pointer
+
+__all__ = ["check_plan"]
+
+
+def check_plan(plan: Plan, directory: str | Path) -> CheckReport:
+    """Every rule of every table of ``plan`` on the files in ``directory``."""
+    directory = Path(directory)
+    violations: list[Violation] = []
+    skipped: list[Skipped] = []
+    checked: list[TableChecked] = []
+    for table in plan.tables.values():
+        spec = plan.spec.tables[table.name]
+        files = table_files(directory, table.name)
+        if not files:
+            names = ", ".join(f"{table.name}.{ext}" for ext in EXTENSIONS)
+            violations.append(Violation(table.name, "", "file", 0, f"no file in {directory} (looked for {names})",
+                                        pointer=spec.pointer))
+            checked.append(TableChecked(table.name, None, 0))
+            continue
+        skipped += [Skipped(table.name, "", "file", f"{other.name} not read ({files[0].name} was)")
+                    for other in files[1:]]
+        try:
+            data = read_table(table, files[0])
+        except ReadError as exc:
+            violations.append(Violation(table.name, "", "file", 0, f"{files[0].name} cannot be read: {exc}",
+                                        pointer=spec.pointer))
+            checked.append(TableChecked(table.name, files[0], 0))
+            continue
+        checked.append(TableChecked(table.name, files[0], data.rows))
+        found, passed = _check_table(table, spec, data)
+        violations += found
+        skipped += passed
+    return CheckReport(directory=directory, tables=tuple(checked), violations=tuple(violations),
+                       skipped=tuple(skipped))
+
+
+def _check_table(table: TablePlan, spec: TableSpec, data: TableData) -> tuple[list[Violation], list[Skipped]]:
+    violations = _check_shape(table, spec, data)
+    skipped: list[Skipped] = []
+    keys = keys_of(spec)
+    primary = next((k for k in keys if k.rule == "primary_key"), None)
+    for name in table.output:
+        if name in data.columns:
+            key = primary.pointer if primary is not None and name in primary.columns else None
+            found = check_column(table.name, table.columns[name], data.columns, data.unparsed, key=key)
+            violations += found.violations
+            skipped += found.skipped
+    for found, passed in (check_keys(table.name, keys, data.columns),
+                          check_constraints(table, data.columns, data.rows)):
+        violations += found
+        skipped += passed
+    return violations, skipped
+
+
+def _check_shape(table: TablePlan, spec: TableSpec, data: TableData) -> list[Violation]:
+    """Row count, missing and extra columns, values that do not parse as their column's type."""
+    violations = []
+    if data.rows != table.rows:
+        violations.append(Violation(
+            table.name, "", "rows", 0, f"{data.path.name} has {data.rows:,} rows, the spec makes {table.rows:,} "
+                                       "(give check the --scale or --rows that generate had)",
+            pointer=join_pointer(spec.pointer, "rows")))
+    for name in table.output:
+        column = table.columns[name]
+        if name not in data.columns:
+            violations.append(Violation(table.name, name, "column", 0, f"missing from {data.path.name}",
+                                        pointer=column.spec.pointer))
+        elif name in data.unparsed:
+            bad = data.unparsed[name]
+            violations.append(Violation(table.name, name, "type", int(bad.sum()),
+                                        f"not parsing as {describe(column.type)}",
+                                        examples(bad, _as_text(data.raw[name])), column.spec.pointer))
+    for name in data.extra:
+        hidden = name in table.columns
+        why = "hidden in the spec, so generate does not write it" if hidden else "not in the spec"
+        pointer = table.columns[name].spec.pointer if hidden else join_pointer(spec.pointer, "columns")
+        violations.append(Violation(table.name, name, "column", 0, why, pointer=pointer))
+    return violations
+
+
+def _as_text(array: pa.Array) -> pa.Array:
+    """Values as read, for the report (strings stay strings, so they show quoted)."""
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    try:
+        return array.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([str(v) for v in array.to_pylist()], type=pa.string())
+

@@ -1,0 +1,86 @@
+"""Helpers for :meth:`Kind.valid`: vectorised "could the kind have made this value?" tests.
+
+A kind answers with a boolean array (see :meth:`rulegen.kinds.base.Kind.valid`); these helpers
+turn the common shapes of a value space into that answer: unions of closed intervals (laws,
+histograms, date ranges), finite sets of numbers, regular expressions. Every test is over whole
+arrays; nothing runs per row in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["in_intervals", "matches", "near", "numbers", "unknown", "verdict"]
+
+# Relative slack on float comparisons: a value that went through float arithmetic (a shift, a
+# histogram edge, the edge of a rounding step) may sit an ulp beyond an exact bound.
+_RELATIVE = 1e-12
+
+
+def numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` as float64 (nulls as NaN), and the mask of nulls."""
+    nulls = values.is_null().to_numpy(zero_copy_only=False)
+    if len(values) == 0:
+        return np.zeros(0), nulls
+    x = pc.cast(values, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
+    return x.astype(np.float64, copy=False), nulls
+
+
+def verdict(ok: np.ndarray, nulls: np.ndarray, null: bool | None) -> pa.Array:
+    """The answer of :meth:`Kind.valid`: ``ok`` on values, ``null`` on null rows (None: cannot tell)."""
+    ok = np.asarray(ok, dtype=bool).copy()
+    if null is None:
+        return pa.array(ok, type=pa.bool_(), mask=nulls)
+    ok[nulls] = null
+    return pa.array(ok, type=pa.bool_())
+
+
+def unknown(values: pa.Array, *, null: bool | None) -> pa.Array:
+    """An answer that cannot tell for any value, but knows whether the kind makes nulls."""
+    nulls = values.is_null().to_numpy(zero_copy_only=False)
+    if null is None:
+        return pa.nulls(len(values), pa.bool_())
+    return pa.array(np.where(nulls, null, False), type=pa.bool_(), mask=~nulls)
+
+
+def in_intervals(x: np.ndarray, starts: Sequence[float], ends: Sequence[float], *, within: float = 0.0,
+                 integer: bool = False) -> np.ndarray:
+    """Whether some point of the union of closed intervals ``[starts[i], ends[i]]`` (integers
+    only, when ``integer``) lies within ``within`` of each ``x``.
+
+    Bounds may be infinite; intervals may overlap and come in any order.
+    """
+    starts, ends = np.asarray(starts, dtype=np.float64), np.asarray(ends, dtype=np.float64)
+    reach = within * (1 + 1e-9) + (0.0 if integer else _RELATIVE * np.abs(np.nan_to_num(x)))
+    lo, hi = x - reach, x + reach
+    if integer:
+        lo, hi = np.ceil(lo), np.floor(hi)
+        starts, ends = np.ceil(starts), np.floor(ends)
+    keep = starts <= ends
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        return np.zeros(len(x), dtype=bool)
+    order = np.argsort(starts, kind="stable")
+    starts, furthest = starts[order], np.maximum.accumulate(ends[order])
+    last = np.searchsorted(starts, hi, side="right") - 1  # last interval starting at or before hi
+    with np.errstate(invalid="ignore"):
+        return (last >= 0) & (furthest[np.maximum(last, 0)] >= lo) & (lo <= hi)
+
+
+def near(x: np.ndarray, points: Sequence[float], within: float = 0.0) -> np.ndarray:
+    """Whether some of ``points`` lies within ``within`` of each ``x`` (exact equality at 0)."""
+    points = np.unique(np.asarray(points, dtype=np.float64))
+    return in_intervals(x, points, points, within=within)
+
+
+def matches(values: pa.Array, regex: str) -> np.ndarray | None:
+    """Whether each string fully matches ``regex`` (RE2 syntax); None when RE2 rejects it."""
+    try:
+        found = pc.match_substring_regex(values, f"^(?:{regex})$")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
