@@ -4,9 +4,8 @@ Per table: find and read its file, then its columns (missing, extra, unparsable)
 count, each column's own rules, its keys and its constraints. A problem with one table never
 stops the others from being checked.
 
-References between tables (orphans) are the seam left for relations: a ``ref`` kind will answer
-:meth:`Kind.valid` for single values like any kind, and the orphan rule will join a child's
-column to its parent's read file here, after every table has been read.
+References between tables are checked once every table has been read: each value of a ``ref``
+column must be a key in the parent's file (an orphan otherwise).
 """
 
 from __future__ import annotations
@@ -14,12 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rulegen.check.columns import check_column
 from rulegen.check.read import EXTENSIONS, ReadError, TableData, read_table, table_files
 from rulegen.check.report import CheckReport, Skipped, TableChecked, Violation, examples
 from rulegen.check.rules import check_constraints, check_keys, keys_of
 from rulegen.expr.types import describe
+from rulegen.kinds.relational import Ref
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.model import TableSpec
 from rulegen.spec.source_map import join_pointer
@@ -33,6 +34,7 @@ def check_plan(plan: Plan, directory: str | Path) -> CheckReport:
     violations: list[Violation] = []
     skipped: list[Skipped] = []
     checked: list[TableChecked] = []
+    read: dict[str, TableData] = {}
     for table in plan.tables.values():
         spec = plan.spec.tables[table.name]
         files = table_files(directory, table.name)
@@ -52,9 +54,11 @@ def check_plan(plan: Plan, directory: str | Path) -> CheckReport:
             checked.append(TableChecked(table.name, files[0], 0))
             continue
         checked.append(TableChecked(table.name, files[0], data.rows))
+        read[table.name] = data
         found, passed = _check_table(table, spec, data)
         violations += found
         skipped += passed
+    violations += _check_references(plan, read)
     return CheckReport(directory=directory, tables=tuple(checked), violations=tuple(violations),
                        skipped=tuple(skipped))
 
@@ -75,6 +79,28 @@ def _check_table(table: TablePlan, spec: TableSpec, data: TableData) -> tuple[li
         violations += found
         skipped += passed
     return violations, skipped
+
+
+def _check_references(plan: Plan, read: dict[str, TableData]) -> list[Violation]:
+    """Orphans: ``ref`` values that are not keys of the parent's file."""
+    violations = []
+    for table in plan.tables.values():
+        for name, column in table.columns.items():
+            if not isinstance(column.kind, Ref) or table.name not in read or name not in read[table.name].columns:
+                continue
+            parent = read.get(column.kind.table)
+            if parent is None or column.kind.key not in parent.columns:
+                continue  # the parent's missing file or column is reported already
+            values = read[table.name].columns[name]
+            found = pc.is_in(values, value_set=parent.columns[column.kind.key].cast(values.type))
+            orphan = pc.and_(pc.invert(pc.fill_null(found, True)), pc.is_valid(values)).to_numpy(
+                zero_copy_only=False)
+            if orphan.any():
+                violations.append(Violation(
+                    table.name, name, "reference", int(orphan.sum()),
+                    f"pointing to no row of {column.kind.table}.{column.kind.key}",
+                    examples(orphan, values), column.spec.pointer))
+    return violations
 
 
 def _check_shape(table: TablePlan, spec: TableSpec, data: TableData) -> list[Violation]:

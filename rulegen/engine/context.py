@@ -29,6 +29,7 @@ class BlockContext:
     column: str = ""
     values: dict[str, pa.Array] = field(default_factory=dict)
     uniforms: dict[str, np.ndarray] = field(default_factory=dict)  # from a copula, by column
+    parent_rows: dict[str, np.ndarray] = field(default_factory=dict)  # row index each `ref` points to
 
     @property
     def n(self) -> int:

@@ -1,6 +1,14 @@
 """Column kinds. Importing this package registers every built-in kind in :data:`KINDS`."""
 
-from rulegen.kinds import categorical, computed, numeric, pattern, temporal, text  # noqa: F401  (registration)
+from rulegen.kinds import (  # noqa: F401  (registration)
+    categorical,
+    computed,
+    numeric,
+    pattern,
+    relational,
+    temporal,
+    text,
+)
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import KINDS, KindRegistry, register
 

@@ -49,6 +49,9 @@ class CompileEnv:
     base_dir: str
     types: dict[str, pa.DataType] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    plans: dict[str, Any] = field(default_factory=dict)  # tables compiled before this one (TablePlan)
+    kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
+    link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
 
     def report(self, code: str, message: str, pointer: str, **extra: Any) -> None:
         """Record a problem; compilation goes on so that all problems are reported at once."""
@@ -103,6 +106,10 @@ class Kind:
 
     def dependencies(self) -> frozenset[str]:
         """Columns of the same table this kind reads."""
+        return frozenset()
+
+    def references(self) -> frozenset[tuple[str, str]]:
+        """Columns of other tables this kind reads, as (table, column)."""
         return frozenset()
 
     def compile(self, env: CompileEnv) -> None:

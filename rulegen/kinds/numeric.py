@@ -319,23 +319,44 @@ for _family in DISTRIBUTIONS.values():
 
 @register
 class Sequence(Kind):
-    """1, 2, 3… (``start``, ``step``): a key that is a pure function of the row index."""
+    """1, 2, 3… (``start``, ``step``): a key that is a pure function of the row index; with
+    ``within: REFCOL`` (the ref to the table's parent) it restarts for each parent."""
 
     name = "sequence"
-    summary = "start, start + step, start + 2*step, ..."
-    options = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1}}
+    summary = "start, start + step, start + 2*step, ...; with `within`, restarting for each parent row"
+    options = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1},
+               "within": {"type": "string", "description": "the ref column to the parent (rows per parent)"}}
     example = {"kind": "sequence", "start": 1}
     inherently_unique = True
     value_rule = "sequence"
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        if self.option("within") is not None:
+            self.inherently_unique = False  # unique only together with the parent
+        self.link: Any = None
 
     def check(self, table: Any) -> list[Diagnostic]:
         if self.option("step", 1) == 0:
             return [Diagnostic("RG210", "step must not be 0", self.pointer("step"))]
         return []
 
+    def dependencies(self) -> frozenset[str]:
+        within = self.option("within")
+        return frozenset([within]) if within else frozenset()
+
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64()
         self.rows = env.rows
+        within = self.option("within")
+        if within is None:
+            return
+        ref = env.kinds.get(within)
+        if not getattr(ref, "holds_parent", False):
+            env.report("RG218", f"`within` must name the ref to this table's parent (rows per parent), "
+                                f"and `{within}` is not one", self.pointer("within"))
+            return
+        self.link = env.link
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """One of the table's ``rows`` terms of the progression start, start + step, ..."""
@@ -354,7 +375,10 @@ class Sequence(Kind):
         return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
-        return self.option("start", 1) + self.option("step", 1) * ctx.rows
+        position = ctx.rows
+        if self.link is not None:
+            position = ctx.rows - self.link.first_child(self.link.parent_rows(ctx.rows))
+        return self.option("start", 1) + self.option("step", 1) * position
 
 
 @register

@@ -7,6 +7,7 @@ one pass rather than one error at a time.
 from __future__ import annotations
 
 import dataclasses
+import graphlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,14 +17,26 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.types as pat
 
+from rulegen.engine.context import BlockContext
 from rulegen.errors import Diagnostic, SpecError, did_you_mean
 from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.relational import Ref
 from rulegen.plan.graph import ColumnGraph
-from rulegen.plan.plan import BLOCK_ROWS, MAX_ATTEMPTS, ColumnPlan, CopulaPlan, Plan, TablePlan, UniqueCheck, Uniqueness
-from rulegen.spec.model import ColumnSpec, Spec, TableSpec
+from rulegen.plan.plan import (
+    BLOCK_ROWS,
+    MAX_ATTEMPTS,
+    ColumnPlan,
+    CopulaPlan,
+    ParentLink,
+    Plan,
+    TablePlan,
+    UniqueCheck,
+    Uniqueness,
+)
+from rulegen.spec.model import ColumnSpec, PerParentSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -72,23 +85,111 @@ def compile_spec(
     graph = ColumnGraph()
     for table in tables.values():
         problems += _check_table(table, graph)
+    problems += _check_references(tables, rows)
     order, cycles = graph.order(spec.source)
     problems += cycles
-    plans = {}
-    for name, table in tables.items():
+    table_order, table_cycles = _table_order(tables, spec)
+    problems += table_cycles
+    plans: dict[str, TablePlan] = {}
+    for name in table_order:  # parents before the tables that read them
+        table = tables[name]
+        link = None
+        if isinstance(table.spec.rows, PerParentSpec):
+            parent = plans.get(table.spec.rows.parent)
+            if parent is None:
+                continue  # the parent's own problems are reported
+            link, found = _parent_link(table, parent, seed)
+            problems += found
+            if link is None:
+                continue
+            table.rows = int(link.ends[-1]) if len(link.ends) else 0
         columns = [column for (t, column) in order if t == name]
-        plan, table_problems = _compile_table(table, columns, spec, seed, block_rows)
+        plan, table_problems = _compile_table(table, columns, spec, seed, block_rows, plans, link)
         problems += table_problems
-        plans[name] = plan
+        if plan is not None:
+            plans[name] = plan
     if problems:
         raise SpecError(spec.source.in_document_order(problems), spec.source)
-    return Plan(spec=spec, seed=seed, tables=plans, options={"scale": scale, "block_rows": block_rows})
+    ordered = {name: plans[name] for name in spec.tables}
+    return Plan(spec=spec, seed=seed, tables=ordered, options={"scale": scale, "block_rows": block_rows})
 
 
 def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
+    if isinstance(table.rows, PerParentSpec):
+        return 0  # known once the parent's counts are drawn
     if rows and table.name in rows:
         return int(rows[table.name])
     return table.rows if scale == 1 else max(0, round(table.rows * scale))
+
+
+def _check_references(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> list[Diagnostic]:
+    """Parents named by `rows: {per}` and tables and columns named by refs exist."""
+    problems = []
+    for table in tables.values():
+        per = table.spec.rows
+        if isinstance(per, PerParentSpec):
+            if per.parent not in tables:
+                problems.append(Diagnostic("RG212", f"`per` names unknown table `{per.parent}`",
+                                           join_pointer(per.pointer, "per"), hint=did_you_mean(per.parent, tables)))
+            elif not any(isinstance(k, Ref) and k.table == per.parent for k in table.kinds.values()):
+                problems.append(Diagnostic("RG218", f"a table with rows per `{per.parent}` needs a `ref` column to it",
+                                           per.pointer, hint=f"add e.g. `{per.parent}_id: {{kind: ref, to: "
+                                                             f"{per.parent}.<key column>}}`"))
+            if rows and table.spec.name in rows:
+                problems.append(Diagnostic("RG212", f"--rows cannot size `{table.spec.name}`: its rows follow "
+                                                    f"`{per.parent}`", per.pointer))
+        for kind in table.kinds.values():
+            if not isinstance(kind, Ref):
+                continue
+            target = tables.get(kind.table)
+            if target is None:
+                problems.append(Diagnostic("RG212", f"`to` names unknown table `{kind.table}`", kind.pointer("to"),
+                                           hint=did_you_mean(kind.table, tables)))
+            elif kind.table == table.spec.name:
+                problems.append(Diagnostic("RG218", "a table cannot refer to itself yet", kind.pointer("to")))
+            elif kind.key not in target.spec.columns:
+                problems.append(Diagnostic("RG212", f"`{kind.table}` has no column `{kind.key}`", kind.pointer("to"),
+                                           hint=did_you_mean(kind.key, target.spec.columns)))
+    return problems
+
+
+def _table_order(tables: Mapping[str, _Table], spec: Spec) -> tuple[list[str], list[Diagnostic]]:
+    """Tables in an order where every table comes after the tables it reads."""
+    needs: dict[str, set[str]] = {}
+    for name, table in tables.items():
+        deps = {k.table for k in table.kinds.values() if isinstance(k, Ref)}
+        if isinstance(table.spec.rows, PerParentSpec):
+            deps.add(table.spec.rows.parent)
+        needs[name] = {d for d in deps if d in tables and d != name}
+    try:
+        return list(graphlib.TopologicalSorter(needs).static_order()), []
+    except graphlib.CycleError as exc:
+        cycle = " -> ".join(exc.args[1][::-1])
+        return [], [Diagnostic("RG302", f"tables refer to each other in a cycle: {cycle}",
+                               tables[exc.args[1][0]].spec.pointer)]
+
+
+def _parent_link(table: _Table, parent: TablePlan, seed: int) -> tuple[ParentLink | None, list[Diagnostic]]:
+    """Draw every parent row's count of children; their running sum maps child rows to parents."""
+    per = table.spec.rows
+    assert isinstance(per, PerParentSpec)
+    if per.count is not None:
+        return ParentLink(per.parent, np.arange(1, parent.rows + 1, dtype=np.int64) * per.count), []
+    law = KINDS.get(per.law.kind)(per.law)
+    found = law.check(table.spec)
+    if found:
+        return None, found
+    law.compile(CompileEnv(seed=seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
+    counts = []
+    for block in range(parent.blocks):  # counts of a parent block depend on that block only
+        rows = np.arange(*parent.block_range(block), dtype=np.int64)
+        ctx = BlockContext(seed=seed, table=table.spec.name, block=block, rows=rows, column="rows")
+        counts.append(np.asarray(law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64))
+    counts_all = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    if len(counts_all) and counts_all.min() < 0:
+        return None, [Diagnostic("RG210", f"counts per parent row cannot be negative, got {counts_all.min()}",
+                                 per.pointer, hint="use an integer law that is never below 0")]
+    return ParentLink(per.parent, np.cumsum(counts_all)), []
 
 
 def _check_locale(spec: Spec) -> list[Diagnostic]:
@@ -121,7 +222,7 @@ def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
         if found:
             table.broken.add(name)
             problems += found
-        graph.add((spec.name, name), {(spec.name, n) for n in needs}, column.pointer)
+        graph.add((spec.name, name), {(spec.name, n) for n in needs} | set(kind.references()), column.pointer)
     for constraint in spec.constraints:
         parsed, found = parse_expression(constraint.expr, constraint.pointer, spec.columns)
         problems += found
@@ -197,11 +298,13 @@ def _copula(spec: TableSpec) -> CopulaPlan | None:
 
 
 def _compile_table(
-    table: _Table, order: list[str], spec: Spec, seed: int, block_rows: int
+    table: _Table, order: list[str], spec: Spec, seed: int, block_rows: int,
+    plans: dict[str, TablePlan], link: ParentLink | None,
 ) -> tuple[TablePlan | None, list[Diagnostic]]:
     """Compile columns in dependency order, then uniqueness and constraints."""
     tspec = table.spec
-    env = CompileEnv(seed=seed, table=tspec, rows=table.rows, locale=spec.locale, base_dir=str(spec.base_dir))
+    env = CompileEnv(seed=seed, table=tspec, rows=table.rows, locale=spec.locale, base_dir=str(spec.base_dir),
+                     plans=plans, link=link)
     columns: dict[str, ColumnPlan] = {}
     for name in order:
         kind, column = table.kinds[name], tspec.columns[name]
@@ -210,6 +313,7 @@ def _compile_table(
         if name in table.broken or not inputs <= env.types.keys():
             continue  # its own options or its inputs are broken: already reported
         kind.compile(env)
+        env.kinds[name] = kind
         value_type = _finished_type(kind, env)
         if when is not None:
             _check_when(when, column.else_, value_type, env)
@@ -246,6 +350,7 @@ def _compile_table(
         unique_checks=_unique_checks(tspec, ordered),
         copula=_copula(tspec),
         block_rows=block_rows,
+        link=link,
     )
     return plan, env.diagnostics
 

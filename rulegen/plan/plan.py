@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -14,7 +14,10 @@ from rulegen.expr.parser import Expression
 from rulegen.kinds.base import Kind
 from rulegen.spec.model import ColumnSpec, Spec
 
-__all__ = ["BLOCK_ROWS", "MAX_ATTEMPTS", "ColumnPlan", "CopulaPlan", "Plan", "TablePlan", "UniqueCheck", "Uniqueness"]
+__all__ = [
+    "BLOCK_ROWS", "MAX_ATTEMPTS", "ColumnPlan", "CopulaPlan", "ParentLink", "Plan", "TablePlan", "UniqueCheck",
+    "Uniqueness",
+]
 
 # Rows per block. Part of the determinism contract: changing it changes the data.
 BLOCK_ROWS = 65_536
@@ -77,7 +80,27 @@ class UniqueCheck:
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class ParentLink:
+    """``rows: {per: PARENT}``: where each parent row's children end.
+
+    ``ends[i]`` is one past the last child row of parent row i, so a child row's parent is
+    ``searchsorted(ends, row, side="right")``: any child block finds its parents on its own.
+    """
+
+    parent: str
+    ends: np.ndarray
+
+    def parent_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The parent row of each child row."""
+        return np.searchsorted(self.ends, rows, side="right")
+
+    def first_child(self, parents: np.ndarray) -> np.ndarray:
+        """The first child row of each parent row."""
+        return np.where(parents > 0, self.ends[np.maximum(parents - 1, 0)], 0)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class TablePlan:
     """One table, compiled: columns in output order, evaluation order, rules."""
 
@@ -92,6 +115,8 @@ class TablePlan:
     unique_checks: tuple[UniqueCheck, ...] = ()
     copula: CopulaPlan | None = None
     block_rows: int = BLOCK_ROWS
+    link: ParentLink | None = None
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # whole columns read by other tables
 
     @property
     def blocks(self) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from rulegen.errors import SpecError
 from rulegen.spec.loader import load_document
-from rulegen.spec.model import ColumnSpec, ConstraintSpec, CorrelationSpec, Spec, TableSpec
+from rulegen.spec.model import ColumnSpec, ConstraintSpec, CorrelationSpec, PerParentSpec, Spec, TableSpec
 from rulegen.spec.source_map import SourceMap, join_pointer
 from rulegen.spec.structure import COMMON_COLUMN_OPTIONS, check_structure
 
@@ -51,7 +51,7 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
     return TableSpec(
         name=name,
         pointer=pointer,
-        rows=table["rows"],
+        rows=_rows(table["rows"], join_pointer(pointer, "rows")),
         columns=columns,
         primary_key=_names(table.get("primary_key", [])),
         unique=tuple(_names(u) for u in table.get("unique", [])),
@@ -65,6 +65,16 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
             for i, c in enumerate(table.get("correlations", []))
         ),
     )
+
+
+def _rows(rows: int | dict[str, Any], pointer: str) -> int | PerParentSpec:
+    if isinstance(rows, int):
+        return rows
+    if "count" in rows:
+        return PerParentSpec(parent=rows["per"], pointer=pointer, count=rows["count"])
+    law = ColumnSpec(name="rows", kind=rows["kind"], pointer=pointer,
+                     options={k: v for k, v in rows.items() if k not in ("per", "kind")})
+    return PerParentSpec(parent=rows["per"], pointer=pointer, law=law)
 
 
 def _column(name: str, spec: dict[str, Any], pointer: str) -> ColumnSpec:

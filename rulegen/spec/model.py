@@ -12,7 +12,7 @@ from typing import Any
 
 from rulegen.spec.source_map import SourceMap
 
-__all__ = ["ColumnSpec", "ConstraintSpec", "CorrelationSpec", "Spec", "TableSpec"]
+__all__ = ["ColumnSpec", "ConstraintSpec", "CorrelationSpec", "PerParentSpec", "Spec", "TableSpec"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ColumnSpec:
@@ -49,12 +49,22 @@ class CorrelationSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PerParentSpec:
+    """``rows: {per: PARENT, ...}``: each parent row gets a count of rows, fixed or drawn."""
+
+    parent: str
+    pointer: str
+    count: int | None = None  # a fixed count, or
+    law: ColumnSpec | None = None  # an integer distribution of counts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableSpec:
     """One table: how many rows, its columns in output order, keys and row rules."""
 
     name: str
     pointer: str
-    rows: int
+    rows: int | PerParentSpec
     columns: Mapping[str, ColumnSpec]
     primary_key: tuple[str, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
@@ -74,5 +84,6 @@ class Spec:
     base_dir: Path = Path(".")
 
     def __repr__(self) -> str:
-        tables = ", ".join(f"{t.name}[{t.rows}]" for t in self.tables.values())
+        tables = ", ".join(f"{t.name}[{t.rows if isinstance(t.rows, int) else 'per ' + t.rows.parent}]"
+                           for t in self.tables.values())
         return f"Spec({self.source.filename!r}: {tables})"

@@ -40,7 +40,10 @@ COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "rows": {"type": "integer", "minimum": 0, "maximum": 10**15, "description": "number of rows"},
+    "rows": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 10**15},
+                       {"type": "object", "required": ["per"], "properties": {"per": {"type": "string"}}}],
+             "x-expect": "a number of rows, or {per: PARENT, ...} with a count per parent row",
+             "description": "number of rows, or {per: PARENT, count: K | <integer distribution>}"},
     "primary_key": {"anyOf": [_NAME, _NAME_LIST],
                     "x-expect": "a column name or a list of column names"},
     "unique": {"type": "array", "items": {"anyOf": [_NAME, _NAME_LIST]},
@@ -64,6 +67,21 @@ SPEC_OPTIONS: dict[str, dict[str, Any]] = {
     "description": {"type": "string"},
     "tables": {"type": "object", "minProperties": 1},
 }
+
+
+COUNT_KINDS = ("poisson", "binomial", "geometric", "negative_binomial", "zipf", "integers")
+
+
+def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[str, Any]:
+    """The closed schema of ``rows: {per: PARENT, ...}``: a fixed ``count`` or an integer law."""
+    per = {"type": "string", "description": "the parent table: each of its rows gets a count of rows"}
+    if kind is None:
+        return {"type": "object", "properties": {"per": per, "count": {"type": "integer", "minimum": 0}},
+                "required": ["per", "count"], "additionalProperties": False}
+    cls = registry.get(kind)
+    assert cls is not None, kind
+    return {"type": "object", "properties": {"per": per, **cls.options, "kind": {"enum": list(COUNT_KINDS)}},
+            "required": ["per", "kind", *cls.required], "additionalProperties": False}
 
 
 def column_schema(kind: str, registry: KindRegistry = KINDS) -> dict[str, Any]:
@@ -107,6 +125,10 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
         ],
     }
     schema = _document_schema({"$ref": "#/definitions/column"})
+    per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in COUNT_KINDS]
+    rows = {**TABLE_OPTIONS["rows"], "anyOf": [TABLE_OPTIONS["rows"]["anyOf"][0], *per_forms]}
+    table = schema["properties"]["tables"]["additionalProperties"]
+    table["properties"] = {**table["properties"], "rows": rows}
     return {
         "$schema": _DRAFT,
         "$id": SCHEMA_ID,
@@ -127,6 +149,9 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
     for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
         table_pointer = join_pointer("/tables", table_name)
         problems += _name_problems(table_name, table_pointer, "table")
+        rows = table.get("rows") if isinstance(table, dict) else None
+        if isinstance(rows, dict):
+            problems += _per_parent_problems(rows, join_pointer(table_pointer, "rows"), registry)
         columns = table.get("columns") if isinstance(table, dict) else None
         if not isinstance(columns, dict):
             continue
@@ -144,6 +169,16 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
                 continue
             problems.extend(_validate(column, column_schema(kind, registry), pointer))
     return problems
+
+
+def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:
+    kind = rows.get("kind")
+    if kind is None or "count" in rows:
+        return list(_validate(rows, per_parent_schema(None, registry), pointer))
+    if kind not in COUNT_KINDS:
+        return [Diagnostic("RG206", f"a count per parent row needs an integer law, got `{kind}`",
+                           join_pointer(pointer, "kind"), hint=f"use one of: {', '.join(COUNT_KINDS)}")]
+    return list(_validate(rows, per_parent_schema(kind, registry), pointer))
 
 
 def _name_problems(name: object, pointer: str, what: str) -> list[Diagnostic]:

@@ -129,11 +129,14 @@ def test_unmeetable_constraint_names_itself_and_its_pass_rate():
 
 CONTEXT = ("      amount: {kind: uniform, low: 1, high: 9}\n"
            "      first_name: {kind: faker, provider: first_name}\n"
-           "      last_name: {kind: faker, provider: last_name}\n")
+           "      last_name: {kind: faker, provider: last_name}\n"
+           "      customer_id: {kind: ref, to: customers.id}\n")
+CUSTOMERS = ("  customers:\n    rows: 3\n    primary_key: id\n    columns:\n"
+             "      id: {kind: sequence}\n      signup_at: {kind: timestamp, min: 2020-01-01, max: 2020-12-31}\n")
 
 
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.name)
 def test_every_kind_has_an_example_that_generates(kind):
     options = ", ".join(f"{k}: {v!r}" for k, v in kind.example.items())
-    frame = table(CONTEXT + f"      c: {{{options}}}\n", rows=5)
-    assert frame["c"].notna().all()
+    spec = f"version: 1\ntables:\n{CUSTOMERS}  t:\n    rows: 5\n    columns:\n{CONTEXT}      c: {{{options}}}\n"
+    assert rulegen.generate(spec)["t"]["c"].notna().all()

@@ -1,0 +1,162 @@
+"""Relational kinds: ``ref`` (a foreign key) and ``lookup`` (a parent's column).
+
+A ``ref`` picks a parent *row index* and writes that row's key, so references resolve by
+construction. In a table with ``rows: {per: PARENT}``, the first ``ref`` to PARENT holds each
+row's own parent (from the plan's :class:`~rulegen.plan.plan.ParentLink`); any other ``ref``
+draws its parent row, uniformly or with a ``skew`` over parent rank. ``lookup`` reads a column of
+the row a ``ref`` points to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.registry import register
+
+__all__ = ["Lookup", "Ref", "parent_column"]
+
+_COUNT_LAWS = ("poisson", "binomial", "geometric", "negative_binomial", "zipf", "integers")
+
+
+def parent_column(table: Any, seed: int, column: str) -> pa.Array:
+    """A whole column of another table (hidden columns too), made once and kept on its plan."""
+    key = (seed, column)
+    if key not in table.cache:
+        from rulegen.engine.evaluate import evaluate_values
+
+        chunks = [evaluate_values(table, seed, block)[column] for block in range(table.blocks)]
+        table.cache[key] = pa.chunked_array(chunks, type=table.columns[column].type).combine_chunks()
+    return table.cache[key]
+
+
+@register
+class Ref(Kind):
+    """A value of another table's key column: a foreign key that always resolves."""
+
+    name = "ref"
+    summary = "a foreign key: the key of a parent row (its own parent with rows per parent, else drawn)"
+    options = {
+        "to": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "TABLE.COLUMN",
+               "description": "the parent table and its key column"},
+        "skew": {"type": "object", "required": ["kind"],
+                 "properties": {"kind": {"enum": list(_COUNT_LAWS)}},
+                 "description": "an integer law over parent rank (e.g. {kind: zipf, a: 1.3}): popular parents"},
+    }
+    required = ("to",)
+    example = {"kind": "ref", "to": "customers.id"}
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.table, _, self.key = str(self.option("to")).partition(".")
+        self.skew: Any = None
+        self.holds_parent = False
+
+    def references(self) -> frozenset[tuple[str, str]]:
+        return frozenset([(self.table, self.key)])
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        skew = self.option("skew")
+        if skew is None:
+            return []
+        from rulegen.kinds.registry import KINDS
+        from rulegen.spec.model import ColumnSpec
+
+        law = ColumnSpec(name=self.column.name, kind=skew["kind"], pointer=self.pointer("skew"),
+                         options={k: v for k, v in skew.items() if k != "kind"})
+        self.skew = KINDS.get(law.kind)(law)
+        return self.skew.check(table)
+
+    def compile(self, env: CompileEnv) -> None:
+        target = env.plans.get(self.table)
+        if target is None or self.key not in target.columns:
+            return  # reported by the compiler, which knows every table
+        column = target.columns[self.key]
+        if column.uniqueness.value == "none":
+            env.report("RG218", f"`{self.option('to')}` is not a key: a ref needs a primary key or unique column",
+                       self.pointer("to"), hint=f"add `unique: true` to {self.option('to')}")
+        self.target = target
+        self.type = column.type
+        link = env.link
+        self.holds_parent = link is not None and link.parent == self.table and not any(
+            isinstance(k, Ref) and k.holds_parent for k in env.kinds.values())
+        self.link = link
+        if self.skew is not None:
+            self.skew.compile(env)
+
+    def parent_index(self, ctx: Any) -> np.ndarray:
+        """The parent row each of ``ctx``'s rows points to."""
+        if self.holds_parent:
+            return self.link.parent_rows(ctx.rows)
+        size = self.target.rows
+        if self.skew is None:
+            return ctx.rng().integers(0, max(size, 1), size=ctx.n)
+        # Rank r (0 = most popular) from the skew law, redrawn until inside the parent table;
+        # a keyed permutation spreads the popular ranks over the parent rows.
+        from rulegen.engine.unique import permute
+
+        rng = ctx.rng()
+        law = self.skew.family
+        low = int(self.skew.law().support()[0])
+        ranks = law.draw(rng, ctx.n, **self.skew.params) - low
+        outside = np.flatnonzero((ranks < 0) | (ranks >= size))
+        while len(outside):
+            ranks[outside] = law.draw(rng, len(outside), **self.skew.params) - low
+            outside = outside[(ranks[outside] < 0) | (ranks[outside] >= size)]
+        return permute(ranks.astype(np.int64), size, ctx.key("skew"))
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        index = self.parent_index(ctx)
+        ctx.parent_rows[self.column.name] = index
+        return parent_column(self.target, ctx.seed, self.key).take(pa.array(index))
+
+
+@register
+class Lookup(Kind):
+    """The named column of the parent row that a ``ref`` column points to."""
+
+    name = "lookup"
+    summary = "a column of the row a ref points to (e.g. the order's date on each order line)"
+    options = {
+        "via": {"type": "string", "description": "a ref column of this table"},
+        "column": {"type": "string", "description": "the column of the referenced table"},
+    }
+    required = ("via", "column")
+    example = {"kind": "lookup", "via": "customer_id", "column": "signup_at"}
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        via = self.option("via")
+        if via not in table.columns:
+            return [Diagnostic("RG212", f"`via` names unknown column `{via}`", self.pointer("via"),
+                               hint=did_you_mean(via, table.columns))]
+        if table.columns[via].kind != "ref":
+            return [Diagnostic("RG218", f"`via` must name a `ref` column, and `{via}` is a "
+                                        f"`{table.columns[via].kind}`", self.pointer("via"))]
+        return []
+
+    def dependencies(self) -> frozenset[str]:
+        return frozenset([self.option("via")])
+
+    def compile(self, env: CompileEnv) -> None:
+        ref = env.kinds.get(self.option("via"))
+        if not isinstance(ref, Ref) or not hasattr(ref, "target"):
+            return  # the ref's own problem is reported
+        column = self.option("column")
+        if column not in ref.target.columns:
+            env.report("RG212", f"`{ref.table}` has no column `{column}`", self.pointer("column"),
+                       hint=did_you_mean(column, ref.target.columns))
+            return
+        self.ref = ref
+        self.type = ref.target.columns[column].type
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        via = self.option("via")
+        values = parent_column(self.ref.target, ctx.seed, self.option("column")).take(
+            pa.array(ctx.parent_rows[via]))
+        missing = ctx.values[via].is_null()
+        return pc.if_else(missing, pa.scalar(None, values.type), values) if missing.true_count else values

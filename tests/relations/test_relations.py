@@ -1,0 +1,156 @@
+"""Relations: rows per parent, refs (parent and skewed), lookups, sequences within a parent."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import scipy.stats as st
+
+import rulegen
+from rulegen.errors import SpecError
+from rulegen.plan.compiler import compile_spec
+
+SHOP = """
+version: 1
+seed: 11
+tables:
+  customers:
+    rows: 2000
+    primary_key: id
+    columns:
+      id: {kind: sequence, start: 100, step: 3}
+      signup_at: {kind: timestamp, min: 2020-01-01, max: 2024-12-31}
+      country: {kind: choice, values: [US, DE, FR]}
+  orders:
+    rows: {per: customers, kind: poisson, lam: 3}
+    primary_key: order_id
+    columns:
+      order_id: {kind: uuid}
+      customer_id: {kind: ref, to: customers.id}
+      signup_at: {kind: lookup, via: customer_id, column: signup_at, hidden: true}
+      country: {kind: lookup, via: customer_id, column: country}
+      ordered_at: {kind: timestamp, min: 2020-01-01, max: 2025-12-31}
+    constraints: ["ordered_at >= signup_at"]
+  products:
+    rows: 40
+    primary_key: sku
+    columns:
+      sku: {kind: pattern, pattern: "[A-Z]{3}-[0-9]{4}", unique: true}
+      price: {kind: uniform, low: 1, high: 100, round: 2}
+  order_items:
+    rows: {per: orders, count: 2}
+    primary_key: [order_id, line_no]
+    columns:
+      order_id: {kind: ref, to: orders.order_id}
+      line_no: {kind: sequence, within: order_id}
+      sku: {kind: ref, to: products.sku, skew: {kind: zipf, a: 1.5}}
+      unit_price: {kind: lookup, via: sku, column: price}
+      other_customer: {kind: ref, to: customers.id, null: 0.5}
+"""
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return rulegen.generate(SHOP)
+
+
+def test_references_resolve_and_lookups_copy_the_parent(shop):
+    customers, orders, items, products = (shop[t] for t in ("customers", "orders", "order_items", "products"))
+    assert orders.customer_id.isin(customers.id).all()
+    assert items.order_id.isin(orders.order_id).all()
+    assert items.sku.isin(products.sku).all()
+    assert items.other_customer.dropna().isin(customers.id).all()
+    joined = orders.merge(customers, left_on="customer_id", right_on="id", suffixes=("", "_parent"))
+    assert (joined.country == joined.country_parent).all() and len(joined) == len(orders)
+    priced = items.merge(products, on="sku")
+    assert (priced.unit_price == priced.price).all()
+
+
+def test_cross_table_constraint_holds_on_every_row(shop):
+    joined = shop["orders"].merge(shop["customers"], left_on="customer_id", right_on="id")
+    assert (joined.ordered_at >= joined.signup_at).all()
+
+
+def test_children_of_a_parent_are_contiguous_and_counted_by_the_law(shop):
+    customers, orders = shop["customers"], shop["orders"]
+    # Children come parent by parent, in parent order.
+    assert orders.customer_id.is_monotonic_increasing
+    counts = orders.groupby("customer_id").size().reindex(customers.id, fill_value=0).to_numpy()
+    observed = np.bincount(np.minimum(counts, 8), minlength=9)
+    law = st.poisson(3)
+    expected = np.append(law.pmf(np.arange(8)), law.sf(7)) * len(customers)
+    assert st.chisquare(observed, expected).pvalue > 1e-3
+    assert (observed[0] > 0), "a poisson(3) count of 0 happens: some parents have no children"
+
+
+def test_fixed_count_and_sequence_within(shop):
+    items = shop["order_items"]
+    assert len(items) == 2 * len(shop["orders"])
+    lines = items.groupby("order_id", sort=False).line_no.apply(tuple)
+    assert (lines == pd.Series([(1, 2)] * len(lines), index=lines.index)).all()
+    assert not items.duplicated(["order_id", "line_no"]).any()
+
+
+def test_skewed_ref_follows_zipf_over_parent_rank(shop):
+    counts = np.sort(shop["order_items"].sku.value_counts().reindex(shop["products"].sku, fill_value=0).to_numpy())
+    ranks = np.arange(1, 41)
+    law = ranks ** -1.5 / (ranks ** -1.5).sum()
+    expected = np.sort(law * counts.sum())
+    # Compare the sorted popularity profile (which parent is popular is a keyed permutation).
+    assert st.chisquare(counts[::-1][:10], expected[::-1][:10] * counts[::-1][:10].sum()
+                        / expected[::-1][:10].sum()).pvalue > 1e-3
+
+
+def test_child_blocks_are_row_addressable():
+    spec = rulegen.load(SHOP)
+    plan = compile_spec(spec, seed=5, block_rows=97)
+    table = plan.tables["order_items"]
+    whole = pa.Table.from_batches(list(rulegen.iter_blocks(plan, "order_items", arrow=True)))
+    blocks = list(range(table.blocks))
+    random.Random(1).shuffle(blocks)
+    fresh = compile_spec(spec, seed=5, block_rows=97)
+    parts = {b: next(rulegen.iter_blocks(fresh, "order_items", blocks=[b], arrow=True)) for b in blocks}
+    assert pa.Table.from_batches([parts[b] for b in sorted(parts)]).equals(whole)
+
+
+def test_scale_resizes_roots_and_children_follow():
+    small = rulegen.compile(SHOP, scale=0.1)
+    assert small.tables["customers"].rows == 200
+    assert small.tables["order_items"].rows == 2 * small.tables["orders"].rows
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (("rows: {per: customers, kind: poisson, lam: 3}", "rows: {per: custmers, kind: poisson, lam: 3}"), "RG212"),
+    (("to: products.sku, skew", "to: product.sku, skew"), "RG212"),
+    (("to: products.sku, skew", "to: products.price, skew"), "RG218"),
+    (("line_no: {kind: sequence, within: order_id}", "line_no: {kind: sequence, within: sku}"), "RG218"),
+    (("rows: {per: customers, kind: poisson, lam: 3}", "rows: {per: customers, kind: normal}"), "RG206"),
+    (("      customer_id: {kind: ref, to: customers.id}\n", ""), "RG218"),
+])
+def test_relation_mistakes_are_spec_errors(change, code):
+    old, new = change
+    assert old in SHOP
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(SHOP.replace(old, new))
+    assert code in [d.code for d in info.value.diagnostics], info.value.render()
+
+
+def test_a_cycle_between_tables_is_named():
+    spec = """
+version: 1
+tables:
+  a:
+    rows: 3
+    primary_key: id
+    columns: {id: {kind: sequence}, b_id: {kind: ref, to: b.id}}
+  b:
+    rows: 3
+    primary_key: id
+    columns: {id: {kind: sequence}, a_id: {kind: ref, to: a.id}}
+"""
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(spec)
+    assert any(d.code == "RG302" and ("a -> b" in d.message or "b -> a" in d.message)
+               for d in info.value.diagnostics)
