@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
-from rulegen.kinds.registry import register
+from rulegen.kinds.registry import KINDS, register
+from rulegen.spec.model import ColumnSpec
 
 __all__ = ["Lookup", "Ref", "parent_column"]
 
@@ -54,7 +55,9 @@ class Ref(Kind):
     def __init__(self, column: Any) -> None:
         super().__init__(column)
         self.table, _, self.key = str(self.option("to")).partition(".")
-        self.skew: Any = None
+        self.skew: Any = None  # the Distribution of parent ranks, when skewed
+        self.target: Any = None  # the parent's TablePlan, once compiled
+        self.link: Any = None
         self.holds_parent = False
 
     def references(self) -> frozenset[tuple[str, str]]:
@@ -64,9 +67,6 @@ class Ref(Kind):
         skew = self.option("skew")
         if skew is None:
             return []
-        from rulegen.kinds.registry import KINDS
-        from rulegen.spec.model import ColumnSpec
-
         law = ColumnSpec(name=self.column.name, kind=skew["kind"], pointer=self.pointer("skew"),
                          options={k: v for k, v in skew.items() if k != "kind"})
         self.skew = KINDS.get(law.kind)(law)
@@ -144,7 +144,7 @@ class Lookup(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         ref = env.kinds.get(self.option("via"))
-        if not isinstance(ref, Ref) or not hasattr(ref, "target"):
+        if not isinstance(ref, Ref) or ref.target is None:
             return  # the ref's own problem is reported
         column = self.option("column")
         if column not in ref.target.columns:
