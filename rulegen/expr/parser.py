@@ -12,11 +12,9 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import pyarrow as pa
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import FUNCTIONS
@@ -290,21 +288,3 @@ class _Builder:
         if not function.arity[0] <= len(node.args) <= function.arity[1]:
             raise _Problem("RG225", f"`{name}` takes {function.describe_arity()}, got {len(node.args)}", at)
         return Call(at, name, tuple(self.build(a) for a in node.args))
-
-
-def literal_type(value: Any) -> pa.DataType:
-    """The Arrow type of a literal in an expression."""
-    if value is None:
-        return pa.null()
-    if isinstance(value, bool):
-        return pa.bool_()
-    if isinstance(value, int):
-        return pa.int64()
-    if isinstance(value, float):
-        return pa.float64()
-    return pa.string()
-
-
-def known_columns(columns: Mapping[str, Any]) -> list[str]:
-    """Column names that can appear in expressions (Python identifiers)."""
-    return [c for c in columns if c.isidentifier()]

@@ -13,7 +13,6 @@ import pyarrow.types as pat
 __all__ = [
     "BOOL",
     "DATE",
-    "DURATION",
     "FLOAT",
     "INT",
     "NULL",
@@ -31,7 +30,6 @@ BOOL = pa.bool_()
 STR = pa.string()
 DATE = pa.date32()
 NULL = pa.null()
-DURATION = pa.duration("s")
 
 
 def normalize(t: pa.DataType) -> pa.DataType:

@@ -77,10 +77,6 @@ class ColumnGraph:
         return Diagnostic("RG301", f"columns depend on each other in a cycle: {path}", self._pointers[cycle[0]],
                           hint=f"break one of these edges: {edges}")
 
-    def pointers(self) -> Mapping[Node, str]:
-        """Spec pointer of every column."""
-        return self._pointers
-
 
 def _name(node: Node) -> str:
     return f"{node[0]}.{node[1]}"
