@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import KINDS, register
+from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
 
 __all__ = ["Lookup", "Ref", "parent_column"]
@@ -89,11 +90,18 @@ class Ref(Kind):
         if self.skew is not None:
             self.skew.compile(env)
 
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Values are checked against the parent's file (orphans); nulls only when the parent is
+        empty (then there is nothing to point to)."""
+        return unknown(values, null=self.target is not None and self.target.rows == 0)
+
     def parent_index(self, ctx: Any) -> np.ndarray:
-        """The parent row each of ``ctx``'s rows points to."""
+        """The parent row each of ``ctx``'s rows points to (-1: the parent table is empty)."""
         if self.holds_parent:
             return self.link.parent_rows(ctx.rows)
         size = self.target.rows
+        if size == 0:
+            return np.full(ctx.n, -1, dtype=np.int64)
         if self.skew is None:
             return ctx.rng().integers(0, max(size, 1), size=ctx.n)
         # Rank r (0 = most popular) from the skew law, redrawn until inside the parent table;
@@ -113,7 +121,7 @@ class Ref(Kind):
     def do_evaluate(self, ctx: Any) -> pa.Array:
         index = self.parent_index(ctx)
         ctx.parent_rows[self.column.name] = index
-        return parent_column(self.target, ctx.seed, self.key).take(pa.array(index))
+        return take_rows(parent_column(self.target, ctx.seed, self.key), index)
 
 
 @register
@@ -154,9 +162,17 @@ class Lookup(Kind):
         self.ref = ref
         self.type = ref.target.columns[column].type
 
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Cannot tell a value here; a null comes through a null ref (or a null parent value)."""
+        return unknown(values, null=True)
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
         via = self.option("via")
-        values = parent_column(self.ref.target, ctx.seed, self.option("column")).take(
-            pa.array(ctx.parent_rows[via]))
+        values = take_rows(parent_column(self.ref.target, ctx.seed, self.option("column")), ctx.parent_rows[via])
         missing = ctx.values[via].is_null()
         return pc.if_else(missing, pa.scalar(None, values.type), values) if missing.true_count else values
+
+
+def take_rows(column: pa.Array, rows: np.ndarray) -> pa.Array:
+    """``column`` at ``rows``, null where a row is -1 (no parent row to read)."""
+    return column.take(pa.array(rows, mask=rows < 0))
