@@ -127,8 +127,8 @@ def _rows_per(draw: Any, parent: str) -> tuple[dict[str, Any], int | None, bool]
 
 
 @st.composite
-def relation_specs(draw: Any, lookup_via_nullable: bool = True) -> RelCase:
-    """A valid spec; ``lookup_via_nullable=False`` leaves out lookups through a nullable ref."""
+def relation_specs(draw: Any) -> RelCase:
+    """A valid multi-table spec, with what it promises worked out from the drawn values."""
     tables: dict[str, Table] = {}
     for i in range(draw(st.integers(1, 2))):
         key_kind, key = draw(_key())
@@ -179,7 +179,7 @@ def relation_specs(draw: Any, lookup_via_nullable: bool = True) -> RelCase:
                 opts["null"] = null
             cols["o"] = opts
             t.refs.append(Ref("o", other, own=False, null=null))
-            if (lookup_via_nullable or not null) and draw(st.booleans()):
+            if draw(st.booleans()):
                 src = draw(st.sampled_from(["cat", "ts"] + [lk.column for lk in tables[other].lookups]))
                 cols[f"o_{src}"] = {"kind": "lookup", "via": "o", "column": src}
                 t.lookups.append(Lookup(f"o_{src}", "o", src))
