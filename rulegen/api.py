@@ -149,7 +149,7 @@ def _frame(table: pa.Table, plan: TablePlan) -> pd.DataFrame:
     frame = table.to_pandas()
     for name in plan.output:
         column = plan.columns[name]
-        nullable = column.spec.null > 0 or column.when is not None
+        nullable = column.spec.null > 0 or column.when is not None or table.column(name).null_count > 0
         if nullable and pa.types.is_integer(column.type):
             frame[name] = table.column(name).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         elif nullable and pa.types.is_boolean(column.type):

@@ -3,8 +3,9 @@
 A ``ref`` picks a parent *row index* and writes that row's key, so references resolve by
 construction. In a table with ``rows: {per: PARENT}``, the first ``ref`` to PARENT holds each
 row's own parent (from the plan's :class:`~rulegen.plan.plan.ParentLink`); any other ``ref``
-draws its parent row, uniformly or with a ``skew`` over parent rank. ``lookup`` reads a column of
-the row a ``ref`` points to.
+draws its parent row, uniformly or with a ``skew`` over parent rank. A ``ref`` to the table's own
+``sequence`` key points to an earlier row (an employee's manager), null on the first row.
+``lookup`` reads a column of the row a ``ref`` points to.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Ref(Kind):
         super().__init__(column)
         self.table, _, self.key = str(self.option("to")).partition(".")
         self.skew: Any = None  # the Distribution of parent ranks, when skewed
+        self.own: Any = None  # the table's own sequence key (ColumnSpec), for a self-reference
         self.target: Any = None  # the parent's TablePlan, once compiled
         self.link: Any = None
         self.holds_parent = False
@@ -65,6 +67,19 @@ class Ref(Kind):
         return frozenset([(self.table, self.key)])
 
     def check(self, table: Any) -> list[Diagnostic]:
+        self.own = None
+        if self.table == table.name:  # a self-reference: rows point to earlier rows
+            key = table.columns.get(self.key)
+            if key is None or key.kind != "sequence" or "within" in key.options:
+                return [Diagnostic("RG218", "a ref to its own table needs a `sequence` key column to point to",
+                                   self.pointer("to"))]
+            if self.option("skew") is not None:
+                return [Diagnostic("RG218", "`skew` is not supported on a ref to its own table", self.pointer("skew"))]
+            self.own = key
+            return []
+        return self._check_skew(table)
+
+    def _check_skew(self, table: Any) -> list[Diagnostic]:
         skew = self.option("skew")
         if skew is None:
             return []
@@ -74,6 +89,9 @@ class Ref(Kind):
         return self.skew.check(table)
 
     def compile(self, env: CompileEnv) -> None:
+        if self.own is not None:
+            self.type = pa.int64()
+            return
         target = env.plans.get(self.table)
         if target is None or self.key not in target.columns:
             return  # reported by the compiler, which knows every table
@@ -91,9 +109,9 @@ class Ref(Kind):
             self.skew.compile(env)
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
-        """Values are checked against the parent's file (orphans); nulls only when the parent is
-        empty (then there is nothing to point to)."""
-        return unknown(values, null=self.target is not None and self.target.rows == 0)
+        """Values are checked against the parent's file (orphans); nulls only where there is
+        nothing to point to (an empty parent; the first row of a self-reference)."""
+        return unknown(values, null=self.own is not None or (self.target is not None and self.target.rows == 0))
 
     def parent_index(self, ctx: Any) -> np.ndarray:
         """The parent row each of ``ctx``'s rows points to (-1: the parent table is empty)."""
@@ -119,6 +137,10 @@ class Ref(Kind):
         return permute(ranks.astype(np.int64), size, ctx.key("skew"))
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
+        if self.own is not None:  # an earlier row of the same table, by its sequence key
+            earlier = np.floor(ctx.rng().random(ctx.n) * ctx.rows).astype(np.int64)
+            keys = self.own.options.get("start", 1) + self.own.options.get("step", 1) * earlier
+            return pa.array(keys, mask=ctx.rows == 0)
         index = self.parent_index(ctx)
         ctx.parent_rows[self.column.name] = index
         return take_rows(parent_column(self.target, ctx.seed, self.key), index)
@@ -152,6 +174,9 @@ class Lookup(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         ref = env.kinds.get(self.option("via"))
+        if isinstance(ref, Ref) and ref.own is not None:
+            env.report("RG218", "a lookup through a ref to its own table is not supported", self.pointer("via"))
+            return
         if not isinstance(ref, Ref) or ref.target is None:
             return  # the ref's own problem is reported
         column = self.option("column")

@@ -145,8 +145,6 @@ def _check_references(tables: Mapping[str, _Table], rows: Mapping[str, int] | No
             if target is None:
                 problems.append(Diagnostic("RG212", f"`to` names unknown table `{kind.table}`", kind.pointer("to"),
                                            hint=did_you_mean(kind.table, tables)))
-            elif kind.table == table.spec.name:
-                problems.append(Diagnostic("RG218", "a table cannot refer to itself yet", kind.pointer("to")))
             elif kind.key not in target.spec.columns:
                 problems.append(Diagnostic("RG212", f"`{kind.table}` has no column `{kind.key}`", kind.pointer("to"),
                                            hint=did_you_mean(kind.key, target.spec.columns)))

@@ -154,3 +154,36 @@ tables:
         rulegen.compile(spec)
     assert any(d.code == "RG302" and ("a -> b" in d.message or "b -> a" in d.message)
                for d in info.value.diagnostics)
+
+
+EMPLOYEES = """
+version: 1
+tables:
+  employees:
+    rows: 300
+    primary_key: id
+    columns:
+      id: {kind: sequence, start: 10, step: 2}
+      manager_id: {kind: ref, to: employees.id}
+"""
+
+
+def test_self_reference_points_to_an_earlier_row(tmp_path):
+    employees = rulegen.generate(EMPLOYEES)["employees"]
+    assert employees.manager_id.dtype == "Int64"
+    assert employees.manager_id.isna().tolist() == [True] + [False] * 299  # the first employee leads
+    assert (employees.manager_id.iloc[1:] < employees.id.iloc[1:]).all()
+    assert employees.manager_id.dropna().isin(employees.id).all()
+    rulegen.write(EMPLOYEES, tmp_path, "csv")
+    assert rulegen.check(EMPLOYEES, tmp_path).ok
+
+
+@pytest.mark.parametrize("column", [
+    "      manager_id: {kind: ref, to: employees.name}\n      name: {kind: constant, value: x}\n",
+    "      manager_id: {kind: ref, to: employees.id, skew: {kind: zipf, a: 2}}\n",
+])
+def test_self_reference_needs_a_sequence_key_and_no_skew(column):
+    spec = EMPLOYEES.replace("      manager_id: {kind: ref, to: employees.id}\n", column)
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(spec)
+    assert [d.code for d in info.value.diagnostics] == ["RG218"]
