@@ -10,6 +10,7 @@ draws its parent row, uniformly or with a ``skew`` over parent rank. A ``ref`` t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,7 @@ class Ref(Kind):
         self.target: Any = None  # the parent's TablePlan, once compiled
         self.link: Any = None
         self.holds_parent = False
+        self.distinct = False
 
     def references(self) -> frozenset[tuple[str, str]]:
         return frozenset([(self.table, self.key)])
@@ -101,10 +103,17 @@ class Ref(Kind):
                        self.pointer("to"), hint=f"add `unique: true` to {self.option('to')}")
         self.target = target
         self.type = column.type
-        link = env.link
-        self.holds_parent = link is not None and link.parent == self.table and not any(
-            isinstance(k, Ref) and k.holds_parent for k in env.kinds.values())
-        self.link = link
+        self.link = env.link
+        parent_ref = _parent_ref(env)
+        self.holds_parent = parent_ref == self.column.name
+        # (parent ref, this ref) declared unique: each parent's rows get distinct parent rows here.
+        keys = [set(env.table.primary_key), *(set(u) for u in env.table.unique)]
+        self.distinct = parent_ref is not None and not self.holds_parent and {parent_ref, self.column.name} in keys
+        if self.distinct:
+            most = int(np.diff(self.link.ends, prepend=0).max(initial=0))
+            if most > target.rows:
+                env.report("RG310", f"cannot give each `{self.link.parent}` row {most} distinct `{self.column.name}`: "
+                                    f"`{self.table}` has {target.rows:,} rows", self.column.pointer)
         if self.skew is not None:
             self.skew.compile(env)
 
@@ -120,6 +129,8 @@ class Ref(Kind):
         size = self.target.rows
         if size == 0:
             return np.full(ctx.n, -1, dtype=np.int64)
+        if self.distinct:
+            return self._distinct_per_parent(ctx, size)
         if self.skew is None:
             return ctx.rng().integers(0, max(size, 1), size=ctx.n)
         # Rank r (0 = most popular) from the skew law, redrawn until inside the parent table;
@@ -135,6 +146,20 @@ class Ref(Kind):
             ranks[outside] = law.draw(rng, len(outside), **self.skew.params) - low
             outside = outside[(ranks[outside] < 0) | (ranks[outside] >= size)]
         return permute(ranks.astype(np.int64), size, ctx.key("skew"))
+
+    def _distinct_per_parent(self, ctx: Any, size: int) -> np.ndarray:
+        """The k-th child of a parent takes parent row (offset + k * stride) mod size, with offset
+        and stride drawn per parent (stride coprime to size): distinct for k < size, and any
+        child row is computed alone."""
+        from rulegen.engine.random import hash_rows
+
+        parents = self.link.parent_rows(ctx.rows)
+        k = ctx.rows - self.link.first_child(parents)
+        bits = hash_rows(ctx.key("distinct"), parents)
+        strides = _coprimes(size)
+        offset = (bits % np.uint64(size)).astype(np.int64)
+        stride = strides[((bits >> np.uint64(32)) % np.uint64(len(strides))).astype(np.int64)]
+        return (offset + k * stride) % size
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         if self.own is not None:  # an earlier row of the same table, by its sequence key
@@ -196,6 +221,22 @@ class Lookup(Kind):
         values = take_rows(parent_column(self.ref.target, ctx.seed, self.option("column")), ctx.parent_rows[via])
         missing = ctx.values[via].is_null()
         return pc.if_else(missing, pa.scalar(None, values.type), values) if missing.true_count else values
+
+
+def _parent_ref(env: CompileEnv) -> str | None:
+    """The column that holds each row's parent: the first ref to the parent, in declaration order."""
+    if env.link is None:
+        return None
+    return next((name for name, column in env.table.columns.items()
+                 if column.kind == "ref" and str(column.options.get("to", "")).partition(".")[0] == env.link.parent),
+                None)
+
+
+def _coprimes(size: int, most: int = 64) -> np.ndarray:
+    """Up to ``most`` strides coprime to ``size`` (1 always is), spread over [1, size)."""
+    candidates = np.unique(np.linspace(1, max(size - 1, 1), num=min(max(size - 1, 1), 4 * most)).astype(np.int64))
+    found = [int(c) for c in candidates if math.gcd(int(c), size) == 1][:most]
+    return np.array(found or [1], dtype=np.int64)
 
 
 def take_rows(column: pa.Array, rows: np.ndarray) -> pa.Array:

@@ -187,3 +187,30 @@ def test_self_reference_needs_a_sequence_key_and_no_skew(column):
     with pytest.raises(SpecError) as info:
         rulegen.compile(spec)
     assert [d.code for d in info.value.diagnostics] == ["RG218"]
+
+
+PARTSUPP = """
+version: 1
+tables:
+  part: {rows: 500, primary_key: partkey, columns: {partkey: {kind: sequence}}}
+  supplier: {rows: 40, primary_key: suppkey, columns: {suppkey: {kind: sequence}}}
+  partsupp:
+    rows: {per: part, count: 4}
+    primary_key: [partkey, suppkey]
+    columns:
+      partkey: {kind: ref, to: part.partkey}
+      suppkey: {kind: ref, to: supplier.suppkey}
+"""
+
+
+def test_composite_key_with_a_random_ref_is_unique_per_parent():
+    partsupp = rulegen.generate(PARTSUPP)["partsupp"]
+    assert not partsupp.duplicated(["partkey", "suppkey"]).any()
+    assert partsupp.groupby("partkey").suppkey.nunique().eq(4).all()
+    assert partsupp.suppkey.nunique() == 40  # spread over every supplier, not the same four
+
+
+def test_more_children_than_distinct_parents_is_a_spec_error():
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(PARTSUPP.replace("count: 4", "count: 41"))
+    assert [d.code for d in info.value.diagnostics] == ["RG310"]
