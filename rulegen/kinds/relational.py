@@ -23,7 +23,7 @@ from rulegen.kinds.registry import KINDS, register
 from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
 
-__all__ = ["Lookup", "Ref", "parent_column"]
+__all__ = ["Aggregate", "Lookup", "Ref", "parent_column"]
 
 _COUNT_LAWS = ("poisson", "binomial", "geometric", "negative_binomial", "zipf", "integers")
 
@@ -242,3 +242,88 @@ def _coprimes(size: int, most: int = 64) -> np.ndarray:
 def take_rows(column: pa.Array, rows: np.ndarray) -> pa.Array:
     """``column`` at ``rows``, null where a row is -1 (no parent row to read)."""
     return column.take(pa.array(rows, mask=rows < 0))
+
+
+_AGGREGATES = ("sum", "count", "min", "max", "mean")
+
+
+@register
+class Aggregate(Kind):
+    """A value computed from the rows that point to this row: an order's total from its lines.
+
+    Parents with no children get 0 for ``sum`` and ``count`` and null for the others.
+    """
+
+    name = "aggregate"
+    summary = "sum, count, min, max or mean of a child column over each row's children"
+    options = {
+        "of": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN"},
+        "fn": {"enum": list(_AGGREGATES)},
+        "via": {"type": "string", "description": "the child's ref column to this table (when it has several)"},
+    }
+    required = ("of", "fn")
+    example = {"kind": "aggregate", "of": "orders.amount", "fn": "sum"}
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.child, _, self.of = str(self.option("of")).partition(".")
+        self.ref: Any = None
+
+    def references(self) -> frozenset[tuple[str, str]]:
+        return frozenset([(self.child, self.of)])
+
+    def compile(self, env: CompileEnv) -> None:
+        child = env.plans.get(self.child)
+        if child is None or self.of not in child.columns:
+            hint = did_you_mean(self.of, child.columns) if child is not None else None
+            env.report("RG212", f"`of` names unknown column `{self.option('of')}`", self.pointer("of"), hint=hint)
+            return
+        refs = [name for name, c in child.columns.items()
+                if isinstance(c.kind, Ref) and c.kind.table == env.table.name and c.kind.own is None]
+        via = self.option("via")
+        if via is None and len(refs) != 1:
+            what = "no ref" if not refs else f"several refs ({', '.join(refs)}); say which with `via`"
+            env.report("RG218", f"`{self.child}` has {what} to `{env.table.name}`", self.pointer("of"))
+            return
+        via = via or refs[0]
+        if via not in refs:
+            env.report("RG218", f"`via` must name a ref of `{self.child}` to `{env.table.name}`", self.pointer("via"),
+                       hint=did_you_mean(via, refs))
+            return
+        self.child_plan, self.via, self.ref = child, via, child.columns[via].kind
+        value_type = child.columns[self.of].type
+        fn = self.option("fn")
+        if fn != "count" and not (pa.types.is_integer(value_type) or pa.types.is_floating(value_type)) \
+                and fn not in ("min", "max"):
+            env.report("RG224", f"`{fn}` needs numbers, and `{self.option('of')}` is not numeric", self.pointer("fn"))
+            return
+        self.type = {"count": pa.int64(), "mean": pa.float64()}.get(fn, value_type)
+
+    def totals(self, seed: int) -> pa.Array:
+        """This aggregate for every row of the table, made once from the whole child column."""
+        key = (seed, "aggregate", self.column.name)
+        cache = self.child_plan.cache
+        if key not in cache:
+            parent = self.ref.target  # the table as its children see it (without its aggregates)
+            keys = parent_column(parent, seed, self.ref.key)
+            index = pc.index_in(parent_column(self.child_plan, seed, self.via), value_set=keys)
+            values = parent_column(self.child_plan, seed, self.of)
+            fn = self.option("fn")
+            grouped = pa.table({"i": index, "v": values}).filter(pc.is_valid(index)).group_by("i").aggregate(
+                [("v", "count" if fn == "count" else fn)])
+            empty = 0 if fn in ("sum", "count") else None
+            result = pa.array([empty] * len(keys), type=self.type)
+            at = grouped.column("i").combine_chunks().cast(pa.int64()).to_numpy()
+            mask = np.zeros(len(keys), dtype=bool)
+            mask[at] = True
+            order = np.argsort(at)
+            filled = grouped.column(1).combine_chunks().cast(self.type).take(pa.array(order))
+            cache[key] = pc.replace_with_mask(result, pa.array(mask), filled)
+        return cache[key]
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        """Cannot tell a value here; min, max and mean are null for a row without children."""
+        return unknown(values, null=self.option("fn") in ("min", "max", "mean"))
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        return self.totals(ctx.seed).take(pa.array(ctx.rows))

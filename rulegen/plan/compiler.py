@@ -23,7 +23,7 @@ from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
-from rulegen.kinds.relational import Ref
+from rulegen.kinds.relational import Aggregate, Ref
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -52,6 +52,7 @@ class _Table:
     whens: dict[str, Expression] = field(default_factory=dict)
     constraints: list[Expression] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # columns whose own checks failed
+    late: set[str] = field(default_factory=set)  # aggregates and what reads them: compiled after the children
 
 
 def compile_spec(
@@ -103,11 +104,19 @@ def compile_spec(
             if link is None:
                 continue
             table.rows = int(link.ends[-1]) if len(link.ends) else 0
-        columns = [column for (t, column) in order if t == name]
+        columns = [column for (t, column) in order if t == name and column not in table.late]
         plan, table_problems = _compile_table(table, columns, spec, seed, block_rows, plans, link)
         problems += table_problems
         if plan is not None:
             plans[name] = plan
+    for name in table_order:  # aggregates, once the children they read are compiled
+        table = tables[name]
+        if table.late and name in plans:
+            columns = [column for (t, column) in order if t == name]
+            plan, table_problems = _compile_table(table, columns, spec, seed, block_rows, plans, plans[name].link)
+            problems += table_problems
+            if plan is not None:
+                plans[name] = plan
     if problems:
         raise SpecError(spec.source.in_document_order(problems), spec.source)
     ordered = {name: plans[name] for name in spec.tables}
@@ -221,14 +230,31 @@ def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
             table.broken.add(name)
             problems += found
         graph.add((spec.name, name), {(spec.name, n) for n in needs} | set(kind.references()), column.pointer)
+    table.late = _late_columns(table)
     for constraint in spec.constraints:
         parsed, found = parse_expression(constraint.expr, constraint.pointer, spec.columns)
         problems += found
-        if parsed is not None:
+        if parsed is not None and parsed.names & table.late:
+            problems.append(Diagnostic("RG219", "a constraint cannot read aggregates (or values computed from "
+                                                "them) yet", constraint.pointer))
+        elif parsed is not None:
             table.constraints.append(parsed)
     problems += _check_keys(spec)
     problems += _check_correlations(spec, table.kinds)
     return problems
+
+
+def _late_columns(table: _Table) -> set[str]:
+    """Aggregates, and the columns of the same table that read them (directly or not)."""
+    late = {name for name, kind in table.kinds.items() if isinstance(kind, Aggregate)}
+    grew = True
+    while grew:
+        needs = {name: kind.dependencies() | (table.whens[name].names if name in table.whens else frozenset())
+                 for name, kind in table.kinds.items()}
+        more = {name for name, deps in needs.items() if deps & late}
+        grew = not more <= late
+        late |= more
+    return late
 
 
 def _check_common_options(column: ColumnSpec) -> list[Diagnostic]:
@@ -325,7 +351,7 @@ def _compile_table(
             if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
                 env.report("RG224", f"a constraint must be true or false, got {describe(result)}",
                            constraint.pointer)
-    if len(columns) < len(tspec.columns):
+    if len(columns) < len(order) or any(name not in columns and name not in table.late for name in tspec.columns):
         return None, env.diagnostics  # some columns could not compile; their problems are reported
     redraw = _redraw_set(columns, order, table.constraints, tspec)
     for name in redraw:  # unique columns that constraints redraw get spare values (see unique_index)
@@ -334,7 +360,7 @@ def _compile_table(
             space = column.kind.space_size() or 0
             spares = min(MAX_ATTEMPTS, (space - table.rows) // max(table.rows, 1))
             columns[name] = dataclasses.replace(column, spares=spares)
-    ordered = {name: columns[name] for name in tspec.columns}
+    ordered = {name: columns[name] for name in tspec.columns if name in columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
     plan = TablePlan(
         name=tspec.name,

@@ -133,10 +133,13 @@ CONTEXT = ("      amount: {kind: uniform, low: 1, high: 9}\n"
            "      customer_id: {kind: ref, to: customers.id}\n")
 CUSTOMERS = ("  customers:\n    rows: 3\n    primary_key: id\n    columns:\n"
              "      id: {kind: sequence}\n      signup_at: {kind: timestamp, min: 2020-01-01, max: 2020-12-31}\n")
+ORDERS = ("  orders:\n    rows: {per: t, count: 2}\n    columns:\n"
+          "      t_id: {kind: ref, to: t.id}\n      amount: {kind: uniform, low: 1, high: 9}\n")
 
 
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.name)
 def test_every_kind_has_an_example_that_generates(kind):
     options = ", ".join(f"{k}: {v!r}" for k, v in kind.example.items())
-    spec = f"version: 1\ntables:\n{CUSTOMERS}  t:\n    rows: 5\n    columns:\n{CONTEXT}      c: {{{options}}}\n"
+    spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    rows: 5\n    primary_key: id\n    columns:\n"
+            f"      id: {{kind: sequence}}\n{CONTEXT}      c: {{{options}}}\n")
     assert rulegen.generate(spec)["t"]["c"].notna().all()

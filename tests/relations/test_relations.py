@@ -214,3 +214,70 @@ def test_more_children_than_distinct_parents_is_a_spec_error():
     with pytest.raises(SpecError) as info:
         rulegen.compile(PARTSUPP.replace("count: 4", "count: 41"))
     assert [d.code for d in info.value.diagnostics] == ["RG310"]
+
+
+AGGREGATES = """
+version: 1
+seed: 3
+tables:
+  orders:
+    rows: 400
+    primary_key: order_id
+    columns:
+      order_id: {kind: sequence}
+      total: {kind: aggregate, of: lines.amount, fn: sum}
+      lines: {kind: aggregate, of: lines.line_no, fn: count}
+      smallest: {kind: aggregate, of: lines.amount, fn: min}
+      largest: {kind: aggregate, of: lines.amount, fn: max}
+      average: {kind: aggregate, of: lines.quantity, fn: mean}
+      with_tax: {kind: expr, expr: "total * 2"}
+  products:
+    rows: 25
+    primary_key: sku
+    columns:
+      sku: {kind: pattern, pattern: "[A-Z]{4}", unique: true}
+      sold: {kind: aggregate, of: lines.quantity, fn: sum}
+  lines:
+    rows: {per: orders, kind: integers, low: 0, high: 4}
+    columns:
+      order_id: {kind: ref, to: orders.order_id}
+      line_no: {kind: sequence, within: order_id}
+      sku: {kind: ref, to: products.sku}
+      quantity: {kind: poisson, lam: 2, shift: 1}
+      amount: {kind: integers, low: 1, high: 1000}
+"""
+
+
+def test_aggregates_equal_the_reduction_of_the_children():
+    data = rulegen.generate(AGGREGATES)
+    orders, lines, products = data["orders"], data["lines"], data["products"]
+    by_order = lines.groupby("order_id")
+    index = orders.order_id
+    assert (by_order.amount.sum().reindex(index, fill_value=0).to_numpy() == orders.total.to_numpy()).all()
+    assert (by_order.size().reindex(index, fill_value=0).to_numpy() == orders.lines.to_numpy()).all()
+    assert (orders.lines == 0).any(), "some orders have no lines: their sum and count are 0"
+    assert orders.smallest.isna().eq(orders.lines == 0).all()
+    assert (by_order.amount.min().reindex(index).dropna().to_numpy() == orders.smallest.dropna().to_numpy()).all()
+    assert (by_order.amount.max().reindex(index).dropna().to_numpy() == orders.largest.dropna().to_numpy()).all()
+    assert np.allclose(by_order.quantity.mean().reindex(index).dropna(), orders.average.dropna())
+    assert (orders.with_tax == orders.total * 2).all()
+    sold = lines.groupby("sku").quantity.sum().reindex(products.sku, fill_value=0)
+    assert (sold.to_numpy() == products.sold.to_numpy()).all()
+
+
+def test_aggregated_data_checks_clean(tmp_path):
+    rulegen.write(AGGREGATES, tmp_path, "parquet")
+    assert rulegen.check(AGGREGATES, tmp_path).ok
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (("of: lines.amount, fn: sum", "of: lines.amont, fn: sum"), "RG212"),
+    (("      with_tax: {kind: expr, expr: \"total * 2\"}\n",
+      "      with_tax: {kind: expr, expr: \"total * 2\"}\n    constraints: [\"total >= 0\"]\n"), "RG219"),
+])
+def test_aggregate_mistakes_are_spec_errors(change, code):
+    old, new = change
+    assert old in AGGREGATES
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(AGGREGATES.replace(old, new))
+    assert code in [d.code for d in info.value.diagnostics], info.value.render()
