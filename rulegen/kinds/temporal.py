@@ -7,15 +7,17 @@ the evening of December 31st.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from rulegen.errors import Diagnostic
+from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
-from rulegen.kinds.validity import in_intervals, verdict
+from rulegen.kinds.validity import in_intervals, unknown, verdict
 
 __all__ = ["Date", "Timestamp", "parse_instant"]
 
@@ -102,16 +104,92 @@ class Date(_Between):
         return pa.array((index + self.low).astype(np.int32), type=pa.int32()).view(pa.date32())
 
 
+_DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_557_600}  # y: 365.25 d
+
+
+def parse_duration(value: Any) -> float | None:
+    """Seconds in a duration such as ``30s``, ``15m``, ``1h``, ``30d``, ``1w`` or ``1y`` (a plain
+    number is seconds); None when ``value`` is not one."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    found = _DURATION.match(str(value))
+    return float(found.group(1)) * _UNIT_SECONDS[found.group(2)] if found else None
+
+
 @register
 class Timestamp(_Between):
-    """Timestamps uniform in [min, max] at a ``precision`` of s (default), ms or us."""
+    """Timestamps uniform in [min, max] at a ``precision`` of s (default), ms or us; or, with
+    ``after: COL``, that column's instant plus a ``delay`` drawn from a duration distribution."""
 
     name = "timestamp"
-    summary = "timestamps in [min, max], both inclusive, at a precision of s, ms or us"
+    summary = "timestamps in [min, max] (both inclusive), or `after` a column by a `delay` distribution"
     options = {"min": _INSTANT_TEXT, "max": _INSTANT_TEXT,
-               "precision": {"enum": ["s", "ms", "us"], "description": "resolution of the values (default s)"}}
-    required = ("min", "max")
+               "precision": {"enum": ["s", "ms", "us"], "description": "resolution of the values (default s)"},
+               "after": {"type": "string", "description": "a date or timestamp column this one follows"},
+               "delay": {"type": "object", "required": ["kind"],
+                         "description": "a distribution of durations (`30s 15m 1h 30d 1w 1y`), e.g. "
+                                        "{kind: exponential, scale: 30d}"}}
     example = {"kind": "timestamp", "min": "2020-01-01", "max": "2025-12-31"}
+    delay: Any = None
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        after = self.option("after")
+        if after is None:
+            if self.option("min") is None or self.option("max") is None:
+                return [Diagnostic("RG204", "a timestamp needs `min` and `max`, or `after` with a `delay`",
+                                   self.column.pointer)]
+            return super().check(table)
+        problems = []
+        if after not in table.columns:
+            problems.append(Diagnostic("RG212", f"`after` names unknown column `{after}`", self.pointer("after"),
+                                       hint=did_you_mean(after, table.columns)))
+        for option in ("min", "max"):
+            if self.option(option) is not None:
+                problems.append(Diagnostic("RG210", f"`{option}` does not go with `after`", self.pointer(option)))
+        if self.option("delay") is None:
+            return [*problems, Diagnostic("RG204", "`after` needs a `delay`", self.pointer("after"))]
+        return problems + self._delay(table)
+
+    def _delay(self, table: Any) -> list[Diagnostic]:
+        """The delay as a numeric distribution in seconds (durations converted, then checked
+        like any column of that kind)."""
+        from rulegen.kinds.registry import KINDS
+        from rulegen.spec.model import ColumnSpec
+        from rulegen.spec.structure import check_column
+
+        delay, pointer = self.option("delay"), self.pointer("delay")
+        kind = KINDS.get(str(delay["kind"]))
+        if kind is None or not hasattr(kind, "family"):
+            return [Diagnostic("RG206", f"a delay needs a numeric distribution, got `{delay['kind']}`",
+                               self.pointer("delay", "kind"))]
+        options: dict[str, Any] = {}
+        for name, value in delay.items():
+            if name == "kind":
+                continue
+            values = value if isinstance(value, list) else [value]
+            seconds = [None if v is None else parse_duration(v) for v in values]
+            if any(s is None and v is not None for s, v in zip(seconds, values, strict=True)):
+                return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, got {value!r}",
+                                   self.pointer("delay", name))]
+            options[name] = seconds if isinstance(value, list) else seconds[0]
+        problems = check_column({"kind": kind.name, **options}, pointer)
+        if problems:
+            return problems
+        self.delay = kind(ColumnSpec(name=self.column.name, kind=kind.name, pointer=pointer, options=options))
+        return self.delay.check(table)
+
+    def dependencies(self) -> frozenset[str]:
+        after = self.option("after")
+        return frozenset([after]) if after else frozenset()
+
+    def space_size(self) -> int | None:
+        return None if self.option("after") else super().space_size()
+
+    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
+        if self.option("after"):
+            return unknown(values, null=True)  # follows another column: nulls come through it
+        return super().valid(values, within=within)
 
     def _ticks(self, value: datetime.datetime) -> int:
         unit = self.option("precision", "s")
@@ -120,6 +198,24 @@ class Timestamp(_Between):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.timestamp(self.option("precision", "s"))
+        after = self.option("after")
+        if after is None:
+            return
+        base = env.types.get(after)
+        if base is not None and not (pa.types.is_timestamp(base) or pa.types.is_date(base)):
+            env.report("RG224", f"`after` needs a date or timestamp column, and `{after}` is not one",
+                       self.pointer("after"))
+        self.delay.compile(env)
 
     def values_at(self, index: np.ndarray) -> pa.Array:
         return pa.array((index + self.low).astype(np.int64), type=pa.int64()).view(self.type)
+
+    def do_evaluate(self, ctx: Any) -> pa.Array:
+        after = self.option("after")
+        if after is None:
+            return super().do_evaluate(ctx)
+        ticks_per_second = {"s": 1, "ms": 1_000, "us": 1_000_000}[self.option("precision", "s")]
+        delay = np.round(self.delay.evaluate(ctx).to_numpy(zero_copy_only=False).astype(np.float64)
+                         * ticks_per_second).astype(np.int64)
+        base = ctx.values[after].cast(self.type)
+        return pc.add(base, pa.array(delay, type=pa.int64()).cast(pa.duration(self.type.unit)))

@@ -17,7 +17,7 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.registry import KINDS, KindRegistry
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["SCHEMA_ID", "check_structure", "column_schema", "spec_schema"]
+__all__ = ["SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
 
 SCHEMA_ID = "https://rulegen.dev/schemas/rulegen.schema.json"
 _DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -167,8 +167,13 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
                     hint=did_you_mean(kind, registry.names()) or f"kinds are: {', '.join(registry.names())}",
                 ))
                 continue
-            problems.extend(_validate(column, column_schema(kind, registry), pointer))
+            problems.extend(check_column(column, pointer, registry))
     return problems
+
+
+def check_column(column: dict[str, Any], pointer: str, registry: KindRegistry = KINDS) -> list[Diagnostic]:
+    """Structural problems of one column spec of a known kind (also used for nested laws)."""
+    return list(_validate(column, column_schema(column["kind"], registry), pointer))
 
 
 def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:

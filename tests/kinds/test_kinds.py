@@ -143,3 +143,29 @@ def test_every_kind_has_an_example_that_generates(kind):
     spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    rows: 5\n    primary_key: id\n    columns:\n"
             f"      id: {{kind: sequence}}\n{CONTEXT}      c: {{{options}}}\n")
     assert rulegen.generate(spec)["t"]["c"].notna().all()
+
+
+def test_timestamp_after_a_column_by_a_duration_delay():
+    import scipy.stats as st
+
+    frame = table("      start: {kind: timestamp, min: 2020-01-01, max: 2024-12-31}\n"
+                  "      end: {kind: timestamp, after: start, delay: {kind: exponential, scale: 2d}}\n"
+                  "      day: {kind: date, min: 2021-01-01, max: 2021-12-31}\n"
+                  "      at: {kind: timestamp, after: day, delay: {kind: uniform, low: 8h, high: 18h}}\n", rows=20_000)
+    days = (frame.end - frame.start).dt.total_seconds() / 86_400
+    assert (days >= 0).all() and st.kstest(days, st.expon(scale=2).cdf).pvalue > 1e-3
+    hours = (frame["at"] - frame["day"].astype("datetime64[s]")).dt.total_seconds() / 3600
+    assert hours.between(8, 18).all()
+
+
+@pytest.mark.parametrize(("column", "code"), [
+    ("      b: {kind: timestamp, after: a, delay: {kind: exponential, scale: 30x}}\n", "RG205"),
+    ("      b: {kind: timestamp, after: a, delay: {kind: choice}}\n", "RG206"),
+    ("      b: {kind: timestamp, after: a}\n", "RG204"),
+    ("      b: {kind: timestamp, after: zz, delay: {kind: exponential, scale: 1d}}\n", "RG212"),
+    ("      b: {kind: timestamp, min: 2020-01-01}\n", "RG204"),
+])
+def test_timestamp_after_mistakes(column, code):
+    with pytest.raises(SpecError) as info:
+        table("      a: {kind: timestamp, min: 2020-01-01, max: 2020-02-01}\n" + column, rows=5)
+    assert [d.code for d in info.value.diagnostics] == [code]
