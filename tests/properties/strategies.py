@@ -294,9 +294,11 @@ def distribution(draw: Any, name: str, rows: int, earlier: dict[str, Col]) -> Co
 
     def final(x: float) -> float:  # round and clip are monotone: they carry quantiles over
         x = _on_grid(x, rnd) if rnd is not None else x
-        if clip is not None:
-            x = max(x, clip[0]) if clip[0] is not None else x
-            x = min(x, clip[1]) if clip[1] is not None else x
+        if clip is not None:  # rulegen clips to the clip bounds snapped inwards to the grid
+            low = clip[0] if clip[0] is None or rnd is None else _on_grid(clip[0], rnd, math.ceil)
+            high = clip[1] if clip[1] is None or rnd is None else _on_grid(clip[1], rnd, math.floor)
+            x = max(x, low) if low is not None else x
+            x = min(x, high) if high is not None else x
         return x
 
     # unique: integers by keyed permutation (needs the space), floats when unrounded (checked).
