@@ -23,7 +23,7 @@ from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import in_intervals, numbers, verdict
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence"]
+__all__ = ["COUNT_LAWS", "DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence"]
 
 _POSITIVE = {"type": "number", "exclusiveMinimum": 0}
 _NUMBER = {"type": "number"}
@@ -108,6 +108,9 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            rule=lambda low, high: None if low <= high else f"low must be <= high, got low={low}, high={high}",
            summary="integers in [low, high], both inclusive"),
 ]}
+
+# Integer laws: what counts of rows per parent and ranks of skewed refs are drawn from.
+COUNT_LAWS = tuple(name for name, family in DISTRIBUTIONS.items() if family.integer)
 
 _MIN_ACCEPTANCE = 0.25  # below this truncation draws by inverse CDF instead of redrawing
 _ACCEPTANCE_SAMPLE = 100_000

@@ -19,13 +19,12 @@ import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, register
 from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
 
 __all__ = ["Aggregate", "Lookup", "Ref", "parent_column"]
-
-_COUNT_LAWS = ("poisson", "binomial", "geometric", "negative_binomial", "zipf", "integers")
 
 
 def parent_column(table: Any, seed: int, column: str) -> pa.Array:
@@ -49,7 +48,7 @@ class Ref(Kind):
         "to": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "TABLE.COLUMN",
                "description": "the parent table and its key column"},
         "skew": {"type": "object", "required": ["kind"],
-                 "properties": {"kind": {"enum": list(_COUNT_LAWS)}},
+                 "properties": {"kind": {"enum": list(COUNT_LAWS)}},
                  "description": "an integer law over parent rank (e.g. {kind: zipf, a: 1.3}): popular parents"},
     }
     required = ("to",)
@@ -85,6 +84,11 @@ class Ref(Kind):
         skew = self.option("skew")
         if skew is None:
             return []
+        from rulegen.spec.structure import check_column  # imported here: structure imports the kinds
+
+        problems = check_column(skew, self.pointer("skew"))
+        if problems:
+            return problems
         law = ColumnSpec(name=self.column.name, kind=skew["kind"], pointer=self.pointer("skew"),
                          options={k: v for k, v in skew.items() if k != "kind"})
         self.skew = KINDS.get(law.kind)(law)

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 
 from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
 from rulegen.spec.source_map import join_pointer
 
@@ -69,7 +70,6 @@ SPEC_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
-COUNT_KINDS = ("poisson", "binomial", "geometric", "negative_binomial", "zipf", "integers")
 
 
 def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
                 "required": ["per", "count"], "additionalProperties": False}
     cls = registry.get(kind)
     assert cls is not None, kind
-    return {"type": "object", "properties": {"per": per, **cls.options, "kind": {"enum": list(COUNT_KINDS)}},
+    return {"type": "object", "properties": {"per": per, **cls.options, "kind": {"enum": list(COUNT_LAWS)}},
             "required": ["per", "kind", *cls.required], "additionalProperties": False}
 
 
@@ -125,7 +125,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
         ],
     }
     schema = _document_schema({"$ref": "#/definitions/column"})
-    per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in COUNT_KINDS]
+    per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in COUNT_LAWS]
     rows = {**TABLE_OPTIONS["rows"], "anyOf": [TABLE_OPTIONS["rows"]["anyOf"][0], *per_forms]}
     table = schema["properties"]["tables"]["additionalProperties"]
     table["properties"] = {**table["properties"], "rows": rows}
@@ -180,9 +180,9 @@ def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegis
     kind = rows.get("kind")
     if kind is None or "count" in rows:
         return list(_validate(rows, per_parent_schema(None, registry), pointer))
-    if kind not in COUNT_KINDS:
+    if kind not in COUNT_LAWS:
         return [Diagnostic("RG206", f"a count per parent row needs an integer law, got `{kind}`",
-                           join_pointer(pointer, "kind"), hint=f"use one of: {', '.join(COUNT_KINDS)}")]
+                           join_pointer(pointer, "kind"), hint=f"use one of: {', '.join(COUNT_LAWS)}")]
     return list(_validate(rows, per_parent_schema(kind, registry), pointer))
 
 
