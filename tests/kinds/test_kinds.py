@@ -169,3 +169,10 @@ def test_timestamp_after_mistakes(column, code):
     with pytest.raises(SpecError) as info:
         table("      a: {kind: timestamp, min: 2020-01-01, max: 2020-02-01}\n" + column, rows=5)
     assert [d.code for d in info.value.diagnostics] == [code]
+
+
+def test_date_after_a_column_moves_by_whole_days():
+    frame = table("      a: {kind: date, min: 2020-01-01, max: 2020-12-31}\n"
+                  "      b: {kind: date, after: a, delay: {kind: integers, low: 1d, high: 3d}, null: 0.1}\n", rows=2000)
+    days = (frame.b - frame.a).dropna().map(lambda d: d.days)
+    assert set(days) <= {1, 2, 3} and {1, 2} <= set(days)
