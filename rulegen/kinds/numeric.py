@@ -190,12 +190,14 @@ class Distribution(Kind):
             rng = ctx.rng()
             values = self.family.draw(rng, ctx.n, **self.params)
             if truncate is not None:
-                values = self._redraw_outside(values, rng, *truncate)
+                values = self.redraw_outside(values, rng, *truncate)
         shift = self.option("shift")
         return values + shift if shift is not None else values
 
-    def _redraw_outside(self, values: np.ndarray, rng: np.random.Generator, lo: float | None,
+    def redraw_outside(self, values: np.ndarray, rng: np.random.Generator, lo: float | None,
                         hi: float | None) -> np.ndarray:
+        """``values`` with every draw outside [lo, hi] drawn again until inside (a true truncation)."""
+
         def outside(x: np.ndarray) -> np.ndarray:
             return ((x < lo) if lo is not None else False) | ((x > hi) if hi is not None else False)
 

@@ -142,13 +142,9 @@ class Ref(Kind):
         from rulegen.engine.unique import permute
 
         rng = ctx.rng()
-        law = self.skew.family
         low = int(self.skew.law().support()[0])
-        ranks = law.draw(rng, ctx.n, **self.skew.params) - low
-        outside = np.flatnonzero((ranks < 0) | (ranks >= size))
-        while len(outside):
-            ranks[outside] = law.draw(rng, len(outside), **self.skew.params) - low
-            outside = outside[(ranks[outside] < 0) | (ranks[outside] >= size)]
+        draws = self.skew.family.draw(rng, ctx.n, **self.skew.params)
+        ranks = self.skew.redraw_outside(draws, rng, low, low + size - 1) - low
         return permute(ranks.astype(np.int64), size, ctx.key("skew"))
 
     def _distinct_per_parent(self, ctx: Any, size: int) -> np.ndarray:
