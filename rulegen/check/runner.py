@@ -4,8 +4,9 @@ Per table: find and read its file, then its columns (missing, extra, unparsable)
 count, each column's own rules, its keys and its constraints. A problem with one table never
 stops the others from being checked.
 
-References between tables are checked once every table has been read: each value of a ``ref``
-column must be a key in the parent's file (an orphan otherwise).
+Relations are checked once every table has been read (:mod:`rulegen.check.relations`): each
+``ref`` must point to a row of the parent's file, lookups must hold that row's value, and
+aggregates the reduction of the children; hidden lookups rebuilt there feed the constraints.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from rulegen.check.columns import check_column
 from rulegen.check.read import EXTENSIONS, ReadError, TableData, read_table, table_files
+from rulegen.check.relations import check_relations
 from rulegen.check.report import CheckReport, Skipped, TableChecked, Violation, examples
 from rulegen.check.rules import check_constraints, check_keys, keys_of
 from rulegen.expr.types import describe
-from rulegen.kinds.relational import Ref
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.model import TableSpec
 from rulegen.spec.source_map import join_pointer
@@ -47,23 +47,24 @@ def check_plan(plan: Plan, directory: str | Path) -> CheckReport:
         skipped += [Skipped(table.name, "", "file", f"{other.name} not read ({files[0].name} was)")
                     for other in files[1:]]
         try:
-            data = read_table(table, files[0])
+            read[table.name] = read_table(table, files[0])
         except ReadError as exc:
             violations.append(Violation(table.name, "", "file", 0, f"{files[0].name} cannot be read: {exc}",
                                         pointer=spec.pointer))
-            checked.append(TableChecked(table.name, files[0], 0))
-            continue
-        checked.append(TableChecked(table.name, files[0], data.rows))
-        read[table.name] = data
-        found, passed = _check_table(table, spec, data)
+        checked.append(TableChecked(table.name, files[0], read[table.name].rows if table.name in read else 0))
+    relations = check_relations(plan, read)
+    for name, data in read.items():
+        found, passed = _check_table(plan.tables[name], plan.spec.tables[name], data,
+                                     relations.rebuilt.get(name, {}))
         violations += found
         skipped += passed
-    violations += _check_references(plan, read)
-    return CheckReport(directory=directory, tables=tuple(checked), violations=tuple(violations),
-                       skipped=tuple(skipped))
+    return CheckReport(directory=directory, tables=tuple(checked),
+                       violations=tuple(violations + relations.violations),
+                       skipped=tuple(skipped + relations.skipped))
 
 
-def _check_table(table: TablePlan, spec: TableSpec, data: TableData) -> tuple[list[Violation], list[Skipped]]:
+def _check_table(table: TablePlan, spec: TableSpec, data: TableData,
+                 rebuilt: dict[str, pa.Array]) -> tuple[list[Violation], list[Skipped]]:
     violations = _check_shape(table, spec, data)
     skipped: list[Skipped] = []
     keys = keys_of(spec)
@@ -75,32 +76,10 @@ def _check_table(table: TablePlan, spec: TableSpec, data: TableData) -> tuple[li
             violations += found.violations
             skipped += found.skipped
     for found, passed in (check_keys(table.name, keys, data.columns),
-                          check_constraints(table, data.columns, data.rows)):
+                          check_constraints(table, {**rebuilt, **data.columns}, data.rows)):
         violations += found
         skipped += passed
     return violations, skipped
-
-
-def _check_references(plan: Plan, read: dict[str, TableData]) -> list[Violation]:
-    """Orphans: ``ref`` values that are not keys of the parent's file."""
-    violations = []
-    for table in plan.tables.values():
-        for name, column in table.columns.items():
-            if not isinstance(column.kind, Ref) or table.name not in read or name not in read[table.name].columns:
-                continue
-            parent = read.get(column.kind.table)
-            if parent is None or column.kind.key not in parent.columns:
-                continue  # the parent's missing file or column is reported already
-            values = read[table.name].columns[name]
-            found = pc.is_in(values, value_set=parent.columns[column.kind.key].cast(values.type))
-            orphan = pc.and_(pc.invert(pc.fill_null(found, True)), pc.is_valid(values)).to_numpy(
-                zero_copy_only=False)
-            if orphan.any():
-                violations.append(Violation(
-                    table.name, name, "reference", int(orphan.sum()),
-                    f"pointing to no row of {column.kind.table}.{column.kind.key}",
-                    examples(orphan, values), column.spec.pointer))
-    return violations
 
 
 def _check_shape(table: TablePlan, spec: TableSpec, data: TableData) -> list[Violation]:

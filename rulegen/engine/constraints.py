@@ -53,7 +53,7 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,
             raise _unmet(table, first, len(bad), block)
         at_bad = pa.array(bad)
         kept = {name: array.take(at_bad) for name, array in values.items() if name not in table.redraw}
-        redrawn = evaluate_rows(table, seed, block, rows[bad], attempt, known=kept)
+        redrawn = evaluate_rows(table, seed, block, rows[bad], attempt, known=kept, columns=values.keys())
         now_ok = np.logical_and.reduce(passing(table.constraints, redrawn, len(bad)))
         fixed = bad[now_ok]
         if len(fixed):
@@ -61,7 +61,8 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,
             mask[fixed] = True
             take = pa.array(np.flatnonzero(now_ok))
             for name in table.redraw:
-                values[name] = pc.replace_with_mask(values[name], pa.array(mask), redrawn[name].take(take))
+                if name in values:  # evaluating a subset of the columns (another table reads them)
+                    values[name] = pc.replace_with_mask(values[name], pa.array(mask), redrawn[name].take(take))
             ok[fixed] = True
     return values
 

@@ -8,6 +8,8 @@ all kinds are applied here, in a fixed order: value (or the keyed permutation fo
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,12 +24,14 @@ from rulegen.plan.plan import ColumnPlan, TablePlan, Uniqueness
 __all__ = ["evaluate_block", "evaluate_rows", "evaluate_values"]
 
 
-def evaluate_values(table: TablePlan, seed: int, block: int) -> dict[str, pa.Array]:
-    """Every column (hidden ones too) of one block, with its constraints met."""
+def evaluate_values(table: TablePlan, seed: int, block: int,
+                    columns: Collection[str] | None = None) -> dict[str, pa.Array]:
+    """Every column (hidden ones too) of one block, with its constraints met; or only ``columns``,
+    which must hold their own inputs (see :meth:`TablePlan.needed`)."""
     start, stop = table.block_range(block)
     rows = np.arange(start, stop, dtype=np.int64)
-    values = evaluate_rows(table, seed, block, rows)
-    if table.constraints:
+    values = evaluate_rows(table, seed, block, rows, columns=columns)
+    if table.constraints and (columns is None or not set(table.redraw).isdisjoint(columns)):
         values = enforce_constraints(table, seed, block, rows, values, evaluate_rows)
     return values
 
@@ -42,8 +46,10 @@ def evaluate_block(table: TablePlan, seed: int, block: int) -> tuple[pa.RecordBa
 
 
 def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, attempt: int = 0,
-                  known: dict[str, pa.Array] | None = None) -> dict[str, pa.Array]:
-    """Every column (hidden ones too) for ``rows`` of ``block``, at redraw ``attempt``.
+                  known: dict[str, pa.Array] | None = None,
+                  columns: Collection[str] | None = None) -> dict[str, pa.Array]:
+    """Every column (hidden ones too), or only ``columns``, for ``rows`` of ``block`` at redraw
+    ``attempt``.
 
     Columns in ``known`` keep the given values; the others are evaluated.
     """
@@ -57,7 +63,7 @@ def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, att
 
         ctx.uniforms = {name: ndtr(normals[:, i]) for i, name in enumerate(copula.columns)}
     for name in table.order:
-        if name not in ctx.values:
+        if name not in ctx.values and (columns is None or name in columns):
             ctx.column = name
             ctx.values[name] = _evaluate_column(table.columns[name], ctx, table)
     return ctx.values

@@ -3,7 +3,8 @@
 A kind is a class registered under its YAML name. It declares its options as JSON Schema (the
 registry composes them into the spec schema), then goes through three steps:
 
-1. ``check(table)``: semantic checks of its own options (``low <= high``), reported as diagnostics.
+1. ``check(table)``: semantic checks of its own options (``low <= high``), reported as diagnostics;
+   then ``resolve(tables)`` for kinds that name other tables (a ``ref``'s parent column).
 2. ``compile(env)``: resolve what depends on other columns or on the seed (types of inputs,
    expressions, Faker pools) and settle :attr:`type`, the Arrow type of its values.
 3. ``evaluate(ctx)``: the values of one block of rows, vectorised. Subclasses implement
@@ -49,9 +50,13 @@ class CompileEnv:
     base_dir: str
     types: dict[str, pa.DataType] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    plans: dict[str, Any] = field(default_factory=dict)  # tables compiled before this one (TablePlan)
     kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
     link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
+    # Every table while it compiles (its spec, rows, and the ColumnPlans compiled so far): columns
+    # compile in the column graph's order across tables, so a column's inputs are there.
+    tables: Mapping[str, Any] = field(default_factory=dict)
+    # Every table's TablePlan, filled once all tables are compiled: what kinds read at run time.
+    plans: dict[str, Any] = field(default_factory=dict)
 
     def report(self, code: str, message: str, pointer: str, **extra: Any) -> None:
         """Record a problem; compilation goes on so that all problems are reported at once."""
@@ -101,6 +106,13 @@ class Kind:
         """Semantic problems of this kind's own options (the schema checked their types).
 
         ``table`` gives the names of the other columns, for kinds that refer to them.
+        """
+        return []
+
+    def resolve(self, tables: Mapping[str, TableSpec]) -> list[Diagnostic]:
+        """Problems with the names of other tables and their columns this kind gives.
+
+        Called once every table has passed :meth:`check`, before :meth:`references` is asked.
         """
         return []
 

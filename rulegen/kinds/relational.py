@@ -5,7 +5,12 @@ construction. In a table with ``rows: {per: PARENT}``, the first ``ref`` to PARE
 row's own parent (from the plan's :class:`~rulegen.plan.plan.ParentLink`); any other ``ref``
 draws its parent row, uniformly or with a ``skew`` over parent rank. A ``ref`` to the table's own
 ``sequence`` key points to an earlier row (an employee's manager), null on the first row.
-``lookup`` reads a column of the row a ``ref`` points to.
+``lookup`` reads a column of the row a ``ref`` points to. A ``ref`` to one part of a composite
+key (``order_items.order_id`` of ``[order_id, line_no]``) picks a parent row the same way; the
+other parts come through lookups of that row, so the combination is a key of the parent.
+
+Other tables are read through :func:`parent_column`, which evaluates only the columns the asked
+one needs: tables may refer to each other both ways as long as their columns do not.
 """
 
 from __future__ import annotations
@@ -28,12 +33,16 @@ __all__ = ["Aggregate", "Lookup", "Ref", "parent_column"]
 
 
 def parent_column(table: Any, seed: int, column: str) -> pa.Array:
-    """A whole column of another table (hidden columns too), made once and kept on its plan."""
+    """A whole column of another table (hidden columns too), made once and kept on its plan.
+
+    Only the columns that ``column`` needs are evaluated (see :meth:`TablePlan.needed`).
+    """
     key = (seed, column)
     if key not in table.cache:
         from rulegen.engine.evaluate import evaluate_values
 
-        chunks = [evaluate_values(table, seed, block)[column] for block in range(table.blocks)]
+        needed = table.needed([column])
+        chunks = [evaluate_values(table, seed, block, needed)[column] for block in range(table.blocks)]
         table.cache[key] = pa.chunked_array(chunks, type=table.columns[column].type).combine_chunks()
     return table.cache[key]
 
@@ -59,10 +68,21 @@ class Ref(Kind):
         self.table, _, self.key = str(self.option("to")).partition(".")
         self.skew: Any = None  # the Distribution of parent ranks, when skewed
         self.own: Any = None  # the table's own sequence key (ColumnSpec), for a self-reference
-        self.target: Any = None  # the parent's TablePlan, once compiled
+        self.size = -1  # rows of the parent table, once compiled
+        self.plans: dict[str, Any] = {}  # every TablePlan, by name (filled when compiling ends)
         self.link: Any = None
         self.holds_parent = False
         self.distinct = False
+
+    @property
+    def target(self) -> Any:
+        """The parent's TablePlan."""
+        return self.plans[self.table]
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the ref compiled against a parent table (a self-reference has none)."""
+        return self.size >= 0
 
     def references(self) -> frozenset[tuple[str, str]]:
         return frozenset([(self.table, self.key)])
@@ -79,6 +99,18 @@ class Ref(Kind):
             self.own = key
             return []
         return self._check_skew(table)
+
+    def resolve(self, tables: Any) -> list[Diagnostic]:
+        if self.own is not None:
+            return []
+        target = tables.get(self.table)
+        if target is None:
+            return [Diagnostic("RG212", f"`to` names unknown table `{self.table}`", self.pointer("to"),
+                               hint=did_you_mean(self.table, tables))]
+        if self.key not in target.columns:
+            return [Diagnostic("RG212", f"`{self.table}` has no column `{self.key}`", self.pointer("to"),
+                               hint=did_you_mean(self.key, target.columns))]
+        return []
 
     def _check_skew(self, table: Any) -> list[Diagnostic]:
         skew = self.option("skew")
@@ -98,14 +130,11 @@ class Ref(Kind):
         if self.own is not None:
             self.type = pa.int64()
             return
-        target = env.plans.get(self.table)
-        if target is None or self.key not in target.columns:
-            return  # reported by the compiler, which knows every table
+        target = env.tables[self.table]
         column = target.columns[self.key]
         if column.uniqueness.value == "none":
-            env.report("RG218", f"`{self.option('to')}` is not a key: a ref needs a primary key or unique column",
-                       self.pointer("to"), hint=f"add `unique: true` to {self.option('to')}")
-        self.target = target
+            self._check_composite(env, target.spec)
+        self.size, self.plans = target.rows, env.plans
         self.type = column.type
         self.link = env.link
         parent_ref = _parent_ref(env)
@@ -121,16 +150,33 @@ class Ref(Kind):
         if self.skew is not None:
             self.skew.compile(env)
 
+    def _check_composite(self, env: CompileEnv, parent: Any) -> None:
+        """A ref to a column that is only part of a key needs the key's other parts looked up."""
+        to = self.option("to")
+        key = next((k for k in (parent.primary_key, *parent.unique) if len(k) > 1 and self.key in k), None)
+        if key is None:
+            env.report("RG218", f"`{to}` is not a key: a ref needs a primary key or unique column",
+                       self.pointer("to"), hint=f"add `unique: true` to {to}")
+            return
+        looked_up = {c.options.get("column") for c in env.table.columns.values()
+                     if c.kind == "lookup" and c.options.get("via") == self.column.name}
+        missing = [part for part in key if part != self.key and part not in looked_up]
+        if missing:
+            example = f"{missing[0]}: {{kind: lookup, via: {self.column.name}, column: {missing[0]}}}"
+            env.report("RG218", f"`{to}` is part of the key ({', '.join(key)}) of `{self.table}`: look up the "
+                                f"other part{'s' if len(missing) > 1 else ''} through this ref",
+                       self.pointer("to"), hint=f"add `{example}`")
+
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """Values are checked against the parent's file (orphans); nulls only where there is
         nothing to point to (an empty parent; the first row of a self-reference)."""
-        return unknown(values, null=self.own is not None or (self.target is not None and self.target.rows == 0))
+        return unknown(values, null=self.own is not None or self.size == 0)
 
     def parent_index(self, ctx: Any) -> np.ndarray:
         """The parent row each of ``ctx``'s rows points to (-1: the parent table is empty)."""
         if self.holds_parent:
             return self.link.parent_rows(ctx.rows)
-        size = self.target.rows
+        size = self.size
         if size == 0:
             return np.full(ctx.n, -1, dtype=np.int64)
         if self.distinct:
@@ -184,6 +230,11 @@ class Lookup(Kind):
     required = ("via", "column")
     example = {"kind": "lookup", "via": "customer_id", "column": "signup_at"}
 
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.parent = ""  # the table the `via` ref points to
+        self.ref: Any = None
+
     def check(self, table: Any) -> list[Diagnostic]:
         via = self.option("via")
         if via not in table.columns:
@@ -192,25 +243,28 @@ class Lookup(Kind):
         if table.columns[via].kind != "ref":
             return [Diagnostic("RG218", f"`via` must name a `ref` column, and `{via}` is a "
                                         f"`{table.columns[via].kind}`", self.pointer("via"))]
+        self.parent = str(table.columns[via].options.get("to", "")).partition(".")[0]
+        if self.parent == table.name:
+            return [Diagnostic("RG218", "a lookup through a ref to its own table is not supported",
+                               self.pointer("via"))]
         return []
+
+    def resolve(self, tables: Any) -> list[Diagnostic]:
+        parent, column = tables.get(self.parent), self.option("column")
+        if parent is None or column in parent.columns:
+            return []  # an unknown parent table is the ref's problem
+        return [Diagnostic("RG212", f"`{self.parent}` has no column `{column}`", self.pointer("column"),
+                           hint=did_you_mean(column, parent.columns))]
 
     def dependencies(self) -> frozenset[str]:
         return frozenset([self.option("via")])
 
+    def references(self) -> frozenset[tuple[str, str]]:
+        return frozenset([(self.parent, self.option("column"))])
+
     def compile(self, env: CompileEnv) -> None:
-        ref = env.kinds.get(self.option("via"))
-        if isinstance(ref, Ref) and ref.own is not None:
-            env.report("RG218", "a lookup through a ref to its own table is not supported", self.pointer("via"))
-            return
-        if not isinstance(ref, Ref) or ref.target is None:
-            return  # the ref's own problem is reported
-        column = self.option("column")
-        if column not in ref.target.columns:
-            env.report("RG212", f"`{ref.table}` has no column `{column}`", self.pointer("column"),
-                       hint=did_you_mean(column, ref.target.columns))
-            return
-        self.ref = ref
-        self.type = ref.target.columns[column].type
+        self.ref = env.kinds[self.option("via")]
+        self.type = env.tables[self.parent].columns[self.option("column")].type
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """Cannot tell a value here; a null comes through a null ref (or a null parent value)."""
@@ -267,34 +321,44 @@ class Aggregate(Kind):
     def __init__(self, column: Any) -> None:
         super().__init__(column)
         self.child, _, self.of = str(self.option("of")).partition(".")
+        self.parent = ""  # this table
+        self.via: str = self.option("via")
         self.ref: Any = None
+        self.plans: dict[str, Any] = {}
 
-    def references(self) -> frozenset[tuple[str, str]]:
-        return frozenset([(self.child, self.of)])
+    def check(self, table: Any) -> list[Diagnostic]:
+        self.parent = table.name
+        return []
 
-    def compile(self, env: CompileEnv) -> None:
-        child = env.plans.get(self.child)
+    def resolve(self, tables: Any) -> list[Diagnostic]:
+        child = tables.get(self.child)
         if child is None or self.of not in child.columns:
-            hint = did_you_mean(self.of, child.columns) if child is not None else None
-            env.report("RG212", f"`of` names unknown column `{self.option('of')}`", self.pointer("of"), hint=hint)
-            return
+            hint = did_you_mean(self.of, child.columns) if child is not None else did_you_mean(self.child, tables)
+            return [Diagnostic("RG212", f"`of` names unknown column `{self.option('of')}`", self.pointer("of"),
+                               hint=hint)]
         refs = [name for name, c in child.columns.items()
-                if isinstance(c.kind, Ref) and c.kind.table == env.table.name and c.kind.own is None]
+                if c.kind == "ref" and str(c.options.get("to", "")).partition(".")[0] == self.parent
+                and self.child != self.parent]
         via = self.option("via")
         if via is None and len(refs) != 1:
             what = "no ref" if not refs else f"several refs ({', '.join(refs)}); say which with `via`"
-            env.report("RG218", f"`{self.child}` has {what} to `{env.table.name}`", self.pointer("of"))
-            return
-        via = via or refs[0]
-        if via not in refs:
-            env.report("RG218", f"`via` must name a ref of `{self.child}` to `{env.table.name}`", self.pointer("via"),
-                       hint=did_you_mean(via, refs))
-            return
-        self.child_plan, self.via, self.ref = child, via, child.columns[via].kind
+            return [Diagnostic("RG218", f"`{self.child}` has {what} to `{self.parent}`", self.pointer("of"))]
+        if via is not None and via not in refs:
+            return [Diagnostic("RG218", f"`via` must name a ref of `{self.child}` to `{self.parent}`",
+                               self.pointer("via"), hint=did_you_mean(via, refs))]
+        self.via = via or refs[0]
+        return []
+
+    def references(self) -> frozenset[tuple[str, str]]:
+        return frozenset([(self.child, self.of), (self.child, self.via)])
+
+    def compile(self, env: CompileEnv) -> None:
+        child = env.tables[self.child]
+        self.ref, self.plans = child.columns[self.via].kind, env.plans
         value_type = child.columns[self.of].type
         fn = self.option("fn")
-        if fn != "count" and not (pa.types.is_integer(value_type) or pa.types.is_floating(value_type)) \
-                and fn not in ("min", "max"):
+        if fn not in ("count", "min", "max") and not (pa.types.is_integer(value_type)
+                                                     or pa.types.is_floating(value_type)):
             env.report("RG224", f"`{fn}` needs numbers, and `{self.option('of')}` is not numeric", self.pointer("fn"))
             return
         self.type = {"count": pa.int64(), "mean": pa.float64()}.get(fn, value_type)
@@ -302,12 +366,12 @@ class Aggregate(Kind):
     def totals(self, seed: int) -> pa.Array:
         """This aggregate for every row of the table, made once from the whole child column."""
         key = (seed, "aggregate", self.column.name)
-        cache = self.child_plan.cache
+        child = self.plans[self.child]
+        cache = child.cache
         if key not in cache:
-            parent = self.ref.target  # the table as its children see it (without its aggregates)
-            keys = parent_column(parent, seed, self.ref.key)
-            index = pc.index_in(parent_column(self.child_plan, seed, self.via), value_set=keys)
-            values = parent_column(self.child_plan, seed, self.of)
+            keys = parent_column(self.plans[self.parent], seed, self.ref.key)
+            index = pc.index_in(parent_column(child, seed, self.via), value_set=keys)
+            values = parent_column(child, seed, self.of)
             fn = self.option("fn")
             grouped = pa.table({"i": index, "v": values}).filter(pc.is_valid(index)).group_by("i").aggregate(
                 [("v", "count" if fn == "count" else fn)])

@@ -23,7 +23,7 @@ from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
-from rulegen.kinds.relational import Aggregate, Ref
+from rulegen.kinds.relational import Ref
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -47,12 +47,14 @@ class _Table:
     """A table while it compiles."""
 
     spec: TableSpec
-    rows: int
+    rows: int = 0
+    link: ParentLink | None = None
+    sized: bool = False  # rows known (a per-parent table waits for its parent's)
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
     constraints: list[Expression] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # columns whose own checks failed
-    late: set[str] = field(default_factory=set)  # aggregates and what reads them: compiled after the children
+    columns: dict[str, ColumnPlan] = field(default_factory=dict)  # compiled so far
 
 
 def compile_spec(
@@ -64,6 +66,10 @@ def compile_spec(
     block_rows: int = BLOCK_ROWS,
 ) -> Plan:
     """Resolve a spec for one seed and size.
+
+    Columns compile in the order of the column graph across all tables, so tables may refer
+    to each other both ways (a child looks up its parent, the parent aggregates its children)
+    as long as no column needs itself.
 
     Args:
         spec: a loaded spec.
@@ -78,118 +84,137 @@ def compile_spec(
     """
     seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
     problems: list[Diagnostic] = []
-    tables = {name: _Table(t, _row_count(t, scale, rows)) for name, t in spec.tables.items()}
+    tables = {name: _Table(t) for name, t in spec.tables.items()}
     for unknown in set(rows or {}) - set(spec.tables):
         problems.append(Diagnostic("RG212", f"--rows names unknown table `{unknown}`", "/tables",
                                    hint=did_you_mean(unknown, spec.tables)))
     problems += _check_locale(spec)
-    graph = ColumnGraph()
     for table in tables.values():
-        problems += _check_table(table, graph)
-    problems += _check_references(tables, rows)
-    order, cycles = graph.order(spec.source)
+        problems += _check_table(table)
+    problems += _resolve(tables)
+    problems += _check_per(tables, rows)
+    order, cycles = _column_graph(tables).order(spec.source)
     problems += cycles
-    table_order, table_cycles = _table_order(tables, spec)
-    problems += table_cycles
+    problems += _size_tables(tables, seed, scale, rows, block_rows)
     plans: dict[str, TablePlan] = {}
-    for name in table_order:  # parents before the tables that read them
-        table = tables[name]
-        link = None
-        if isinstance(table.spec.rows, PerParentSpec):
-            parent = plans.get(table.spec.rows.parent)
-            if parent is None:
-                continue  # the parent's own problems are reported
-            link, found = _parent_link(table, parent, seed)
-            problems += found
-            if link is None:
-                continue
-            table.rows = int(link.ends[-1]) if len(link.ends) else 0
-        columns = [column for (t, column) in order if t == name and column not in table.late]
-        plan, table_problems = _compile_table(table, columns, spec, seed, block_rows, plans, link)
-        problems += table_problems
-        if plan is not None:
-            plans[name] = plan
-    for name in table_order:  # aggregates, once the children they read are compiled
-        table = tables[name]
-        if table.late and name in plans:
-            columns = [column for (t, column) in order if t == name]
-            plan, table_problems = _compile_table(table, columns, spec, seed, block_rows, plans, plans[name].link)
-            problems += table_problems
+    envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
+                             base_dir=str(spec.base_dir), link=table.link, tables=tables, plans=plans)
+            for name, table in tables.items()}
+    for name, column in order:
+        if tables[name].sized:
+            _compile_column(tables[name], column, envs[name], tables)
+    for name, table in tables.items():
+        if table.sized:
+            plan = _finish_table(table, envs[name], [c for t, c in order if t == name], block_rows)
+            problems += envs[name].diagnostics
             if plan is not None:
                 plans[name] = plan
+    if not problems:
+        problems += _evaluation_cycles(plans)
     if problems:
         raise SpecError(spec.source.in_document_order(problems), spec.source)
-    ordered = {name: plans[name] for name in spec.tables}
-    return Plan(spec=spec, seed=seed, tables=ordered, options={"scale": scale, "block_rows": block_rows})
+    return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
+                options={"scale": scale, "block_rows": block_rows})
+
+
+def _resolve(tables: Mapping[str, _Table]) -> list[Diagnostic]:
+    """Names of other tables and their columns, now that every table is known."""
+    specs = {name: table.spec for name, table in tables.items()}
+    problems = []
+    for table in tables.values():
+        for name, kind in table.kinds.items():
+            if name not in table.broken:
+                found = kind.resolve(specs)
+                if found:
+                    table.broken.add(name)
+                    problems += found
+    return problems
+
+
+def _column_graph(tables: Mapping[str, _Table]) -> ColumnGraph:
+    """Every column and the columns it reads, in its own table and in others."""
+    graph = ColumnGraph()
+    for table in tables.values():
+        for name, kind in table.kinds.items():
+            needs = {(table.spec.name, n) for n in _inputs(table, name)}
+            if name not in table.broken:
+                needs |= set(kind.references())
+            graph.add((table.spec.name, name), needs, table.spec.columns[name].pointer)
+    return graph
+
+
+def _inputs(table: _Table, name: str) -> frozenset[str]:
+    """Columns of the same table that ``name`` reads: its kind's inputs and its ``when``."""
+    when = table.whens.get(name)
+    return table.kinds[name].dependencies() | (when.names if when is not None else frozenset())
+
+
+def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> list[Diagnostic]:
+    """The parent named by `rows: {per}` exists, and the table has a ref to it."""
+    problems = []
+    for table in tables.values():
+        per = table.spec.rows
+        if not isinstance(per, PerParentSpec):
+            continue
+        if per.parent not in tables:
+            problems.append(Diagnostic("RG212", f"`per` names unknown table `{per.parent}`",
+                                       join_pointer(per.pointer, "per"), hint=did_you_mean(per.parent, tables)))
+        elif not any(isinstance(k, Ref) and k.table == per.parent for k in table.kinds.values()):
+            problems.append(Diagnostic("RG218", f"a table with rows per `{per.parent}` needs a `ref` column to it",
+                                       per.pointer, hint=f"add e.g. `{per.parent}_id: {{kind: ref, to: "
+                                                         f"{per.parent}.<key column>}}`"))
+        if rows and table.spec.name in rows:
+            problems.append(Diagnostic("RG212", f"--rows cannot size `{table.spec.name}`: its rows follow "
+                                                f"`{per.parent}`", per.pointer))
+    return problems
+
+
+def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Mapping[str, int] | None,
+                 block_rows: int) -> list[Diagnostic]:
+    """Row counts: fixed ones (scaled), then per-parent ones, each after its parent's."""
+    parents = {name: {t.spec.rows.parent} & tables.keys() if isinstance(t.spec.rows, PerParentSpec) else set()
+               for name, t in tables.items()}
+    try:
+        order = list(graphlib.TopologicalSorter(parents).static_order())
+    except graphlib.CycleError as exc:
+        cycle = " -> ".join(exc.args[1][::-1])
+        return [Diagnostic("RG302", f"tables take their rows from each other in a cycle: {cycle}",
+                           tables[exc.args[1][0]].spec.pointer)]
+    problems = []
+    for name in order:
+        table, per = tables[name], tables[name].spec.rows
+        if not isinstance(per, PerParentSpec):
+            table.rows, table.sized = _row_count(table.spec, scale, rows), True
+        elif per.parent in tables and tables[per.parent].sized:
+            table.link, found = _parent_link(table, tables[per.parent].rows, seed, block_rows)
+            problems += found
+            if table.link is not None:
+                table.rows, table.sized = int(table.link.ends[-1]) if len(table.link.ends) else 0, True
+    return problems
 
 
 def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
-    if isinstance(table.rows, PerParentSpec):
-        return 0  # known once the parent's counts are drawn
+    assert not isinstance(table.rows, PerParentSpec)
     if rows and table.name in rows:
         return int(rows[table.name])
     return table.rows if scale == 1 else max(0, round(table.rows * scale))
 
 
-def _check_references(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> list[Diagnostic]:
-    """Parents named by `rows: {per}` and tables and columns named by refs exist."""
-    problems = []
-    for table in tables.values():
-        per = table.spec.rows
-        if isinstance(per, PerParentSpec):
-            if per.parent not in tables:
-                problems.append(Diagnostic("RG212", f"`per` names unknown table `{per.parent}`",
-                                           join_pointer(per.pointer, "per"), hint=did_you_mean(per.parent, tables)))
-            elif not any(isinstance(k, Ref) and k.table == per.parent for k in table.kinds.values()):
-                problems.append(Diagnostic("RG218", f"a table with rows per `{per.parent}` needs a `ref` column to it",
-                                           per.pointer, hint=f"add e.g. `{per.parent}_id: {{kind: ref, to: "
-                                                             f"{per.parent}.<key column>}}`"))
-            if rows and table.spec.name in rows:
-                problems.append(Diagnostic("RG212", f"--rows cannot size `{table.spec.name}`: its rows follow "
-                                                    f"`{per.parent}`", per.pointer))
-        for kind in table.kinds.values():
-            if not isinstance(kind, Ref):
-                continue
-            target = tables.get(kind.table)
-            if target is None:
-                problems.append(Diagnostic("RG212", f"`to` names unknown table `{kind.table}`", kind.pointer("to"),
-                                           hint=did_you_mean(kind.table, tables)))
-            elif kind.key not in target.spec.columns:
-                problems.append(Diagnostic("RG212", f"`{kind.table}` has no column `{kind.key}`", kind.pointer("to"),
-                                           hint=did_you_mean(kind.key, target.spec.columns)))
-    return problems
-
-
-def _table_order(tables: Mapping[str, _Table], spec: Spec) -> tuple[list[str], list[Diagnostic]]:
-    """Tables in an order where every table comes after the tables it reads."""
-    needs: dict[str, set[str]] = {}
-    for name, table in tables.items():
-        deps = {k.table for k in table.kinds.values() if isinstance(k, Ref)}
-        if isinstance(table.spec.rows, PerParentSpec):
-            deps.add(table.spec.rows.parent)
-        needs[name] = {d for d in deps if d in tables and d != name}
-    try:
-        return list(graphlib.TopologicalSorter(needs).static_order()), []
-    except graphlib.CycleError as exc:
-        cycle = " -> ".join(exc.args[1][::-1])
-        return [], [Diagnostic("RG302", f"tables refer to each other in a cycle: {cycle}",
-                               tables[exc.args[1][0]].spec.pointer)]
-
-
-def _parent_link(table: _Table, parent: TablePlan, seed: int) -> tuple[ParentLink | None, list[Diagnostic]]:
+def _parent_link(table: _Table, parent_rows: int, seed: int, block_rows: int) -> tuple[
+        ParentLink | None, list[Diagnostic]]:
     """Draw every parent row's count of children; their running sum maps child rows to parents."""
     per = table.spec.rows
     assert isinstance(per, PerParentSpec)
     if per.count is not None:
-        return ParentLink(per.parent, np.arange(1, parent.rows + 1, dtype=np.int64) * per.count), []
+        return ParentLink(per.parent, np.arange(1, parent_rows + 1, dtype=np.int64) * per.count), []
     law = KINDS.get(per.law.kind)(per.law)
     found = law.check(table.spec)
     if found:
         return None, found
     law.compile(CompileEnv(seed=seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
     counts = []
-    for block in range(parent.blocks):  # counts of a parent block depend on that block only
-        rows = np.arange(*parent.block_range(block), dtype=np.int64)
+    for block, start in enumerate(range(0, parent_rows, block_rows)):  # a parent block's counts: that block's
+        rows = np.arange(start, min(start + block_rows, parent_rows), dtype=np.int64)
         ctx = BlockContext(seed=seed, table=table.spec.name, block=block, rows=rows, column="rows")
         counts.append(np.asarray(law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64))
     counts_all = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
@@ -210,51 +235,31 @@ def _check_locale(spec: Spec) -> list[Diagnostic]:
                        hint=did_you_mean(spec.locale, faker_locales()))]
 
 
-def _check_table(table: _Table, graph: ColumnGraph) -> list[Diagnostic]:
-    """Per-column semantic checks, expressions parsed, and the table's graph edges."""
+def _check_table(table: _Table) -> list[Diagnostic]:
+    """Per-column semantic checks and expressions parsed."""
     spec = table.spec
     problems: list[Diagnostic] = []
     for name, column in spec.columns.items():
         kind = KINDS.get(column.kind)(column)
         table.kinds[name] = kind
         found = kind.check(spec)
-        needs = set(kind.dependencies())
         if column.when is not None:
             when, when_found = parse_expression(column.when, join_pointer(column.pointer, "when"), spec.columns)
             found += when_found
             if when is not None:
                 table.whens[name] = when
-                needs |= when.names
         found += _check_common_options(column)
         if found:
             table.broken.add(name)
             problems += found
-        graph.add((spec.name, name), {(spec.name, n) for n in needs} | set(kind.references()), column.pointer)
-    table.late = _late_columns(table)
     for constraint in spec.constraints:
         parsed, found = parse_expression(constraint.expr, constraint.pointer, spec.columns)
         problems += found
-        if parsed is not None and parsed.names & table.late:
-            problems.append(Diagnostic("RG219", "a constraint cannot read aggregates (or values computed from "
-                                                "them) yet", constraint.pointer))
-        elif parsed is not None:
+        if parsed is not None:
             table.constraints.append(parsed)
     problems += _check_keys(spec)
     problems += _check_correlations(spec, table.kinds)
     return problems
-
-
-def _late_columns(table: _Table) -> set[str]:
-    """Aggregates, and the columns of the same table that read them (directly or not)."""
-    late = {name for name, kind in table.kinds.items() if isinstance(kind, Aggregate)}
-    grew = True
-    while grew:
-        needs = {name: kind.dependencies() | (table.whens[name].names if name in table.whens else frozenset())
-                 for name, kind in table.kinds.items()}
-        more = {name for name, deps in needs.items() if deps & late}
-        grew = not more <= late
-        late |= more
-    return late
 
 
 def _check_common_options(column: ColumnSpec) -> list[Diagnostic]:
@@ -321,38 +326,35 @@ def _copula(spec: TableSpec) -> CopulaPlan | None:
     return CopulaPlan(columns=tuple(names), cholesky=np.linalg.cholesky(matrix))
 
 
-def _compile_table(
-    table: _Table, order: list[str], spec: Spec, seed: int, block_rows: int,
-    plans: dict[str, TablePlan], link: ParentLink | None,
-) -> tuple[TablePlan | None, list[Diagnostic]]:
-    """Compile columns in dependency order, then uniqueness and constraints."""
-    tspec = table.spec
-    env = CompileEnv(seed=seed, table=tspec, rows=table.rows, locale=spec.locale, base_dir=str(spec.base_dir),
-                     plans=plans, link=link)
-    columns: dict[str, ColumnPlan] = {}
-    for name in order:
-        kind, column = table.kinds[name], tspec.columns[name]
-        when = table.whens.get(name)
-        inputs = kind.dependencies() | (when.names if when is not None else frozenset())
-        if name in table.broken or not inputs <= env.types.keys():
-            continue  # its own options or its inputs are broken: already reported
-        kind.compile(env)
-        env.kinds[name] = kind
-        value_type = _finished_type(kind, env)
-        if when is not None:
-            _check_when(when, column.else_, value_type, env)
-        env.types[name] = value_type
-        needs = kind.dependencies() | (when.names if when is not None else frozenset())
-        columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=needs,
-                                   uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env))
+def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[str, _Table]) -> None:
+    """Compile one column whose inputs, in this table and in others, have compiled."""
+    kind, column, when = table.kinds[name], table.spec.columns[name], table.whens.get(name)
+    inputs = _inputs(table, name)
+    ready = inputs <= env.types.keys() and all(
+        t in tables and c in tables[t].columns for t, c in kind.references())
+    if name in table.broken or not ready:
+        return  # its own options or its inputs are broken: already reported
+    kind.compile(env)
+    env.kinds[name] = kind
+    value_type = _finished_type(kind, env)
+    if when is not None:
+        _check_when(when, column.else_, value_type, env)
+    env.types[name] = value_type
+    table.columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=inputs,
+                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env))
+
+
+def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: int) -> TablePlan | None:
+    """The table's plan once its columns have compiled: constraints, redraws, unique checks."""
+    tspec, columns = table.spec, table.columns
     for constraint in table.constraints:
         if constraint.names <= env.types.keys():
             result = env.infer(constraint)
             if result is not None and not (pat.is_boolean(result) or pat.is_null(result)):
                 env.report("RG224", f"a constraint must be true or false, got {describe(result)}",
                            constraint.pointer)
-    if len(columns) < len(order) or any(name not in columns and name not in table.late for name in tspec.columns):
-        return None, env.diagnostics  # some columns could not compile; their problems are reported
+    if len(columns) < len(tspec.columns):
+        return None  # some columns could not compile; their problems are reported
     redraw = _redraw_set(columns, order, table.constraints, tspec)
     for name in redraw:  # unique columns that constraints redraw get spare values (see unique_index)
         column = columns[name]
@@ -360,9 +362,9 @@ def _compile_table(
             space = column.kind.space_size() or 0
             spares = min(MAX_ATTEMPTS, (space - table.rows) // max(table.rows, 1))
             columns[name] = dataclasses.replace(column, spares=spares)
-    ordered = {name: columns[name] for name in tspec.columns if name in columns}
+    ordered = {name: columns[name] for name in tspec.columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
-    plan = TablePlan(
+    return TablePlan(
         name=tspec.name,
         rows=table.rows,
         columns=ordered,
@@ -374,9 +376,32 @@ def _compile_table(
         unique_checks=_unique_checks(tspec, ordered),
         copula=_copula(tspec),
         block_rows=block_rows,
-        link=link,
+        link=table.link,
     )
-    return plan, env.diagnostics
+
+
+def _evaluation_cycles(plans: Mapping[str, TablePlan]) -> list[Diagnostic]:
+    """Tables that would read each other's columns without end.
+
+    The column graph has no cycle, but a column that constraints redraw depends on every column
+    the constraints read (which rows are redrawn depends on them): reading it from another table
+    evaluates all of those. Each (table, column) read from another table leads to the columns of
+    other tables its evaluation reads; a cycle there is a spec error.
+    """
+    reads: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for plan in plans.values():
+        for name in plan.columns:
+            reads[(plan.name, name)] = {ref for needed in plan.needed([name])
+                                        for ref in plan.columns[needed].kind.references() if ref[0] != plan.name}
+    try:
+        graphlib.TopologicalSorter(reads).prepare()
+    except graphlib.CycleError as exc:
+        cycle = " -> ".join(f"{t}.{c}" for t, c in exc.args[1][::-1])
+        table, column = exc.args[1][0]
+        return [Diagnostic("RG302", f"tables read each other in a cycle: {cycle}",
+                           plans[table].columns[column].spec.pointer,
+                           hint="a constraint ties the columns it reads together; it may be what closes the cycle")]
+    return []
 
 
 def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints: list[Expression],

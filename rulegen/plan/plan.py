@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -122,6 +122,22 @@ class TablePlan:
     def blocks(self) -> int:
         """Number of blocks."""
         return -(-self.rows // self.block_rows)
+
+    def needed(self, names: Iterable[str]) -> frozenset[str]:
+        """The columns to evaluate for ``names``: their inputs, and, once one of them is redrawn
+        by the constraints, every column the constraints read (which rows get redrawn depends
+        on those)."""
+        needed: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in needed:
+                continue
+            needed.add(name)
+            todo.extend(self.columns[name].needs)
+            if name in self.redraw:
+                todo.extend(n for constraint in self.constraints for n in constraint.names)
+        return frozenset(needed)
 
     def block_range(self, block: int) -> tuple[int, int]:
         """First and one-past-last row of ``block``."""

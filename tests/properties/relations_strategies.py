@@ -6,7 +6,9 @@ which refs point where, which columns are lookups of which parent column, which 
 within a parent, which constraints compare a child timestamp with a looked-up parent timestamp.
 Everything is worked out from the drawn parameters, never read back from rulegen.
 
-Every table has a key column ``k`` (its primary key), a timestamp ``ts`` and a choice ``cat``.
+Every table has a key column ``k`` (its primary key), a timestamp ``ts``, a choice ``cat`` and an
+integer ``v``. Parents may aggregate their children's ``v`` and roots may refer back to a child
+table (tables that refer to each other both ways).
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class Within:
 
 
 @dataclass
+class Aggregate:
+    column: str
+    child: str  # a table with rows per this one, through its ref `p`
+    fn: str  # of the child's `v`
+
+
+@dataclass
 class Table:
     name: str
     rows: Any  # an int (root) or the `rows:` mapping of a child
@@ -54,6 +63,7 @@ class Table:
     refs: list[Ref] = field(default_factory=list)
     lookups: list[Lookup] = field(default_factory=list)
     withins: list[Within] = field(default_factory=list)
+    aggregates: list[Aggregate] = field(default_factory=list)
     constraints: list[tuple[str, str]] = field(default_factory=list)  # (left, right): left >= right
     key_kind: str = "sequence"
     nonempty: bool = True  # has at least one row whatever the seed
@@ -136,7 +146,7 @@ def relation_specs(draw: Any) -> RelCase:
         lo = dt.date(2020, 1, 1) + dt.timedelta(days=draw(st.integers(0, 365)))
         t.ts_range = (lo, lo + dt.timedelta(days=draw(st.integers(0, 365))))
         t.columns = {"k": key, "ts": {"kind": "timestamp", "min": _date(t.ts_range[0]), "max": _date(t.ts_range[1])},
-                     "cat": draw(_cat())}
+                     "cat": draw(_cat()), "v": {"kind": "integers", "low": -50, "high": 100}}
         tables[t.name] = t
     for i in range(draw(st.integers(1, 3))):
         earlier = list(tables)
@@ -157,6 +167,7 @@ def relation_specs(draw: Any) -> RelCase:
         t.ts_range = (plo, phi + dt.timedelta(days=draw(st.sampled_from([365, 1000, 3000]))))
         cols["ts"] = {"kind": "timestamp", "min": _date(t.ts_range[0]), "max": _date(t.ts_range[1])}
         cols["cat"] = draw(_cat())
+        cols["v"] = {"kind": "integers", "low": -50, "high": 100}
         # Lookups of the own parent: its cat, its ts, and (chain) any of its lookup columns.
         sources = ["cat", "ts"] + [lk.column for lk in parent.lookups]
         for src in draw(st.lists(st.sampled_from(sources), max_size=3, unique=True)):
@@ -185,6 +196,16 @@ def relation_specs(draw: Any) -> RelCase:
                 t.lookups.append(Lookup(f"o_{src}", "o", src))
         t.columns = cols
         tables[t.name] = t
+        for fn in draw(st.lists(st.sampled_from(["sum", "count", "min", "max", "mean"]), max_size=2, unique=True)):
+            name = f"{fn}_{t.name}"
+            parent.columns[name] = {"kind": "aggregate", "of": f"{t.name}.v", "fn": fn, "via": "p"}
+            parent.aggregates.append(Aggregate(name, t.name, fn))
+    for root in [t for t in tables.values() if t.per is None]:  # a ref back to a child table
+        children = [t.name for t in tables.values() if t.per is not None and t.nonempty]
+        if children and draw(st.booleans()):
+            child = draw(st.sampled_from(children))
+            root.columns["back"] = {"kind": "ref", "to": f"{child}.k"}
+            root.refs.append(Ref("back", child, own=False))
     case = RelCase(tables, draw(st.none() | SEEDS))
     case.yaml = render(case)
     return case

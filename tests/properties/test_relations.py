@@ -1,9 +1,9 @@
 """Relations (README.md, "Relations" and "Guarantees"), as properties over random multi-table specs.
 
 Specs come from :func:`relation_specs`: 1-2 roots and 1-3 children (``rows: {per: ...}``) with
-refs (own parent, drawn, skewed, nullable), lookups (and lookups of lookups), sequences within a
-parent and cross-table constraints. What each spec promises is worked out from its drawn
-parameters; the data is checked against that.
+refs (own parent, drawn, skewed, nullable, back from a root to a child), lookups (and lookups
+of lookups), sequences within a parent, aggregates of children and cross-table constraints.
+What each spec promises is worked out from its drawn parameters; the data is checked against that.
 """
 
 from __future__ import annotations
@@ -65,6 +65,24 @@ def test_lookups_equal_the_referenced_row(case: RelCase) -> None:
             got = child[lk.column][present].tolist()
             assert got == expected, f"{t.name}.{lk.column} != {refs[lk.via].parent}.{lk.source} via {lk.via}"
             assert child[lk.column][~present].isna().all(), f"{t.name}.{lk.column}: a value through a null ref"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=SLOW)
+@given(relation_specs())
+def test_aggregates_equal_the_reduction_of_the_children(case: RelCase) -> None:
+    data = generate(case)
+    for t in case.tables.values():
+        parent = data[t.name]
+        for agg in t.aggregates:
+            child = data[agg.child]
+            rows = parent_rows(parent, child.p)
+            reduced = child.v.groupby(rows.to_numpy()).agg({"count": "size"}.get(agg.fn, agg.fn))
+            expected = reduced.reindex(range(len(parent)))
+            if agg.fn in ("sum", "count"):  # a parent without children: 0, not null
+                expected = expected.fillna(0)
+            got = parent[agg.column].astype("float64").to_numpy()
+            want = expected.astype("float64").to_numpy()
+            assert ((got == want) | (pd.isna(got) & pd.isna(want)) | (abs(got - want) < 1e-9)).all(), agg
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=SLOW)

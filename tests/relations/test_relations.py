@@ -137,23 +137,53 @@ def test_relation_mistakes_are_spec_errors(change, code):
     assert code in [d.code for d in info.value.diagnostics], info.value.render()
 
 
-def test_a_cycle_between_tables_is_named():
-    spec = """
+MUTUAL = """
 version: 1
 tables:
   a:
-    rows: 3
+    rows: 50
     primary_key: id
-    columns: {id: {kind: sequence}, b_id: {kind: ref, to: b.id}}
+    columns: {id: {kind: sequence}, b_id: {kind: ref, to: b.id}, b_label: {kind: lookup, via: b_id, column: label}}
   b:
-    rows: 3
+    rows: 30
     primary_key: id
-    columns: {id: {kind: sequence}, a_id: {kind: ref, to: a.id}}
+    columns:
+      id: {kind: sequence, start: 100}
+      a_id: {kind: ref, to: a.id}
+      label: {kind: choice, values: [x, y]}
+"""
+
+
+def test_tables_may_refer_to_each_other_both_ways(tmp_path):
+    data = rulegen.generate(MUTUAL)
+    a, b = data["a"], data["b"]
+    assert a.b_id.isin(b.id).all() and b.a_id.isin(a.id).all()
+    assert (a.b_label.to_numpy() == b.set_index("id").label.reindex(a.b_id).to_numpy()).all()
+    rulegen.write(MUTUAL, tmp_path, "csv")
+    assert rulegen.check(MUTUAL, tmp_path).ok
+
+
+def test_a_cycle_among_columns_of_two_tables_is_named():
+    looped = "a_label: {kind: lookup, via: a_id, column: b_label}\n      label: {kind: expr, expr: a_label}"
+    spec = MUTUAL.replace("label: {kind: choice, values: [x, y]}", looped)
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(spec)
+    [problem] = info.value.diagnostics
+    assert problem.code == "RG301"
+    assert "b.a_label -> a.b_label -> b.label -> b.a_label" in problem.message
+
+
+def test_a_cycle_of_rows_per_parent_is_named():
+    spec = """
+version: 1
+tables:
+  a: {rows: {per: b, count: 1}, columns: {id: {kind: sequence}, b_id: {kind: ref, to: b.id}}}
+  b: {rows: {per: a, count: 1}, columns: {id: {kind: sequence}, a_id: {kind: ref, to: a.id}}}
 """
     with pytest.raises(SpecError) as info:
         rulegen.compile(spec)
     assert any(d.code == "RG302" and ("a -> b" in d.message or "b -> a" in d.message)
-               for d in info.value.diagnostics)
+               for d in info.value.diagnostics), info.value.render()
 
 
 EMPLOYEES = """
@@ -265,6 +295,17 @@ def test_aggregates_equal_the_reduction_of_the_children():
     assert (sold.to_numpy() == products.sold.to_numpy()).all()
 
 
+BUDGET = ("      with_tax: {kind: expr, expr: \"total * 2\"}\n",
+          "      with_tax: {kind: expr, expr: \"total * 2\"}\n      budget: {kind: integers, low: 0, high: 5000}\n"
+          "    constraints: [\"budget >= total\"]\n")
+
+
+def test_a_constraint_may_read_an_aggregate():
+    orders = rulegen.generate(AGGREGATES.replace(*BUDGET))["orders"]
+    assert (orders.budget >= orders.total).all()
+    assert orders.total.max() > 2500, "the constraint redraws budgets, not the lines"
+
+
 def test_aggregated_data_checks_clean(tmp_path):
     rulegen.write(AGGREGATES, tmp_path, "parquet")
     assert rulegen.check(AGGREGATES, tmp_path).ok
@@ -272,12 +313,47 @@ def test_aggregated_data_checks_clean(tmp_path):
 
 @pytest.mark.parametrize(("change", "code"), [
     (("of: lines.amount, fn: sum", "of: lines.amont, fn: sum"), "RG212"),
-    (("      with_tax: {kind: expr, expr: \"total * 2\"}\n",
-      "      with_tax: {kind: expr, expr: \"total * 2\"}\n    constraints: [\"total >= 0\"]\n"), "RG219"),
+    (("amount: {kind: integers, low: 1, high: 1000}", "amount: {kind: expr, expr: \"budget // 4\"}\n"
+      "      budget: {kind: lookup, via: order_id, column: budget}"), "RG302"),
 ])
 def test_aggregate_mistakes_are_spec_errors(change, code):
     old, new = change
     assert old in AGGREGATES
     with pytest.raises(SpecError) as info:
-        rulegen.compile(AGGREGATES.replace(old, new))
+        rulegen.compile(AGGREGATES.replace(old, new).replace(*BUDGET))
     assert code in [d.code for d in info.value.diagnostics], info.value.render()
+
+
+LINES_AND_RETURNS = """
+version: 1
+tables:
+  lines:
+    rows: 200
+    primary_key: [order_id, line_no]
+    columns:
+      order_id: {kind: integers, low: 1, high: 60}
+      line_no: {kind: sequence}
+      price: {kind: uniform, low: 1, high: 9, round: 2}
+  returns:
+    rows: 500
+    columns:
+      order_id: {kind: ref, to: lines.order_id}
+      line_no: {kind: lookup, via: order_id, column: line_no}
+      price: {kind: lookup, via: order_id, column: price}
+"""
+
+
+def test_a_ref_to_part_of_a_composite_key_brings_a_whole_key():
+    data = rulegen.generate(LINES_AND_RETURNS)
+    lines, returns = data["lines"], data["returns"]
+    matched = returns.merge(lines, on=["order_id", "line_no"], how="left", suffixes=("", "_line"))
+    assert len(matched) == len(returns) and (matched.price == matched.price_line).all()
+
+
+def test_a_ref_to_part_of_a_composite_key_needs_the_other_parts():
+    spec = LINES_AND_RETURNS.replace("      line_no: {kind: lookup, via: order_id, column: line_no}\n", "")
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(spec)
+    [problem] = info.value.diagnostics
+    assert problem.code == "RG218" and "part of the key (order_id, line_no)" in problem.message
+    assert problem.hint == "add `line_no: {kind: lookup, via: order_id, column: line_no}`"

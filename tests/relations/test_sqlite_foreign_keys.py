@@ -8,21 +8,23 @@ import pytest
 import rulegen
 from tests.conftest import ROOT
 
-FOREIGN_KEYS = {  # child table: (column, parent table, parent column)
+FOREIGN_KEYS = {  # child table: (columns, parent table, parent columns)
     "orders": [("customer_id", "customers", "id")],
     "order_items": [("order_id", "orders", "order_id"), ("sku", "products", "sku")],
     "shipments": [("item_id", "order_items", "item_id")],
+    "returns": [("order_id, line_no", "order_items", "order_id, line_no")],
 }
-ORDER = ["customers", "products", "orders", "order_items", "shipments"]
+ORDER = ["customers", "products", "orders", "order_items", "shipments", "returns"]
 
 
 def load(connection: sqlite3.Connection, frames: dict[str, pd.DataFrame], plan) -> None:
     for name in ORDER:
         frame = frames[name]
         columns = ", ".join(f'"{c}"' for c in frame.columns)
-        pk = plan.spec.tables[name].primary_key
-        constraints = [f"PRIMARY KEY ({', '.join(pk)})"] if pk else []
-        constraints += [f'FOREIGN KEY ("{c}") REFERENCES {p}("{pc}")' for c, p, pc in FOREIGN_KEYS.get(name, [])]
+        spec = plan.spec.tables[name]
+        constraints = [f"PRIMARY KEY ({', '.join(spec.primary_key)})"] if spec.primary_key else []
+        constraints += [f"UNIQUE ({', '.join(key)})" for key in spec.unique]
+        constraints += [f"FOREIGN KEY ({c}) REFERENCES {p}({pc})" for c, p, pc in FOREIGN_KEYS.get(name, [])]
         connection.execute(f"CREATE TABLE {name} ({columns}, {', '.join(constraints)})")
         rows = frame.astype(str).where(frame.notna(), None)  # SQLite compares keys as text here
         connection.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(frame.columns))})",
@@ -43,11 +45,13 @@ def test_shop_data_satisfies_declared_foreign_keys(shop, tmp_path):
         load(connection, frames, plan)
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         for child, links in FOREIGN_KEYS.items():
-            for column, parent, parent_column in links:
+            for columns, parent, parent_columns in links:
+                pairs = list(zip(columns.split(", "), parent_columns.split(", "), strict=True))
+                on = " AND ".join(f"c.{c} = p.{pc}" for c, pc in pairs)
                 orphans = connection.execute(
-                    f'SELECT COUNT(*) FROM {child} c LEFT JOIN {parent} p ON c."{column}" = p."{parent_column}" '
-                    f'WHERE p."{parent_column}" IS NULL AND c."{column}" IS NOT NULL').fetchone()[0]
-                assert orphans == 0, f"{child}.{column}"
+                    f"SELECT COUNT(*) FROM {child} c LEFT JOIN {parent} p ON {on} "
+                    f"WHERE p.{pairs[0][1]} IS NULL AND c.{pairs[0][0]} IS NOT NULL").fetchone()[0]
+                assert orphans == 0, f"{child}.{columns}"
 
 
 def test_sqlite_really_enforces_foreign_keys(shop, tmp_path):  # the test above can fail
@@ -57,6 +61,8 @@ def test_sqlite_really_enforces_foreign_keys(shop, tmp_path):  # the test above 
         load(connection, frames, plan)
         with pytest.raises(sqlite3.IntegrityError):
             connection.execute("INSERT INTO orders (order_id, customer_id) VALUES (-1, -1)")
+        with pytest.raises(sqlite3.IntegrityError):  # an order's id with another order's line number
+            connection.execute("INSERT INTO returns (return_id, order_id, line_no) VALUES (-1, 1, 99)")
 
 
 def test_dates_follow_down_the_chain(shop):
