@@ -5,7 +5,7 @@ workers, processes or blocks: every table is generated in fixed-size row blocks 
 randomness depends only on (seed, table, column, block).
 """
 
-from rulegen.api import check, compile, generate, iter_blocks, load, preview, write
+from rulegen.api import check, compile, generate, introspect, iter_blocks, load, preview, write
 from rulegen.errors import Diagnostic, GenerationError, OutputError, RulegenError, SpecError
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "check",
     "compile",
     "generate",
+    "introspect",
     "iter_blocks",
     "load",
     "preview",

@@ -166,3 +166,25 @@ def _located(spec: Spec) -> Iterator[None]:
         if exc.source is None:
             exc.source = spec.source
         raise
+
+
+def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
+    """A spec (YAML text) that fakes the data of the database at ``url``.
+
+    Reads tables, column types, nullability, primary, unique and foreign keys and simple CHECK
+    constraints from SQLite (``sqlite:///path.db``) or PostgreSQL (``postgresql://...``, the
+    tables of ``schema``), and chooses a kind per column from its type and name. With
+    ``sample=N`` it also reads up to N rows per table to set ranges, category weights, null
+    rates and children per parent; sampled text is never copied into the spec, except the
+    values of columns with few distinct values.
+
+    Raises:
+        IntrospectError: (an ``OutputError``) the URL is bad, the database cannot be read or
+            has no tables.
+    """
+    from rulegen.introspection import introspect_url
+
+    return introspect_url(url, sample=sample, schema=schema)
+
+
+__all__ += ["introspect"]

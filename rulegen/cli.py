@@ -159,5 +159,37 @@ def schema() -> None:
     click.echo(json.dumps(spec_schema(), indent=2))
 
 
+@main.command()
+@click.argument("url")
+@click.option("--sample", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Also read up to N rows per table: ranges, category weights, null rates, children per parent.")
+@click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the spec to FILE instead of standard output.")
+@_run
+def introspect(url: str, sample: int, schema: str, output: Path | None) -> int:
+    """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
+
+    Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess
+    is explained in a comment of the spec.
+    """
+    import rulegen
+    from rulegen.introspection import IntrospectError
+
+    try:
+        text = rulegen.introspect(url, sample=sample, schema=schema)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    except IntrospectError as exc:
+        click.echo(f"rulegen introspect: {exc}", err=True)
+        return 1
+    except OSError as exc:
+        click.echo(f"rulegen introspect: cannot write {output}: {exc.strerror or exc}", err=True)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,101 @@
+"""``rulegen introspect``: read a database's schema and write a spec that fakes its data.
+
+One module per job: :mod:`.sqlite` and :mod:`.postgres` read a catalog into the neutral
+model of :mod:`.model`; :mod:`.checks` reads simple CHECK constraints; :mod:`.sample` sums up
+sampled rows; :mod:`.names` and :mod:`.kinds` choose each column's kind; :mod:`.tables` adds
+parent links, references and keys; :mod:`.render` writes the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from typing import Any
+
+from rulegen.errors import Diagnostic, OutputError
+
+__all__ = ["IntrospectError", "introspect_url"]
+
+
+class IntrospectError(OutputError):
+    """A database could not be read: a bad URL, no server, no tables. Its text is one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Diagnostic("RG520", message)])
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[type[IntrospectError], tuple[str]]:  # type: ignore[override]
+        return type(self), (self.message,)
+
+
+def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
+                   today: datetime.date | None = None) -> str:
+    """The spec (YAML text) of the database at ``url``; see :func:`rulegen.introspect`."""
+    from rulegen.introspection.render import render_spec
+    from rulegen.introspection.sample import read_samples
+    from rulegen.introspection.tables import choose_links, draft_tables
+    from rulegen.io.urls import parse_url
+
+    try:
+        target = parse_url(url)
+    except ValueError as exc:
+        raise IntrospectError(str(exc)) from None
+    if sample < 0:
+        raise IntrospectError(f"sample must be >= 0, got {sample}")
+    connection, errors = _connect(target)
+    try:
+        catalog = _read(connection, target, schema)
+        if not catalog.tables:
+            where = f" in schema {schema!r}" if target.dialect == "postgresql" else ""
+            raise IntrospectError(f"{target}: no tables{where}")
+        links = choose_links(catalog)
+        samples = read_samples(connection, catalog, links, sample) if sample else {}
+    except errors as exc:
+        raise IntrospectError(f"{target}: {_first_line(exc)}") from None
+    finally:
+        connection.close()
+    drafts = draft_tables(catalog, links, samples, today or datetime.date.today())
+    if not drafts:
+        raise IntrospectError(f"{target}: no tables with columns")
+    return render_spec(drafts, source=str(target), sample=sample)
+
+
+def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:
+    """A connection and the errors its driver raises."""
+    if target.dialect == "sqlite":
+        from rulegen.introspection.sqlite import connect_sqlite
+
+        try:
+            return connect_sqlite(target.target), (sqlite3.Error,)
+        except sqlite3.Error as exc:
+            raise IntrospectError(f"{target}: cannot open the database: {_first_line(exc)}") from None
+    if target.dialect == "postgresql":
+        try:
+            import psycopg
+        except ImportError:
+            raise IntrospectError("reading PostgreSQL needs psycopg: pip install 'rulegen[postgresql]'") from None
+        from rulegen.introspection.postgres import connect_postgres
+
+        try:
+            return connect_postgres(target.target), (psycopg.Error,)
+        except psycopg.Error as exc:
+            raise IntrospectError(f"{target}: cannot connect: {_first_line(exc)}") from None
+    raise IntrospectError(f"{target}: introspect reads sqlite:// and postgresql:// databases")
+
+
+def _read(connection: Any, target: Any, schema: str) -> Any:
+    if target.dialect == "sqlite":
+        from rulegen.introspection.sqlite import read_sqlite
+
+        return read_sqlite(connection, str(target))
+    from rulegen.introspection.postgres import read_postgres
+
+    return read_postgres(connection, str(target), schema)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

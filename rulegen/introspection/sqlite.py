@@ -1,0 +1,95 @@
+"""Read a SQLite database's catalog: PRAGMA table_xinfo, index_list/index_info, foreign_key_list,
+and the CHECK constraints of each CREATE TABLE statement."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from rulegen.introspection.checks import check_clauses
+from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, classify_type, quote_identifier
+
+__all__ = ["connect_sqlite", "read_sqlite"]
+
+ROW_COUNT_CAP = 1_000_000  # rows counted per table: enough to size a spec, cheap on any table
+
+
+def connect_sqlite(path: str) -> sqlite3.Connection:
+    """Open an existing database read-only (never create an empty file by mistake).
+
+    Raises:
+        sqlite3.Error: the file does not exist or is not a database.
+    """
+    if path == ":memory:":
+        return sqlite3.connect(":memory:")
+    from urllib.parse import quote
+
+    connection = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
+    connection.execute("select count(*) from sqlite_master").fetchone()  # fails here on a non-database
+    return connection
+
+
+def read_sqlite(connection: sqlite3.Connection, source: str) -> Catalog:
+    """Every table of the database (SQLite's own ``sqlite_*`` tables excepted)."""
+    tables = {}
+    statements = connection.execute(
+        "select name, sql from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' "
+        "order by name").fetchall()
+    try:  # SQLite 3.37+ tells virtual tables and their shadow tables apart from plain ones
+        plain = {row[1] for row in connection.execute("pragma main.table_list") if row[2] == "table"}
+    except sqlite3.Error:
+        plain = {name for name, sql in statements if not (sql or "").upper().startswith("CREATE VIRTUAL")}
+    for name, sql in statements:
+        if name in plain:
+            tables[name] = _read_table(connection, name, sql or "")
+    return Catalog(source=source, dialect="sqlite", tables=tables)
+
+
+def _pragma(connection: sqlite3.Connection, pragma: str, name: str) -> list[tuple[Any, ...]]:
+    return connection.execute(f"pragma {pragma}({quote_identifier(name)})").fetchall()
+
+
+def _read_table(connection: sqlite3.Connection, name: str, sql: str) -> TableInfo:
+    columns: dict[str, ColumnInfo] = {}
+    primary: list[tuple[int, str]] = []
+    # table_xinfo adds generated columns (hidden 2 and 3); hidden 1 are virtual-table internals.
+    for _cid, column, declared, notnull, _default, pk, hidden in _pragma(connection, "table_xinfo", name):
+        if hidden == 1:
+            continue
+        category, details = classify_type(declared or "")
+        info = ColumnInfo(name=column, type_name=declared or "", category=category, nullable=not notnull and not pk,
+                          generated=hidden in (2, 3), **details)
+        if pk:
+            primary.append((pk, column))
+        columns[column] = info
+    primary_key = tuple(c for _, c in sorted(primary))
+    if len(primary_key) == 1 and columns[primary_key[0]].type_name.strip().upper() == "INTEGER":
+        columns[primary_key[0]].identity = "rowid"  # INTEGER PRIMARY KEY: SQLite numbers the rows
+    table = TableInfo(name=name, columns=columns, primary_key=primary_key)
+    for _seq, index, unique, origin, partial in _pragma(connection, "index_list", name):
+        if not unique or origin == "pk" or partial:
+            continue
+        names = tuple(row[2] for row in _pragma(connection, "index_info", index))
+        if names and all(n in columns for n in names) and names not in table.unique:
+            table.unique.append(names)
+    table.foreign_keys = _foreign_keys(connection, name)
+    table.checks = check_clauses(sql)
+    table.rows = connection.execute(
+        f"select count(*) from (select 1 from {quote_identifier(name)} limit {ROW_COUNT_CAP})").fetchone()[0]
+    return table
+
+
+def _foreign_keys(connection: sqlite3.Connection, name: str) -> list[ForeignKey]:
+    groups: dict[int, list[tuple[Any, ...]]] = {}
+    for row in _pragma(connection, "foreign_key_list", name):
+        groups.setdefault(row[0], []).append(row)
+    keys = []
+    for rows in (sorted(g, key=lambda r: r[1]) for _, g in sorted(groups.items())):
+        parent = rows[0][2]
+        parent_columns = [r[4] for r in rows]
+        if any(c is None for c in parent_columns):  # REFERENCES parent: its primary key
+            found = [(r[5], r[1]) for r in _pragma(connection, "table_info", parent) if r[5]]
+            parent_columns = [c for _, c in sorted(found)]
+        if len(parent_columns) == len(rows):
+            keys.append(ForeignKey(tuple(r[3] for r in rows), parent, tuple(parent_columns)))
+    return keys
