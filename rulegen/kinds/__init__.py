@@ -8,6 +8,7 @@ from rulegen.kinds import (  # noqa: F401  (registration)
     relational,
     temporal,
     text,
+    timeline,
 )
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import KINDS, KindRegistry, register

@@ -52,6 +52,8 @@ class CompileEnv:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
     link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
+    timeline: Any = None  # the table's Timeline, for `timeline: {...}`
+    block_rows: int = 0  # rows per block, set by the compiler (kinds that look back across blocks need it)
     # Every table while it compiles (its spec, rows, and the ColumnPlans compiled so far): columns
     # compile in the column graph's order across tables, so a column's inputs are there.
     tables: Mapping[str, Any] = field(default_factory=dict)

@@ -140,7 +140,8 @@ ORDERS = ("  orders:\n    rows: {per: t, count: 2}\n    columns:\n"
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.name)
 def test_every_kind_has_an_example_that_generates(kind):
     options = ", ".join(f"{k}: {v!r}" for k, v in kind.example.items())
-    spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    rows: 5\n    primary_key: id\n    columns:\n"
+    size = "timeline: {start: 2024-01-01, end: 2024-01-01, every: 1h}" if kind.name in ("tick", "series") else "rows: 5"
+    spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    {size}\n    primary_key: id\n    columns:\n"
             f"      id: {{kind: sequence}}\n{CONTEXT}      c: {{{options}}}\n")
     assert rulegen.generate(spec)["t"]["c"].notna().all()
 
