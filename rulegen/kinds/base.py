@@ -159,6 +159,16 @@ class Kind:
         """
         return None
 
+    # --- what a database may check -----------------------------------------------------
+    def bounds(self) -> tuple[float | None, float | None] | None:
+        """The closed interval every value of the kind lies in, when it is known (for a
+        ``CHECK (x BETWEEN lo AND hi)``); None when unbounded or not a number."""
+        return None
+
+    def choices(self) -> list[Any] | None:
+        """Every value the kind can make, when they are few and known (for a ``CHECK (x IN ...)``)."""
+        return None
+
     # --- evaluation --------------------------------------------------------------------
     def evaluate(self, ctx: BlockContext) -> pa.Array:
         """Values for the rows of ``ctx``, as an Arrow array of :attr:`type`."""
