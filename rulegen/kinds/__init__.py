@@ -6,6 +6,7 @@ from rulegen.kinds import (  # noqa: F401  (registration)
     numeric,
     pattern,
     relational,
+    sample,
     temporal,
     text,
     timeline,

@@ -25,6 +25,7 @@ from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
+from rulegen.kinds.sample import Sample
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -459,7 +460,7 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
                 spec: TableSpec) -> tuple[str, ...]:
     """Columns to draw again when a row fails a constraint: what the constraints read, all
     their ancestors (redrawing a derived value alone would give it back unchanged), everything
-    derived from those, and whole copula groups (their draws are joint)."""
+    derived from those, and whole copula and `sample_rows` groups (their draws are joint)."""
     chosen: set[str] = set()
     todo = [name for c in constraints for name in c.names]
     while todo:
@@ -467,9 +468,10 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
         if name not in chosen:
             chosen.add(name)
             todo.extend(columns[name].needs)
-    copula = {c for corr in spec.correlations for c in corr.columns}
-    if chosen & copula:
-        chosen |= copula
+    for group in ({c for corr in spec.correlations for c in corr.columns},  # drawn jointly: redrawn jointly
+                  {name for name, c in columns.items() if isinstance(c.kind, Sample) and c.kind.joint}):
+        if chosen & group:
+            chosen |= group
     for name in order:  # dependency order: a column's inputs are settled before it
         if columns[name].needs & chosen:
             chosen.add(name)

@@ -73,6 +73,7 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
                             pointer=join_pointer(join_pointer(pointer, "correlations"), i))
             for i, c in enumerate(table.get("correlations", []))
         ),
+        sample_rows=table["sample_rows"]["from"] if "sample_rows" in table else None,
     )
 
 

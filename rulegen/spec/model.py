@@ -82,6 +82,7 @@ class TableSpec:
     unique: tuple[tuple[str, ...], ...] = ()
     constraints: tuple[ConstraintSpec, ...] = ()
     correlations: tuple[CorrelationSpec, ...] = ()
+    sample_rows: str | None = None  # a data file whose rows `sample` columns draw together
 
     @property
     def parent(self) -> str | None:

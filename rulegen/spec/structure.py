@@ -55,6 +55,11 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
         },
         "description": "one row per tick from start to end inclusive (instead of `rows`)",
     },
+    "sample_rows": {
+        "type": "object", "additionalProperties": False, "required": ["from"],
+        "properties": {"from": {"type": "string", "description": "a .csv or .parquet file, relative to the spec"}},
+        "description": "bootstrap whole rows: the table's `sample` columns without `from` share a source row",
+    },
     "primary_key": {"anyOf": [_NAME, _NAME_LIST],
                     "x-expect": "a column name or a list of column names"},
     "unique": {"type": "array", "items": {"anyOf": [_NAME, _NAME_LIST]},
