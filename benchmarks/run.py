@@ -416,9 +416,9 @@ def peak_lines(found: list[dict[str, Any]]) -> list[str]:
 
 
 def context_lines(info: dict[str, str], load: tuple[tuple[float, ...], tuple[float, ...]], note: str,
-                  how: str) -> list[str]:
+                  how: str, script: str = "benchmarks/run.py") -> list[str]:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"Measured {stamp} by `python benchmarks/run.py{how}`.", ""]
+    lines = [f"Measured {stamp} by `python {script}{how}`.", ""]
     lines += [f"- **{k}**: {v}" for k, v in info.items()]
     before, after = load
     lines.append(f"- **load average** (1/5/15 min) at start {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
@@ -428,8 +428,9 @@ def context_lines(info: dict[str, str], load: tuple[tuple[float, ...], tuple[flo
     return lines
 
 
-def update_markdown(name: str, body: list[str], title: str) -> None:
-    start, end = MARK.format(name=name, edge="start"), MARK.format(name=name, edge="end")
+def update_markdown(name: str, body: list[str], title: str, mark: str = MARK) -> None:
+    """Replace the section between ``mark``'s start and end lines (appended under ``title`` if absent)."""
+    start, end = mark.format(name=name, edge="start"), mark.format(name=name, edge="end")
     block = "\n".join([start, *body, end])
     if BENCHMARKS_MD.exists():
         text = BENCHMARKS_MD.read_text()

@@ -1,6 +1,7 @@
-"""Smoke test of the W1 benchmark modules: each tool makes ~200 well-formed W1 rows.
+"""Smoke test of the benchmarks: each W1 tool makes ~200 well-formed W1 rows, and the W2
+child-table benchmark (``benchmarks/child.py``) runs end to end on a small size.
 
-Speed is never asserted here; ``python benchmarks/run.py`` measures it.
+Speed is never asserted here; ``python benchmarks/run.py`` and ``benchmarks/child.py`` measure it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import datetime
 import importlib
 
 import pytest
+import yaml
 
 from benchmarks.tools import TOOLS, common
 
@@ -57,3 +59,35 @@ def test_rulegen_spec_to_parquet(tmp_path) -> None:
     path = rulegen_w1.write_spec(N, tmp_path / "out")
     table = pq.read_table(path)
     assert table.column_names == list(common.COLUMNS) and table.num_rows == N
+
+
+def test_w2_spec_copies_w1_customers() -> None:
+    from benchmarks import child
+    from benchmarks.tools import rulegen_w1
+
+    w1 = yaml.safe_load(rulegen_w1.SPEC.read_text())["tables"]
+    w2 = yaml.safe_load(child.W2.read_text())["tables"]
+    assert w2[child.PARENT] == w1[rulegen_w1.TABLE]
+    assert list(w2) == [child.PARENT, child.CHILD]
+
+
+def test_flat_twin_has_the_child_columns() -> None:
+    from benchmarks import child
+
+    orders = yaml.safe_load(child.W2.read_text())["tables"][child.CHILD]["columns"]
+    flat = yaml.safe_load(child.flat_spec(1234))["tables"][child.FLAT_TABLE]["columns"]
+    assert list(flat) == [name for name, column in orders.items() if not column.get("hidden")]
+    assert flat["customer_id"] == {"kind": "integers", "low": 1, "high": 1234}
+    assert all(flat[c] == orders[c] for c in ("order_id", "amount", "status"))
+
+
+def test_child_benchmark_quick_run(capsys, monkeypatch) -> None:
+    from benchmarks import child
+
+    monkeypatch.setattr(child, "update_markdown", lambda *a, **k: pytest.fail("--quick wrote BENCHMARKS.md"))
+    assert child.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "| orders (child) | second pass, parent cache warm |" in out
+    assert "| orders_flat | iter_blocks |" in out
+    assert "| 30,000 |" in out  # the W1+W2 Parquet row: customers
+    assert "it equals the full pass's last block" in out

@@ -88,6 +88,10 @@ def _binary(op: str, left: Value, right: Value) -> Value:
 def _comparable(left: Value, right: Value) -> tuple[Value, Value]:
     """Bring dates and timestamps, or ints and floats, to one type before an operation."""
     lt, rt = left.type, right.type
+    zoned = (pat.is_timestamp(lt) and lt.tz is not None) or (pat.is_timestamp(rt) and rt.tz is not None)
+    if zoned and lt != rt:  # zoned timestamps hold UTC instants, as plain ones do: compare them as such
+        left, right = _utc(left), _utc(right)
+        lt, rt = left.type, right.type
     if pat.is_date(lt) and pat.is_timestamp(rt):
         return pc.cast(left, rt), right
     if pat.is_timestamp(lt) and pat.is_date(rt):
@@ -97,3 +101,10 @@ def _comparable(left: Value, right: Value) -> tuple[Value, Value]:
     if pat.is_null(rt) and not pat.is_null(lt):
         return left, pc.cast(right, lt)
     return left, right
+
+
+def _utc(value: Value) -> Value:
+    """A zoned timestamp as the plain (UTC) timestamp of the same instant; anything else as is."""
+    if pat.is_timestamp(value.type) and value.type.tz is not None:
+        return pc.cast(value, pa.timestamp(value.type.unit))
+    return value

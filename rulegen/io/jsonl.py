@@ -2,7 +2,8 @@
 
 Each column becomes an array of JSON fragments, and the fragments of a row are joined into
 its line, so no Python code runs per row. Strings are escaped as RFC 8259 requires; NaN and
-infinities, which JSON cannot hold, are written as null; dates and timestamps are ISO 8601.
+infinities, which JSON cannot hold, are written as null; dates and timestamps are ISO 8601
+(a zoned timestamp as its local time with the offset, RFC 3339 style: ``+02:00``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def _fragments(column: pa.Array) -> pa.Array:
         text = pc.if_else(pc.is_finite(column), text, pa.scalar(None, pa.string()))
     elif pa.types.is_timestamp(kind):
         iso = pc.replace_substring(pc.cast(column, pa.string()), " ", "T", max_replacements=1)
+        if kind.tz is not None:  # Arrow writes the local time with +0200; RFC 3339 wants +02:00
+            iso = pc.replace_substring_regex(iso, r"([+-][0-9]{2})([0-9]{2})$", r"\1:\2")
         text = _quoted(iso)
     elif pa.types.is_date(kind) or pa.types.is_time(kind) or pa.types.is_duration(kind):
         text = _quoted(pc.cast(column, pa.string()))

@@ -2,6 +2,14 @@
 
 A date-only ``max`` of a timestamp means the end of that day, so ``max: 2025-12-31`` includes
 the evening of December 31st.
+
+Values are uniform over [min, max] unless ``seasonality`` or ``trend`` shape their density
+(:mod:`rulegen.kinds.seasonality`): then they are drawn by inverse CDF on a grid of rates built
+once, when the column compiles. A timestamp's ``precision`` is ``s`` (default), ``ms``, ``us``
+or ``day``; ``day`` values are midnights, typed ``timestamp[s]``: an instant in [min, max]
+truncated to its (local) day. ``tz`` names an IANA zone: ``min`` and ``max`` without an offset
+are wall-clock times there, values are UTC instants whose Arrow type carries the zone, and
+seasonality follows the zone's wall clock.
 """
 
 from __future__ import annotations
@@ -17,15 +25,29 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.seasonality import (
+    MAX_BINS,
+    SEASONALITY,
+    TREND,
+    RateGrid,
+    Rates,
+    build_grid,
+    check_rates,
+    grid_bins,
+)
 from rulegen.kinds.validity import in_intervals, unknown, verdict
+from rulegen.kinds.zones import check_zone, to_local, to_utc
 
-__all__ = ["Date", "Timestamp", "parse_instant"]
+__all__ = ["Date", "Timestamp", "parse_duration", "parse_instant"]
 
 _AFTER = {"type": "string", "description": "a date or timestamp column this one follows"}
 _DELAY = {"type": "object", "required": ["kind"],
           "description": "a distribution of durations (`30s 15m 1h 30d 1w 1y`), e.g. {kind: exponential, scale: 30d}"}
 _DATE_TEXT = {"type": "string", "format": "date", "x-expect": "a date such as 2024-01-31"}
 _INSTANT_TEXT = {"type": "string", "x-expect": "a date or timestamp such as 2024-01-31 or 2024-01-31T08:00:00"}
+_EPOCH = datetime.datetime(1970, 1, 1)
+_DAY = 86_400
+_MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1, "day": _DAY * 1_000_000}
 
 
 def parse_instant(text: str, *, end_of_day: bool = False) -> datetime.datetime | None:
@@ -42,46 +64,93 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime.datetime |
 
 
 class _Between(Kind):
-    """Shared by date and timestamp: a uniform draw of integer ticks in [min, max]."""
+    """Shared by date and timestamp: ticks in [min, max], uniform or shaped by seasonality."""
 
     delay: Any = None  # the delay distribution (in seconds), with `after`
+    rates: Rates | None = None  # checked seasonality and trend, when given
+    grid: RateGrid | None = None  # their grid over [min, max], built by compile
+    years: tuple[int, int] = (1970, 1970)  # (local) years of min and max
     value_rule = "range"
 
+    def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
+        """Ticks of ISO text and its (local) year; None when it is not a date."""
+        raise NotImplementedError
+
     def _bounds(self) -> tuple[list[Diagnostic], int, int]:
-        problems, ticks = [], []
+        problems, ticks, years = [], [], []
         for option in ("min", "max"):
-            value = parse_instant(self.option(option), end_of_day=option == "max")
-            if value is None:
+            found = self._instant(self.option(option), end_of_day=option == "max")
+            if found is None:
                 problems.append(Diagnostic("RG205", f"must be a date such as 2024-01-31, got {self.option(option)!r}",
                                            self.pointer(option)))
             else:
-                ticks.append(self._ticks(value))
-        if not problems and ticks[0] > ticks[1]:
-            problems.append(Diagnostic("RG210", f"min must not be after max ({self.option('min')} > "
-                                                f"{self.option('max')})", self.pointer("min")))
+                ticks.append(found[0])
+                years.append(found[1])
+        if not problems:
+            self.years = (years[0], years[1])
+            if ticks[0] > ticks[1]:
+                problems.append(Diagnostic("RG210", f"min must not be after max ({self.option('min')} > "
+                                                    f"{self.option('max')})", self.pointer("min")))
         return problems, *(ticks if len(ticks) == 2 else (0, 0))
 
-    def _ticks(self, value: datetime.datetime) -> int:
-        raise NotImplementedError
+    def _check_own(self) -> list[Diagnostic]:
+        """Problems of the kind's own options, checked before min and max."""
+        return []
+
+    def shaped(self) -> bool:
+        """Whether seasonality or trend shape the values' density."""
+        return self.option("seasonality") is not None or self.option("trend") is not None
 
     def check(self, table: Any) -> list[Diagnostic]:
+        problems = self._check_own()
         after = self.option("after")
         if after is None:
             if self.option("min") is None or self.option("max") is None:
-                return [Diagnostic("RG204", f"a {self.name} needs `min` and `max`, or `after` with a `delay`",
-                                   self.column.pointer)]
-            problems, self.low, self.high = self._bounds()
-            return problems
-        problems = []
+                return [*problems, Diagnostic("RG204", f"a {self.name} needs `min` and `max`, or `after` with a "
+                                                       "`delay`", self.column.pointer)]
+            found, self.low, self.high = self._bounds()
+            if not found and self.shaped():
+                found += self._check_rates()
+            return problems + found
         if after not in table.columns:
             problems.append(Diagnostic("RG212", f"`after` names unknown column `{after}`", self.pointer("after"),
                                        hint=did_you_mean(after, table.columns)))
-        for option in ("min", "max"):
+        for option in ("min", "max", "seasonality", "trend"):
             if self.option(option) is not None:
                 problems.append(Diagnostic("RG210", f"`{option}` does not go with `after`", self.pointer(option)))
         if self.option("delay") is None:
             return [*problems, Diagnostic("RG204", "`after` needs a `delay`", self.pointer("after"))]
         return problems + self._delay(table)
+
+    def _check_rates(self) -> list[Diagnostic]:
+        self.rates, problems = check_rates(self.option("seasonality"), self.option("trend"), self.pointer,
+                                           years=self.years, hours=self._no_hours())
+        hourly = self.rates.hourly is not None
+        if not problems and grid_bins(self.low, self.high, self._unit(), hourly) > MAX_BINS:
+            option = "seasonality" if self.option("seasonality") is not None else "trend"
+            problems.append(Diagnostic("RG210", f"min and max are too far apart for a grid of {MAX_BINS:,} "
+                                                f"{'hours' if hourly else 'days'}", self.pointer(option),
+                                       hint="narrow [min, max]" + ("" if not hourly else ", or drop `daily`")))
+        return problems
+
+    def _no_hours(self) -> str | None:
+        """Why ``daily`` does not apply to this column, or None when its values have hours."""
+        raise NotImplementedError
+
+    def _unit(self) -> str:
+        """What a tick is: ``day``, or the precision of an instant (``s``, ``ms``, ``us``)."""
+        raise NotImplementedError
+
+    def _compile_grid(self, env: CompileEnv, zone: str | None = None) -> None:
+        if self.rates is None or self.option("after"):
+            return
+        self.grid = build_grid(self.rates, self.low, self.high, unit=self._unit(), zone=zone,
+                               hourly=self.rates.hourly is not None)
+        if self.grid is None:
+            option = "seasonality" if self.option("seasonality") is not None else "trend"
+            env.report("RG210", f"the rates are 0 everywhere between min ({self.option('min')}) and max "
+                                f"({self.option('max')})", self.pointer(option),
+                       hint="give some weekday, month or hour in the range a weight above 0")
 
     def _delay(self, table: Any) -> list[Diagnostic]:
         """The delay as a numeric distribution in seconds (durations converted, then checked
@@ -116,7 +185,8 @@ class _Between(Kind):
         return frozenset([after]) if after else frozenset()
 
     def space_size(self) -> int | None:
-        return None if self.option("after") else self.high - self.low + 1
+        # Shaped values cannot be a permutation of the range: their uniqueness is checked instead.
+        return None if self.option("after") or self.shaped() else self.high - self.low + 1
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         if self.option("after"):
@@ -134,7 +204,7 @@ class _Between(Kind):
         self.delay.compile(env)
 
     def ticks_per_second(self) -> float:
-        """Ticks of this kind's values in a second (a day is one tick of a date)."""
+        """Ticks of a delay in a second (a day is one tick of a date)."""
         raise NotImplementedError
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
@@ -142,15 +212,23 @@ class _Between(Kind):
         raise NotImplementedError
 
     def draw(self, ctx: Any) -> np.ndarray:
+        """Ticks in [min, max] for the rows of ``ctx``: uniform, or by the rate grid."""
+        if self.grid is not None:
+            return self.grid.sample(ctx.rng().random(ctx.n))
         return ctx.rng().integers(self.low, self.high, size=ctx.n, endpoint=True)
+
+    def _storage_range(self) -> tuple[int, int]:
+        """The first and last stored integer (days, or instants in the type's unit)."""
+        return self.low, self.high
 
     def _valid_between(self, values: pa.Array) -> pa.Array:
         """Between ``min`` and ``max``, both inclusive (a date-only ``max`` of a timestamp is the
         end of that day), at the column's precision."""
         nulls = values.is_null().to_numpy(zero_copy_only=False)
         storage = pa.int32() if pa.types.is_date32(self.type) else pa.int64()
-        ticks = values.cast(self.type).view(storage).fill_null(self.low).to_numpy(zero_copy_only=False)
-        ok = in_intervals(ticks.astype(np.float64), [self.low], [self.high], integer=True)
+        low, high = self._storage_range()
+        ticks = values.cast(self.type).view(storage).fill_null(low).to_numpy(zero_copy_only=False)
+        ok = in_intervals(ticks.astype(np.float64), [low], [high], integer=True)
         return verdict(ok, nulls, False)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
@@ -161,24 +239,35 @@ class _Between(Kind):
         return self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
 
 
+_SHAPE = {"seasonality": SEASONALITY, "trend": TREND}
+
+
 @register
 class Date(_Between):
-    """Dates uniform in [min, max]."""
+    """Dates in [min, max], uniform or shaped by ``seasonality`` and ``trend`` (days of UTC)."""
 
     name = "date"
     summary = "dates in [min, max] (both inclusive), or `after` a column by a `delay` distribution"
-    options = {"min": _DATE_TEXT, "max": _DATE_TEXT, "after": _AFTER, "delay": _DELAY}
+    options = {"min": _DATE_TEXT, "max": _DATE_TEXT, "after": _AFTER, "delay": _DELAY, **_SHAPE}
     example = {"kind": "date", "min": "1940-01-01", "max": "2008-12-31"}
 
-    def _ticks(self, value: datetime.datetime) -> int:
-        return (value.date() - datetime.date(1970, 1, 1)).days
+    def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
+        value = parse_instant(text, end_of_day=end_of_day)
+        return None if value is None else ((value.date() - _EPOCH.date()).days, value.year)
+
+    def _no_hours(self) -> str | None:
+        return "a date has no time of day"
+
+    def _unit(self) -> str:
+        return "day"
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.date32()
         self._compile_after(env)
+        self._compile_grid(env)
 
     def ticks_per_second(self) -> float:
-        return 1 / 86_400
+        return 1 / _DAY
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
         days = base.cast(pa.date32()).view(pa.int32()).to_numpy(zero_copy_only=False)
@@ -204,30 +293,104 @@ def parse_duration(value: Any) -> float | None:
 
 @register
 class Timestamp(_Between):
-    """Timestamps uniform in [min, max] at a ``precision`` of s (default), ms or us; or, with
-    ``after: COL``, that column's instant plus a ``delay`` drawn from a duration distribution."""
+    """Timestamps in [min, max] at a ``precision`` of s (default), ms, us or day, in UTC or in
+    the zone ``tz``; or, with ``after: COL``, that column's instant plus a ``delay`` drawn from
+    a duration distribution.
+
+    Ticks are UTC instants in the precision's unit, except for ``day``: (local) days since
+    1970-01-01, stored as the instant of their midnight in ``timestamp[s]``.
+    """
 
     name = "timestamp"
     summary = "timestamps in [min, max] (both inclusive), or `after` a column by a `delay` distribution"
     options = {"min": _INSTANT_TEXT, "max": _INSTANT_TEXT,
-               "precision": {"enum": ["s", "ms", "us"], "description": "resolution of the values (default s)"},
-               "after": _AFTER, "delay": _DELAY}
+               "precision": {"enum": ["s", "ms", "us", "day"],
+                             "description": "resolution of the values (default s; day: midnights, as timestamp[s])"},
+               "tz": {"type": "string", "minLength": 1,
+                      "description": "IANA time zone (e.g. Europe/Berlin): min and max without an offset are local "
+                                     "times there, values are instants typed with the zone, seasonality is local"},
+               "after": _AFTER, "delay": _DELAY, **_SHAPE}
     example = {"kind": "timestamp", "min": "2020-01-01", "max": "2025-12-31"}
 
-    def _ticks(self, value: datetime.datetime) -> int:
-        unit = self.option("precision", "s")
-        micros = (value - datetime.datetime(1970, 1, 1)) // datetime.timedelta(microseconds=1)
-        return micros // {"s": 1_000_000, "ms": 1_000, "us": 1}[unit]
+    zone: str | None = None
+
+    @property
+    def precision(self) -> str:
+        """``s``, ``ms``, ``us`` or ``day``."""
+        return self.option("precision", "s")
+
+    def _check_own(self) -> list[Diagnostic]:
+        name = self.option("tz")
+        if name is None:
+            return []
+        problem = check_zone(name, self.pointer("tz"))
+        if problem is None:
+            self.zone = name
+        return [problem] if problem else []
+
+    def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
+        try:
+            value = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if end_of_day and len(str(text).strip()) <= 10:
+            value = value + datetime.timedelta(days=1, microseconds=-1)
+        if value.tzinfo is not None:  # an instant: its wall clock is the zone's
+            utc = _micros(value.astimezone(datetime.UTC).replace(tzinfo=None))
+            wall = int(to_local(np.array([utc]), self.zone, "us")[0]) if self.zone else utc
+        else:  # a wall-clock time in the zone (UTC without one)
+            wall = _micros(value)
+            utc = int(to_utc(np.array([wall]), self.zone, "us")[0]) if self.zone else wall
+        year = int(np.datetime64(wall, "us").astype("datetime64[Y]").astype(np.int64)) + 1970  # past 9999 too
+        return (wall if self.precision == "day" else utc) // _MICROS[self.precision], year
+
+    def _no_hours(self) -> str | None:
+        return "`precision: day` has no time of day" if self.precision == "day" else None
+
+    def _unit(self) -> str:
+        return self.precision
 
     def compile(self, env: CompileEnv) -> None:
-        self.type = pa.timestamp(self.option("precision", "s"))
+        self.type = pa.timestamp("s" if self.precision == "day" else self.precision, tz=self.zone)
         self._compile_after(env)
+        self._compile_grid(env, self.zone)
+
+    def _midnights(self, days: np.ndarray) -> np.ndarray:
+        """The instants (seconds) at which (local) days begin."""
+        wall = days.astype(np.int64) * _DAY
+        return to_utc(wall, self.zone) if self.zone else wall
 
     def values_at(self, index: np.ndarray) -> pa.Array:
-        return pa.array((index + self.low).astype(np.int64), type=pa.int64()).view(self.type)
+        ticks = index + self.low
+        if self.precision == "day":
+            ticks = self._midnights(ticks)
+        return pa.array(ticks.astype(np.int64), type=pa.int64()).view(self.type)
+
+    def _storage_range(self) -> tuple[int, int]:
+        if self.precision == "day":
+            low, high = self._midnights(np.array([self.low, self.high]))
+            return int(low), int(high)
+        return self.low, self.high
 
     def ticks_per_second(self) -> float:
-        return {"s": 1, "ms": 1_000, "us": 1_000_000}[self.option("precision", "s")]
+        return {"s": 1, "ms": 1_000, "us": 1_000_000, "day": 1}[self.precision]
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
-        return pc.add(base.cast(self.type), pa.array(ticks, type=pa.int64()).cast(pa.duration(self.type.unit)))
+        if pa.types.is_date(base.type) and self.zone:  # a date starts at local midnight
+            days = base.view(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
+            start = pa.array(self._midnights(days) * _MICROS["s"] // _MICROS[self.type.unit],
+                             mask=base.is_null().to_numpy(zero_copy_only=False), type=pa.int64()).view(self.type)
+        else:
+            start = base.cast(self.type, safe=False)
+        moved = pc.add(start, pa.array(ticks, type=pa.int64()).cast(pa.duration(self.type.unit)))
+        if self.precision != "day":
+            return moved
+        seconds = moved.view(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+        days = (to_local(seconds, self.zone) if self.zone else seconds) // _DAY
+        return pa.array(self._midnights(days), mask=moved.is_null().to_numpy(zero_copy_only=False),
+                        type=pa.int64()).view(self.type)
+
+
+def _micros(value: datetime.datetime) -> int:
+    """Microseconds of a naive datetime since 1970-01-01."""
+    return (value - _EPOCH) // datetime.timedelta(microseconds=1)
