@@ -5,10 +5,11 @@ parent row (``per``); the plan's :class:`~rulegen.plan.plan.Timeline` gives each
 from its row number alone, so any block is made on its own.
 
 A ``series`` is ``level * seasonal factor + daily swing + noise``: the level is ``base`` plus
-``trend: {per_day: X}`` a day (or times ``(1 + growth)`` a year), the factor the product of the
-``weekly``/``yearly``/24-hour weights, the swing ``amplitude * cos(2 pi (h - peak) / 24)`` in the
-series' own units, and the noise a stationary AR(1) process (``noise: {ar1: phi, sigma}``, sigma
-its standard deviation) that starts afresh with each timeline. Noise at a row depends on the
+``trend: {per_day: X}`` a day, times ``(1 + growth)`` a year; the factor is the product of the
+``weekly``, ``yearly``, 24-hour and ``events`` weights (the same :class:`Rates` that shape
+timestamps); the swing ``amplitude * cos(2 pi (h - peak) / 24)`` is in the series' own units;
+and the noise a stationary AR(1) process (``noise: {ar1: phi, sigma}``, sigma its standard
+deviation) that starts afresh with each timeline. Noise at a row depends on the
 innovations of the rows before it in its timeline; a block looks back as many rows as it takes
 for ``phi**k`` to fall below 1e-12, drawing the earlier blocks' innovations again, so every block
 is still made alone and gives the same values however blocks are scheduled.
@@ -26,6 +27,7 @@ from rulegen.engine.random import block_rng, stream_key
 from rulegen.errors import Diagnostic
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
+from rulegen.kinds.seasonality import SEASONALITY, TREND, Rates, check_rates
 from rulegen.kinds.validity import unknown
 
 __all__ = ["Series", "Tick"]
@@ -42,6 +44,14 @@ def _needs_timeline(kind: Kind, env: CompileEnv) -> bool:
                         "instead of `rows`")
         return False
     return True
+
+
+def _years(table: Any) -> tuple[int, int]:
+    """The first and last year of a timeline table (the default years of `holidays` events)."""
+    from rulegen.kinds.temporal import parse_instant
+
+    span = [parse_instant(getattr(table.rows, end, "")) for end in ("start", "end")]
+    return (span[0].year, span[1].year) if None not in span else (1970, 1970)
 
 
 @register
@@ -80,22 +90,23 @@ _NOISE = {
     },
     "description": "{ar1: phi, sigma}: a stationary AR(1) process with standard deviation sigma",
 }
-_TREND = {
-    "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
-    "properties": {
-        "per_day": {"type": "number", "description": "added to the level every day"},
-        "growth": {"type": "number", "exclusiveMinimum": -1, "description": "the level grows by (1 + G) a year"},
-    },
-    "x-expect": "{per_day: X} or {growth: G}",
-    "description": "{per_day: X} adds X a day; {growth: G} multiplies the level by (1 + G) a year",
-}
 _SWING = {
     "type": "object", "additionalProperties": False, "required": ["peak", "amplitude"],
     "properties": {
         "peak": {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
                  "x-expect": 'a time of day such as "14:00"'},
-        "amplitude": {"type": "number", "description": "half the daily swing, in the series' units"},
+        "amplitude": {"type": "number", "description": "half the daily swing, in the series' own units"},
     },
+}
+_SEASONALITY = {
+    **SEASONALITY,
+    "properties": {**SEASONALITY["properties"], "daily": {
+        "anyOf": [SEASONALITY["properties"]["daily"]["anyOf"][0], _SWING],
+        "x-expect": '24 hourly factors, or {peak: "HH:MM", amplitude: A} in the series\' units',
+        "description": "24 hourly factors, or {peak, amplitude}: adds A cos(2 pi (h - peak) / 24)",
+    }},
+    "description": "factors by hour, weekday, month and event day that multiply the level; "
+                   "daily {peak, amplitude} adds a swing instead",
 }
 
 
@@ -107,12 +118,8 @@ class Series(Kind):
     summary = "a time series over a `timeline`: base, trend, seasonality, AR(1) noise (and clip)"
     options = {
         "base": {"type": "number", "description": "the level at the start (default 0)"},
-        "trend": _TREND,
-        "seasonality": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"daily": _SWING},
-            "description": 'daily: {peak: "HH:MM", amplitude: A} adds A cos(2 pi (h - peak) / 24)',
-        },
+        "trend": {**TREND, "description": "{per_day: X} adds X a day; {growth: G} multiplies by (1 + G) a year"},
+        "seasonality": _SEASONALITY,
         "noise": _NOISE,
     }
     example = {"kind": "series", "base": 40, "trend": {"per_day": 0.01},
@@ -120,8 +127,21 @@ class Series(Kind):
                "noise": {"ar1": 0.8, "sigma": 3}, "clip": [0, 100]}
     value_rule = "range"
 
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.rates = Rates()
+        self.swing: tuple[float, float] | None = None  # (peak hour, amplitude) of a daily swing
+
     def check(self, table: Any) -> list[Diagnostic]:
-        return []
+        seasonality = dict(self.option("seasonality") or {})
+        daily = seasonality.get("daily")
+        if isinstance(daily, dict):  # a swing in the series' units, not a factor
+            hours, minutes = map(int, str(daily["peak"]).split(":"))
+            self.swing = (hours + minutes / 60, float(daily["amplitude"]))
+            del seasonality["daily"]
+        trend = {k: v for k, v in (self.option("trend") or {}).items() if k != "per_day"}
+        self.rates, problems = check_rates(seasonality, trend, self.pointer, years=_years(table), hours=None)
+        return problems
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.float64()
@@ -136,20 +156,15 @@ class Series(Kind):
         return unknown(values, null=False)
 
     def level(self, rows: np.ndarray) -> np.ndarray:
-        """Base, trend, seasonal factor and daily swing at each row's tick."""
+        """Base and trend, times the seasonal factors, plus the daily swing, at each row's tick."""
         timeline = self.timeline
         elapsed = (timeline.positions(rows) * timeline.every).astype(np.float64)
-        base = float(self.option("base", 0.0))
-        trend = self.option("trend") or {}
-        if "growth" in trend:
-            level = base * (1 + float(trend["growth"])) ** (elapsed / YEAR)
-        else:
-            level = base + float(trend.get("per_day", 0.0)) * elapsed / DAY
-        swing = (self.option("seasonality") or {}).get("daily")
-        if swing:
-            hours, minutes = map(int, str(swing["peak"]).split(":"))
-            hour = (timeline.seconds(rows) % DAY) / 3600.0
-            level = level + float(swing["amplitude"]) * np.cos(2 * np.pi * (hour - hours - minutes / 60) / 24)
+        seconds = timeline.seconds(rows)
+        per_day = float((self.option("trend") or {}).get("per_day", 0.0))
+        level = (float(self.option("base", 0.0)) + per_day * elapsed / DAY) * self.rates.rate(seconds, elapsed / YEAR)
+        if self.swing is not None:
+            peak, amplitude = self.swing
+            level = level + amplitude * np.cos(2 * np.pi * ((seconds % DAY) / 3600.0 - peak) / 24)
         return level
 
     def noise(self, ctx: Any) -> np.ndarray:

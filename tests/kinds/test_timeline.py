@@ -179,3 +179,36 @@ def test_a_table_needs_rows_or_a_timeline() -> None:
 def test_ticks_are_unique_per_parent_and_make_a_composite_key(cpu: pd.DataFrame) -> None:
     assert not cpu.duplicated(["host_id", "ts"]).any()
     assert cpu.ts.min().to_pydatetime() == dt.datetime(2024, 1, 1)
+
+
+def test_series_weekly_yearly_and_event_factors_multiply_the_level() -> None:
+    spec = """
+version: 1
+tables:
+  visits:
+    timeline: {start: 2024-01-01, end: 2024-12-31, every: 1d}
+    columns:
+      day: {kind: tick}
+      n:
+        kind: series
+        base: 100
+        seasonality:
+          weekly: {sat: 0.5, sun: 0.5}
+          yearly: {dec: 2}
+          events: [{date: 2024-11-29, days: 1, factor: 3}, {holidays: US, factor: 0.1}]
+"""
+    visits = rulegen.generate(spec)["visits"].set_index("day").n
+    assert visits[pd.Timestamp("2024-03-05")] == pytest.approx(100)  # a Tuesday
+    assert visits[pd.Timestamp("2024-03-09")] == pytest.approx(50)  # a Saturday
+    assert visits[pd.Timestamp("2024-12-03")] == pytest.approx(200)  # a December Tuesday
+    assert visits[pd.Timestamp("2024-11-29")] == pytest.approx(300)  # Black Friday
+    assert visits[pd.Timestamp("2024-07-04")] == pytest.approx(10)  # a US holiday (a Thursday)
+
+
+def test_a_swing_amplitude_may_exceed_one_on_a_series_but_not_on_a_timestamp() -> None:
+    rulegen.compile(METRICS)  # amplitude 15 in the series' units
+    stamp = METRICS.replace("      ts: {kind: tick}\n", "      ts: {kind: tick}\n      at: {kind: timestamp, "
+                            "min: 2024-01-01, max: 2024-02-01, seasonality: {daily: {peak: '14:00', amplitude: 15}}}\n")
+    with pytest.raises(SpecError) as info:
+        rulegen.compile(stamp)
+    assert [d.code for d in info.value.diagnostics] == ["RG203"]
