@@ -5,7 +5,7 @@ workers, processes or blocks: every table is generated in fixed-size row blocks 
 randomness depends only on (seed, table, column, block).
 """
 
-from rulegen.api import check, compile, generate, introspect, iter_blocks, load, preview, write
+from rulegen.api import check, compile, generate, introspect, iter_blocks, load, preview, seed_database, write
 from rulegen.errors import Diagnostic, GenerationError, OutputError, RulegenError, SpecError
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "iter_blocks",
     "load",
     "preview",
+    "seed_database",
     "write",
 ]
 

@@ -12,7 +12,9 @@ import pyarrow as pa
 from rulegen.check import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
 from rulegen.errors import RulegenError
+from rulegen.io.databases import Progress, seed_plan
 from rulegen.io.files import TableOutput, write_tables
+from rulegen.io.sql import DIALECTS, sql_scripts
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.build import load_spec
@@ -21,7 +23,7 @@ from rulegen.spec.model import Spec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check", "compile", "generate", "iter_blocks", "load", "preview", "write"]
+__all__ = ["check", "compile", "generate", "introspect", "iter_blocks", "load", "preview", "seed_database", "write"]
 
 SpecLike = Spec | str | Path
 
@@ -81,17 +83,45 @@ def generate(
 
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
-    rows: Mapping[str, int] | None = None, workers: int = 1,
+    rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite",
 ) -> dict[str, Path]:
-    """Write one file per table into ``out_dir``, atomically; returns the paths."""
+    """Write one file per table into ``out_dir``, atomically; returns the paths.
+
+    ``fmt`` is csv, jsonl, parquet or sql; a SQL script per table (``CREATE TABLE``, ``INSERT``s,
+    its foreign keys) is written for ``dialect`` (sqlite, postgresql, mysql or duckdb), and the
+    paths come parents first, the order to load them in.
+    """
     plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
         TableOutput(name, t.schema, lambda t=t: stream_table(t, plan.seed, workers=min(workers, max(1, t.blocks))),
-                    categorical=tuple(c for c in t.output if t.columns[c].kind.low_cardinality()))
+                    categorical=tuple(c for c in t.output if t.columns[c].kind.low_cardinality()),
+                    script=scripts.get(name))
         for name, t in plan.tables.items()
     ]
+    if scripts:
+        tables.sort(key=lambda t: list(scripts).index(t.name))
     with _located(plan.spec):
         return write_tables(tables, out_dir, fmt)
+
+
+def seed_database(
+    spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
+    if_exists: str = "fail", workers: int = 1, progress: Progress | None = None,
+) -> dict[str, int]:
+    """Create the spec's tables in the database at ``url`` and load them, in one transaction.
+
+    ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
+    ``if_exists`` is ``fail``, ``replace`` or ``append``. Returns the rows loaded per table.
+
+    Raises:
+        SpecError: the spec is invalid.
+        GenerationError: its rules cannot be met (nothing is left in the database).
+        OutputError: the database cannot be reached or refuses the data (nothing is left).
+    """
+    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    with _located(plan.spec):
+        return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
 
 
 def check(
@@ -186,5 +216,3 @@ def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
 
     return introspect_url(url, sample=sample, schema=schema)
 
-
-__all__ += ["introspect"]

@@ -1,4 +1,4 @@
-"""The ``rulegen`` command line (see SPEC.md): generate, validate, check, preview, schema.
+"""The ``rulegen`` command line (see SPEC.md): generate, seed, validate, check, preview, schema.
 
 Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
 prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows one.
@@ -72,15 +72,17 @@ _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_typ
 @_spec_argument
 @click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write one file per table into.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "sql"]), default="csv",
               show_default=True)
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql", "duckdb"]), default="sqlite",
+              show_default=True, help="SQL dialect of --format sql (one script per table, parents first).")
 @click.option("--seed", type=int, help="Overrides the spec's seed.")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @_run
-def generate(spec: Path, out: Path, fmt: str, seed: int | None, scale: float, rows: tuple[str, ...],
+def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
              workers: int | None, quiet: bool) -> None:
     """Write the data of SPEC, one file per table, into --out."""
     import time
@@ -90,11 +92,44 @@ def generate(spec: Path, out: Path, fmt: str, seed: int | None, scale: float, ro
 
     started = time.perf_counter()
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
-                          workers=workers or default_workers())
+                          workers=workers or default_workers(), dialect=dialect)
     if not quiet:
         for path in paths.values():
             click.echo(f"wrote {path}")
         click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
+
+
+@main.command()
+@_spec_argument
+@click.option("--db", "url", required=True, metavar="URL",
+              help="sqlite:///path.db (the default kind: no server), postgresql://... or duckdb:///path.duckdb")
+@click.option("--seed", type=int, help="Overrides the spec's seed.")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
+@click.option("--if-exists", type=click.Choice(["fail", "replace", "append"]), default="fail", show_default=True,
+              help="What to do with tables already in the database.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@_run
+def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
+         workers: int | None, quiet: bool) -> None:
+    """Create the tables of SPEC in the database at --db and load them, in one transaction."""
+    import time
+
+    import rulegen
+    from rulegen.scale.local import default_workers
+
+    started = time.perf_counter()
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(table: str, done: int, total: int) -> None:
+        click.echo(f"\r{table}: {done:,} of {total:,} rows", err=True, nl=done >= total)
+
+    loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
+                                   workers=workers or default_workers(), progress=progress if show else None)
+    if not quiet:
+        total = sum(loaded.values())
+        click.echo(f"seeded {len(loaded)} tables ({total:,} rows) in {time.perf_counter() - started:.2f}s")
 
 
 @main.command()

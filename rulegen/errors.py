@@ -52,12 +52,13 @@ class Diagnostic:
     mark: tuple[int, int] | None = None
 
     def render(self, source: SourceMap | None = None) -> str:
-        """``FILE:LINE:COL: error[CODE] spec.path: message`` plus a hint line."""
-        where = (
-            source.describe(self.pointer, offset=self.offset, at_key=self.at_key, mark=self.mark)
-            if source
-            else "<spec>"
-        )
+        """``FILE:LINE:COL: error[CODE] spec.path: message`` plus a hint line; ``rulegen: ...``
+        for a problem with no place in the spec (a database that refuses the data)."""
+        if not self.pointer and self.mark is None:
+            where = "rulegen"
+        else:
+            where = (source.describe(self.pointer, offset=self.offset, at_key=self.at_key, mark=self.mark)
+                     if source else "<spec>")
         path = pointer_to_path(self.pointer)
         text = f"{where}: error[{self.code}] {path + ': ' if path else ''}{self.message}"
         if self.hint:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from rulegen.check.read import TableData
 from rulegen.check.report import Skipped, Violation, examples
-from rulegen.kinds.relational import Aggregate, Lookup, Ref, take_rows
+from rulegen.kinds.relational import Aggregate, Lookup, Ref, foreign_key, take_rows
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 
 __all__ = ["Relations", "check_relations"]
@@ -60,22 +60,11 @@ def check_relations(plan: Plan, read: dict[str, TableData]) -> Relations:
     return found
 
 
-def _key_parts(table: TablePlan, name: str, ref: Ref, plan: Plan) -> list[tuple[str, str]]:
-    """(this table's column, the parent's column) pairs that together hold the parent's key."""
-    parent = plan.spec.tables[ref.table]
-    if plan.tables[ref.table].columns[ref.key].uniqueness.value != "none" or ref.own is not None:
-        return [(name, ref.key)]
-    key = next(k for k in (parent.primary_key, *parent.unique) if len(k) > 1 and ref.key in k)
-    lookups = {c.kind.option("column"): n for n, c in table.columns.items()
-               if isinstance(c.kind, Lookup) and c.kind.option("via") == name}
-    return [(lookups.get(part, name), part) for part in key]
-
-
 def _match(table: TablePlan, name: str, column: ColumnPlan, plan: Plan, read: dict[str, TableData],
            found: Relations) -> None:
     ref = column.kind
-    parent_name = table.name if ref.own is not None else ref.table
-    parts = _key_parts(table, name, ref, plan)
+    columns, parent_name, keys = foreign_key(table, name, plan)
+    parts = list(zip(columns, keys, strict=True))
     found.key_parts.setdefault(table.name, set()).update(c for c, _ in parts if c != name)
     child, parent = read[table.name], read.get(parent_name)
     missing = [c for c, _ in parts if c not in child.columns]

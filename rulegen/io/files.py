@@ -1,4 +1,5 @@
-"""File writers: CSV, JSON Lines and Parquet, streamed block by block and written atomically.
+"""File writers: CSV, JSON Lines, Parquet and SQL scripts, streamed block by block and written
+atomically.
 
 Each table is written to a hidden temporary file in the target folder; only when every table
 is complete are they renamed into place, so a failed run leaves no half-written file.
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.jsonl import encode_jsonl
+from rulegen.io.sql import SqlScript, insert_rows
 
 __all__ = ["FORMATS", "TableOutput", "TableWriter", "write_tables"]
 
@@ -32,6 +34,7 @@ class TableOutput:
     schema: pa.Schema
     batches: Callable[[], Iterable[pa.RecordBatch]]
     categorical: tuple[str, ...] = ()
+    script: SqlScript | None = None  # for the sql format
 
 
 class TableWriter(ABC):
@@ -103,7 +106,33 @@ class ParquetWriter(TableWriter):
         self._writer.close()
 
 
-FORMATS: dict[str, type[TableWriter]] = {w.extension: w for w in (CsvWriter, JsonlWriter, ParquetWriter)}
+class SqlWriter(TableWriter):
+    """A SQL script: the table's DDL, then multi-row ``INSERT``s, in one transaction."""
+
+    extension = "sql"
+
+    def __init__(self, path: Path, table: TableOutput) -> None:
+        super().__init__(path, table)
+        assert table.script is not None, "the sql format needs the table's script"
+        self.name, self.script = table.name, table.script
+        self._file = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by close()
+        self._file.write(f"-- {table.name}: written by rulegen ({self.script.dialect.name})\n")
+        self._file.write("BEGIN;\n" if self.script.dialect.name != "mysql" else "START TRANSACTION;\n")
+        self._file.write(self.script.before + ";\n")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._file.writelines(insert_rows(self.name, batch, self.script.dialect))
+
+    def close(self) -> None:
+        if self.script.after:
+            self._file.write(self.script.after + ";\n")
+        self._file.write("COMMIT;\n")
+        self._file.close()
+
+
+FORMATS: dict[str, type[TableWriter]] = {
+    w.extension: w for w in (CsvWriter, JsonlWriter, ParquetWriter, SqlWriter)
+}
 
 
 def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = "csv") -> dict[str, Path]:

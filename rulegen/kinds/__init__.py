@@ -6,8 +6,10 @@ from rulegen.kinds import (  # noqa: F401  (registration)
     numeric,
     pattern,
     relational,
+    sample,
     temporal,
     text,
+    timeline,
 )
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import KINDS, KindRegistry, register

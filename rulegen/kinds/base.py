@@ -52,6 +52,8 @@ class CompileEnv:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
     link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
+    timeline: Any = None  # the table's Timeline, for `timeline: {...}`
+    block_rows: int = 0  # rows per block, set by the compiler (kinds that look back across blocks need it)
     # Every table while it compiles (its spec, rows, and the ColumnPlans compiled so far): columns
     # compile in the column graph's order across tables, so a column's inputs are there.
     tables: Mapping[str, Any] = field(default_factory=dict)
@@ -155,6 +157,16 @@ class Kind:
             The answer, or None when the kind cannot tell anything (its values come from
             elsewhere, as Faker's or a template's do); such a kind never makes nulls itself.
         """
+        return None
+
+    # --- what a database may check -----------------------------------------------------
+    def bounds(self) -> tuple[float | None, float | None] | None:
+        """The closed interval every value of the kind lies in, when it is known (for a
+        ``CHECK (x BETWEEN lo AND hi)``); None when unbounded or not a number."""
+        return None
+
+    def choices(self) -> list[Any] | None:
+        """Every value the kind can make, when they are few and known (for a ``CHECK (x IN ...)``)."""
         return None
 
     # --- evaluation --------------------------------------------------------------------

@@ -55,6 +55,10 @@ class Bool(Kind):
     def space_size(self) -> int:
         return 2 if 0 < self.option("p", 0.5) < 1 else 1
 
+    def choices(self) -> list[Any] | None:
+        p = self.option("p", 0.5)
+        return None if 0 < p < 1 else [p == 1]
+
     def values_at(self, index: np.ndarray) -> pa.Array:
         only = self.option("p", 0.5)
         return pa.array(index.astype(bool) if 0 < only < 1 else np.full(len(index), only == 1))
@@ -191,6 +195,10 @@ class Choice(Kind):
             start += len(group.values)
         return self.pool.take(pa.array(picked, type=pa.int64()))
 
+    def choices(self) -> list[Any]:
+        """The values of positive weight (nulls come from ``given`` without ``default``)."""
+        return pc.unique(self._drawable()).to_pylist()
+
     def _possible(self) -> pa.Array:
         """The distinct values of ``values`` that can be drawn, in declaration order (for unique)."""
         return pc.unique(self._drawable(first_group_only=True))
@@ -230,6 +238,10 @@ class Constant(Kind):
             return verdict(near(x, [value], within), nulls, False)
         same = pc.equal(values, pa.scalar(value, type=self.type).cast(values.type)).fill_null(False)
         return verdict(same.to_numpy(zero_copy_only=False), nulls, False)
+
+    def choices(self) -> list[Any] | None:
+        value = self.option("value")
+        return None if value is None else [value]
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         return pa.repeat(pa.scalar(self.option("value"), type=self.type), ctx.n)

@@ -173,13 +173,19 @@ class Distribution(Kind):
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
         for integer laws, both ends inclusive)."""
         x, nulls = numbers(values)
+        low, high = self.bounds()
+        low, high = -math.inf if low is None else low, math.inf if high is None else high
+        ok = in_intervals(x, [low], [high], within=within, integer=self.family.integer)
+        return verdict(ok, nulls, False)
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The law's support cut by ``truncate``, moved by ``shift`` (an open end is None)."""
         low, high = (float(end) for end in self.law().support())
         cut_low, cut_high = self.option("truncate") or (None, None)
         low = low if cut_low is None else max(low, cut_low)
         high = high if cut_high is None else min(high, cut_high)
         shift = self.option("shift") or 0
-        ok = in_intervals(x, [low + shift], [high + shift], within=within, integer=self.family.integer)
-        return verdict(ok, nulls, False)
+        return (low + shift if math.isfinite(low) else None, high + shift if math.isfinite(high) else None)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()
@@ -379,6 +385,12 @@ class Sequence(Kind):
             ok = first <= np.minimum(np.floor(ends[1] + 1e-9), self.rows - 1)
         return verdict(ok, nulls, False)
 
+    def bounds(self) -> tuple[float, float]:
+        start, step = self.option("start", 1), self.option("step", 1)
+        terms = self.rows if self.link is None else int(np.diff(self.link.ends, prepend=0).max(initial=1))
+        ends = (start, start + step * max(terms - 1, 0))
+        return min(ends), max(ends)
+
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         position = ctx.rows
         if self.link is not None:
@@ -441,6 +453,13 @@ class Histogram(Kind):
             slack = 1e-9 * (self.edges[-1] - self.edges[0])
             ok = in_intervals(x, starts - slack, ends + slack, within=within)
         return verdict(ok, nulls, False)
+
+    def bounds(self) -> tuple[float, float]:
+        first, last = float(self.edges[0]), float(self.edges[-1])
+        if self.option("integer"):
+            return math.floor(first), math.floor(last)
+        slack = 1e-9 * (last - first)  # as in valid(): a value may land an ulp past an edge
+        return first - slack, last + slack
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()

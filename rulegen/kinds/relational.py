@@ -29,7 +29,7 @@ from rulegen.kinds.registry import KINDS, register
 from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
 
-__all__ = ["Aggregate", "Lookup", "Ref", "parent_column"]
+__all__ = ["Aggregate", "Lookup", "Ref", "foreign_key", "parent_column"]
 
 
 def parent_column(table: Any, seed: int, column: str) -> pa.Array:
@@ -275,6 +275,22 @@ class Lookup(Kind):
         values = take_rows(parent_column(self.ref.target, ctx.seed, self.option("column")), ctx.parent_rows[via])
         missing = ctx.values[via].is_null()
         return pc.if_else(missing, pa.scalar(None, values.type), values) if missing.true_count else values
+
+
+def foreign_key(table: Any, name: str, plan: Any) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """What ref ``name`` of ``table`` (a TablePlan of ``plan``) declares: the table's columns that
+    hold the parent's key, the parent table, and its key columns. That is the ref alone for a
+    one-column key; for part of a composite key, the ref and the lookups of the other parts
+    through it, in the key's order."""
+    ref = table.columns[name].kind
+    parent = table.name if ref.own is not None else ref.table
+    if ref.own is not None or plan.tables[parent].columns[ref.key].uniqueness.value != "none":
+        return (name,), parent, (ref.key,)
+    spec = plan.spec.tables[parent]
+    key = next(k for k in (spec.primary_key, *spec.unique) if len(k) > 1 and ref.key in k)
+    lookups = {c.kind.option("column"): n for n, c in table.columns.items()
+               if isinstance(c.kind, Lookup) and c.kind.option("via") == name}
+    return tuple(name if part == ref.key else lookups[part] for part in key), parent, tuple(key)
 
 
 def _parent_ref(env: CompileEnv) -> str | None:

@@ -7,6 +7,7 @@ one pass rather than one error at a time.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import graphlib
 import math
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
+from rulegen.kinds.sample import Sample
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -33,10 +35,11 @@ from rulegen.plan.plan import (
     ParentLink,
     Plan,
     TablePlan,
+    Timeline,
     UniqueCheck,
     Uniqueness,
 )
-from rulegen.spec.model import ColumnSpec, PerParentSpec, Spec, TableSpec
+from rulegen.spec.model import ColumnSpec, PerParentSpec, Spec, TableSpec, TimelineSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -49,6 +52,7 @@ class _Table:
     spec: TableSpec
     rows: int = 0
     link: ParentLink | None = None
+    timeline: Timeline | None = None
     sized: bool = False  # rows known (a per-parent table waits for its parent's)
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
@@ -98,7 +102,8 @@ def compile_spec(
     problems += _size_tables(tables, seed, scale, rows, block_rows)
     plans: dict[str, TablePlan] = {}
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
-                             base_dir=str(spec.base_dir), link=table.link, tables=tables, plans=plans)
+                             base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
+                             block_rows=block_rows, tables=tables, plans=plans)
             for name, table in tables.items()}
     for name, column in order:
         if tables[name].sized:
@@ -150,30 +155,29 @@ def _inputs(table: _Table, name: str) -> frozenset[str]:
 
 
 def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> list[Diagnostic]:
-    """The parent named by `rows: {per}` exists, and the table has a ref to it."""
+    """The parent named by `per` exists and the table has a ref to it; --rows sizes only roots."""
     problems = []
     for table in tables.values():
-        per = table.spec.rows
-        if not isinstance(per, PerParentSpec):
+        spec, parent = table.spec, table.spec.parent
+        if rows and spec.name in rows and not isinstance(spec.rows, int):
+            what = f"its rows follow `{parent}`" if parent else "its rows are the ticks of its timeline"
+            problems.append(Diagnostic("RG212", f"--rows cannot size `{spec.name}`: {what}", spec.rows.pointer))
+        if parent is None:
             continue
-        if per.parent not in tables:
-            problems.append(Diagnostic("RG212", f"`per` names unknown table `{per.parent}`",
-                                       join_pointer(per.pointer, "per"), hint=did_you_mean(per.parent, tables)))
-        elif not any(isinstance(k, Ref) and k.table == per.parent for k in table.kinds.values()):
-            problems.append(Diagnostic("RG218", f"a table with rows per `{per.parent}` needs a `ref` column to it",
-                                       per.pointer, hint=f"add e.g. `{per.parent}_id: {{kind: ref, to: "
-                                                         f"{per.parent}.<key column>}}`"))
-        if rows and table.spec.name in rows:
-            problems.append(Diagnostic("RG212", f"--rows cannot size `{table.spec.name}`: its rows follow "
-                                                f"`{per.parent}`", per.pointer))
+        if parent not in tables:
+            problems.append(Diagnostic("RG212", f"`per` names unknown table `{parent}`",
+                                       join_pointer(spec.rows.pointer, "per"), hint=did_you_mean(parent, tables)))
+        elif not any(isinstance(k, Ref) and k.table == parent for k in table.kinds.values()):
+            problems.append(Diagnostic("RG218", f"a table with rows per `{parent}` needs a `ref` column to it",
+                                       spec.rows.pointer, hint=f"add e.g. `{parent}_id: {{kind: ref, to: "
+                                                               f"{parent}.<key column>}}`"))
     return problems
 
 
 def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Mapping[str, int] | None,
                  block_rows: int) -> list[Diagnostic]:
-    """Row counts: fixed ones (scaled), then per-parent ones, each after its parent's."""
-    parents = {name: {t.spec.rows.parent} & tables.keys() if isinstance(t.spec.rows, PerParentSpec) else set()
-               for name, t in tables.items()}
+    """Row counts: fixed ones (scaled) and timelines, then per-parent ones after their parent's."""
+    parents = {name: {t.spec.parent} & tables.keys() if t.spec.parent else set() for name, t in tables.items()}
     try:
         order = list(graphlib.TopologicalSorter(parents).static_order())
     except graphlib.CycleError as exc:
@@ -182,19 +186,67 @@ def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Ma
                            tables[exc.args[1][0]].spec.pointer)]
     problems = []
     for name in order:
-        table, per = tables[name], tables[name].spec.rows
-        if not isinstance(per, PerParentSpec):
+        table, size, parent = tables[name], tables[name].spec.rows, tables[name].spec.parent
+        if isinstance(size, int):
             table.rows, table.sized = _row_count(table.spec, scale, rows), True
-        elif per.parent in tables and tables[per.parent].sized:
-            table.link, found = _parent_link(table, tables[per.parent].rows, seed, block_rows)
+            continue
+        if parent is not None and not (parent in tables and tables[parent].sized):
+            continue  # the parent's problems are reported
+        if isinstance(size, TimelineSpec):
+            timeline, found = _timeline(size)
             problems += found
-            if table.link is not None:
-                table.rows, table.sized = int(table.link.ends[-1]) if len(table.link.ends) else 0, True
+            if timeline is None:
+                continue
+            if parent is not None:
+                table.link = ParentLink(parent, np.arange(1, tables[parent].rows + 1, dtype=np.int64) * timeline.ticks)
+            table.timeline = dataclasses.replace(timeline, link=table.link)
+        else:
+            table.link, found = _parent_link(table, tables[parent].rows, seed, block_rows)
+            problems += found
+            if table.link is None:
+                continue
+        if table.link is not None:
+            table.rows = int(table.link.ends[-1]) if len(table.link.ends) else 0
+        else:
+            table.rows = table.timeline.ticks
+        table.sized = True
     return problems
 
 
+MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
+
+
+def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
+    """Start, step and number of ticks of a timeline (a date-only `end` means the end of that day)."""
+    from rulegen.kinds.temporal import parse_duration, parse_instant
+
+    problems = []
+    start, end = parse_instant(spec.start), parse_instant(spec.end, end_of_day=True)
+    for option, value in (("start", start), ("end", end)):
+        if value is None:
+            problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
+                                                f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
+    every = parse_duration(spec.every)
+    if every is None or every < 1 or every != int(every):
+        problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
+                                            f"{spec.every!r}", join_pointer(spec.pointer, "every")))
+    if start is not None and end is not None and start > end:
+        problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
+                                   join_pointer(spec.pointer, "start")))
+    if problems:
+        return None, problems
+    assert start is not None and end is not None and every is not None
+    epoch = datetime.datetime(1970, 1, 1)
+    first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
+    ticks = (last - first) // int(every) + 1
+    if ticks > MAX_TICKS:
+        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
+                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
+    return Timeline(start=first, every=int(every), ticks=ticks), []
+
+
 def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
-    assert not isinstance(table.rows, PerParentSpec)
+    assert isinstance(table.rows, int)
     if rows and table.name in rows:
         return int(rows[table.name])
     return table.rows if scale == 1 else max(0, round(table.rows * scale))
@@ -408,7 +460,7 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
                 spec: TableSpec) -> tuple[str, ...]:
     """Columns to draw again when a row fails a constraint: what the constraints read, all
     their ancestors (redrawing a derived value alone would give it back unchanged), everything
-    derived from those, and whole copula groups (their draws are joint)."""
+    derived from those, and whole copula and `sample_rows` groups (their draws are joint)."""
     chosen: set[str] = set()
     todo = [name for c in constraints for name in c.names]
     while todo:
@@ -416,9 +468,10 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
         if name not in chosen:
             chosen.add(name)
             todo.extend(columns[name].needs)
-    copula = {c for corr in spec.correlations for c in corr.columns}
-    if chosen & copula:
-        chosen |= copula
+    for group in ({c for corr in spec.correlations for c in corr.columns},  # drawn jointly: redrawn jointly
+                  {name for name, c in columns.items() if isinstance(c.kind, Sample) and c.kind.joint}):
+        if chosen & group:
+            chosen |= group
     for name in order:  # dependency order: a column's inputs are settled before it
         if columns[name].needs & chosen:
             chosen.add(name)

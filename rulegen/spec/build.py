@@ -7,7 +7,15 @@ from typing import Any
 
 from rulegen.errors import SpecError
 from rulegen.spec.loader import load_document
-from rulegen.spec.model import ColumnSpec, ConstraintSpec, CorrelationSpec, PerParentSpec, Spec, TableSpec
+from rulegen.spec.model import (
+    ColumnSpec,
+    ConstraintSpec,
+    CorrelationSpec,
+    PerParentSpec,
+    Spec,
+    TableSpec,
+    TimelineSpec,
+)
 from rulegen.spec.source_map import SourceMap, join_pointer
 from rulegen.spec.structure import COMMON_COLUMN_OPTIONS, check_structure
 
@@ -51,7 +59,8 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
     return TableSpec(
         name=name,
         pointer=pointer,
-        rows=_rows(table["rows"], join_pointer(pointer, "rows")),
+        rows=_rows(table["rows"], join_pointer(pointer, "rows")) if "rows" in table else
+        _timeline(table["timeline"], join_pointer(pointer, "timeline")),
         columns=columns,
         primary_key=_names(table.get("primary_key", [])),
         unique=tuple(_names(u) for u in table.get("unique", [])),
@@ -64,7 +73,13 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
                             pointer=join_pointer(join_pointer(pointer, "correlations"), i))
             for i, c in enumerate(table.get("correlations", []))
         ),
+        sample_rows=table["sample_rows"]["from"] if "sample_rows" in table else None,
     )
+
+
+def _timeline(timeline: dict[str, Any], pointer: str) -> TimelineSpec:
+    return TimelineSpec(start=timeline["start"], end=timeline["end"], every=timeline["every"], pointer=pointer,
+                        parent=timeline.get("per"))
 
 
 def _rows(rows: int | dict[str, Any], pointer: str) -> int | PerParentSpec:

@@ -12,7 +12,7 @@ from typing import Any
 
 from rulegen.spec.source_map import SourceMap
 
-__all__ = ["ColumnSpec", "ConstraintSpec", "CorrelationSpec", "PerParentSpec", "Spec", "TableSpec"]
+__all__ = ["ColumnSpec", "ConstraintSpec", "CorrelationSpec", "PerParentSpec", "Spec", "TableSpec", "TimelineSpec"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ColumnSpec:
@@ -59,17 +59,35 @@ class PerParentSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineSpec:
+    """``timeline: {start, end, every}``: a row per tick from start to end inclusive; with
+    ``per: PARENT``, such a timeline for each parent row. Checked when the spec compiles."""
+
+    start: str
+    end: str
+    every: str | float
+    pointer: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableSpec:
     """One table: how many rows, its columns in output order, keys and row rules."""
 
     name: str
     pointer: str
-    rows: int | PerParentSpec
+    rows: int | PerParentSpec | TimelineSpec
     columns: Mapping[str, ColumnSpec]
     primary_key: tuple[str, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
     constraints: tuple[ConstraintSpec, ...] = ()
     correlations: tuple[CorrelationSpec, ...] = ()
+    sample_rows: str | None = None  # a data file whose rows `sample` columns draw together
+
+    @property
+    def parent(self) -> str | None:
+        """The table whose rows this one's rows follow (``per``), if any."""
+        return self.rows.parent if isinstance(self.rows, PerParentSpec | TimelineSpec) else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +102,6 @@ class Spec:
     base_dir: Path = Path(".")
 
     def __repr__(self) -> str:
-        tables = ", ".join(f"{t.name}[{t.rows if isinstance(t.rows, int) else 'per ' + t.rows.parent}]"
+        tables = ", ".join(f"{t.name}[{t.rows if isinstance(t.rows, int) else 'per ' + str(t.parent)}]"
                            for t in self.tables.values())
         return f"Spec({self.source.filename!r}: {tables})"

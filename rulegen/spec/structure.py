@@ -45,6 +45,21 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
                        {"type": "object", "required": ["per"], "properties": {"per": {"type": "string"}}}],
              "x-expect": "a number of rows, or {per: PARENT, ...} with a count per parent row",
              "description": "number of rows, or {per: PARENT, count: K | <integer distribution>}"},
+    "timeline": {
+        "type": "object", "additionalProperties": False, "required": ["start", "end", "every"],
+        "properties": {
+            "start": {"type": "string", "x-expect": "a date or timestamp such as 2024-01-01"},
+            "end": {"type": "string", "x-expect": "a date or timestamp such as 2024-12-31 (a date: its end)"},
+            "every": {"type": ["string", "number"], "x-expect": "a duration such as 15m, 1h or 1d"},
+            "per": {"type": "string", "description": "the parent table: one timeline for each of its rows"},
+        },
+        "description": "one row per tick from start to end inclusive (instead of `rows`)",
+    },
+    "sample_rows": {
+        "type": "object", "additionalProperties": False, "required": ["from"],
+        "properties": {"from": {"type": "string", "description": "a .csv or .parquet file, relative to the spec"}},
+        "description": "bootstrap whole rows: the table's `sample` columns without `from` share a source row",
+    },
     "primary_key": {"anyOf": [_NAME, _NAME_LIST],
                     "x-expect": "a column name or a list of column names"},
     "unique": {"type": "array", "items": {"anyOf": [_NAME, _NAME_LIST]},
@@ -100,7 +115,7 @@ def _table_schema(column: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {**TABLE_OPTIONS, "columns": {**TABLE_OPTIONS["columns"], "additionalProperties": column}},
-        "required": ["rows", "columns"],
+        "required": ["columns"],  # and `rows` or `timeline`: see _size_problems
         "additionalProperties": False,
     }
 
@@ -129,6 +144,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
     rows = {**TABLE_OPTIONS["rows"], "anyOf": [TABLE_OPTIONS["rows"]["anyOf"][0], *per_forms]}
     table = schema["properties"]["tables"]["additionalProperties"]
     table["properties"] = {**table["properties"], "rows": rows}
+    table["oneOf"] = [{"required": ["rows"]}, {"required": ["timeline"]}]
     return {
         "$schema": _DRAFT,
         "$id": SCHEMA_ID,
@@ -149,6 +165,7 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
     for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
         table_pointer = join_pointer("/tables", table_name)
         problems += _name_problems(table_name, table_pointer, "table")
+        problems += _size_problems(table, table_pointer)
         rows = table.get("rows") if isinstance(table, dict) else None
         if isinstance(rows, dict):
             problems += _per_parent_problems(rows, join_pointer(table_pointer, "rows"), registry)
@@ -174,6 +191,18 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
 def check_column(column: dict[str, Any], pointer: str, registry: KindRegistry = KINDS) -> list[Diagnostic]:
     """Structural problems of one column spec of a known kind (also used for nested laws)."""
     return list(_validate(column, column_schema(column["kind"], registry), pointer))
+
+
+def _size_problems(table: Any, pointer: str) -> list[Diagnostic]:
+    """A table is sized by exactly one of `rows` and `timeline`."""
+    if not isinstance(table, dict):
+        return []
+    if "rows" in table and "timeline" in table:
+        return [Diagnostic("RG210", "`rows` does not go with `timeline` (a timeline has a row per tick)",
+                           join_pointer(pointer, "rows"), at_key=True)]
+    if "rows" not in table and "timeline" not in table:
+        return [Diagnostic("RG204", "missing required option `rows` (or `timeline`)", pointer)]
+    return []
 
 
 def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:

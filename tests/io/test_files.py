@@ -120,10 +120,7 @@ def test_zoned_and_day_timestamps_round_trip(tmp_path, fmt):
         assert (got.dropna() == expected[name].dropna().dt.tz_convert("UTC")).all(), name
 
 
-@pytest.mark.parametrize("fmt", ["csv", pytest.param("jsonl", marks=pytest.mark.xfail(
-    strict=True, reason="check/convert.py screens timestamp text with a pattern that has no UTC offset, so "
-                        "sub-second zoned values in JSONL (which Arrow's JSON reader leaves as text) are "
-                        "reported as not parsing")), "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_check_accepts_zoned_files(tmp_path, fmt):
     rulegen.write(ZONED, tmp_path, fmt)
     report = rulegen.check(ZONED, tmp_path)

@@ -138,11 +138,15 @@ ORDERS = ("  orders:\n    rows: {per: t, count: 2}\n    columns:\n"
 
 
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.name)
-def test_every_kind_has_an_example_that_generates(kind):
+def test_every_kind_has_an_example_that_generates(kind, tmp_path):
     options = ", ".join(f"{k}: {v!r}" for k, v in kind.example.items())
-    spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    rows: 5\n    primary_key: id\n    columns:\n"
+    size = "timeline: {start: 2024-01-01, end: 2024-01-01, every: 1h}" if kind.name in ("tick", "series") else "rows: 5"
+    spec = (f"version: 1\ntables:\n{CUSTOMERS}{ORDERS}  t:\n    {size}\n    primary_key: id\n    columns:\n"
             f"      id: {{kind: sequence}}\n{CONTEXT}      c: {{{options}}}\n")
-    assert rulegen.generate(spec)["t"]["c"].notna().all()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "prices.csv").write_text("price\n9.99\n15.5\n")  # what the `sample` example reads
+    (tmp_path / "spec.yaml").write_text(spec)
+    assert rulegen.generate(tmp_path / "spec.yaml")["t"]["c"].notna().all()
 
 
 def test_timestamp_after_a_column_by_a_duration_delay():

@@ -1,0 +1,313 @@
+"""Seed a database from a plan: tables created and loaded in one transaction, all or nothing.
+
+SQLite (the default target, no server) loads with ``executemany``; PostgreSQL with ``COPY`` of
+CSV made by Arrow; DuckDB straight from Arrow. Tables are created, loaded parents first, and
+their foreign keys added (or checked at commit), inside one transaction: any failure, whether a
+rule the generator cannot meet or a row the database refuses, rolls everything back and leaves
+the database as it was.
+
+``if_exists`` says what to do with a table that is already there: ``fail`` (before anything is
+written), ``replace`` (drop and create it again, in the same transaction), or ``append`` (load
+into it, e.g. a table made by the user's own migrations: columns are matched by name, and
+missing or mistyped ones are reported before anything is written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from rulegen.engine.stream import stream_table
+from rulegen.errors import Diagnostic, OutputError
+from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, create_table, table_order
+from rulegen.io.urls import DatabaseUrl, parse_url
+from rulegen.plan.plan import Plan, TablePlan
+
+__all__ = ["IF_EXISTS", "Progress", "seed_plan"]
+
+IF_EXISTS = ("fail", "replace", "append")
+
+Progress = Callable[[str, int, int], None]  # (table, rows loaded so far, rows in all)
+
+
+def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1,
+              progress: Progress | None = None) -> dict[str, int]:
+    """Create and load every table of ``plan`` into the database at ``url``.
+
+    Returns:
+        The rows loaded per table.
+
+    Raises:
+        OutputError: the URL is wrong, the database cannot be reached, a table is in the way or
+            does not fit (``append``), or the database refuses the data; nothing is left behind.
+        GenerationError: the spec's rules cannot be met; nothing is left behind.
+    """
+    if if_exists not in IF_EXISTS:
+        raise ValueError(f"if_exists must be one of {IF_EXISTS}, got {if_exists!r}")
+    try:
+        where = parse_url(url)
+    except ValueError as exc:
+        raise OutputError([Diagnostic("RG502", str(exc))]) from None
+    loader = LOADERS[where.dialect](where)
+    order, cyclic = table_order(plan)
+    with loader.transaction():
+        existing = loader.existing(order)
+        _plan_tables(loader, plan, order, existing, if_exists)
+        loaded = {}
+        for name in order:
+            table = plan.tables[name]
+            if name not in existing or if_exists == "replace":
+                skip = [columns for (child, columns) in cyclic if child == name]
+                loader.execute(create_table(plan, table, loader.dialect, skip=skip))
+            loaded[name] = 0
+            for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
+                loader.load(name, batch)
+                loaded[name] += batch.num_rows
+                if progress is not None:
+                    progress(name, loaded[name], table.rows)
+        for name in order:
+            if name not in existing or if_exists == "replace":
+                for statement in add_foreign_keys(plan, plan.tables[name], loader.dialect):
+                    loader.execute(statement)
+    return loaded
+
+
+def _plan_tables(loader: Loader, plan: Plan, order: list[str], existing: dict[str, dict[str, str]],
+                 if_exists: str) -> None:
+    """Refuse tables in the way (``fail``) or that do not fit (``append``); drop them (``replace``)."""
+    problems = []
+    if if_exists == "fail":
+        problems = [Diagnostic("RG503", f"table `{name}` already exists in {loader.where}",
+                               plan.spec.tables[name].pointer, hint="--if-exists replace or append")
+                    for name in order if name in existing]
+    elif if_exists == "append":
+        for name in order:
+            if name in existing:
+                problems += _fit(plan.tables[name], existing[name], loader, plan.spec.tables[name].pointer)
+    if problems:
+        raise OutputError(problems)
+    if if_exists == "replace":
+        for name in reversed(order):
+            if name in existing:
+                loader.execute(f"DROP TABLE {loader.dialect.ident(name)}")
+
+
+def _fit(table: TablePlan, columns: dict[str, str], loader: Loader, pointer: str) -> list[Diagnostic]:
+    """Columns the spec writes that the existing table lacks, or whose type cannot hold them."""
+    problems = []
+    for name in table.output:
+        found = columns.get(name)
+        if found is None:
+            problems.append(Diagnostic("RG503", f"table `{table.name}` in {loader.where} has no column `{name}`",
+                                       table.columns[name].spec.pointer))
+        elif not loader.holds(found, table.columns[name].type):
+            problems.append(Diagnostic("RG503", f"`{table.name}.{name}` in {loader.where} is {found}, which cannot "
+                                                f"hold {table.columns[name].type} values",
+                                       table.columns[name].spec.pointer))
+    return problems
+
+
+class Loader(ABC):
+    """One database connection: DDL, loading Arrow batches, one transaction."""
+
+    dialect: ClassVar[Dialect]
+    # Words in a column type that hold each kind of value (append checks types with them).
+    holders: ClassVar[dict[str, tuple[str, ...]]] = {
+        "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
+        "float": ("real", "double", "float", "numeric", "decimal", "number"),
+        "bool": ("bool", "int"),
+        "string": ("char", "text", "clob", "string", "uuid", "enum", "json"),
+        "date": ("date", "timestamp", "text"),
+        "timestamp": ("timestamp", "datetime", "text"),
+    }
+
+    def __init__(self, where: DatabaseUrl) -> None:
+        self.where = where
+
+    @abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Connect, run the body in one transaction, commit; roll back on any error."""
+
+    @abstractmethod
+    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        """Of ``names``, the tables that exist, with their column types by name (lower case)."""
+
+    @abstractmethod
+    def execute(self, statement: str) -> None:
+        """Run one statement."""
+
+    @abstractmethod
+    def load(self, table: str, batch: pa.RecordBatch) -> None:
+        """Append the rows of ``batch`` to ``table`` (columns by name)."""
+
+    def holds(self, declared: str, value_type: pa.DataType) -> bool:
+        """Whether a column declared ``declared`` can hold values of ``value_type``."""
+        family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
+                  else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
+                  else "timestamp" if pa.types.is_timestamp(value_type) else "string")
+        declared = declared.lower()
+        return any(word in declared for word in self.holders[family])
+
+
+class SqliteLoader(Loader):
+    """SQLite through the standard library: ``executemany`` in an explicit transaction."""
+
+    dialect = DIALECTS["sqlite"]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        import sqlite3
+
+        try:
+            self.connection = sqlite3.connect(self.where.target, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {exc}")]) from None
+        try:
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            self.connection.execute("BEGIN")
+            try:
+                yield
+                self.connection.execute("COMMIT")
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {exc}")]) from None
+        finally:
+            self.connection.close()
+
+    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        found = {}
+        for name in names:
+            rows = self.connection.execute(f"PRAGMA table_info({self.dialect.ident(name)})").fetchall()
+            if rows:
+                found[name] = {row[1]: row[2] or "text" for row in rows}
+        return found
+
+    def execute(self, statement: str) -> None:
+        self.connection.execute(statement)
+
+    def load(self, table: str, batch: pa.RecordBatch) -> None:
+        columns = [_python_values(column) for column in batch.columns]
+        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
+        marks = ", ".join("?" * batch.num_columns)
+        self.connection.executemany(f"INSERT INTO {self.dialect.ident(table)} ({names}) VALUES ({marks})",
+                                    zip(*columns, strict=True))
+
+
+def _python_values(column: pa.Array) -> list[Any]:
+    """Values as SQLite stores them: dates and timestamps as ISO text."""
+    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+        return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+                for v in column.to_pylist()]
+    return column.to_pylist()
+
+
+class PostgresLoader(Loader):
+    """PostgreSQL through psycopg 3: ``COPY ... FROM STDIN`` of CSV written by Arrow."""
+
+    dialect = DIALECTS["postgresql"]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            import psycopg
+        except ImportError:
+            raise OutputError([Diagnostic("RG502", "PostgreSQL needs psycopg: pip install 'rulegen[postgresql]'")]
+                              ) from None
+        try:
+            self.connection = psycopg.connect(self.where.target)
+        except psycopg.Error as exc:
+            raise OutputError([Diagnostic("RG502", f"cannot connect to {self.where}: {_first_line(exc)}")]) from None
+        try:
+            with self.connection.transaction():
+                yield
+        except psycopg.Error as exc:
+            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
+        finally:
+            self.connection.close()
+
+    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        rows = self.connection.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ANY(%s)", [list(names)]).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for table, column, data_type in rows:
+            found.setdefault(table, {})[column] = data_type
+        return found
+
+    def execute(self, statement: str) -> None:
+        self.connection.execute(statement)
+
+    def load(self, table: str, batch: pa.RecordBatch) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
+        buffer = io.BytesIO()
+        # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string, and an
+        # empty field as NULL.
+        pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+        with self.connection.cursor().copy(f"COPY {self.dialect.ident(table)} ({names}) FROM STDIN "
+                                           "(FORMAT csv)") as copy:
+            copy.write(buffer.getbuffer())
+
+
+class DuckdbLoader(Loader):
+    """DuckDB straight from Arrow (``INSERT ... SELECT`` from the registered batch)."""
+
+    dialect = DIALECTS["duckdb"]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            import duckdb
+        except ImportError:
+            raise OutputError([Diagnostic("RG502", "DuckDB needs duckdb: pip install 'rulegen[duckdb]'")]) from None
+        try:
+            self.connection = duckdb.connect(self.where.target)
+        except duckdb.Error as exc:
+            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
+        try:
+            self.connection.execute("BEGIN TRANSACTION")
+            try:
+                yield
+                self.connection.execute("COMMIT")
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+        except duckdb.Error as exc:
+            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
+        finally:
+            self.connection.close()
+
+    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        rows = self.connection.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND list_contains(?, table_name)", [list(names)]).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for table, column, data_type in rows:
+            found.setdefault(table, {})[column] = data_type
+        return found
+
+    def execute(self, statement: str) -> None:
+        self.connection.execute(statement)
+
+    def load(self, table: str, batch: pa.RecordBatch) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
+        self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
+        try:
+            self.connection.execute(f"INSERT INTO {self.dialect.ident(table)} ({names}) "
+                                    f"SELECT {names} FROM rulegen_batch")
+        finally:
+            self.connection.unregister("rulegen_batch")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+LOADERS: dict[str, type[Loader]] = {"sqlite": SqliteLoader, "postgresql": PostgresLoader, "duckdb": DuckdbLoader}
