@@ -122,7 +122,7 @@ class Loader(ABC):
         "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
         "float": ("real", "double", "float", "numeric", "decimal", "number"),
         "bool": ("bool", "int"),
-        "string": ("char", "text", "clob", "string", "uuid", "enum", "json"),
+        "string": ("char", "text", "clob", "string", "uuid"),
         "date": ("date", "timestamp", "text"),
         "timestamp": ("timestamp", "datetime", "text"),
     }
@@ -147,11 +147,17 @@ class Loader(ABC):
         """Append the rows of ``batch`` to ``table`` (columns by name)."""
 
     def holds(self, declared: str, value_type: pa.DataType) -> bool:
-        """Whether a column declared ``declared`` can hold values of ``value_type``."""
+        """Whether a column declared ``declared`` can hold values of ``value_type``. Text goes
+        into any type that reads text (enums, inet, json, user-defined types...), but not into
+        numbers, booleans, dates or timestamps."""
         family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
                   else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
                   else "timestamp" if pa.types.is_timestamp(value_type) else "string")
         declared = declared.lower()
+        if family == "string":
+            typed = {word for key in ("int", "float", "bool", "date", "timestamp") for word in self.holders[key]}
+            return any(word in declared for word in self.holders["string"]) or not any(
+                word in declared for word in typed - {"text"})
         return any(word in declared for word in self.holders[family])
 
 

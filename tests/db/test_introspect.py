@@ -478,3 +478,50 @@ def test_sqlite_awkward_names_round_trip(tmp_path):
     frames = rulegen.generate(spec, scale=0.02)
     frames["child"]["item"] = None  # the reference rulegen could not keep
     load_sqlite(tmp_path / "copy.db", schema, frames)
+
+
+# --- introspect -> generate -> seed ---------------------------------------------------------
+def test_postgres_introspect_then_seed_loads_into_the_same_schema(postgres_source):
+    """The round trip of issue 5, through `rulegen seed --if-exists append` (COPY, one
+    transaction): composite keys, a self-reference and CHECKs, without a single violation."""
+    import psycopg
+
+    spec = rulegen.load(rulegen.introspect(postgres_source))
+    loaded = rulegen.seed_database(spec, postgres_source, scale=0.05, if_exists="append")
+    assert min(loaded.values()) > 0
+    with psycopg.connect(postgres_source) as connection:
+        counts = {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in loaded}
+        managed = connection.execute("SELECT count(*) FROM employees WHERE manager_id IS NOT NULL").fetchone()[0]
+    assert counts == loaded and managed > 0
+
+
+def test_postgres_introspect_then_seed_a_fresh_database_with_rulegens_ddl(postgres_source, postgres_url):
+    import uuid
+
+    import psycopg
+
+    spec = rulegen.load(rulegen.introspect(postgres_source))
+    name = f"copy_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    target = postgres_url.replace("/postgres?", f"/{name}?")
+    try:
+        loaded = rulegen.seed_database(spec, target, scale=0.05)
+        with psycopg.connect(target) as connection:
+            fks = connection.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()[0]
+            counts = {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in loaded}
+        assert counts == loaded and fks >= 4
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_sqlite_introspect_then_seed_loads_into_the_same_schema(sqlite_spec, tmp_path):
+    path = sqlite_db(tmp_path, SQLITE_SCHEMA, "copy.db")
+    _, spec = sqlite_spec
+    loaded = rulegen.seed_database(spec, f"sqlite:///{path}", scale=0.05, if_exists="append")
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in loaded} == loaded
