@@ -12,11 +12,12 @@ import pyarrow as pa
 from rulegen.check import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
 from rulegen.errors import RulegenError
-from rulegen.io.databases import Progress, seed_plan
+from rulegen.io.databases import seed_plan
 from rulegen.io.files import TableOutput, write_tables
 from rulegen.io.sql import DIALECTS, sql_scripts
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
+from rulegen.progress import Progress
 from rulegen.spec.build import load_spec
 from rulegen.spec.model import Spec
 
@@ -83,18 +84,20 @@ def generate(
 
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
-    rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite",
+    rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite", progress: Progress | None = None,
 ) -> dict[str, Path]:
     """Write one file per table into ``out_dir``, atomically; returns the paths.
 
     ``fmt`` is csv, jsonl, parquet or sql; a SQL script per table (``CREATE TABLE``, ``INSERT``s,
     its foreign keys) is written for ``dialect`` (sqlite, postgresql, mysql or duckdb), and the
-    paths come parents first, the order to load them in.
+    paths come parents first, the order to load them in. ``progress(table, rows done, rows)``
+    is called as each block is written.
     """
     plan = compile(spec, seed=seed, scale=scale, rows=rows)
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
-        TableOutput(name, t.schema, lambda t=t: stream_table(t, plan.seed, workers=min(workers, max(1, t.blocks))),
+        TableOutput(name, t.schema, lambda t=t: _reported(t, stream_table(t, plan.seed, workers=min(
+                        workers, max(1, t.blocks))), progress),
                     categorical=tuple(c for c in t.output if t.columns[c].kind.low_cardinality()),
                     script=scripts.get(name))
         for name, t in plan.tables.items()
@@ -103,6 +106,19 @@ def write(
         tables.sort(key=lambda t: list(scripts).index(t.name))
     with _located(plan.spec):
         return write_tables(tables, out_dir, fmt)
+
+
+def _reported(table: TablePlan, batches: Iterable[pa.RecordBatch], progress: Progress | None
+              ) -> Iterator[pa.RecordBatch]:
+    """``batches``, calling ``progress`` once each has been consumed (written)."""
+    done = 0
+    for batch in batches:
+        yield batch
+        done += batch.num_rows
+        if progress is not None:
+            progress(table.name, done, table.rows)
+    if done == 0 and progress is not None:
+        progress(table.name, 0, 0)
 
 
 def seed_database(

@@ -80,23 +80,32 @@ _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_typ
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
+@click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
 @_run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
-             workers: int | None, quiet: bool) -> None:
-    """Write the data of SPEC, one file per table, into --out."""
+             workers: int | None, quiet: bool, stats: bool) -> None:
+    """Write the data of SPEC, one file per table, into --out.
+
+    On a terminal, a bar per table shows rows, rows/s and the time left.
+    """
     import time
 
     import rulegen
+    from rulegen.progress import RunStats
     from rulegen.scale.local import default_workers
 
     started = time.perf_counter()
+    run = RunStats.for_terminal(quiet)
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
-                          workers=workers or default_workers(), dialect=dialect)
+                          workers=workers or default_workers(), dialect=dialect, progress=run)
+    run.finish(paths)
     if not quiet:
         for path in paths.values():
             click.echo(f"wrote {path}")
         click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
+    if stats:
+        click.echo(run.render(), err=True)
 
 
 @main.command()
@@ -109,27 +118,31 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @click.option("--if-exists", type=click.Choice(["fail", "replace", "append"]), default="fail", show_default=True,
               help="What to do with tables already in the database.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
+@click.option("--stats", is_flag=True, help="Print rows and seconds per table at the end.")
 @_run
 def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
-         workers: int | None, quiet: bool) -> None:
-    """Create the tables of SPEC in the database at --db and load them, in one transaction."""
+         workers: int | None, quiet: bool, stats: bool) -> None:
+    """Create the tables of SPEC in the database at --db and load them, in one transaction.
+
+    On a terminal, a bar per table shows rows, rows/s and the time left.
+    """
     import time
 
     import rulegen
+    from rulegen.progress import RunStats
     from rulegen.scale.local import default_workers
 
     started = time.perf_counter()
-    show = not quiet and sys.stderr.isatty()
-
-    def progress(table: str, done: int, total: int) -> None:
-        click.echo(f"\r{table}: {done:,} of {total:,} rows", err=True, nl=done >= total)
-
+    run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers or default_workers(), progress=progress if show else None)
+                                   workers=workers or default_workers(), progress=run)
+    run.finish()
     if not quiet:
         total = sum(loaded.values())
         click.echo(f"seeded {len(loaded)} tables ({total:,} rows) in {time.perf_counter() - started:.2f}s")
+    if stats:
+        click.echo(run.render(), err=True)
 
 
 @main.command()

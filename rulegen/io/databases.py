@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -28,12 +28,11 @@ from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, create_table, table_order
 from rulegen.io.urls import DatabaseUrl, parse_url
 from rulegen.plan.plan import Plan, TablePlan
+from rulegen.progress import Progress
 
-__all__ = ["IF_EXISTS", "Progress", "seed_plan"]
+__all__ = ["IF_EXISTS", "seed_plan"]
 
 IF_EXISTS = ("fail", "replace", "append")
-
-Progress = Callable[[str, int, int], None]  # (table, rows loaded so far, rows in all)
 
 
 def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1,
