@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -85,6 +85,7 @@ def generate(
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
     rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite", progress: Progress | None = None,
+    client: Any = None,
 ) -> dict[str, Path]:
     """Write one file per table into ``out_dir``, atomically; returns the paths.
 
@@ -92,8 +93,21 @@ def write(
     its foreign keys) is written for ``dialect`` (sqlite, postgresql, mysql or duckdb), and the
     paths come parents first, the order to load them in. ``progress(table, rows done, rows)``
     is called as each block is written.
+
+    With ``client`` (a ``dask.distributed.Client``, a scheduler address, or ``"local"`` for a
+    local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
+    folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
     """
     plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    if client is not None:
+        if fmt != "parquet":
+            raise ValueError(f"a Dask cluster writes Parquet parts, not {fmt}")
+        from rulegen.scale.dask import run_dask, write_dask
+
+        with _located(plan.spec):
+            if isinstance(client, str):
+                return run_dask(plan, out_dir, None if client == "local" else client, workers=workers)
+            return write_dask(plan, out_dir, client)
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
         TableOutput(name, t.schema, lambda t=t: _reported(t, stream_table(t, plan.seed, workers=min(

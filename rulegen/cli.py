@@ -80,11 +80,15 @@ _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_typ
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: blocks are tasks on a Dask cluster, each table a folder of Parquet parts.")
+@click.option("--scheduler", metavar="ADDR",
+              help="The Dask scheduler (tcp://host:8786); without it, a local cluster of --workers processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
 @_run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
-             workers: int | None, quiet: bool, stats: bool) -> None:
+             workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool) -> None:
     """Write the data of SPEC, one file per table, into --out.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -97,8 +101,13 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 
     started = time.perf_counter()
     run = RunStats.for_terminal(quiet)
+    if engine == "dask" and fmt != "parquet":
+        raise click.UsageError(f"--engine dask writes Parquet parts: give --format parquet (not {fmt})")
+    if engine == "local" and scheduler is not None:
+        raise click.UsageError("--scheduler goes with --engine dask")
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
-                          workers=workers or default_workers(), dialect=dialect, progress=run)
+                          workers=workers or default_workers(), dialect=dialect, progress=run,
+                          client=(scheduler or "local") if engine == "dask" else None)
     run.finish(paths)
     if not quiet:
         for path in paths.values():

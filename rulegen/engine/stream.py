@@ -12,7 +12,7 @@ from rulegen.errors import Diagnostic, GenerationError
 from rulegen.plan.plan import TablePlan, UniqueCheck
 from rulegen.scale.local import run_blocks
 
-__all__ = ["stream_table"]
+__all__ = ["raise_on_repeat", "stream_table"]
 
 
 def stream_table(
@@ -30,13 +30,14 @@ def stream_table(
     checkers = [UniqueChecker(start) for _ in table.unique_checks] if contiguous else []
     for batch, hashes in run_blocks(table, seed, blocks, workers):
         for check, checker, block_hashes in zip(table.unique_checks, checkers, hashes, strict=False):
-            _raise_on_repeat(table, seed, check, checker.add(block_hashes))
+            raise_on_repeat(table, seed, check, checker.add(block_hashes))
         yield batch
     for check, checker in zip(table.unique_checks, checkers, strict=False):
-        _raise_on_repeat(table, seed, check, checker.finish())
+        raise_on_repeat(table, seed, check, checker.finish())
 
 
-def _raise_on_repeat(table: TablePlan, seed: int, check: UniqueCheck, repeat: tuple[int, int] | None) -> None:
+def raise_on_repeat(table: TablePlan, seed: int, check: UniqueCheck, repeat: tuple[int, int] | None) -> None:
+    """Stop the run naming both rows when a streaming unique check found a repeat."""
     if repeat is None:
         return
     first, second = repeat

@@ -1,0 +1,104 @@
+"""Tables as folders of Parquet parts: one part per block, written atomically, published all at once.
+
+A part is a pure function of (plan, seed, block), and is written under a temporary name then
+renamed, so writing it twice (a task run again after its worker died) gives the same bytes in
+the same place. Part names sort in block order: a folder read as a dataset is the table.
+
+Nothing here needs Dask: these are the steps each task and the client run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rulegen.engine.evaluate import evaluate_block
+from rulegen.plan.plan import Plan, TablePlan
+
+__all__ = ["categorical_columns", "part_path", "publish", "remove_tree", "write_empty_part", "write_part"]
+
+
+def part_path(folder: str | Path, block: int, blocks: int = 0) -> Path:
+    """Where ``block`` of a table of ``blocks`` blocks goes: ``part-000042.parquet``.
+
+    Numbers are padded to one width per table (six digits, more past a million blocks) so
+    that names sort in block order.
+    """
+    width = max(6, len(str(blocks - 1)))
+    return Path(folder) / f"part-{block:0{width}d}.parquet"
+
+
+def categorical_columns(table: TablePlan) -> list[str]:
+    """The columns dictionary-encoded in Parquet: those with few distinct values, as locally."""
+    return [c for c in table.output if table.columns[c].kind.low_cardinality()]
+
+
+def write_part(plan: Plan, table: str, block: int, folder: str) -> list[np.ndarray]:
+    """Evaluate one block of ``table`` and write it as a part in ``folder``.
+
+    The folder must exist (the client makes it): a task that outlives a cancelled run fails
+    rather than recreate a folder that was cleaned up.
+
+    Returns:
+        The block's row hashes for each of the table's streaming unique checks.
+    """
+    table_plan = plan.tables[table]
+    batch, hashes = evaluate_block(table_plan, plan.seed, block)
+    data = pa.Table.from_batches([batch], table_plan.schema)
+    _write_atomic(part_path(folder, block, table_plan.blocks), data, table_plan)
+    return hashes
+
+
+def write_empty_part(plan: Plan, table: str, folder: str | Path) -> None:
+    """A table without rows is one part holding only the schema (an empty folder is no table)."""
+    table_plan = plan.tables[table]
+    _write_atomic(part_path(folder, 0), table_plan.schema.empty_table(), table_plan)
+
+
+def _write_atomic(final: Path, data: pa.Table, table: TablePlan) -> None:
+    # A name of its own per attempt: two attempts of one task may overlap (a worker taken
+    # for dead may still be running); both write the same bytes and the last rename wins.
+    temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with pq.ParquetWriter(str(temp), table.schema, use_dictionary=categorical_columns(table)) as writer:
+            writer.write_table(data)
+        os.replace(temp, final)
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+def publish(folders: Mapping[str, Path], out_dir: Path, trash: Path) -> dict[str, Path]:
+    """Rename each complete table folder to ``out_dir/NAME.parquet``; returns the final paths.
+
+    Whatever held a final name before (a folder of an earlier run, or a single file written by
+    the local engine) is moved into ``trash`` first, to be removed with it.
+    """
+    done: dict[str, Path] = {}
+    for name, folder in folders.items():
+        final = out_dir / folder.name
+        if final.exists() or final.is_symlink():
+            os.replace(final, trash / f".old-{folder.name}")
+        os.replace(folder, final)
+        done[name] = final
+    return done
+
+
+def remove_tree(path: Path, attempts: int = 20) -> None:
+    """Remove a staging folder, retrying while late tasks of a cancelled run still write to it."""
+    for _ in range(attempts):
+        if not path.exists():
+            return
+        try:
+            shutil.rmtree(path)
+        except OSError:  # a file came or went while the folder was walked
+            time.sleep(0.1)
+    shutil.rmtree(path, ignore_errors=True)
