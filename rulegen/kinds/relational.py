@@ -9,8 +9,13 @@ draws its parent row, uniformly or with a ``skew`` over parent rank. A ``ref`` t
 key (``order_items.order_id`` of ``[order_id, line_no]``) picks a parent row the same way; the
 other parts come through lookups of that row, so the combination is a key of the parent.
 
-Other tables are read through :func:`parent_column`, which evaluates only the columns the asked
-one needs: tables may refer to each other both ways as long as their columns do not.
+Other tables are read through :func:`parent_values`, which evaluates only the columns the asked
+one needs: tables may refer to each other both ways as long as their columns do not. A parent of
+up to :data:`IN_MEMORY_ROWS` rows is evaluated once and kept whole; a larger one is read where
+it is needed: a key that is a pure function of the row (a sequence, a unique value by keyed
+permutation) is computed at the asked rows, and other columns block by block, the last few
+blocks kept, since a child's own parents come block after block. Only a column read at random
+across more blocks than that is kept whole.
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ from rulegen.kinds.registry import KINDS, register
 from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
 
-__all__ = ["Aggregate", "Lookup", "Ref", "foreign_key", "parent_column"]
+__all__ = ["IN_MEMORY_ROWS", "Aggregate", "Lookup", "Ref", "foreign_key", "parent_column", "parent_values"]
+
+IN_MEMORY_ROWS = 2_000_000  # parents up to this size are kept whole once evaluated
+BLOCKS_KEPT = 4  # blocks of a larger parent kept (per column) while children read it
 
 
 def parent_column(table: Any, seed: int, column: str) -> pa.Array:
@@ -45,6 +53,59 @@ def parent_column(table: Any, seed: int, column: str) -> pa.Array:
         chunks = [evaluate_values(table, seed, block, needed)[column] for block in range(table.blocks)]
         table.cache[key] = pa.chunked_array(chunks, type=table.columns[column].type).combine_chunks()
     return table.cache[key]
+
+
+def parent_values(table: Any, seed: int, column: str, rows: np.ndarray) -> pa.Array:
+    """``column`` of another table at ``rows`` (null where a row is -1), with flat memory for
+    large tables (see the module docstring)."""
+    if table.rows <= IN_MEMORY_ROWS or (seed, column) in table.cache:
+        return take_rows(parent_column(table, seed, column), rows)
+    wanted = rows[rows >= 0]
+    if _addressable(table, column):
+        from rulegen.engine.evaluate import evaluate_rows
+
+        unique, inverse = np.unique(wanted, return_inverse=True)
+        values = evaluate_rows(table, seed, 0, unique, columns=frozenset([column]))[column]
+        return take_rows(values, _spread(rows, inverse))
+    blocks = np.unique(wanted // table.block_rows)
+    if len(blocks) > BLOCKS_KEPT:  # read at random: keep the whole column after all
+        return take_rows(parent_column(table, seed, column), rows)
+    pieces = [_parent_block(table, seed, column, int(block)) for block in blocks]
+    starts = blocks * table.block_rows
+    offsets = np.concatenate([[0], np.cumsum([len(piece) for piece in pieces])])
+    at = np.searchsorted(starts, wanted, side="right") - 1
+    local = offsets[at] + (wanted - starts[at])
+    return take_rows(pa.concat_arrays(pieces), _spread(rows, local))
+
+
+def _spread(rows: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Indices into the values found for the valid ``rows``, -1 where a row is -1."""
+    result = np.full(len(rows), -1, dtype=np.int64)
+    result[rows >= 0] = found
+    return result
+
+
+def _addressable(table: Any, column: str) -> bool:
+    """Whether a column's value at a row is a pure function of the row: no stream draws (a
+    sequence, or a unique value by keyed permutation), no inputs, nulls or redraws."""
+    plan = table.columns[column]
+    if plan.needs or plan.spec.null > 0 or plan.when is not None or column in table.redraw:
+        return False
+    if table.copula is not None and column in table.copula.columns:
+        return False
+    return plan.uniqueness.value == "construct" or plan.kind.name == "sequence"
+
+
+def _parent_block(table: Any, seed: int, column: str, block: int) -> pa.Array:
+    """One block of a large parent's column, from a small cache of recent blocks."""
+    from rulegen.engine.evaluate import evaluate_values
+
+    recent = table.cache.setdefault(("blocks", seed, column), {})
+    if block not in recent:
+        if len(recent) >= BLOCKS_KEPT:
+            del recent[next(iter(recent))]  # the oldest: children move forward through the parents
+        recent[block] = evaluate_values(table, seed, block, table.needed([column]))[column]
+    return recent[block]
 
 
 @register
@@ -214,7 +275,7 @@ class Ref(Kind):
             return pa.array(keys, mask=ctx.rows == 0)
         index = self.parent_index(ctx)
         ctx.parent_rows[self.column.name] = index
-        return take_rows(parent_column(self.target, ctx.seed, self.key), index)
+        return parent_values(self.target, ctx.seed, self.key, index)
 
 
 @register
@@ -272,7 +333,7 @@ class Lookup(Kind):
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         via = self.option("via")
-        values = take_rows(parent_column(self.ref.target, ctx.seed, self.option("column")), ctx.parent_rows[via])
+        values = parent_values(self.ref.target, ctx.seed, self.option("column"), ctx.parent_rows[via])
         missing = ctx.values[via].is_null()
         return pc.if_else(missing, pa.scalar(None, values.type), values) if missing.true_count else values
 
