@@ -5,7 +5,19 @@ workers, processes or blocks: every table is generated in fixed-size row blocks 
 randomness depends only on (seed, table, column, block).
 """
 
-from rulegen.api import check, compile, generate, introspect, iter_blocks, load, preview, seed_database, write
+from rulegen.api import (
+    check,
+    compare,
+    compile,
+    generate,
+    infer,
+    introspect,
+    iter_blocks,
+    load,
+    preview,
+    seed_database,
+    write,
+)
 from rulegen.errors import Diagnostic, GenerationError, OutputError, RulegenError, SpecError
 
 __all__ = [
@@ -15,8 +27,10 @@ __all__ = [
     "RulegenError",
     "SpecError",
     "check",
+    "compare",
     "compile",
     "generate",
+    "infer",
     "introspect",
     "iter_blocks",
     "load",

@@ -24,7 +24,19 @@ from rulegen.spec.model import Spec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check", "compile", "generate", "introspect", "iter_blocks", "load", "preview", "seed_database", "write"]
+__all__ = [
+    "check",
+    "compare",
+    "compile",
+    "generate",
+    "infer",
+    "introspect",
+    "iter_blocks",
+    "load",
+    "preview",
+    "seed_database",
+    "write",
+]
 
 SpecLike = Spec | str | Path
 
@@ -246,3 +258,25 @@ def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
 
     return introspect_url(url, sample=sample, schema=schema)
 
+
+
+def infer(paths: str | Path | Iterable[str | Path], *, allow_values: bool = False, sample_rows: int = 100_000) -> str:
+    """A spec (YAML text) learned from CSV or Parquet files (or folders of them): one table per
+    file, each column's fitted law, keys, relations between the files and correlations. Values
+    that could identify a person are not copied unless ``allow_values``.
+
+    Raises:
+        InferError: (an ``OutputError``) a file is missing or cannot be read.
+    """
+    from rulegen.fidelity.infer import infer as infer_files
+
+    return infer_files(paths, allow_values=allow_values, sample_rows=sample_rows)
+
+
+def compare(real: Any, synth: Any, *, sample: int = 10_000, seed: int = 0) -> Any:
+    """How close synthetic data is to real data (files, folders or frames): per-column
+    distances, correlations, relations, an overall score in [0, 1], and a privacy check.
+    Returns a :class:`rulegen.fidelity.compare.Comparison` (``.render()``, ``.score``)."""
+    from rulegen.fidelity.compare import compare as compare_data
+
+    return compare_data(real, synth, sample=sample, seed=seed)

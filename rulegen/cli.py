@@ -1,4 +1,5 @@
-"""The ``rulegen`` command line (see SPEC.md): generate, seed, validate, check, preview, schema.
+"""The ``rulegen`` command line (see SPEC.md): generate, seed, validate, check, preview, schema,
+introspect; and infer, compare and augment (from :mod:`rulegen.fidelity`).
 
 Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
 prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows one.
@@ -6,47 +7,16 @@ prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows on
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
+from rulegen.commands import run
+from rulegen.fidelity.commands import infer
+from rulegen.fidelity.compare_commands import augment, compare
+
 __all__ = ["main"]
-
-
-def _run(fn: Callable[..., int | None]) -> Callable[..., None]:
-    """Run a command body, turning rulegen errors into diagnostics and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
-        from rulegen.errors import RulegenError
-
-        try:
-            code = fn(*args, **kwargs)
-        except RulegenError as exc:
-            if debug:
-                raise
-            click.echo(exc.render(), err=True)
-            count = len(exc.diagnostics)
-            click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-            sys.exit(1)
-        except click.ClickException:
-            raise
-        except (KeyboardInterrupt, BrokenPipeError):
-            sys.exit(1)
-        except Exception as exc:  # a bug in rulegen: say so briefly, keep the traceback behind --debug
-            if debug:
-                raise
-            click.echo(f"rulegen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                       err=True)
-            sys.exit(1)
-        sys.exit(code or 0)
-
-    return click.option("--debug", is_flag=True, help="Show Python tracebacks.")(wrapper)
 
 
 def _rows(values: tuple[str, ...]) -> dict[str, int]:
@@ -86,7 +56,7 @@ _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_typ
               help="The Dask scheduler (tcp://host:8786); without it, a local cluster of --workers processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
-@_run
+@run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
              workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool) -> None:
     """Write the data of SPEC, one file per table, into --out.
@@ -129,7 +99,7 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows and seconds per table at the end.")
-@_run
+@run
 def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
          workers: int | None, quiet: bool, stats: bool) -> None:
     """Create the tables of SPEC in the database at --db and load them, in one transaction.
@@ -156,7 +126,7 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 
 @main.command()
 @_spec_argument
-@_run
+@run
 def validate(spec: Path) -> None:
     """Check SPEC and print every problem; exit 0 when valid."""
     import rulegen
@@ -172,7 +142,7 @@ def validate(spec: Path) -> None:
 @click.option("--seed", type=int, help="The seed generate had (overrides the spec's).")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="The scale generate had.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count generate had.")
-@_run
+@run
 def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tuple[str, ...]) -> int:
     """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
 
@@ -190,7 +160,7 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tup
 @click.option("--table", "-t", help="Only this table.")
 @click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table.")
 @click.option("--seed", type=int, help="Overrides the spec's seed.")
-@_run
+@run
 def preview(spec: Path, table: str | None, n: int, seed: int | None) -> None:
     """Print the first rows of each table."""
     import pandas as pd
@@ -208,7 +178,7 @@ def preview(spec: Path, table: str | None, n: int, seed: int | None) -> None:
 
 
 @main.command()
-@_run
+@run
 def schema() -> None:
     """Print the JSON Schema of the spec language."""
     from rulegen.spec.structure import spec_schema
@@ -223,7 +193,7 @@ def schema() -> None:
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the spec to FILE instead of standard output.")
-@_run
+@run
 def introspect(url: str, sample: int, schema: str, output: Path | None) -> int:
     """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
 
@@ -247,6 +217,9 @@ def introspect(url: str, sample: int, schema: str, output: Path | None) -> int:
         return 1
     return 0
 
+
+for _command in (infer, compare, augment):  # commands kept in their own modules
+    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

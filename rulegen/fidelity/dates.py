@@ -1,0 +1,130 @@
+"""Dates and timestamps: their range, to the day, and the seasonality and trend they show.
+
+Each rate is tested against none: counts by weekday, by month and by hour are compared with
+what a uniform spread over [min, max] would give (each weekday and month weighed by how many of
+its days the range holds), by a chi-square test. Only a clear difference (p < 0.001 and a rate
+at least 10 % off) becomes a ``seasonality`` entry, with the weights the counts show (mean 1).
+A trend is the growth of an exponential rate fitted by maximum likelihood to when values fall.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["fit_dates"]
+
+_DAY = 86_400
+_EPOCH = datetime.date(1970, 1, 1)
+_P_VALUE = 1e-3
+_EFFECT = 0.1  # a seasonal weight at least this far from 1
+_YEAR_DAYS = 365.25
+_MIN_TREND = 0.05  # yearly growth below this is left out
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _iso(day: int) -> str:
+    return (_EPOCH + datetime.timedelta(days=int(day))).isoformat()
+
+
+def fit_dates(values: np.ndarray, *, timestamp: bool, zone: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Options of a ``date`` (days since 1970) or ``timestamp`` (seconds) column and notes."""
+    values = np.asarray(values, dtype=np.int64)
+    days = values // _DAY if timestamp else values
+    first, last = int(days.min()), int(days.max())
+    spec: dict[str, Any] = {"kind": "timestamp" if timestamp else "date", "min": _iso(first), "max": _iso(last)}
+    notes = [f"range of the data, to the day ({last - first + 1:,} days)"]
+    if timestamp and zone:
+        spec["tz"] = zone
+    midnights = timestamp and bool(np.all(values % _DAY == 0))
+    if midnights:
+        spec["precision"] = "day"
+        notes.append("every value is a midnight")
+    seasonality: dict[str, Any] = {}
+    span = last - first + 1
+    beta, growth, trend_note = _trend(days, first, last)
+    # Each day of the range weighs by the trend's rate, so a growth is not taken for a season.
+    rate = np.exp(beta * (np.arange(first, last + 1) - first + 0.5) / span)
+    if span >= 28:
+        weekly, note = _seasonal(days, first, last, rate, (days + 3) % 7, 7, lambda d: (d + 3) % 7)
+        if weekly is not None:
+            seasonality["weekly"] = weekly
+            notes.append(f"weekly rates: {note}")
+    if span >= 330:
+        yearly, note = _seasonal(days, first, last, rate, _months(days), 12, _months)
+        if yearly is not None:
+            seasonality["yearly"] = yearly
+            notes.append(f"yearly rates by month, per day of the month: {note}")
+    if timestamp and not midnights and len(values) >= 240:
+        hours = (values % _DAY) // 3600
+        counts = np.bincount(hours, minlength=24).astype(float)
+        weights, note = _weights(counts, np.ones(24))
+        if weights is not None:
+            seasonality["daily"] = weights
+            notes.append(f"hourly rates: {note}")
+    if seasonality:
+        spec["seasonality"] = seasonality
+    if growth is not None:
+        spec["trend"] = {"growth": growth}
+        notes.append(trend_note)
+    return spec, notes
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    return (np.asarray(days).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)) % 12
+
+
+def _seasonal(days: np.ndarray, first: int, last: int, rate: np.ndarray, labels: np.ndarray, size: int,
+              label_of: Any) -> tuple[list[float] | None, str]:
+    """Weights by label (weekday or month) of the days in [first, last], each count divided by
+    how many days of that label the range holds (each day weighed by the trend's ``rate``)."""
+    counts = np.bincount(labels, minlength=size).astype(float)
+    exposure = np.bincount(label_of(np.arange(first, last + 1)), weights=rate, minlength=size)
+    return _weights(counts, exposure)
+
+
+def _weights(counts: np.ndarray, exposure: np.ndarray) -> tuple[list[float] | None, str]:
+    from scipy.stats import chisquare
+
+    present = exposure > 0
+    expected = counts.sum() * exposure / exposure.sum()
+    if counts.sum() < 5 * present.sum():
+        return None, "too few values to tell"
+    p_value = float(chisquare(counts[present], expected[present]).pvalue)
+    rates = np.divide(counts, exposure, out=np.zeros_like(counts), where=present)
+    mean = rates[present].mean()
+    weights = np.where(present, rates / mean, 1.0)
+    if p_value >= _P_VALUE or np.abs(weights[present] - 1).max() < _EFFECT:
+        return None, f"no clear pattern (chi-square p = {p_value:.2g})"
+    return [round(float(w), 2) for w in weights], f"chi-square against uniform p = {p_value:.2g}"
+
+
+def _trend(days: np.ndarray, first: int, last: int) -> tuple[float, float | None, str]:
+    """The exponent beta of a rate exp(beta t) on t in [0, 1] (the range), the yearly growth it
+    makes and a note. beta solves E[t] = 1 / (1 - exp(-beta)) - 1 / beta = mean(t) (maximum
+    likelihood); kept when the mean time is more than three standard errors from the middle of
+    the range and the growth is at least 5 % a year (else beta is 0)."""
+    from scipy.optimize import brentq
+
+    span = last - first + 1
+    if span < 365 or len(days) < 50:
+        return 0.0, None, ""
+    t = (days - first + 0.5) / span
+    mean = float(t.mean())
+    if abs(mean - 0.5) * math.sqrt(12 * len(t)) < 3:
+        return 0.0, None, ""
+
+    def expected(beta: float) -> float:
+        return 1 / (1 - math.exp(-beta)) - 1 / beta if abs(beta) > 1e-9 else 0.5
+
+    try:
+        beta = brentq(lambda b: expected(b) - mean, -30, 30)
+    except ValueError:
+        return 0.0, None, ""
+    growth = math.exp(beta * _YEAR_DAYS / span) - 1
+    if abs(growth) < _MIN_TREND:
+        return 0.0, None, ""
+    return beta, round(growth, 3), f"trend: {growth:+.1%} a year (an exponential rate fitted to when values fall)"

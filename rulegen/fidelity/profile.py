@@ -1,0 +1,130 @@
+"""One profile per column: its type, nulls, distinct values, decimals, and its values as NumPy.
+
+Arrow types decide the category (``integer``, ``float``, ``bool``, ``date``, ``timestamp``,
+``string``); floats that are all whole numbers (integers with nulls, as pandas writes them)
+count as integers, and text that is all dates in a common format (``31.01.2024``, ``01/31/2024``)
+counts as dates. Dates are kept as days since 1970-01-01, timestamps as seconds (on the wall
+clock of their zone, for zoned ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["ColumnProfile", "decimals_of", "profile_column", "profile_table"]
+
+MAX_DECIMALS = 6  # finer values are kept at full precision (no `round`)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y")  # text read as dates, first match wins
+
+
+@dataclass(slots=True)
+class ColumnProfile:
+    """What a column holds, summed up from the rows read."""
+
+    name: str
+    category: str  # integer, float, bool, date, timestamp, string
+    count: int  # rows read
+    nulls: int
+    values: np.ndarray  # the non-null values (days for dates, seconds for timestamps)
+    distinct: int
+    decimals: int | None = None  # digits after the point every float value fits (None: more)
+    zone: str | None = None  # the time zone of zoned timestamps
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def present(self) -> int:
+        return self.count - self.nulls
+
+    @property
+    def null_rate(self) -> float:
+        return self.nulls / self.count if self.count else 0.0
+
+    @property
+    def unique(self) -> bool:
+        """No value repeats (and there are a few values to tell)."""
+        return self.present >= 2 and self.distinct == self.present
+
+    @property
+    def numeric(self) -> bool:
+        return self.category in ("integer", "float")
+
+
+def profile_table(data: pa.Table) -> dict[str, ColumnProfile]:
+    """A profile of every column of ``data``, in column order."""
+    return {name: profile_column(name, data.column(name)) for name in data.column_names}
+
+
+def profile_column(name: str, column: pa.ChunkedArray) -> ColumnProfile:
+    """The profile of one Arrow column."""
+    kind = column.type
+    nulls, note = column.null_count, ""
+    present = pc.drop_null(column).combine_chunks() if len(column) else pa.array([], type=kind)
+    zone = None
+    if pa.types.is_dictionary(kind):
+        present = present.cast(kind.value_type)
+        kind = kind.value_type
+    if pa.types.is_boolean(kind):
+        category, values = "bool", present.to_numpy(zero_copy_only=False).astype(bool)
+    elif pa.types.is_integer(kind):
+        category, values = "integer", present.to_numpy(zero_copy_only=False).astype(np.int64)
+    elif pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        values = present.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        finite = np.isfinite(values)
+        nulls += int((~finite).sum())  # NaN and infinities count as missing
+        values = values[finite]
+        category = "float"
+        if len(values) and np.all(values == np.round(values)) and np.abs(values).max() < 2**53:
+            category, values = "integer", values.astype(np.int64)
+    elif pa.types.is_date(kind):
+        category = "date"
+        values = present.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+    elif pa.types.is_timestamp(kind):
+        category, zone = "timestamp", kind.tz
+        if zone:  # the zone's wall clock: what min, max and seasonality of a zoned column are read on
+            present = pc.local_timestamp(present)
+        values = present.cast(pa.timestamp("s"), safe=False).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    else:
+        category = "string"
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            present = pa.array([str(v) for v in present.to_pylist()], type=pa.string())
+        dates = _dates(present)
+        if dates is not None:
+            category, values, note = "date", dates[0], dates[1]
+        else:
+            values = np.asarray(present.to_pylist(), dtype=object)
+    distinct = len(np.unique(values)) if len(values) else 0
+    profile = ColumnProfile(name=name, category=category, count=len(column), nulls=nulls, values=values,
+                            distinct=distinct, zone=zone)
+    if note:
+        profile.notes.append(note)
+    if category == "float":
+        profile.decimals = decimals_of(values)
+    return profile
+
+
+def _dates(texts: pa.Array) -> tuple[np.ndarray, str] | None:
+    """Days since 1970 of text that is all dates in one of :data:`DATE_FORMATS`, and a note."""
+    if not len(texts) or not pc.all(pc.match_substring_regex(texts, r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")).as_py():
+        return None
+    for fmt in DATE_FORMATS:
+        parsed = pc.strptime(texts, format=fmt, unit="s", error_is_null=True)
+        if parsed.null_count == 0:
+            days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+            return days, f"dates written {fmt} (generated as ISO dates)"
+    return None
+
+
+def decimals_of(values: np.ndarray) -> int | None:
+    """The fewest digits after the point that hold every value (None when more than MAX_DECIMALS)."""
+    if not len(values):
+        return None
+    sample = np.unique(values)[:20_000]
+    for digits in range(MAX_DECIMALS + 1):
+        scaled = sample * 10.0**digits
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 + 1e-9 * np.abs(scaled)):
+            return digits
+    return None
