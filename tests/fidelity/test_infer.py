@@ -212,3 +212,20 @@ def test_two_files_for_one_table_are_refused(tmp_path):
     pd.DataFrame({"a": [1, 2]}).to_parquet(tmp_path / "t.parquet")
     with pytest.raises(InferError, match="would both be table `t`"):
         infer(tmp_path)
+
+
+# --- the whole loop: infer -> generate -> compare ----------------------------------------------
+@pytest.mark.parametrize("name", ["wine", "breast_cancer", "diabetes"])
+def test_infer_generate_compare_meets_the_fidelity_targets(real, name, tmp_path):
+    """Issue 6's figures through rulegen's own tools: KS < 0.1 on every numeric column, mean
+    correlation difference < 0.1, and no synthetic row copying a real one."""
+    data, text = real[name]
+    rulegen.write(text, tmp_path, "parquet", seed=7, scale=SYNTHETIC_ROWS / len(data))
+    comparison = rulegen.compare(data, tmp_path / f"{name}.parquet")
+    [table] = comparison.tables
+    numeric = [c for c in table.columns if c.kind == "numeric"]
+    assert len(numeric) >= 10
+    assert max(c.distance for c in numeric) < 0.1, [(c.column, c.distance) for c in numeric]
+    assert table.correlation is not None and table.correlation.mean_abs < 0.1
+    assert table.privacy is not None and table.privacy.copies == 0
+    assert comparison.score > 0.85
