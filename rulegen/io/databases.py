@@ -128,6 +128,7 @@ class Loader(ABC):
 
     def __init__(self, where: DatabaseUrl) -> None:
         self.where = where
+        self.connection: Any = None  # open inside transaction()
 
     @abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:
@@ -137,9 +138,9 @@ class Loader(ABC):
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         """Of ``names``, the tables that exist, with their column types by name (lower case)."""
 
-    @abstractmethod
     def execute(self, statement: str) -> None:
         """Run one statement."""
+        self.connection.execute(statement)
 
     @abstractmethod
     def load(self, table: str, batch: pa.RecordBatch) -> None:
@@ -175,13 +176,8 @@ class SqliteLoader(Loader):
             raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {exc}")]) from None
         try:
             self.connection.execute("PRAGMA foreign_keys = ON")
-            self.connection.execute("BEGIN")
-            try:
+            with _explicit(self.connection, "BEGIN"):
                 yield
-                self.connection.execute("COMMIT")
-            except BaseException:
-                self.connection.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:
             raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {exc}")]) from None
         finally:
@@ -194,9 +190,6 @@ class SqliteLoader(Loader):
             if rows:
                 found[name] = {row[1]: row[2] or "text" for row in rows}
         return found
-
-    def execute(self, statement: str) -> None:
-        self.connection.execute(statement)
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         columns = [_python_values(column) for column in batch.columns]
@@ -239,16 +232,9 @@ class PostgresLoader(Loader):
             self.connection.close()
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        rows = self.connection.execute(
+        return _by_table(self.connection.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ANY(%s)", [list(names)]).fetchall()
-        found: dict[str, dict[str, str]] = {}
-        for table, column, data_type in rows:
-            found.setdefault(table, {})[column] = data_type
-        return found
-
-    def execute(self, statement: str) -> None:
-        self.connection.execute(statement)
+            "WHERE table_schema = current_schema() AND table_name = ANY(%s)", [list(names)]).fetchall())
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
@@ -277,29 +263,17 @@ class DuckdbLoader(Loader):
         except duckdb.Error as exc:
             raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
         try:
-            self.connection.execute("BEGIN TRANSACTION")
-            try:
+            with _explicit(self.connection, "BEGIN TRANSACTION"):
                 yield
-                self.connection.execute("COMMIT")
-            except BaseException:
-                self.connection.execute("ROLLBACK")
-                raise
         except duckdb.Error as exc:
             raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
         finally:
             self.connection.close()
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        rows = self.connection.execute(
+        return _by_table(self.connection.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND list_contains(?, table_name)", [list(names)]).fetchall()
-        found: dict[str, dict[str, str]] = {}
-        for table, column, data_type in rows:
-            found.setdefault(table, {})[column] = data_type
-        return found
-
-    def execute(self, statement: str) -> None:
-        self.connection.execute(statement)
+            "WHERE table_schema = current_schema() AND list_contains(?, table_name)", [list(names)]).fetchall())
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
@@ -309,6 +283,26 @@ class DuckdbLoader(Loader):
                                     f"SELECT {names} FROM rulegen_batch")
         finally:
             self.connection.unregister("rulegen_batch")
+
+
+@contextlib.contextmanager
+def _explicit(connection: Any, begin: str) -> Iterator[None]:
+    """A transaction by statements: committed after the body, rolled back on any error."""
+    connection.execute(begin)
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _by_table(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str]]:
+    """(table, column, type) rows as the column types of each table."""
+    found: dict[str, dict[str, str]] = {}
+    for table, column, data_type in rows:
+        found.setdefault(table, {})[column] = data_type
+    return found
 
 
 def _first_line(exc: BaseException) -> str:
