@@ -130,9 +130,34 @@ class Loader(ABC):
         self.where = where
         self.connection: Any = None  # open inside transaction()
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Connect, run the body in one transaction, commit; roll back on any error. Errors of
+        the database become one-line diagnostics."""
+        driver = self.driver()
+        try:
+            self.connection = self.connect()
+        except driver.Error as exc:
+            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
+        try:
+            with self.begin():
+                yield
+        except driver.Error as exc:
+            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
+        finally:
+            self.connection.close()
+
     @abstractmethod
-    def transaction(self) -> contextlib.AbstractContextManager[None]:
-        """Connect, run the body in one transaction, commit; roll back on any error."""
+    def driver(self) -> Any:
+        """The database's Python module (its ``Error`` is what the database raises)."""
+
+    @abstractmethod
+    def connect(self) -> Any:
+        """A new connection to :attr:`where`."""
+
+    @abstractmethod
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        """One transaction on :attr:`connection`, committed when the body ends."""
 
     @abstractmethod
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -166,22 +191,17 @@ class SqliteLoader(Loader):
 
     dialect = DIALECTS["sqlite"]
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def driver(self) -> Any:
         import sqlite3
 
-        try:
-            self.connection = sqlite3.connect(self.where.target, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {exc}")]) from None
-        try:
-            self.connection.execute("PRAGMA foreign_keys = ON")
-            with _explicit(self.connection, "BEGIN"):
-                yield
-        except sqlite3.Error as exc:
-            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {exc}")]) from None
-        finally:
-            self.connection.close()
+        return sqlite3
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target, isolation_level=None)
+
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        self.connection.execute("PRAGMA foreign_keys = ON")  # checked at commit: they are deferred
+        return _explicit(self.connection, "BEGIN")
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         found = {}
@@ -212,24 +232,19 @@ class PostgresLoader(Loader):
 
     dialect = DIALECTS["postgresql"]
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def driver(self) -> Any:
         try:
             import psycopg
         except ImportError:
             raise OutputError([Diagnostic("RG502", "PostgreSQL needs psycopg: pip install 'rulegen[postgresql]'")]
                               ) from None
-        try:
-            self.connection = psycopg.connect(self.where.target)
-        except psycopg.Error as exc:
-            raise OutputError([Diagnostic("RG502", f"cannot connect to {self.where}: {_first_line(exc)}")]) from None
-        try:
-            with self.connection.transaction():
-                yield
-        except psycopg.Error as exc:
-            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
-        finally:
-            self.connection.close()
+        return psycopg
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target)
+
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        return self.connection.transaction()
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         return _by_table(self.connection.execute(
@@ -252,23 +267,18 @@ class DuckdbLoader(Loader):
 
     dialect = DIALECTS["duckdb"]
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def driver(self) -> Any:
         try:
             import duckdb
         except ImportError:
             raise OutputError([Diagnostic("RG502", "DuckDB needs duckdb: pip install 'rulegen[duckdb]'")]) from None
-        try:
-            self.connection = duckdb.connect(self.where.target)
-        except duckdb.Error as exc:
-            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
-        try:
-            with _explicit(self.connection, "BEGIN TRANSACTION"):
-                yield
-        except duckdb.Error as exc:
-            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
-        finally:
-            self.connection.close()
+        return duckdb
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target)
+
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        return _explicit(self.connection, "BEGIN TRANSACTION")
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         return _by_table(self.connection.execute(
