@@ -33,12 +33,14 @@ __all__ = [
     "introspect",
     "iter_blocks",
     "load",
+    "lock",
     "preview",
     "seed_database",
     "write",
 ]
 
 SpecLike = Spec | str | Path
+LockLike = str | Path | bool | None  # a lock file; None: SPEC.lock when it exists; False: none
 
 
 def load(source: str | Path) -> Spec:
@@ -52,27 +54,58 @@ def load(source: str | Path) -> Spec:
 
 def compile(
     spec: SpecLike, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
+    lock: LockLike = None,
 ) -> Plan:
     """Check a spec's semantics and resolve it for one seed and size.
 
+    Faker values come from the lock file ``SPEC.lock`` next to the spec when there is one (see
+    :func:`lock`), from ``lock`` when it is a path, and from the installed Faker when it is False.
+    Every function below that takes a spec takes ``lock`` too.
+
     Raises:
-        SpecError: every semantic, graph and type problem.
+        SpecError: every semantic, graph and type problem; a lock file that cannot be read or
+            does not match the spec.
     """
+    from rulegen.lockfile import pools_from_lock
+
+    spec = _spec(spec)
+    with _located(spec), pools_from_lock(spec, lock, seed=seed, scale=scale, rows=rows):
+        return compile_spec(spec, seed=seed, scale=scale, rows=rows)
+
+
+def lock(
+    spec: SpecLike, path: str | Path | None = None, *, seed: int | None = None, scale: float = 1.0,
+    rows: Mapping[str, int] | None = None,
+) -> Path:
+    """Write the lock file of a spec: the Faker values of each ``faker`` column, so that output
+    stays byte-identical across Faker upgrades; returns its path.
+
+    The file goes to ``path``, by default next to the spec (``shop.yaml.lock``), where every run
+    finds it. Values are drawn from the installed Faker (an existing lock is replaced) for
+    ``seed``; ``scale`` and ``rows`` size the pools of unique columns.
+
+    Raises:
+        SpecError: the spec is invalid.
+        OutputError: the file cannot be written.
+        ValueError: a spec given as text and no ``path``.
+    """
+    from rulegen.lockfile import write_lock
+
     spec = _spec(spec)
     with _located(spec):
-        return compile_spec(spec, seed=seed, scale=scale, rows=rows)
+        return write_lock(spec, path, seed=seed, scale=scale, rows=rows)
 
 
 def iter_blocks(
     spec: SpecLike | Plan, table: str, *, seed: int | None = None, scale: float = 1.0,
     rows: Mapping[str, int] | None = None, blocks: Iterable[int] | None = None, workers: int = 1,
-    arrow: bool = False,
+    arrow: bool = False, lock: LockLike = None,
 ) -> Iterator[pd.DataFrame | pa.RecordBatch]:
     """Stream one table block by block (DataFrames, or Arrow record batches with ``arrow=True``).
 
     ``blocks`` picks block numbers to generate; each is the same whatever else is generated.
     """
-    plan = spec if isinstance(spec, Plan) else compile(spec, seed=seed, scale=scale, rows=rows)
+    plan = spec if isinstance(spec, Plan) else compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     table_plan = _table(plan, table)
     with _located(plan.spec):
         for batch in stream_table(table_plan, plan.seed, blocks=blocks, workers=workers):
@@ -81,7 +114,7 @@ def iter_blocks(
 
 def generate(
     spec: SpecLike, seed: int | None = None, scale: float = 1.0, *, rows: Mapping[str, int] | None = None,
-    workers: int = 1,
+    workers: int = 1, lock: LockLike = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table as a DataFrame, columns in output order.
 
@@ -89,7 +122,7 @@ def generate(
         SpecError: the spec is invalid.
         GenerationError: its rules cannot be met (constraints, uniqueness).
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
 
@@ -97,7 +130,7 @@ def generate(
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
     rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite", progress: Progress | None = None,
-    client: Any = None,
+    client: Any = None, lock: LockLike = None,
 ) -> dict[str, Path]:
     """Write one file per table into ``out_dir``, atomically; returns the paths.
 
@@ -110,7 +143,7 @@ def write(
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
     folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     if client is not None:
         if fmt != "parquet":
             raise ValueError(f"a Dask cluster writes Parquet parts, not {fmt}")
@@ -149,7 +182,7 @@ def _reported(table: TablePlan, batches: Iterable[pa.RecordBatch], progress: Pro
 
 def seed_database(
     spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
-    if_exists: str = "fail", workers: int = 1, progress: Progress | None = None,
+    if_exists: str = "fail", workers: int = 1, progress: Progress | None = None, lock: LockLike = None,
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
@@ -161,14 +194,14 @@ def seed_database(
         GenerationError: its rules cannot be met (nothing is left in the database).
         OutputError: the database cannot be reached or refuses the data (nothing is left).
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
 
 
 def check(
     spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float = 1.0,
-    rows: Mapping[str, int] | None = None,
+    rows: Mapping[str, int] | None = None, lock: LockLike = None,
 ) -> CheckReport:
     """Check the files ``generate`` wrote into ``directory`` against the spec's rules.
 
@@ -178,16 +211,16 @@ def check(
     Raises:
         SpecError: the spec itself is invalid.
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return check_plan(plan, directory)
 
 
 def preview(
-    spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None
+    spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None, lock: LockLike = None,
 ) -> dict[str, pd.DataFrame]:
     """The first ``n`` rows of each table (or of one), generated exactly as a full run would."""
-    plan = compile(spec, seed=seed)
+    plan = compile(spec, seed=seed, lock=lock)
     names = [table] if table else list(plan.tables)
     result = {}
     with _located(plan.spec):

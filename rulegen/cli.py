@@ -1,5 +1,5 @@
 """The ``rulegen`` command line (see SPEC.md): generate, seed, validate, check, preview, schema,
-introspect; and infer, compare and augment (from :mod:`rulegen.fidelity`).
+introspect, lock, docs; and infer, compare and augment (from :mod:`rulegen.fidelity`).
 
 Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
 prints ``FILE:LINE:COL: message`` lines, never a traceback; ``--debug`` shows one.
@@ -36,6 +36,8 @@ def main() -> None:
 
 
 _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+_lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                            help="Take Faker values from this lock file (default: SPEC.lock when it exists).")
 
 
 @main.command()
@@ -56,9 +58,11 @@ _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_typ
               help="The Dask scheduler (tcp://host:8786); without it, a local cluster of --workers processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
+@_lock_option
 @run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
-             workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool) -> None:
+             workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool,
+             lock: Path | None) -> None:
     """Write the data of SPEC, one file per table, into --out.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -77,7 +81,7 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
         raise click.UsageError("--scheduler goes with --engine dask")
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
                           workers=workers or default_workers(), dialect=dialect, progress=run,
-                          client=(scheduler or "local") if engine == "dask" else None)
+                          client=(scheduler or "local") if engine == "dask" else None, lock=lock)
     run.finish(paths)
     if not quiet:
         for path in paths.values():
@@ -99,9 +103,10 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows and seconds per table at the end.")
+@_lock_option
 @run
 def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
-         workers: int | None, quiet: bool, stats: bool) -> None:
+         workers: int | None, quiet: bool, stats: bool, lock: Path | None) -> None:
     """Create the tables of SPEC in the database at --db and load them, in one transaction.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -115,7 +120,7 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
     started = time.perf_counter()
     run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers or default_workers(), progress=run)
+                                   workers=workers or default_workers(), progress=run, lock=lock)
     run.finish()
     if not quiet:
         total = sum(loaded.values())
@@ -126,12 +131,13 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 
 @main.command()
 @_spec_argument
+@_lock_option
 @run
-def validate(spec: Path) -> None:
-    """Check SPEC and print every problem; exit 0 when valid."""
+def validate(spec: Path, lock: Path | None) -> None:
+    """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
     import rulegen
 
-    plan = rulegen.compile(spec)
+    plan = rulegen.compile(spec, lock=lock)
     tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in plan.tables.values())
     click.echo(f"{spec}: valid: {tables}")
 
@@ -142,15 +148,17 @@ def validate(spec: Path) -> None:
 @click.option("--seed", type=int, help="The seed generate had (overrides the spec's).")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="The scale generate had.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count generate had.")
+@_lock_option
 @run
-def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tuple[str, ...]) -> int:
+def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tuple[str, ...],
+          lock: Path | None) -> int:
     """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
 
     Prints one line per broken rule (table.column: rule: rows and examples), then a summary.
     """
     import rulegen
 
-    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows))
+    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows), lock=lock)
     click.echo(report.render())
     return 0 if report.ok else 1
 
@@ -160,18 +168,19 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tup
 @click.option("--table", "-t", help="Only this table.")
 @click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table.")
 @click.option("--seed", type=int, help="Overrides the spec's seed.")
+@_lock_option
 @run
-def preview(spec: Path, table: str | None, n: int, seed: int | None) -> None:
+def preview(spec: Path, table: str | None, n: int, seed: int | None, lock: Path | None) -> None:
     """Print the first rows of each table."""
     import pandas as pd
 
     import rulegen
 
-    plan = rulegen.compile(spec, seed=seed)
+    plan = rulegen.compile(spec, seed=seed, lock=lock)
     if table is not None and table not in plan.tables:
         raise click.BadParameter(f"no table {table!r}; tables are: {', '.join(plan.tables)}", param_hint="--table")
     with pd.option_context("display.max_columns", None, "display.width", 200):
-        for name, frame in rulegen.preview(spec, table=table, n=n, seed=seed).items():
+        for name, frame in rulegen.preview(spec, table=table, n=n, seed=seed, lock=lock).items():
             click.echo(f"== {name} ({plan.tables[name].rows:,} rows)")
             click.echo(frame.to_string(index=False))
             click.echo()
@@ -184,6 +193,42 @@ def schema() -> None:
     from rulegen.spec.structure import spec_schema
 
     click.echo(json.dumps(spec_schema(), indent=2))
+
+
+@main.command(name="lock")
+@_spec_argument
+@click.option("--seed", type=int, help="The seed to draw pools for (overrides the spec's).")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="The scale runs will have.")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count runs will have.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the lock to FILE (default: SPEC.lock, next to the spec, where runs find it).")
+@run
+def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ...], output: Path | None) -> None:
+    """Write SPEC.lock: the Faker values of SPEC, so its output stays the same across Faker upgrades.
+
+    Runs that find the lock next to the spec (or get it with --lock) take every Faker pool and
+    list from it; lock again after changing a Faker column, the seed, or a unique column's rows.
+    """
+    from rulegen.api import lock
+
+    path = lock(spec, output, seed=seed, scale=scale, rows=_rows(rows))
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of standard output (docs/spec.md is the one in the repository).")
+@run
+def docs(output: Path | None) -> None:
+    """Print the spec reference (Markdown) generated from the kind registry."""
+    from rulegen.docs import render_reference
+
+    text = render_reference()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
 
 
 @main.command()

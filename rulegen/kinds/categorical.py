@@ -32,7 +32,8 @@ class Bool(Kind):
 
     name = "bool"
     summary = "true with probability p"
-    options = {"p": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5}}
+    options = {"p": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
+                     "description": "probability of true"}}
     example = {"kind": "bool", "p": 0.8}
 
     def compile(self, env: CompileEnv) -> None:
@@ -89,10 +90,11 @@ class Choice(Kind):
     name = "choice"
     summary = "a categorical draw from weighted values, optionally conditional on another column"
     options = {
-        "values": _WEIGHTS,
+        "values": {**_WEIGHTS, "description": "the values and their weights (without `given`)"},
         "given": {"type": "string", "description": "column whose value picks the case"},
-        "cases": {"type": "object", "minProperties": 1, "additionalProperties": _WEIGHTS},
-        "default": _WEIGHTS,
+        "cases": {"type": "object", "minProperties": 1, "additionalProperties": _WEIGHTS,
+                  "description": "for each value of `given`, the values and weights to draw from"},
+        "default": {**_WEIGHTS, "description": "values and weights where `given` has no case (else null)"},
     }
     example = {"kind": "choice", "values": {"US": 40, "DE": 10, "FR": 8}}
 
@@ -216,7 +218,7 @@ class Constant(Kind):
 
     name = "constant"
     summary = "the same value on every row"
-    options = {"value": {"type": ["string", "number", "boolean", "null"]}}
+    options = {"value": {"type": ["string", "number", "boolean", "null"], "description": "the value of every row"}}
     required = ("value",)
     example = {"kind": "constant", "value": "EUR"}
 

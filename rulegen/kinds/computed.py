@@ -22,7 +22,7 @@ class Expr(Kind):
 
     name = "expr"
     summary = "computed from other columns of the row (see Expressions)"
-    options = {"expr": {"type": "string", "minLength": 1}}
+    options = {"expr": {"type": "string", "minLength": 1, "description": "an expression over the row's columns"}}
     required = ("expr",)
     example = {"kind": "expr", "expr": "round(amount * 1.2, 2)"}
 

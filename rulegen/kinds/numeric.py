@@ -296,7 +296,11 @@ def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
 
 
 def _make(family: Family) -> type[Distribution]:
-    options: dict[str, dict[str, Any]] = {name: dict(schema) for name, (schema, _) in family.params.items()}
+    options: dict[str, dict[str, Any]] = {
+        name: {**schema, **({"default": default} if default is not REQUIRED else {}),
+               "description": _PARAMETERS[family.name][name]}
+        for name, (schema, default) in family.params.items()
+    }
     bound = {"type": ["number", "null"]}
     options["truncate"] = {"type": "array", "items": bound, "minItems": 2, "maxItems": 2,
                            "description": "[lo, hi]: out-of-range draws are redrawn (null: open side)"}
@@ -317,6 +321,27 @@ def _make(family: Family) -> type[Distribution]:
     return register(cls)
 
 
+# What each parameter is, for the schema and the reference (docs/spec.md); names are NumPy's.
+_PARAMETERS: dict[str, dict[str, str]] = {
+    "uniform": {"low": "lower bound (inclusive)", "high": "upper bound (exclusive)"},
+    "normal": {"loc": "mean", "scale": "standard deviation"},
+    "lognormal": {"mean": "mean of the underlying normal", "sigma": "standard deviation of the underlying normal"},
+    "exponential": {"scale": "mean (1 / rate)"},
+    "gamma": {"shape": "shape k", "scale": "scale theta (the mean is shape * scale)"},
+    "beta": {"a": "shape alpha", "b": "shape beta"},
+    "poisson": {"lam": "mean lambda"},
+    "binomial": {"n": "number of trials", "p": "probability of success in a trial"},
+    "geometric": {"p": "probability of success in a trial"},
+    "negative_binomial": {"n": "number of successes", "p": "probability of success in a trial"},
+    "zipf": {"a": "exponent: the larger, the more values are 1"},
+    "pareto": {"a": "shape (the tail index)"},
+    "weibull": {"a": "shape k"},
+    "triangular": {"left": "lower bound", "mode": "most likely value", "right": "upper bound"},
+    "laplace": {"loc": "centre (mean and median)", "scale": "scale b (the mean absolute deviation)"},
+    "logistic": {"loc": "centre (mean and median)", "scale": "scale s (the standard deviation is s * pi / sqrt(3))"},
+    "integers": {"low": "smallest value (inclusive)", "high": "largest value (inclusive)"},
+}
+
 _EXAMPLES: dict[str, dict[str, Any]] = {
     "gamma": {"shape": 2.0}, "beta": {"a": 2.0, "b": 5.0}, "binomial": {"n": 10, "p": 0.3},
     "geometric": {"p": 0.2}, "negative_binomial": {"n": 3, "p": 0.4}, "zipf": {"a": 2.0},
@@ -335,7 +360,8 @@ class Sequence(Kind):
 
     name = "sequence"
     summary = "start, start + step, start + 2*step, ...; with `within`, restarting for each parent row"
-    options = {"start": {"type": "integer", "default": 1}, "step": {"type": "integer", "default": 1},
+    options = {"start": {"type": "integer", "default": 1, "description": "the first value"},
+               "step": {"type": "integer", "default": 1, "description": "added from one row to the next"},
                "within": {"type": "string", "description": "the ref column to the parent (rows per parent)"}}
     example = {"kind": "sequence", "start": 1}
     inherently_unique = True

@@ -296,7 +296,8 @@ class Pattern(Kind):
 
     name = "pattern"
     summary = "random strings matching a regex subset: literals, [A-Z0-9], \\d \\w, {m}, {m,n}, (a|b)"
-    options = {"pattern": {"type": "string", "minLength": 1}}
+    options = {"pattern": {"type": "string", "minLength": 1,
+                           "description": "literals, classes [A-Z0-9], \\d \\w, {m} and {m,n} repeats, (a|b) groups"}}
     required = ("pattern",)
     example = {"kind": "pattern", "pattern": "[A-Z]{3}-[0-9]{5}"}
     value_rule = "pattern"

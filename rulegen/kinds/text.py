@@ -2,7 +2,8 @@
 
 Faker is used as a value source, never per row: a pool is drawn once per
 (provider, args, locale, seed) from a seeded Faker, and rows index the pool with their stream.
-That keeps Faker's realism and frequency weighting at NumPy speed.
+That keeps Faker's realism and frequency weighting at NumPy speed. A lock file
+(:mod:`rulegen.lockfile`) can supply the pools instead, through :data:`POOL_SOURCE`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime
 import decimal
 import functools
 import string
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,7 +26,7 @@ from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import matches, unknown, verdict
 
-__all__ = ["FakerKind", "Template", "Uuid", "faker_locales", "faker_providers"]
+__all__ = ["POOL_SOURCE", "FakerKind", "Pool", "PoolRequest", "Template", "Uuid", "faker_locales", "faker_providers"]
 
 POOL_SIZE = 4_096  # values per pool of composite providers (single picks keep their list and weights)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
@@ -49,10 +52,39 @@ def faker_providers(locale: str) -> frozenset[str]:
 
 
 class Pool(NamedTuple):
-    """Values of a Faker provider, and their weights when they are one weighted pick."""
+    """Values of a Faker provider, and their weights when they are one weighted pick.
+
+    ``seeded`` is False for Faker's own list of a single-pick provider, which no seed changes.
+    """
 
     values: tuple[Any, ...]
     weights: tuple[float, ...] | None = None
+    seeded: bool = True
+
+
+class PoolRequest(NamedTuple):
+    """What a ``faker`` column asks for; its pool depends on all of it but the names."""
+
+    table: str
+    column: str
+    pointer: str  # of the column, for diagnostics
+    locale: str
+    provider: str
+    args: tuple[tuple[str, Any], ...]
+    size: int
+    distinct: int  # distinct values wanted (a unique column's rows), or 0
+    seed: int
+
+    def build(self) -> Pool:
+        """The pool, drawn from the installed Faker."""
+        return _pool(self.locale, self.provider, self.args, self.size, self.distinct, self.seed)
+
+
+# Where `faker` columns take their pools while a spec compiles: None means the installed Faker;
+# rulegen.lockfile sets a lock file's reader (or a recorder that writes one). A source returns
+# the pool, or None once it has reported to the env why it has none.
+PoolSource = Callable[[PoolRequest, CompileEnv], Pool | None]
+POOL_SOURCE: ContextVar[PoolSource | None] = ContextVar("rulegen_pool_source", default=None)
 
 
 @functools.lru_cache(maxsize=256)
@@ -74,7 +106,7 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     kwargs = dict(args)
     pick = _single_pick(method, kwargs)
     if pick is not None:
-        return pick if not distinct else Pool(pick.values)
+        return pick if not distinct else Pool(pick.values, seeded=False)
     if not distinct:
         return Pool(tuple(_plain(method(**kwargs)) for _ in range(size)))
     seen: dict[Any, None] = {}
@@ -120,8 +152,8 @@ def _single_pick(method: Any, kwargs: dict[str, Any]) -> Pool | None:
     values = tuple(_plain(v) for v in dict.fromkeys(elements))
     weighted = kw.get("use_weighting", getattr(provider.generator, "_use_weighting", True))
     if isinstance(elements, dict) and weighted:
-        return Pool(values, tuple(float(w) for w in elements.values()))
-    return Pool(values)
+        return Pool(values, tuple(float(w) for w in elements.values()), seeded=False)
+    return Pool(values, seeded=False)
 
 
 def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -155,8 +187,8 @@ class FakerKind(Kind):
         "provider": {"type": "string", "minLength": 1, "description": "a Faker method, e.g. first_name"},
         "args": {"type": "object", "description": "keyword arguments of the provider"},
         "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
-        "pool": {"type": "integer", "minimum": 1, "maximum": 100_000,
-                 "description": f"values drawn into the pool (default {POOL_SIZE})"},
+        "pool": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": POOL_SIZE,
+                 "description": "values drawn into the pool (providers that pick from a list keep the list)"},
     }
     required = ("provider",)
     example = {"kind": "faker", "provider": "first_name"}
@@ -178,12 +210,16 @@ class FakerKind(Kind):
                        hint=did_you_mean(provider, faker_providers(locale)))
             return
         args = self.option("args") or {}
-        distinct = env.rows if self.column.unique else 0
+        request = PoolRequest(env.table.name, self.column.name, self.pointer(), locale, provider, _frozen(args),
+                              self.option("pool", POOL_SIZE), env.rows if self.column.unique else 0, env.seed)
+        source = POOL_SOURCE.get()
         try:
-            pool = _pool(locale, provider, _frozen(args), self.option("pool", POOL_SIZE), distinct, env.seed)
+            pool = request.build() if source is None else source(request, env)
         except Exception as exc:  # a provider rejecting its args is a spec problem, not a crash
             env.report("RG216", f"Faker `{provider}` failed with args {args}: {exc}", self.pointer("args"))
             return
+        if pool is None:
+            return  # the source (a lock file) said why
         self.type = arrow_type_of(pool.values)
         values = list(pool.values) if self.type != pa.string() else [str(v) for v in pool.values]
         self.pool = pa.array(values, type=self.type)
@@ -199,7 +235,8 @@ class FakerKind(Kind):
         return unknown(values, null=True) if pool is not None and pool.null_count else None
 
     def space_size(self) -> int | None:
-        return len(self.pool) if self.column.unique else None
+        pool = getattr(self, "pool", None)  # None when compile reported a problem
+        return len(pool) if self.column.unique and pool is not None else None
 
     def values_at(self, index: np.ndarray) -> pa.Array:
         return self.pool.take(pa.array(index))
@@ -219,7 +256,7 @@ class Template(Kind):
     name = "template"
     summary = "a string built from other columns with {column} placeholders ({{ and }} for braces)"
     options = {
-        "template": {"type": "string"},
+        "template": {"type": "string", "description": "text with {column} placeholders"},
         "lower": {"type": "boolean", "description": "lower-case the result"},
         "upper": {"type": "boolean", "description": "upper-case the result"},
     }
