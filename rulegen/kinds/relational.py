@@ -388,8 +388,9 @@ class Aggregate(Kind):
     name = "aggregate"
     summary = "sum, count, min, max or mean of a child column over each row's children"
     options = {
-        "of": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN"},
-        "fn": {"enum": list(_AGGREGATES)},
+        "of": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN",
+               "description": "the child table's column to reduce"},
+        "fn": {"enum": list(_AGGREGATES), "description": "the reduction (sum and count are 0 without children)"},
         "via": {"type": "string", "description": "the child's ref column to this table (when it has several)"},
     }
     required = ("of", "fn")

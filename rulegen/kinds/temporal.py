@@ -248,7 +248,9 @@ class Date(_Between):
 
     name = "date"
     summary = "dates in [min, max] (both inclusive), or `after` a column by a `delay` distribution"
-    options = {"min": _DATE_TEXT, "max": _DATE_TEXT, "after": _AFTER, "delay": _DELAY, **_SHAPE}
+    options = {"min": {**_DATE_TEXT, "description": "the first date (inclusive)"},
+               "max": {**_DATE_TEXT, "description": "the last date (inclusive)"},
+               "after": _AFTER, "delay": _DELAY, **_SHAPE}
     example = {"kind": "date", "min": "1940-01-01", "max": "2008-12-31"}
 
     def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
@@ -303,7 +305,8 @@ class Timestamp(_Between):
 
     name = "timestamp"
     summary = "timestamps in [min, max] (both inclusive), or `after` a column by a `delay` distribution"
-    options = {"min": _INSTANT_TEXT, "max": _INSTANT_TEXT,
+    options = {"min": {**_INSTANT_TEXT, "description": "the first instant (inclusive)"},
+               "max": {**_INSTANT_TEXT, "description": "the last instant (inclusive; a date alone means its end)"},
                "precision": {"enum": ["s", "ms", "us", "day"],
                              "description": "resolution of the values (default s; day: midnights, as timestamp[s])"},
                "tz": {"type": "string", "minLength": 1,
