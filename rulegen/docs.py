@@ -25,25 +25,6 @@ __all__ = ["REFERENCE", "render_reference", "type_words"]
 
 REFERENCE = Path("docs") / "spec.md"  # relative to the repository root
 
-# Descriptions of spec and table options whose schema has none (a schema's own wins).
-_FALLBACK = {
-    ("spec", "seed"): "default seed of every run (the command line's --seed and the API's seed= override it)",
-    ("spec", "tables"): "mapping of table name to table (below), in any order: references decide the order",
-    ("spec", "description"): "free text, ignored",
-    ("table", "primary_key"): "a column or list of columns: unique and never null",
-    ("table", "unique"): "columns or column lists whose values (together) are unique",
-    ("table", "columns"): "mapping of column name to column spec (a `kind` and its options), in output order",
-    ("table", "constraints"): "expressions true for every row; rows that break one are redrawn",
-    ("table", "correlations"): "rank (Spearman) correlations between numeric columns, met by a Gaussian copula",
-    ("table", "correlations[].columns"): "the two columns",
-    ("table", "correlations[].rho"): "their rank correlation",
-    ("table", "description"): "free text, ignored",
-    ("table", "timeline.start"): "the first tick",
-    ("table", "timeline.end"): "the last tick (inclusive)",
-    ("table", "timeline.every"): "the time between ticks",
-    ("column", "description"): "free text, ignored",
-}
-
 _TYPE_WORDS = {"string": "a string", "boolean": "true or false", "object": "a mapping", "null": "null"}
 
 
@@ -108,14 +89,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _rows(options: Mapping[str, Mapping[str, Any]], required: tuple[str, ...] | list[str], section: str,
+def _rows(options: Mapping[str, Mapping[str, Any]], required: tuple[str, ...] | list[str],
           prefix: str = "") -> Iterator[tuple[str, str, str, str]]:
     """(name, type, required/default, description) of each option, nested options after it."""
     for name, schema in options.items():
         path = prefix + name
         need = ("required" if name in required else
                 f"default `{_scalar(schema['default'])}`" if "default" in schema else "")
-        description = schema.get("description") or _FALLBACK.get((section, path), "")
+        description = schema.get("description", "")
         yield path, type_words(schema), need, description
         items = schema.get("items") if schema.get("type") == "array" else None
         if "properties" in schema:  # a mapping of named options: each on its own row
@@ -125,13 +106,13 @@ def _rows(options: Mapping[str, Mapping[str, Any]], required: tuple[str, ...] | 
         else:
             continue
         inner = {k: v for k, v in nested["properties"].items() if k != "kind"}
-        yield from _rows(inner, nested.get("required", []), section, path + suffix)
+        yield from _rows(inner, nested.get("required", []), path + suffix)
 
 
-def _table(options: Mapping[str, Mapping[str, Any]], required: tuple[str, ...] | list[str], section: str,
+def _table(options: Mapping[str, Mapping[str, Any]], required: tuple[str, ...] | list[str],
            first: str = "option") -> list[str]:
     lines = [f"| {first} | type | required / default | description |", "|---|---|---|---|"]
-    for name, words, need, description in _rows(options, required, section):
+    for name, words, need, description in _rows(options, required):
         lines.append(f"| `{name}` | {_cell(words)} | {need} | {_cell(description)} |")
     return lines
 
@@ -144,7 +125,7 @@ def _example(kind: type[Kind]) -> str:
 def _kind_section(kind: type[Kind]) -> list[str]:
     lines = [f"### `{kind.name}`", "", kind.summary[:1].upper() + kind.summary[1:] + ".", ""]
     if kind.options:
-        lines += [*_table(kind.options, kind.required, "kind"), ""]
+        lines += [*_table(kind.options, kind.required), ""]
     else:
         lines += ["No options of its own.", ""]
     return [*lines, "```yaml", _example(kind), "```", ""]
@@ -166,13 +147,13 @@ def render_reference(registry: KindRegistry = KINDS) -> str:
         "",
         "## A spec",
         "",
-        *_table(SPEC_OPTIONS, ["tables"], "spec", "key"),
+        *_table(SPEC_OPTIONS, ["tables"], "key"),
         "",
         "## Tables",
         "",
         "A table has `columns` and either `rows` or `timeline`.",
         "",
-        *_table(TABLE_OPTIONS, ["columns"], "table", "key"),
+        *_table(TABLE_OPTIONS, ["columns"], "key"),
         "",
         "`rows: {per: PARENT, count: K}` gives every row of PARENT K rows; `rows: {per: PARENT, kind: LAW, ...}`",
         "draws each count from an integer law, with that kind's options: "
@@ -180,7 +161,7 @@ def render_reference(registry: KindRegistry = KINDS) -> str:
         "",
         "## Options of every column",
         "",
-        *_table(COMMON_COLUMN_OPTIONS, ["kind"], "column"),
+        *_table(COMMON_COLUMN_OPTIONS, ["kind"]),
         "",
         "## Kinds",
         "",

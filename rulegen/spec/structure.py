@@ -37,7 +37,7 @@ COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
              "description": "clamp numbers to [lo, hi]; null leaves a side open"},
     "when": {"type": "string", "minLength": 1, "description": "expression; rows where false get `else`"},
     "else": {"type": ["string", "number", "boolean", "null"], "description": "value where `when` is false"},
-    "description": {"type": "string"},
+    "description": {"type": "string", "description": "free text, ignored"},
 }
 
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
@@ -48,9 +48,12 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
     "timeline": {
         "type": "object", "additionalProperties": False, "required": ["start", "end", "every"],
         "properties": {
-            "start": {"type": "string", "x-expect": "a date or timestamp such as 2024-01-01"},
-            "end": {"type": "string", "x-expect": "a date or timestamp such as 2024-12-31 (a date: its end)"},
-            "every": {"type": ["string", "number"], "x-expect": "a duration such as 15m, 1h or 1d"},
+            "start": {"type": "string", "x-expect": "a date or timestamp such as 2024-01-01",
+                      "description": "the first tick"},
+            "end": {"type": "string", "x-expect": "a date or timestamp such as 2024-12-31 (a date: its end)",
+                    "description": "the last tick (inclusive)"},
+            "every": {"type": ["string", "number"], "x-expect": "a duration such as 15m, 1h or 1d",
+                      "description": "the time between ticks"},
             "per": {"type": "string", "description": "the parent table: one timeline for each of its rows"},
         },
         "description": "one row per tick from start to end inclusive (instead of `rows`)",
@@ -61,27 +64,34 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
         "description": "bootstrap whole rows: the table's `sample` columns without `from` share a source row",
     },
     "primary_key": {"anyOf": [_NAME, _NAME_LIST],
-                    "x-expect": "a column name or a list of column names"},
+                    "x-expect": "a column name or a list of column names",
+                    "description": "a column or list of columns: unique and never null"},
     "unique": {"type": "array", "items": {"anyOf": [_NAME, _NAME_LIST]},
-               "x-expect": "a list of column names or column-name lists"},
-    "columns": {"type": "object", "minProperties": 1},
-    "constraints": {"type": "array", "items": {"type": "string", "minLength": 1}},
+               "x-expect": "a list of column names or column-name lists",
+               "description": "columns or column lists whose values (together) are unique"},
+    "columns": {"type": "object", "minProperties": 1,
+                "description": "mapping of column name to column spec (a `kind` and its options), in output order"},
+    "constraints": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "expressions true for every row; rows that break one are redrawn"},
     "correlations": {"type": "array", "items": {
         "type": "object", "additionalProperties": False, "required": ["columns", "rho"],
         "properties": {
-            "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
-            "rho": {"type": "number", "minimum": -1, "maximum": 1},
+            "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2,
+                        "description": "the two columns"},
+            "rho": {"type": "number", "minimum": -1, "maximum": 1, "description": "their rank correlation"},
         },
-    }},
-    "description": {"type": "string"},
+    }, "description": "rank (Spearman) correlations between numeric columns, met by a Gaussian copula"},
+    "description": {"type": "string", "description": "free text, ignored"},
 }
 
 SPEC_OPTIONS: dict[str, dict[str, Any]] = {
     "version": {"const": 1, "description": "spec language version"},
-    "seed": {"type": "integer", "minimum": 0},
+    "seed": {"type": "integer", "minimum": 0,
+             "description": "default seed of every run (the command line's --seed and the API's seed= override it)"},
     "locale": {"type": "string", "description": "default Faker locale"},
-    "description": {"type": "string"},
-    "tables": {"type": "object", "minProperties": 1},
+    "description": {"type": "string", "description": "free text, ignored"},
+    "tables": {"type": "object", "minProperties": 1,
+               "description": "mapping of table name to table, in any order: references decide the order"},
 }
 
 
