@@ -1,4 +1,5 @@
-"""A real PostgreSQL server for the database tests, started by the tests themselves.
+"""A real PostgreSQL server for the tests, started by the tests themselves (one per run: the
+fixtures are registered in tests/conftest.py).
 
 ``postgres_url`` runs ``initdb`` and starts a private server for the whole session: unix socket
 only (no TCP port, so parallel sessions never collide), fsync off and small buffers, since the
