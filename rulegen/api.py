@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from rulegen.check import CheckReport, check_plan
+from rulegen.checking import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
 from rulegen.errors import RulegenError
 from rulegen.io.databases import seed_plan

@@ -83,6 +83,9 @@ class Kind:
     example: ClassVar[dict[str, Any]] = {}
     inherently_unique: ClassVar[bool] = False  # values distinct by nature (sequence, uuid)
     value_rule: ClassVar[str] = "domain"  # what `rulegen check` calls a value valid() rejects
+    # Values come from the block's random streams, so a redraw gives others. False for kinds
+    # whose value at a row is fixed (a sequence, a constant) or follows their inputs (an expr).
+    drawn: bool = True
 
     def __init__(self, column: ColumnSpec) -> None:
         self.column = column

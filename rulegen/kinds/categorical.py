@@ -217,6 +217,7 @@ class Constant(Kind):
     """The same value on every row."""
 
     name = "constant"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "the same value on every row"
     options = {"value": {"type": ["string", "number", "boolean", "null"], "description": "the value of every row"}}
     required = ("value",)

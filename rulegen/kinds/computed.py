@@ -21,6 +21,7 @@ class Expr(Kind):
     """``expr: "round(amount * 1.2, 2)"``: evaluated over whole columns, never by Python."""
 
     name = "expr"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "computed from other columns of the row (see Expressions)"
     options = {"expr": {"type": "string", "minLength": 1, "description": "an expression over the row's columns"}}
     required = ("expr",)

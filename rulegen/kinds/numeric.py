@@ -359,6 +359,7 @@ class Sequence(Kind):
     ``within: REFCOL`` (the ref to the table's parent) it restarts for each parent."""
 
     name = "sequence"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "start, start + step, start + 2*step, ...; with `within`, restarting for each parent row"
     options = {"start": {"type": "integer", "default": 1, "description": "the first value"},
                "step": {"type": "integer", "default": 1, "description": "added from one row to the next"},

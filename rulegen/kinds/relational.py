@@ -200,6 +200,7 @@ class Ref(Kind):
         self.link = env.link
         parent_ref = _parent_ref(env)
         self.holds_parent = parent_ref == self.column.name
+        self.drawn = not self.holds_parent  # a row's own parent is fixed by its row
         # (parent ref, this ref) declared unique: each parent's rows get distinct parent rows here.
         keys = [set(env.table.primary_key), *(set(u) for u in env.table.unique)]
         self.distinct = parent_ref is not None and not self.holds_parent and {parent_ref, self.column.name} in keys
@@ -283,6 +284,7 @@ class Lookup(Kind):
     """The named column of the parent row that a ``ref`` column points to."""
 
     name = "lookup"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "a column of the row a ref points to (e.g. the order's date on each order line)"
     options = {
         "via": {"type": "string", "description": "a ref column of this table"},
@@ -386,6 +388,7 @@ class Aggregate(Kind):
     """
 
     name = "aggregate"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "sum, count, min, max or mean of a child column over each row's children"
     options = {
         "of": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN",
@@ -443,7 +446,7 @@ class Aggregate(Kind):
 
     def totals(self, seed: int) -> pa.Array:
         """This aggregate for every row of the table, made once from the whole child column."""
-        key = (seed, "aggregate", self.column.name)
+        key = (seed, "aggregate", self.parent, self.column.name)
         child = self.plans[self.child]
         cache = child.cache
         if key not in cache:

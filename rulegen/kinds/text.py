@@ -254,6 +254,7 @@ class Template(Kind):
     """A string built from other columns: ``"{first_name}.{last_name}@example.com"``."""
 
     name = "template"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "a string built from other columns with {column} placeholders ({{ and }} for braces)"
     options = {
         "template": {"type": "string", "description": "text with {column} placeholders"},

@@ -59,6 +59,7 @@ class Tick(Kind):
     """The instant of the row's tick in its timeline."""
 
     name = "tick"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "the row's tick in a `timeline` table: start, start + every, ... up to end"
     options: dict[str, dict[str, Any]] = {}
     example = {"kind": "tick"}
@@ -115,6 +116,7 @@ class Series(Kind):
     """A value over the timeline: level, seasonal factors and swing, AR(1) noise."""
 
     name = "series"
+    drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "a time series over a `timeline`: base, trend, seasonality, AR(1) noise (and clip)"
     options = {
         "base": {"type": "number", "description": "the level at the start (default 0)"},

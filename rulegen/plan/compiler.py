@@ -460,7 +460,10 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
                 spec: TableSpec) -> tuple[str, ...]:
     """Columns to draw again when a row fails a constraint: what the constraints read, all
     their ancestors (redrawing a derived value alone would give it back unchanged), everything
-    derived from those, and whole copula and `sample_rows` groups (their draws are joint)."""
+    derived from those, and whole copula and `sample_rows` groups (their draws are joint).
+    Columns a redraw cannot change (a sequence, a row's own parent, and what only follows from
+    such columns) are left out: drawing them again would change nothing, and tie them to the
+    constraints' columns for no reason (see TablePlan.needed)."""
     chosen: set[str] = set()
     todo = [name for c in constraints for name in c.names]
     while todo:
@@ -472,10 +475,14 @@ def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints
                   {name for name, c in columns.items() if isinstance(c.kind, Sample) and c.kind.joint}):
         if chosen & group:
             chosen |= group
+    varies: set[str] = set()
     for name in order:  # dependency order: a column's inputs are settled before it
-        if columns[name].needs & chosen:
+        column = columns[name]
+        if column.needs & chosen:
             chosen.add(name)
-    return tuple(name for name in order if name in chosen)
+        if column.kind.drawn or column.spec.null > 0 or column.needs & varies:
+            varies.add(name)
+    return tuple(name for name in order if name in chosen and name in varies)
 
 
 def _clip_bounds(kind: Kind, value_type: pa.DataType, env: CompileEnv) -> tuple[float | None, float | None] | None:

@@ -357,3 +357,59 @@ def test_a_ref_to_part_of_a_composite_key_needs_the_other_parts():
     [problem] = info.value.diagnostics
     assert problem.code == "RG218" and "part of the key (order_id, line_no)" in problem.message
     assert problem.hint == "add `line_no: {kind: lookup, via: order_id, column: line_no}`"
+
+
+TWO_PARENTS = """
+version: 1
+tables:
+  riders: {rows: 30, primary_key: id, columns: {id: {kind: sequence}, trips: {kind: aggregate, of: rides.ride_id,
+           fn: count, via: rider_id}}}
+  drivers: {rows: 12, primary_key: id, columns: {id: {kind: sequence}, trips: {kind: aggregate, of: rides.ride_id,
+            fn: count, via: driver_id}}}
+  rides:
+    rows: 400
+    primary_key: ride_id
+    columns:
+      ride_id: {kind: sequence}
+      rider_id: {kind: ref, to: riders.id}
+      driver_id: {kind: ref, to: drivers.id}
+"""
+
+
+def test_aggregates_of_the_same_name_on_two_parents_stay_apart():
+    """Was: one cache entry for both `trips`, so drivers got the riders' counts."""
+    data = rulegen.generate(TWO_PARENTS)
+    rides = data["rides"]
+    for parent, ref in (("riders", "rider_id"), ("drivers", "driver_id")):
+        counts = rides[ref].value_counts().reindex(data[parent].id, fill_value=0)
+        assert data[parent].trips.tolist() == counts.tolist(), parent
+
+
+PERIODS = """
+version: 1
+tables:
+  subscriptions:
+    rows: 50
+    primary_key: id
+    columns:
+      id: {kind: sequence}
+      start: {kind: date, min: 2024-01-01, max: 2024-06-30}
+      months: {kind: aggregate, of: invoices.invoice_id, fn: count}
+      ends: {kind: expr, expr: "start + days(30 * months)"}
+  invoices:
+    rows: {per: subscriptions, kind: integers, low: 1, high: 6}
+    primary_key: invoice_id
+    columns:
+      invoice_id: {kind: sequence}
+      subscription_id: {kind: ref, to: subscriptions.id}
+      ends: {kind: lookup, via: subscription_id, column: ends, hidden: true}
+      issued: {kind: date, min: 2024-01-01, max: 2025-12-31}
+    constraints: ["issued <= ends"]
+"""
+
+
+def test_a_constraint_on_a_lookup_of_an_aggregate_of_the_same_children_is_no_cycle():
+    """Was: RG302. The row's own parent ref is fixed, so the constraint does not tie it to
+    `issued`: the parent's count does not depend on the constrained columns."""
+    invoices = rulegen.generate(PERIODS.replace("hidden: true", "hidden: false"))["invoices"]
+    assert (pd.to_datetime(invoices.issued) <= pd.to_datetime(invoices.ends)).all()

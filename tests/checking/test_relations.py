@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import rulegen
-from tests.check.helpers import rewrite, with_values
+from tests.checking.helpers import rewrite, with_values
 from tests.conftest import ROOT
 
 SHOP = ROOT / "schemas" / "shop.yaml"

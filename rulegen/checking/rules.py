@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rulegen.check.report import Skipped, Violation, examples
+from rulegen.checking.report import Skipped, Violation, examples
 from rulegen.expr.evaluate import evaluate_expression
 from rulegen.plan.plan import TablePlan
 from rulegen.spec.model import TableSpec

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rulegen.check.convert import convert
+from rulegen.checking.convert import convert
 
 
 @given(st.lists(st.one_of(st.integers(-10**6, 10**6).map(str), st.none(),

@@ -4,7 +4,7 @@ Per table: find and read its file, then its columns (missing, extra, unparsable)
 count, each column's own rules, its keys and its constraints. A problem with one table never
 stops the others from being checked.
 
-Relations are checked once every table has been read (:mod:`rulegen.check.relations`): each
+Relations are checked once every table has been read (:mod:`rulegen.checking.relations`): each
 ``ref`` must point to a row of the parent's file, lookups must hold that row's value, and
 aggregates the reduction of the children; hidden lookups rebuilt there feed the constraints.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from rulegen.check.columns import check_column
-from rulegen.check.read import EXTENSIONS, ReadError, TableData, read_table, table_files
-from rulegen.check.relations import check_relations
-from rulegen.check.report import CheckReport, Skipped, TableChecked, Violation, examples
-from rulegen.check.rules import check_constraints, check_keys, keys_of
+from rulegen.checking.columns import check_column
+from rulegen.checking.read import EXTENSIONS, ReadError, TableData, read_table, table_files
+from rulegen.checking.relations import check_relations
+from rulegen.checking.report import CheckReport, Skipped, TableChecked, Violation, examples
+from rulegen.checking.rules import check_constraints, check_keys, keys_of
 from rulegen.expr.types import describe
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec.model import TableSpec

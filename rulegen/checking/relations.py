@@ -15,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rulegen.check.read import TableData
-from rulegen.check.report import Skipped, Violation, examples
+from rulegen.checking.read import TableData
+from rulegen.checking.report import Skipped, Violation, examples
 from rulegen.kinds.relational import Aggregate, Lookup, Ref, foreign_key, take_rows
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 

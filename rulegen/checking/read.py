@@ -2,7 +2,7 @@
 
 ``DIR/<table>.parquet`` (a file, or a folder of parts), ``.jsonl`` or ``.csv``, in that order
 when several exist. Each column the spec writes is converted to its plan type; a value that
-does not convert becomes null and is flagged (see :mod:`rulegen.check.convert`), so a bad value
+does not convert becomes null and is flagged (see :mod:`rulegen.checking.convert`), so a bad value
 is a finding of the check, never a crash.
 """
 
@@ -19,7 +19,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pyarrow.types as pat
 
-from rulegen.check.convert import convert
+from rulegen.checking.convert import convert
 from rulegen.plan.plan import TablePlan
 
 __all__ = ["EXTENSIONS", "ReadError", "TableData", "read_table", "table_files"]

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import rulegen
 from rulegen.cli import main
-from tests.check.helpers import FORMATS, arrow_table, rewrite, with_values
+from tests.checking.helpers import FORMATS, arrow_table, rewrite, with_values
 
 SPEC = """
 version: 1

@@ -5,7 +5,7 @@ each column's values (through :meth:`rulegen.kinds.base.Kind.valid` and the comm
 its keys and its constraints, and returns a :class:`CheckReport`.
 """
 
-from rulegen.check.report import CheckReport, Skipped, TableChecked, Violation
-from rulegen.check.runner import check_plan
+from rulegen.checking.report import CheckReport, Skipped, TableChecked, Violation
+from rulegen.checking.runner import check_plan
 
 __all__ = ["CheckReport", "Skipped", "TableChecked", "Violation", "check_plan"]

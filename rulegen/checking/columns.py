@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
-from rulegen.check.report import Skipped, Violation, examples, show
+from rulegen.checking.report import Skipped, Violation, examples, show
 from rulegen.expr.evaluate import evaluate_expression
 from rulegen.plan.plan import ColumnPlan
 from rulegen.spec.source_map import join_pointer

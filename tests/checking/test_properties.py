@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import rulegen
-from tests.check.helpers import FORMATS
+from tests.checking.helpers import FORMATS
 from tests.properties.strategies import SEEDS, TableCase, table_specs
 
 

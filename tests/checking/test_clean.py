@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import rulegen
 from rulegen.cli import main
 from rulegen.kinds import KINDS
-from tests.check.helpers import FORMATS, NOT_SINGLE_TABLE, every_kind_spec
+from tests.checking.helpers import FORMATS, NOT_SINGLE_TABLE, every_kind_spec
 from tests.conftest import ROOT
 
 CUSTOMERS = ROOT / "schemas" / "customers.yaml"
@@ -72,7 +72,7 @@ def test_several_files_for_a_table_read_one_and_say_so(tmp_path: Path) -> None:
 
 
 def test_the_check_function_is_not_shadowed_by_its_package() -> None:
-    import rulegen.check.report  # importing the package must not rebind the function rulegen.check
+    import rulegen.checking.report  # importing the package must not rebind the function rulegen.check
 
     assert callable(rulegen.check)
     assert "check" in rulegen.__all__
