@@ -72,7 +72,8 @@ def _check_table(table: TablePlan, spec: TableSpec, data: TableData,
     for name in table.output:
         if name in data.columns:
             key = primary.pointer if primary is not None and name in primary.columns else None
-            found = check_column(table.name, table.columns[name], data.columns, data.unparsed, key=key)
+            found = check_column(table.name, table.columns[name], {**rebuilt, **data.columns}, data.unparsed,
+                                 key=key)
             violations += found.violations
             skipped += found.skipped
     for found, passed in (check_keys(table.name, keys, data.columns),

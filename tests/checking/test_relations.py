@@ -113,3 +113,14 @@ def test_a_constraint_on_a_value_in_no_file_is_skipped(tmp_path: Path) -> None:
     report = rulegen.check(spec, tmp_path)
     assert report.ok
     assert [(s.table, s.rule) for s in report.skipped] == [("orders", "constraint"), ("lines", "constraint")]
+
+
+def test_a_when_on_a_hidden_lookup_is_checked(tmp_path: Path) -> None:
+    """Was: skipped, "reads `joined`, not in the file": hidden lookups now feed `when` too."""
+    spec = CONSTRAINED.replace("      ordered_on: {kind: date, min: 2021-01-01, max: 2023-12-31}\n",
+                               "      ordered_on: {kind: date, min: 2021-01-01, max: 2023-12-31}\n"
+                               "      early: {kind: constant, value: yes, when: \"ordered_on < joined + days(30)\", "
+                               "else: no}\n")
+    rulegen.write(spec, tmp_path, "csv")
+    report = rulegen.check(spec, tmp_path)
+    assert report.ok and report.skipped == (), (report.violations, report.skipped)
