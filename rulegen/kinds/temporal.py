@@ -354,6 +354,9 @@ class Timestamp(_Between):
         return self.precision
 
     def compile(self, env: CompileEnv) -> None:
+        base = env.types.get(self.option("after")) if self.option("after") else None
+        if self.zone is None and base is not None and pa.types.is_timestamp(base) and base.tz:
+            self.zone = base.tz  # an instant after a zoned one keeps its zone
         self.type = pa.timestamp("s" if self.precision == "day" else self.precision, tz=self.zone)
         self._compile_after(env)
         self._compile_grid(env, self.zone)

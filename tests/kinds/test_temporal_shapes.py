@@ -71,9 +71,9 @@ def test_after_and_expressions_work_with_zoned_columns() -> None:
         "      hour: {kind: expr, expr: 'hour(signup)'}\n"
     )
     f = frame(columns, constraints="    constraints: ['next >= signup', 'signup > born + years(18)']\n")
-    assert str(f["next"].dt.tz) == "America/New_York" and f["plain"].dt.tz is None
-    assert (f["next"] >= f["signup"]).all()
-    assert (f["plain"].dt.tz_localize("UTC") >= f["signup"]).all()  # plain timestamps are UTC
+    assert str(f["next"].dt.tz) == "America/New_York"
+    assert str(f["plain"].dt.tz) == "Europe/Berlin"  # without its own `tz`, the zone of what it follows
+    assert (f["next"] >= f["signup"]).all() and (f["plain"] >= f["signup"]).all()
     assert (f["hour"] == f["signup"].dt.hour).all()  # date parts of a zoned column are local
     # A date starts at local midnight in the follower's zone.
     assert (f["local_start"].dt.date == f["born"]).all() and (f["local_start"].dt.hour == 0).all()
@@ -189,3 +189,22 @@ def test_grid_bins_follow_the_zone_wall_clock_across_dst() -> None:
             assert counts[2] == 0 and counts[3] > 0
         else:
             assert counts[2] == pytest.approx(2 * counts[5], rel=0.1)
+
+
+def test_a_timestamp_after_a_zoned_one_keeps_its_zone():
+    """Was: naive UTC unless the column repeated `tz`, so one table mixed zoned and naive values."""
+    import pyarrow as pa
+
+    spec = """
+version: 1
+tables:
+  t:
+    rows: 50
+    columns:
+      start: {kind: timestamp, min: 2024-01-01, max: 2024-12-31, tz: Europe/Berlin}
+      end: {kind: timestamp, after: start, delay: {kind: uniform, low: 1h, high: 2d}}
+"""
+    plan = rulegen.compile(spec)
+    assert plan.tables["t"].columns["end"].type == pa.timestamp("s", tz="Europe/Berlin")
+    frame = rulegen.generate(spec)["t"]
+    assert (frame.end > frame.start).all()
