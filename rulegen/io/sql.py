@@ -18,7 +18,7 @@ import datetime
 import graphlib
 import math
 from collections.abc import Iterator
-from collections.abc import Sequence as Names
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.types as pat
 
-from rulegen.kinds.numeric import Sequence
+from rulegen.kinds import numeric
 from rulegen.kinds.relational import Lookup, Ref, foreign_key
 from rulegen.kinds.text import Uuid
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
@@ -88,7 +88,6 @@ class Dialect:
         if self.backslash_escapes:
             text = text.replace("\\", "\\\\")
         return f"'{text}'"
-
 
     def _typed(self, type_name: str, text: str) -> str:
         return f"'{text}'" if self.name == "sqlite" else f"{type_name} '{text}'"  # SQLite keeps ISO text
@@ -229,7 +228,7 @@ def makes_nulls(plan: Plan, table: TablePlan, name: str) -> bool:
 def _checks(name: str, column: ColumnPlan, dialect: Dialect) -> list[str]:
     """Range and choice checks (none on a sequence: its range is just its row count)."""
     numeric = pat.is_integer(column.type) or pat.is_floating(column.type)
-    if not (numeric or pat.is_string(column.type)) or isinstance(column.kind, Sequence):
+    if not (numeric or pat.is_string(column.type)) or isinstance(column.kind, numeric.Sequence):
         return []
     quoted = dialect.ident(name)
     choices = value_choices(column)
@@ -264,7 +263,7 @@ def _referenced(plan: Plan, name: str) -> set[str]:
 
 
 def create_table(plan: Plan, table: TablePlan, dialect: Dialect, *,
-                 skip: Names[tuple[str, ...]] = ()) -> str:
+                 skip: Sequence[tuple[str, ...]] = ()) -> str:
     """``CREATE TABLE`` for one table: columns, keys, checks, and (where the dialect declares
     them here) foreign keys other than those in ``skip``."""
     spec = plan.spec.tables[table.name]
@@ -301,7 +300,7 @@ def _reference(fk: ForeignKey, dialect: Dialect) -> str:
             f"({_names(fk.parent_columns, dialect)}){deferred}")
 
 
-def _names(names: Names[str], dialect: Dialect) -> str:
+def _names(names: Sequence[str], dialect: Dialect) -> str:
     return ", ".join(dialect.ident(n) for n in names)
 
 
