@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime
 import graphlib
 import math
-from collections.abc import Iterator
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -227,8 +226,8 @@ def makes_nulls(plan: Plan, table: TablePlan, name: str) -> bool:
 
 def _checks(name: str, column: ColumnPlan, dialect: Dialect) -> list[str]:
     """Range and choice checks (none on a sequence: its range is just its row count)."""
-    numeric = pat.is_integer(column.type) or pat.is_floating(column.type)
-    if not (numeric or pat.is_string(column.type)) or isinstance(column.kind, numeric.Sequence):
+    number = pat.is_integer(column.type) or pat.is_floating(column.type)
+    if not (number or pat.is_string(column.type)) or isinstance(column.kind, numeric.Sequence):
         return []
     quoted = dialect.ident(name)
     choices = value_choices(column)
