@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.spec.emit import comment, flow, yaml_scalar
+from rulegen.spec.emit import column_lines, comment, flow, yaml_scalar
 
 __all__ = ["ColumnDraft", "TableDraft", "render_spec", "yaml_scalar"]
 
@@ -58,11 +58,8 @@ def _table(table: TableDraft) -> list[str]:
     lines.append(f"    rows: {flow(table.rows)}{comment(table.rows_note)}")
     if table.primary_key:
         lines.append(f"    primary_key: {flow(table.primary_key)}")
-    lines.append("    columns:")
-    names = {name: yaml_scalar(name) + ":" for name in table.columns}
-    width = min(max(map(len, names.values())), _ALIGN_LIMIT + 1)
-    for name, draft in table.columns.items():
-        lines.append(f"      {names[name].ljust(width)} {flow(draft.spec)}{comment(draft.notes)}")
+    lines += column_lines({name: (draft.spec, draft.notes) for name, draft in table.columns.items()},
+                          align=_ALIGN_LIMIT)
     if table.correlations:
         lines.append(f"    correlations:{comment(table.correlations_note)}")
         lines += [f"      - {{columns: [{yaml_scalar(a)}, {yaml_scalar(b)}], rho: {yaml_scalar(rho)}}}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from rulegen.introspection.tables import TableDraft
-from rulegen.spec.emit import comment, flow, yaml_scalar
+from rulegen.spec.emit import column_lines, comment, flow, yaml_scalar
 
 __all__ = ["render_spec", "yaml_scalar"]
 
@@ -42,11 +42,8 @@ def _table(table: TableDraft) -> list[str]:
     if table.unique:
         lines.append(f"    unique: {flow([list(k) for k in table.unique])}")
     lines += [f"    # {' '.join(note.split())}" for note in dict.fromkeys(table.notes)]
-    lines.append("    columns:")
-    names = {name: yaml_scalar(name) + ":" for name in table.columns}
-    width = min(max(map(len, names.values())), _ALIGN_LIMIT + 1)
-    for name, draft in table.columns.items():
-        lines.append(f"      {names[name].ljust(width)} {flow(draft.spec)}{comment(draft.notes)}")
+    lines += column_lines({name: (draft.spec, draft.notes) for name, draft in table.columns.items()},
+                          align=_ALIGN_LIMIT)
     if table.constraints:
         lines.append("    constraints:")
         lines += [f"      - {json.dumps(text)}" for text in table.constraints]

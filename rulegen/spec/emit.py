@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["comment", "flow", "yaml_scalar"]
+__all__ = ["column_lines", "comment", "flow", "yaml_scalar"]
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -72,3 +72,12 @@ def comment(notes: Iterable[str] | str | None) -> str:
         return ""
     text = notes if isinstance(notes, str) else "; ".join(dict.fromkeys(n for n in notes if n))
     return "  # " + " ".join(text.split()) if text else ""
+
+
+def column_lines(columns: Mapping[str, tuple[Any, Iterable[str]]], *, align: int) -> list[str]:
+    """A table's ``columns:`` block: one flow-style line per column (its spec, then its notes as
+    a comment), the specs aligned after names of up to ``align`` characters."""
+    names = {name: yaml_scalar(name) + ":" for name in columns}
+    width = min(max(map(len, names.values()), default=0), align + 1)
+    return ["    columns:"] + [f"      {names[name].ljust(width)} {flow(spec)}{comment(notes)}"
+                               for name, (spec, notes) in columns.items()]
