@@ -8,6 +8,7 @@ strings, continuous draws) are checked by :class:`UniqueChecker` as blocks strea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -140,13 +141,17 @@ def _powers(length: int) -> np.ndarray:
     return powers
 
 
+_SORT_ROWS = 1 << 23  # hashes sorted at once by finish(): more are split by their top bits
+
+
 class UniqueChecker:
     """Finds the first repeated value of a column (or column set) across streamed blocks.
 
     Blocks arrive in row order. A repeat inside a block is found at once; repeats across blocks
-    are found by :meth:`finish` with one sort of all hashes (8 bytes a row), which is O(n log n)
-    overall where a check per block would be quadratic. Output is written atomically, so a late
-    failure still leaves nothing behind.
+    are found by :meth:`finish` with sorts of all hashes (8 bytes a row), which is O(n log n)
+    overall where a check per block would be quadratic. The hashes are sorted a slice of the
+    hash space at a time, so the check holds about 8 bytes a row, not 16. Output is written
+    atomically, so a late failure still leaves nothing behind.
     """
 
     def __init__(self, start: int = 0) -> None:
@@ -166,9 +171,33 @@ class UniqueChecker:
         """(first row, repeated row) of the earliest repeat across all blocks, if any."""
         if len(self._hashes) <= 1:
             return None
-        found = _first_repeat(np.concatenate(self._hashes))
-        return (found[0] + self._start, found[1] + self._start) if found else None
+        bits = min(4, max(0, math.ceil(math.log2(self._count / _SORT_ROWS)))) if self._count > _SORT_ROWS else 0
+        shift = np.uint64(64 - bits)
+        repeated = []
+        for bucket in range(1 << bits):
+            chunk = np.concatenate([h[(h >> shift) == bucket] if bits else h for h in self._hashes])
+            chunk.sort()
+            repeated.append(chunk[1:][chunk[1:] == chunk[:-1]])
+            del chunk
+        values = np.unique(np.concatenate(repeated))
+        return self._earliest(values) if len(values) else None
 
+    def _earliest(self, values: np.ndarray) -> tuple[int, int]:
+        """The repeat of one of ``values`` whose second row comes first (blocks hold no repeats)."""
+        seen_hashes, seen_rows = np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        offset = self._start
+        for block in self._hashes:
+            hits = np.flatnonzero(np.isin(block, values))
+            known = np.isin(block[hits], seen_hashes)
+            if known.any():
+                second = int(hits[np.argmax(known)])
+                first = seen_rows[np.searchsorted(seen_hashes, block[second])]
+                return int(first), offset + second
+            order = np.argsort(np.concatenate([seen_hashes, block[hits]]), kind="stable")
+            seen_hashes = np.concatenate([seen_hashes, block[hits]])[order]
+            seen_rows = np.concatenate([seen_rows, offset + hits])[order]
+            offset += len(block)
+        raise AssertionError("a repeated hash was not found again")
 
 def _first_repeat(hashes: np.ndarray) -> tuple[int, int] | None:
     ordered = np.sort(hashes)

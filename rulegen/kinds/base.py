@@ -146,6 +146,16 @@ class Kind:
         """The ``index``-th values of the value space (a bijection onto it)."""
         raise NotImplementedError(f"{type(self).__name__}.values_at")
 
+    def unique_given(self, columns: Mapping[str, Any]) -> bool:
+        """Whether distinct rows get distinct values because a unique input's are distinct, given
+        the table's compiled columns (``ColumnPlan``s); ``unique: true`` then needs no check."""
+        return False
+
+    def possible_values(self) -> pa.Array | None:
+        """Every value the kind can make, when it holds them all (a list, a Faker pool)."""
+        choices = self.choices()
+        return None if choices is None else pa.array(choices, type=self.type)
+
     # --- checking written data ---------------------------------------------------------
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array | None:
         """Whether this kind can make each of ``values`` (of :attr:`type`, or numbers after ``round``).

@@ -12,7 +12,7 @@ import datetime
 import decimal
 import functools
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
@@ -241,6 +241,9 @@ class FakerKind(Kind):
     def values_at(self, index: np.ndarray) -> pa.Array:
         return self.pool.take(pa.array(index))
 
+    def possible_values(self) -> pa.Array | None:
+        return getattr(self, "pool", None)
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
         rng = ctx.rng()
         if self.cumulative is None:
@@ -298,6 +301,29 @@ class Template(Kind):
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()
 
+    def unique_given(self, columns: Mapping[str, Any]) -> bool:
+        """Distinct when a unique, never-null input can be read back from every value: all other
+        parts are constant, or it is a number ≥ 0 whose digits the parts on one side are constant
+        and the part on the other side cannot continue (``{first}.{last}{id}@example.com``)."""
+        for i, part in enumerate(self.parts):
+            column = columns.get(part[0]) if isinstance(part, tuple) else None
+            distinct = column is not None and (column.uniqueness.distinct or column.kind.inherently_unique)
+            if not distinct or not _never_null(column):
+                continue
+            before, after = self.parts[:i], self.parts[i + 1:]
+            constant_before = all(isinstance(p, str) for p in before)
+            constant_after = all(isinstance(p, str) for p in after)
+            if constant_before and constant_after and _text_is_injective(column, self.option("lower")
+                                                                         or self.option("upper")):
+                return True
+            if not _non_negative_integer(column):
+                continue
+            if constant_after and _no_digit_at(before[-1:], columns, end=True):
+                return True
+            if constant_before and _no_digit_at(after[:1], columns, end=False):
+                return True
+        return False
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
         pieces: list[Any] = []
         for part in self.parts:
@@ -312,6 +338,47 @@ class Template(Kind):
         if self.option("lower"):
             return lower(joined)
         return upper(joined) if self.option("upper") else joined
+
+
+def _never_null(column: Any) -> bool:
+    """Whether a compiled column never writes a null (a template would write "" for it)."""
+    if column.spec.null > 0 or column.when is not None:
+        return False
+    answer = column.kind.valid(pa.nulls(1, column.type))
+    if answer is not None:
+        return answer[0].as_py() is False
+    values = column.kind.possible_values()
+    return values is not None and values.null_count == 0
+
+
+def _text_is_injective(column: Any, case_folded: bool) -> bool:
+    """Whether distinct values of the column stay distinct as template text."""
+    if pa.types.is_integer(column.type):
+        return True
+    return pa.types.is_string(column.type) and not case_folded
+
+
+def _non_negative_integer(column: Any) -> bool:
+    """An integer column without a sign: its text is digits only."""
+    bounds = column.kind.bounds() if pa.types.is_integer(column.type) else None
+    return bounds is not None and bounds[0] is not None and bounds[0] >= 0
+
+
+def _no_digit_at(parts: list[str | tuple[str]], columns: Mapping[str, Any], *, end: bool) -> bool:
+    """Whether the text of ``parts`` (nothing, a literal or one column) never has an ASCII digit
+    at its end (``end``) or start, and is never empty: so it cannot continue a number's digits."""
+    if not parts:
+        return True
+    part = parts[0]
+    if isinstance(part, str):
+        return (part[-1] if end else part[0]) not in string.digits
+    column = columns.get(part[0])
+    values = column.kind.possible_values() if column is not None and _never_null(column) else None
+    if values is None or len(values) == 0:
+        return False
+    text = values if pa.types.is_string(values.type) else pc.cast(values, pa.string())
+    digit = pc.match_substring_regex(text, "[0-9]$" if end else "^[0-9]")
+    return pc.min(pc.utf8_length(text)).as_py() > 0 and not pc.any(digit).as_py()
 
 
 _UUID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"

@@ -545,7 +545,7 @@ def _uniqueness(kind: Kind, table: _Table, env: CompileEnv) -> Uniqueness:
     keyed = column.unique or (column.name,) in (table.spec.primary_key, *table.spec.unique)
     if not keyed:
         return Uniqueness.NONE
-    if kind.inherently_unique:
+    if kind.inherently_unique or kind.unique_given(table.columns):
         return Uniqueness.INHERENT
     space = kind.space_size()
     if space is None or column.clip is not None:

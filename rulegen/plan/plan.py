@@ -31,9 +31,14 @@ class Uniqueness(Enum):
     """How a column's ``unique: true`` is met."""
 
     NONE = "none"
-    INHERENT = "inherent"  # distinct by nature (sequence, uuid)
+    INHERENT = "inherent"  # distinct by nature (sequence, uuid) or through a unique input
     CONSTRUCT = "construct"  # keyed permutation of an enumerable value space
     CHECK = "check"  # verified as blocks stream by
+
+    @property
+    def distinct(self) -> bool:
+        """Whether the column's values are distinct (by any of the ways above)."""
+        return self is not Uniqueness.NONE
 
 
 @dataclass(frozen=True, slots=True)
