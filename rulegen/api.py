@@ -105,6 +105,7 @@ def iter_blocks(
 
     ``blocks`` picks block numbers to generate; each is the same whatever else is generated.
     """
+    _prepare(workers)
     plan = spec if isinstance(spec, Plan) else compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     table_plan = _table(plan, table)
     with _located(plan.spec):
@@ -122,6 +123,7 @@ def generate(
         SpecError: the spec is invalid.
         GenerationError: its rules cannot be met (constraints, uniqueness).
     """
+    _prepare(workers)
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
@@ -143,6 +145,7 @@ def write(
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
     folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
     """
+    _prepare(workers if client is None else 1)
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     if client is not None:
         if fmt != "parquet":
@@ -155,9 +158,9 @@ def write(
             return write_dask(plan, out_dir, client)
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
-        TableOutput(name, t.schema, lambda t=t: _reported(t, stream_table(t, plan.seed, workers=min(
-                        workers, max(1, t.blocks))), progress),
-                    categorical=tuple(c for c in t.output if t.columns[c].kind.low_cardinality()),
+        TableOutput(name, t.schema, lambda encode, t=t: _reported(t, stream_table(
+                        t, plan.seed, workers=min(workers, max(1, t.blocks)), encode=encode), progress),
+                    categorical=t.categorical,
                     script=scripts.get(name))
         for name, t in plan.tables.items()
     ]
@@ -167,16 +170,13 @@ def write(
         return write_tables(tables, out_dir, fmt)
 
 
-def _reported(table: TablePlan, batches: Iterable[pa.RecordBatch], progress: Progress | None
-              ) -> Iterator[pa.RecordBatch]:
-    """``batches``, calling ``progress`` once each has been consumed (written)."""
-    done = 0
-    for batch in batches:
-        yield batch
-        done += batch.num_rows
+def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None) -> Iterator[Any]:
+    """``blocks`` (all of the table's, in order), calling ``progress`` once each has been consumed."""
+    for block, data in enumerate(blocks):
+        yield data
         if progress is not None:
-            progress(table.name, done, table.rows)
-    if done == 0 and progress is not None:
+            progress(table.name, table.block_range(block)[1], table.rows)
+    if table.rows == 0 and progress is not None:
         progress(table.name, 0, 0)
 
 
@@ -194,6 +194,7 @@ def seed_database(
         GenerationError: its rules cannot be met (nothing is left in the database).
         OutputError: the database cannot be reached or refuses the data (nothing is left).
     """
+    _prepare(workers)
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
@@ -229,6 +230,14 @@ def preview(
             batches = stream_table(table_plan, plan.seed, blocks=range(min(1, table_plan.blocks)))
             result[name] = _frame(pa.Table.from_batches(list(batches), table_plan.schema), table_plan).head(n)
     return result
+
+
+def _prepare(workers: int) -> None:
+    """Have worker processes ready (rulegen imported) by the time the spec has compiled."""
+    if workers > 1:
+        from rulegen.scale.forkserver import prepare_workers
+
+        prepare_workers()
 
 
 def _spec(spec: SpecLike) -> Spec:

@@ -69,18 +69,23 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
     """
     import time
 
-    import rulegen
-    from rulegen.progress import RunStats
-    from rulegen.scale.local import default_workers
+    from rulegen.scale.forkserver import default_workers, prepare_workers
 
     started = time.perf_counter()
+    workers = workers or default_workers()
+    if workers > 1 and engine == "local":
+        prepare_workers()  # before the imports below: the workers' imports overlap them
+
+    import rulegen
+    from rulegen.progress import RunStats
+
     run = RunStats.for_terminal(quiet)
     if engine == "dask" and fmt != "parquet":
         raise click.UsageError(f"--engine dask writes Parquet parts: give --format parquet (not {fmt})")
     if engine == "local" and scheduler is not None:
         raise click.UsageError("--scheduler goes with --engine dask")
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
-                          workers=workers or default_workers(), dialect=dialect, progress=run,
+                          workers=workers, dialect=dialect, progress=run,
                           client=(scheduler or "local") if engine == "dask" else None, lock=lock)
     run.finish(paths)
     if not quiet:
@@ -113,14 +118,19 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
     """
     import time
 
-    import rulegen
-    from rulegen.progress import RunStats
-    from rulegen.scale.local import default_workers
+    from rulegen.scale.forkserver import default_workers, prepare_workers
 
     started = time.perf_counter()
+    workers = workers or default_workers()
+    if workers > 1:
+        prepare_workers()  # before the imports below: the workers' imports overlap them
+
+    import rulegen
+    from rulegen.progress import RunStats
+
     run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers or default_workers(), progress=run, lock=lock)
+                                   workers=workers, progress=run, lock=lock)
     run.finish()
     if not quiet:
         total = sum(loaded.values())

@@ -9,6 +9,7 @@ import pyarrow as pa
 from rulegen.engine.evaluate import evaluate_values
 from rulegen.engine.unique import UniqueChecker
 from rulegen.errors import Diagnostic, GenerationError
+from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan, UniqueCheck
 from rulegen.scale.local import run_blocks
 
@@ -16,9 +17,11 @@ __all__ = ["raise_on_repeat", "stream_table"]
 
 
 def stream_table(
-    table: TablePlan, seed: int, *, blocks: Iterable[int] | None = None, workers: int = 1
-) -> Iterator[pa.RecordBatch]:
-    """The output batches of ``table`` (all blocks by default), one per block, in order.
+    table: TablePlan, seed: int, *, blocks: Iterable[int] | None = None, workers: int = 1,
+    encode: Encoder | None = None,
+) -> Iterator[pa.RecordBatch | bytes | pa.Buffer]:
+    """The output batches of ``table`` (all blocks by default), one per block, in order; with
+    ``encode``, blocks made by worker processes come as their bytes (see :func:`run_blocks`).
 
     Raises:
         GenerationError: a column or key that must be unique repeats a value, or a
@@ -28,7 +31,7 @@ def stream_table(
     start = table.block_range(blocks[0])[0] if blocks else 0
     contiguous = blocks == list(range(blocks[0], blocks[0] + len(blocks))) if blocks else True
     checkers = [UniqueChecker(start) for _ in table.unique_checks] if contiguous else []
-    for batch, hashes in run_blocks(table, seed, blocks, workers):
+    for batch, hashes in run_blocks(table, seed, blocks, workers, encode=encode):
         for check, checker, block_hashes in zip(table.unique_checks, checkers, hashes, strict=False):
             raise_on_repeat(table, seed, check, checker.add(block_hashes))
         yield batch

@@ -1,11 +1,9 @@
-"""Fidelity: learn a spec from real data (`rulegen infer`), as rules a person can read.
+"""Fidelity: learn a spec from real data (`rulegen infer`), compare synthetic data with real
+data (`rulegen compare`) and add synthetic rows to real ones (`rulegen augment`).
 
-:func:`infer` reads CSV and Parquet files, fits each column's law, finds keys and relations
-between the files, and writes an ordinary spec whose comments say what was inferred and how
-well it fits.
+The entry points are :func:`rulegen.infer`, :func:`rulegen.compare` and their commands. The
+package imports nothing itself, so that the CLI registers those commands without importing
+scipy and pandas.
 """
 
-from rulegen.fidelity.infer import infer
-from rulegen.fidelity.read import InferError
-
-__all__ = ["InferError", "infer"]
+DEFAULT_SAMPLE_ROWS = 100_000  # rows read per file for fitting (here: the CLI reads it without pyarrow)

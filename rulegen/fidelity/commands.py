@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS
+from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
 
 __all__ = ["infer"]
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from rulegen.errors import Diagnostic, OutputError
+from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
 
 __all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources"]
 
-DEFAULT_SAMPLE_ROWS = 100_000
 _CSV = (".csv", ".csv.gz", ".csv.bz2", ".tsv")
 _PARQUET = (".parquet", ".pq")
 _BLOCK = 16 << 20  # bytes per CSV block: column types are inferred from the first one

@@ -7,6 +7,7 @@ is complete are they renamed into place, so a failed run leaves no half-written 
 
 from __future__ import annotations
 
+import functools
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -20,38 +21,59 @@ import pyarrow.parquet as pq
 
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.jsonl import encode_jsonl
-from rulegen.io.sql import SqlScript, insert_rows
+from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
+from rulegen.io.sql import Dialect, SqlScript, insert_rows
 
-__all__ = ["FORMATS", "TableOutput", "TableWriter", "write_tables"]
+__all__ = ["FORMATS", "Encoder", "TableOutput", "TableWriter", "write_tables"]
+
+
+Encoder = Callable[[pa.RecordBatch], bytes | pa.Buffer]  # one block's bytes in the file; picklable
 
 
 @dataclass(frozen=True, slots=True)
 class TableOutput:
-    """What to write for one table: its schema, its batches (made on demand), and the columns
-    with few distinct values (dictionary-encoded where the format can)."""
+    """What to write for one table: its schema, its blocks (made on demand, given the format's
+    encoder for blocks made in other processes), and the columns with few distinct values
+    (dictionary-encoded where the format can)."""
 
     name: str
     schema: pa.Schema
-    batches: Callable[[], Iterable[pa.RecordBatch]]
+    blocks: Callable[[Encoder], Iterable[pa.RecordBatch | bytes | pa.Buffer]]
     categorical: tuple[str, ...] = ()
     script: SqlScript | None = None  # for the sql format
 
 
 class TableWriter(ABC):
-    """Writes one table's batches to one file."""
+    """Writes one table to one file: a head, then each block, then a tail.
+
+    Encoding is the costly part: a block made in a worker process comes already encoded by
+    :attr:`encode` (:meth:`append`); one made here is encoded here (:meth:`write`). Either way
+    the file has the same bytes.
+    """
 
     extension: ClassVar[str]
 
     def __init__(self, path: Path, table: TableOutput) -> None:
         self.path, self.schema = path, table.schema
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self.encode = self.encoder(table)
 
+    @staticmethod
     @abstractmethod
+    def encoder(table: TableOutput) -> Encoder:
+        """The function from a block to its bytes in the file (picklable, for worker processes)."""
+
     def write(self, batch: pa.RecordBatch) -> None:
         """Append one block."""
+        self.append(self.encode(batch))
 
-    @abstractmethod
+    def append(self, data: bytes | pa.Buffer) -> None:
+        """Append one block encoded by :attr:`encode`."""
+        self._file.write(data)
+
     def close(self) -> None:
-        """Flush and close the file."""
+        """Finish and close the file."""
+        self._file.close()
 
 
 class CsvWriter(TableWriter):
@@ -61,13 +83,17 @@ class CsvWriter(TableWriter):
 
     def __init__(self, path: Path, table: TableOutput) -> None:
         super().__init__(path, table)
-        self._writer = pa_csv.CSVWriter(str(path), table.schema)
+        pa_csv.write_csv(table.schema.empty_table(), self._file)  # the header line
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        self._writer.write_batch(batch)
+    @staticmethod
+    def encoder(table: TableOutput) -> Encoder:
+        return _csv_rows
 
-    def close(self) -> None:
-        self._writer.close()
+
+def _csv_rows(batch: pa.RecordBatch) -> bytes:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=False))
+    return sink.getvalue().to_pybytes()
 
 
 class JsonlWriter(TableWriter):
@@ -75,35 +101,49 @@ class JsonlWriter(TableWriter):
 
     extension = "jsonl"
 
-    def __init__(self, path: Path, table: TableOutput) -> None:
-        super().__init__(path, table)
-        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
-
-    def write(self, batch: pa.RecordBatch) -> None:
-        self._file.write(encode_jsonl(batch))
-
-    def close(self) -> None:
-        self._file.close()
+    @staticmethod
+    def encoder(table: TableOutput) -> Encoder:
+        return encode_jsonl
 
 
 class ParquetWriter(TableWriter):
     """Parquet with one row group per block (snappy: fast to write and read).
 
-    Only columns with few distinct values are dictionary-encoded: for keys and free text the
-    dictionary costs time and space and is abandoned anyway.
+    Blocks made here stream through one Arrow writer; blocks encoded by workers are assembled
+    by byte copies (:mod:`rulegen.io.parquet`), which gives the same file. Only columns with few
+    distinct values are dictionary-encoded: for keys and free text the dictionary costs time
+    and space and is abandoned anyway.
     """
 
     extension = "parquet"
 
     def __init__(self, path: Path, table: TableOutput) -> None:
         super().__init__(path, table)
-        self._writer = pq.ParquetWriter(str(path), table.schema, use_dictionary=list(table.categorical))
+        self._writer: pq.ParquetWriter | None = None
+        self._assembler: ParquetAssembler | None = None
+
+    @staticmethod
+    def encoder(table: TableOutput) -> ParquetEncoder:
+        return ParquetEncoder(table.schema, table.categorical)
 
     def write(self, batch: pa.RecordBatch) -> None:
+        assert self._assembler is None, "blocks of one table are all encoded here or all elsewhere"
+        if self._writer is None:
+            self._writer = self.encode.writer(self._file)  # type: ignore[attr-defined]
         self._writer.write_batch(batch)
 
+    def append(self, data: bytes | pa.Buffer) -> None:
+        assert self._writer is None, "blocks of one table are all encoded here or all elsewhere"
+        if self._assembler is None:
+            self._assembler = ParquetAssembler(self._file)
+        self._assembler.append(data)
+
     def close(self) -> None:
-        self._writer.close()
+        if self._assembler is not None:
+            self._assembler.finish()
+        else:  # also a table without rows: the schema alone
+            (self._writer or self.encode.writer(self._file)).close()  # type: ignore[attr-defined]
+        super().close()
 
 
 class SqlWriter(TableWriter):
@@ -114,20 +154,28 @@ class SqlWriter(TableWriter):
     def __init__(self, path: Path, table: TableOutput) -> None:
         super().__init__(path, table)
         assert table.script is not None, "the sql format needs the table's script"
-        self.name, self.script = table.name, table.script
-        self._file = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by close()
-        self._file.write(f"-- {table.name}: written by rulegen ({self.script.dialect.name})\n")
-        self._file.write("BEGIN;\n" if self.script.dialect.name != "mysql" else "START TRANSACTION;\n")
-        self._file.write(self.script.before + ";\n")
+        self.script = table.script
+        begin = "BEGIN;" if self.script.dialect.name != "mysql" else "START TRANSACTION;"
+        self._text(f"-- {table.name}: written by rulegen ({self.script.dialect.name})\n{begin}\n"
+                   f"{self.script.before};\n")
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        self._file.writelines(insert_rows(self.name, batch, self.script.dialect))
+    @staticmethod
+    def encoder(table: TableOutput) -> Encoder:
+        assert table.script is not None, "the sql format needs the table's script"
+        return functools.partial(_sql_inserts, table.name, table.script.dialect)
 
     def close(self) -> None:
         if self.script.after:
-            self._file.write(self.script.after + ";\n")
-        self._file.write("COMMIT;\n")
-        self._file.close()
+            self._text(self.script.after + ";\n")
+        self._text("COMMIT;\n")
+        super().close()
+
+    def _text(self, text: str) -> None:
+        self._file.write(text.encode("utf-8"))
+
+
+def _sql_inserts(name: str, dialect: Dialect, batch: pa.RecordBatch) -> bytes:
+    return "".join(insert_rows(name, batch, dialect)).encode("utf-8")
 
 
 FORMATS: dict[str, type[TableWriter]] = {
@@ -155,8 +203,11 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
             current = out / f".{final.name}.{os.getpid()}.tmp"
             writer = writer_cls(current, table)
             try:
-                for batch in table.batches():
-                    writer.write(batch)
+                for block in table.blocks(writer.encode):
+                    if isinstance(block, pa.RecordBatch):
+                        writer.write(block)
+                    else:
+                        writer.append(block)
             finally:
                 writer.close()
             done[table.name] = (current, final)

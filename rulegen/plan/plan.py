@@ -157,6 +157,11 @@ class TablePlan:
         """Number of blocks."""
         return -(-self.rows // self.block_rows)
 
+    @property
+    def categorical(self) -> tuple[str, ...]:
+        """Output columns with few distinct values (dictionary-encoded in Parquet)."""
+        return tuple(c for c in self.output if self.columns[c].kind.low_cardinality())
+
     def needed(self, names: Iterable[str]) -> frozenset[str]:
         """The columns to evaluate for ``names``: their inputs, and, once one of them is redrawn
         by the constraints, every column the constraints read (which rows get redrawn depends

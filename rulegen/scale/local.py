@@ -3,64 +3,133 @@
 Blocks are independent and each is a pure function of (plan, seed, block), so the output is
 the same bytes whatever the number of workers. At most ``2 * workers`` blocks are in flight,
 which keeps memory flat however many blocks a table has.
+
+Workers do all the per-row work: given an ``encode`` function (a file format's), a worker
+returns the block's bytes in the file, so the main process only appends them; without one, it
+returns the block's Arrow batch. Either comes back through shared memory, not a pipe: each
+block in flight has a slot, a file in ``/dev/shm`` that the worker writes into and the main
+process maps (pickling a batch through a pipe costs more CPU than making it). Workers fork
+from a server that has imported rulegen already (:mod:`rulegen.scale.forkserver`), so a pool
+starts in milliseconds.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from rulegen.engine.evaluate import evaluate_block
+from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan
 
-__all__ = ["default_workers", "run_blocks"]
+__all__ = ["run_blocks"]
 
-BlockResult = tuple[pa.RecordBatch, list[np.ndarray]]
+BlockResult = tuple[pa.RecordBatch | bytes | pa.Buffer, list[np.ndarray]]
+
+_SHARED_MEMORY = Path("/dev/shm")
 
 _TABLE: TablePlan | None = None
 _SEED = 0
+_ENCODE: Encoder | None = None
+_SLOTS: dict[str, _Mapped] = {}  # in a worker: its open slot files
 
 
-def default_workers() -> int:
-    """All the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def _init(table: TablePlan, seed: int, encode: Encoder | None) -> None:
+    global _TABLE, _SEED, _ENCODE
+    _TABLE, _SEED, _ENCODE = table, seed, encode
 
 
-def _init(table: TablePlan, seed: int) -> None:
-    global _TABLE, _SEED
-    _TABLE, _SEED = table, seed
-
-
-def _work(block: int) -> BlockResult:
+def _work(block: int, slot: str) -> tuple[int, list[np.ndarray]]:
+    """Evaluate ``block``, encoded or as an Arrow IPC message, into the slot file ``slot``;
+    return its size and the unique hashes."""
     assert _TABLE is not None
-    return evaluate_block(_TABLE, _SEED, block)
+    batch, hashes = evaluate_block(_TABLE, _SEED, block)
+    data = _ENCODE(batch) if _ENCODE is not None else batch.serialize()
+    sink = _SLOTS.get(slot)
+    if sink is None or sink.mapped < len(data):
+        if os.path.getsize(slot) < len(data):
+            os.truncate(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
+        sink = _SLOTS[slot] = _Mapped(slot, "r+")
+    sink.file.seek(0)
+    sink.file.write(data)
+    return len(data), hashes
 
 
-def run_blocks(table: TablePlan, seed: int, blocks: Iterable[int], workers: int = 1) -> Iterator[BlockResult]:
-    """Evaluate ``blocks`` of ``table``, yielding results in the order of ``blocks``."""
+class _Mapped:
+    """A slot file mapped into memory, with the size it had then (the file may grow later)."""
+
+    def __init__(self, path: str, mode: str = "r") -> None:
+        self.file = pa.memory_map(path, mode)
+        self.mapped = self.file.size()
+
+
+class _Slots:
+    """The main process's side of the slot files: one per block in flight, mapped for reading."""
+
+    def __init__(self, count: int) -> None:
+        base = _SHARED_MEMORY if _SHARED_MEMORY.is_dir() else None
+        self.folder = Path(tempfile.mkdtemp(prefix="rulegen-blocks-", dir=base))
+        self.paths = [str(self.folder / f"slot-{i}") for i in range(count)]
+        for path in self.paths:
+            Path(path).touch()
+        self._maps: dict[str, _Mapped] = {}
+
+    def read(self, path: str, size: int) -> pa.Buffer:
+        """What a worker wrote into ``path``: a view of the slot, valid until it is written again."""
+        source = self._maps.get(path)
+        if source is None or source.mapped < size:
+            source = self._maps[path] = _Mapped(path)
+        source.file.seek(0)
+        return source.file.read_buffer(size)
+
+    def remove(self) -> None:
+        self._maps.clear()  # mappings close once no batch uses them
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_blocks(
+    table: TablePlan, seed: int, blocks: Iterable[int], workers: int = 1, *, encode: Encoder | None = None
+) -> Iterator[BlockResult]:
+    """Evaluate ``blocks`` of ``table``, yielding results in the order of ``blocks``: each
+    block's batch and unique hashes.
+
+    Given ``encode``, worker processes yield each block's bytes instead (valid only until the
+    next is asked for: for writers that append them at once); blocks made in this process (one
+    worker, or one block) stay batches, for the writer to encode.
+    """
     blocks = list(blocks)
     if workers <= 1 or len(blocks) <= 1:
         for block in blocks:
             yield evaluate_block(table, seed, block)
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init,
-                             initargs=(table, seed)) as pool:
-        pending: deque[Future[BlockResult]] = deque()
-        todo = iter(blocks)
-        for block in todo:
-            pending.append(pool.submit(_work, block))
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            result = pending.popleft().result()
-            for block in todo:
-                pending.append(pool.submit(_work, block))
-                break
-            yield result
+    slots = _Slots(2 * workers)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init,
+                                 initargs=(table, seed, encode)) as pool:
+            pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()
+            todo = iter(blocks)
+            for slot, block in zip(slots.paths, todo, strict=False):
+                pending.append((slot, pool.submit(_work, block, slot)))
+            while pending:
+                slot, future = pending.popleft()
+                size, hashes = future.result()
+                data = slots.read(slot, size)
+                if encode is None:  # a copy: a batch may be kept after the slot is reused
+                    data = pa.ipc.read_record_batch(pa.py_buffer(data.to_pybytes()), table.schema)
+                yield data, hashes
+                # The consumer is done with the block: its slot takes the next one.
+                for block in todo:
+                    pending.append((slot, pool.submit(_work, block, slot)))
+                    break
+    finally:
+        slots.remove()

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from rulegen.engine.evaluate import evaluate_block
+from rulegen.io.parquet import ParquetEncoder
 from rulegen.plan.plan import Plan, TablePlan
 
-__all__ = ["categorical_columns", "part_path", "publish", "remove_tree", "write_empty_part", "write_part"]
+__all__ = ["part_path", "publish", "remove_tree", "write_empty_part", "write_part"]
 
 
 def part_path(folder: str | Path, block: int, blocks: int = 0) -> Path:
@@ -34,11 +34,6 @@ def part_path(folder: str | Path, block: int, blocks: int = 0) -> Path:
     """
     width = max(6, len(str(blocks - 1)))
     return Path(folder) / f"part-{block:0{width}d}.parquet"
-
-
-def categorical_columns(table: TablePlan) -> list[str]:
-    """The columns dictionary-encoded in Parquet: those with few distinct values, as locally."""
-    return [c for c in table.output if table.columns[c].kind.low_cardinality()]
 
 
 def write_part(plan: Plan, table: str, block: int, folder: str) -> list[np.ndarray]:
@@ -52,24 +47,26 @@ def write_part(plan: Plan, table: str, block: int, folder: str) -> list[np.ndarr
     """
     table_plan = plan.tables[table]
     batch, hashes = evaluate_block(table_plan, plan.seed, block)
-    data = pa.Table.from_batches([batch], table_plan.schema)
-    _write_atomic(part_path(folder, block, table_plan.blocks), data, table_plan)
+    _write_atomic(part_path(folder, block, table_plan.blocks), _encoder(table_plan)(batch))
     return hashes
 
 
 def write_empty_part(plan: Plan, table: str, folder: str | Path) -> None:
     """A table without rows is one part holding only the schema (an empty folder is no table)."""
-    table_plan = plan.tables[table]
-    _write_atomic(part_path(folder, 0), table_plan.schema.empty_table(), table_plan)
+    _write_atomic(part_path(folder, 0), _encoder(plan.tables[table]).empty())
 
 
-def _write_atomic(final: Path, data: pa.Table, table: TablePlan) -> None:
+def _encoder(table: TablePlan) -> ParquetEncoder:
+    """The local writer's encoder: a part is the bytes of its block in the local file."""
+    return ParquetEncoder(table.schema, table.categorical)
+
+
+def _write_atomic(final: Path, data: pa.Buffer) -> None:
     # A name of its own per attempt: two attempts of one task may overlap (a worker taken
     # for dead may still be running); both write the same bytes and the last rename wins.
     temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with pq.ParquetWriter(str(temp), table.schema, use_dictionary=categorical_columns(table)) as writer:
-            writer.write_table(data)
+        temp.write_bytes(memoryview(data))
         os.replace(temp, final)
     finally:
         if temp.exists():

@@ -65,7 +65,7 @@ def arrow_table(spec: str, table: str, **kwargs: Any) -> pa.Table:
 
 def rewrite(directory: Path, fmt: str, name: str, data: pa.Table) -> None:
     """Write ``data`` as table ``name`` into ``directory`` with rulegen's own writer."""
-    write_tables([TableOutput(name, data.schema, lambda: data.to_batches())], directory, fmt)
+    write_tables([TableOutput(name, data.schema, lambda encode: map(encode, data.to_batches()))], directory, fmt)
 
 
 def with_values(data: pa.Table, column: str, changes: Mapping[int, Any], type_: pa.DataType | None = None,

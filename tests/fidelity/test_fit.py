@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 import rulegen
-from rulegen.fidelity import infer
 from rulegen.fidelity.correlate import correlations, positive_definite
 from rulegen.fidelity.dates import fit_dates
 from rulegen.fidelity.fit import MAX_KS, fit_count_law, fit_numeric, histogram
+from rulegen.fidelity.infer import infer
 from rulegen.fidelity.profile import profile_column
 from rulegen.fidelity.relations import parent_first, sequence_within, singular
 from rulegen.fidelity.render import yaml_scalar

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from scipy.stats import ks_2samp
 
 import rulegen
-from rulegen.fidelity import InferError, infer
 from rulegen.fidelity.commands import infer as infer_command
+from rulegen.fidelity.infer import infer
+from rulegen.fidelity.read import InferError
 from rulegen.spec.loader import load_document
 from tests.fidelity.shop_data import CUSTOMERS, NOTE_PEOPLE, RARE_TIER, write_shop
 

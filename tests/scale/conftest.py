@@ -15,7 +15,6 @@ from rulegen.engine.stream import stream_table
 from rulegen.io.files import TableOutput, write_tables
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan
-from rulegen.scale.parts import categorical_columns
 from tests.conftest import ROOT
 
 SHOP = ROOT / "schemas" / "shop.yaml"
@@ -59,8 +58,8 @@ def shop_local(tmp_path_factory) -> dict[str, pa.Table]:
 
 def local_tables(plan: Plan, out: Path) -> dict[str, pa.Table]:
     """What the local engine writes for ``plan`` (as ``rulegen.write(..., "parquet")`` does), read back."""
-    outputs = [TableOutput(name, t.schema, lambda t=t: stream_table(t, plan.seed),
-                           categorical=tuple(categorical_columns(t)))
+    outputs = [TableOutput(name, t.schema, lambda encode, t=t: stream_table(t, plan.seed, encode=encode),
+                           categorical=t.categorical)
                for name, t in plan.tables.items()]
     return {name: pq.read_table(path) for name, path in write_tables(outputs, out, "parquet").items()}
 
