@@ -235,7 +235,7 @@ def preview(
 def _prepare(workers: int) -> None:
     """Have worker processes ready (rulegen imported) by the time the spec has compiled."""
     if workers > 1:
-        from rulegen.scale.forkserver import prepare_workers
+        from rulegen.scale.startup import prepare_workers
 
         prepare_workers()
 

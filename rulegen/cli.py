@@ -69,7 +69,7 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
     """
     import time
 
-    from rulegen.scale.forkserver import default_workers, prepare_workers
+    from rulegen.scale.startup import default_workers, prepare_workers
 
     started = time.perf_counter()
     workers = workers or default_workers()
@@ -118,7 +118,7 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
     """
     import time
 
-    from rulegen.scale.forkserver import default_workers, prepare_workers
+    from rulegen.scale.startup import default_workers, prepare_workers
 
     started = time.perf_counter()
     workers = workers or default_workers()

@@ -48,6 +48,8 @@ class RunStats:
             if self.show:
                 from tqdm import tqdm
 
+                # No monitor thread: worker processes fork only from a process without threads.
+                tqdm.monitor_interval = 0
                 self._bar = tqdm(total=total, desc=table, unit="rows", unit_scale=True, file=sys.stderr,
                                  leave=True, dynamic_ncols=True)
         entry = self.tables.setdefault(table, _Table())

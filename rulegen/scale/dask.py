@@ -31,8 +31,8 @@ from rulegen.engine.stream import raise_on_repeat
 from rulegen.engine.unique import UniqueChecker
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.plan.plan import Plan
-from rulegen.scale.forkserver import default_workers
 from rulegen.scale.parts import publish, remove_tree, write_empty_part, write_part
+from rulegen.scale.startup import default_workers
 
 if TYPE_CHECKING:
     from distributed import Client, Future

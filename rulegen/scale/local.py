@@ -9,13 +9,12 @@ returns the block's bytes in the file, so the main process only appends them; wi
 returns the block's Arrow batch. Either comes back through shared memory, not a pipe: each
 block in flight has a slot, a file in ``/dev/shm`` that the worker writes into and the main
 process maps (pickling a batch through a pipe costs more CPU than making it). Workers fork
-from a server that has imported rulegen already (:mod:`rulegen.scale.forkserver`), so a pool
-starts in milliseconds.
+from this process or from a server that has imported rulegen already
+(:mod:`rulegen.scale.startup`), so a pool starts in milliseconds.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -30,6 +29,7 @@ import pyarrow as pa
 from rulegen.engine.evaluate import evaluate_block
 from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan
+from rulegen.scale.startup import starting_workers
 
 __all__ = ["run_blocks"]
 
@@ -111,11 +111,10 @@ def run_blocks(
         for block in blocks:
             yield evaluate_block(table, seed, block)
         return
-    context = multiprocessing.get_context("forkserver")
     slots = _Slots(2 * workers)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init,
-                                 initargs=(table, seed, encode)) as pool:
+        with starting_workers() as context, ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_init, initargs=(table, seed, encode)) as pool:
             pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()
             todo = iter(blocks)
             for slot, block in zip(slots.paths, todo, strict=False):

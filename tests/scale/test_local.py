@@ -2,12 +2,14 @@
 slots removed after every run, and a failed run leaving nothing."""
 
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
 import rulegen
 from rulegen.errors import GenerationError
+from rulegen.scale.startup import starting_workers
 
 # Three blocks of the default size, columns of every output type.
 SPEC = """
@@ -65,3 +67,23 @@ def test_frames_from_two_workers_equal_one():
     two = rulegen.generate(SPEC, rows={"people": 70_000}, workers=2)
     for name, frame in one.items():
         assert frame.equals(two[name]), name
+
+
+def test_workers_from_the_fork_server_write_the_same_bytes(tmp_path):
+    """With another Python thread running, workers start from the fork server instead of a fork
+    of this process (which could inherit a held lock); the file is the same."""
+    with starting_workers() as context:
+        assert context.get_start_method() == "fork"
+    forked = rulegen.write(SPEC, tmp_path / "forked", "parquet", workers=2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with starting_workers() as context:
+            assert context.get_start_method() == "forkserver"
+        served = rulegen.write(SPEC, tmp_path / "served", "parquet", workers=2)
+    finally:
+        stop.set()
+        other.join()
+    for name in forked:
+        assert forked[name].read_bytes() == served[name].read_bytes()

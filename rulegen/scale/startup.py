@@ -1,0 +1,65 @@
+"""How many worker processes, and how they start.
+
+Workers fork from this process when it runs no other Python thread: they start at once and
+share the compiled plan instead of importing rulegen and unpickling it. Otherwise (a thread
+could hold a lock, logging's or the import lock, that a forked child would wait on forever)
+they fork from a server process that imported rulegen in the background while the spec
+compiled. Kept apart from :mod:`rulegen.scale.local`, which imports the whole engine, so that
+the CLI can decide before it imports anything heavy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.context import BaseContext
+
+__all__ = ["default_workers", "prepare_workers", "starting_workers"]
+
+# What the fork server imports once, so that a worker forked from it starts with all of it: its
+# first block would otherwise spend 0.3 s importing (pyarrow imports pandas the first time it
+# converts a NumPy array; NumPy's random module is imported on first use).
+_PRELOAD = ["rulegen.scale.local", "rulegen.kinds.registry", "rulegen.expr.functions", "rulegen.io.files",
+            "numpy.random", "pandas", "zoneinfo"]
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def prepare_workers() -> None:
+    """Before a run on more than one worker: when workers cannot fork from this process, start
+    the fork server now, so that its imports overlap the compile. Calling it again does nothing."""
+    if not _can_fork():
+        _fork_server()
+
+
+@contextmanager
+def starting_workers() -> Iterator[BaseContext]:
+    """The context to start a pool's processes with, for the block that starts them."""
+    if not _can_fork():
+        yield _fork_server()
+        return
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on any fork of a process with other OS threads; the only ones here
+        # are native (jemalloc's, the BLAS pool), which prepare for fork themselves.
+        warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+        yield multiprocessing.get_context("fork")
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _fork_server() -> BaseContext:
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()
+    return context
