@@ -1,14 +1,16 @@
 """The local process pool: every format the same bytes on any number of workers, shared-memory
 slots removed after every run, and a failed run leaving nothing."""
 
+import subprocess
+import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
 import rulegen
 from rulegen.errors import GenerationError
+from rulegen.scale import startup
 from rulegen.scale.startup import starting_workers
 
 # Three blocks of the default size, columns of every output type.
@@ -69,21 +71,23 @@ def test_frames_from_two_workers_equal_one():
         assert frame.equals(two[name]), name
 
 
-def test_workers_from_the_fork_server_write_the_same_bytes(tmp_path):
-    """With another Python thread running, workers start from the fork server instead of a fork
-    of this process (which could inherit a held lock); the file is the same."""
+def test_forked_workers_and_fork_server_workers_write_the_same_bytes(tmp_path, monkeypatch):
+    """A process without other Python threads forks its workers (checked in a fresh process: a
+    test session has threads of its own); one with threads starts them from the fork server,
+    as a forked child could inherit a lock a thread holds. The files are the same."""
+    script = (
+        "import sys, rulegen\n"
+        "from rulegen.scale.startup import starting_workers\n"
+        "with starting_workers() as context:\n"
+        "    assert context.get_start_method() == 'fork', context.get_start_method()\n"
+        "rulegen.write(sys.argv[1], sys.argv[2], 'parquet', workers=2)\n"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC)
+    subprocess.run([sys.executable, "-c", script, str(spec), str(tmp_path / "forked")], check=True)
+    monkeypatch.setattr(startup, "_can_fork", lambda: False)
     with starting_workers() as context:
-        assert context.get_start_method() == "fork"
-    forked = rulegen.write(SPEC, tmp_path / "forked", "parquet", workers=2)
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        with starting_workers() as context:
-            assert context.get_start_method() == "forkserver"
-        served = rulegen.write(SPEC, tmp_path / "served", "parquet", workers=2)
-    finally:
-        stop.set()
-        other.join()
-    for name in forked:
-        assert forked[name].read_bytes() == served[name].read_bytes()
+        assert context.get_start_method() == "forkserver"
+    served = rulegen.write(SPEC, tmp_path / "served", "parquet", workers=2)
+    for name, path in served.items():
+        assert (tmp_path / "forked" / path.name).read_bytes() == path.read_bytes(), name
