@@ -19,6 +19,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -103,6 +104,9 @@ class _Slots:
         for path in self.paths:
             Path(path).touch()
         self._maps: dict[str, _Mapped] = {}
+        # Also at exit, should the run's generator never be closed (a traceback holding it).
+        # Forked workers leave through os._exit and never run it.
+        self._remove = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def read(self, path: str, size: int) -> pa.Buffer:
         """What a worker wrote into ``path``: a view of the slot, valid until it is written again."""
@@ -114,7 +118,7 @@ class _Slots:
 
     def remove(self) -> None:
         self._maps.clear()  # mappings close once no batch uses them
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._remove()
 
 
 def run_blocks(

@@ -91,3 +91,4 @@ def test_forked_workers_and_fork_server_workers_write_the_same_bytes(tmp_path, m
     served = rulegen.write(SPEC, tmp_path / "served", "parquet", workers=2)
     for name, path in served.items():
         assert (tmp_path / "forked" / path.name).read_bytes() == path.read_bytes(), name
+
