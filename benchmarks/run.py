@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmarks W1, W2 and W3 (shared/benchmarks/WORKLOAD.md) through rulegen and the other tools.
 
-    python benchmarks/run.py --all          # everything below in one run (~20 min), updates BENCHMARKS.md
+    python benchmarks/run.py --all          # everything below in one run (~25 min), updates BENCHMARKS.md
     python benchmarks/run.py --all --skip-100m   # the same without the 100M-row memory run (~1.5 min less)
     python benchmarks/run.py --all --wait-quiet 300  # each batch of runs first waits (<= 5 min) for idle cores
     python benchmarks/run.py                # W1 only (~5 min), as before
@@ -133,6 +133,7 @@ WORKLOADS = {
 PEAK_ROWS = 10_000_000
 PEAK_100M_ROWS = 100_000_000
 SPEEDUP_ROWS = 10_000_000
+SPEEDUP_LONG_ROWS = 30_000_000  # --all also measures a run where the ~1 s of imports and compile weighs 4 %
 SPEEDUP_REPS = 3
 QUICK_SPEEDUP_ROWS = QUICK_PEAK_ROWS = 200_000  # --quick: a few blocks of 65,536 rows
 
@@ -747,18 +748,19 @@ def targets_from(store: dict[str, Any]) -> list[Target]:
     section("w3", got or [Target(f"W3 within {W3_NUMPY_WITHIN:g}x of raw NumPy", "—", "not measured",
                                  f"≤ {W3_NUMPY_WITHIN:g}x", None)])
 
-    name = f"1 → 2 workers ≥ {SPEEDUP_MIN:g}x (W1, 10M rows, Parquet, CLI)"
-    runs = store.get("workers", {}).get("runs", [])
-    if runs:
+    for key in ["workers", *sorted(k for k in store if k.startswith("workers-"))]:
+        runs = store.get(key, {}).get("runs", [])
+        rows = runs[0].get("rows", SPEEDUP_ROWS) if runs else SPEEDUP_ROWS
+        name = f"1 → 2 workers ≥ {SPEEDUP_MIN:g}x (W1, {rows // 1_000_000}M rows, Parquet, CLI)"
+        if not runs:
+            section(key, [Target(name, "—", "not measured", f"≥ {SPEEDUP_MIN:g}x", None)])
+            continue
         one = statistics.median(r["wall"] for r in runs if r["workers"] == 1)
         two = statistics.median(r["wall"] for r in runs if r["workers"] == 2)
         ceiling = speedup_ceiling(runs)
         limit = "" if ceiling is None else f"; the machine's ceiling for two processes: {ceiling:.2f}x"
-        section("workers", [Target(name, "file, whole process",
-                                   f"{one / two:.2f}x ({one:.2f} s → {two:.2f} s{limit})",
-                                   f"≥ {SPEEDUP_MIN:g}x", one / two >= SPEEDUP_MIN)])
-    else:
-        section("workers", [Target(name, "—", "not measured", f"≥ {SPEEDUP_MIN:g}x", None)])
+        section(key, [Target(name, "file, whole process", f"{one / two:.2f}x ({one:.2f} s → {two:.2f} s{limit})",
+                             f"≥ {SPEEDUP_MIN:g}x", one / two >= SPEEDUP_MIN)])
 
     for key, rows in (("peak-rss", PEAK_ROWS), ("peak-rss-100m", PEAK_100M_ROWS)):
         limit = PEAK_LIMIT[rows]
@@ -945,9 +947,12 @@ def run_workload(run: Run, workload: Workload, tools: list[str], overrides: dict
                {"results": [asdict(r) for r in results], "skipped": skipped})
 
 
-def run_speedup(run: Run, reps: int | None, warmup: int | None) -> None:
+def run_speedup(run: Run, reps: int | None, warmup: int | None, rows: int = SPEEDUP_ROWS) -> None:
     load_before = os.getloadavg()
-    rows = QUICK_SPEEDUP_ROWS if run.quick else SPEEDUP_ROWS
+    millions = rows // 1_000_000
+    key, marker = ("workers", "workers-speedup") if rows == SPEEDUP_ROWS else (
+        f"workers-{millions}m", f"workers-speedup-{millions}m")
+    rows = QUICK_SPEEDUP_ROWS if run.quick else rows
     reps = reps or (1 if run.quick else SPEEDUP_REPS)
     warmup = warmup if warmup is not None else (0 if run.quick else 1)
     print(f"W1 worker speed-up, {rows:,} rows; load {_load()}", file=sys.stderr)
@@ -959,7 +964,7 @@ def run_speedup(run: Run, reps: int | None, warmup: int | None) -> None:
             f"process), W = 1, then 2, then two W = 1 runs started together, in turn, {reps} times each after "
             f"{warmup} warm-up round; the median wall time. CPU s come from wait4, which counts the workers: "
             "the CLI forks them and waits for them.", "", *lines]
-    run.record("workers", "workers-speedup", "Worker speed-up: W1, 10M rows to Parquet, --workers 1 vs 2",
+    run.record(key, marker, f"Worker speed-up: W1, {millions}M rows to Parquet, --workers 1 vs 2",
                load_before, body, {"runs": runs})
 
 
@@ -1007,6 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workload", default="", help="comma-separated subset of: " + ", ".join(WORKLOADS))
     parser.add_argument("--quick", action="store_true",
                         help="small N, one repetition, no warm-up; prints only")
+    parser.add_argument("--speedup-rows", type=int, default=SPEEDUP_ROWS, metavar="N",
+                        help="rows of the --workers-speedup runs (10M by default; others get a section of their own)")
     parser.add_argument("--workers-speedup", action="store_true",
                         help=f"only: W1, {SPEEDUP_ROWS:,} rows to Parquet, CLI --workers 1 vs 2")
     parser.add_argument("--peak-rss", action="store_true",
@@ -1068,8 +1075,11 @@ def main(argv: list[str] | None = None) -> int:
         workload = WORKLOADS[key]
         tools = [t for t in workload.tools if not chosen or t in chosen]
         run_workload(run, workload, tools, overrides[key])
-    if args.all or args.workers_speedup:
-        run_speedup(run, args.reps, args.warmup)
+    if args.workers_speedup:
+        run_speedup(run, args.reps, args.warmup, args.speedup_rows)
+    elif args.all:
+        for rows in (SPEEDUP_ROWS, SPEEDUP_LONG_ROWS):
+            run_speedup(run, args.reps, args.warmup, rows)
     if args.all or args.peak_rss:
         run_peak(run, args.peak_rows, [int(w) for w in args.peak_workers.split(",")], "peak-rss",
                  "W1 peak memory: 10M rows to Parquet (rulegen CLI)")

@@ -268,6 +268,9 @@ def test_targets_are_judged_from_stored_figures() -> None:
         "w3": {**entry, "results": [result("rulegen", m, 1_000_000) for m in run.MODES]
                + [result("numpy", m, 1_500_000) for m in run.MODES]},
         "workers": {**entry, "runs": [{"workers": 1, "wall": 10.0}, {"workers": 2, "wall": 8.0}]},
+        "workers-30m": {**entry, "runs": [{"workers": 1, "rows": 30_000_000, "wall": 30.0},
+                                          {"workers": 2, "rows": 30_000_000, "wall": 17.0},
+                                          {"workers": "pair", "rows": 60_000_000, "wall": 32.0}]},
         "peak-rss-100m": {**entry, "found": [{"workers": 2, "maxrss": 300 << 20, "tree_peak": 900 << 20}]},
     }
     got = {(t.target, t.measure): t for t in run.targets_from(store)}
@@ -276,5 +279,7 @@ def test_targets_are_judged_from_stored_figures() -> None:
     assert got["W3 within 2x of raw NumPy", "file, whole process"].met is True  # 1.5x slower
     assert got["W1 ≥ 20x mimesis", "—"].met is None
     assert got["1 → 2 workers ≥ 1.6x (W1, 10M rows, Parquet, CLI)", "file, whole process"].met is False
+    longer = got["1 → 2 workers ≥ 1.6x (W1, 30M rows, Parquet, CLI)", "file, whole process"]
+    assert longer.met is True and "ceiling for two processes: 1.88x" in longer.figure  # 1.76x; 2 x 30 / 32
     assert got["W1 100M rows to Parquet: peak memory < 1.5 GiB", "CLI --workers 2"].met is True
     assert "load 0.10 → 0.20" in got["W1 ≥ 30x faker", "in memory"].when
