@@ -149,9 +149,9 @@ class UniqueChecker:
 
     Blocks arrive in row order. A repeat inside a block is found at once; repeats across blocks
     are found by :meth:`finish` with sorts of all hashes (8 bytes a row), which is O(n log n)
-    overall where a check per block would be quadratic. The hashes are sorted a slice of the
-    hash space at a time, so the check holds about 8 bytes a row, not 16. Output is written
-    atomically, so a late failure still leaves nothing behind.
+    overall where a check per block would be quadratic. Past 8M rows the hashes are sorted a
+    slice of the hash space at a time, so the check holds 8 bytes a row and one slice, not three
+    copies. Output is written atomically, so a late failure still leaves nothing behind.
     """
 
     def __init__(self, start: int = 0) -> None:

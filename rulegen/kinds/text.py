@@ -303,8 +303,9 @@ class Template(Kind):
 
     def unique_given(self, columns: Mapping[str, Any]) -> bool:
         """Distinct when a unique, never-null input can be read back from every value: all other
-        parts are constant, or it is a number ≥ 0 whose digits the parts on one side are constant
-        and the part on the other side cannot continue (``{first}.{last}{id}@example.com``)."""
+        parts are constant, or it is a number ≥ 0 with constant text on one side and, on the
+        other, a part that never ends (or starts) with a digit, so that its digits are found
+        again (``{first}.{last}{id}@example.com``)."""
         for i, part in enumerate(self.parts):
             column = columns.get(part[0]) if isinstance(part, tuple) else None
             distinct = column is not None and (column.uniqueness.distinct or column.kind.inherently_unique)
