@@ -1,5 +1,5 @@
 """``python -m rulegen``."""
 
-from rulegen.cli import main
+from rulegen.cli import entry
 
-main()
+entry()
