@@ -10,6 +10,7 @@ run scales with its workers, and the file is the same bytes whoever encoded each
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyarrow as pa
@@ -20,7 +21,6 @@ from rulegen.io import thrift
 __all__ = ["ParquetAssembler", "ParquetEncoder"]
 
 _MAGIC = b"PAR1"
-_MAX_SCRATCH = 1 << 32  # no block of a table comes near: a write failing beyond it is another error
 
 # Field ids of parquet.thrift (FileMetaData, RowGroup, ColumnChunk, ColumnMetaData).
 _FILE_NUM_ROWS, _FILE_ROW_GROUPS = 3, 4
@@ -30,21 +30,12 @@ _CHUNK_META = 3
 _META_OFFSETS = (9, 10, 11, 14)  # data, index and dictionary page offsets, bloom filter offset
 
 
+@dataclass(frozen=True, slots=True)
 class ParquetEncoder:
-    """One block as a Parquet file of one row group (snappy; dictionaries for ``categorical``).
+    """One block as a Parquet file of one row group (snappy; dictionaries for ``categorical``)."""
 
-    The file is written into a scratch buffer kept between calls (fresh multi-MiB buffers for
-    every block cost a page fault per 4 KiB): what a call returns is valid until the next one.
-    """
-
-    _FIRST_SCRATCH = 4 << 20
-
-    def __init__(self, schema: pa.Schema, categorical: tuple[str, ...] = ()) -> None:
-        self.schema, self.categorical = schema, tuple(categorical)
-        self._scratch: pa.Buffer | None = None
-
-    def __reduce__(self) -> tuple[type, tuple[pa.Schema, tuple[str, ...]]]:
-        return type(self), (self.schema, self.categorical)  # without the scratch buffer
+    schema: pa.Schema
+    categorical: tuple[str, ...] = ()
 
     def __call__(self, batch: pa.RecordBatch) -> pa.Buffer:
         return self._encode(pa.Table.from_batches([batch], self.schema))
@@ -59,19 +50,11 @@ class ParquetEncoder:
         return pq.ParquetWriter(sink, self.schema, use_dictionary=list(self.categorical))
 
     def _encode(self, table: pa.Table) -> pa.Buffer:
-        while True:
-            if self._scratch is None:
-                self._scratch = pa.allocate_buffer(self._FIRST_SCRATCH)
-            sink = pa.FixedSizeBufferWriter(self._scratch)
-            try:
-                with self.writer(sink) as writer:
-                    if table.num_rows:
-                        writer.write_table(table, row_group_size=table.num_rows)
-                return self._scratch.slice(0, sink.tell())
-            except OSError:  # out of room: a block is encoded again, into twice the room
-                if self._scratch.size >= _MAX_SCRATCH:
-                    raise
-                self._scratch = pa.allocate_buffer(2 * self._scratch.size)
+        sink = pa.BufferOutputStream()
+        with self.writer(sink) as writer:
+            if table.num_rows:
+                writer.write_table(table, row_group_size=table.num_rows)
+        return sink.getvalue()
 
 
 class ParquetAssembler:
