@@ -16,8 +16,8 @@ does (``rulegen.write(spec, out, "parquet", workers=W)``), without changing rule
 2. **The real run** with ``workers=W``, timed from inside: ``rulegen.write`` is run with
    ``rulegen.engine.stream.run_blocks`` wrapped so that the time the main thread waits for each
    block is measured. The time to the first block includes the pool's start. CPU seconds of
-   this process come from ``time.process_time``, those of the worker processes (and the fork
-   server) from /proc, sampled every 50 ms.
+   this process come from ``time.process_time``, those of the workers (forked children) from
+   ``getrusage(RUSAGE_CHILDREN)``.
 
 The model the figures test: with ``workers=1`` one process generates and encodes every block;
 with ``workers=2`` the two workers generate and encode while the main process only appends
@@ -27,15 +27,12 @@ bytes, so the workers' work bounds the time per block.
 from __future__ import annotations
 
 import argparse
-import functools
-import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import _load, _tree  # noqa: E402
+from benchmarks.run import _load  # noqa: E402
 from benchmarks.tools import rulegen_w1  # noqa: E402
-
-
-class Timers:
-    def __init__(self) -> None:
-        self.wall: dict[str, float] = defaultdict(float)
-        self.count: dict[str, int] = defaultdict(int)
-
-    def wrap(self, key: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.wall[key] += time.perf_counter() - t
-                self.count[key] += 1
-        return timed
 
 
 def per_block_costs(rows: int, sample_blocks: int) -> dict[str, float]:
@@ -119,82 +99,44 @@ def _slot_file(folder: Path) -> Path:
 
 
 def real_run(rows: int, workers: int) -> dict[str, float]:
-    """``rulegen.write(..., workers=W)`` with the main thread's waits and work timed from inside."""
+    """``rulegen.write(..., workers=W)`` with the main thread's waits timed from inside.
+
+    No sampling thread: with one, the workers would start from the fork server instead of a
+    fork of this process, which is not what the CLI does. They are forked children, so their
+    CPU time is this process's children's once the pool has joined them."""
+    import resource
+
     import rulegen
     import rulegen.engine.stream as stream
 
-    timers = Timers()
     original_run_blocks = stream.run_blocks
-    first: list[float] = []
-    start = [0.0]
+    waits: list[float] = []
 
     def run_blocks(*args: Any, **kwargs: Any) -> Iterator[Any]:
         blocks = original_run_blocks(*args, **kwargs)
         while True:
             t = time.perf_counter()
-            try:
-                item = next(blocks)
-            except StopIteration:
-                timers.wall["wait for block (incl. pool start)"] += time.perf_counter() - t
+            item = next(blocks, None)
+            waits.append(time.perf_counter() - t)
+            if item is None:
                 return
-            timers.wall["wait for block (incl. pool start)"] += time.perf_counter() - t
-            timers.count["wait for block (incl. pool start)"] += 1
-            if not first:
-                first.append(time.perf_counter() - start[0])
             yield item
 
-    cpu_seen: dict[int, float] = {}
-    roles: dict[int, str] = {}
-    stop = threading.Event()
+    def children_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
 
-    def sample() -> None:
-        me = os.getpid()
-        while not stop.is_set():
-            for pid, cpu in _tree(me).items():
-                if pid != me:
-                    cpu_seen[pid] = max(cpu, cpu_seen.get(pid, 0.0))
-                    if pid not in roles:
-                        roles[pid] = _role(pid, me)
-            stop.wait(0.05)
-
-    patches = [(stream, "run_blocks", run_blocks)]
-    saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    stream.run_blocks = run_blocks
     try:
-        for obj, name, value in patches:
-            setattr(obj, name, value)
         with tempfile.TemporaryDirectory() as tmp:
-            wall, cpu = time.perf_counter(), time.process_time()
-            start[0] = wall
+            wall, cpu, other = time.perf_counter(), time.process_time(), children_cpu()
             rulegen.write(rulegen_w1.SPEC, tmp, "parquet", rows={rulegen_w1.TABLE: rows}, workers=workers)
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            wall, cpu, other = time.perf_counter() - wall, time.process_time() - cpu, children_cpu() - other
     finally:
-        for obj, name, value in saved:
-            setattr(obj, name, value)
-        stop.set()
-        sampler.join()
-    per_process = {f"  CPU of {roles.get(pid, '?')} (pid {pid})": cpu for pid, cpu in sorted(cpu_seen.items())}
-    return {"wall (rulegen.write: compile + generate + write)": wall, "main process CPU (all threads)": cpu,
-            "other processes CPU (forkserver + workers)": sum(cpu_seen.values()),
-            "processes seen": len(cpu_seen),
-            "first block back after (compile included)": first[0] if first else float("nan"), **timers.wall,
-            **per_process}
-
-
-def _role(pid: int, main: int) -> str:
-    """What a process of the pool is: the forkserver (a child of the main process), a worker (forked
-    by the forkserver, so with the same command line) or the resource tracker."""
-    try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        parent = int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return "?"
-    if "forkserver" in cmd:
-        return "forkserver" if parent == main else "worker"
-    if "resource_tracker" in cmd:
-        return "resource tracker"
-    return "worker" if "multiprocessing" in cmd or "python" in cmd else cmd[:40]
+        stream.run_blocks = original_run_blocks
+    return {"wall (rulegen.write: compile + generate + write)": wall, "main process CPU": cpu,
+            "worker processes CPU": other, "first block back after (compile included)": waits[0],
+            "wait for blocks (after the first)": sum(waits[1:])}
 
 
 def perf_stat(rows: int, workers: int) -> dict[str, float]:
