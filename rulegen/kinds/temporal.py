@@ -169,7 +169,8 @@ class _Between(Kind):
             if name == "kind":
                 continue
             values = value if isinstance(value, list) else [value]
-            seconds = [None if v is None else parse_duration(v) for v in values]
+            # Whole seconds stay integers, so an `integers` delay of `1d` passes its schema.
+            seconds = [None if v is None else _whole(parse_duration(v)) for v in values]
             if any(s is None and v is not None for s, v in zip(seconds, values, strict=True)):
                 return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, got {value!r}",
                                    self.pointer("delay", name))]
@@ -282,6 +283,10 @@ class Date(_Between):
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_557_600}  # y: 365.25 d
+
+
+def _whole(seconds: float | None) -> float | None:
+    return int(seconds) if seconds is not None and seconds.is_integer() else seconds
 
 
 def parse_duration(value: Any) -> float | None:

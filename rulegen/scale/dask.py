@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from rulegen.engine.stream import raise_on_repeat
 from rulegen.engine.unique import UniqueChecker
-from rulegen.errors import Diagnostic, OutputError
+from rulegen.errors import Diagnostic, OutputError, RulegenError
 from rulegen.plan.plan import Plan
 from rulegen.scale.parts import publish, remove_tree, write_empty_part, write_part
 from rulegen.scale.startup import default_workers
@@ -102,6 +102,8 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
                 assert future is not None
                 hashes = future.result()
                 tasks[name][block] = None  # the worker may drop the result
+                if isinstance(hashes, RulegenError):
+                    raise hashes
                 for check, checker, block_hashes in zip(table.unique_checks, checkers, hashes, strict=True):
                     raise_on_repeat(table, plan.seed, check, checker.add(block_hashes))
             for check, checker in zip(table.unique_checks, checkers, strict=True):

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from rulegen.engine.evaluate import evaluate_block
+from rulegen.errors import RulegenError
 from rulegen.io.parquet import ParquetEncoder
 from rulegen.plan.plan import Plan, TablePlan
 
@@ -36,17 +37,22 @@ def part_path(folder: str | Path, block: int, blocks: int = 0) -> Path:
     return Path(folder) / f"part-{block:0{width}d}.parquet"
 
 
-def write_part(plan: Plan, table: str, block: int, folder: str) -> list[np.ndarray]:
+def write_part(plan: Plan, table: str, block: int, folder: str) -> list[np.ndarray] | RulegenError:
     """Evaluate one block of ``table`` and write it as a part in ``folder``.
 
     The folder must exist (the client makes it): a task that outlives a cancelled run fails
     rather than recreate a folder that was cleaned up.
 
     Returns:
-        The block's row hashes for each of the table's streaming unique checks.
+        The block's row hashes for each of the table's streaming unique checks; or the user
+        error that stopped the block (a rule that cannot be met), returned rather than raised
+        so that no worker logs it with a traceback: the client raises it.
     """
     table_plan = plan.tables[table]
-    batch, hashes = evaluate_block(table_plan, plan.seed, block)
+    try:
+        batch, hashes = evaluate_block(table_plan, plan.seed, block)
+    except RulegenError as exc:
+        return exc
     _write_atomic(part_path(folder, block, table_plan.blocks), _encoder(table_plan)(batch))
     return hashes
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-from rulegen.errors import SpecError
+from rulegen.errors import Diagnostic, SpecError
 from rulegen.spec.loader import load_document
 from rulegen.spec.model import (
     ColumnSpec,
@@ -30,8 +31,13 @@ def load_spec(source: str | Path, *, filename: str | None = None) -> Spec:
     """
     data, smap = load_document(source, filename=filename)
     if data is None:
-        data = {}
-    problems = check_structure(data)
+        raise SpecError([Diagnostic("RG108", "the spec is empty", mark=(1, 1),
+                                    hint="a spec is a mapping with `version: 1` and `tables:`")], smap)
+    root = smap.position("")
+    problems = [  # a problem of the whole document still gets a place: where the document starts
+        p if p.pointer or p.mark else dataclasses.replace(p, mark=(root.line, root.col))
+        for p in check_structure(data)
+    ]
     if problems:
         raise SpecError(smap.in_document_order(problems), smap)
     base_dir = Path(source).parent if smap.filename != "<spec>" else Path.cwd()

@@ -6,6 +6,12 @@ accepted, so ``!!python/object`` and custom tags are errors, never constructed. 
 errors. Aliases are followed with a budget, so a "billion laughs" document is refused at once.
 Booleans follow YAML 1.2 (``true``/``false`` only), so ``NO`` (Norway) stays a string. Dates and
 timestamps stay strings: the schema and the kinds parse them.
+
+Numbers follow YAML 1.2 where YAML 1.1 (PyYAML's) would surprise: ``1e3`` is the number 1000
+(1.1: a string) and ``0o17`` is octal 15 (1.1: a string). The plain scalars that YAML 1.1 reads
+as numbers nobody meant, the base-60 ``1:30`` (90) and the leading-zero ``010`` (octal 8), are
+refused with their location and the quoted form to write instead. Characters a YAML file may not
+hold (control characters) and lone surrogates (from ``"\ud800"`` escapes) are located errors too.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map", f"{_TAG}omap"}
 _BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_OCTAL_12 = re.compile(r"^[-+]?0o[0-7_]+$")
+_EXPONENT_12 = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$")
+_BASE_60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 MAX_DEPTH = 100  # nesting of lists and mappings; deeper documents are refused, not recursed into
@@ -65,6 +76,8 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(f"{_TAG}bool", _BOOL_12, list("tTfF"))
+_Loader.add_implicit_resolver(f"{_TAG}int", _OCTAL_12, list("-+0"))
+_Loader.add_implicit_resolver(f"{_TAG}float", _EXPONENT_12, list("-+.0123456789"))
 
 
 def load_document(source: str | Path, *, filename: str | None = None) -> tuple[Any, SourceMap]:
@@ -83,9 +96,12 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
     """
     text, name = _read(source, filename)
     smap = SourceMap(filename=name, text=text)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses characters a YAML file may not hold, here
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise SpecError([_unreadable_character(text, exc)], smap) from None
     except _TooDeep as exc:
         message = f"invalid YAML: lists and mappings nested more than {MAX_DEPTH} levels deep"
         raise SpecError([Diagnostic("RG101", message, mark=(exc.mark.line + 1, exc.mark.column + 1))],
@@ -98,7 +114,8 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic("RG101", f"invalid YAML: {exc}", mark=(1, 1))], smap) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, smap
     builder = _Builder(smap, loader.alias_marks)
@@ -106,6 +123,17 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
     if builder.diagnostics:
         raise SpecError(builder.diagnostics, smap)
     return data, smap
+
+
+def _unreadable_character(text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """A control character in the file itself, located (PyYAML gives an offset into the text)."""
+    before = text[: exc.position]
+    line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return Diagnostic("RG101", f"invalid YAML: character U+{code:04X} (a control character) is not allowed "
+                               "in a YAML file", mark=(line, col),
+                      hint=f'to put it in a value, write it as an escape in a double-quoted string: "\\x{code:02x}"'
+                      if code < 0x100 else None)
 
 
 def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
@@ -185,12 +213,34 @@ class _Builder:
         ))
         return False
 
-    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, pointer: str, *, mark: tuple[int, int] | None = None) -> Any:
+        """The value of a scalar (``mark``: where a mapping key stands, for its problems)."""
         if not self._check_tag(node, pointer, _SCALAR_TAGS):
             return None
         if node.tag == f"{_TAG}timestamp":
             return node.value  # kept as text; dates are parsed by the kinds that take them
+        if _SURROGATE.search(node.value):
+            self.diagnostics.append(Diagnostic(
+                "RG108", "a lone surrogate (an escape such as \\ud800) is not a character and cannot be written "
+                         "as UTF-8", pointer, mark=mark, hint="write the character itself, or a \\U escape of it"))
+            return None
+        if node.style is None and node.tag in (f"{_TAG}int", f"{_TAG}float"):
+            surprise = self._yaml11_number(node.value, self.constructor.construct_object(node))
+            if surprise:
+                self.diagnostics.append(Diagnostic("RG109", surprise, pointer, mark=mark,
+                                                   hint=f'quote it for text: "{node.value}"'))
+                return None
         return self.constructor.construct_object(node, deep=True)
+
+    @staticmethod
+    def _yaml11_number(text: str, value: object) -> str | None:
+        """Why a plain number means something its writer did not expect, if it does."""
+        if _BASE_60.match(text):
+            return f"`{text}` is the base-60 number {value} in YAML 1.1, not a time or a ratio"
+        if _LEADING_ZERO.match(text):
+            return (f"`{text}` has a leading zero, which YAML 1.1 reads as the octal number {value}; "
+                    f"write it without the zero, or as 0o{text.lstrip('+-0')} for octal")
+        return None
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
         self._check_tag(node, pointer, _COLLECTION_TAGS)
@@ -204,9 +254,12 @@ class _Builder:
                 self.diagnostics.append(Diagnostic("RG105", "mapping keys must be plain scalars", pointer))
                 continue
             # `null:` is an option name in specs, so a null-looking key stays text.
-            key = key_node.value if key_node.tag == f"{_TAG}null" else self._scalar(key_node, pointer)
-            child = join_pointer(pointer, key)
             mark = key_node.start_mark
+            key = (key_node.value if key_node.tag == f"{_TAG}null"
+                   else self._scalar(key_node, pointer, mark=(mark.line + 1, mark.column + 1)))
+            if key is None:
+                continue  # reported
+            child = join_pointer(pointer, key)
             if key in explicit:
                 first = self.smap.keys[child]
                 self.diagnostics.append(Diagnostic(

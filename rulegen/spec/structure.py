@@ -195,7 +195,7 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
                 ))
                 continue
             problems.extend(check_column(column, pointer, registry))
-    return problems
+    return list(dict.fromkeys(problems))  # the document and its columns are checked apart: one report each
 
 
 def check_column(column: dict[str, Any], pointer: str, registry: KindRegistry = KINDS) -> list[Diagnostic]:
@@ -234,13 +234,26 @@ def _name_problems(name: object, pointer: str, what: str) -> list[Diagnostic]:
                        hint=f'quote it: "{shown}"')]
 
 
+# JSON Schema counts 10.0 as an integer; a row count or a bound written 10.0 is a float to every
+# later stage, so "integer" means a Python int here (and never a boolean).
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator,
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
+)
+
+
 def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diagnostic]:
-    validator = jsonschema.Draft7Validator(schema)
+    validator = _Validator(schema)
+    seen: set[Diagnostic] = set()  # alternatives of a schema may report the same problem twice
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         pointer = base
         for part in error.absolute_path:
             pointer = join_pointer(pointer, part)
-        yield from _describe(error, pointer)
+        for problem in _describe(error, pointer):
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
 
 
 def _branch_of_same_type(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:

@@ -85,6 +85,9 @@ def test_failure_is_the_local_error_and_leaves_nothing(client, tmp_path, text):
         write_dask(plan, tmp_path, client)
     assert remote.value.diagnostics == local.value.diagnostics
     assert list(tmp_path.iterdir()) == []
+    # A rule that cannot be met is the user's error, not a crash: no worker logs a traceback.
+    logs = "\n".join(line for lines in client.get_worker_logs().values() for _, line in lines)
+    assert "Compute Failed" not in logs and "Traceback" not in logs
 
 
 def test_unique_checks_pass_when_met(client, tmp_path):

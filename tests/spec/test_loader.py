@@ -92,3 +92,31 @@ def test_unreadable_file(tmp_path):
     with pytest.raises(SpecError) as info:
         load_document(tmp_path / "missing.yaml")
     assert info.value.diagnostics[0].code == "RG100"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("0o17", 15), ("-0o17", -15), ("1e3", 1000.0), ("-1.5e-3", -0.0015), (".5E2", 50.0), ("1_000", 1000),
+    ("0", 0), ("0.5", 0.5), ("'010'", "010"), ('"1:30"', "1:30"), ("08:00", "08:00"), ("0x1F", 31),
+])
+def test_numbers_read_as_yaml_12_where_yaml_11_surprises(text, value):
+    data, _ = load_document(f"a: {text}\n")
+    assert data["a"] == value and type(data["a"]) is type(value)
+
+
+@pytest.mark.parametrize("text", ["1:30", "-2:05:00", "1:30.5", "010", "-010", "00", "007"])
+def test_yaml_11_only_numbers_are_refused_with_their_place(text):
+    with pytest.raises(SpecError) as info:
+        load_document(f"x: 1\na: {text}\n")
+    (problem,) = info.value.diagnostics
+    assert problem.code == "RG109" and problem.pointer == "/a"
+    assert info.value.render().startswith("<spec>:2:4: ")
+
+
+def test_control_characters_and_lone_surrogates_are_located():
+    with pytest.raises(SpecError) as info:
+        load_document("a: 1\nb: x\x07y\n")
+    assert info.value.render().startswith("<spec>:2:5: error[RG101]")
+    with pytest.raises(SpecError) as info:
+        load_document('a: 1\nb: "\\ud800"\n"\\udfff": 2\n')
+    assert [d.code for d in info.value.diagnostics] == ["RG108", "RG108"]
+    assert info.value.render().count("<spec>:") == 2
