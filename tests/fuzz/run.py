@@ -60,10 +60,12 @@ def main() -> int:
             if exc is None:
                 continue
             failures[name] += 1
-            key = f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-            if key not in seen:
-                seen[key] = "".join(traceback.format_exception(exc)[-12:])
-                print(f"FAILURE {key}\n{seen[key]}\n" + "\n".join(getattr(exc, "__notes__", [])), flush=True)
+            # Hypothesis groups the distinct failures of one batch: each is reported on its own.
+            for one in exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]:
+                key = f"{name}: {type(one).__name__}: {str(one).splitlines()[0][:200] if str(one) else ''}"
+                if key not in seen:
+                    seen[key] = "".join(traceback.format_exception(one)[-12:])
+                    print(f"FAILURE {key}\n{seen[key]}", flush=True)
     minutes = (time.monotonic() - start) / 60
     print(f"fuzzed {minutes:.1f} min: " + ", ".join(
         f"{name} {counts[name][0]:,} inputs, {failures[name]} failing batches" for name in names))
