@@ -16,6 +16,7 @@ import jsonschema
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
+from rulegen.spec.names import name_problems
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
@@ -195,7 +196,7 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
                 ))
                 continue
             problems.extend(check_column(column, pointer, registry))
-    return problems
+    return problems + name_problems(data)
 
 
 def check_column(column: dict[str, Any], pointer: str, registry: KindRegistry = KINDS) -> list[Diagnostic]:
