@@ -68,7 +68,7 @@ class Diagnostic:
 
 def pointer_to_path(pointer: str) -> str:
     """``/tables/t/constraints/0`` -> ``tables.t.constraints[0]`` (the path users see)."""
-    parts = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:]]
+    parts = [_visible(raw.replace("~1", "/").replace("~0", "~")) for raw in pointer.split("/")[1:]]
     # /tables/NAME/columns/NAME: those places hold names (a column may be called `2024`).
     names = {1, 3} if parts[:1] == ["tables"] and parts[2:3] in ([], ["columns"]) else {1}
     path = ""
@@ -76,6 +76,12 @@ def pointer_to_path(pointer: str) -> str:
         is_index = part.isdigit() and not (i in names and parts[:1] == ["tables"])
         path += f"[{part}]" if is_index else (f".{part}" if path else part)
     return path
+
+
+def _visible(name: str) -> str:
+    """A name with its invisible characters escaped: a spec's name must not end the line or
+    drive the terminal (escape sequences) when a message shows it."""
+    return name if name.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -184,8 +184,9 @@ def _folded_problems(names: list[tuple[str, str]], what: str, where: str) -> lis
         if key in seen and seen[key] != name:
             problems.append(Diagnostic(
                 "RG244", f"{what} name {shown(name)} differs from {what} {shown(seen[key])}"
-                         f"{' ' + where if where else ''} only by case: SQLite, DuckDB, MySQL and the file systems of macOS and Windows see "
-                         "one name", pointer, at_key=True, hint="give them names that differ in letters"))
+                         f"{' ' + where if where else ''} only by case or by how accents are encoded: case-insensitive "
+                         "targets (SQLite, DuckDB, MySQL, the file systems of macOS and Windows) take them for one "
+                         "name", pointer, at_key=True, hint="give them names that differ in letters"))
         seen.setdefault(key, name)
     return problems
 
