@@ -29,7 +29,7 @@ from tests.security.sql_clients import load_psql, load_sqlite_cli, postgres_exec
 LOCATED = re.compile(r"spec\.yaml:\d+:\d+: error\[RG\d{3}\]")
 
 _ANY_CHARACTER = st.one_of(st.characters(), st.integers(0, 0x10FFFF).map(chr))  # the second: surrogates too
-_SQL_AND_PATHS = st.sampled_from(list("ab./\\'\"`;- \n\r\t\x00é") + ["..", "--", "/*", "'); DROP TABLE x; --"])
+_SQL_AND_PATHS = st.sampled_from([*"ab./\\'\"`;- \n\r\t\x00é", "..", "--", "/*", "'); DROP TABLE x; --"])
 _VISIBLE = st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"])
 _PLAUSIBLE = st.text(_VISIBLE, min_size=1, max_size=12).map(str.strip).filter(bool)  # most of them are written
 NAMES = st.one_of(

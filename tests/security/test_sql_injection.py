@@ -111,7 +111,8 @@ def test_a_table_name_that_breaks_out_of_a_comment_is_refused(tmp_path: Path, na
 @pytest.mark.parametrize("name", BREAKOUTS, ids=["lf", "cr", "crlf"])
 def test_the_header_comment_escapes_a_name_that_got_past_the_checks(tmp_path: Path, pg_database: str,
                                                                     name: str) -> None:
-    spec = _spec_past_the_checks(json.dumps({"tables": {name: {"rows": 2, "columns": {"id": {"kind": "sequence"}}}}}, indent=1))
+    table = {"rows": 2, "columns": {"id": {"kind": "sequence"}}}
+    spec = _spec_past_the_checks(json.dumps({"tables": {name: table}}, indent=1))
     for dialect in ("sqlite", "duckdb", "postgresql"):
         script = rulegen.write(spec, tmp_path / dialect, "sql", dialect=dialect)[name]
         header = script.read_text(encoding="utf-8").splitlines()[0]

@@ -97,9 +97,9 @@ def _unqualified(statements: list[str], schema: str, *, bare_references: bool = 
     for statement in statements:
         text = re.sub(r'REFERENCES "\w+"', "", statement) if bare_references else statement
         text = re.sub(r'"main"\.table_info\("\w+"\)', "", text)  # the SQLite existence check
-        if any(re.search(rf'(?<!"{schema}"\.)"{table}"', text) for table in TABLES):
-            found.append(statement)
-        elif any(re.search(rf"\b{table}\b", text) for table in TABLES) and '"' not in text:
+        quoted = any(re.search(rf'(?<!"{schema}"\.)"{table}"', text) for table in TABLES)
+        bare = '"' not in text and any(re.search(rf"\b{table}\b", text) for table in TABLES)
+        if quoted or bare:
             found.append(statement)
     return found
 
