@@ -10,14 +10,15 @@ identifier; a column name a quoted identifier and a CSV header. Quoting makes an
 - ``/``, ``\\``, ``.``, ``..`` and a leading ``.`` make a table name a path, or a hidden file
   that collides with the writers' temp files;
 - a name longer than a file name can be fails only once data has been made;
-- names that differ only by case are one name in SQLite, DuckDB, MySQL and the file systems of
-  macOS and Windows;
+- names that differ only by case (or by how accents are encoded) can be one name in SQLite,
+  DuckDB, MySQL and the file systems of macOS and Windows;
 - names of system catalogs (``pg_*``, ``information_schema``, ``sqlite_*``, ``duckdb_*`` and
   MySQL's system schemas) can resolve to the catalog instead of the user's table.
 
 :func:`name_problems` runs with the structure checks, for every target. A target's own limits
-(PostgreSQL's 63-byte identifiers, MySQL's 64 characters, PostgreSQL's system columns) are
-checked by :func:`target_problems` once the target is known, before anything is written.
+(PostgreSQL's 63-byte identifiers and system columns, MySQL's 64 characters of the Basic
+Multilingual Plane) are checked by :func:`target_problems` once the target is known, before
+anything is written.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from rulegen.errors import Diagnostic
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_TABLE_BYTES", "RESERVED_TABLES", "fold", "name_problems", "shown", "target_problems"]
+__all__ = ["MAX_TABLE_BYTES", "name_problems", "shown", "target_problems"]
 
 # A file name is at most 255 bytes on every common file system; the writers add the longest
 # extension (`.parquet`) and a temp-file prefix and suffix (at most 40 bytes) to a table name.
@@ -89,14 +90,16 @@ def target_problems(dialect: str, tables: Mapping[str, tuple[str, Iterable[tuple
         tables: per table, its pointer and its written columns as (name, pointer) pairs.
 
     Returns:
-        A diagnostic per name over the target's identifier limit and per PostgreSQL system
-        column name.
+        A diagnostic per name over the target's identifier limit, per MySQL name with a
+        character beyond U+FFFF, and per PostgreSQL system column name.
     """
     problems = []
     for table, (pointer, columns) in tables.items():
         problems += _length_problems(dialect, table, pointer, "table")
+        problems += _plane_problems(dialect, table, pointer, "table")
         for column, at in columns:
             problems += _length_problems(dialect, column, at, "column")
+            problems += _plane_problems(dialect, column, at, "column")
             if dialect == "postgresql" and column.lower() in PG_SYSTEM_COLUMNS:
                 problems.append(Diagnostic(
                     "RG247", f"column name {shown(column)} is a system column of every PostgreSQL table",
@@ -104,7 +107,7 @@ def target_problems(dialect: str, tables: Mapping[str, tuple[str, Iterable[tuple
     return problems
 
 
-def fold(name: str) -> str:
+def _fold(name: str) -> str:
     """The form under which case-folding targets see a name (canonical caseless matching)."""
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
 
@@ -180,7 +183,7 @@ def _folded_problems(names: list[tuple[str, str]], what: str, where: str) -> lis
     """Later names equal to an earlier one once case is folded."""
     problems, seen = [], {}
     for name, pointer in names:
-        key = fold(name)
+        key = _fold(name)
         if key in seen and seen[key] != name:
             problems.append(Diagnostic(
                 "RG244", f"{what} name {shown(name)} differs from {what} {shown(seen[key])}"
@@ -201,3 +204,13 @@ def _length_problems(dialect: str, name: str, pointer: str, what: str) -> list[D
     target = "PostgreSQL" if dialect == "postgresql" else "MySQL"
     return [Diagnostic("RG246", f"{what} name {shown(name)} is {size} {unit}; {target} allows at most "
                                 f"{limit}", pointer, at_key=True, hint="shorten it")]
+
+
+def _plane_problems(dialect: str, name: str, pointer: str, what: str) -> list[Diagnostic]:
+    """MySQL identifiers hold characters of the Basic Multilingual Plane only."""
+    beyond = next((c for c in name if ord(c) > 0xFFFF), None) if dialect == "mysql" else None
+    if beyond is None:
+        return []
+    return [Diagnostic("RG248", f"{what} name {shown(name)} holds U+{ord(beyond):X}; MySQL names hold characters "
+                                "up to U+FFFF only", pointer, at_key=True, hint="use characters of the Basic "
+                                                                                "Multilingual Plane")]

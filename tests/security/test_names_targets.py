@@ -69,3 +69,11 @@ def test_postgresql_system_columns_are_refused_where_written(tmp_path: Path, pg_
         assert [code for *_, code in LOCATED.findall(result.stderr)] == ["RG247", "RG247"], result.stderr
         assert "'xmin'" in result.stderr and "'CTID'" in result.stderr
     assert _script(spec, tmp_path / "sqlite", "sqlite").exit_code == 0
+
+
+def test_mysql_names_beyond_the_basic_multilingual_plane_are_refused(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, {"t\U0001F600": ["id", "\U00010000x"], "ok\uFFFD": ["id"]})
+    result = _script(spec, tmp_path / "out", "mysql")
+    assert result.exit_code == 1
+    assert [code for *_, code in LOCATED.findall(result.stderr)] == ["RG248", "RG248"], result.stderr
+    assert _script(spec, tmp_path / "pg", "postgresql").exit_code == 0
