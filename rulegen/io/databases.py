@@ -342,9 +342,10 @@ class DuckdbLoader(Loader):
 
 @contextlib.contextmanager
 def _removed_if_new(paths: list[str]) -> Iterator[None]:
-    """Remove, if the body fails, each of ``paths`` that did not exist before it: a failed seed
-    leaves no database file it created, and never touches one that was there."""
-    new = [path for path in paths if not os.path.lexists(path)]
+    """If the body fails and the database file (the first of ``paths``) did not exist before
+    it, remove it and each of its side files (journal, write-ahead log) that did not exist
+    either. A database that was there is never touched: its journal may be what restores it."""
+    new = [path for path in paths if not os.path.lexists(path)] if paths and not os.path.lexists(paths[0]) else []
     try:
         yield
     except BaseException:
