@@ -1,9 +1,11 @@
 """How each database spells names and values in SQL text that clients read back safely.
 
 Scripts written by ``generate --format sql`` are read by the clients of each database (sqlite3,
-psql, the DuckDB API, mysql), and those read line by line, cut at NUL bytes, or (psql) look for
-backslash commands. The decision, for every value whatever made it (the spec, Faker, a sample
-file, an expression):
+psql, the DuckDB API, mysql), and those read line by line: sqlite3 and psql cut a line at a NUL
+byte (the next value's opening quote then closes the literal, and its text runs as SQL), sqlite3
+reads ``\r\n`` as ``\n`` even inside quotes, and psql runs a backslash command anywhere outside
+quotes (never inside a literal, as its lexer follows quotes like the server's). The decision,
+for every value whatever made it (the spec, Faker, a sample file, an expression):
 
 - **No control character is ever written inside a literal.** Text is written as quoted runs of
   ordinary characters joined to the control characters spelled as functions or escapes:
