@@ -60,9 +60,9 @@ class Diagnostic:
             where = (source.describe(self.pointer, offset=self.offset, at_key=self.at_key, mark=self.mark)
                      if source else "<spec>")
         path = pointer_to_path(self.pointer)
-        text = f"{where}: error[{self.code}] {path + ': ' if path else ''}{self.message}"
+        text = f"{where}: error[{self.code}] {path + ': ' if path else ''}{_visible(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {_visible(self.hint)}"
         return text
 
 
@@ -78,10 +78,10 @@ def pointer_to_path(pointer: str) -> str:
     return path
 
 
-def _visible(name: str) -> str:
-    """A name with its invisible characters escaped: a spec's name must not end the line or
-    drive the terminal (escape sequences) when a message shows it."""
-    return name if name.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+def _visible(text: str) -> str:
+    """Text with its invisible characters escaped: a name or value from a spec must not end the
+    line or drive the terminal (escape sequences) when a message shows it."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
