@@ -156,8 +156,6 @@ def _reserved_problems(name: str, pointer: str) -> list[Diagnostic]:
 
 def _text_problems(name: str, pointer: str, what: str) -> list[Diagnostic]:
     """Problems any name can have: empty, padded, or holding an invisible character."""
-    if not name:
-        return [Diagnostic("RG241", f"a {what} name cannot be empty", pointer, at_key=True)]
     bad = next(_refused_characters(name), None)
     if bad is not None:
         char, category = bad
@@ -166,6 +164,9 @@ def _text_problems(name: str, pointer: str, what: str) -> list[Diagnostic]:
         return [Diagnostic("RG240", f"{what} name {shown(name)} holds the {category} {described}", pointer,
                            at_key=True, hint="names go into SQL, file names and headers: use visible "
                                              "characters only")]
+    if not name.strip():
+        return [Diagnostic("RG241", f"a {what} name cannot be empty{' or blank' if name else ''}", pointer,
+                           at_key=True)]
     if name != name.strip():
         return [Diagnostic("RG241", f"{what} name {shown(name)} starts or ends with white space", pointer,
                            at_key=True, hint=f"write it as {shown(name.strip())}")]
