@@ -171,7 +171,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
 def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnostic]:
     """Every structural problem of a loaded document, in document order."""
     loose_column = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
-    problems = list(_validate(data, _document_schema(loose_column), ""))
+    problems = list(_validate(data, _document_schema(loose_column), "")) + name_problems(data)
     tables = data.get("tables") if isinstance(data, dict) else None
     for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
         table_pointer = join_pointer("/tables", table_name)
@@ -196,7 +196,7 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
                 ))
                 continue
             problems.extend(check_column(column, pointer, registry))
-    return problems + name_problems(data)
+    return problems
 
 
 def check_column(column: dict[str, Any], pointer: str, registry: KindRegistry = KINDS) -> list[Diagnostic]:

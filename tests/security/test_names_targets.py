@@ -77,3 +77,14 @@ def test_mysql_names_beyond_the_basic_multilingual_plane_are_refused(tmp_path: P
     assert result.exit_code == 1
     assert [code for *_, code in LOCATED.findall(result.stderr)] == ["RG248", "RG248"], result.stderr
     assert _script(spec, tmp_path / "pg", "postgresql").exit_code == 0
+
+
+def test_names_with_lone_surrogates_are_refused_past_the_loader() -> None:
+    """The loader refuses lone surrogates anywhere; the name check refuses them too, for specs
+    built from data that did not come through it."""
+    from rulegen.spec.names import name_problems
+
+    problems = name_problems({"tables": {"t\udc80": {"columns": {"c\ud800": {}, "ok": {}}}}})
+    assert [(p.code, p.pointer, p.at_key) for p in problems] == [
+        ("RG240", "/tables/t\udc80", True), ("RG240", "/tables/t\udc80/columns/c\ud800", True)]
+    assert "lone surrogate U+DC80" in problems[0].message
