@@ -60,15 +60,15 @@ class Diagnostic:
             where = (source.describe(self.pointer, offset=self.offset, at_key=self.at_key, mark=self.mark)
                      if source else "<spec>")
         path = pointer_to_path(self.pointer)
-        text = f"{where}: error[{self.code}] {path + ': ' if path else ''}{self.message}"
+        text = f"{where}: error[{self.code}] {path + ': ' if path else ''}{_visible(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {_visible(self.hint)}"
         return text
 
 
 def pointer_to_path(pointer: str) -> str:
     """``/tables/t/constraints/0`` -> ``tables.t.constraints[0]`` (the path users see)."""
-    parts = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:]]
+    parts = [_visible(raw.replace("~1", "/").replace("~0", "~")) for raw in pointer.split("/")[1:]]
     # /tables/NAME/columns/NAME: those places hold names (a column may be called `2024`).
     names = {1, 3} if parts[:1] == ["tables"] and parts[2:3] in ([], ["columns"]) else {1}
     path = ""
@@ -76,6 +76,12 @@ def pointer_to_path(pointer: str) -> str:
         is_index = part.isdigit() and not (i in names and parts[:1] == ["tables"])
         path += f"[{part}]" if is_index else (f".{part}" if path else part)
     return path
+
+
+def _visible(text: str) -> str:
+    """Text with its invisible characters escaped: a name or value from a spec must not end the
+    line or drive the terminal (escape sequences) when a message shows it."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -4,7 +4,12 @@ SQLite (the default target, no server) loads with ``executemany``; PostgreSQL wi
 CSV made by Arrow; DuckDB straight from Arrow. Tables are created, loaded parents first, and
 their foreign keys added (or checked at commit), inside one transaction: any failure, whether a
 rule the generator cannot meet or a row the database refuses, rolls everything back and leaves
-the database as it was.
+the database as it was; a SQLite or DuckDB file the failed run created is removed.
+
+Every statement names its tables with their schema (``"main"."t"``; for PostgreSQL the
+connection's current schema, never a system one), so a table name cannot resolve to a system
+catalog such as ``pg_catalog.pg_authid``; names a target cannot hold are refused before the
+database is opened.
 
 ``if_exists`` says what to do with a table that is already there: ``fail`` (before anything is
 written), ``replace`` (drop and create it again, in the same transaction), or ``append`` (load
@@ -15,7 +20,9 @@ missing or mistyped ones are reported before anything is written).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
@@ -25,7 +32,7 @@ import pyarrow.csv as pa_csv
 
 from rulegen.engine.stream import stream_table
 from rulegen.errors import Diagnostic, OutputError
-from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, create_table, table_order
+from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, check_target_names, create_table, table_order
 from rulegen.io.urls import DatabaseUrl, parse_url
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.progress import Progress
@@ -53,7 +60,14 @@ def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1
         where = parse_url(url)
     except ValueError as exc:
         raise OutputError([Diagnostic("RG502", str(exc))]) from None
+    check_target_names(plan, where.dialect)
     loader = LOADERS[where.dialect](where)
+    with _removed_if_new(loader.files()):
+        return _seed(loader, plan, if_exists, workers, progress)
+
+
+def _seed(loader: Loader, plan: Plan, if_exists: str, workers: int, progress: Progress | None) -> dict[str, int]:
+    """Create, load and link every table in one transaction; the rows loaded per table."""
     order, cyclic = table_order(plan)
     with loader.transaction():
         existing = loader.existing(order)
@@ -94,7 +108,7 @@ def _plan_tables(loader: Loader, plan: Plan, order: list[str], existing: dict[st
     if if_exists == "replace":
         for name in reversed(order):
             if name in existing:
-                loader.execute(f"DROP TABLE {loader.dialect.ident(name)}")
+                loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
 
 
 def _fit(table: TablePlan, columns: dict[str, str], loader: Loader, pointer: str) -> list[Diagnostic]:
@@ -115,7 +129,7 @@ def _fit(table: TablePlan, columns: dict[str, str], loader: Loader, pointer: str
 class Loader(ABC):
     """One database connection: DDL, loading Arrow batches, one transaction."""
 
-    dialect: ClassVar[Dialect]
+    dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
     # Words in a column type that hold each kind of value (append checks types with them).
     holders: ClassVar[dict[str, tuple[str, ...]]] = {
         "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
@@ -140,6 +154,7 @@ class Loader(ABC):
         except driver.Error as exc:
             raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
         try:
+            self.dialect = self.target_dialect()
             with self.begin():
                 yield
         except driver.Error as exc:
@@ -158,6 +173,14 @@ class Loader(ABC):
     @abstractmethod
     def begin(self) -> contextlib.AbstractContextManager[Any]:
         """One transaction on :attr:`connection`, committed when the body ends."""
+
+    def target_dialect(self) -> Dialect:
+        """The dialect, with the schema to qualify every table with, for :attr:`connection`."""
+        return self.dialect
+
+    def files(self) -> list[str]:
+        """The files the database keeps (none for a server or an in-memory database)."""
+        return []
 
     @abstractmethod
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -203,10 +226,15 @@ class SqliteLoader(Loader):
         self.connection.execute("PRAGMA foreign_keys = ON")  # checked at commit: they are deferred
         return _explicit(self.connection, "BEGIN")
 
+    def files(self) -> list[str]:
+        path = self.where.target
+        return [] if path == ":memory:" else [path, f"{path}-journal", f"{path}-wal", f"{path}-shm"]
+
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         found = {}
+        schema = self.dialect.ident(self.dialect.schema or "main")
         for name in names:
-            rows = self.connection.execute(f"PRAGMA table_info({self.dialect.ident(name)})").fetchall()
+            rows = self.connection.execute(f"PRAGMA {schema}.table_info({self.dialect.ident(name)})").fetchall()
             if rows:
                 found[name] = {row[1]: row[2] or "text" for row in rows}
         return found
@@ -215,7 +243,7 @@ class SqliteLoader(Loader):
         columns = [_python_values(column) for column in batch.columns]
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
         marks = ", ".join("?" * batch.num_columns)
-        self.connection.executemany(f"INSERT INTO {self.dialect.ident(table)} ({names}) VALUES ({marks})",
+        self.connection.executemany(f"INSERT INTO {self.dialect.table(table)} ({names}) VALUES ({marks})",
                                     zip(*columns, strict=True))
 
 
@@ -246,10 +274,22 @@ class PostgresLoader(Loader):
     def begin(self) -> contextlib.AbstractContextManager[Any]:
         return self.connection.transaction()
 
+    def target_dialect(self) -> Dialect:
+        """The connection's current schema (the first of its ``search_path`` that exists, as
+        an unqualified CREATE would use), refused when it is a system schema."""
+        schema = self.connection.execute("SELECT current_schema()").fetchone()[0]
+        self.connection.rollback()  # the transaction starts in begin()
+        if schema is None or schema.lower().startswith("pg_") or schema.lower() == "information_schema":
+            found = "no schema" if schema is None else f"the system schema `{schema}`"
+            raise OutputError([Diagnostic(
+                "RG507", f"{self.where} puts new tables in {found}",
+                hint="connect with a search_path whose first schema is yours, e.g. ?options=-csearch_path%3Dpublic")])
+        return dataclasses.replace(self.dialect, schema=schema)
+
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         return _by_table(self.connection.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ANY(%s)", [list(names)]).fetchall())
+            "WHERE table_schema = %s AND table_name = ANY(%s)", [self.dialect.schema, list(names)]).fetchall())
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
@@ -257,7 +297,7 @@ class PostgresLoader(Loader):
         # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string, and an
         # empty field as NULL.
         pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-        with self.connection.cursor().copy(f"COPY {self.dialect.ident(table)} ({names}) FROM STDIN "
+        with self.connection.cursor().copy(f"COPY {self.dialect.table(table)} ({names}) FROM STDIN "
                                            "(FORMAT csv)") as copy:
             copy.write(buffer.getbuffer())
 
@@ -280,19 +320,39 @@ class DuckdbLoader(Loader):
     def begin(self) -> contextlib.AbstractContextManager[Any]:
         return _explicit(self.connection, "BEGIN TRANSACTION")
 
+    def files(self) -> list[str]:
+        path = self.where.target
+        return [] if path == ":memory:" else [path, f"{path}.wal"]
+
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
         return _by_table(self.connection.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND list_contains(?, table_name)", [list(names)]).fetchall())
+            "WHERE table_catalog = current_database() AND table_schema = ? AND list_contains(?, table_name)",
+            [self.dialect.schema, list(names)]).fetchall())
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
         self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
         try:
-            self.connection.execute(f"INSERT INTO {self.dialect.ident(table)} ({names}) "
+            self.connection.execute(f"INSERT INTO {self.dialect.table(table)} ({names}) "
                                     f"SELECT {names} FROM rulegen_batch")
         finally:
             self.connection.unregister("rulegen_batch")
+
+
+@contextlib.contextmanager
+def _removed_if_new(paths: list[str]) -> Iterator[None]:
+    """If the body fails and the database file (the first of ``paths``) did not exist before
+    it, remove it and each of its side files (journal, write-ahead log) that did not exist
+    either. A database that was there is never touched: its journal may be what restores it."""
+    new = [path for path in paths if not os.path.lexists(path)] if paths and not os.path.lexists(paths[0]) else []
+    try:
+        yield
+    except BaseException:
+        for path in new:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        raise
 
 
 @contextlib.contextmanager

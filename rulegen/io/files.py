@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.jsonl import encode_jsonl
 from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
-from rulegen.io.sql import Dialect, SqlScript, insert_rows
+from rulegen.io.sql import SqlScript, comment, insert_rows
 
 __all__ = ["FORMATS", "Encoder", "TableOutput", "TableWriter", "write_tables"]
 
@@ -156,13 +156,13 @@ class SqlWriter(TableWriter):
         assert table.script is not None, "the sql format needs the table's script"
         self.script = table.script
         begin = "BEGIN;" if self.script.dialect.name != "mysql" else "START TRANSACTION;"
-        self._text(f"-- {table.name}: written by rulegen ({self.script.dialect.name})\n{begin}\n"
+        self._text(f"-- {comment(table.name)}: written by rulegen ({self.script.dialect.name})\n{begin}\n"
                    f"{self.script.before};\n")
 
     @staticmethod
     def encoder(table: TableOutput) -> Encoder:
         assert table.script is not None, "the sql format needs the table's script"
-        return functools.partial(_sql_inserts, table.name, table.script.dialect)
+        return functools.partial(_sql_inserts, table.name, table.script)
 
     def close(self) -> None:
         if self.script.after:
@@ -174,8 +174,8 @@ class SqlWriter(TableWriter):
         self._file.write(text.encode("utf-8"))
 
 
-def _sql_inserts(name: str, dialect: Dialect, batch: pa.RecordBatch) -> bytes:
-    return "".join(insert_rows(name, batch, dialect)).encode("utf-8")
+def _sql_inserts(name: str, script: SqlScript, batch: pa.RecordBatch) -> bytes:
+    return "".join(insert_rows(name, batch, script.dialect, pointers=script.pointers)).encode("utf-8")
 
 
 FORMATS: dict[str, type[TableWriter]] = {

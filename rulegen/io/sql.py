@@ -10,101 +10,37 @@ that refer to each other both ways load; SQLite cannot alter constraints, so its
 are declared in the table, ``DEFERRABLE INITIALLY DEFERRED`` (checked at commit). DuckDB checks
 foreign keys at once and cannot defer them: tables load parents first, and a reference that
 closes a cycle of tables is left out of its DDL.
+
+Table names are schema-qualified and values spelled so that no client can misread them (see
+:mod:`rulegen.io.dialects`); names a target cannot hold are refused before anything is written
+(:func:`check_target_names`).
 """
 
 from __future__ import annotations
 
-import datetime
 import graphlib
 import math
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.types as pat
 
+from rulegen.errors import Diagnostic, OutputError, SpecError
+from rulegen.io.dialects import DIALECTS, Dialect, UnwritableValue
 from rulegen.kinds import numeric
 from rulegen.kinds.relational import Lookup, Ref, foreign_key
 from rulegen.kinds.text import Uuid
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
+from rulegen.spec.names import shown, target_problems
 
 __all__ = [
-    "DIALECTS", "Dialect", "ForeignKey", "SqlScript", "add_foreign_keys", "create_table", "foreign_keys", "insert_rows",
-    "sql_scripts", "table_order",
+    "DIALECTS", "Dialect", "ForeignKey", "SqlScript", "add_foreign_keys", "check_target_names", "comment",
+    "create_table", "foreign_keys", "insert_rows", "sql_scripts", "table_order",
 ]
 
 MAX_CHOICES = 100  # a longer domain is not worth a CHECK
-
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    """How one database spells types, names and values."""
-
-    name: str
-    quote: str  # identifier quote character
-    integer: tuple[str, str, str]  # 16, 32 and 64 bits
-    real: str
-    decimal: str | None  # "NUMERIC({p}, {s})", or None to store rounded numbers as `real`
-    text: str
-    key_text: str  # text in a key or unique column
-    boolean: str
-    date: str
-    timestamp: str
-    timestamptz: str
-    uuid: str
-    max_precision: int = 38
-    alter_foreign_keys: bool = True  # False: declared in CREATE TABLE
-    deferrable: bool = True
-    backslash_escapes: bool = False  # MySQL reads \ in strings as an escape
-
-    def ident(self, name: str) -> str:
-        """A quoted identifier (spaces, quotes and reserved words are safe)."""
-        return f"{self.quote}{name.replace(self.quote, self.quote * 2)}{self.quote}"
-
-    def literal(self, value: Any) -> str:
-        """A SQL literal of a Python value (as Arrow's ``to_pylist`` gives them)."""
-        if value is None:
-            return "NULL"
-        if isinstance(value, bool):
-            return ("1" if value else "0") if self.name == "sqlite" else ("TRUE" if value else "FALSE")
-        if isinstance(value, int | Decimal):
-            return str(value)
-        if isinstance(value, float):
-            return repr(value) if math.isfinite(value) else "NULL"
-        if isinstance(value, datetime.datetime):
-            zoned = value.tzinfo is not None
-            if zoned:  # written as the UTC instant
-                value = value.astimezone(datetime.UTC)
-            if zoned and self.name == "mysql":
-                value = value.replace(tzinfo=None)  # DATETIME has no zone: it holds UTC
-            typed = "TIMESTAMPTZ" if zoned and self.name in ("postgresql", "duckdb") else "TIMESTAMP"
-            return self._typed(typed, value.isoformat(sep=" "))
-        if isinstance(value, datetime.date):
-            return self._typed("DATE", value.isoformat())
-        text = str(value).replace("'", "''")
-        if self.backslash_escapes:
-            text = text.replace("\\", "\\\\")
-        return f"'{text}'"
-
-    def _typed(self, type_name: str, text: str) -> str:
-        return f"'{text}'" if self.name == "sqlite" else f"{type_name} '{text}'"  # SQLite keeps ISO text
-
-
-DIALECTS: dict[str, Dialect] = {
-    "sqlite": Dialect("sqlite", '"', ("INTEGER",) * 3, "REAL", None, "TEXT", "TEXT", "BOOLEAN", "DATE",
-                      "TIMESTAMP", "TIMESTAMP", "TEXT", alter_foreign_keys=False),
-    "postgresql": Dialect("postgresql", '"', ("SMALLINT", "INTEGER", "BIGINT"), "DOUBLE PRECISION",
-                          "NUMERIC({p}, {s})", "TEXT", "TEXT", "BOOLEAN", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "UUID",
-                          max_precision=1000),
-    "duckdb": Dialect("duckdb", '"', ("SMALLINT", "INTEGER", "BIGINT"), "DOUBLE", "DECIMAL({p}, {s})", "VARCHAR",
-                      "VARCHAR", "BOOLEAN", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "UUID", alter_foreign_keys=False,
-                      deferrable=False),
-    "mysql": Dialect("mysql", "`", ("SMALLINT", "INT", "BIGINT"), "DOUBLE", "DECIMAL({p}, {s})", "TEXT",
-                     "VARCHAR(255)", "BOOLEAN", "DATE", "DATETIME", "DATETIME", "CHAR(36)", max_precision=65,
-                     deferrable=False, backslash_escapes=True),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +168,10 @@ def _checks(name: str, column: ColumnPlan, dialect: Dialect) -> list[str]:
     quoted = dialect.ident(name)
     choices = value_choices(column)
     if choices is not None:
-        return [f"CHECK ({quoted} IN ({', '.join(dialect.literal(c) for c in choices)}))"]
+        try:
+            return [f"CHECK ({quoted} IN ({', '.join(dialect.literal(c) for c in choices)}))"]
+        except UnwritableValue as exc:
+            raise OutputError([_unwritable(exc, name, column.spec.pointer, dialect)]) from None
     bounds = value_bounds(column) if not pat.is_string(column.type) else None
     if bounds is None:
         return []
@@ -282,20 +221,20 @@ def create_table(plan: Plan, table: TablePlan, dialect: Dialect, *,
     if not dialect.alter_foreign_keys:
         lines += [_reference(fk, dialect) for fk in foreign_keys(plan, table) if fk.columns not in skip]
     body = ",\n  ".join(lines)
-    return f"CREATE TABLE {dialect.ident(table.name)} (\n  {body}\n)"
+    return f"CREATE TABLE {dialect.table(table.name)} (\n  {body}\n)"
 
 
 def add_foreign_keys(plan: Plan, table: TablePlan, dialect: Dialect) -> list[str]:
     """``ALTER TABLE ... ADD FOREIGN KEY`` for dialects that add them after the data."""
     if not dialect.alter_foreign_keys:
         return []
-    return [f"ALTER TABLE {dialect.ident(table.name)} ADD {_reference(fk, dialect)}"
+    return [f"ALTER TABLE {dialect.table(table.name)} ADD {_reference(fk, dialect)}"
             for fk in foreign_keys(plan, table)]
 
 
 def _reference(fk: ForeignKey, dialect: Dialect) -> str:
     deferred = " DEFERRABLE INITIALLY DEFERRED" if dialect.deferrable else ""
-    return (f"FOREIGN KEY ({_names(fk.columns, dialect)}) REFERENCES {dialect.ident(fk.parent)} "
+    return (f"FOREIGN KEY ({_names(fk.columns, dialect)}) REFERENCES {dialect.reference(fk.parent)} "
             f"({_names(fk.parent_columns, dialect)}){deferred}")
 
 
@@ -310,22 +249,68 @@ class SqlScript:
     dialect: Dialect
     before: str  # CREATE TABLE ...
     after: str = ""  # ALTER TABLE ... ADD FOREIGN KEY ...
+    pointers: Mapping[str, str] = field(default_factory=dict)  # column -> spec pointer, for errors
 
 
 def sql_scripts(plan: Plan, dialect: Dialect) -> dict[str, SqlScript]:
-    """Per table, parents first, its script around the ``INSERT``s: DDL before, foreign keys after."""
+    """Per table, parents first, its script around the ``INSERT``s: DDL before, foreign keys after.
+
+    Raises:
+        SpecError: a name the dialect's database cannot hold (too long, a system column).
+        OutputError: a value of a choice domain the dialect cannot hold.
+    """
+    check_target_names(plan, dialect.name)
     order, cyclic = table_order(plan)
-    return {name: SqlScript(dialect, create_table(plan, plan.tables[name], dialect,
-                                                  skip=[c for (t, c) in cyclic if t == name]),
-                            ";\n".join(add_foreign_keys(plan, plan.tables[name], dialect)))
-            for name in order}
+    try:
+        return {name: SqlScript(dialect, create_table(plan, plan.tables[name], dialect,
+                                                      skip=[c for (t, c) in cyclic if t == name]),
+                                ";\n".join(add_foreign_keys(plan, plan.tables[name], dialect)),
+                                {c: plan.tables[name].columns[c].spec.pointer for c in plan.tables[name].output})
+                for name in order}
+    except OutputError as exc:
+        exc.source = plan.spec.source
+        raise
 
 
-def insert_rows(table: str, batch: pa.RecordBatch, dialect: Dialect, *, rows_per_statement: int = 500) -> Iterator[str]:
-    """``INSERT`` statements for the rows of ``batch``, several rows each."""
-    head = f"INSERT INTO {dialect.ident(table)} ({_names(batch.schema.names, dialect)}) VALUES\n"
-    columns = [[dialect.literal(v) for v in column.to_pylist()] for column in batch.columns]
+def check_target_names(plan: Plan, dialect: str) -> None:
+    """Refuse, before anything is written, names that the target database cannot hold.
+
+    Raises:
+        SpecError: every such name, located in the spec.
+    """
+    tables = {name: (plan.spec.tables[name].pointer,
+                     [(c, table.columns[c].spec.pointer) for c in table.output])
+              for name, table in plan.tables.items()}
+    problems = target_problems(dialect, tables)
+    if problems:
+        raise SpecError(plan.spec.source.in_document_order(problems), plan.spec.source)
+
+
+def insert_rows(table: str, batch: pa.RecordBatch, dialect: Dialect, *, rows_per_statement: int = 500,
+                pointers: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``INSERT`` statements for the rows of ``batch``, several rows each.
+
+    Raises:
+        OutputError: a value the dialect cannot hold, at its column's pointer in ``pointers``.
+    """
+    head = f"INSERT INTO {dialect.table(table)} ({_names(batch.schema.names, dialect)}) VALUES\n"
+    columns = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns.append([dialect.literal(v) for v in column.to_pylist()])
+        except UnwritableValue as exc:
+            raise OutputError([_unwritable(exc, name, (pointers or {}).get(name, ""), dialect)]) from None
     for start in range(0, batch.num_rows, rows_per_statement):
         stop = min(start + rows_per_statement, batch.num_rows)
         rows = (f"({', '.join(column[i] for column in columns)})" for i in range(start, stop))
         yield head + ",\n".join(rows) + ";\n"
+
+
+def _unwritable(exc: UnwritableValue, column: str, pointer: str, dialect: Dialect) -> Diagnostic:
+    return Diagnostic("RG506", f"a value of column {shown(column)} cannot be written as {dialect.name} SQL: {exc}",
+                      pointer, hint="keep NUL out of the column's values, or write another format or dialect")
+
+
+def comment(text: str) -> str:
+    """``text`` for a ``--`` comment: every invisible character escaped, so it cannot end the line."""
+    return shown(text)

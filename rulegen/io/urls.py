@@ -3,8 +3,8 @@
 SQLAlchemy's spelling, so users can paste what they already have. A relative SQLite or DuckDB
 path follows three slashes (``sqlite:///dev.db``), an absolute one four (``sqlite:////tmp/dev.db``);
 ``sqlite://`` alone is an in-memory database. PostgreSQL URLs go to libpq as they are (so
-``?host=/tmp/sockets`` reaches a unix socket); ``postgres://`` and ``postgresql+psycopg://`` are
-accepted too.
+``?host=/tmp/sockets`` reaches a unix socket, and ``?options=-csearch_path%3Dshop`` makes ``shop``
+the schema tables go into); ``postgres://`` and ``postgresql+psycopg://`` are accepted too.
 """
 
 from __future__ import annotations

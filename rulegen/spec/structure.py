@@ -16,6 +16,7 @@ import jsonschema
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
+from rulegen.spec.names import name_problems
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
@@ -170,7 +171,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
 def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnostic]:
     """Every structural problem of a loaded document, in document order."""
     loose_column = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
-    problems = list(_validate(data, _document_schema(loose_column), ""))
+    problems = list(_validate(data, _document_schema(loose_column), "")) + name_problems(data)
     tables = data.get("tables") if isinstance(data, dict) else None
     for table_name, table in (tables or {}).items() if isinstance(tables, dict) else ():
         table_pointer = join_pointer("/tables", table_name)

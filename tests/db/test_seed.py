@@ -158,9 +158,49 @@ def test_seed_duckdb_declares_keys_and_loads_from_arrow(tmp_path: Path) -> None:
 def test_a_failed_duckdb_seed_leaves_no_table(tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
     db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("CREATE TABLE mine (x INTEGER)")
     with pytest.raises(GenerationError):
         rulegen.seed_database(IMPOSSIBLE, f"duckdb:///{db}", scale=SCALE)
-    assert duckdb.connect(str(db)).execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] == 0
+    with duckdb.connect(str(db)) as connection:
+        assert connection.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("mine",)]
+
+
+# ------------------------------------------------------------------------------------ files
+@pytest.mark.parametrize("scheme, name", [("sqlite", "new.db"), ("duckdb", "new.duckdb")])
+def test_a_failed_seed_removes_the_database_file_it_created(tmp_path: Path, scheme: str, name: str) -> None:
+    if scheme == "duckdb":
+        pytest.importorskip("duckdb")
+    with pytest.raises(GenerationError):
+        rulegen.seed_database(IMPOSSIBLE, f"{scheme}:///{tmp_path / name}", scale=SCALE)
+    assert list(tmp_path.iterdir()) == []  # nor a journal or a write-ahead log
+
+
+def _make_sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE mine (x INTEGER)")
+        connection.execute("INSERT INTO mine VALUES (1)")
+    connection.close()
+
+
+def _make_duckdb(path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE mine (x INTEGER); INSERT INTO mine VALUES (1)")
+
+
+@pytest.mark.parametrize("scheme, name, make", [("sqlite", "old.db", _make_sqlite),
+                                                ("duckdb", "old.duckdb", _make_duckdb)])
+@pytest.mark.parametrize("spec, error", [(IMPOSSIBLE, GenerationError),
+                                         ("tables: {mine: {rows: 1, columns: {x: {kind: sequence}}}}", OutputError)])
+def test_a_failed_seed_leaves_a_database_file_that_was_there_byte_for_byte(
+        tmp_path: Path, scheme: str, name: str, make, spec: str, error: type[Exception]) -> None:
+    path = tmp_path / name
+    make(path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(error):
+        rulegen.seed_database(spec, f"{scheme}:///{path}", scale=SCALE)  # a rule no row meets; a table in the way
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 # ------------------------------------------------------------------------------------ PostgreSQL
