@@ -21,6 +21,8 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pyarrow.types as pat
 
+from rulegen.io import outputs
+from rulegen.io.inputs import InputFileError, check_regular_file
 from rulegen.io.jsonl import encode_jsonl
 
 __all__ = ["EXTENSIONS", "DataError", "read_dataset", "read_table", "table_format", "write_table"]
@@ -62,14 +64,27 @@ def read_table(path: str | Path) -> pa.Table:
     if not path.exists():
         raise DataError(f"{path}: no such file")
     try:
+        _check_regular(path, fmt)
         if fmt == "parquet":
             return pq.read_table(path)
         if fmt == "csv":
             return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**_CSV_NULLS))
         return _read_jsonl(path)
+    except InputFileError as exc:
+        raise DataError(exc.message) from None
     except (pa.ArrowException, OSError, orjson.JSONDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"{path}: cannot read as {fmt}: {first}") from exc
+
+
+def _check_regular(path: Path, fmt: str) -> None:
+    """Refuse a FIFO, a device or a socket before Arrow opens it (a folder only of Parquet parts)."""
+    if fmt != "parquet" or not path.is_dir():
+        check_regular_file(path, "data file")
+        return
+    for part in path.iterdir():
+        if not part.name.startswith((".", "_")):  # what Arrow's dataset discovery skips
+            check_regular_file(part, "Parquet part")
 
 
 def _read_jsonl(path: Path) -> pa.Table:
@@ -131,7 +146,7 @@ def read_dataset(path: str | Path) -> dict[str, pa.Table]:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
-    if path.is_file() or path.suffix.lower() == ".parquet":
+    if not path.is_dir() or path.suffix.lower() == ".parquet":
         return {path.stem: read_table(path)}
     found: dict[str, Path] = {}
     for entry in sorted(path.iterdir()):
@@ -159,17 +174,19 @@ def write_table(table: pa.Table, path: str | Path, fmt: str | None = None) -> Pa
     """
     path = Path(path)
     fmt = fmt or table_format(path)
-    temp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "parquet":
-            pq.write_table(table, temp)
-        elif fmt == "csv":
-            pa_csv.write_csv(table, temp)
-        else:
-            # The JSON Lines encoder joins plain strings: large ones (pandas' default) are cast per block.
-            schema = pa.schema([f.with_type(pa.string()) if pat.is_large_string(f.type) else f for f in table.schema])
-            with open(temp, "wb") as out:
+        out, temp = outputs.create_temp(path.parent, path.name)  # exclusive: never through a symlink
+        with out:
+            if fmt == "parquet":
+                pq.write_table(table, out)
+            elif fmt == "csv":
+                pa_csv.write_csv(table, out)
+            else:
+                # The JSON Lines encoder joins plain strings: large ones (pandas' default) are cast per block.
+                schema = pa.schema([f.with_type(pa.string()) if pat.is_large_string(f.type) else f
+                                    for f in table.schema])
                 for batch in table.to_batches(max_chunksize=65_536):
                     out.write(encode_jsonl(batch.cast(schema) if schema != table.schema else batch))
         os.replace(temp, path)
@@ -177,6 +194,6 @@ def write_table(table: pa.Table, path: str | Path, fmt: str | None = None) -> Pa
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise DataError(f"cannot write {path}: {reason}") from exc
     finally:
-        if temp.exists():
+        if temp is not None and temp.exists():
             temp.unlink()
     return path
