@@ -214,13 +214,16 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
             except FileExistsError:  # planted at the new name: not ours to remove
                 temp = None
                 raise
+            blocks = iter(table.blocks(writer.encode))
             try:
-                for block in table.blocks(writer.encode):
+                for block in blocks:
                     if isinstance(block, pa.RecordBatch):
                         writer.write(block)
                     else:
                         writer.append(block)
             finally:
+                # Closed now, not whenever a traceback lets go of it: its workers stop at once.
+                getattr(blocks, "close", lambda: None)()
                 writer.close()
             done[table.name] = (temp, final)
             temp = final = None

@@ -103,14 +103,14 @@ def open_new(path: Path) -> BinaryIO:
     return os.fdopen(os.open(path, _EXCLUSIVE, 0o666), "wb")
 
 
-def make_temp_folder(folder: Path, filename: str) -> Path:
+def make_temp_folder(folder: Path, filename: str, mode: int = 0o777) -> Path:
     """A new temporary folder for ``filename`` in ``folder`` (``mkdir`` never follows a symlink).
 
     Raises:
         OSError: it cannot be made.
     """
     path = folder / temp_name(filename)
-    path.mkdir()
+    path.mkdir(mode)
     return path
 
 
