@@ -43,12 +43,13 @@ class InputFileError(Exception):
 
     Attributes:
         code: the diagnostic code.
-        message: what is wrong with the file, naming it (for a "cannot read ...:" prefix).
+        reason: what is wrong with the file (``is a FIFO (named pipe), not a regular file``).
+        message: the file's path, then the reason (for a "cannot read ...:" prefix).
     """
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+    def __init__(self, code: str, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.code, self.reason, self.message = code, reason, f"{path} {reason}"
 
 
 def open_regular_file(path: str | Path, what: str, max_bytes: int | None = None) -> BinaryIO:
@@ -112,12 +113,11 @@ def _refuse_special(mode: int, path: str | Path, what: str) -> None:
     if stat.S_ISREG(mode):
         return
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise InputFileError("RG106", f"{path} is {kind}, not a regular file (a {what} must be one)")
+    raise InputFileError("RG106", path, f"is {kind}, not a regular file (a {what} must be one)")
 
 
 def _too_big(path: str | Path, what: str, max_bytes: int) -> InputFileError:
-    return InputFileError("RG107", f"{path} is larger than {_size(max_bytes)}, the most rulegen reads "
-                                   f"for a {what}")
+    return InputFileError("RG107", path, f"is larger than {_size(max_bytes)}, the most rulegen reads for a {what}")
 
 
 def _size(count: int) -> str:

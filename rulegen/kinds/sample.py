@@ -108,7 +108,7 @@ class Sample(Kind):
         try:
             source = read_source(path)
         except InputFileError as exc:
-            env.report(exc.code, f"cannot read {text!r}: {exc.message}", pointer)
+            env.report(exc.code, f"cannot read {text!r}: it {exc.reason}", pointer)
             return
         except (OSError, pa.ArrowException) as exc:
             env.report("RG226", f"cannot read {text!r}: {exc}", pointer)
