@@ -152,6 +152,7 @@ def _write_atomically(target: Path, text: str) -> None:
 
     temp = None
     try:
+        outputs.remove_stale(target.parent)
         file, temp = outputs.create_temp(target.parent, target.name)
         with file:
             file.write(text.encode("utf-8"))

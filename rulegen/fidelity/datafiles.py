@@ -177,6 +177,7 @@ def write_table(table: pa.Table, path: str | Path, fmt: str | None = None) -> Pa
     temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        outputs.remove_stale(path.parent)
         out, temp = outputs.create_temp(path.parent, path.name)  # exclusive: never through a symlink
         with out:
             if fmt == "parquet":

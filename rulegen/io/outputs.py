@@ -66,13 +66,17 @@ def contained(folder: Path, filename: str, what: str = "table") -> Path:
     """
     bad = ("\0" in filename or "/" in filename or (os.altsep is not None and os.altsep in filename)
            or filename in ("", ".", ".."))
+    try:
+        os.fsencode(filename)
+    except UnicodeEncodeError:  # a lone surrogate: no file can have that name
+        bad = True
     path = folder / filename
     if not bad:
         bad = path.parent.resolve() != folder.resolve()
     if bad:
         raise OutputError([Diagnostic(
-            "RG512", f"the {what} file {filename!r} would not be directly inside {folder}",
-            hint="a table name must not hold a path separator, `..` or a NUL byte")])
+            "RG512", f"the {what} file {filename!r} would not be a file directly inside {folder}",
+            hint="a table name must not hold a path separator, `..`, a NUL byte or a lone surrogate")])
     return path
 
 

@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uuid
+
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rulegen
 from rulegen.errors import OutputError, SpecError
@@ -216,3 +220,21 @@ def test_a_file_size_limit_says_so_and_leaves_nothing(tmp_path):
     assert "error[RG511]" in done.stderr and "file size limit" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert list(out.iterdir()) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.characters(blacklist_categories=()), max_size=300) | st.sampled_from(["../x", "a\\b", "\udcff", "\ud800"]))
+def test_any_name_gives_one_file_inside_or_a_refusal(tmp_path, name):
+    """Over the whole of Unicode: the writer refuses the name with an OutputError, or writes
+    exactly one file, directly inside the folder; nothing else appears anywhere."""
+    root = tmp_path / f"case-{uuid.uuid4().hex}"
+    out = root / "out"
+    out.mkdir(parents=True)
+    try:
+        paths = write_tables([table(name)], out, "csv")
+    except OutputError as exc:
+        assert exc.diagnostics[0].code in ("RG512", "RG501")
+        assert listing(root) == ["out"]
+    else:
+        assert paths[name].parent == out
+        assert [p.name for p in out.iterdir()] == [paths[name].name] and listing(root) == ["out", f"out/{paths[name].name}"]
