@@ -265,6 +265,8 @@ def write_error(exc: OSError, folder: Path, filename: str | None = None, written
     """
     what = filename or exc.filename or folder
     if exc.errno in _FULL:
+        if exc.filename is not None and not Path(exc.filename).is_relative_to(folder):
+            folder = Path(exc.filename).parent  # elsewhere: the workers' slots in /dev/shm
         code = "RG511" if exc.errno == errno.EFBIG else "RG510"
         size = f" after {written:,} bytes" if written is not None else ""
         try:

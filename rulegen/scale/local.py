@@ -87,11 +87,26 @@ def _work(block: int, slot: str) -> tuple[int, list[np.ndarray]]:
     sink = _SLOTS.get(slot)
     if sink is None or sink.mapped < len(data):
         if os.path.getsize(slot) < len(data):
-            os.truncate(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
+            _grow(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
         sink = _SLOTS[slot] = _Mapped(slot, "r+")
     sink.file.seek(0)
     sink.file.write(data)
     return len(data), hashes
+
+
+def _grow(slot: str, size: int) -> None:
+    """Make the slot ``size`` bytes, its memory reserved now: a write through the mapping into
+    a full ``/dev/shm`` would kill the worker with SIGBUS, a full disk here is an OSError."""
+    fd = os.open(slot, os.O_RDWR)
+    try:
+        if hasattr(os, "posix_fallocate"):
+            os.posix_fallocate(fd, 0, size)
+        else:
+            os.ftruncate(fd, size)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, slot) from None
+    finally:
+        os.close(fd)
 
 
 class _Mapped:

@@ -238,3 +238,22 @@ def test_any_name_gives_one_file_inside_or_a_refusal(tmp_path, name):
     else:
         assert paths[name].parent == out
         assert [p.name for p in out.iterdir()] == [paths[name].name] and listing(root) == ["out", f"out/{paths[name].name}"]
+
+
+def test_full_shared_memory_says_so_instead_of_killing_workers(tmp_path, monkeypatch):
+    """Workers hand blocks over in /dev/shm: when it fills up, the run says the disk is full
+    (a write through a mapping into a full tmpfs would kill the worker with SIGBUS)."""
+    from rulegen.scale import local
+
+    shm = tmp_path / "shm"
+    if not _mount_tmpfs(shm, "1m"):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        monkeypatch.setattr(local, "_SHARED_MEMORY", shm)
+        with pytest.raises(OutputError) as caught:
+            rulegen.write(BIG.replace("rows: 100000", "rows: 300000"), tmp_path / "out", "csv", workers=2)
+        text = caught.value.render()
+        assert caught.value.diagnostics[0].code == "RG510" and str(shm) in text, text
+        assert not (tmp_path / "out").exists() and list(shm.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(shm)], check=False)
