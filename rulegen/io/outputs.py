@@ -187,7 +187,8 @@ def publish(moves: Sequence[tuple[Path, Path]]) -> None:
 
     What held a final name is kept aside until every rename has succeeded: a file as a hard
     link (the final name never stops existing), a folder by a rename. If a rename fails, the
-    ones done are undone and what was there before is put back.
+    ones done are undone and what was there before is put back (also when the run is
+    interrupted between two renames).
 
     Raises:
         OSError: a rename failed (everything is as it was before the call).
@@ -198,14 +199,14 @@ def publish(moves: Sequence[tuple[Path, Path]]) -> None:
             aside = _set_aside(temp, final)
             try:
                 os.replace(temp, final)
-            except OSError:
-                if aside is not None and not os.path.lexists(final):
-                    os.replace(aside, final)
+            finally:  # also on Ctrl-C or SIGTERM, which may come just after the rename
+                if not os.path.lexists(temp):
+                    done.append((final, aside))
+                elif aside is not None and not os.path.lexists(final):
+                    os.replace(aside, final)  # not renamed: what was moved aside goes back
                 elif aside is not None:
                     _remove(aside)  # a hard link: the final name still holds the old file
-                raise
-            done.append((final, aside))
-    except OSError:
+    except BaseException:
         for final, aside in reversed(done):
             _put_back(final, aside)
         raise

@@ -257,3 +257,24 @@ def test_full_shared_memory_says_so_instead_of_killing_workers(tmp_path, monkeyp
         assert not (tmp_path / "out").exists() and list(shm.iterdir()) == []
     finally:
         subprocess.run(["umount", str(shm)], check=False)
+
+
+def test_an_interrupt_between_renames_puts_everything_back(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    rulegen.write(SPEC, out, "csv")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    renames = []
+    real_replace = os.replace
+
+    def interrupted(source, target):
+        real_replace(source, target)
+        renames.append(target)
+        if len(renames) == 2:  # SIGTERM lands just after the second table's rename
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        rulegen.write(SPEC.replace("seed: 1", "seed: 9").replace("kind: sequence", "kind: integers, low: 5, high: 9"),
+                      out, "csv")
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
