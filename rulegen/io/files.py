@@ -9,6 +9,7 @@ no mix of new and old files. Whatever a table is called, its file lands directly
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -194,8 +195,9 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
 
     Raises:
         OutputError: a name that would put a file outside ``out_dir`` (RG512), a full disk
-            (RG510), a file size limit (RG511), or any other write failure (RG501). Nothing is
-            left behind, and the files already in ``out_dir`` are as they were.
+            (RG510), a file size limit (RG511), a file that cannot be renamed into place
+            (RG513), or any other write failure (RG501). Nothing is left behind, and the files
+            already in ``out_dir`` are as they were.
     """
     writer_cls = FORMATS[fmt]
     out = Path(out_dir)
@@ -227,15 +229,19 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
                 writer.close()
             done[table.name] = (temp, final)
             temp = final = None
-        outputs.publish(list(done.values()))
+        try:
+            outputs.publish(list(done.values()))
+        except OSError as exc:
+            raise outputs.publish_error(exc, out) from exc
         published = True
     except OSError as exc:
         written = _size(temp) if temp is not None else None
         raise outputs.write_error(exc, out, final.name if final is not None else None, written) from exc
     finally:
         for path in [temp, *(t for t, _ in done.values())]:
-            if path is not None and path.exists():
-                path.unlink()
+            if path is not None:
+                with contextlib.suppress(OSError):  # gone already (published), or never made
+                    path.unlink()
         if not published:
             outputs.remove_made(made)
     return {name: final for name, (_, final) in done.items()}

@@ -41,6 +41,7 @@ __all__ = [
     "open_new",
     "pid_alive",
     "publish",
+    "publish_error",
     "remove_made",
     "remove_stale",
     "temp_name",
@@ -282,3 +283,12 @@ def write_error(exc: OSError, folder: Path, filename: str | None = None, written
             "RG501", f"cannot write {what}: {exc.filename} exists already, and rulegen writes only to new files",
             hint="something else made that name: remove it and run again")])
     return OutputError([Diagnostic("RG501", f"cannot write {what}: {exc.strerror or exc}")])
+
+
+def publish_error(exc: OSError, folder: Path) -> OutputError:
+    """RG513: :func:`publish` could not rename a file into place (and put everything back)."""
+    final = Path(exc.filename2 or exc.filename or folder)
+    return OutputError([Diagnostic(
+        "RG513", f"cannot put {final.name} in place in {folder}: {exc.strerror or exc}; no table was "
+                 "written and the files that were there are unchanged",
+        hint=f"remove or rename what holds the name {final}" if os.path.isdir(final) else None)])

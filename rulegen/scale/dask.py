@@ -115,7 +115,10 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
             for check, checker in zip(table.unique_checks, checkers, strict=True):
                 raise_on_repeat(table, plan.seed, check, checker.finish())
         finals = {name: out / folder.name for name, folder in folders.items()}
-        outputs.publish([(folder, finals[name]) for name, folder in folders.items()])
+        try:
+            outputs.publish([(folder, finals[name]) for name, folder in folders.items()])
+        except OSError as exc:
+            raise outputs.publish_error(exc, out) from exc
         published = True
         return finals
     except _cluster_errors() as exc:

@@ -112,7 +112,8 @@ def test_a_failed_rename_puts_back_every_file_as_it_was(tmp_path):
     changed = SPEC.replace("seed: 1", "seed: 2").replace("kind: sequence", "kind: integers, low: 1, high: 9")
     with pytest.raises(OutputError) as caught:
         rulegen.write(changed, out, "csv")
-    assert "b.csv" in caught.value.render()
+    assert caught.value.diagnostics[0].code == "RG513"
+    assert "cannot put b.csv in place" in caught.value.render() and "unchanged" in caught.value.render()
     assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "c.csv"]
     assert (out / "a.csv").read_bytes() == before["a.csv"]
     assert (out / "c.csv").read_bytes() == before["c.csv"]
