@@ -1,10 +1,10 @@
-"""Find and read the file ``generate`` wrote for a table, as Arrow columns of the plan's types.
+"""Read the file ``generate`` wrote for a table, as Arrow columns of the plan's types.
 
-``DIR/<table>.parquet`` (a file, or a folder of parts), ``.jsonl`` or ``.csv``, in that order
-when several exist; only entries directly inside ``DIR``, and only regular files (a FIFO or a
-device is refused before it is read). Each column the spec writes is converted to its plan type; a value that
-does not convert becomes null and is flagged (see :mod:`rulegen.checking.convert`), so a bad value
-is a finding of the check, never a crash.
+Which file, and that it is data, is :mod:`rulegen.io.read`'s part (the same for every reader:
+``DIR/<table>.parquet``, ``.jsonl`` or ``.csv``, only directly inside ``DIR``, only regular
+files). Each column the spec writes is converted to its plan type; a value that does not
+convert becomes null and is flagged (see :mod:`rulegen.checking.convert`), so a bad value is a
+finding of the check, never a crash.
 """
 
 from __future__ import annotations
@@ -23,16 +23,11 @@ import pyarrow.parquet as pq
 import pyarrow.types as pat
 
 from rulegen.checking.convert import convert
-from rulegen.io.inputs import InputFileError, check_regular_file, open_regular_file
+from rulegen.io.inputs import InputFileError, open_regular_file
+from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, jsonl_records, table_files
 from rulegen.plan.plan import TablePlan
 
 __all__ = ["EXTENSIONS", "ReadError", "TableData", "read_table", "table_files"]
-
-EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several
-
-
-class ReadError(Exception):
-    """The file exists but cannot be read as its format (malformed CSV, a line that is not JSON)."""
 
 
 @dataclass(slots=True)
@@ -57,24 +52,6 @@ class TableData:
     extra: tuple[str, ...] = ()
 
 
-def table_files(directory: Path, table: str) -> list[Path]:
-    """The files ``generate`` may have written for ``table`` in ``directory``, preferred first.
-
-    Only entries directly inside ``directory`` are looked at: a table name that would lead
-    anywhere else (``../x``, ``/etc/x``) finds no file, and nothing outside is ever read.
-    """
-    inside = directory.resolve()
-    found = []
-    for ext in EXTENSIONS:
-        name = f"{table}.{ext}"
-        if "\0" in name or "/" in name or (os.altsep is not None and os.altsep in name):
-            return []
-        path = directory / name
-        if path.parent.resolve() == inside and path.exists():
-            found.append(path)
-    return found
-
-
 def read_table(table: TablePlan, path: Path) -> TableData:
     """Read ``path`` (format from its extension) for ``table``.
 
@@ -85,7 +62,8 @@ def read_table(table: TablePlan, path: Path) -> TableData:
     reader = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}[path.suffix.lstrip(".")]
     try:
         if path.suffix == ".parquet" and path.is_dir():
-            data = _read_parts(path)
+            check_table_file(path)
+            data = pq.read_table(path)
         else:
             with open_regular_file(path, "data file") as file:
                 data = reader(file, table)
@@ -113,30 +91,16 @@ def _read_parquet(file: BinaryIO, table: TablePlan) -> pa.Table:
     return pq.read_table(file)
 
 
-def _read_parts(folder: Path) -> pa.Table:
-    """A folder of Parquet parts (``generate --engine dask``), each checked to be a regular file."""
-    for part in folder.iterdir():
-        if not part.name.startswith((".", "_")):  # what Arrow's dataset discovery skips
-            check_regular_file(part, "Parquet part")
-    return pq.read_table(folder)
-
-
-_CSV_NULLS = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
-
-
 def _read_csv(file: BinaryIO, table: TablePlan) -> pa.Table:
-    """Typed in one pass when every value parses; else as text, converted column by column.
-
-    Only an unquoted empty field is null, as the writer makes them: ``""`` is an empty string,
-    and ``NA`` or ``null`` are text like any other.
-    """
+    """Typed in one pass when every value parses; else as text, converted column by column
+    (nulls as the writer makes them: :data:`~rulegen.io.read.CSV_NULLS`)."""
     types = {f.name: f.type for f in table.schema}
     try:
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=types, **_CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=types, **CSV_NULLS))
     except pa.ArrowInvalid:
         file.seek(0)
         text = {name: pa.string() for name in types}
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=text, **_CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=text, **CSV_NULLS))
 
 
 class _Untyped(Exception):
@@ -164,14 +128,7 @@ def _read_jsonl(file: BinaryIO, table: TablePlan) -> pa.Table:
 
 def _read_jsonl_as_text(text: bytes) -> pa.Table:
     """Every value as its text: strings as they are, other JSON values as JSON."""
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = orjson.loads(line)
-        if not isinstance(record, dict):
-            raise ReadError(f"line {number} is not a JSON object")
-        records.append(record)
+    records = jsonl_records(text)
     names = list(dict.fromkeys(key for record in records for key in record))
     columns = {}
     for name in names:

@@ -4,7 +4,8 @@ A table is one file, ``NAME.csv``, ``NAME.jsonl`` or ``NAME.parquet`` (or a fold
 parts named ``NAME.parquet``, as ``generate --engine dask`` writes), named by its stem. A
 dataset is one such file or a folder of them, as ``generate`` writes. Files are read with
 Arrow, so types are Arrow's: CSV and JSON Lines values are inferred (numbers, booleans, ISO
-dates and timestamps), an empty CSV field is null.
+dates and timestamps), an empty CSV field is null. Finding the files, and refusing those that
+are not data (a FIFO, a device), is :mod:`rulegen.io.read`'s part, shared with ``check``.
 """
 
 from __future__ import annotations
@@ -22,14 +23,11 @@ import pyarrow.parquet as pq
 import pyarrow.types as pat
 
 from rulegen.io import outputs
-from rulegen.io.inputs import InputFileError, check_regular_file
+from rulegen.io.inputs import InputFileError
 from rulegen.io.jsonl import encode_jsonl
+from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, dataset_files, jsonl_records
 
 __all__ = ["EXTENSIONS", "DataError", "read_dataset", "read_table", "table_format", "write_table"]
-
-EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several, as in `check`
-
-_CSV_NULLS = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
 
 
 class DataError(Exception):
@@ -64,27 +62,17 @@ def read_table(path: str | Path) -> pa.Table:
     if not path.exists():
         raise DataError(f"{path}: no such file")
     try:
-        _check_regular(path, fmt)
+        check_table_file(path)  # a FIFO or a device would hang or never end
         if fmt == "parquet":
             return pq.read_table(path)
         if fmt == "csv":
-            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**_CSV_NULLS))
+            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**CSV_NULLS))
         return _read_jsonl(path)
     except InputFileError as exc:
         raise DataError(exc.message) from None
-    except (pa.ArrowException, OSError, orjson.JSONDecodeError) as exc:
+    except (pa.ArrowException, OSError, orjson.JSONDecodeError, ReadError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"{path}: cannot read as {fmt}: {first}") from exc
-
-
-def _check_regular(path: Path, fmt: str) -> None:
-    """Refuse a FIFO, a device or a socket before Arrow opens it (a folder only of Parquet parts)."""
-    if fmt != "parquet" or not path.is_dir():
-        check_regular_file(path, "data file")
-        return
-    for part in path.iterdir():
-        if not part.name.startswith((".", "_")):  # what Arrow's dataset discovery skips
-            check_regular_file(part, "Parquet part")
 
 
 def _read_jsonl(path: Path) -> pa.Table:
@@ -93,7 +81,7 @@ def _read_jsonl(path: Path) -> pa.Table:
     try:
         table = pa_json.read_json(path)
     except pa.ArrowInvalid:  # mixed types in a column: read every record, let Arrow unify as text
-        records = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+        records = jsonl_records(path.read_bytes())
         names = list(dict.fromkeys(key for record in records for key in record))
         table = pa.table({
             name: pa.array([None if (v := r.get(name)) is None else str(v) for r in records], pa.string())
@@ -148,14 +136,7 @@ def read_dataset(path: str | Path) -> dict[str, pa.Table]:
         raise DataError(f"{path}: no such file or folder")
     if not path.is_dir() or path.suffix.lower() == ".parquet":
         return {path.stem: read_table(path)}
-    found: dict[str, Path] = {}
-    for entry in sorted(path.iterdir()):
-        fmt = entry.suffix.lower().lstrip(".")
-        if entry.name.startswith(".") or fmt not in EXTENSIONS or (entry.is_dir() and fmt != "parquet"):
-            continue
-        current = found.get(entry.stem)
-        if current is None or EXTENSIONS.index(fmt) < EXTENSIONS.index(current.suffix.lstrip(".")):
-            found[entry.stem] = entry
+    found = dataset_files(path)
     if not found:
         raise DataError(f"{path}: no .csv, .jsonl or .parquet file in this folder")
     return {name: read_table(file) for name, file in found.items()}
