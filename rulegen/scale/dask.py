@@ -10,8 +10,9 @@ its worker died writes the same bytes to the same place.
 The run is atomic: parts go to a hidden staging folder inside the target folder, and the table
 folders are renamed into place only once every part of every table exists and every unique
 check has passed, all or none (:func:`rulegen.io.outputs.publish`); a failed run leaves no
-folder behind, and no table name can put one outside the target folder. Workers write to that folder themselves, so on a cluster of several machines
-the target must be on a file system they all share.
+folder behind, and no table name can put one outside the target folder. Workers write to that
+folder themselves, so on a cluster of several machines the target must be on a file system
+they all share.
 
 Dask is optional (``pip install 'rulegen[dask]'``): it is imported only when a run starts.
 """

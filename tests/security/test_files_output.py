@@ -224,7 +224,8 @@ def test_a_file_size_limit_says_so_and_leaves_nothing(tmp_path):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.text(st.characters(blacklist_categories=()), max_size=300) | st.sampled_from(["../x", "a\\b", "\udcff", "\ud800"]))
+@given(name=st.text(st.characters(blacklist_categories=()), max_size=300)
+       | st.sampled_from(["../x", "a\\b", "\udcff", "\ud800"]))
 def test_any_name_gives_one_file_inside_or_a_refusal(tmp_path, name):
     """Over the whole of Unicode: the writer refuses the name with an OutputError, or writes
     exactly one file, directly inside the folder; nothing else appears anywhere."""
@@ -238,7 +239,8 @@ def test_any_name_gives_one_file_inside_or_a_refusal(tmp_path, name):
         assert listing(root) == ["out"]
     else:
         assert paths[name].parent == out
-        assert [p.name for p in out.iterdir()] == [paths[name].name] and listing(root) == ["out", f"out/{paths[name].name}"]
+        assert [p.name for p in out.iterdir()] == [paths[name].name]
+        assert listing(root) == ["out", f"out/{paths[name].name}"]
 
 
 def test_full_shared_memory_says_so_instead_of_killing_workers(tmp_path, monkeypatch):
