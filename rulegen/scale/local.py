@@ -11,6 +11,11 @@ block in flight has a slot, a file in ``/dev/shm`` that the worker writes into a
 process maps (pickling a batch through a pipe costs more CPU than making it). Workers fork
 from this process or from a server that has imported rulegen already
 (:mod:`rulegen.scale.startup`), so a pool starts in milliseconds.
+
+Nothing of a run outlives it: workers die with the run even when it is SIGKILLed
+(:mod:`rulegen.scale.lifeline`), a stream that stops early (an error, Ctrl-C, SIGTERM) kills
+its workers at once, and the slot folders of runs killed before they could remove them are
+removed by the next run.
 """
 
 from __future__ import annotations
