@@ -18,7 +18,7 @@ version: 1
 seed: 1
 tables:
   big:
-    rows: 4000000
+    rows: 20000000
     columns:
       id: {kind: sequence}
       code: {kind: pattern, pattern: "[A-Z]{3}-[0-9]{6}"}
@@ -102,7 +102,7 @@ def test_sigkill_leaves_no_worker_and_the_next_run_cleans_up(tmp_path, fork_serv
     left = list(out.glob(".rulegen-*.tmp"))
     assert left and slot_folders(run.pid)  # SIGKILL runs no cleanup: the next run does it
     small = tmp_path / "small.yaml"
-    small.write_text(SPEC.replace("rows: 4000000", "rows: 140000"))
+    small.write_text(SPEC.replace("rows: 20000000", "rows: 140000"))
     done = subprocess.run([sys.executable, "-m", "rulegen", "generate", str(small), "--out", str(out),
                            "--workers", "2", "--quiet"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

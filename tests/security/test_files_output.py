@@ -70,12 +70,13 @@ def test_dots_alone_still_make_a_file_inside(tmp_path, name):
     assert paths[name].parent == tmp_path and listing(tmp_path) == [f"{name}.csv"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "sql"])
 @pytest.mark.parametrize("name", ["../x", "/tmp/rulegen-escape/x", "a/../../x"])
-def test_a_spec_with_an_escaping_table_name_writes_nothing_outside(tmp_path, name):
+def test_a_spec_with_an_escaping_table_name_writes_nothing_outside(tmp_path, name, fmt):
     out = tmp_path / "out"
     spec = f'version: 1\nseed: 1\ntables:\n  "{name}": {{rows: 5, columns: {{x: {{kind: sequence}}}}}}\n'
     with pytest.raises((SpecError, OutputError)):  # refused when loaded, or else by the writer
-        rulegen.write(spec, out, "csv")
+        rulegen.write(spec, out, fmt)
     assert listing(tmp_path) == []
     assert not Path("/tmp/rulegen-escape").exists()
 
