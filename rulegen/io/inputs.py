@@ -32,7 +32,8 @@ MAX_SPEC_BYTES = 10 << 20  # real specs have a few KiB
 MAX_LOCK_BYTES = 64 << 20  # a lock holds every Faker pool of a spec: up to millions of values
 MAX_SAMPLE_BYTES = 1 << 30  # a `sample` file is read whole, once per run
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait for a writer
+_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 _KINDS = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket")]
@@ -74,7 +75,8 @@ def open_regular_file(path: str | Path, what: str, max_bytes: int | None = None)
         _refuse_special(info.st_mode, path, what)  # swapped since the stat: still refused
         if max_bytes is not None and info.st_size > max_bytes:
             raise _too_big(path, what, max_bytes)
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

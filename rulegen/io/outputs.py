@@ -228,7 +228,7 @@ def _set_aside(temp: Path, final: Path) -> Path | None:
         return None  # a file cannot replace a folder: the rename fails, nothing was touched
     try:
         os.link(final, aside, follow_symlinks=False)
-    except OSError:  # no hard links here: moved instead
+    except (OSError, NotImplementedError):  # no hard links here: moved instead
         os.rename(final, aside)
     return aside
 
