@@ -282,3 +282,23 @@ def test_an_interrupt_between_renames_puts_everything_back(tmp_path, monkeypatch
                       out, "csv")
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_lock_and_compare_outputs_never_write_through_a_symlink(tmp_path):
+    import pyarrow as pa
+
+    from rulegen.fidelity.datafiles import write_table
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("version: 1\nseed: 1\ntables:\n  t:\n    rows: 3\n    columns:\n"
+                    "      n: {kind: faker, provider: first_name}\n")
+    (tmp_path / "spec.yaml.lock").symlink_to(victim)
+    (tmp_path / f".spec.yaml.lock.{os.getpid()}.tmp").symlink_to(victim)  # the old predictable name
+    rulegen.lock(spec)
+    (tmp_path / "out.csv").symlink_to(victim)
+    (tmp_path / f".out.csv.{os.getpid()}.tmp").symlink_to(victim)
+    write_table(pa.table({"a": [1, 2]}), tmp_path / "out.csv")
+    assert victim.read_text() == "precious"
+    assert not (tmp_path / "spec.yaml.lock").is_symlink() and not (tmp_path / "out.csv").is_symlink()
