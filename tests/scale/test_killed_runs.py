@@ -118,5 +118,5 @@ def test_sigterm_cleans_up_and_says_so(tmp_path):
     assert run.returncode == 1
     assert stderr.strip().splitlines() == ["rulegen: stopped by SIGTERM; its temporary files were removed"]
     wait_for(lambda: not any(alive(p) for p in workers), 10, f"workers {workers} to stop")
-    assert list(out.iterdir()) == [] if out.exists() else True
+    assert not out.exists()  # the run made the folder, and removed it with its temporary files
     assert not slot_folders(run.pid)
