@@ -110,9 +110,10 @@ def test_sigkill_leaves_no_worker_and_the_next_run_cleans_up(tmp_path, fork_serv
     assert not slot_folders(run.pid)
 
 
-def test_sigterm_cleans_up_and_says_so(tmp_path):
+@pytest.mark.parametrize("fork_server", [False, True], ids=["forked", "fork-server"])
+def test_sigterm_cleans_up_and_says_so(tmp_path, fork_server):
     out = tmp_path / "out"
-    run, workers = start_run(tmp_path, out, fork_server=False)
+    run, workers = start_run(tmp_path, out, fork_server)
     run.send_signal(signal.SIGTERM)
     _, stderr = run.communicate(timeout=30)
     assert run.returncode == 1
