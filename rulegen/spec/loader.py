@@ -123,7 +123,7 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
 
 
 def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
-    looks_like_text = isinstance(source, str) and ("\n" in source or (":" in source and not Path(source).exists()))
+    looks_like_text = isinstance(source, str) and ("\n" in source or (":" in source and not _is_path(source)))
     if looks_like_text:
         return str(source), filename or "<spec>"
     from rulegen.io.inputs import MAX_SPEC_BYTES, InputFileError, read_regular_file
@@ -141,6 +141,14 @@ def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
         raise SpecError([Diagnostic("RG100", f"cannot read spec: {reason}", mark=(1, 1))],
                         SourceMap(filename=name)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n"), name  # universal newlines, as read_text
+
+
+def _is_path(source: str) -> bool:
+    """Whether ``source`` names an existing file (a long line of YAML is too long to be a name)."""
+    try:
+        return Path(source).exists()
+    except (OSError, ValueError):
+        return False
 
 
 class _Builder:
