@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -38,18 +39,40 @@ def main() -> None:
     """Turn declarative YAML rules into realistic, consistent, multi-table fake data."""
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is: it unwinds like Ctrl-C, removing temporary files,
+    slot folders and workers on its way out."""
+
+    seen = False  # whether one was raised in this process
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short
+    _Terminated.seen = True
+    raise _Terminated
+
+
 def entry() -> None:
     """The ``rulegen`` command: :func:`main`, then an exit without the interpreter's teardown.
 
     Unloading pyarrow, pandas and Faker takes 0.2-0.3 s after every command, once all is
     written. The exit handlers still run (child processes, temporary folders) and the standard
     streams are flushed; only the module teardown is skipped. Tests call :func:`main` itself.
+
+    SIGTERM stops a command as Ctrl-C does, cleaning up, and exits 1 with a one-line message.
     """
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         main()  # click's standalone mode always ends in SystemExit
         code: int | str | None = 0
     except SystemExit as exc:
         code = exc.code
+    except _Terminated:  # outside a command's own handling (while click parses)
+        code = 1
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # from here on, the exit is moments away
+    if _Terminated.seen:
+        click.echo("rulegen: stopped by SIGTERM; its temporary files were removed", err=True)
+        code = code or 1
     if isinstance(code, str):  # as Python prints an exit message
         click.echo(code, err=True)
         code = 1

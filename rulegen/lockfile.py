@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from rulegen.errors import Diagnostic, SpecError
+from rulegen.io.inputs import MAX_LOCK_BYTES, InputFileError, read_regular_file
 from rulegen.kinds.base import CompileEnv
 from rulegen.kinds.text import POOL_SOURCE, Pool, PoolRequest
 from rulegen.spec.model import Spec
@@ -146,16 +147,21 @@ def _encode(pool: Pool) -> dict[str, Any]:
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    from rulegen.errors import OutputError
+    """Write ``target`` through a new temporary file next to it (never through a planted symlink)."""
+    from rulegen.io import outputs
 
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = None
     try:
-        temp.write_text(text, encoding="utf-8")
+        outputs.remove_stale(target.parent)
+        file, temp = outputs.create_temp(target.parent, target.name)
+        with file:
+            file.write(text.encode("utf-8"))
         os.replace(temp, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise OutputError([Diagnostic("RG501", f"cannot write lock file {target}: {exc.strerror or exc}")]) from None
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise outputs.write_error(exc, target.parent, f"lock file {target}") from None
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -249,7 +255,10 @@ def _read(path: Path, spec: Spec, relock: str) -> tuple[dict[str, dict[str, Any]
                                      hint=f"make one with `{relock}`")], spec.source)
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular_file(path, MAX_LOCK_BYTES, "lock file").decode("utf-8"))
+    except InputFileError as exc:  # a FIFO, a device, or too big: refused before it is read
+        raise SpecError([Diagnostic(exc.code, f"cannot read lock file: {exc.message}",
+                                    hint=f"give a lock file that `{relock}` made")], spec.source) from None
     except OSError as exc:
         raise fail(exc.strerror or str(exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -1,15 +1,18 @@
-"""Find and read the file ``generate`` wrote for a table, as Arrow columns of the plan's types.
+"""Read the file ``generate`` wrote for a table, as Arrow columns of the plan's types.
 
-``DIR/<table>.parquet`` (a file, or a folder of parts), ``.jsonl`` or ``.csv``, in that order
-when several exist. Each column the spec writes is converted to its plan type; a value that
-does not convert becomes null and is flagged (see :mod:`rulegen.checking.convert`), so a bad value
-is a finding of the check, never a crash.
+Which file, and that it is data, is :mod:`rulegen.io.read`'s part (the same for every reader:
+``DIR/<table>.parquet``, ``.jsonl`` or ``.csv``, only directly inside ``DIR``, only regular
+files). Each column the spec writes is converted to its plan type; a value that does not
+convert becomes null and is flagged (see :mod:`rulegen.checking.convert`), so a bad value is a
+finding of the check, never a crash.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import orjson
@@ -20,15 +23,11 @@ import pyarrow.parquet as pq
 import pyarrow.types as pat
 
 from rulegen.checking.convert import convert
+from rulegen.io.inputs import InputFileError, open_regular_file
+from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, jsonl_records, table_files
 from rulegen.plan.plan import TablePlan
 
 __all__ = ["EXTENSIONS", "ReadError", "TableData", "read_table", "table_files"]
-
-EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several
-
-
-class ReadError(Exception):
-    """The file exists but cannot be read as its format (malformed CSV, a line that is not JSON)."""
 
 
 @dataclass(slots=True)
@@ -53,20 +52,23 @@ class TableData:
     extra: tuple[str, ...] = ()
 
 
-def table_files(directory: Path, table: str) -> list[Path]:
-    """The files ``generate`` may have written for ``table`` in ``directory``, preferred first."""
-    return [path for ext in EXTENSIONS if (path := directory / f"{table}.{ext}").exists()]
-
-
 def read_table(table: TablePlan, path: Path) -> TableData:
     """Read ``path`` (format from its extension) for ``table``.
 
     Raises:
-        ReadError: the file is not valid CSV, JSON Lines or Parquet.
+        ReadError: the file is not a regular file (a FIFO, a device) or a folder of Parquet
+            parts, or is not valid CSV, JSON Lines or Parquet.
     """
     reader = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}[path.suffix.lstrip(".")]
     try:
-        data = reader(path, table)
+        if path.suffix == ".parquet" and path.is_dir():
+            check_table_file(path)
+            data = pq.read_table(path)
+        else:
+            with open_regular_file(path, "data file") as file:
+                data = reader(file, table)
+    except InputFileError as exc:
+        raise ReadError(exc.message) from exc
     except (pa.ArrowInvalid, OSError, orjson.JSONDecodeError) as exc:
         raise ReadError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     result = TableData(path=path, rows=data.num_rows,
@@ -85,58 +87,48 @@ def read_table(table: TablePlan, path: Path) -> TableData:
     return result
 
 
-def _read_parquet(path: Path, table: TablePlan) -> pa.Table:
-    return pq.read_table(path)
+def _read_parquet(file: BinaryIO, table: TablePlan) -> pa.Table:
+    return pq.read_table(file)
 
 
-_CSV_NULLS = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
-
-
-def _read_csv(path: Path, table: TablePlan) -> pa.Table:
-    """Typed in one pass when every value parses; else as text, converted column by column.
-
-    Only an unquoted empty field is null, as the writer makes them: ``""`` is an empty string,
-    and ``NA`` or ``null`` are text like any other.
-    """
+def _read_csv(file: BinaryIO, table: TablePlan) -> pa.Table:
+    """Typed in one pass when every value parses; else as text, converted column by column
+    (nulls as the writer makes them: :data:`~rulegen.io.read.CSV_NULLS`)."""
     types = {f.name: f.type for f in table.schema}
     try:
-        return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=types, **_CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=types, **CSV_NULLS))
     except pa.ArrowInvalid:
+        file.seek(0)
         text = {name: pa.string() for name in types}
-        return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=text, **_CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=text, **CSV_NULLS))
 
 
 class _Untyped(Exception):
     """Arrow's JSON inference gave a column a type that loses its text (dates in a string column)."""
 
 
-def _read_jsonl(path: Path, table: TablePlan) -> pa.Table:
+def _read_jsonl(file: BinaryIO, table: TablePlan) -> pa.Table:
     """Arrow's JSON reader when its inferred types convert cleanly, else a line-by-line read
     that keeps every value as text for :func:`convert`."""
     types = {f.name: f.type for f in table.schema}
-    if path.stat().st_size < 16 and not path.read_bytes().strip():  # no rows: nothing was written
+    if os.fstat(file.fileno()).st_size < 16 and not file.read().strip():  # no rows: nothing was written
         return pa.table({name: pa.array([], type=t) for name, t in types.items()})
+    file.seek(0)
     try:
-        data = pa_json.read_json(path)
+        data = pa_json.read_json(file)
         for name in data.column_names:
             inferred = data.schema.field(name).type
             if name in types and pat.is_string(types[name]) and not (pat.is_string(inferred) or pat.is_null(inferred)):
                 raise _Untyped(name)
         return data
     except (pa.ArrowInvalid, _Untyped):
-        return _read_jsonl_as_text(path)
+        file.seek(0)
+        return _read_jsonl_as_text(file.read())
 
 
-def _read_jsonl_as_text(path: Path) -> pa.Table:
+def _read_jsonl_as_text(text: bytes) -> pa.Table:
     """Every value as its text: strings as they are, other JSON values as JSON."""
-    records = []
-    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = orjson.loads(line)
-        if not isinstance(record, dict):
-            raise ReadError(f"line {number} is not a JSON object")
-        records.append(record)
+    records = jsonl_records(text)
     names = list(dict.fromkeys(key for record in records for key in record))
     columns = {}
     for name in names:

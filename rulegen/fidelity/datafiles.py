@@ -4,7 +4,8 @@ A table is one file, ``NAME.csv``, ``NAME.jsonl`` or ``NAME.parquet`` (or a fold
 parts named ``NAME.parquet``, as ``generate --engine dask`` writes), named by its stem. A
 dataset is one such file or a folder of them, as ``generate`` writes. Files are read with
 Arrow, so types are Arrow's: CSV and JSON Lines values are inferred (numbers, booleans, ISO
-dates and timestamps), an empty CSV field is null.
+dates and timestamps), an empty CSV field is null. Finding the files, and refusing those that
+are not data (a FIFO, a device), is :mod:`rulegen.io.read`'s part, shared with ``check``.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pyarrow.types as pat
 
+from rulegen.io import outputs
+from rulegen.io.inputs import InputFileError
 from rulegen.io.jsonl import encode_jsonl
+from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, dataset_files, jsonl_records
 
 __all__ = ["EXTENSIONS", "DataError", "read_dataset", "read_table", "table_format", "write_table"]
-
-EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several, as in `check`
-
-_CSV_NULLS = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
 
 
 class DataError(Exception):
@@ -62,12 +62,15 @@ def read_table(path: str | Path) -> pa.Table:
     if not path.exists():
         raise DataError(f"{path}: no such file")
     try:
+        check_table_file(path)  # a FIFO or a device would hang or never end
         if fmt == "parquet":
             return pq.read_table(path)
         if fmt == "csv":
-            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**_CSV_NULLS))
+            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**CSV_NULLS))
         return _read_jsonl(path)
-    except (pa.ArrowException, OSError, orjson.JSONDecodeError) as exc:
+    except InputFileError as exc:
+        raise DataError(exc.message) from None
+    except (pa.ArrowException, OSError, orjson.JSONDecodeError, ReadError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"{path}: cannot read as {fmt}: {first}") from exc
 
@@ -78,7 +81,7 @@ def _read_jsonl(path: Path) -> pa.Table:
     try:
         table = pa_json.read_json(path)
     except pa.ArrowInvalid:  # mixed types in a column: read every record, let Arrow unify as text
-        records = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+        records = jsonl_records(path.read_bytes())
         names = list(dict.fromkeys(key for record in records for key in record))
         table = pa.table({
             name: pa.array([None if (v := r.get(name)) is None else str(v) for r in records], pa.string())
@@ -131,16 +134,9 @@ def read_dataset(path: str | Path) -> dict[str, pa.Table]:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: no such file or folder")
-    if path.is_file() or path.suffix.lower() == ".parquet":
+    if not path.is_dir() or path.suffix.lower() == ".parquet":
         return {path.stem: read_table(path)}
-    found: dict[str, Path] = {}
-    for entry in sorted(path.iterdir()):
-        fmt = entry.suffix.lower().lstrip(".")
-        if entry.name.startswith(".") or fmt not in EXTENSIONS or (entry.is_dir() and fmt != "parquet"):
-            continue
-        current = found.get(entry.stem)
-        if current is None or EXTENSIONS.index(fmt) < EXTENSIONS.index(current.suffix.lstrip(".")):
-            found[entry.stem] = entry
+    found = dataset_files(path)
     if not found:
         raise DataError(f"{path}: no .csv, .jsonl or .parquet file in this folder")
     return {name: read_table(file) for name, file in found.items()}
@@ -159,17 +155,20 @@ def write_table(table: pa.Table, path: str | Path, fmt: str | None = None) -> Pa
     """
     path = Path(path)
     fmt = fmt or table_format(path)
-    temp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "parquet":
-            pq.write_table(table, temp)
-        elif fmt == "csv":
-            pa_csv.write_csv(table, temp)
-        else:
-            # The JSON Lines encoder joins plain strings: large ones (pandas' default) are cast per block.
-            schema = pa.schema([f.with_type(pa.string()) if pat.is_large_string(f.type) else f for f in table.schema])
-            with open(temp, "wb") as out:
+        outputs.remove_stale(path.parent)
+        out, temp = outputs.create_temp(path.parent, path.name)  # exclusive: never through a symlink
+        with out:
+            if fmt == "parquet":
+                pq.write_table(table, out)
+            elif fmt == "csv":
+                pa_csv.write_csv(table, out)
+            else:
+                # The JSON Lines encoder joins plain strings: large ones (pandas' default) are cast per block.
+                schema = pa.schema([f.with_type(pa.string()) if pat.is_large_string(f.type) else f
+                                    for f in table.schema])
                 for batch in table.to_batches(max_chunksize=65_536):
                     out.write(encode_jsonl(batch.cast(schema) if schema != table.schema else batch))
         os.replace(temp, path)
@@ -177,6 +176,6 @@ def write_table(table: pa.Table, path: str | Path, fmt: str | None = None) -> Pa
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise DataError(f"cannot write {path}: {reason}") from exc
     finally:
-        if temp.exists():
+        if temp is not None and temp.exists():
             temp.unlink()
     return path

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
+from rulegen.io.inputs import InputFileError, check_regular_file
 
 __all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources"]
 
@@ -102,9 +103,12 @@ def _expand(path: Path) -> list[Path]:
 
 def _read(path: Path, limit: int) -> Source:
     try:
+        check_regular_file(path, "data file")  # a FIFO or a device would hang or never end
         data, rows = _read_parquet(path, limit) if _kind(path) == "parquet" else _read_csv(path, limit)
     except InferError:
         raise
+    except InputFileError as exc:
+        raise InferError(exc.message) from None
     except (OSError, pa.ArrowException) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise InferError(f"{path}: cannot read it: {message}") from exc

@@ -1,14 +1,16 @@
 """File writers: CSV, JSON Lines, Parquet and SQL scripts, streamed block by block and written
 atomically.
 
-Each table is written to a hidden temporary file in the target folder; only when every table
-is complete are they renamed into place, so a failed run leaves no half-written file.
+Each table is written to a hidden temporary file in the target folder, created exclusively
+(never through a symlink); only when every table is complete are they renamed into place, all
+or none (:mod:`rulegen.io.outputs`), so a failed or killed run leaves no half-written file and
+no mix of new and old files. Whatever a table is called, its file lands directly in the folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from rulegen.errors import Diagnostic, OutputError
+from rulegen.io import outputs
 from rulegen.io.jsonl import encode_jsonl
 from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
 from rulegen.io.sql import SqlScript, comment, insert_rows
@@ -55,7 +57,7 @@ class TableWriter(ABC):
 
     def __init__(self, path: Path, table: TableOutput) -> None:
         self.path, self.schema = path, table.schema
-        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._file = outputs.open_new(path)  # exclusive; closed by close()
         self.encode = self.encoder(table)
 
     @staticmethod
@@ -186,38 +188,67 @@ FORMATS: dict[str, type[TableWriter]] = {
 def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = "csv") -> dict[str, Path]:
     """Write each table to ``out_dir/NAME.FORMAT``, all or nothing.
 
+    Temporary files that killed runs left in ``out_dir`` are removed first.
+
     Returns:
         The final path of each table.
 
     Raises:
-        OutputError: the folder or a file cannot be written (the original error is chained).
+        OutputError: a name that would put a file outside ``out_dir`` (RG512), a full disk
+            (RG510), a file size limit (RG511), a file that cannot be renamed into place
+            (RG513), or any other write failure (RG501). Nothing is left behind, and the files
+            already in ``out_dir`` are as they were.
     """
     writer_cls = FORMATS[fmt]
     out = Path(out_dir)
     done: dict[str, tuple[Path, Path]] = {}
-    current: Path | None = None
+    temp = final = None
+    made: list[Path] = []
+    published = False
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        made = outputs.make_folder(out)
+        outputs.remove_stale(out)
         for table in tables:
-            final = out / f"{table.name}.{writer_cls.extension}"
-            current = out / f".{final.name}.{os.getpid()}.tmp"
-            writer = writer_cls(current, table)
+            final = outputs.contained(out, f"{table.name}.{writer_cls.extension}")
+            temp = outputs.contained(out, outputs.temp_name(final.name))
             try:
-                for block in table.blocks(writer.encode):
+                writer = writer_cls(temp, table)
+            except FileExistsError:  # planted at the new name: not ours to remove
+                temp = None
+                raise
+            blocks = iter(table.blocks(writer.encode))
+            try:
+                for block in blocks:
                     if isinstance(block, pa.RecordBatch):
                         writer.write(block)
                     else:
                         writer.append(block)
             finally:
+                # Closed now, not whenever a traceback lets go of it: its workers stop at once.
+                getattr(blocks, "close", lambda: None)()
                 writer.close()
-            done[table.name] = (current, final)
-            current = None
-        for temp, final in done.values():
-            os.replace(temp, final)
+            done[table.name] = (temp, final)
+            temp = final = None
+        try:
+            outputs.publish(list(done.values()))
+        except OSError as exc:
+            raise outputs.publish_error(exc, out) from exc
+        published = True
     except OSError as exc:
-        raise OutputError([Diagnostic("RG501", f"cannot write {exc.filename or out}: {exc.strerror}")]) from exc
+        written = _size(temp) if temp is not None else None
+        raise outputs.write_error(exc, out, final.name if final is not None else None, written) from exc
     finally:
-        for temp in [current, *(t for t, _ in done.values())]:
-            if temp is not None and temp.exists():
-                temp.unlink()
+        for path in [temp, *(t for t, _ in done.values())]:
+            if path is not None:
+                with contextlib.suppress(OSError):  # gone already (published), or never made
+                    path.unlink()
+        if not published:
+            outputs.remove_made(made)
     return {name: final for name, (_, final) in done.items()}
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from rulegen.engine.random import block_rng, stream_key
 from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.io.inputs import MAX_SAMPLE_BYTES, InputFileError, open_regular_file
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import numbers, unknown, verdict
@@ -41,7 +42,7 @@ def source_path(text: str, base_dir: str) -> Path | str:
         return f"must be inside the spec's folder ({base}), got {text!r}"
     if path.suffix.lower() not in SOURCES:
         return f"must be a .csv or .parquet file, got {text!r}"
-    if not path.is_file():
+    if not path.exists():
         return f"no such file: {text!r} (relative to {base})"
     return path
 
@@ -51,14 +52,21 @@ def _read(path: Path, mtime: float) -> pa.Table:
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
-    if path.suffix.lower() != ".csv":
-        return pq.read_table(path)
-    # An empty field is a null, as spreadsheets and pandas write them.
-    return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+    # A regular file of bounded size, checked on the descriptor the reader gets: never a FIFO.
+    with open_regular_file(path, "sample file", MAX_SAMPLE_BYTES) as file:
+        if path.suffix.lower() != ".csv":
+            return pq.read_table(file)
+        # An empty field is a null, as spreadsheets and pandas write them.
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
 
 
 def read_source(path: Path) -> pa.Table:
-    """The whole table in a source file (read once per run while the file is unchanged)."""
+    """The whole table in a source file (read once per run while the file is unchanged).
+
+    Raises:
+        InputFileError: the file is not a regular file, or is larger than ``MAX_SAMPLE_BYTES``.
+        OSError, pyarrow.ArrowException: it cannot be read as CSV or Parquet.
+    """
     table = _read(path, path.stat().st_mtime)
     return table.combine_chunks()
 
@@ -99,6 +107,9 @@ class Sample(Kind):
             return
         try:
             source = read_source(path)
+        except InputFileError as exc:
+            env.report(exc.code, f"cannot read {text!r}: it {exc.reason}", pointer)
+            return
         except (OSError, pa.ArrowException) as exc:
             env.report("RG226", f"cannot read {text!r}: {exc}", pointer)
             return

@@ -9,8 +9,10 @@ its worker died writes the same bytes to the same place.
 
 The run is atomic: parts go to a hidden staging folder inside the target folder, and the table
 folders are renamed into place only once every part of every table exists and every unique
-check has passed. Workers write to that folder themselves, so on a cluster of several machines
-the target must be on a file system they all share.
+check has passed, all or none (:func:`rulegen.io.outputs.publish`); a failed run leaves no
+folder behind, and no table name can put one outside the target folder. Workers write to that
+folder themselves, so on a cluster of several machines the target must be on a file system
+they all share.
 
 Dask is optional (``pip install 'rulegen[dask]'``): it is imported only when a run starts.
 """
@@ -18,8 +20,8 @@ Dask is optional (``pip install 'rulegen[dask]'``): it is imported only when a r
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
-import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
@@ -30,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 from rulegen.engine.stream import raise_on_repeat
 from rulegen.engine.unique import UniqueChecker
 from rulegen.errors import Diagnostic, OutputError, RulegenError
+from rulegen.io import outputs
 from rulegen.plan.plan import Plan
-from rulegen.scale.parts import publish, remove_tree, write_empty_part, write_part
+from rulegen.scale.parts import remove_tree, write_empty_part, write_part
 from rulegen.scale.startup import default_workers
 
 if TYPE_CHECKING:
@@ -83,14 +86,20 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
         OutputError: the folder cannot be written, or the cluster lost the run.
     """
     out = Path(out_dir)
+    for name in plan.tables:  # before anything is made: a name that leaves the folder makes nothing
+        outputs.contained(out, f"{name}.parquet")
+    made: list[Path] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".rulegen-", suffix=".tmp", dir=out))
+        made = outputs.make_folder(out)
+        outputs.remove_stale(out)
+        staging = outputs.make_temp_folder(out, "dask")
     except OSError as exc:
+        outputs.remove_made(made)
         raise _write_error(exc, out) from exc
     tasks: dict[str, list[Future | None]] = {}
+    published = False
     try:
-        folders = {name: staging / f"{name}.parquet" for name in plan.tables}
+        folders = {name: outputs.contained(staging, f"{name}.parquet") for name in plan.tables}
         for name, folder in folders.items():
             folder.mkdir()
             if plan.tables[name].blocks == 0:
@@ -108,7 +117,13 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
                     raise_on_repeat(table, plan.seed, check, checker.add(block_hashes))
             for check, checker in zip(table.unique_checks, checkers, strict=True):
                 raise_on_repeat(table, plan.seed, check, checker.finish())
-        return publish(folders, out, staging)
+        finals = {name: out / folder.name for name, folder in folders.items()}
+        try:
+            outputs.publish([(folder, finals[name]) for name, folder in folders.items()])
+        except OSError as exc:
+            raise outputs.publish_error(exc, out) from exc
+        published = True
+        return finals
     except _cluster_errors() as exc:
         raise _cluster_error(f"the Dask cluster lost the run: {_describe(exc)}",
                              "check that the workers stay alive and can reach each other") from exc
@@ -120,6 +135,8 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
             with suppress(Exception):  # a lost scheduler cannot cancel: its tasks are gone anyway
                 client.cancel(pending)
         remove_tree(staging)
+        if not published:
+            outputs.remove_made(made)
 
 
 def _submit(plan: Plan, folders: dict[str, Path], client: Client) -> dict[str, list[Future | None]]:
@@ -212,9 +229,10 @@ def _cluster_errors() -> tuple[type[BaseException], ...]:
 
 def _write_error(exc: OSError, out: Path, staging: Path | None = None) -> OutputError:
     shared = staging is not None and str(exc.filename or "").startswith(str(staging))
-    hint = "the workers write the parts themselves: the folder must be on a file system they all share"
-    return OutputError([Diagnostic("RG501", f"cannot write {exc.filename or out}: {exc.strerror or exc}",
-                                   hint=hint if shared else None)])
+    if shared and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "the workers write the parts themselves: the folder must be on a file system they all share"
+        return OutputError([Diagnostic("RG501", f"cannot write {exc.filename}: {exc.strerror or exc}", hint=hint)])
+    return outputs.write_error(exc, out)
 
 
 def _describe(exc: BaseException) -> str:

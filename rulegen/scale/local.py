@@ -11,13 +11,21 @@ block in flight has a slot, a file in ``/dev/shm`` that the worker writes into a
 process maps (pickling a batch through a pipe costs more CPU than making it). Workers fork
 from this process or from a server that has imported rulegen already
 (:mod:`rulegen.scale.startup`), so a pool starts in milliseconds.
+
+Nothing of a run outlives it: workers die with the run even when it is SIGKILLed
+(:mod:`rulegen.scale.lifeline`), a stream that stops early (an error, Ctrl-C, SIGTERM) kills
+its workers at once, and the slot folders of runs killed before they could remove them are
+removed by the next run.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import ctypes
 import os
 import shutil
+import signal
 import tempfile
 import weakref
 from collections import deque
@@ -29,8 +37,10 @@ import numpy as np
 import pyarrow as pa
 
 from rulegen.engine.evaluate import evaluate_block
+from rulegen.io import outputs
 from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan
+from rulegen.scale.lifeline import die_with_parent
 from rulegen.scale.startup import starting_workers
 
 __all__ = ["run_blocks"]
@@ -45,8 +55,11 @@ _ENCODE: Encoder | None = None
 _SLOTS: dict[str, _Mapped] = {}  # in a worker: its open slot files
 
 
-def _init(table: TablePlan, seed: int, encode: Encoder | None) -> None:
+def _init(table: TablePlan, seed: int, encode: Encoder | None, run: int) -> None:
     global _TABLE, _SEED, _ENCODE
+    die_with_parent(run)  # a killed run leaves no worker behind
+    # A forked worker inherits the run's SIGTERM handler; a worker told to stop just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _TABLE, _SEED, _ENCODE = table, seed, encode
     _keep_freed_memory()
 
@@ -79,11 +92,26 @@ def _work(block: int, slot: str) -> tuple[int, list[np.ndarray]]:
     sink = _SLOTS.get(slot)
     if sink is None or sink.mapped < len(data):
         if os.path.getsize(slot) < len(data):
-            os.truncate(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
+            _grow(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
         sink = _SLOTS[slot] = _Mapped(slot, "r+")
     sink.file.seek(0)
     sink.file.write(data)
     return len(data), hashes
+
+
+def _grow(slot: str, size: int) -> None:
+    """Make the slot ``size`` bytes, its memory reserved now: a write through the mapping into
+    a full ``/dev/shm`` would kill the worker with SIGBUS, a full disk here is an OSError."""
+    fd = os.open(slot, os.O_RDWR)
+    try:
+        if hasattr(os, "posix_fallocate"):
+            os.posix_fallocate(fd, 0, size)
+        else:
+            os.ftruncate(fd, size)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, slot) from None
+    finally:
+        os.close(fd)
 
 
 class _Mapped:
@@ -95,11 +123,16 @@ class _Mapped:
 
 
 class _Slots:
-    """The main process's side of the slot files: one per block in flight, mapped for reading."""
+    """The main process's side of the slot files: one per block in flight, mapped for reading.
+
+    Their folder is named like rulegen's temporary files (``.rulegen-<pid>-<hex>.blocks.tmp``),
+    so that a run removes the folders of runs that were killed before they could.
+    """
 
     def __init__(self, count: int) -> None:
-        base = _SHARED_MEMORY if _SHARED_MEMORY.is_dir() else None
-        self.folder = Path(tempfile.mkdtemp(prefix="rulegen-blocks-", dir=base))
+        base = _SHARED_MEMORY if _SHARED_MEMORY.is_dir() else Path(tempfile.gettempdir())
+        outputs.remove_stale(base)
+        self.folder = outputs.make_temp_folder(base, "blocks", mode=0o700)
         self.paths = [str(self.folder / f"slot-{i}") for i in range(count)]
         for path in self.paths:
             Path(path).touch()
@@ -139,21 +172,58 @@ def run_blocks(
     slots = _Slots(2 * workers)
     try:
         with starting_workers() as context, ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_init, initargs=(table, seed, encode)) as pool:
-            pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()
-            todo = iter(blocks)
-            for slot, block in zip(slots.paths, todo, strict=False):
-                pending.append((slot, pool.submit(_work, block, slot)))
-            while pending:
-                slot, future = pending.popleft()
-                size, hashes = future.result()
-                data = slots.read(slot, size)
-                if encode is None:  # a copy: a batch may be kept after the slot is reused
-                    data = pa.ipc.read_record_batch(pa.py_buffer(data.to_pybytes()), table.schema)
-                yield data, hashes
-                # The consumer is done with the block: its slot takes the next one.
-                for block in todo:
-                    pending.append((slot, pool.submit(_work, block, slot)))
-                    break
+                max_workers=workers, mp_context=context, initializer=_init,
+                initargs=(table, seed, encode, os.getpid())) as pool:
+            _RUNNING.add(pool)
+            try:
+                yield from _in_order(pool, table, blocks, slots, encode)
+            except BaseException:
+                _stop(pool)  # interrupted, or a block failed: the blocks in flight are not wanted
+                raise
+            finally:
+                _RUNNING.discard(pool)
     finally:
         slots.remove()
+
+
+def _in_order(pool: ProcessPoolExecutor, table: TablePlan, blocks: list[int], slots: _Slots,
+              encode: Encoder | None) -> Iterator[BlockResult]:
+    """The blocks' results in order, at most one block per slot in flight."""
+    pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()
+    todo = iter(blocks)
+    for slot, block in zip(slots.paths, todo, strict=False):
+        pending.append((slot, pool.submit(_work, block, slot)))
+    while pending:
+        slot, future = pending.popleft()
+        size, hashes = future.result()
+        data = slots.read(slot, size)
+        if encode is None:  # a copy: a batch may be kept after the slot is reused
+            data = pa.ipc.read_record_batch(pa.py_buffer(data.to_pybytes()), table.schema)
+        yield data, hashes
+        # The consumer is done with the block: its slot takes the next one.
+        for block in todo:
+            pending.append((slot, pool.submit(_work, block, slot)))
+            break
+
+
+# Pools whose stream is still open. Should the program end before the stream is closed (a
+# traceback holds it), their workers are killed at exit: multiprocessing's own exit handler,
+# registered before this one and so run after it, would wait for them forever.
+_RUNNING: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_running() -> None:
+    for pool in list(_RUNNING):
+        _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now, instead of waiting for the blocks they are making."""
+    # The executor has no public way to end running tasks; its process table (stable since 3.8)
+    # is read before shutdown() drops it.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,4 @@
-"""Tables as folders of Parquet parts: one part per block, written atomically, published all at once.
+"""Tables as folders of Parquet parts: one part per block, written atomically.
 
 A part is a pure function of (plan, seed, block), and is written under a temporary name then
 renamed, so writing it twice (a task run again after its worker died) gives the same bytes in
@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-import uuid
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +19,11 @@ import pyarrow as pa
 
 from rulegen.engine.evaluate import evaluate_block
 from rulegen.errors import RulegenError
+from rulegen.io import outputs
 from rulegen.io.parquet import ParquetEncoder
 from rulegen.plan.plan import Plan, TablePlan
 
-__all__ = ["part_path", "publish", "remove_tree", "write_empty_part", "write_part"]
+__all__ = ["part_path", "remove_tree", "write_empty_part", "write_part"]
 
 
 def part_path(folder: str | Path, block: int, blocks: int = 0) -> Path:
@@ -70,29 +69,14 @@ def _encoder(table: TablePlan) -> ParquetEncoder:
 def _write_atomic(final: Path, data: pa.Buffer) -> None:
     # A name of its own per attempt: two attempts of one task may overlap (a worker taken
     # for dead may still be running); both write the same bytes and the last rename wins.
-    temp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    file, temp = outputs.create_temp(final.parent, final.name)
     try:
-        temp.write_bytes(memoryview(data))
+        with file:
+            file.write(memoryview(data))
         os.replace(temp, final)
     finally:
         if temp.exists():
             temp.unlink()
-
-
-def publish(folders: Mapping[str, Path], out_dir: Path, trash: Path) -> dict[str, Path]:
-    """Rename each complete table folder to ``out_dir/NAME.parquet``; returns the final paths.
-
-    Whatever held a final name before (a folder of an earlier run, or a single file written by
-    the local engine) is moved into ``trash`` first, to be removed with it.
-    """
-    done: dict[str, Path] = {}
-    for name, folder in folders.items():
-        final = out_dir / folder.name
-        if final.exists() or final.is_symlink():
-            os.replace(final, trash / f".old-{folder.name}")
-        os.replace(folder, final)
-        done[name] = final
-    return done
 
 
 def remove_tree(path: Path, attempts: int = 20) -> None:

@@ -23,8 +23,9 @@ __all__ = ["default_workers", "prepare_workers", "starting_workers"]
 # What the fork server imports once, so that a worker forked from it starts with all of it: its
 # first block would otherwise spend 0.3 s importing (pyarrow imports pandas the first time it
 # converts a NumPy array; NumPy's random module is imported on first use).
-_PRELOAD = ["rulegen.scale.local", "rulegen.kinds.registry", "rulegen.expr.functions", "rulegen.io.files",
-            "numpy.random", "pandas", "zoneinfo"]
+# rulegen.scale.server comes first: it ties the server's life to the run's.
+_PRELOAD = ["rulegen.scale.server", "rulegen.scale.local", "rulegen.kinds.registry", "rulegen.expr.functions",
+            "rulegen.io.files", "numpy.random", "pandas", "zoneinfo"]
 
 
 def default_workers() -> int:

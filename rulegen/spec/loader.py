@@ -151,17 +151,32 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
 
 
 def _read(source: str | Path, filename: str | None) -> tuple[str, str]:
-    looks_like_text = isinstance(source, str) and ("\n" in source or (":" in source and not Path(source).exists()))
+    looks_like_text = isinstance(source, str) and ("\n" in source or (":" in source and not _is_path(source)))
     if looks_like_text:
         return str(source), filename or "<spec>"
+    from rulegen.io.inputs import MAX_SPEC_BYTES, InputFileError, read_regular_file
+
     path = Path(source)
     name = filename or str(path)
     try:
-        return path.read_text(encoding="utf-8"), name
+        # A regular file of bounded size: a FIFO or /dev/zero is refused before it is read.
+        text = read_regular_file(path, MAX_SPEC_BYTES, "spec").decode("utf-8")
+    except InputFileError as exc:
+        raise SpecError([Diagnostic(exc.code, f"cannot read spec: {exc.message}", mark=(1, 1))],
+                        SourceMap(filename=name)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SpecError([Diagnostic("RG100", f"cannot read spec: {reason}", mark=(1, 1))],
                         SourceMap(filename=name)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), name  # universal newlines, as read_text
+
+
+def _is_path(source: str) -> bool:
+    """Whether ``source`` names an existing file (a long line of YAML is too long to be a name)."""
+    try:
+        return Path(source).exists()
+    except (OSError, ValueError):
+        return False
 
 
 class _Builder:
