@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rulegen.fidelity.datafiles import DataError
+from rulegen.io import outputs
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -350,13 +351,15 @@ def write_html(comparison: Comparison, path: str | Path) -> Path:
     """
     path = Path(path)
     text = render_html(comparison)
-    temp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    temp = None
     try:
-        temp.write_text(text, encoding="utf-8")
+        out, temp = outputs.create_temp(path.parent, path.name)  # exclusive: never through a symlink
+        with out:
+            out.write(text.encode("utf-8"))
         os.replace(temp, path)
     except OSError as exc:
         raise DataError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
-        if temp.exists():
+        if temp is not None and temp.exists():
             temp.unlink()
     return path
