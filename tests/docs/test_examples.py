@@ -6,7 +6,9 @@ Each document's blocks run in order, in one temporary folder that holds a copy o
 - ```yaml: a whole spec (it has ``tables``) is loaded, written (Parquet, at most 100 rows per
   fixed-size table) and checked with ``rulegen.check``; a fragment of tables is merged into the
   document's last whole spec first (tables that its refs name and that are missing get a stub
-  with a sequence key); a fragment of columns becomes a table of its own in that spec.
+  with a sequence key); a fragment of columns becomes a table of its own in that spec. In
+  docs/, a fragment is marked ``<!-- fragment -->``; the README's are recognised by their shape
+  (its sections belong to other work, so it carries no markers).
   ``<!-- error: CODE -->`` expects the spec to be refused with CODE instead.
 - ```python: run in the document's namespace, with the folder as working directory. A block
   that defines ``test_`` functions is a test module: pytest runs it (with rulegen's plugin).
@@ -116,6 +118,8 @@ class DocRun:
             if "error" not in block.marks:
                 self.context = data
             return data
+        assert "fragment" in block.marks or block.doc.name == "README.md", (
+            f"{block.where()}: a YAML block without `tables` needs <!-- fragment --> before it")
         values = list(data.values())
         base = copy.deepcopy(self.context) if self.context else {"version": 1, "tables": {}}
         if all(isinstance(v, dict) and "columns" in v for v in values):  # tables
