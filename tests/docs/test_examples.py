@@ -32,7 +32,6 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,19 +133,24 @@ class DocRun:
     # -- python -------------------------------------------------------------------------------
     def run_python(self, block: Block) -> None:
         if "def test_" in block.text:
-            module = self.folder / f"test_doc_{block.line}.py"
-            module.write_text(block.text, encoding="utf-8")
-            done = subprocess.run([sys.executable, "-m", "pytest", "-q",
-                                   "-p", "no:cacheprovider", "-p", "no:randomly", module.name],
-                                  cwd=self.folder, capture_output=True, text=True, timeout=120,
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
-            assert done.returncode == 0, f"{block.where()}: pytest failed:\n{done.stdout}\n{done.stderr}"
+            self._run_test_module(block)
             return
         for line, prepare in PREPARE.items():
             if line in block.text:
                 prepare(self.folder)
         with _cwd(self.folder):
             exec(compile(block.text, block.where(), "exec"), self.namespace)  # noqa: S102 (our own docs)
+
+    def _run_test_module(self, block: Block) -> None:
+        """Run a block of test functions with pytest, in this process (a new interpreter would
+        spend seconds importing what this one has), with rulegen's plugin as installed."""
+        name = f"test_doc_{block.doc.stem.lower()}_{block.line}"
+        (self.folder / f"{name}.py").write_text(block.text, encoding="utf-8")
+        with _cwd(self.folder):
+            code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(self.folder),
+                                "-o", "addopts=", f"{name}.py"])
+        sys.modules.pop(name, None)
+        assert code == 0, f"{block.where()}: its tests failed (pytest exit code {code}; see the output above)"
 
     # -- bash ---------------------------------------------------------------------------------
     def run_bash(self, block: Block) -> None:
@@ -294,3 +298,15 @@ def test_the_block_reader_sees_markers_and_tables(tmp_path: Path) -> None:
     assert [(r.expression, r.result) for r in expression_rows(doc)] == [("1 + 1", "2"), ("a | b", "x")]
     assert list(_commands("rulegen a && rulegen b  # note\npip install x \\\n  y\n")) == [
         ["rulegen", "a"], ["rulegen", "b"], ["pip", "install", "x", "y"]]
+
+
+def test_a_failing_example_fails_the_run(tmp_path: Path) -> None:
+    run = DocRun(tmp_path)
+    with pytest.raises(AssertionError, match="its tests failed"):
+        run.run_python(Block(tmp_path / "doc.md", 3, "python", "def test_sum():\n    assert 1 + 1 == 3\n"))
+    with pytest.raises(AssertionError, match="not a rulegen command"):
+        run.run_bash(Block(tmp_path / "doc.md", 9, "bash", "ls -l\n"))
+    with pytest.raises(AssertionError, match="exited 1, not 0"):
+        run.run_bash(Block(tmp_path / "doc.md", 12, "bash", "rulegen validate missing.yaml\n"))
+    assert _evaluate({"version": 1, "tables": {"t": {"rows": 1, "columns": {"a": {"kind": "constant", "value": 2}}}}},
+                     ["a * 3", "a + 'x'"], tmp_path) == ["6", "error RG224"]
