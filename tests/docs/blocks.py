@@ -7,7 +7,8 @@ just before it (blank lines between are allowed) are its markers:
 - ``<!-- file: NAME -->``: a YAML block is also saved as NAME in the document's folder, for the
   commands and programs of later blocks;
 - ``<!-- exit: N -->``: a bash block's commands end with exit code N (default 0);
-- ``<!-- error: CODE -->``: a YAML spec is invalid, and its problems include CODE.
+- ``<!-- error: CODE -->``: a YAML spec is invalid, and its problems include CODE;
+- ``<!-- output -->``: the block is the exact output of the last command run above it.
 
 An expression table is a Markdown table whose header starts ``| expression | result |``; each
 row's first two cells are an expression and the value it takes, both in backticks.

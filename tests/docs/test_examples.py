@@ -16,6 +16,8 @@ Each document's blocks run in order, in one temporary folder that holds a copy o
   CLI (``> FILE`` writes its output to FILE), with exit code 0 or the block's ``<!-- exit: N -->``.
   ``pip install`` (the environment is already installed) and ``python -m pytest`` (the suite this
   test belongs to) are not run; any other command needs the block marked ``<!-- no-run: REASON -->``.
+- A block marked ``<!-- output -->`` is what the last ``rulegen`` command above it printed,
+  exactly.
 - Expression tables (``| expression | result |``) are evaluated as ``expr`` columns of the first
   table of the last spec marked ``<!-- context -->`` above them, and each value compared with
   the row's result; an expected ``error RGxxx`` means the expression is refused with that code.
@@ -85,6 +87,7 @@ class DocRun:
         self.context: dict[str, Any] | None = None  # the last whole spec
         self.expression_context: dict[str, Any] | None = None
         self.specs = 0
+        self.last_output = ""  # what the last rulegen command printed (standard output and error)
         shutil.copytree(ROOT / "schemas", folder / "schemas")
 
     # -- yaml ---------------------------------------------------------------------------------
@@ -168,6 +171,7 @@ class DocRun:
                 words, target = words[:at], words[at + 1]
             with _cwd(self.folder):
                 result = CliRunner().invoke(main, words[1:])
+            self.last_output = result.output
             if target is not None:
                 (self.folder / target).write_text(result.stdout, encoding="utf-8")
             want = expected if number == len(commands) - 1 else 0
@@ -250,6 +254,10 @@ def test_every_example_of_the_document_runs(doc: Path, tmp_path: Path) -> None:
     lines_of_tables = [row.line for row in expression_rows(doc)]
     context_at: dict[int, dict[str, Any]] = {}
     for block in blocks(doc):
+        if "output" in block.marks:
+            assert run.last_output == block.text, (
+                f"{block.where()}: the command above printed:\n{run.last_output}")
+            continue
         if "no-run" in block.marks or block.lang not in ("yaml", "python", "bash"):
             continue
         getattr(run, f"run_{block.lang}")(block)
