@@ -4,7 +4,7 @@
     python benchmarks/child.py            # ~1M orders (333,334 customers), updates BENCHMARKS.md
     python benchmarks/child.py --quick    # 30,000 customers, one repetition, prints only (smoke test)
 
-Specs: ``benchmarks/specs/w2.yaml`` (W1 customers + W2 orders, as WORKLOAD.md defines them) and
+Specs: ``benchmarks/specs/w2.yaml`` (W1 customers + W2 orders, as benchmarks/WORKLOADS.md describes them) and
 ``benchmarks/specs/w2_flat.yaml`` (``orders_flat``: the same five columns with the same kinds
 wherever a column needs no parent; ``rows: N``, ``customer_id`` integers in [1, customers],
 ``order_ts`` uniform over the span signup + delay covers). Only the relation differs: per-parent

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks W1, W2 and W3 (shared/benchmarks/WORKLOAD.md) through rulegen and the other tools.
+"""Benchmarks W1, W2 and W3 (benchmarks/WORKLOADS.md) through rulegen and the other tools.
 
     python benchmarks/run.py --all          # everything below in one run (~25 min), updates BENCHMARKS.md
     python benchmarks/run.py --all --skip-100m   # the same without the 100M-row memory run (~1.5 min less)
@@ -41,7 +41,7 @@ figure) and takes its CPU time and peak RSS from ``os.wait4``. Modes in the tabl
 
 rows/s = rows made / seconds (rows made: counted in the files for file runs). "rulegen ÷ tool"
 divides rulegen's rows/s by the tool's in the same mode. N per tool is chosen so a run takes
-~2-20 s, as WORKLOAD.md asks.
+~2-20 s, as benchmarks/WORKLOADS.md asks.
 
 ``--workers-speedup`` times the whole CLI process writing W1 at 10M rows with ``--workers 1``
 and ``--workers 2``, and two ``--workers 1`` runs started together, the machine's ceiling for
@@ -861,7 +861,7 @@ def update_markdown(name: str, body: list[str], title: str, mark: str = MARK) ->
         text = BENCHMARKS_MD.read_text()
     else:
         text = ("# Benchmarks\n\nFigures written by `benchmarks/run.py`; the workloads are defined in "
-                "`shared/benchmarks/WORKLOAD.md`. Run `python benchmarks/run.py --all` to refresh them.\n")
+                "`benchmarks/WORKLOADS.md`. Run `python benchmarks/run.py --all` to refresh them.\n")
     if start in text and end in text:
         head, rest = text.split(start, 1)
         tail = rest.split(end, 1)[1]

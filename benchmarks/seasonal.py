@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-"""What seasonality costs: 1M uniform timestamps against 1M shaped like SPEC.md's ``signup_at``.
+"""What seasonality costs: 1M uniform timestamps against 1M seasonal ones (docs/time.md).
 
     python benchmarks/seasonal.py [--rows 1000000] [--reps 5]
 
 Both runs go through the rulegen API in this process, one column of one table, on one core:
 ``rulegen.compile(spec)`` then every block of ``rulegen.iter_blocks(plan, "t", arrow=True)``
-gathered into a ``pyarrow.Table``. The seasonal column has SPEC.md's example rates over
+gathered into a ``pyarrow.Table``. The seasonal column has these rates over
 2020-2025: weekly x daily (peak 20:00) x yearly (Nov, Dec) x an event day x a 50 % yearly
 growth, so its grid has hourly bins (about 52,600). Each figure is the median of ``--reps``
 runs after one warm-up, with compiling excluded (generate only) and included. The target is a

@@ -1,4 +1,4 @@
-"""One module per tool and workload (WORKLOAD.md: W1 customers, W2 orders, W3 numeric), sharing the
+"""One module per tool and workload (benchmarks/WORKLOADS.md: W1 customers, W2 orders, W3 numeric), sharing the
 harness in ``common``.
 
 Every module has the same interface: ``NAME``, ``FORMAT`` (the file format it writes),

@@ -1,6 +1,6 @@
 """What every benchmark implementation shares: the workloads' constants and the per-process harness.
 
-W1 "customers" (WORKLOAD.md): id 1..N; en_US first and last name; email
+W1 "customers" (benchmarks/WORKLOADS.md): id 1..N; en_US first and last name; email
 ``lower(first).lower(last){id}@example.com``; birthdate uniform in [1940-01-01, 2008-12-31];
 signup_ts uniform in [2020-01-01 00:00:00, 2025-12-31 23:59:59] at second resolution;
 country from 20 weighted codes; balance ``round(lognormal(7, 1.2), 2)``; is_active with P 0.8.
