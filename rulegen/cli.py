@@ -1,4 +1,4 @@
-"""The ``rulegen`` command line (see SPEC.md): generate, seed, validate, check, preview, schema,
+"""The ``rulegen`` command line (docs/cli.md describes it): generate, seed, validate, check, preview, schema,
 introspect, lock, docs; and infer, compare and augment (from :mod:`rulegen.fidelity`).
 
 Exit codes: 0 success, 1 invalid spec or data or a failed run, 2 usage error. A user error
