@@ -1,6 +1,6 @@
 """Seasonality and trend of ``date`` and ``timestamp`` columns: how densely values fall in time.
 
-The options (docs/time.md, "Seasonality") are a product of relative rates: ``daily`` (by
+The options (docs/time.md, "Seasonality and trend") are a product of relative rates: ``daily`` (by
 hour of the day), ``weekly``, ``yearly`` (by month), ``events`` (days with a factor, or a
 country's public holidays), and ``trend: {growth: G}``, (1 + G) a year, continuously. They are
 checked into a frozen :class:`Rates`. A column then builds a :class:`RateGrid` once, when it
