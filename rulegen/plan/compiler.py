@@ -108,9 +108,12 @@ def compile_spec(
     for name, column in order:
         if tables[name].sized:
             _compile_column(tables[name], column, envs[name], tables)
+    orders: dict[str, list[str]] = {name: [] for name in tables}
+    for name, column in order:  # each table's own order, in one pass (not a pass per table)
+        orders[name].append(column)
     for name, table in tables.items():
         if table.sized:
-            plan = _finish_table(table, envs[name], [c for t, c in order if t == name], block_rows)
+            plan = _finish_table(table, envs[name], orders[name], block_rows)
             problems += envs[name].diagnostics
             if plan is not None:
                 plans[name] = plan
