@@ -49,6 +49,7 @@ class CompileEnv:
     locale: str
     base_dir: str
     types: dict[str, pa.DataType] = field(default_factory=dict)
+    widths: dict[str, int | None] = field(default_factory=dict)  # bytes of a value (plan.budget)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
     link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
@@ -183,12 +184,13 @@ class Kind:
         return None
 
     # --- the byte budget ---------------------------------------------------------------
-    def max_bytes(self) -> int | None:
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
         """An upper bound of the UTF-8 bytes of one value written as text, once compiled; None
         when the kind cannot tell before making values (the engine then measures each block).
 
-        The default knows fixed-width types and kinds that list their :meth:`choices`; kinds
-        that build strings (templates, patterns, Faker pools) override it.
+        ``widths`` holds the same bound for the table's columns compiled before this one (its
+        inputs). The default knows fixed-width types and kinds that list their :meth:`choices`;
+        kinds that build strings (templates, patterns, Faker pools) override it.
         """
         choices = self.choices()
         if choices is not None:

@@ -103,23 +103,27 @@ _allow("date_of_birth", {"minimum_age": Arg("int", 0, 150), "maximum_age": Arg("
 FAKER_PROVIDERS: frozenset[str] = frozenset(_PROVIDERS)
 
 
-def check_provider(provider: str, args: Mapping[str, Any], pointer: str, known: frozenset[str]) -> list[Diagnostic]:
+def check_provider(provider: str, args: Mapping[str, Any], pointer: str, locale: str,
+                   known: frozenset[str]) -> list[Diagnostic]:
     """Whether ``provider`` is allowed, and its ``args`` are the ones it takes, within bounds.
 
     Args:
         provider: the provider named by the column.
         args: its arguments, as written.
         pointer: the column's pointer.
+        locale: the column's Faker locale.
         known: the providers Faker has for the column's locale.
 
     Returns:
         The problems: an unknown or disallowed provider, an unknown argument, a value out of bounds.
     """
     allowed = FAKER_PROVIDERS & known
+    if provider not in known:
+        return [Diagnostic("RG216", f"unknown Faker provider `{provider}` for locale {locale}",
+                           join_pointer(pointer, "provider"), hint=did_you_mean(provider, allowed))]
     if provider not in allowed:
-        why = "is not an allowed Faker provider" if provider in known else "is not a Faker provider"
-        return [Diagnostic("RG255", f"`{provider}` {why} (providers are allowed by a list of value sources "
-                                    "that are fast, deterministic and bounded in size)",
+        return [Diagnostic("RG255", f"`{provider}` is not an allowed Faker provider (providers are allowed by a "
+                                    "list of value sources that are fast, deterministic and bounded in size)",
                            join_pointer(pointer, "provider"),
                            hint=did_you_mean(provider, allowed) or "see the `faker` kind in docs/spec.md")]
     params = _PROVIDERS[provider][0]
@@ -127,8 +131,8 @@ def check_provider(provider: str, args: Mapping[str, Any], pointer: str, known: 
     for name, value in args.items():
         at = join_pointer(join_pointer(pointer, "args"), name)
         if name not in params:
-            taken = ", ".join(params) or "none"
-            problems.append(Diagnostic("RG256", f"`{provider}` takes no argument `{name}` (it takes: {taken})", at,
+            taken = f"it takes: {', '.join(params)}" if params else "it takes none"
+            problems.append(Diagnostic("RG256", f"`{provider}` takes no argument `{name}` ({taken})", at,
                                        at_key=True, hint=did_you_mean(name, params)))
             continue
         problem = _check_arg(params[name], value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -317,6 +318,10 @@ class Pattern(Kind):
         if self.column.unique and self.positions is None and most < env.rows:
             env.report("RG310", f"cannot make {env.rows:,} unique values: the pattern makes at most {most:,}",
                        self.pointer("unique"), hint="widen the pattern or lower the row count")
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int:
+        """Its longest match, 4 bytes a character (an escaped literal may be any character)."""
+        return 4 * _max_length(self.tree)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         codes = np.zeros((ctx.n, _max_length(self.tree)), dtype=np.uint32)

@@ -206,7 +206,7 @@ class FakerKind(Kind):
         if locale not in faker_locales():
             return  # reported once, where the locale is written
         provider, args = self.option("provider"), self.option("args") or {}
-        found = check_provider(provider, args, self.pointer(), faker_providers(locale))
+        found = check_provider(provider, args, self.pointer(), locale, faker_providers(locale))
         if not found:
             found = self._pool_problems(provider, args, env.rows)
         if found:
@@ -243,7 +243,7 @@ class FakerKind(Kind):
                                hint="lower `pool`, or ask for shorter values")]
         return []
 
-    def max_bytes(self) -> int | None:
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
         """The longest value of the pool, measured when it was built."""
         return getattr(self, "longest", None)
 
@@ -322,6 +322,17 @@ class Template(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
+        """Its literal text and the widths of its columns added up (case changes can turn a
+        character of 2 bytes into one of 3 in UTF-8: their bound grows by half)."""
+        total = 0
+        for part in self.parts:
+            width = len(part.encode("utf-8", "surrogatepass")) if isinstance(part, str) else widths.get(part[0])
+            if width is None:
+                return None
+            total += width
+        return total * 3 // 2 if self.option("lower") or self.option("upper") else total
 
     def unique_given(self, columns: Mapping[str, Any]) -> bool:
         """Distinct when a unique, never-null input can be read back from every value: all other
@@ -428,6 +439,9 @@ class Uuid(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int:
+        return 36
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         raw = np.frombuffer(ctx.rng().bytes(16 * ctx.n), dtype=np.uint8).reshape(ctx.n, 16).copy()

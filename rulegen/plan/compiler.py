@@ -26,6 +26,7 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.kinds.sample import Sample
+from rulegen.plan.budget import check_column, column_width
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -391,12 +392,19 @@ def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[s
         return  # its own options or its inputs are broken: already reported
     kind.compile(env)
     env.kinds[name] = kind
+    width = column_width(kind, column, env.widths)
+    over = check_column(kind, width, table.rows, env.block_rows)
+    if over:
+        env.diagnostics.extend(over)
+        return  # its dependents do not compile: one problem, not one per column built on it
     value_type = _finished_type(kind, env)
     if when is not None:
         _check_when(when, column.else_, value_type, env)
     env.types[name] = value_type
+    env.widths[name] = width
     table.columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=inputs,
-                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env))
+                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env),
+                                     width=width)
 
 
 def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: int) -> TablePlan | None:

@@ -53,6 +53,7 @@ class ColumnPlan:
     needs: frozenset[str] = frozenset()  # columns of the same table it reads
     clip: tuple[float | None, float | None] | None = None  # `clip` snapped inside to the `round` grid
     spares: int = 0  # CONSTRUCT columns redrawn by constraints: spare values each row may take
+    width: int | None = None  # most bytes of a value as text, None when measured as blocks are made
 
     def unique_index(self, rows: np.ndarray, attempt: int, table_rows: int) -> np.ndarray:
         """Which point of the value space each row takes (before the keyed permutation).
