@@ -54,13 +54,15 @@ def load(source: str | Path) -> Spec:
 
 def compile(
     spec: SpecLike, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
-    lock: LockLike = None,
+    lock: LockLike = None, draw_counts: bool = True,
 ) -> Plan:
     """Check a spec's semantics and resolve it for one seed and size.
 
     Faker values come from the lock file ``SPEC.lock`` next to the spec when there is one (see
     :func:`lock`), from ``lock`` when it is a path, and from the installed Faker when it is False.
-    Every function below that takes a spec takes ``lock`` too.
+    Every function below that takes a spec takes ``lock`` too. ``draw_counts=False`` estimates
+    the rows of tables with a law of rows per parent row instead of drawing every count (a plan
+    to check, not to generate from).
 
     Raises:
         SpecError: every semantic, graph and type problem; a lock file that cannot be read or
@@ -70,7 +72,7 @@ def compile(
 
     spec = _spec(spec)
     with _located(spec), pools_from_lock(spec, lock, seed=seed, scale=scale, rows=rows):
-        return compile_spec(spec, seed=seed, scale=scale, rows=rows)
+        return compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts)
 
 
 def lock(

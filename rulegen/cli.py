@@ -171,8 +171,8 @@ def validate(spec: Path, lock: Path | None) -> None:
     """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
     import rulegen
 
-    plan = rulegen.compile(spec, lock=lock)
-    tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in plan.tables.values())
+    plan = rulegen.compile(spec, lock=lock, draw_counts=False)  # validate never draws data
+    tables = ", ".join(f"{t.name} ({'about ' if t.estimated else ''}{t.rows:,} rows)" for t in plan.tables.values())
     click.echo(f"{spec}: valid: {tables}")
 
 

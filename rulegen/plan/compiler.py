@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.types as pat
 
-from rulegen.engine.context import BlockContext
+from rulegen.engine.counts import INT64_MAX, LawCounts, block_totals
 from rulegen.errors import Diagnostic, SpecError, did_you_mean
 from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
@@ -55,6 +55,7 @@ class _Table:
     link: ParentLink | None = None
     timeline: Timeline | None = None
     sized: bool = False  # rows known (a per-parent table waits for its parent's)
+    estimated: bool = False  # rows estimated, not drawn (see compile_spec's draw_counts)
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
     constraints: list[Expression] = field(default_factory=list)
@@ -69,6 +70,7 @@ def compile_spec(
     scale: float = 1.0,
     rows: Mapping[str, int] | None = None,
     block_rows: int = BLOCK_ROWS,
+    draw_counts: bool = True,
 ) -> Plan:
     """Resolve a spec for one seed and size.
 
@@ -83,6 +85,9 @@ def compile_spec(
         rows: exact row counts by table name, overriding spec and scale.
         block_rows: rows per block; part of the determinism contract, so leave it alone
             except in tests.
+        draw_counts: draw the children of every parent row (``rows: {per: ...}`` with a law);
+            False (``validate``) draws one parent block and estimates the row count: such a
+            plan tells its sizes and problems but is not for generating.
 
     Raises:
         SpecError: every semantic, graph and type problem found.
@@ -100,7 +105,7 @@ def compile_spec(
     problems += _check_per(tables, rows)
     order, cycles = _column_graph(tables).order(spec.source)
     problems += cycles
-    problems += _size_tables(tables, seed, scale, rows, block_rows)
+    problems += _size_tables(tables, seed, scale, rows, block_rows, draw_counts)
     plans: dict[str, TablePlan] = {}
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
                              base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
@@ -179,7 +184,7 @@ def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> 
 
 
 def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Mapping[str, int] | None,
-                 block_rows: int) -> list[Diagnostic]:
+                 block_rows: int, draw_counts: bool) -> list[Diagnostic]:
     """Row counts: fixed ones (scaled) and timelines, then per-parent ones after their parent's."""
     parents = {name: {t.spec.parent} & tables.keys() if t.spec.parent else set() for name, t in tables.items()}
     try:
@@ -201,18 +206,22 @@ def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Ma
             problems += found
             if timeline is None:
                 continue
+            table.rows = timeline.ticks
             if parent is not None:
-                table.link = ParentLink(parent, np.arange(1, tables[parent].rows + 1, dtype=np.int64) * timeline.ticks)
+                if timeline.ticks * tables[parent].rows > INT64_MAX:
+                    problems.append(_overflow(size.pointer, f"{timeline.ticks:,} ticks for each of "
+                                                            f"{tables[parent].rows:,} parent rows"))
+                    continue
+                table.link = ParentLink(parent, tables[parent].rows, count=timeline.ticks, block_rows=block_rows)
+                table.rows = table.link.total
             table.timeline = dataclasses.replace(timeline, link=table.link)
         else:
-            table.link, found = _parent_link(table, tables[parent].rows, seed, block_rows)
+            table.link, table.rows, found = _parent_link(table, tables[parent].rows, seed, block_rows, draw_counts)
             problems += found
             if table.link is None:
                 continue
-        if table.link is not None:
-            table.rows = int(table.link.ends[-1]) if len(table.link.ends) else 0
-        else:
-            table.rows = table.timeline.ticks
+            table.estimated = not draw_counts and table.link.count is None
+        table.estimated = table.estimated or (parent is not None and tables[parent].estimated)
         table.sized = True
     return problems
 
@@ -256,28 +265,46 @@ def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -
     return table.rows if scale == 1 else max(0, round(table.rows * scale))
 
 
-def _parent_link(table: _Table, parent_rows: int, seed: int, block_rows: int) -> tuple[
-        ParentLink | None, list[Diagnostic]]:
-    """Draw every parent row's count of children; their running sum maps child rows to parents."""
+def _parent_link(table: _Table, parent_rows: int, seed: int, block_rows: int, draw: bool) -> tuple[
+        ParentLink | None, int, list[Diagnostic]]:
+    """The link of a table with rows per parent row, and its row count.
+
+    Counts drawn from a law are drawn a parent block at a time and only their block totals are
+    kept (:func:`block_totals`). Without ``draw`` (validate) only the first parent block is
+    drawn, and the row count is estimated from it.
+    """
     per = table.spec.rows
     assert isinstance(per, PerParentSpec)
     if per.count is not None:
-        return ParentLink(per.parent, np.arange(1, parent_rows + 1, dtype=np.int64) * per.count), []
+        if per.count * parent_rows > INT64_MAX:
+            return None, 0, [_overflow(per.pointer, f"{per.count:,} rows for each of {parent_rows:,} parent rows")]
+        return ParentLink(per.parent, parent_rows, count=per.count, block_rows=block_rows), per.count * parent_rows, []
     law = KINDS.get(per.law.kind)(per.law)
     found = law.check(table.spec)
     if found:
-        return None, found
+        return None, 0, found
     law.compile(CompileEnv(seed=seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
-    counts = []
-    for block, start in enumerate(range(0, parent_rows, block_rows)):  # a parent block's counts: that block's
-        rows = np.arange(start, min(start + block_rows, parent_rows), dtype=np.int64)
-        ctx = BlockContext(seed=seed, table=table.spec.name, block=block, rows=rows, column="rows")
-        counts.append(np.asarray(law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64))
-    counts_all = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-    if len(counts_all) and counts_all.min() < 0:
-        return None, [Diagnostic("RG210", f"counts per parent row cannot be negative, got {counts_all.min()}",
-                                 per.pointer, hint="use an integer law that is never below 0")]
-    return ParentLink(per.parent, np.cumsum(counts_all)), []
+    counts = LawCounts(law, seed, table.spec.name, parent_rows, block_rows)
+    totals = block_totals(counts, None if draw else 1)
+    if totals.prefix is None:
+        if "negative" in totals.problem:
+            return None, 0, [Diagnostic("RG210", totals.problem, per.pointer,
+                                        hint="use an integer law that is never below 0")]
+        return None, 0, [_overflow(per.pointer, totals.problem)]
+    if draw:
+        link = ParentLink(per.parent, parent_rows, counts=counts, prefix=totals.prefix, most=totals.most,
+                          block_rows=block_rows)
+        return link, link.total, []
+    drawn = min(block_rows, parent_rows)
+    rows = int(totals.prefix[-1]) * parent_rows // drawn if drawn else 0
+    if rows > INT64_MAX:
+        return None, 0, [_overflow(per.pointer, f"about {rows:,} rows")]
+    return ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=block_rows), rows, []
+
+
+def _overflow(pointer: str, what: str) -> Diagnostic:
+    return Diagnostic("RG260", f"the counts per parent row overflow: {what} (at most {INT64_MAX:,} rows)", pointer,
+                      hint="lower the count per parent row or the parent's rows")
 
 
 def _check_locale(spec: Spec) -> list[Diagnostic]:
@@ -440,6 +467,7 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
         copula=_copula(tspec),
         block_rows=block_rows,
         link=table.link,
+        estimated=table.estimated,
     )
 
 
