@@ -54,16 +54,17 @@ class Totals:
     problem: str = ""
 
 
-def block_totals(counts: LawCounts, blocks: int | None = None) -> Totals:
+def block_totals(counts: LawCounts, blocks: int | None = None, limit: int = INT64_MAX) -> Totals:
     """Draw the counts of the first ``blocks`` parent blocks (all by default), one block at a
     time, keeping only each block's total and the largest count.
 
     Args:
         counts: the law's counts.
         blocks: how many parent blocks to draw (an estimate draws one).
+        limit: the most child rows the caller accepts; drawing stops once they are passed.
 
     Returns:
-        The totals, or the first problem: a negative count or a total past int64.
+        The totals, or the first problem: a negative count, a total past ``limit`` or int64.
     """
     blocks = counts.blocks if blocks is None else min(blocks, counts.blocks)
     prefix = np.zeros(blocks + 1, dtype=np.int64)
@@ -81,6 +82,8 @@ def block_totals(counts: LawCounts, blocks: int | None = None) -> Totals:
             total += int(drawn.sum())
         if total > INT64_MAX:
             return Totals(None, most, f"the counts per parent row add up to more than {INT64_MAX:,} rows")
+        if total > limit:
+            return Totals(None, most, f"more than {total:,} rows after {block + 1:,} of {blocks:,} parent blocks")
         most = max(most, high)
         prefix[block + 1] = total
     return Totals(prefix, most)

@@ -183,10 +183,12 @@ class FakerKind(Kind):
     name = "faker"
     summary = "any Faker provider's output (pooled: Faker runs once per pool, not per row)"
     options = {
-        "provider": {"type": "string", "minLength": 1, "description": "a Faker provider from rulegen's list of fast, bounded value sources, e.g. "
-                                 "first_name (others, such as binary, pylist or pystr_format, are refused)"},
-        "args": {"type": "object", "description": "keyword arguments of the provider, each checked against its "
-                                                  "bounds (e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
+        "provider": {"type": "string", "minLength": 1,
+                     "description": "a Faker provider from rulegen's list of fast, bounded value sources, "
+                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused)"},
+        "args": {"type": "object",
+                 "description": "keyword arguments of the provider, each checked against its bounds "
+                                "(e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
         "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
         "pool": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": POOL_SIZE,
                  "description": "values drawn into the pool (providers that pick from a list keep the list)"},

@@ -28,7 +28,7 @@ from rulegen.spec.model import ColumnSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["MAX_BLOCK_BYTES", "MAX_VALUE_BYTES", "check_block", "check_column", "check_run", "column_width",
-           "estimate_run"]
+           "estimate_run", "over_run"]
 
 MAX_VALUE_BYTES = 1 << 20  # one value, as text
 MAX_BLOCK_BYTES = 512 << 20  # one column of one block, and the whole block as it is made
@@ -86,23 +86,26 @@ def estimate_run(tables: Mapping[str, Any]) -> dict[str, int]:
     return estimate
 
 
-def check_run(tables: Mapping[str, Any], max_bytes: int) -> None:
-    """Refuse a run whose estimate passes the user's ``max_bytes``, naming its largest table.
+def check_run(tables: Mapping[str, Any], max_bytes: int) -> list[Diagnostic]:
+    """A run whose estimate passes the user's ``max_bytes``, located at its largest table.
 
-    Raises:
-        GenerationError: the estimate, by table, and the limit.
+    Args:
+        tables: the compiled ``TablePlan``s by name.
+        max_bytes: the user's limit.
     """
     estimate = estimate_run(tables)
     total = sum(estimate.values())
     if total <= max_bytes:
-        return
+        return []
     largest = max(estimate, key=estimate.__getitem__)
-    table = tables[largest]
-    raise GenerationError([Diagnostic(
-        "RG405", f"the run could write about {total:,} bytes, more than --max-bytes {max_bytes:,} "
-                 f"(`{largest}`: {table.rows:,} rows, about {estimate[largest]:,} bytes)",
-        join_pointer("/tables", largest),
-        hint="lower the row counts (--rows, --scale) or raise --max-bytes")])
+    return [over_run(f"about {total:,} bytes (`{largest}`: {tables[largest].rows:,} rows, about "
+                     f"{estimate[largest]:,} bytes)", max_bytes, join_pointer("/tables", largest))]
+
+
+def over_run(what: str, max_bytes: int, pointer: str) -> Diagnostic:
+    """The diagnostic of a run past the user's ``max_bytes``."""
+    return Diagnostic("RG405", f"the run could write {what}, more than --max-bytes {max_bytes:,}", pointer,
+                      hint="lower the row counts (--rows, --scale) or raise --max-bytes")
 
 
 def check_block(table: Any, values: Mapping[str, pa.Array]) -> None:

@@ -7,7 +7,6 @@ one pass rather than one error at a time.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import graphlib
 import math
 from collections.abc import Callable, Mapping
@@ -18,7 +17,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.types as pat
 
-from rulegen.engine.counts import INT64_MAX, LawCounts, block_totals
 from rulegen.errors import Diagnostic, SpecError, did_you_mean
 from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
@@ -26,7 +24,7 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.kinds.sample import Sample
-from rulegen.plan.budget import check_column, column_width
+from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -40,7 +38,8 @@ from rulegen.plan.plan import (
     UniqueCheck,
     Uniqueness,
 )
-from rulegen.spec.model import ColumnSpec, PerParentSpec, Spec, TableSpec, TimelineSpec
+from rulegen.plan.sizing import Sizing, size_tables
+from rulegen.spec.model import ColumnSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -71,6 +70,7 @@ def compile_spec(
     rows: Mapping[str, int] | None = None,
     block_rows: int = BLOCK_ROWS,
     draw_counts: bool = True,
+    max_bytes: int | None = None,
 ) -> Plan:
     """Resolve a spec for one seed and size.
 
@@ -105,7 +105,8 @@ def compile_spec(
     problems += _check_per(tables, rows)
     order, cycles = _column_graph(tables).order(spec.source)
     problems += cycles
-    problems += _size_tables(tables, seed, scale, rows, block_rows, draw_counts)
+    problems += size_tables(tables, Sizing(seed=seed, scale=scale, rows=rows, block_rows=block_rows,
+                                           draw_counts=draw_counts, max_bytes=max_bytes))
     plans: dict[str, TablePlan] = {}
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
                              base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
@@ -125,6 +126,8 @@ def compile_spec(
                 plans[name] = plan
     if not problems:
         problems += _evaluation_cycles(plans)
+    if not problems and max_bytes is not None:
+        problems += check_run(plans, max_bytes)
     if problems:
         raise SpecError(spec.source.in_document_order(problems), spec.source)
     return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
@@ -181,130 +184,6 @@ def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> 
                                        spec.rows.pointer, hint=f"add e.g. `{parent}_id: {{kind: ref, to: "
                                                                f"{parent}.<key column>}}`"))
     return problems
-
-
-def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Mapping[str, int] | None,
-                 block_rows: int, draw_counts: bool) -> list[Diagnostic]:
-    """Row counts: fixed ones (scaled) and timelines, then per-parent ones after their parent's."""
-    parents = {name: {t.spec.parent} & tables.keys() if t.spec.parent else set() for name, t in tables.items()}
-    try:
-        order = list(graphlib.TopologicalSorter(parents).static_order())
-    except graphlib.CycleError as exc:
-        cycle = " -> ".join(exc.args[1][::-1])
-        return [Diagnostic("RG302", f"tables take their rows from each other in a cycle: {cycle}",
-                           tables[exc.args[1][0]].spec.pointer)]
-    problems = []
-    for name in order:
-        table, size, parent = tables[name], tables[name].spec.rows, tables[name].spec.parent
-        if isinstance(size, int):
-            table.rows, table.sized = _row_count(table.spec, scale, rows), True
-            continue
-        if parent is not None and not (parent in tables and tables[parent].sized):
-            continue  # the parent's problems are reported
-        if isinstance(size, TimelineSpec):
-            timeline, found = _timeline(size)
-            problems += found
-            if timeline is None:
-                continue
-            table.rows = timeline.ticks
-            if parent is not None:
-                if timeline.ticks * tables[parent].rows > INT64_MAX:
-                    problems.append(_overflow(size.pointer, f"{timeline.ticks:,} ticks for each of "
-                                                            f"{tables[parent].rows:,} parent rows"))
-                    continue
-                table.link = ParentLink(parent, tables[parent].rows, count=timeline.ticks, block_rows=block_rows)
-                table.rows = table.link.total
-            table.timeline = dataclasses.replace(timeline, link=table.link)
-        else:
-            table.link, table.rows, found = _parent_link(table, tables[parent].rows, seed, block_rows, draw_counts)
-            problems += found
-            if table.link is None:
-                continue
-            table.estimated = not draw_counts and table.link.count is None
-        table.estimated = table.estimated or (parent is not None and tables[parent].estimated)
-        table.sized = True
-    return problems
-
-
-MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
-
-
-def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
-    """Start, step and number of ticks of a timeline (a date-only `end` means the end of that day)."""
-    from rulegen.kinds.temporal import parse_duration, parse_instant
-
-    problems = []
-    start, end = parse_instant(spec.start), parse_instant(spec.end, end_of_day=True)
-    for option, value in (("start", start), ("end", end)):
-        if value is None:
-            problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
-                                                f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
-    every = parse_duration(spec.every)
-    if every is None or every < 1 or every != int(every):
-        problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
-                                            f"{spec.every!r}", join_pointer(spec.pointer, "every")))
-    if start is not None and end is not None and start > end:
-        problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
-                                   join_pointer(spec.pointer, "start")))
-    if problems:
-        return None, problems
-    assert start is not None and end is not None and every is not None
-    epoch = datetime.datetime(1970, 1, 1)
-    first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
-    ticks = (last - first) // int(every) + 1
-    if ticks > MAX_TICKS:
-        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
-                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
-    return Timeline(start=first, every=int(every), ticks=ticks), []
-
-
-def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
-    assert isinstance(table.rows, int)
-    if rows and table.name in rows:
-        return int(rows[table.name])
-    return table.rows if scale == 1 else max(0, round(table.rows * scale))
-
-
-def _parent_link(table: _Table, parent_rows: int, seed: int, block_rows: int, draw: bool) -> tuple[
-        ParentLink | None, int, list[Diagnostic]]:
-    """The link of a table with rows per parent row, and its row count.
-
-    Counts drawn from a law are drawn a parent block at a time and only their block totals are
-    kept (:func:`block_totals`). Without ``draw`` (validate) only the first parent block is
-    drawn, and the row count is estimated from it.
-    """
-    per = table.spec.rows
-    assert isinstance(per, PerParentSpec)
-    if per.count is not None:
-        if per.count * parent_rows > INT64_MAX:
-            return None, 0, [_overflow(per.pointer, f"{per.count:,} rows for each of {parent_rows:,} parent rows")]
-        return ParentLink(per.parent, parent_rows, count=per.count, block_rows=block_rows), per.count * parent_rows, []
-    law = KINDS.get(per.law.kind)(per.law)
-    found = law.check(table.spec)
-    if found:
-        return None, 0, found
-    law.compile(CompileEnv(seed=seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
-    counts = LawCounts(law, seed, table.spec.name, parent_rows, block_rows)
-    totals = block_totals(counts, None if draw else 1)
-    if totals.prefix is None:
-        if "negative" in totals.problem:
-            return None, 0, [Diagnostic("RG210", totals.problem, per.pointer,
-                                        hint="use an integer law that is never below 0")]
-        return None, 0, [_overflow(per.pointer, totals.problem)]
-    if draw:
-        link = ParentLink(per.parent, parent_rows, counts=counts, prefix=totals.prefix, most=totals.most,
-                          block_rows=block_rows)
-        return link, link.total, []
-    drawn = min(block_rows, parent_rows)
-    rows = int(totals.prefix[-1]) * parent_rows // drawn if drawn else 0
-    if rows > INT64_MAX:
-        return None, 0, [_overflow(per.pointer, f"about {rows:,} rows")]
-    return ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=block_rows), rows, []
-
-
-def _overflow(pointer: str, what: str) -> Diagnostic:
-    return Diagnostic("RG260", f"the counts per parent row overflow: {what} (at most {INT64_MAX:,} rows)", pointer,
-                      hint="lower the count per parent row or the parent's rows")
 
 
 def _check_locale(spec: Spec) -> list[Diagnostic]:
