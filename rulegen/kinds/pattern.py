@@ -218,6 +218,17 @@ def _max_length(node: Any) -> int:
     return node.high * _max_length(node.part)
 
 
+def _max_bytes(node: Any) -> int:
+    """As :func:`_max_length`, in UTF-8 bytes."""
+    if isinstance(node, Chars):
+        return max(len(c.encode("utf-8", "surrogatepass")) for c in node.chars)
+    if isinstance(node, Seq):
+        return sum(_max_bytes(p) for p in node.parts)
+    if isinstance(node, Alt):
+        return max(_max_bytes(b) for b in node.branches)
+    return node.high * _max_bytes(node.part)
+
+
 def _fixed_positions(node: Any) -> list[str] | None:
     """The character set of each position, when the pattern has a fixed shape; else None."""
     if isinstance(node, Chars):
@@ -320,8 +331,8 @@ class Pattern(Kind):
                        self.pointer("unique"), hint="widen the pattern or lower the row count")
 
     def max_bytes(self, widths: Mapping[str, int | None]) -> int:
-        """Its longest match, 4 bytes a character (an escaped literal may be any character)."""
-        return 4 * _max_length(self.tree)
+        """The UTF-8 bytes of its longest match (an escaped literal may be any character)."""
+        return _max_bytes(self.tree)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         codes = np.zeros((ctx.n, _max_length(self.tree)), dtype=np.uint32)
