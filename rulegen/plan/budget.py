@@ -73,15 +73,16 @@ def check_column(kind: Kind, width: int | None, rows: int, block_rows: int) -> l
 
 
 def estimate_run(tables: Mapping[str, Any]) -> dict[str, int]:
-    """Bytes each table could take as CSV text: rows times the widths of its output columns and
-    their separators (a column of unknown width counts its separator only).
+    """About the bytes each table takes as CSV text: rows times the widths of its output columns,
+    their quotes and separators (a column of unknown width counts those only). Other formats
+    differ by their own syntax (JSON's keys, SQL's statements): the user's limit is on this.
 
     Args:
         tables: the compiled ``TablePlan``s by name.
     """
     estimate = {}
     for name, table in tables.items():
-        row = sum((table.columns[c].width or 0) + 1 for c in table.output)
+        row = sum((table.columns[c].width or 0) + 3 for c in table.output)
         estimate[name] = table.rows * max(row, 1)
     return estimate
 
