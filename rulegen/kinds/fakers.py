@@ -24,7 +24,7 @@ from rulegen.spec.source_map import join_pointer
 
 __all__ = ["FAKER_PROVIDERS", "MAX_POOL_BYTES", "MAX_UNIQUE_POOL", "Arg", "check_provider", "provider_max_bytes"]
 
-MAX_POOL_BYTES = 8 << 20  # bytes a pool may hold (by the estimate): Faker's time follows its output
+MAX_POOL_BYTES = 32 << 20  # bytes a pool may hold (by the estimate): Faker's time follows its output
 MAX_UNIQUE_POOL = 100_000  # distinct values a unique column may ask of Faker (about 20 µs a call)
 _SHORT = 64  # bytes assumed for one short value (a name, an address) in the pool estimate
 _INT64 = 2**63 - 1
@@ -81,14 +81,14 @@ _allow("random_letters", {"length": Arg("int", 0, 10_000)}, lambda a: 5 * a.get(
 _allow("bothify numerify lexify", {"text": Arg("text", 0, 1_000), "letters": Arg("text", 1, 1_000)},
        lambda a: 4 * len(a.get("text", "## ??")) + 4)
 _allow("words", {"nb": Arg("int", 0, 100), "unique": Arg("bool"), **_TEXT_ARGS},
-       lambda a: 80 * a.get("nb", 3) + 2)
+       lambda a: 40 * a.get("nb", 3) + 2)
 _allow("sentence", {"nb_words": Arg("int", 0, 100), "variable_nb_words": Arg("bool"), **_TEXT_ARGS},
        lambda a: 60 * a.get("nb_words", 6) + 2)
-_allow("sentences", {"nb": Arg("int", 0, 100), **_TEXT_ARGS}, lambda a: 600 * a.get("nb", 3) + 2)
+_allow("sentences", {"nb": Arg("int", 0, 100), **_TEXT_ARGS}, lambda a: 400 * a.get("nb", 3) + 2)
 _allow("paragraph", {"nb_sentences": Arg("int", 0, 100), "variable_nb_sentences": Arg("bool"), **_TEXT_ARGS},
-       lambda a: 900 * a.get("nb_sentences", 3) + 2)
-_allow("paragraphs", {"nb": Arg("int", 0, 20), **_TEXT_ARGS}, lambda a: 5_000 * a.get("nb", 3) + 2)
-_allow("text", {"max_nb_chars": Arg("int", 5, 10_000), **_TEXT_ARGS}, lambda a: 4 * a.get("max_nb_chars", 200))
+       lambda a: 600 * a.get("nb_sentences", 3) + 2)
+_allow("paragraphs", {"nb": Arg("int", 0, 20), **_TEXT_ARGS}, lambda a: 3_000 * a.get("nb", 3) + 2)
+_allow("text", {"max_nb_chars": Arg("int", 5, 10_000), **_TEXT_ARGS}, lambda a: 3 * a.get("max_nb_chars", 200))
 _allow("date_time date_time_ad date_object date unix_time",
        {"end_datetime": _WHEN, "start_datetime": _WHEN, "pattern": Arg("text", 1, 100)}, 32)
 _allow("date_between date_time_between date_between_dates date_time_between_dates",
