@@ -43,6 +43,12 @@ _DAYS = {"before_today": Arg("bool"), "after_today": Arg("bool")}
 _DIGITS = Arg("int", 0, 15)
 _TEXT_ARGS = {"ext_word_list": Arg("list", 0, 10_000)}
 
+def _strftime(pattern: str) -> int:
+    """A bound of a strftime text: a directive of 2 characters writes at most 24 (``%c``), and a
+    month or day name of a locale is at most 12 characters of 2 bytes."""
+    return max(40, 12 * len(pattern))
+
+
 # provider -> (its arguments, an upper bound of its value's bytes given them)
 _Bound = Callable[[Mapping[str, Any]], int]
 _PROVIDERS: dict[str, tuple[dict[str, Arg], _Bound]] = {}
@@ -67,6 +73,19 @@ _allow("first_name last_name name name_male name_female first_name_male first_na
        "language_code language_name locale timezone latitude longitude day_of_week day_of_month month month_name "
        "year am_pm century time iso8601 random_digit random_digit_not_null random_letter random_lowercase_letter "
        "random_uppercase_letter emoji word")
+_SHORT_TEXT = Arg("text", 0, 100)
+_allow("state_abbr", {"include_territories": Arg("bool"), "include_freely_associated_states": Arg("bool")})
+_allow("email", {"safe": Arg("bool"), "domain": _SHORT_TEXT})
+_allow("ipv4", {"network": Arg("bool"), "private": Arg("bool")})
+_allow("ipv6", {"network": Arg("bool")})
+_allow("mac_address", {"multicast": Arg("bool")})
+_allow("domain_name", {"levels": Arg("int", 1, 10)}, lambda a: 64 * a.get("levels", 1) + 64)
+_allow("uri_path", {"deep": Arg("int", 1, 10)}, lambda a: 64 * a.get("deep", 3) + 64)
+_allow("file_name", {"category": _SHORT_TEXT, "extension": _SHORT_TEXT})
+_allow("word", {"ext_word_list": Arg("list", 0, 10_000)}, 402)
+_allow("time", {"pattern": _SHORT_TEXT}, lambda a: _strftime(a.get("pattern", "")))
+_allow("credit_card_expire", {"start": _WHEN, "end": _WHEN, "date_format": _SHORT_TEXT},
+       lambda a: _strftime(a.get("date_format", "")))
 _allow("boolean", {"chance_of_getting_true": Arg("int", 0, 100)}, 5)
 _allow("pybool", {"truth_probability": Arg("int", 0, 100)}, 5)
 _allow("pyint random_int", {"min_value": Arg("int"), "max_value": Arg("int"), "step": Arg("int", 1),
@@ -90,7 +109,8 @@ _allow("paragraph", {"nb_sentences": Arg("int", 0, 100), "variable_nb_sentences"
 _allow("paragraphs", {"nb": Arg("int", 0, 20), **_TEXT_ARGS}, lambda a: 3_000 * a.get("nb", 3) + 2)
 _allow("text", {"max_nb_chars": Arg("int", 5, 10_000), **_TEXT_ARGS}, lambda a: 3 * a.get("max_nb_chars", 200))
 _allow("date_time date_time_ad date_object date unix_time",
-       {"end_datetime": _WHEN, "start_datetime": _WHEN, "pattern": Arg("text", 1, 100)}, 32)
+       {"end_datetime": _WHEN, "start_datetime": _WHEN, "pattern": Arg("text", 1, 100)},
+       lambda a: _strftime(a.get("pattern", "")))
 _allow("date_between date_time_between date_between_dates date_time_between_dates",
        {"start_date": _WHEN, "end_date": _WHEN, "date_start": _WHEN, "date_end": _WHEN,
         "datetime_start": _WHEN, "datetime_end": _WHEN}, 32)
