@@ -25,7 +25,7 @@ from rulegen.spec.source_map import join_pointer
 __all__ = ["FAKER_PROVIDERS", "MAX_POOL_BYTES", "MAX_UNIQUE_POOL", "Arg", "check_provider", "provider_max_bytes"]
 
 MAX_POOL_BYTES = 32 << 20  # bytes a pool may hold (by the estimate): Faker's time follows its output
-MAX_UNIQUE_POOL = 100_000  # distinct values a unique column may ask of Faker (about 20 µs a call)
+MAX_UNIQUE_POOL = 50_000  # distinct values a unique column may ask of Faker (20-300 µs a call)
 _SHORT = 64  # bytes assumed for one short value (a name, an address) in the pool estimate
 _INT64 = 2**63 - 1
 

@@ -31,6 +31,7 @@ __all__ = ["POOL_SOURCE", "FakerKind", "Pool", "PoolRequest", "Template", "Uuid"
 
 POOL_SIZE = 4_096  # values per pool of composite providers (single picks keep their list and weights)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
+_POOR_YIELD = 100  # a unique pool gives up after a round in which fewer than 1 call in 100 found a new value
 
 
 @functools.lru_cache(maxsize=32)
@@ -111,9 +112,11 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     seen: dict[Any, None] = {}
     stalled = 0
     while len(seen) < distinct and stalled < _STALL_ROUNDS:
-        before = len(seen)
-        for _ in range(max(size, distinct - len(seen))):
+        before, calls = len(seen), max(size, distinct - len(seen))
+        for _ in range(calls):
             seen[_plain(method(**kwargs))] = None
+        if len(seen) - before < calls // _POOR_YIELD:
+            break  # a provider with few values would run a round of calls for each new one
         stalled = stalled + 1 if len(seen) == before else 0
     return Pool(tuple(seen))
 
@@ -190,7 +193,7 @@ class FakerKind(Kind):
                  "description": "keyword arguments of the provider, each checked against its bounds "
                                 "(e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
         "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
-        "pool": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": POOL_SIZE,
+        "pool": {"type": "integer", "minimum": 1, "maximum": MAX_UNIQUE_POOL, "default": POOL_SIZE,
                  "description": "values drawn into the pool (providers that pick from a list keep the list)"},
     }
     required = ("provider",)

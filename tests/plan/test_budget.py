@@ -130,7 +130,8 @@ def test_blocks_are_measured_as_they_are_made(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(budget, "MAX_BLOCK_BYTES", 500)
     with pytest.raises(GenerationError) as caught:
         budget.check_block(plan.tables["t"], {"a": long})
-    assert caught.value.diagnostics[0].code == "RG403" and "`a` holds 1,040 bytes" in caught.value.diagnostics[0].message
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "RG403" and "`a` holds 1,040 bytes" in problem.message
 
 
 def test_validate_estimates_rows_per_parent_without_drawing_them() -> None:

@@ -48,12 +48,14 @@ def _nested_templates() -> str:
     lines = ["tables:", "  t:", "    rows: 100000", "    columns:", "      a: {kind: constant, value: abcdefghij}"]
     for i in range(1, 14):
         previous = f"t{i - 1}" if i > 1 else "a"
-        lines.append(f'      t{i}: {{kind: template, template: "{{{previous}}}{{{previous}}}{{{previous}}}{{{previous}}}"}}')
+        four = "{" + previous + "}"
+        lines.append(f'      t{i}: {{kind: template, template: "{four * 4}"}}')
     return "\n".join(lines) + "\n"
 
 
 def _faker(provider: str, args: dict) -> str:
-    return f"tables:\n  t:\n    rows: 10\n    columns:\n      x: {{kind: faker, provider: {provider}, args: {json.dumps(args)}}}\n"
+    column = f"{{kind: faker, provider: {provider}, args: {json.dumps(args)}}}"
+    return f"tables:\n  t:\n    rows: 10\n    columns:\n      x: {column}\n"
 
 
 def _per_parent(parent_rows: int) -> str:

@@ -56,7 +56,7 @@ def test_caps_are_checked_in_linear_time() -> None:
 
 
 def test_every_allowed_provider_exists_is_fast_and_within_its_bound() -> None:
-    assert FAKER_PROVIDERS <= faker_providers("en_US")
+    assert faker_providers("en_US") >= FAKER_PROVIDERS
     fake = Faker("en_US")
     fake.seed_instance(1)
     for provider in sorted(FAKER_PROVIDERS):
