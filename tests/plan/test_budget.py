@@ -141,3 +141,23 @@ def test_validate_estimates_rows_per_parent_without_drawing_them() -> None:
     child = plan.tables["c"]
     assert child.estimated and 1.99e9 < child.rows < 2.01e9
     assert child.link is not None and child.link.prefix is None  # nothing kept per parent block
+
+
+_MANY_CHILDREN = ("tables:\n  p:\n    rows: 1000000000\n    columns:\n      id: {kind: sequence, unique: true}\n"
+                  "  c:\n    rows: {per: p, kind: poisson, lam: 1.0e+12}\n    columns:\n      p_id: {kind: ref, to: p.id}\n")
+
+
+def test_counts_that_overflow_int64_are_located_while_drawn() -> None:
+    with pytest.raises(SpecError) as caught:
+        compile_spec(rulegen.load(_MANY_CHILDREN))  # stops after ~140 parent blocks, not 15,000
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "RG260" and problem.pointer == "/tables/c/rows"
+
+
+def test_counts_stop_being_drawn_once_the_run_passes_max_bytes() -> None:
+    text = _MANY_CHILDREN.replace("1000000000", "1000000").replace("1.0e+12", "100")
+    with pytest.raises(SpecError) as caught:
+        compile_spec(rulegen.load(text), max_bytes=50_000_000)
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "RG405" and problem.pointer == "/tables/c/rows"
+    assert "after 8 of 16 parent blocks" in problem.message, problem.message
