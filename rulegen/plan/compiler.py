@@ -1,7 +1,8 @@
 """Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types, uniqueness.
 
-Every problem of every table is collected before anything is raised, so a user fixes a spec in
-one pass rather than one error at a time.
+Row counts come from :mod:`rulegen.plan.sizing` and every column's byte bound from
+:mod:`rulegen.plan.budget`. Every problem of every table is collected before anything is
+raised, so a user fixes a spec in one pass rather than one error at a time.
 """
 
 from __future__ import annotations
