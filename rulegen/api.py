@@ -54,13 +54,16 @@ def load(source: str | Path) -> Spec:
 
 def compile(
     spec: SpecLike, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
-    lock: LockLike = None,
+    lock: LockLike = None, draw_counts: bool = True, max_bytes: int | None = None,
 ) -> Plan:
     """Check a spec's semantics and resolve it for one seed and size.
 
     Faker values come from the lock file ``SPEC.lock`` next to the spec when there is one (see
     :func:`lock`), from ``lock`` when it is a path, and from the installed Faker when it is False.
-    Every function below that takes a spec takes ``lock`` too.
+    Every function below that takes a spec takes ``lock`` too. ``draw_counts=False`` estimates
+    the rows of tables with a law of rows per parent row instead of drawing every count (a plan
+    to check, not to generate from). ``max_bytes`` refuses a run that could write more (see
+    :mod:`rulegen.plan.budget`); there is no limit by default.
 
     Raises:
         SpecError: every semantic, graph and type problem; a lock file that cannot be read or
@@ -70,7 +73,7 @@ def compile(
 
     spec = _spec(spec)
     with _located(spec), pools_from_lock(spec, lock, seed=seed, scale=scale, rows=rows):
-        return compile_spec(spec, seed=seed, scale=scale, rows=rows)
+        return compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts, max_bytes=max_bytes)
 
 
 def lock(
@@ -115,16 +118,16 @@ def iter_blocks(
 
 def generate(
     spec: SpecLike, seed: int | None = None, scale: float = 1.0, *, rows: Mapping[str, int] | None = None,
-    workers: int = 1, lock: LockLike = None,
+    workers: int = 1, lock: LockLike = None, max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every table as a DataFrame, columns in output order.
+    """Every table as a DataFrame, columns in output order; ``max_bytes`` as in :func:`compile`.
 
     Raises:
         SpecError: the spec is invalid.
         GenerationError: its rules cannot be met (constraints, uniqueness).
     """
     _prepare(workers)
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
 
@@ -132,7 +135,7 @@ def generate(
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
     rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite", progress: Progress | None = None,
-    client: Any = None, lock: LockLike = None,
+    client: Any = None, lock: LockLike = None, max_bytes: int | None = None,
 ) -> dict[str, Path]:
     """Write one file per table into ``out_dir``, atomically; returns the paths.
 
@@ -144,9 +147,10 @@ def write(
     With ``client`` (a ``dask.distributed.Client``, a scheduler address, or ``"local"`` for a
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
     folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
+    ``max_bytes`` refuses a run that could write more, before any row is made (see :func:`compile`).
     """
     _prepare(workers if client is None else 1)
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     if client is not None:
         if fmt != "parquet":
             raise ValueError(f"a Dask cluster writes Parquet parts, not {fmt}")

@@ -105,11 +105,13 @@ _lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, pa
               help="The Dask scheduler (tcp://host:8786); without it, a local cluster of --workers processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
+@click.option("--max-bytes", "max_bytes", type=click.IntRange(min=1), metavar="N",
+              help="Refuse a run that could write more than N bytes, before any row is made (default: no limit).")
 @_lock_option
 @run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
              workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool,
-             lock: Path | None) -> None:
+             max_bytes: int | None, lock: Path | None) -> None:
     """Write the data of SPEC, one file per table, into --out.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -133,7 +135,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
         raise click.UsageError("--scheduler goes with --engine dask")
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
                           workers=workers, dialect=dialect, progress=run,
-                          client=(scheduler or "local") if engine == "dask" else None, lock=lock)
+                          client=(scheduler or "local") if engine == "dask" else None, lock=lock,
+                          max_bytes=max_bytes)
     run.finish(paths)
     if not quiet:
         for path in paths.values():
@@ -194,8 +197,8 @@ def validate(spec: Path, lock: Path | None) -> None:
     """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
     import rulegen
 
-    plan = rulegen.compile(spec, lock=lock)
-    tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in plan.tables.values())
+    plan = rulegen.compile(spec, lock=lock, draw_counts=False)  # validate never draws data
+    tables = ", ".join(f"{t.name} ({'about ' if t.estimated else ''}{t.rows:,} rows)" for t in plan.tables.values())
     click.echo(f"{spec}: valid: {tables}")
 
 

@@ -3,7 +3,7 @@
 Columns are computed in dependency order, each as one vectorised call. The options common to
 all kinds are applied here, in a fixed order: value (or the keyed permutation for ``unique``),
 ``round``, ``clip`` (its bounds already snapped to the rounding grid), ``when``/``else``, then
-``null``.
+``null``. Each column is measured against the byte budget (:mod:`rulegen.plan.budget`) as it is made.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from rulegen.engine.context import BlockContext
 from rulegen.engine.random import block_rng, stream_key, stream_seed
 from rulegen.engine.unique import permute, row_hashes
 from rulegen.expr.evaluate import evaluate_expression
+from rulegen.plan.budget import check_block
 from rulegen.plan.plan import ColumnPlan, TablePlan, Uniqueness
 
 __all__ = ["evaluate_block", "evaluate_rows", "evaluate_values"]
@@ -66,6 +67,7 @@ def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, att
         if name not in ctx.values and (columns is None or name in columns):
             ctx.column = name
             ctx.values[name] = _evaluate_column(table.columns[name], ctx, table)
+            check_block(table, {name: ctx.values[name]})  # before the next column builds on it
     return ctx.values
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rulegen.expr.parser import Expression
     from rulegen.spec.model import ColumnSpec, TableSpec
 
-__all__ = ["CompileEnv", "Kind"]
+__all__ = ["CompileEnv", "Kind", "fixed_width", "longest_text"]
 
 
 @dataclass(slots=True)
@@ -49,6 +49,7 @@ class CompileEnv:
     locale: str
     base_dir: str
     types: dict[str, pa.DataType] = field(default_factory=dict)
+    widths: dict[str, int | None] = field(default_factory=dict)  # bytes of a value (plan.budget)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)  # this table's kinds compiled so far
     link: Any = None  # the table's ParentLink, for `rows: {per: ...}`
@@ -182,6 +183,20 @@ class Kind:
         """Every value the kind can make, when they are few and known (for a ``CHECK (x IN ...)``)."""
         return None
 
+    # --- the byte budget ---------------------------------------------------------------
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
+        """An upper bound of the UTF-8 bytes of one value written as text, once compiled; None
+        when the kind cannot tell before making values (the engine then measures each block).
+
+        ``widths`` holds the same bound for the table's columns compiled before this one (its
+        inputs). The default knows fixed-width types and kinds that list their :meth:`choices`;
+        kinds that build strings (templates, patterns, Faker pools) override it.
+        """
+        choices = self.choices()
+        if choices is not None:
+            return max((len(str(c).encode("utf-8", "surrogatepass")) for c in choices), default=0)
+        return fixed_width(self.type)
+
     # --- evaluation --------------------------------------------------------------------
     def evaluate(self, ctx: BlockContext) -> pa.Array:
         """Values for the rows of ``ctx``, as an Arrow array of :attr:`type`."""
@@ -206,3 +221,32 @@ def arrow_type_of(values: Mapping[Any, Any] | list[Any]) -> pa.DataType:
         return pa.array(list(values)).type
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.string()
+
+
+# Longest text of one value of each fixed-width type: -9223372036854775808 has 20 characters,
+# a float64's shortest repr at most 24 (-2.2250738585072014e-308), a timestamp with nanoseconds
+# and a zone about 35.
+_WIDTHS = ((pa.types.is_boolean, 5), (pa.types.is_integer, 20), (pa.types.is_floating, 24),
+           (pa.types.is_decimal, 80), (pa.types.is_date, 11), (pa.types.is_timestamp, 40),
+           (pa.types.is_time, 18), (pa.types.is_duration, 40), (pa.types.is_null, 0))
+
+
+def fixed_width(value_type: pa.DataType) -> int | None:
+    """The most bytes one value of ``value_type`` takes as text, or None for variable-width types."""
+    for test, width in _WIDTHS:
+        if test(value_type):
+            return width
+    return None
+
+
+def longest_text(values: pa.Array) -> int:
+    """The most UTF-8 bytes any of ``values`` takes as text (0 when empty or all null)."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        width = fixed_width(values.type)
+        if width is not None:
+            return width
+        values = values.cast(pa.string())
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(values)).as_py()
+    return int(longest or 0)

@@ -414,7 +414,7 @@ class Sequence(Kind):
 
     def bounds(self) -> tuple[float, float]:
         start, step = self.option("start", 1), self.option("step", 1)
-        terms = self.rows if self.link is None else int(np.diff(self.link.ends, prepend=0).max(initial=1))
+        terms = self.rows if self.link is None else max(self.link.max_count(), 1)
         ends = (start, start + step * max(terms - 1, 0))
         return min(ends), max(ends)
 

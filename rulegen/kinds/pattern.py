@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,6 +218,17 @@ def _max_length(node: Any) -> int:
     return node.high * _max_length(node.part)
 
 
+def _max_bytes(node: Any) -> int:
+    """As :func:`_max_length`, in UTF-8 bytes."""
+    if isinstance(node, Chars):
+        return max(len(c.encode("utf-8", "surrogatepass")) for c in node.chars)
+    if isinstance(node, Seq):
+        return sum(_max_bytes(p) for p in node.parts)
+    if isinstance(node, Alt):
+        return max(_max_bytes(b) for b in node.branches)
+    return node.high * _max_bytes(node.part)
+
+
 def _fixed_positions(node: Any) -> list[str] | None:
     """The character set of each position, when the pattern has a fixed shape; else None."""
     if isinstance(node, Chars):
@@ -317,6 +329,10 @@ class Pattern(Kind):
         if self.column.unique and self.positions is None and most < env.rows:
             env.report("RG310", f"cannot make {env.rows:,} unique values: the pattern makes at most {most:,}",
                        self.pointer("unique"), hint="widen the pattern or lower the row count")
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int:
+        """The UTF-8 bytes of its longest match (an escaped literal may be any character)."""
+        return _max_bytes(self.tree)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         codes = np.zeros((ctx.n, _max_length(self.tree)), dtype=np.uint32)

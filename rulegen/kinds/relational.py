@@ -205,7 +205,7 @@ class Ref(Kind):
         keys = [set(env.table.primary_key), *(set(u) for u in env.table.unique)]
         self.distinct = parent_ref is not None and not self.holds_parent and {parent_ref, self.column.name} in keys
         if self.distinct:
-            most = int(np.diff(self.link.ends, prepend=0).max(initial=0))
+            most = self.link.max_count()
             if most > target.rows:
                 env.report("RG310", f"cannot give each `{self.link.parent}` row {most} distinct `{self.column.name}`: "
                                     f"`{self.table}` has {target.rows:,} rows", self.column.pointer)

@@ -254,9 +254,16 @@ def _event(event: Mapping[str, Any], pointer: Callable[..., str], years: tuple[i
 
 def _holidays(country: str, years: list[int]) -> list[int] | None:
     """Days (since 1970-01-01) of the public holidays of ``country`` in ``years``; None when the
-    ``holidays`` package does not know the country."""
+    ``holidays`` package does not list the country among its supported countries.
+
+    The registry is asked first: ``country_holidays`` looks the code up as an attribute of the
+    package, so any other name (``financial_holidays``, ``HolidayBase``) would call whatever
+    the package exports under it.
+    """
     import holidays  # imported on demand: it takes ~0.1 s
 
+    if country not in holidays.list_supported_countries():
+        return None
     try:
         found = holidays.country_holidays(country, years=years)
     except (NotImplementedError, KeyError):

@@ -22,7 +22,8 @@ import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import lower, upper
-from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
+from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of, longest_text
+from rulegen.kinds.fakers import MAX_POOL_BYTES, MAX_UNIQUE_POOL, check_provider, provider_max_bytes
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import matches, unknown, verdict
 
@@ -30,9 +31,7 @@ __all__ = ["POOL_SOURCE", "FakerKind", "Pool", "PoolRequest", "Template", "Uuid"
 
 POOL_SIZE = 4_096  # values per pool of composite providers (single picks keep their list and weights)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
-_NOT_PROVIDERS = {"seed", "seed_instance", "seed_locale", "add_provider", "get_providers", "provider",
-                  "set_formatter", "get_formatter", "format", "parse", "set_arguments", "get_arguments",
-                  "del_arguments", "unique", "optional", "random"}
+_POOR_YIELD = 100  # a unique pool gives up after a round in which fewer than 1 call in 100 found a new value
 
 
 @functools.lru_cache(maxsize=32)
@@ -44,11 +43,12 @@ def _faker(locale: str) -> Any:
 
 @functools.lru_cache(maxsize=32)
 def faker_providers(locale: str) -> frozenset[str]:
-    """Names of the value-making methods Faker offers for ``locale``."""
+    """Names of the public methods of Faker's providers for ``locale`` (only those in
+    :data:`~rulegen.kinds.fakers.FAKER_PROVIDERS` may be used)."""
     fake = _faker(locale)
     names = {name for provider in fake.providers for name in dir(provider)
              if not name.startswith("_") and callable(getattr(provider, name, None))}
-    return frozenset(names - _NOT_PROVIDERS)
+    return frozenset(names)
 
 
 class Pool(NamedTuple):
@@ -112,9 +112,11 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     seen: dict[Any, None] = {}
     stalled = 0
     while len(seen) < distinct and stalled < _STALL_ROUNDS:
-        before = len(seen)
-        for _ in range(max(size, distinct - len(seen))):
+        before, calls = len(seen), max(size, distinct - len(seen))
+        for _ in range(calls):
             seen[_plain(method(**kwargs))] = None
+        if len(seen) - before < calls // _POOR_YIELD:
+            break  # a provider with few values would run a round of calls for each new one
         stalled = stalled + 1 if len(seen) == before else 0
     return Pool(tuple(seen))
 
@@ -184,10 +186,14 @@ class FakerKind(Kind):
     name = "faker"
     summary = "any Faker provider's output (pooled: Faker runs once per pool, not per row)"
     options = {
-        "provider": {"type": "string", "minLength": 1, "description": "a Faker method, e.g. first_name"},
-        "args": {"type": "object", "description": "keyword arguments of the provider"},
+        "provider": {"type": "string", "minLength": 1,
+                     "description": "a Faker provider from rulegen's list of fast, bounded value sources, "
+                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused)"},
+        "args": {"type": "object",
+                 "description": "keyword arguments of the provider, each checked against its bounds "
+                                "(e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
         "locale": {"type": "string", "description": "Faker locale (defaults to the spec's)"},
-        "pool": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": POOL_SIZE,
+        "pool": {"type": "integer", "minimum": 1, "maximum": MAX_UNIQUE_POOL, "default": POOL_SIZE,
                  "description": "values drawn into the pool (providers that pick from a list keep the list)"},
     }
     required = ("provider",)
@@ -204,12 +210,13 @@ class FakerKind(Kind):
         locale = self.option("locale") or env.locale
         if locale not in faker_locales():
             return  # reported once, where the locale is written
-        provider = self.option("provider")
-        if provider not in faker_providers(locale):
-            env.report("RG216", f"unknown Faker provider `{provider}` for locale {locale}", self.pointer("provider"),
-                       hint=did_you_mean(provider, faker_providers(locale)))
+        provider, args = self.option("provider"), self.option("args") or {}
+        found = check_provider(provider, args, self.pointer(), locale, faker_providers(locale))
+        if not found:
+            found = self._pool_problems(provider, args, env.rows)
+        if found:
+            env.diagnostics.extend(found)
             return
-        args = self.option("args") or {}
         request = PoolRequest(env.table.name, self.column.name, self.pointer(), locale, provider, _frozen(args),
                               self.option("pool", POOL_SIZE), env.rows if self.column.unique else 0, env.seed)
         source = POOL_SOURCE.get()
@@ -223,7 +230,27 @@ class FakerKind(Kind):
         self.type = arrow_type_of(pool.values)
         values = list(pool.values) if self.type != pa.string() else [str(v) for v in pool.values]
         self.pool = pa.array(values, type=self.type)
+        self.longest = longest_text(self.pool)  # measured: the budget's bound of one value
         self.cumulative = np.cumsum(pool.weights) if pool.weights else None
+
+    def _pool_problems(self, provider: str, args: Mapping[str, Any], rows: int) -> list[Diagnostic]:
+        """A pool Faker would take too long to fill: too many distinct values, or too many bytes."""
+        size = self.option("pool", POOL_SIZE)
+        if self.column.unique and rows > MAX_UNIQUE_POOL:
+            return [Diagnostic("RG257", f"a unique `faker` column asks Faker for {rows:,} distinct values "
+                                        f"(at most {MAX_UNIQUE_POOL:,})", self.pointer("unique"),
+                               hint="make the values unique with a `template` over a unique column, or a `pattern`")]
+        estimate = max(size, rows if self.column.unique else 0) * provider_max_bytes(provider, args)
+        if estimate > MAX_POOL_BYTES:
+            return [Diagnostic("RG257", f"a pool of {size:,} `{provider}` values could hold {estimate:,} bytes "
+                                        f"(at most {MAX_POOL_BYTES:,})", self.pointer("pool" if "pool" in
+                                                                                      self.column.options else "args"),
+                               hint="lower `pool`, or ask for shorter values")]
+        return []
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
+        """The longest value of the pool, measured when it was built."""
+        return getattr(self, "longest", None)
 
     def low_cardinality(self) -> bool:
         return not self.column.unique
@@ -300,6 +327,17 @@ class Template(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int | None:
+        """Its literal text and the widths of its columns added up (case changes can turn a
+        character of 2 bytes into one of 3 in UTF-8: their bound grows by half)."""
+        total = 0
+        for part in self.parts:
+            width = len(part.encode("utf-8", "surrogatepass")) if isinstance(part, str) else widths.get(part[0])
+            if width is None:
+                return None
+            total += width
+        return total * 3 // 2 if self.option("lower") or self.option("upper") else total
 
     def unique_given(self, columns: Mapping[str, Any]) -> bool:
         """Distinct when a unique, never-null input can be read back from every value: all other
@@ -406,6 +444,9 @@ class Uuid(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.string()
+
+    def max_bytes(self, widths: Mapping[str, int | None]) -> int:
+        return 36
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         raw = np.frombuffer(ctx.rng().bytes(16 * ctx.n), dtype=np.uint8).reshape(ctx.n, 16).copy()

@@ -1,13 +1,13 @@
 """Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types, uniqueness.
 
-Every problem of every table is collected before anything is raised, so a user fixes a spec in
-one pass rather than one error at a time.
+Row counts come from :mod:`rulegen.plan.sizing` and every column's byte bound from
+:mod:`rulegen.plan.budget`. Every problem of every table is collected before anything is
+raised, so a user fixes a spec in one pass rather than one error at a time.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import graphlib
 import math
 from collections.abc import Callable, Mapping
@@ -18,7 +18,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.types as pat
 
-from rulegen.engine.context import BlockContext
 from rulegen.errors import Diagnostic, SpecError, did_you_mean
 from rulegen.expr.parser import Expression, parse_expression
 from rulegen.expr.types import common_type, describe, is_numeric
@@ -26,6 +25,7 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.kinds.sample import Sample
+from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.plan import (
     BLOCK_ROWS,
@@ -39,7 +39,8 @@ from rulegen.plan.plan import (
     UniqueCheck,
     Uniqueness,
 )
-from rulegen.spec.model import ColumnSpec, PerParentSpec, Spec, TableSpec, TimelineSpec
+from rulegen.plan.sizing import Sizing, size_tables
+from rulegen.spec.model import ColumnSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -54,6 +55,7 @@ class _Table:
     link: ParentLink | None = None
     timeline: Timeline | None = None
     sized: bool = False  # rows known (a per-parent table waits for its parent's)
+    estimated: bool = False  # rows estimated, not drawn (see compile_spec's draw_counts)
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
     constraints: list[Expression] = field(default_factory=list)
@@ -68,6 +70,8 @@ def compile_spec(
     scale: float = 1.0,
     rows: Mapping[str, int] | None = None,
     block_rows: int = BLOCK_ROWS,
+    draw_counts: bool = True,
+    max_bytes: int | None = None,
 ) -> Plan:
     """Resolve a spec for one seed and size.
 
@@ -82,6 +86,9 @@ def compile_spec(
         rows: exact row counts by table name, overriding spec and scale.
         block_rows: rows per block; part of the determinism contract, so leave it alone
             except in tests.
+        draw_counts: draw the children of every parent row (``rows: {per: ...}`` with a law);
+            False (``validate``) draws one parent block and estimates the row count: such a
+            plan tells its sizes and problems but is not for generating.
 
     Raises:
         SpecError: every semantic, graph and type problem found.
@@ -99,7 +106,8 @@ def compile_spec(
     problems += _check_per(tables, rows)
     order, cycles = _column_graph(tables).order(spec.source)
     problems += cycles
-    problems += _size_tables(tables, seed, scale, rows, block_rows)
+    problems += size_tables(tables, Sizing(seed=seed, scale=scale, rows=rows, block_rows=block_rows,
+                                           draw_counts=draw_counts, max_bytes=max_bytes))
     plans: dict[str, TablePlan] = {}
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
                              base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
@@ -108,14 +116,19 @@ def compile_spec(
     for name, column in order:
         if tables[name].sized:
             _compile_column(tables[name], column, envs[name], tables)
+    orders: dict[str, list[str]] = {name: [] for name in tables}
+    for name, column in order:  # each table's own order, in one pass (not a pass per table)
+        orders[name].append(column)
     for name, table in tables.items():
         if table.sized:
-            plan = _finish_table(table, envs[name], [c for t, c in order if t == name], block_rows)
+            plan = _finish_table(table, envs[name], orders[name], block_rows)
             problems += envs[name].diagnostics
             if plan is not None:
                 plans[name] = plan
     if not problems:
         problems += _evaluation_cycles(plans)
+    if not problems and max_bytes is not None:
+        problems += check_run(plans, max_bytes)
     if problems:
         raise SpecError(spec.source.in_document_order(problems), spec.source)
     return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
@@ -172,108 +185,6 @@ def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> 
                                        spec.rows.pointer, hint=f"add e.g. `{parent}_id: {{kind: ref, to: "
                                                                f"{parent}.<key column>}}`"))
     return problems
-
-
-def _size_tables(tables: Mapping[str, _Table], seed: int, scale: float, rows: Mapping[str, int] | None,
-                 block_rows: int) -> list[Diagnostic]:
-    """Row counts: fixed ones (scaled) and timelines, then per-parent ones after their parent's."""
-    parents = {name: {t.spec.parent} & tables.keys() if t.spec.parent else set() for name, t in tables.items()}
-    try:
-        order = list(graphlib.TopologicalSorter(parents).static_order())
-    except graphlib.CycleError as exc:
-        cycle = " -> ".join(exc.args[1][::-1])
-        return [Diagnostic("RG302", f"tables take their rows from each other in a cycle: {cycle}",
-                           tables[exc.args[1][0]].spec.pointer)]
-    problems = []
-    for name in order:
-        table, size, parent = tables[name], tables[name].spec.rows, tables[name].spec.parent
-        if isinstance(size, int):
-            table.rows, table.sized = _row_count(table.spec, scale, rows), True
-            continue
-        if parent is not None and not (parent in tables and tables[parent].sized):
-            continue  # the parent's problems are reported
-        if isinstance(size, TimelineSpec):
-            timeline, found = _timeline(size)
-            problems += found
-            if timeline is None:
-                continue
-            if parent is not None:
-                table.link = ParentLink(parent, np.arange(1, tables[parent].rows + 1, dtype=np.int64) * timeline.ticks)
-            table.timeline = dataclasses.replace(timeline, link=table.link)
-        else:
-            table.link, found = _parent_link(table, tables[parent].rows, seed, block_rows)
-            problems += found
-            if table.link is None:
-                continue
-        if table.link is not None:
-            table.rows = int(table.link.ends[-1]) if len(table.link.ends) else 0
-        else:
-            table.rows = table.timeline.ticks
-        table.sized = True
-    return problems
-
-
-MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
-
-
-def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
-    """Start, step and number of ticks of a timeline (a date-only `end` means the end of that day)."""
-    from rulegen.kinds.temporal import parse_duration, parse_instant
-
-    problems = []
-    start, end = parse_instant(spec.start), parse_instant(spec.end, end_of_day=True)
-    for option, value in (("start", start), ("end", end)):
-        if value is None:
-            problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
-                                                f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
-    every = parse_duration(spec.every)
-    if every is None or every < 1 or every != int(every):
-        problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
-                                            f"{spec.every!r}", join_pointer(spec.pointer, "every")))
-    if start is not None and end is not None and start > end:
-        problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
-                                   join_pointer(spec.pointer, "start")))
-    if problems:
-        return None, problems
-    assert start is not None and end is not None and every is not None
-    epoch = datetime.datetime(1970, 1, 1)
-    first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
-    ticks = (last - first) // int(every) + 1
-    if ticks > MAX_TICKS:
-        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
-                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
-    return Timeline(start=first, every=int(every), ticks=ticks), []
-
-
-def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
-    assert isinstance(table.rows, int)
-    if rows and table.name in rows:
-        return int(rows[table.name])
-    return table.rows if scale == 1 else max(0, round(table.rows * scale))
-
-
-def _parent_link(table: _Table, parent_rows: int, seed: int, block_rows: int) -> tuple[
-        ParentLink | None, list[Diagnostic]]:
-    """Draw every parent row's count of children; their running sum maps child rows to parents."""
-    per = table.spec.rows
-    assert isinstance(per, PerParentSpec)
-    if per.count is not None:
-        return ParentLink(per.parent, np.arange(1, parent_rows + 1, dtype=np.int64) * per.count), []
-    law = KINDS.get(per.law.kind)(per.law)
-    found = law.check(table.spec)
-    if found:
-        return None, found
-    law.compile(CompileEnv(seed=seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
-    counts = []
-    for block, start in enumerate(range(0, parent_rows, block_rows)):  # a parent block's counts: that block's
-        rows = np.arange(start, min(start + block_rows, parent_rows), dtype=np.int64)
-        ctx = BlockContext(seed=seed, table=table.spec.name, block=block, rows=rows, column="rows")
-        counts.append(np.asarray(law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64))
-    counts_all = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-    if len(counts_all) and counts_all.min() < 0:
-        return None, [Diagnostic("RG210", f"counts per parent row cannot be negative, got {counts_all.min()}",
-                                 per.pointer, hint="use an integer law that is never below 0")]
-    return ParentLink(per.parent, np.cumsum(counts_all)), []
 
 
 def _check_locale(spec: Spec) -> list[Diagnostic]:
@@ -388,12 +299,19 @@ def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[s
         return  # its own options or its inputs are broken: already reported
     kind.compile(env)
     env.kinds[name] = kind
+    width = column_width(kind, column, env.widths)
+    over = check_column(kind, width, table.rows, env.block_rows)
+    if over:
+        env.diagnostics.extend(over)
+        return  # its dependents do not compile: one problem, not one per column built on it
     value_type = _finished_type(kind, env)
     if when is not None:
         _check_when(when, column.else_, value_type, env)
     env.types[name] = value_type
+    env.widths[name] = width
     table.columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=inputs,
-                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env))
+                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env),
+                                     width=width)
 
 
 def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: int) -> TablePlan | None:
@@ -429,6 +347,7 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
         copula=_copula(tspec),
         block_rows=block_rows,
         link=table.link,
+        estimated=table.estimated,
     )
 
 

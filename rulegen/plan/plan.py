@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -53,6 +53,7 @@ class ColumnPlan:
     needs: frozenset[str] = frozenset()  # columns of the same table it reads
     clip: tuple[float | None, float | None] | None = None  # `clip` snapped inside to the `round` grid
     spares: int = 0  # CONSTRUCT columns redrawn by constraints: spare values each row may take
+    width: int | None = None  # most bytes of a value as text, None when measured as blocks are made
 
     def unique_index(self, rows: np.ndarray, attempt: int, table_rows: int) -> np.ndarray:
         """Which point of the value space each row takes (before the keyed permutation).
@@ -87,30 +88,90 @@ class UniqueCheck:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ParentLink:
-    """``rows: {per: PARENT}``: where each parent row's children end.
+    """``rows: {per: PARENT}``: which child rows belong to each parent row.
 
-    ``ends[i]`` is one past the last child row of parent row i, so a child row's parent is
-    ``searchsorted(ends, row, side="right")``: any child block finds its parents on its own.
+    Parent row i has ``count`` children, or the i-th count of ``counts`` (drawn a parent block
+    at a time, see :mod:`rulegen.engine.counts`). ``prefix[b]`` is the number of children of
+    the parent blocks before block b, so a child row finds its parent block by a search over
+    the blocks, then its parent inside the counts of that one block: any child block finds its
+    parents on its own, and nothing holds a count per parent row.
     """
 
     parent: str
-    ends: np.ndarray
+    parents: int  # rows of the parent table
+    count: int | None = None  # children of every parent row, when fixed
+    counts: Callable[[int], np.ndarray] | None = None  # a parent block's counts, when drawn
+    prefix: np.ndarray | None = None  # children before each parent block (see block_totals)
+    most: int = 0  # the largest count
+    block_rows: int = BLOCK_ROWS
+    _ends: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # a few blocks' ends, by block
+
+    @property
+    def total(self) -> int:
+        """Child rows in all."""
+        if self.count is not None:
+            return self.count * self.parents
+        assert self.prefix is not None, "an estimated link has no total"
+        return int(self.prefix[-1])
+
+    def max_count(self) -> int:
+        """The most children any parent row has."""
+        return self.count if self.count is not None else self.most
 
     def parent_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The parent row of each child row."""
-        if len(rows) < 2 or rows[-1] - rows[0] != len(rows) - 1:
-            return np.searchsorted(self.ends, rows, side="right")
-        # A whole block (consecutive rows): find the first and last parent, then repeat each
-        # parent by its number of rows here; five times faster than a search per row.
-        low, high = int(rows[0]), int(rows[-1]) + 1
-        first, last = np.searchsorted(self.ends, [low, high - 1], side="right")
-        parents = np.arange(first, last + 1)
-        starts = np.where(parents > 0, self.ends[np.maximum(parents - 1, 0)], 0)
-        return np.repeat(parents, np.minimum(self.ends[parents], high) - np.maximum(starts, low))
+        """The parent row of each child row (ascending child rows)."""
+        if self.count is not None:
+            return rows // self.count  # no child rows at all when count is 0
+        assert self.prefix is not None
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.int64)
+        blocks = np.searchsorted(self.prefix, rows, side="right") - 1
+        if blocks[0] == blocks[-1]:
+            return self._within(int(blocks[0]), rows)
+        result = np.empty(len(rows), dtype=np.int64)
+        for block in np.unique(blocks):
+            mask = blocks == block
+            result[mask] = self._within(int(block), rows[mask])
+        return result
 
     def first_child(self, parents: np.ndarray) -> np.ndarray:
         """The first child row of each parent row."""
-        return np.where(parents > 0, self.ends[np.maximum(parents - 1, 0)], 0)
+        if self.count is not None:
+            return parents * self.count
+        assert self.prefix is not None
+        result = np.empty(len(parents), dtype=np.int64)
+        blocks = parents // self.block_rows
+        for block in np.unique(blocks):
+            mask = blocks == block
+            local = parents[mask] - int(block) * self.block_rows
+            ends = self._block_ends(int(block))
+            result[mask] = np.where(local > 0, ends[np.maximum(local - 1, 0)], self.prefix[block])
+        return result
+
+    def _within(self, block: int, rows: np.ndarray) -> np.ndarray:
+        """Parents of child rows that all belong to parent block ``block``."""
+        ends = self._block_ends(block)
+        offset = block * self.block_rows
+        if len(rows) < 2 or rows[-1] - rows[0] != len(rows) - 1:
+            return offset + np.searchsorted(ends, rows, side="right")
+        # Consecutive rows: find the first and last parent, then repeat each parent by its
+        # number of rows here; five times faster than a search per row.
+        low, high = int(rows[0]), int(rows[-1]) + 1
+        first, last = np.searchsorted(ends, [low, high - 1], side="right")
+        parents = np.arange(first, last + 1)
+        starts = np.where(parents > 0, ends[np.maximum(parents - 1, 0)], self.prefix[block])
+        return offset + np.repeat(parents, np.minimum(ends[parents], high) - np.maximum(starts, low))
+
+    def _block_ends(self, block: int) -> np.ndarray:
+        """One past the last child row of each row of parent block ``block``."""
+        ends = self._ends.get(block)
+        if ends is None:
+            assert self.counts is not None and self.prefix is not None
+            ends = self.prefix[block] + np.cumsum(self.counts(block))
+            if len(self._ends) >= 8:  # child blocks move forward: the oldest are not asked again
+                self._ends.pop(next(iter(self._ends)))
+            self._ends[block] = ends
+        return ends
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -150,6 +211,7 @@ class TablePlan:
     copula: CopulaPlan | None = None
     block_rows: int = BLOCK_ROWS
     link: ParentLink | None = None
+    estimated: bool = False  # rows estimated by a plan compiled without drawing counts (validate)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # whole columns read by other tables
 
     @property

@@ -16,6 +16,7 @@ import jsonschema
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
+from rulegen.spec.caps import cap_problems
 from rulegen.spec.names import name_problems
 from rulegen.spec.source_map import join_pointer
 
@@ -169,7 +170,13 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
 
 
 def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnostic]:
-    """Every structural problem of a loaded document, in document order."""
+    """Every structural problem of a loaded document, in document order.
+
+    A document beyond the caps of :mod:`rulegen.spec.caps` gets those problems only.
+    """
+    capped = cap_problems(data)
+    if capped:
+        return capped
     loose_column = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
     problems = list(_validate(data, _document_schema(loose_column), "")) + name_problems(data)
     tables = data.get("tables") if isinstance(data, dict) else None

@@ -1,0 +1,186 @@
+"""Row counts of every table: fixed ones (scaled), timelines, then rows per parent row.
+
+A table with rows per parent row is sized after its parent. Its counts are drawn a parent block
+at a time (:mod:`rulegen.engine.counts`) and only the block totals are kept, so sizing takes
+memory in proportion to the parent's blocks, never its rows. Without ``draw_counts`` (what
+``validate`` asks for) one parent block is drawn and the row count estimated from it, so checking
+a spec never makes data. With the user's ``max_bytes``, the rows sized so far bound the bytes the
+run writes from below (a separator per value), and drawing stops as soon as that bound passes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import graphlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rulegen.engine.counts import INT64_MAX, LawCounts, block_totals
+from rulegen.errors import Diagnostic
+from rulegen.kinds import KINDS
+from rulegen.kinds.base import CompileEnv
+from rulegen.plan.budget import over_run
+from rulegen.plan.plan import BLOCK_ROWS, ParentLink, Timeline
+from rulegen.spec.model import PerParentSpec, TableSpec, TimelineSpec
+from rulegen.spec.source_map import join_pointer
+
+__all__ = ["MAX_TICKS", "Sizing", "size_tables"]
+
+MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sizing:
+    """What decides the row counts of one compile."""
+
+    seed: int
+    scale: float = 1.0
+    rows: Mapping[str, int] | None = None  # exact rows by table (--rows)
+    block_rows: int = BLOCK_ROWS
+    draw_counts: bool = True  # False: estimate rows per parent row from one parent block
+    max_bytes: int | None = None  # the user's limit of the run's bytes
+
+
+def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
+    """Set ``rows``, ``link``, ``timeline``, ``sized`` and ``estimated`` of each compiling table.
+
+    Args:
+        tables: the compiler's tables by name (each with its ``spec``).
+        sizing: seed, scale, exact rows, block size, whether to draw counts, the byte limit.
+
+    Returns:
+        The problems: cycles of `per`, bad timelines, negative or overflowing counts, a run
+        past ``max_bytes``.
+    """
+    parents = {name: {t.spec.parent} & tables.keys() if t.spec.parent else set() for name, t in tables.items()}
+    try:
+        order = list(graphlib.TopologicalSorter(parents).static_order())
+    except graphlib.CycleError as exc:
+        cycle = " -> ".join(exc.args[1][::-1])
+        return [Diagnostic("RG302", f"tables take their rows from each other in a cycle: {cycle}",
+                           tables[exc.args[1][0]].spec.pointer)]
+    problems: list[Diagnostic] = []
+    for name in order:
+        table, size, parent = tables[name], tables[name].spec.rows, tables[name].spec.parent
+        if isinstance(size, int):
+            table.rows, table.sized = _row_count(table.spec, sizing.scale, sizing.rows), True
+            continue
+        if parent is not None and not (parent in tables and tables[parent].sized):
+            continue  # the parent's problems are reported
+        if isinstance(size, TimelineSpec):
+            found = _size_timeline(table, size, tables[parent].rows if parent else None, sizing)
+        else:
+            found = _size_per_parent(table, tables[parent].rows, sizing, tables)
+        problems += found
+        if found:
+            continue
+        table.estimated = table.estimated or (parent is not None and tables[parent].estimated)
+        table.sized = True
+    return problems
+
+
+def _size_timeline(table: Any, spec: TimelineSpec, parent_rows: int | None, sizing: Sizing) -> list[Diagnostic]:
+    timeline, found = _timeline(spec)
+    if timeline is None:
+        return found
+    table.rows = timeline.ticks
+    if spec.parent is not None and parent_rows is not None:
+        if timeline.ticks * parent_rows > INT64_MAX:
+            return [_overflow(spec.pointer, f"{timeline.ticks:,} ticks for each of {parent_rows:,} parent rows")]
+        table.link = ParentLink(spec.parent, parent_rows, count=timeline.ticks, block_rows=sizing.block_rows)
+        table.rows = table.link.total
+    table.timeline = dataclasses.replace(timeline, link=table.link)
+    return []
+
+
+def _written_at_least(tables: Mapping[str, Any]) -> int:
+    """Bytes the tables sized so far write at the least: a separator or newline per value."""
+    return sum(t.rows * max(1, sum(not c.hidden for c in t.spec.columns.values()))
+               for t in tables.values() if t.sized)
+
+
+def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mapping[str, Any]) -> list[Diagnostic]:
+    """The link of a table with rows per parent row, and its row count (see the module docstring)."""
+    per = table.spec.rows
+    assert isinstance(per, PerParentSpec)
+    if per.count is not None:
+        if per.count * parent_rows > INT64_MAX:
+            return [_overflow(per.pointer, f"{per.count:,} rows for each of {parent_rows:,} parent rows")]
+        table.link = ParentLink(per.parent, parent_rows, count=per.count, block_rows=sizing.block_rows)
+        table.rows = table.link.total
+        return []
+    limit, floor = INT64_MAX, 0
+    if sizing.max_bytes is not None and sizing.draw_counts:
+        floor = _written_at_least(tables)
+        if floor > sizing.max_bytes:
+            return [over_run(f"at least {floor:,} bytes before `{table.spec.name}`", sizing.max_bytes, per.pointer)]
+        limit = (sizing.max_bytes - floor) // max(1, sum(not c.hidden for c in table.spec.columns.values()))
+    law = KINDS.get(per.law.kind)(per.law)
+    found = law.check(table.spec)
+    if found:
+        return found
+    law.compile(CompileEnv(seed=sizing.seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
+    counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows)
+    totals = block_totals(counts, None if sizing.draw_counts else 1, limit)
+    if totals.prefix is None:
+        if "negative" in totals.problem:
+            return [Diagnostic("RG210", totals.problem, per.pointer, hint="use an integer law that is never below 0")]
+        if sizing.max_bytes is not None and "parent blocks" in totals.problem:
+            return [over_run(f"at least {floor:,} bytes and `{table.spec.name}` {totals.problem}",
+                             sizing.max_bytes, per.pointer)]
+        return [_overflow(per.pointer, totals.problem)]
+    if sizing.draw_counts:
+        table.link = ParentLink(per.parent, parent_rows, counts=counts, prefix=totals.prefix, most=totals.most,
+                                block_rows=sizing.block_rows)
+        table.rows = table.link.total
+        return []
+    drawn = min(sizing.block_rows, parent_rows)
+    rows = int(totals.prefix[-1]) * parent_rows // drawn if drawn else 0
+    if rows > INT64_MAX:
+        return [_overflow(per.pointer, f"about {rows:,} rows")]
+    table.link = ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=sizing.block_rows)
+    table.rows, table.estimated = rows, True
+    return []
+
+
+def _overflow(pointer: str, what: str) -> Diagnostic:
+    return Diagnostic("RG260", f"the counts per parent row overflow: {what} (at most {INT64_MAX:,} rows)", pointer,
+                      hint="lower the count per parent row or the parent's rows")
+
+
+def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
+    """Start, step and number of ticks of a timeline (a date-only `end` means the end of that day)."""
+    from rulegen.kinds.temporal import parse_duration, parse_instant
+
+    problems = []
+    start, end = parse_instant(spec.start), parse_instant(spec.end, end_of_day=True)
+    for option, value in (("start", start), ("end", end)):
+        if value is None:
+            problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
+                                                f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
+    every = parse_duration(spec.every)
+    if every is None or every < 1 or every != int(every):
+        problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
+                                            f"{spec.every!r}", join_pointer(spec.pointer, "every")))
+    if start is not None and end is not None and start > end:
+        problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
+                                   join_pointer(spec.pointer, "start")))
+    if problems:
+        return None, problems
+    assert start is not None and end is not None and every is not None
+    epoch = datetime.datetime(1970, 1, 1)
+    first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
+    ticks = (last - first) // int(every) + 1
+    if ticks > MAX_TICKS:
+        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
+                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
+    return Timeline(start=first, every=int(every), ticks=ticks), []
+
+
+def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -> int:
+    assert isinstance(table.rows, int)
+    if rows and table.name in rows:
+        return int(rows[table.name])
+    return table.rows if scale == 1 else max(0, round(table.rows * scale))
