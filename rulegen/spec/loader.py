@@ -48,6 +48,10 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
+class _TooBig(_TooDeep):
+    """More nodes than :data:`MAX_NODES`, written out (aliases are counted when expanded)."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader whose implicit booleans are YAML 1.2's (no yes/no/on/off), which refuses deep
     nesting before Python's recursion limit does, and remembers where each alias was written."""
@@ -79,6 +83,68 @@ _Loader.add_implicit_resolver(f"{_TAG}bool", _BOOL_12, list("tTfF"))
 _Loader.add_implicit_resolver(f"{_TAG}int", _OCTAL_12, list("-+0"))
 _Loader.add_implicit_resolver(f"{_TAG}float", _EXPONENT_12, list("-+.0123456789"))
 
+_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+class _FastLoader(_FAST or yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's parser and composer (about ten times faster than PyYAML's own), resolving
+    scalars as :class:`_Loader` does. It recurses without limit and keeps no alias marks, so it
+    is used only after :func:`_survey` has found the document shallow and free of aliases."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_EXPLAINED_BELOW = 1 << 20  # characters: a broken document this small is parsed again for PyYAML's messages
+
+
+def _slow_path(text: str) -> bool:
+    """Whether PyYAML's own composer must build the document: without libyaml, when it holds
+    aliases, or (small documents) when it is broken: PyYAML's messages say more, and the hints
+    of :func:`_syntax_hint` read them."""
+    if _FAST is None:
+        return True
+    try:
+        return _survey(text)
+    except yaml.MarkedYAMLError:
+        if len(text) > _EXPLAINED_BELOW:
+            raise
+        return True
+
+
+def _survey(text: str) -> bool:
+    """Walk the document's events (libyaml: no recursion, no nodes built): refuse nesting past
+    :data:`MAX_DEPTH` and more than :data:`MAX_NODES` nodes before anything is composed.
+
+    Returns:
+        Whether the document holds an alias (then PyYAML's composer, which marks aliases, builds it).
+
+    Raises:
+        _TooDeep, _TooBig: at the event past the limit; yaml errors of the text, located.
+    """
+    parser = _FastLoader(text)
+    depth = nodes = 0
+    aliases = False
+    try:
+        while (event := parser.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                continue
+            elif isinstance(event, yaml.AliasEvent):
+                aliases = True
+            elif not isinstance(event, yaml.ScalarEvent):
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _TooBig(event.start_mark)
+    finally:
+        parser.dispose()
+    return aliases
+
 
 def load_document(source: str | Path, *, filename: str | None = None) -> tuple[Any, SourceMap]:
     """Load a spec from a path or from YAML text.
@@ -98,10 +164,15 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
     smap = SourceMap(filename=name, text=text)
     loader = None
     try:
-        loader = _Loader(text)  # the reader refuses characters a YAML file may not hold, here
+        # The reader refuses characters a YAML file may not hold, here.
+        loader = _Loader(text) if _slow_path(text) else _FastLoader(text)
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         raise SpecError([_unreadable_character(text, exc)], smap) from None
+    except _TooBig as exc:
+        message = f"the document has more than {MAX_NODES:,} values, lists and mappings"
+        raise SpecError([Diagnostic("RG104", message, mark=(exc.mark.line + 1, exc.mark.column + 1),
+                                    hint="a spec this large is not one a person wrote: split it")], smap) from None
     except _TooDeep as exc:
         message = f"invalid YAML: lists and mappings nested more than {MAX_DEPTH} levels deep"
         raise SpecError([Diagnostic("RG101", message, mark=(exc.mark.line + 1, exc.mark.column + 1))],
@@ -118,7 +189,7 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
             loader.dispose()
     if node is None:
         return None, smap
-    builder = _Builder(smap, loader.alias_marks)
+    builder = _Builder(smap, getattr(loader, "alias_marks", {}))
     data = builder.build(node, "")
     if builder.diagnostics:
         raise SpecError(builder.diagnostics, smap)
@@ -199,8 +270,8 @@ class _Builder:
                 top, hint="this looks like an alias bomb; write the spec without deep aliases",
             )], self.smap)
         mark = alias.start_mark if alias is not None else node.start_mark
-        style = getattr(node, "style", None) if alias is None else None
-        self.smap.values.setdefault(pointer, Position(mark.line + 1, mark.column + 1, style or None))
+        style = (getattr(node, "style", None) or None) if alias is None else None
+        self.smap.values.setdefault(pointer, Position(mark.line + 1, mark.column + 1, style))
         if id(node) in self.open:
             self.diagnostics.append(Diagnostic(
                 "RG104", f"alias `*{alias.anchor if alias else ''}` refers to a node that contains it "
@@ -239,7 +310,7 @@ class _Builder:
                 "RG108", "a lone surrogate (an escape such as \\ud800) is not a character and cannot be written "
                          "as UTF-8", pointer, mark=mark, hint="write the character itself, or a \\U escape of it"))
             return None
-        if node.style is None and node.tag in (f"{_TAG}int", f"{_TAG}float"):
+        if not node.style and node.tag in (f"{_TAG}int", f"{_TAG}float"):  # plain: None (PyYAML), "" (libyaml)
             surprise = self._yaml11_number(node.value, self.constructor.construct_object(node))
             if surprise:
                 self.diagnostics.append(Diagnostic("RG109", surprise, pointer, mark=mark,
