@@ -46,4 +46,4 @@ class Expr(Kind):
         return unknown(values, null=True)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
-        return evaluate_expression(self.expression, ctx.values, ctx.n)
+        return evaluate_expression(self.expression, ctx.values, ctx.n, rows=ctx.rows)

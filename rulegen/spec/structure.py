@@ -8,6 +8,7 @@ precise pointer and a message a person can act on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -234,8 +235,17 @@ def _name_problems(name: object, pointer: str, what: str) -> list[Diagnostic]:
                        hint=f'quote it: "{shown}"')]
 
 
+def _finite_number(checker: Any, instance: Any) -> bool:
+    """JSON's numbers: YAML's .inf and .nan are floats but no JSON number (nor a column's value)."""
+    return isinstance(instance, int | float) and not isinstance(instance, bool) and math.isfinite(instance)
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator, type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("number", _finite_number))
+
+
 def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diagnostic]:
-    validator = jsonschema.Draft7Validator(schema)
+    validator = _Validator(schema)
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         pointer = base
         for part in error.absolute_path:
@@ -289,6 +299,9 @@ def _describe(error: jsonschema.ValidationError, pointer: str) -> Iterator[Diagn
         for key in value:
             if isinstance(instance, dict) and key not in instance:
                 yield Diagnostic("RG204", f"missing required option `{key}`", pointer)
+    elif kind == "type" and isinstance(instance, float) and not math.isfinite(instance):
+        yield Diagnostic("RG270", f"must be a finite number, got {instance}", pointer,
+                         hint="YAML's .inf and .nan are not allowed; leave a bound open with null")
     elif kind == "type":
         yield Diagnostic("RG205", f"must be {schema.get('x-expect') or _words(value)}, got {_show(instance)}",
                          pointer)
