@@ -39,7 +39,7 @@ __all__ = [
     "checked",
     "duration_from_seconds",
     "finite",
-    "instant_range",
+    "temporal_range",
     "to_integer",
 ]
 
@@ -174,15 +174,17 @@ def duration_from_seconds(seconds: Value, name: str) -> Value:
     return pc.cast(pc.cast(seconds, pa.int64()), pa.duration("s"))
 
 
-def instant_range(value: Value) -> Value:
-    """``value`` unchanged when every date or timestamp in it is within the years 1 to 9999, else
-    :class:`RangeProblem` at the first row outside."""
+def temporal_range(value: Value) -> Value:
+    """``value`` unchanged when every date and timestamp in it is within the years 1 to 9999, and
+    every duration within ±10,000 years; else :class:`RangeProblem` at the first row outside."""
     if pat.is_date32(value.type):
         low, high, storage = _FIRST_DAY, _LAST_DAY, pa.int32()
-    elif pat.is_timestamp(value.type):
+    elif pat.is_timestamp(value.type) or pat.is_duration(value.type):
         per_second = _PER_SECOND[value.type.unit]
         low = _FIRST_DAY * 86_400 * per_second
         high = (_LAST_DAY + 1) * 86_400 * per_second - 1
+        if pat.is_duration(value.type):
+            low, high = -MAX_DURATION_SECONDS * per_second, MAX_DURATION_SECONDS * per_second
         storage = pa.int64()
     else:
         return value
@@ -192,6 +194,10 @@ def instant_range(value: Value) -> Value:
         return value
     index = _first_true(outside)
     tick = _at(ticks, index)
+    if pat.is_duration(value.type):
+        years = tick / _PER_SECOND[value.type.unit] / 31_557_600
+        raise RangeProblem("RG413", f"a duration of {years:,.4g} years is beyond the limit of ±10,000 years", index,
+                           hint="dates and timestamps only span the years 1 to 9999")
     days = tick if pat.is_date32(value.type) else tick // (86_400 * _PER_SECOND[value.type.unit])
     year = 1970 + int(np.floor(days / 365.2425))
     raise RangeProblem("RG412", f"the result falls in about the year {year:,}; dates and timestamps must be "
@@ -214,7 +220,7 @@ def _floor_divide(op: str, left: Value, right: Value) -> Value:
 
 
 def _integer_power(left: Value, right: Value) -> Value:
-    negative = pc.less(right, 0)
+    negative = pc.and_(pc.less(right, 0), pc.is_valid(left))  # a null base gives null, whatever the exponent
     if pc.any(negative).as_py():
         index = _first_true(negative)
         raise RangeProblem("RG411", f"{_at(left, index)} ** {_at(right, index)} has a negative exponent, and "
@@ -239,7 +245,7 @@ def binary(op: str, left: Value, right: Value) -> Value:
         seconds = pc.multiply(pc.cast(pc.cast(duration, pa.int64()), pa.float64()), pc.cast(factor, pa.float64()))
         return duration_from_seconds(seconds, "`*`")
     if op in _CHECKED and not (pat.is_floating(left.type) or pat.is_floating(right.type)):
-        return instant_range(checked(_CHECKED[op], op, left, right))  # integers, durations, instants
+        return temporal_range(checked(_CHECKED[op], op, left, right))  # integers, durations, instants
     as_float = pc.cast(left, pa.float64()), pc.cast(right, pa.float64())
     if op == "/":
         return finite(pc.divide(*as_float))

@@ -59,6 +59,29 @@ def _scipy(name: str, **fixed: Any) -> Callable[..., Any]:
     return make
 
 
+class _Zipf:
+    """The Zipf law's CDF and survival function in closed form, through Hurwitz's zeta function.
+
+    SciPy's zipf has neither: its generic discrete CDF sums the mass function from 1 to k, which
+    allocates k floats (petabytes for a ``truncate`` far in the tail).
+    """
+
+    def __init__(self, a: float) -> None:
+        self.a = a
+
+    def support(self) -> tuple[float, float]:
+        return 1.0, math.inf
+
+    def sf(self, k: Any) -> Any:
+        from scipy.special import zeta  # imported on demand, as scipy.stats is
+
+        k = np.floor(np.asarray(k, dtype=np.float64))
+        return np.where(k < 1, 1.0, zeta(self.a, np.maximum(k, 0) + 1) / zeta(self.a))
+
+    def cdf(self, k: Any) -> Any:
+        return 1.0 - self.sf(k)
+
+
 def _numpy(method: str) -> Callable[..., np.ndarray]:
     return lambda rng, size, **params: getattr(rng, method)(size=size, **params)
 
@@ -119,7 +142,7 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            domain=_counts("negative_binomial", lambda n, p: n * (1 - p) / p, lambda n, p: math.sqrt(n * (1 - p)) / p),
            summary="failures before n successes of probability p"),
     Family("zipf", {"a": ({"type": "number", "exclusiveMinimum": 1}, REQUIRED)}, _numpy("zipf"),
-           _scipy("zipf"), integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
+           _Zipf, integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
     Family("pareto", {"a": (_POSITIVE, REQUIRED)}, _numpy("pareto"),
            lambda a: _scipy("lomax")(c=a), summary="Pareto II (Lomax) with shape a, as NumPy draws it"),
     Family("weibull", {"a": (_POSITIVE, REQUIRED)}, _numpy("weibull"),

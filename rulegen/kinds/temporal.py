@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
-from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, instant_range
+from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
@@ -254,7 +254,7 @@ class _Between(Kind):
                                        "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
         moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
         try:
-            return instant_range(moved)
+            return temporal_range(moved)
         except RangeProblem as exc:
             raise value_error("RG412", f"`{after}` + the delay: {exc.message}", self.pointer("delay"),
                               int(ctx.rows[exc.index])) from None
