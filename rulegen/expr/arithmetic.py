@@ -199,8 +199,8 @@ def temporal_range(value: Value) -> Value:
         raise RangeProblem("RG413", f"a duration of {years:,.4g} years is beyond the limit of ±10,000 years", index,
                            hint="dates and timestamps only span the years 1 to 9999")
     days = tick if pat.is_date32(value.type) else tick // (86_400 * _PER_SECOND[value.type.unit])
-    year = 1970 + int(np.floor(days / 365.2425))
-    raise RangeProblem("RG412", f"the result falls in about the year {year:,}; dates and timestamps must be "
+    year = 1970 + int(np.datetime64(days, "D").astype("datetime64[Y]").astype(np.int64))  # past 9999 too
+    raise RangeProblem("RG412", f"the result falls in the year {year:,}; dates and timestamps must be "
                                 "within the years 1 to 9999", index,
                        hint="keep the durations added to dates shorter")
 
