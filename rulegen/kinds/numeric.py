@@ -240,7 +240,8 @@ class Distribution(Kind):
         lo, hi = self.option("truncate") or (None, None)
         if lo is not None or hi is not None:
             values = np.clip(values, lo, hi)
-        return values + (self.option("shift") or 0)
+        with np.errstate(over="ignore"):  # an infinite value is what the caller looks for
+            return values + (self.option("shift") or 0)
 
     def _acceptance(self, lo: float | None, hi: float | None) -> float:
         """Share of draws inside [lo, hi], estimated from a fixed sample (SciPy is slow to import)."""
@@ -302,7 +303,8 @@ class Distribution(Kind):
                 raise value_error("RG414", f"{values[outside.argmax()]} + shift {shift} does not fit in a 64-bit "
                                            "integer", self.pointer("shift"), ctx.rows[outside.argmax()])
             return values + shift if shift else values
-        values = values + shift if shift else values
+        with np.errstate(over="ignore"):  # an infinite value stops the run just below
+            values = values + shift if shift else values
         infinite = ~np.isfinite(values)
         if infinite.any():
             raise value_error("RG414", f"{self!r} drew {values[infinite.argmax()]}, beyond the range of 64-bit "
