@@ -377,7 +377,7 @@ class _Window:
     def quantile(self, u: np.ndarray) -> np.ndarray:
         q = self.start + u * (self.stop - self.start)
         if self.integer:
-            values = _discrete_inverse(self.law, q, upper=self.upper)
+            values = _discrete_inverse(self.law, q, upper=self.upper, limit=self.hi)
             low = np.ceil(self.lo) if np.isfinite(self.lo) else np.iinfo(np.int64).min
             high = np.floor(self.hi) if np.isfinite(self.hi) else np.iinfo(np.int64).max
             return np.clip(values, low, high).astype(np.int64)
@@ -388,11 +388,13 @@ class _Window:
 _SEARCH_LIMIT = float(2**62)
 
 
-def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
-    """Smallest integer k with cdf(k) >= q (or, in the upper tail, sf(k) <= q), for every q."""
+def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool, limit: float = _SEARCH_LIMIT) -> np.ndarray:
+    """Smallest integer k with cdf(k) >= q (or, in the upper tail, sf(k) <= q), for every q, up
+    to ``limit`` (the top of the window: rounding may leave a q just out of reach)."""
+    limit = min(limit, _SEARCH_LIMIT)
 
     def reached(k: np.ndarray, qq: np.ndarray) -> np.ndarray:
-        return (law.sf(k) <= qq if upper else law.cdf(k) >= qq) | (k >= _SEARCH_LIMIT)
+        return (law.sf(k) <= qq if upper else law.cdf(k) >= qq) | (k >= limit)
 
     first = float(law.support()[0])
     lo = np.full(len(q), first - 1)  # not reached
@@ -402,14 +404,16 @@ def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
     while todo.any():  # gallop up until the answer is bracketed
         lo[todo] = hi[todo]
         width *= 2
-        hi[todo] = np.minimum(hi[todo] + width, _SEARCH_LIMIT)
+        hi[todo] = np.minimum(hi[todo] + width, limit)
         todo[todo] = ~reached(hi[todo], q[todo])
-    while ((hi - lo) > 1).any():  # then halve the bracket
+    while True:  # then halve the bracket, down to 1 (or to float spacing, past 2**53)
         mid = np.floor((lo + hi) / 2)
+        moving = (hi - lo > 1) & (mid > lo) & (mid < hi)
+        if not moving.any():
+            return hi
         ok = reached(mid, q)
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
-    return hi
+        hi = np.where(moving & ok, mid, hi)
+        lo = np.where(moving & ~ok, mid, lo)
 
 
 def _make(family: Family) -> type[Distribution]:
