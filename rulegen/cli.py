@@ -23,14 +23,35 @@ from rulegen.fidelity.compare_commands import augment, compare
 __all__ = ["main"]
 
 
+_MAX_ROWS = 10**15  # the most rows a table can have, as in a spec's `rows`
+
+
 def _rows(values: tuple[str, ...]) -> dict[str, int]:
     rows = {}
     for item in values:
         table, sep, count = item.partition("=")
-        if not sep or not table or not count.isdigit():
+        if not sep or not table or not count.isascii() or not count.isdigit():
             raise click.BadParameter(f"{item!r} is not TABLE=N", param_hint="--rows")
+        if len(count) > 16 or int(count) > _MAX_ROWS:
+            raise click.BadParameter(f"{item!r}: a table has at most {_MAX_ROWS:,} rows", param_hint="--rows")
         rows[table] = int(count)
     return rows
+
+
+class _Scale(click.FloatRange):
+    """``--scale``: a finite number above 0 (FloatRange alone lets NaN through)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True, max=_MAX_ROWS)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        return number
+
+
+_SEED = click.IntRange(0, 2**64 - 1)  # seeds are 64-bit keys of the random streams
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,8 +116,8 @@ _lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, pa
               show_default=True)
 @click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql", "duckdb"]), default="sqlite",
               show_default=True, help="SQL dialect of --format sql (one script per table, parents first).")
-@click.option("--seed", type=int, help="Overrides the spec's seed.")
-@click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
+@click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
+@click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -150,8 +171,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @_spec_argument
 @click.option("--db", "url", required=True, metavar="URL",
               help="sqlite:///path.db (the default kind: no server), postgresql://... or duckdb:///path.duckdb")
-@click.option("--seed", type=int, help="Overrides the spec's seed.")
-@click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplies row counts.")
+@click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
+@click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--if-exists", type=click.Choice(["fail", "replace", "append"]), default="fail", show_default=True,
               help="What to do with tables already in the database.")
@@ -205,8 +226,8 @@ def validate(spec: Path, lock: Path | None) -> None:
 @main.command()
 @_spec_argument
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--seed", type=int, help="The seed generate had (overrides the spec's).")
-@click.option("--scale", type=float, default=1.0, show_default=True, help="The scale generate had.")
+@click.option("--seed", type=_SEED, help="The seed generate had (overrides the spec's).")
+@click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="The scale generate had.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count generate had.")
 @_lock_option
 @run
@@ -227,7 +248,7 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tup
 @_spec_argument
 @click.option("--table", "-t", help="Only this table.")
 @click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table.")
-@click.option("--seed", type=int, help="Overrides the spec's seed.")
+@click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
 @_lock_option
 @run
 def preview(spec: Path, table: str | None, n: int, seed: int | None, lock: Path | None) -> None:
@@ -257,8 +278,8 @@ def schema() -> None:
 
 @main.command(name="lock")
 @_spec_argument
-@click.option("--seed", type=int, help="The seed to draw pools for (overrides the spec's).")
-@click.option("--scale", type=float, default=1.0, show_default=True, help="The scale runs will have.")
+@click.option("--seed", type=_SEED, help="The seed to draw pools for (overrides the spec's).")
+@click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="The scale runs will have.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count runs will have.")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the lock to FILE (default: SPEC.lock, next to the spec, where runs find it).")

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from rulegen.expr.arithmetic import RULES as ARITHMETIC_RULES
 from rulegen.expr.functions import FUNCTIONS
 from rulegen.kinds import KINDS, Kind, KindRegistry
 from rulegen.kinds.numeric import COUNT_LAWS
@@ -185,6 +186,10 @@ def render_reference(registry: KindRegistry = KINDS) -> str:
         "| function | arguments | value |",
         "|---|---|---|",
         *(f"| `{f.name}` | {f.describe_arity()} | {_cell(f.doc)} |" for f in FUNCTIONS.values()),
+        "",
+        "## Expression arithmetic",
+        "",
+        *(f"- {rule}" for rule in ARITHMETIC_RULES),
     ]
     return "\n".join(lines) + "\n"
 

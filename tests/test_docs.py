@@ -51,7 +51,7 @@ def test_the_reference_has_every_kind_option_and_function():
     for name in [*TABLE_OPTIONS, *COMMON_COLUMN_OPTIONS, *FUNCTIONS]:
         assert f"| `{name}` |" in text
     assert "| `truncate` | a list of 2, each a number or null |" in text
-    assert "| `start` | an integer | default `1` | the first value |" in text
+    assert "| `start` | a 64-bit integer | default `1` | the first value |" in text
 
 
 @pytest.mark.parametrize(("schema", "words"), [

@@ -28,10 +28,11 @@ __all__ = ["enforce_constraints", "passing"]
 Evaluator = Callable[..., dict[str, pa.Array]]
 
 
-def passing(constraints: tuple[Expression, ...], values: dict[str, pa.Array], n: int) -> list[np.ndarray]:
+def passing(constraints: tuple[Expression, ...], values: dict[str, pa.Array], n: int,
+            rows: np.ndarray | None = None) -> list[np.ndarray]:
     """Per constraint, a boolean array: the row passes (a null result passes, as in SQL CHECK)."""
     return [
-        pc.fill_null(evaluate_expression(c, values, n), True).to_numpy(zero_copy_only=False)
+        pc.fill_null(evaluate_expression(c, values, n, rows=rows), True).to_numpy(zero_copy_only=False)
         for c in constraints
     ]
 
@@ -43,7 +44,7 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,
     Raises:
         GenerationError: some rows still fail after :data:`MAX_ATTEMPTS` redraws.
     """
-    first = passing(table.constraints, values, len(rows))
+    first = passing(table.constraints, values, len(rows), rows)
     ok = np.logical_and.reduce(first)
     attempt = 0
     while not ok.all():
@@ -54,7 +55,7 @@ def enforce_constraints(table, seed: int, block: int, rows: np.ndarray,
         at_bad = pa.array(bad)
         kept = {name: array.take(at_bad) for name, array in values.items() if name not in table.redraw}
         redrawn = evaluate_rows(table, seed, block, rows[bad], attempt, known=kept, columns=values.keys())
-        now_ok = np.logical_and.reduce(passing(table.constraints, redrawn, len(bad)))
+        now_ok = np.logical_and.reduce(passing(table.constraints, redrawn, len(bad), rows[bad]))
         fixed = bad[now_ok]
         if len(fixed):
             mask = np.zeros(len(rows), dtype=bool)

@@ -84,7 +84,7 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
     if column.clip is not None:
         values = _clip(values, *column.clip)
     if column.when is not None:
-        keep = pc.fill_null(evaluate_expression(column.when, ctx.values, ctx.n), False)
+        keep = pc.fill_null(evaluate_expression(column.when, ctx.values, ctx.n, rows=ctx.rows), False)
         values = pc.if_else(keep, values, pa.scalar(spec.else_).cast(column.type))
     if values.type != column.type:
         values = values.cast(column.type)

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.types as pat
 
 from rulegen.errors import Diagnostic
-from rulegen.expr.functions import FUNCTIONS
+from rulegen.expr.functions import FUNCTIONS, ROUND_DIGITS
 from rulegen.expr.parser import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
 from rulegen.expr.types import BOOL, arithmetic_type, common_type, describe, is_numeric
 
@@ -16,9 +16,9 @@ __all__ = ["infer_type"]
 
 
 class _TypeProblem(Exception):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, code: str = "RG224", hint: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.offset = message, offset
+        self.message, self.offset, self.code, self.hint = message, offset, code, hint
 
 
 def infer_type(expression: Expression, types: Mapping[str, pa.DataType]) -> tuple[pa.DataType | None, list[Diagnostic]]:
@@ -26,7 +26,7 @@ def infer_type(expression: Expression, types: Mapping[str, pa.DataType]) -> tupl
     try:
         return _type(expression.root, types), []
     except _TypeProblem as exc:
-        return None, [Diagnostic("RG224", exc.message, expression.pointer, offset=exc.offset)]
+        return None, [Diagnostic(exc.code, exc.message, expression.pointer, offset=exc.offset, hint=exc.hint)]
 
 
 def _literal(value: object) -> pa.DataType:
@@ -51,6 +51,9 @@ def _type(node: Node, types: Mapping[str, pa.DataType]) -> pa.DataType:
         result = arithmetic_type(node.op, left, right)
         if result is None:
             raise _TypeProblem(f"cannot apply `{node.op}` to {describe(left)} and {describe(right)}", node.offset)
+        if node.op == "**" and pat.is_integer(result) and _negative_literal(node.right):
+            raise _TypeProblem(f"an integer to the power {node.right.value} is not a whole number", node.offset,
+                               "RG272", hint="make the base a float (`2.0 ** -1`, or multiply it by 1.0)")
         return result
     if isinstance(node, Compare):
         left, right = _type(node.left, types), _type(node.right, types)
@@ -67,12 +70,29 @@ def _type(node: Node, types: Mapping[str, pa.DataType]) -> pa.DataType:
             raise _TypeProblem(f"`in` list does not match the {describe(operand)} it tests", node.offset)
         return BOOL
     if isinstance(node, Call):
+        if node.func == "round" and len(node.args) == 2:
+            _check_digits(node.args[1])
         arg_types = [_type(arg, types) for arg in node.args]
         result = FUNCTIONS[node.func].typer(arg_types)
         if isinstance(result, str):
             raise _TypeProblem(f"`{node.func}` {result}", node.offset)
         return result
     raise AssertionError(f"unknown node {node!r}")
+
+
+def _negative_literal(node: Node) -> bool:
+    return isinstance(node, Const) and isinstance(node.value, int) and not isinstance(node.value, bool) \
+        and node.value < 0
+
+
+def _check_digits(node: Node) -> None:
+    """``round(x, n)``: n is a whole number literal within :data:`ROUND_DIGITS`."""
+    low, high = ROUND_DIGITS
+    value = node.value if isinstance(node, Const) else None
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        shown = f"got {value!r}" if isinstance(node, Const) else "got an expression"
+        raise _TypeProblem(f"`round(x, n)` needs n, the decimals, as a whole number from {low} to {high}; {shown}",
+                           node.offset, "RG273", hint="a float has about 15 significant digits: more do nothing")
 
 
 def _expect_bool(t: pa.DataType, node: Node, where: str) -> None:

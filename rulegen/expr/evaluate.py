@@ -1,17 +1,22 @@
 """Evaluate a parsed expression over whole columns with ``pyarrow.compute``.
 
 Nulls follow SQL: they propagate through operators and functions, and ``and``/``or`` use
-three-valued (Kleene) logic.
+three-valued (Kleene) logic. Arithmetic is checked (:mod:`rulegen.expr.arithmetic`): a result
+that does not exist (an integer beyond 64 bits, a date past the year 9999) stops the run with
+a :class:`~rulegen.errors.GenerationError` at the operator, naming the row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
+from rulegen.errors import Diagnostic, GenerationError
+from rulegen.expr.arithmetic import RangeProblem, binary, checked
 from rulegen.expr.functions import FUNCTIONS
 from rulegen.expr.parser import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
 
@@ -19,14 +24,30 @@ __all__ = ["evaluate_expression"]
 
 Value = pa.Array | pa.Scalar
 
-_ARITHMETIC = {"+": pc.add, "-": pc.subtract, "*": pc.multiply, "**": pc.power}
 _COMPARE = {"==": pc.equal, "!=": pc.not_equal, "<": pc.less, "<=": pc.less_equal, ">": pc.greater,
             ">=": pc.greater_equal}
 
 
-def evaluate_expression(expression: Expression, columns: Mapping[str, pa.Array], n: int) -> pa.Array:
-    """The values of ``expression`` for ``n`` rows whose columns are ``columns``."""
-    result = _eval(expression.root, columns)
+def evaluate_expression(expression: Expression, columns: Mapping[str, pa.Array], n: int,
+                        rows: np.ndarray | None = None) -> pa.Array:
+    """The values of ``expression`` for ``n`` rows whose columns are ``columns``.
+
+    Args:
+        expression: the parsed expression.
+        columns: the arrays of the columns it reads, ``n`` values each.
+        n: the number of rows.
+        rows: the rows' numbers in their table, for error messages (else their positions).
+
+    Raises:
+        GenerationError: an operation has no value at some row (see :mod:`rulegen.expr.arithmetic`);
+            the diagnostic points at the operator and names the first such row.
+    """
+    try:
+        result = _eval(expression.root, columns)
+    except RangeProblem as exc:
+        row = int(rows[exc.index]) if rows is not None and len(rows) > exc.index else exc.index
+        raise GenerationError([Diagnostic(exc.code, f"row {row}: {exc.message}",
+                                          expression.pointer, offset=exc.offset, hint=exc.hint)]) from None
     if isinstance(result, pa.Scalar):
         return pa.repeat(result, n)
     return result
@@ -39,9 +60,12 @@ def _eval(node: Node, columns: Mapping[str, pa.Array]) -> Value:
         return columns[node.name]
     if isinstance(node, Unary):
         operand = _eval(node.operand, columns)
-        return {"-": pc.negate, "+": lambda x: x, "not": pc.invert}[node.op](operand)
+        if node.op == "-":
+            return _at(node, lambda: checked(pc.negate_checked, "-", operand))
+        return operand if node.op == "+" else pc.invert(operand)
     if isinstance(node, Binary):
-        return _binary(node.op, _eval(node.left, columns), _eval(node.right, columns))
+        left, right = _eval(node.left, columns), _eval(node.right, columns)
+        return _at(node, lambda: _binary(node.op, left, right))
     if isinstance(node, Compare):
         left, right = _comparable(_eval(node.left, columns), _eval(node.right, columns))
         return _COMPARE[node.op](left, right)
@@ -60,29 +84,25 @@ def _eval(node: Node, columns: Mapping[str, pa.Array]) -> Value:
         found = pc.if_else(pc.is_null(operand), pa.scalar(None, pa.bool_()), found)
         return pc.invert(found) if node.negate else found
     if isinstance(node, Call):
-        return FUNCTIONS[node.func].impl(*(_eval(arg, columns) for arg in node.args))
+        args = [_eval(arg, columns) for arg in node.args]
+        return _at(node, lambda: FUNCTIONS[node.func].impl(*args))
     raise AssertionError(f"unknown node {node!r}")
+
+
+def _at(node: Node, compute: Callable[[], Value]) -> Value:
+    """``compute()``, with the place of ``node`` given to a :class:`RangeProblem` it raises."""
+    try:
+        return compute()
+    except RangeProblem as exc:
+        if exc.offset is None:
+            exc.offset = node.offset
+        raise
 
 
 def _binary(op: str, left: Value, right: Value) -> Value:
     if op == "+" and pat.is_string(left.type) and pat.is_string(right.type):
         return pc.binary_join_element_wise(left, right, "")
-    left, right = _comparable(left, right)
-    if op == "/":
-        return pc.divide(pc.cast(left, pa.float64()), pc.cast(right, pa.float64()))
-    if op in ("//", "%"):
-        both_int = pat.is_integer(left.type) and pat.is_integer(right.type)
-        quotient = pc.floor(pc.divide(pc.cast(left, pa.float64()), pc.cast(right, pa.float64())))
-        result = quotient if op == "//" else pc.subtract(pc.cast(left, pa.float64()),
-                                                         pc.multiply(quotient, pc.cast(right, pa.float64())))
-        return pc.cast(result, pa.int64()) if both_int else result
-    if op == "**" and pat.is_integer(left.type) and pat.is_integer(right.type):
-        return pc.cast(pc.power(pc.cast(left, pa.float64()), pc.cast(right, pa.float64())), pa.int64())
-    if op == "*" and (pat.is_duration(left.type) or pat.is_duration(right.type)):
-        duration, factor = (left, right) if pat.is_duration(left.type) else (right, left)
-        seconds = pc.multiply(pc.cast(pc.cast(duration, pa.int64()), pa.float64()), pc.cast(factor, pa.float64()))
-        return pc.cast(pc.cast(pc.round(seconds), pa.int64()), duration.type)
-    return _ARITHMETIC[op](left, right)
+    return binary(op, *_comparable(left, right))
 
 
 def _comparable(left: Value, right: Value) -> tuple[Value, Value]:

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
+from rulegen.expr.arithmetic import checked, duration_from_seconds, finite, to_integer
 from rulegen.expr.types import (
     BOOL,
     DATE,
@@ -28,9 +29,10 @@ from rulegen.expr.types import (
     normalize,
 )
 
-__all__ = ["FUNCTIONS", "Function", "lower", "upper"]
+__all__ = ["FUNCTIONS", "ROUND_DIGITS", "Function", "lower", "upper"]
 
 Value = pa.Array | pa.Scalar
+ROUND_DIGITS = (-15, 15)  # round(x, n): beyond 15 decimals a float has no more digits to round
 Typer = Callable[[Sequence[pa.DataType]], "pa.DataType | str"]
 
 
@@ -112,18 +114,31 @@ def _as_float(x: Value) -> Value:
 
 def _round(x: Value, ndigits: Value | None = None) -> Value:
     if ndigits is None:
-        return pc.cast(pc.round(_as_float(x)), pa.int64())
-    if not isinstance(ndigits, pa.Scalar):
-        raise ValueError("round(x, n): n must be a literal number of decimals")
+        return to_integer(pc.round(_as_float(x)), "round")
+    # The type check made `ndigits` an integer literal within ROUND_DIGITS.
     return pc.round(_as_float(x), ndigits=ndigits.as_py())
 
 
-def _duration(seconds_per_unit: float) -> Callable[[Value], Value]:
+def _duration(name: str, seconds_per_unit: float) -> Callable[[Value], Value]:
     def make(n: Value) -> Value:
-        seconds = pc.round(pc.multiply(_as_float(n), seconds_per_unit))
-        return pc.cast(pc.cast(seconds, pa.int64()), pa.duration("s"))
+        shown = f"{name}({n.as_py()})" if isinstance(n, pa.Scalar) else f"`{name}`"
+        return duration_from_seconds(pc.multiply(_as_float(n), seconds_per_unit), shown)
 
     return make
+
+
+def _float_function(kernel: Callable[[Value], Value]) -> Callable[[Value], Value]:
+    """A float function whose non-finite results (log(0), sqrt(-1), exp(1000)) are null."""
+    return lambda x: finite(kernel(_as_float(x)))
+
+
+def _integer_function(name: str, kernel: Callable[[Value], Value]) -> Callable[[Value], Value]:
+    """A float-to-integer function (floor, ceil); integers pass as they are."""
+    return lambda x: x if pat.is_integer(x.type) else to_integer(kernel(_as_float(x)), name)
+
+
+def _abs(x: Value) -> Value:
+    return checked(pc.abs_checked, "abs", x) if pat.is_integer(x.type) else pc.abs(x)
 
 
 def _is_ascii(text: Value) -> bool:
@@ -168,16 +183,18 @@ def _date_part(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
 
 
 _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
-    ("abs", (1, 1), _numeric(), pc.abs, "absolute value"),
-    ("round", (1, 2), _round_type, _round, "round(x) to an integer, round(x, n) to n decimals"),
-    ("floor", (1, 1), _numeric(INT), lambda x: pc.cast(pc.floor(_as_float(x)), pa.int64()), "round down"),
-    ("ceil", (1, 1), _numeric(INT), lambda x: pc.cast(pc.ceil(_as_float(x)), pa.int64()), "round up"),
+    ("abs", (1, 1), _numeric(), _abs, "absolute value"),
+    ("round", (1, 2), _round_type, _round,
+     f"round(x) to an integer, round(x, n) to n decimals (n a whole number from {ROUND_DIGITS[0]} to "
+     f"{ROUND_DIGITS[1]}; negative: tens, hundreds, ...)"),
+    ("floor", (1, 1), _numeric(INT), _integer_function("floor", pc.floor), "round down"),
+    ("ceil", (1, 1), _numeric(INT), _integer_function("ceil", pc.ceil), "round up"),
     ("min", (2, 99), _same, _fold(pc.min_element_wise), "smallest of its arguments, row by row"),
     ("max", (2, 99), _same, _fold(pc.max_element_wise), "largest of its arguments, row by row"),
     ("clip", (3, 3), _same, _clip, "clip(x, lo, hi) clamps x into [lo, hi]"),
-    ("log", (1, 1), _numeric(FLOAT), lambda x: pc.ln(_as_float(x)), "natural logarithm"),
-    ("exp", (1, 1), _numeric(FLOAT), lambda x: pc.exp(_as_float(x)), "e to the power x"),
-    ("sqrt", (1, 1), _numeric(FLOAT), lambda x: pc.sqrt(_as_float(x)), "square root"),
+    ("log", (1, 1), _numeric(FLOAT), _float_function(pc.ln), "natural logarithm (null for x <= 0)"),
+    ("exp", (1, 1), _numeric(FLOAT), _float_function(pc.exp), "e to the power x (null beyond about e**709)"),
+    ("sqrt", (1, 1), _numeric(FLOAT), _float_function(pc.sqrt), "square root (null for x < 0)"),
     ("if", (3, 3), _if_type, lambda c, a, b: pc.if_else(c, a, b), "if(cond, a, b): a where cond, else b"),
     ("lower", (1, 1), _strings(STR), lower, "lower-case"),
     ("upper", (1, 1), _strings(STR), upper, "upper-case"),
@@ -191,12 +208,12 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("weekday", (1, 1), _temporal(INT), _date_part(pc.day_of_week), "0 for Monday .. 6 for Sunday"),
     ("hour", (1, 1), _timestamp_only(INT), _date_part(pc.hour), "hour 0..23"),
     ("date", (1, 1), _temporal(DATE), lambda x: pc.cast(x, pa.date32()), "the date of a timestamp"),
-    ("seconds", (1, 1), _numeric(pa.duration("s")), _duration(1), "a duration of n seconds"),
-    ("minutes", (1, 1), _numeric(pa.duration("s")), _duration(60), "a duration of n minutes"),
-    ("hours", (1, 1), _numeric(pa.duration("s")), _duration(3600), "a duration of n hours"),
-    ("days", (1, 1), _numeric(pa.duration("s")), _duration(86400), "a duration of n days"),
-    ("weeks", (1, 1), _numeric(pa.duration("s")), _duration(7 * 86400), "a duration of n weeks"),
-    ("years", (1, 1), _numeric(pa.duration("s")), _duration(365.25 * 86400), "n years of 365.25 days"),
+    ("seconds", (1, 1), _numeric(pa.duration("s")), _duration("seconds", 1), "a duration of n seconds"),
+    ("minutes", (1, 1), _numeric(pa.duration("s")), _duration("minutes", 60), "a duration of n minutes"),
+    ("hours", (1, 1), _numeric(pa.duration("s")), _duration("hours", 3600), "a duration of n hours"),
+    ("days", (1, 1), _numeric(pa.duration("s")), _duration("days", 86400), "a duration of n days"),
+    ("weeks", (1, 1), _numeric(pa.duration("s")), _duration("weeks", 7 * 86400), "a duration of n weeks"),
+    ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", 365.25 * 86400), "n years of 365.25 days"),
 ]
 
 FUNCTIONS: dict[str, Function] = {

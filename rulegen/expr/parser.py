@@ -13,11 +13,12 @@ import ast
 import io
 import tokenize
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import FUNCTIONS
+from rulegen.expr.literals import literal_problems
+from rulegen.expr.nodes import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
 
 __all__ = [
     "Binary", "Call", "Compare", "Const", "Expression", "InList", "Logic", "Name", "Node", "Unary",
@@ -26,75 +27,6 @@ __all__ = [
 
 MAX_LENGTH = 10_000  # characters; longer expressions are refused before parsing
 _IF = "__"  # stand-in for the `if` function: two characters, like `if`, and not a valid column name
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """Base of expression nodes; ``offset`` is the character offset in the expression text."""
-
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Const(Node):
-    value: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Name(Node):
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Unary(Node):
-    op: str  # "-", "+", "not"
-    operand: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Binary(Node):
-    op: str  # "+", "-", "*", "/", "//", "%", "**"
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Compare(Node):
-    op: str  # "==", "!=", "<", "<=", ">", ">="
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Logic(Node):
-    op: str  # "and", "or"
-    operands: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class InList(Node):
-    operand: Node
-    values: tuple[Any, ...]
-    negate: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Call(Node):
-    func: str
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Expression:
-    """A parsed expression: its text, tree, the columns it reads, and where it sits in the spec."""
-
-    text: str
-    root: Node
-    names: frozenset[str]
-    pointer: str
-
-    def __repr__(self) -> str:
-        return f"Expression({self.text!r})"
 
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
@@ -139,6 +71,9 @@ def parse_expression(
                                  hint="split it into several `expr` columns")]
     except SyntaxError as exc:
         offset = (exc.offset or 1) - 1 + (len(flat) - len(flat.lstrip()))
+        if "integer string conversion" in str(exc.msg):  # Python refuses literals of over 4,300 digits
+            return None, [Diagnostic("RG271", "an integer literal of thousands of digits does not fit in a "
+                                              "64-bit integer", pointer, offset=max(0, min(offset, len(text))))]
         message = (exc.msg or "invalid syntax").replace("'(' was never closed", "`(` is never closed")
         return None, [Diagnostic("RG220", f"invalid expression: {message}", pointer,
                                  offset=max(0, min(offset, len(text))))]
@@ -155,6 +90,9 @@ def parse_expression(
         if exc.code == "RG222" and hint is None:
             hint = did_you_mean(exc.message.split("`")[1], known)
         return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset, hint=hint)]
+    problems = literal_problems(root, pointer)
+    if problems:
+        return None, problems
     return Expression(text=text, root=root, names=frozenset(builder.names), pointer=pointer), []
 
 

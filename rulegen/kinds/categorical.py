@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,12 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.expr.types import common_type, describe
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import near, numbers, verdict
 
-__all__ = ["Bool", "Choice", "Constant"]
+__all__ = ["Bool", "Choice", "Constant", "out_of_range"]
 
 _WEIGHTS = {
     "anyOf": [
@@ -24,6 +26,20 @@ _WEIGHTS = {
     ],
     "x-expect": "a mapping of value to weight, or a list of equally likely values",
 }
+
+
+def out_of_range(values: list[Any], pointer: str) -> list[Diagnostic]:
+    """Values a column cannot hold: integers beyond 64 bits, and NaN or infinite numbers."""
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+            return [Diagnostic("RG278", f"value {value} does not fit in a 64-bit integer", pointer,
+                               hint="quote it to make it text")]
+        if isinstance(value, float) and not math.isfinite(value):
+            return [Diagnostic("RG278", f"value {value} is not a finite number", pointer,
+                               hint="use null for a missing value")]
+    return []
 
 
 @register
@@ -71,7 +87,10 @@ class _Weights:
     def __init__(self, spec: Mapping[Any, float] | list[Any]) -> None:
         pairs = list(spec.items()) if isinstance(spec, Mapping) else [(v, 1.0) for v in spec]
         self.values = [v for v, _ in pairs]
-        self.cumulative = np.cumsum([float(w) for _, w in pairs])
+        weights = np.array([float(w) for _, w in pairs])
+        if weights.max() > 0:  # scaled first: a sum of huge weights stays finite
+            weights = weights / weights.max()
+        self.cumulative = np.cumsum(weights)
 
     @property
     def total(self) -> float:
@@ -127,6 +146,8 @@ class Choice(Kind):
                                 *((f"cases/{k}", w) for k, w in self.cases.items())]:
             if weights is not None and weights.total <= 0:
                 problems.append(Diagnostic("RG210", "weights must not all be 0", self.pointer(*option.split("/"))))
+            if weights is not None:
+                problems += out_of_range(weights.values, self.pointer(*option.split("/")))
         return problems
 
     def low_cardinality(self) -> bool:
@@ -222,6 +243,9 @@ class Constant(Kind):
     options = {"value": {"type": ["string", "number", "boolean", "null"], "description": "the value of every row"}}
     required = ("value",)
     example = {"kind": "constant", "value": "EUR"}
+
+    def check(self, table: Any) -> list[Diagnostic]:
+        return out_of_range([self.option("value")], self.pointer("value"))
 
     def compile(self, env: CompileEnv) -> None:
         value = self.option("value")

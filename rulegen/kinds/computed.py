@@ -54,7 +54,7 @@ class Expr(Kind):
         return unknown(values, null=True)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
-        return evaluate_expression(self.expression, ctx.values, ctx.n)
+        return evaluate_expression(self.expression, ctx.values, ctx.n, rows=ctx.rows)
 
 
 _NUMBER_TEXT = 40  # the longest text of a number, date or truth value (see kinds.base._WIDTHS)

@@ -18,16 +18,19 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from rulegen.errors import Diagnostic
+from rulegen.errors import Diagnostic, GenerationError
+from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import in_intervals, numbers, verdict
 
-__all__ = ["COUNT_LAWS", "DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence"]
+__all__ = ["COUNT_LAWS", "DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence", "value_error"]
 
 _POSITIVE = {"type": "number", "exclusiveMinimum": 0}
 _NUMBER = {"type": "number"}
 _PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+# What a column of integers holds (the reference says "a 64-bit integer", not the 19-digit bounds).
+_INT64 = {"type": "integer", "minimum": INT64_MIN, "maximum": INT64_MAX, "x-expect": "a 64-bit integer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class Family:
     scipy: Callable[..., Any]  # (**params) -> frozen scipy distribution
     integer: bool = False
     rule: Callable[..., str | None] = lambda **p: None  # cross-parameter check
+    domain: Callable[..., str | None] = lambda **p: None  # parameters NumPy can draw from, within 64 bits
     summary: str = ""
 
 
@@ -55,15 +59,61 @@ def _scipy(name: str, **fixed: Any) -> Callable[..., Any]:
     return make
 
 
+class _Zipf:
+    """The Zipf law's CDF and survival function in closed form, through Hurwitz's zeta function.
+
+    SciPy's zipf has neither: its generic discrete CDF sums the mass function from 1 to k, which
+    allocates k floats (petabytes for a ``truncate`` far in the tail).
+    """
+
+    def __init__(self, a: float) -> None:
+        self.a = a
+
+    def support(self) -> tuple[float, float]:
+        return 1.0, math.inf
+
+    def sf(self, k: Any) -> Any:
+        from scipy.special import zeta  # imported on demand, as scipy.stats is
+
+        k = np.floor(np.asarray(k, dtype=np.float64))
+        return np.where(k < 1, 1.0, zeta(self.a, np.maximum(k, 0) + 1) / zeta(self.a))
+
+    def cdf(self, k: Any) -> Any:
+        return 1.0 - self.sf(k)
+
+
 def _numpy(method: str) -> Callable[..., np.ndarray]:
     return lambda rng, size, **params: getattr(rng, method)(size=size, **params)
+
+
+def _counts(name: str, mean: Callable[..., float], deviation: Callable[..., float]) -> Callable[..., str | None]:
+    """The domain of an unbounded integer law: its draws stay far inside the 64-bit integers, as
+    NumPy needs (it refuses some such parameters and clamps others' draws to 2**63 - 1): the
+    mean plus 50 standard deviations is below 2**63."""
+
+    def domain(**params: float) -> str | None:
+        if mean(**params) + 50 * deviation(**params) < 2.0**63:
+            return None
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        return f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass the 64-bit integers"
+    return domain
+
+
+def _width(low: str, high: str) -> Callable[..., str | None]:
+    """The domain of a law on [low, high]: a width that is a finite float, as NumPy needs."""
+
+    def domain(**params: float) -> str | None:
+        if math.isfinite(params[high] - params[low]):
+            return None
+        return f"{high} - {low} = {params[high] - params[low]} is beyond the range of 64-bit floats"
+    return domain
 
 
 DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
     Family("uniform", {"low": (_NUMBER, 0.0), "high": (_NUMBER, 1.0)}, _numpy("uniform"),
            lambda low, high: _scipy("uniform")(loc=low, scale=high - low),
            rule=lambda low, high: None if low < high else f"low must be < high, got low={low}, high={high}",
-           summary="uniform on [low, high)"),
+           domain=_width("low", "high"), summary="uniform on [low, high)"),
     Family("normal", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("normal"),
            _scipy("norm"), summary="Gaussian with mean loc and standard deviation scale"),
     Family("lognormal", {"mean": (_NUMBER, 0.0), "sigma": (_POSITIVE, 1.0)}, _numpy("lognormal"),
@@ -76,17 +126,23 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
     Family("beta", {"a": (_POSITIVE, REQUIRED), "b": (_POSITIVE, REQUIRED)}, _numpy("beta"),
            _scipy("beta"), summary="beta(a, b) on [0, 1]"),
     Family("poisson", {"lam": ({"type": "number", "minimum": 0}, 1.0)}, _numpy("poisson"),
-           lambda lam: _scipy("poisson")(mu=lam), integer=True, summary="Poisson counts with mean lam"),
-    Family("binomial", {"n": ({"type": "integer", "minimum": 0}, REQUIRED), "p": (_PROBABILITY, REQUIRED)},
+           lambda lam: _scipy("poisson")(mu=lam), integer=True,
+           domain=_counts("poisson", lambda lam: lam, lambda lam: math.sqrt(lam)),
+           summary="Poisson counts with mean lam"),
+    Family("binomial", {"n": ({**_INT64, "minimum": 0, "x-expect": "a 64-bit integer >= 0"}, REQUIRED),
+                        "p": (_PROBABILITY, REQUIRED)},
            _numpy("binomial"), _scipy("binom"), integer=True, summary="successes in n trials of probability p"),
     Family("geometric", {"p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
-           _numpy("geometric"), _scipy("geom"), integer=True, summary="trials up to the first success (>= 1)"),
+           _numpy("geometric"), _scipy("geom"), integer=True,
+           domain=_counts("geometric", lambda p: 1 / p, lambda p: math.sqrt(1 - p) / p),
+           summary="trials up to the first success (>= 1)"),
     Family("negative_binomial", {"n": (_POSITIVE, REQUIRED),
                                  "p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("negative_binomial"), _scipy("nbinom"), integer=True,
+           domain=_counts("negative_binomial", lambda n, p: n * (1 - p) / p, lambda n, p: math.sqrt(n * (1 - p)) / p),
            summary="failures before n successes of probability p"),
     Family("zipf", {"a": ({"type": "number", "exclusiveMinimum": 1}, REQUIRED)}, _numpy("zipf"),
-           _scipy("zipf"), integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
+           _Zipf, integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
     Family("pareto", {"a": (_POSITIVE, REQUIRED)}, _numpy("pareto"),
            lambda a: _scipy("lomax")(c=a), summary="Pareto II (Lomax) with shape a, as NumPy draws it"),
     Family("weibull", {"a": (_POSITIVE, REQUIRED)}, _numpy("weibull"),
@@ -97,12 +153,13 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
                                                       scale=right - left),
            rule=lambda left, mode, right: None if left <= mode <= right and left < right
            else f"need left <= mode <= right and left < right, got left={left}, mode={mode}, right={right}",
+           domain=_width("left", "right"),
            summary="triangular on [left, right] peaking at mode"),
     Family("laplace", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("laplace"),
            _scipy("laplace"), summary="double exponential"),
     Family("logistic", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("logistic"),
            _scipy("logistic"), summary="logistic"),
-    Family("integers", {"low": ({"type": "integer"}, REQUIRED), "high": ({"type": "integer"}, REQUIRED)},
+    Family("integers", {"low": (_INT64, REQUIRED), "high": (_INT64, REQUIRED)},
            lambda rng, size, low, high: rng.integers(low, high, size=size, endpoint=True),
            lambda low, high: _scipy("randint")(low=low, high=high + 1), integer=True,
            rule=lambda low, high: None if low <= high else f"low must be <= high, got low={low}, high={high}",
@@ -113,6 +170,8 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
 COUNT_LAWS = tuple(name for name, family in DISTRIBUTIONS.items() if family.integer)
 
 _MIN_ACCEPTANCE = 0.25  # below this truncation draws by inverse CDF instead of redrawing
+_DOMAIN_SAMPLE = 10_000  # draws made at check time to see whether a float law's values are finite
+_DOMAIN_HINT = "integers are 64-bit (about ±9.2e18) and numbers 64-bit floats (about ±1.8e308)"
 _ACCEPTANCE_SAMPLE = 100_000
 
 
@@ -136,6 +195,9 @@ class Distribution(Kind):
         problem = self.family.rule(**self.params)
         if problem:
             return [Diagnostic("RG210", problem, self.column.pointer)]
+        problems = self._domain()
+        if problems:
+            return problems
         truncate = self.option("truncate")
         if truncate is not None:
             lo, hi = truncate
@@ -148,6 +210,38 @@ class Distribution(Kind):
                 return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
                                    self.pointer("truncate"), hint="move the range to where values fall")]
         return []
+
+    def _domain(self) -> list[Diagnostic]:
+        """Parameters NumPy cannot draw from, or whose draws (moved by ``shift``) leave the 64-bit
+        integers or floats: refused before any row is made."""
+        problem = self.family.domain(**self.params)
+        if problem:
+            return [Diagnostic("RG275", problem, self.column.pointer, hint=_DOMAIN_HINT)]
+        if not self.family.integer:
+            sample = self.sample()
+            infinite = int(np.count_nonzero(~np.isfinite(sample)))
+            if infinite:
+                return [Diagnostic("RG275", f"{self!r} makes values beyond the range of 64-bit floats "
+                                            f"({infinite:,} of {_DOMAIN_SAMPLE:,} draws are infinite)",
+                                   self.column.pointer, hint=_DOMAIN_HINT)]
+            return []
+        shift = self.option("shift") or 0
+        ends = {"integers": (self.params.get("low"), self.params.get("high")), "binomial": (0, self.params.get("n"))}
+        low, high = ends.get(self.family.name, (0, 0))
+        if shift and not INT64_MIN <= low + shift <= high + shift <= INT64_MAX:
+            return [Diagnostic("RG275", f"shift {shift} moves the values [{low}, {high}] past the 64-bit integers",
+                               self.pointer("shift"), hint=_DOMAIN_HINT)]
+        return []
+
+    def sample(self, size: int = _DOMAIN_SAMPLE) -> np.ndarray:
+        """A fixed sample of the column's values as floats, for checks made before any row: draws
+        of a generator seeded 0, clipped to ``truncate`` (not redrawn), then shifted."""
+        values = self.family.draw(np.random.default_rng(0), size, **self.params).astype(np.float64)
+        lo, hi = self.option("truncate") or (None, None)
+        if lo is not None or hi is not None:
+            values = np.clip(values, lo, hi)
+        with np.errstate(over="ignore"):  # an infinite value is what the caller looks for
+            return values + (self.option("shift") or 0)
 
     def _acceptance(self, lo: float | None, hi: float | None) -> float:
         """Share of draws inside [lo, hi], estimated from a fixed sample (SciPy is slow to import)."""
@@ -197,8 +291,25 @@ class Distribution(Kind):
             values = self.family.draw(rng, ctx.n, **self.params)
             if truncate is not None:
                 values = self.redraw_outside(values, rng, *truncate)
-        shift = self.option("shift")
-        return values + shift if shift is not None else values
+        return self._shifted(values, ctx)
+
+    def _shifted(self, values: np.ndarray, ctx: Any) -> np.ndarray:
+        """``values`` moved by ``shift``; a value that leaves the 64-bit integers or floats (a draw
+        far in a tail that the checks could not rule out) stops the run naming its row."""
+        shift = self.option("shift") or 0
+        if self.family.integer:
+            outside = values > INT64_MAX - shift if shift > 0 else values < INT64_MIN - shift
+            if outside.any():
+                raise value_error("RG414", f"{values[outside.argmax()]} + shift {shift} does not fit in a 64-bit "
+                                           "integer", self.pointer("shift"), ctx.rows[outside.argmax()])
+            return values + shift if shift else values
+        with np.errstate(over="ignore"):  # an infinite value stops the run just below
+            values = values + shift if shift else values
+        infinite = ~np.isfinite(values)
+        if infinite.any():
+            raise value_error("RG414", f"{self!r} drew {values[infinite.argmax()]}, beyond the range of 64-bit "
+                                       "floats", self.column.pointer, ctx.rows[infinite.argmax()])
+        return values
 
     def redraw_outside(self, values: np.ndarray, rng: np.random.Generator, lo: float | None,
                         hi: float | None) -> np.ndarray:
@@ -234,6 +345,12 @@ class Distribution(Kind):
         return pa.array(first + index * step + (self.option("shift") or 0))
 
 
+def value_error(code: str, message: str, pointer: str, row: int, hint: str | None = None) -> GenerationError:
+    """The error that stops a run at the first ``row`` where a column has no valid value."""
+    return GenerationError([Diagnostic(code, f"row {row}: {message}", pointer,
+                                       hint=hint or "the parameters reach the limits of 64-bit numbers")])
+
+
 class _Window:
     """The part [lo, hi] of a law, with quantiles that stay exact far in either tail.
 
@@ -260,7 +377,7 @@ class _Window:
     def quantile(self, u: np.ndarray) -> np.ndarray:
         q = self.start + u * (self.stop - self.start)
         if self.integer:
-            values = _discrete_inverse(self.law, q, upper=self.upper)
+            values = _discrete_inverse(self.law, q, upper=self.upper, limit=self.hi)
             low = np.ceil(self.lo) if np.isfinite(self.lo) else np.iinfo(np.int64).min
             high = np.floor(self.hi) if np.isfinite(self.hi) else np.iinfo(np.int64).max
             return np.clip(values, low, high).astype(np.int64)
@@ -271,11 +388,13 @@ class _Window:
 _SEARCH_LIMIT = float(2**62)
 
 
-def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
-    """Smallest integer k with cdf(k) >= q (or, in the upper tail, sf(k) <= q), for every q."""
+def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool, limit: float = _SEARCH_LIMIT) -> np.ndarray:
+    """Smallest integer k with cdf(k) >= q (or, in the upper tail, sf(k) <= q), for every q, up
+    to ``limit`` (the top of the window: rounding may leave a q just out of reach)."""
+    limit = min(limit, _SEARCH_LIMIT)
 
     def reached(k: np.ndarray, qq: np.ndarray) -> np.ndarray:
-        return (law.sf(k) <= qq if upper else law.cdf(k) >= qq) | (k >= _SEARCH_LIMIT)
+        return (law.sf(k) <= qq if upper else law.cdf(k) >= qq) | (k >= limit)
 
     first = float(law.support()[0])
     lo = np.full(len(q), first - 1)  # not reached
@@ -285,14 +404,16 @@ def _discrete_inverse(law: Any, q: np.ndarray, *, upper: bool) -> np.ndarray:
     while todo.any():  # gallop up until the answer is bracketed
         lo[todo] = hi[todo]
         width *= 2
-        hi[todo] = np.minimum(hi[todo] + width, _SEARCH_LIMIT)
+        hi[todo] = np.minimum(hi[todo] + width, limit)
         todo[todo] = ~reached(hi[todo], q[todo])
-    while ((hi - lo) > 1).any():  # then halve the bracket
+    while True:  # then halve the bracket, down to 1 (or to float spacing, past 2**53)
         mid = np.floor((lo + hi) / 2)
+        moving = (hi - lo > 1) & (mid > lo) & (mid < hi)
+        if not moving.any():
+            return hi
         ok = reached(mid, q)
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
-    return hi
+        hi = np.where(moving & ok, mid, hi)
+        lo = np.where(moving & ~ok, mid, lo)
 
 
 def _make(family: Family) -> type[Distribution]:
@@ -361,8 +482,8 @@ class Sequence(Kind):
     name = "sequence"
     drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "start, start + step, start + 2*step, ...; with `within`, restarting for each parent row"
-    options = {"start": {"type": "integer", "default": 1, "description": "the first value"},
-               "step": {"type": "integer", "default": 1, "description": "added from one row to the next"},
+    options = {"start": {**_INT64, "default": 1, "description": "the first value"},
+               "step": {**_INT64, "default": 1, "description": "added from one row to the next"},
                "within": {"type": "string", "description": "the ref column to the parent (rows per parent)"}}
     example = {"kind": "sequence", "start": 1}
     inherently_unique = True
@@ -387,14 +508,23 @@ class Sequence(Kind):
         self.type = pa.int64()
         self.rows = env.rows
         within = self.option("within")
-        if within is None:
-            return
-        ref = env.kinds.get(within)
-        if not getattr(ref, "holds_parent", False):
-            env.report("RG218", f"`within` must name the ref to this table's parent (rows per parent), "
-                                f"and `{within}` is not one", self.pointer("within"))
-            return
-        self.link = env.link
+        if within is not None:
+            ref = env.kinds.get(within)
+            if not getattr(ref, "holds_parent", False):
+                env.report("RG218", f"`within` must name the ref to this table's parent (rows per parent), "
+                                    f"and `{within}` is not one", self.pointer("within"))
+                return
+            self.link = env.link
+        start, step, terms = self.option("start", 1), self.option("step", 1), self._terms()
+        last = start + step * max(terms - 1, 0)  # Python's exact integers: this cannot wrap
+        if not INT64_MIN <= last <= INT64_MAX:
+            env.report("RG274", f"the sequence reaches {last} at value {terms:,}, past the 64-bit integers",
+                       self.pointer("step" if self.option("step") is not None else "start"),
+                       hint=f"start lower or take a smaller step: values must stay within ±{INT64_MAX:,}")
+
+    def _terms(self) -> int:
+        """How many values the sequence makes: one per row, or the most rows of a parent."""
+        return self.rows if self.link is None else max(self.link.max_count(), 1)
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """One of the table's ``rows`` terms of the progression start, start + step, ..."""
@@ -414,8 +544,7 @@ class Sequence(Kind):
 
     def bounds(self) -> tuple[float, float]:
         start, step = self.option("start", 1), self.option("step", 1)
-        terms = self.rows if self.link is None else max(self.link.max_count(), 1)
-        ends = (start, start + step * max(terms - 1, 0))
+        ends = (start, start + step * max(self._terms() - 1, 0))
         return min(ends), max(ends)
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
@@ -452,12 +581,19 @@ class Histogram(Kind):
             return [Diagnostic("RG210", "edges must increase", self.pointer("edges"))]
         if sum(weights) <= 0:
             return [Diagnostic("RG210", "weights must not all be 0", self.pointer("weights"))]
+        if not math.isfinite(edges[-1] - edges[0]):
+            return [Diagnostic("RG276", f"the edges span {edges[0]} to {edges[-1]}, beyond the range of 64-bit "
+                                        "floats", self.pointer("edges"), hint=_DOMAIN_HINT)]
+        if self.option("integer") and not -(2.0**63) <= edges[0] <= edges[-1] < 2.0**63:  # in float, as drawn
+            return [Diagnostic("RG276", f"integer values from {edges[0]} to {edges[-1]} do not fit in 64-bit "
+                                        "integers", self.pointer("edges"), hint=_DOMAIN_HINT)]
         return []
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64() if self.option("integer") else pa.float64()
         self.edges = np.asarray(self.option("edges"), dtype=np.float64)
         weights = np.asarray(self.option("weights"), dtype=np.float64)
+        weights = weights / weights.max()  # scaled first: a sum of huge weights stays finite
         self.cumulative = np.cumsum(weights) / weights.sum()
 
     def inverse_cdf(self, u: np.ndarray) -> np.ndarray:

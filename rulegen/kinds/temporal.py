@@ -23,7 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
     MAX_BINS,
@@ -179,7 +181,16 @@ class _Between(Kind):
         if problems:
             return problems
         self.delay = kind(ColumnSpec(name=self.column.name, kind=kind.name, pointer=pointer, options=options))
-        return self.delay.check(table)
+        return self.delay.check(table) or self._delay_range()
+
+    def _delay_range(self) -> list[Diagnostic]:
+        """A delay whose draws go past ±10,000 years: no date in the years 1 to 9999 has a follower."""
+        reach = float(np.abs(self.delay.sample()).max())
+        if reach <= MAX_DURATION_SECONDS:
+            return []
+        return [Diagnostic("RG277", f"the delay reaches {reach / _YEAR:,.4g} years; delays are limited to "
+                                    "±10,000 years", self.pointer("delay"),
+                           hint="dates and timestamps must stay within the years 1 to 9999")]
 
     def dependencies(self) -> frozenset[str]:
         after = self.option("after")
@@ -237,7 +248,17 @@ class _Between(Kind):
         if after is None:
             return self.values_at(self.draw(ctx) - self.low)
         seconds = self.delay.evaluate(ctx).to_numpy(zero_copy_only=False).astype(np.float64)
-        return self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
+        too_long = np.abs(seconds) > MAX_DURATION_SECONDS  # also keeps the ticks far inside int64
+        if too_long.any():
+            first = int(too_long.argmax())
+            raise value_error("RG413", f"a delay of {seconds[first] / _YEAR:,.4g} years is beyond the limit of "
+                                       "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
+        moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
+        try:
+            return temporal_range(moved)
+        except RangeProblem as exc:
+            raise value_error("RG412", f"`{after}` + the delay: {exc.message}", self.pointer("delay"),
+                              int(ctx.rows[exc.index])) from None
 
 
 _SHAPE = {"seasonality": SEASONALITY, "trend": TREND}
@@ -282,7 +303,8 @@ class Date(_Between):
 
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_557_600}  # y: 365.25 d
+_YEAR = 31_557_600  # seconds in a year of 365.25 days
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": _YEAR}
 
 
 def _whole(seconds: float | None) -> float | None:

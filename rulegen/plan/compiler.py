@@ -253,7 +253,8 @@ def _check_keys(spec: TableSpec) -> list[Diagnostic]:
 
 
 def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diagnostic]:
-    problems = []
+    problems: list[Diagnostic] = []
+    pairs: set[frozenset[str]] = set()
     for corr in spec.correlations:
         for i, name in enumerate(corr.columns):
             pointer = join_pointer(join_pointer(corr.pointer, "columns"), i)
@@ -266,6 +267,10 @@ def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diag
                     pointer))
         if corr.columns[0] == corr.columns[1]:
             problems.append(Diagnostic("RG214", "a correlation needs two different columns", corr.pointer))
+        elif frozenset(corr.columns) in pairs:  # the later rho would silently replace the earlier one
+            problems.append(Diagnostic("RG279", f"the correlation of `{corr.columns[0]}` and `{corr.columns[1]}` is "
+                                                "given twice", corr.pointer, hint="keep one of them"))
+        pairs.add(frozenset(corr.columns))
     if not problems and spec.correlations:
         try:
             _copula(spec)

@@ -8,6 +8,7 @@ precise pointer and a message a person can act on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -242,12 +243,21 @@ def _name_problems(name: object, pointer: str, what: str) -> list[Diagnostic]:
                        hint=f'quote it: "{shown}"')]
 
 
-# JSON Schema counts 10.0 as an integer; a row count or a bound written 10.0 is a float to every
-# later stage, so "integer" means a Python int here (and never a boolean).
+# Types as every later stage reads them: JSON Schema counts 10.0 as an integer, but a row count
+# or a bound written 10.0 is a float there, so "integer" means a Python int (never a boolean);
+# YAML's .inf and .nan are floats but no JSON number (nor a column's value).
+def _integer(checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _finite_number(checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int | float) and not isinstance(instance, bool) and math.isfinite(instance)
+
+
 _Validator = jsonschema.validators.extend(
     jsonschema.Draft7Validator,
-    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine_many(
+        {"integer": _integer, "number": _finite_number}),
 )
 
 
@@ -310,6 +320,9 @@ def _describe(error: jsonschema.ValidationError, pointer: str) -> Iterator[Diagn
         for key in value:
             if isinstance(instance, dict) and key not in instance:
                 yield Diagnostic("RG204", f"missing required option `{key}`", pointer)
+    elif kind == "type" and isinstance(instance, float) and not math.isfinite(instance):
+        yield Diagnostic("RG270", f"must be a finite number, got {instance}", pointer,
+                         hint="YAML's .inf and .nan are not allowed; leave a bound open with null")
     elif kind == "type":
         yield Diagnostic("RG205", f"must be {schema.get('x-expect') or _words(value)}, got {_show(instance)}",
                          pointer)
