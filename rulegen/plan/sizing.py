@@ -141,7 +141,7 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
     if rows > INT64_MAX:
         return [_overflow(per.pointer, f"about {rows:,} rows")]
     table.link = ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=sizing.block_rows)
-    table.rows, table.estimated = rows, True
+    table.rows, table.estimated = rows, drawn < parent_rows  # one block of parents is all of them: exact
     return []
 
 
