@@ -271,18 +271,17 @@ def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diag
             problems.append(Diagnostic("RG279", f"the correlation of `{corr.columns[0]}` and `{corr.columns[1]}` is "
                                                 "given twice", corr.pointer, hint="keep one of them"))
         pairs.add(frozenset(corr.columns))
-    if not problems and spec.correlations:
-        try:
-            _copula(spec)
-        except np.linalg.LinAlgError:
-            problems.append(Diagnostic(
-                "RG214", "these correlations cannot hold together (the matrix is not positive definite)",
-                spec.correlations[0].pointer, hint="lower some of the rho values"))
+    if not problems and spec.correlations and _copula(spec) is None:
+        problems.append(Diagnostic(
+            "RG214", "these correlations cannot hold together (the matrix is not positive definite)",
+            spec.correlations[0].pointer, hint="lower some of the rho values"))
     return problems
 
 
 def _copula(spec: TableSpec) -> CopulaPlan | None:
-    """Cholesky factor of the normal correlations that give the declared rank correlations."""
+    """Cholesky factor of the normal correlations that give the declared rank correlations; None
+    without correlations, or when they cannot hold together (a problem :func:`_check_correlations`
+    reports)."""
     names = list(dict.fromkeys(c for corr in spec.correlations for c in corr.columns))
     if not names:
         return None
@@ -291,7 +290,10 @@ def _copula(spec: TableSpec) -> CopulaPlan | None:
         i, j = names.index(corr.columns[0]), names.index(corr.columns[1])
         # A Gaussian copula with normal correlation r has Spearman rho = 6/pi * asin(r/2).
         matrix[i, j] = matrix[j, i] = 2 * np.sin(np.pi * corr.rho / 6)
-    return CopulaPlan(columns=tuple(names), cholesky=np.linalg.cholesky(matrix))
+    try:
+        return CopulaPlan(columns=tuple(names), cholesky=np.linalg.cholesky(matrix))
+    except np.linalg.LinAlgError:  # also a column correlated with itself: its diagonal is not 1
+        return None
 
 
 def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[str, _Table]) -> None:
