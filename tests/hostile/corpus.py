@@ -232,16 +232,29 @@ def _split_header(text: bytes) -> tuple[bytes, bytes]:
 
 
 def restore_victims(home: Path) -> None:
-    """Write the sentinel and the victim's files again (before every run: an earlier run of a
-    hostile input may have overwritten them, and the next one must find them intact)."""
+    """Put the sandbox back as it was made, but for the spec and the runs' output (before every
+    run: an earlier run of a hostile input may have written next to them, and the next run
+    must find the sentinel and the victim's secret as they were, and nothing else)."""
+    for entry in home.iterdir():
+        if entry.name not in ("spec", "out", "tmp", "victim", "sentinel.txt"):
+            _remove(entry)
+    for entry in (home / "victim").iterdir() if (home / "victim").is_dir() else ():
+        if entry.name != "secret.csv":
+            _remove(entry)
+    (home / "victim").mkdir(exist_ok=True)
     for path, text in ((home / "sentinel.txt", "sentinel\n"),
                        (home / "victim" / "secret.csv", f"value,a,id\n{SECRET},{SECRET},{SECRET}\n")):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
-            path.unlink()
+        if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+            _remove(path)
         if not path.exists() or path.read_text(errors="replace") != text:
             path.write_text(text)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def make_sandbox(item: Input, root: Path) -> Sandbox:

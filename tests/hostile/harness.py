@@ -24,6 +24,7 @@ rulegen frame of its stack (dumped just before the kill) as the likely culprit.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import re
@@ -52,6 +53,9 @@ _WARNING = re.compile(r"^.*?:\d+: \w*Warning: .*$", re.M)
 _MEMORY = re.compile(r"MemoryError|Unable to allocate|bad_alloc|Cannot allocate memory|failed to map segment"
                      r"|out of memory", re.I)
 _FRAME = re.compile(r'File "[^"]*?/(rulegen/[^"]+)", line (\d+),? in (\S+)')
+_LOCATE = ("time", "internal-error", "memory", "traceback")  # failures worth the rulegen frame they come from
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a terminal obeys these: never print them raw
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SIGNALS = {9: "SIGKILL", 6: "SIGABRT", 11: "SIGSEGV", 25: "SIGXFSZ (file size limit)", 7: "SIGBUS"}
 
 
@@ -85,8 +89,13 @@ class Result:
     seconds: float = 0.0
 
 
-def check_run(outcome: Outcome, expected: frozenset[int], stdout: str, stderr: str) -> list[tuple[str, str]]:
-    """The ``(check, reason)`` pairs a run breaks, from its outcome and output."""
+def check_run(outcome: Outcome, expected: frozenset[int], stdout: str, stderr: str,
+              data_on_stdout: bool = False) -> list[tuple[str, str]]:
+    """The ``(check, reason)`` pairs a run breaks, from its outcome and output.
+
+    ``data_on_stdout``: the run prints generated values (preview, check), which may hold
+    control characters a spec asked for; only its stderr is searched for them.
+    """
     found: list[tuple[str, str]] = []
     text = stdout + "\n" + stderr
     if outcome.timed_out:
@@ -97,12 +106,13 @@ def check_run(outcome: Outcome, expected: frozenset[int], stdout: str, stderr: s
     if memory and not outcome.timed_out:
         found.append(("memory", f"out of the {MEMORY >> 30} GiB address space: {_line_of(stderr, memory.start())}"))
     if outcome.exit is not None and outcome.exit not in expected:
-        said = (_first_line(stdout) or _first_line(stderr)) if outcome.exit == 0 else _first_line(stderr)
+        said = (_first_line(stdout) or _first_line(stderr)) if outcome.exit == 0 else (
+            _first_line(stderr) or _first_line(stdout))
         found.append(("exit", f"exit {outcome.exit}, expected {'|'.join(map(str, sorted(expected)))}: "
                               f"{said or '(no output)'}"))
     if "Traceback" in text:
         found.append(("traceback", f"a Python traceback: {_last_exception(text)}"))
-    if "internal error" in text:
+    if "internal error" in text and not memory:  # an internal MemoryError is reported once, as memory
         found.append(("internal-error", _line_of(text, text.index("internal error"))))
     warning = _WARNING.search(stderr)
     if warning:
@@ -111,11 +121,22 @@ def check_run(outcome: Outcome, expected: frozenset[int], stdout: str, stderr: s
         stray = [line for line in stderr.splitlines() if not any(p.match(line) for p in _ALLOWED_LINES)]
         if stray:
             found.append(("unlocated", f"{len(stray)} stderr line(s) without FILE:LINE:COL, first {stray[0][:120]!r}"))
+    for stream, text_of in (("stderr", stderr), ("stdout", "" if data_on_stdout else stdout)):
+        control = _CONTROL.search(text_of)
+        if control:
+            found.append(("control", f"printed a raw control character U+{ord(control.group(0)):04X} to {stream}: "
+                                     f"{_line_of(text_of, control.start())!r}"))
+            break
     if SECRET in text:
         found.append(("secret", "printed the content of victim/secret.csv, a file outside the spec's folder"))
     if outcome.leftover:
         found.append(("processes", "left processes running after it exited"))
     return found
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates escaped (reasons quote hostile names)."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def _first_line(text: str) -> str:
@@ -185,10 +206,13 @@ class InputRun:
         self.result = Result(item)
         self.exits: dict[str, int | None] = {}
         self.killed = 0
+        self.pending: list[tuple[str, int, int]] = []  # (run, first failure, failures) to locate
 
     def run_all(self) -> Result:
         """Run everything; the sandbox is removed afterwards."""
-        runs = [*RUNS, "generate-dask"] if self.item.has("dask") else RUNS
+        runs = [r for r in [*RUNS, "generate-dask"] if r != "generate-dask" or self.item.has("dask")]
+        if self.postgres is None:
+            runs.remove("seed-postgresql")
         try:
             for name in runs:
                 if self.killed and (self.exits.get("validate", 0) is None or self.killed >= 2):
@@ -199,6 +223,7 @@ class InputRun:
                 self.run(name)
                 if name.startswith("generate-sql-") and self.exits.get(name) == 0:
                     self.load_scripts(name)
+            self.locate_pending()
         finally:
             shutil.rmtree(self.box.root, ignore_errors=True)
             if not self.result.failures:
@@ -207,7 +232,7 @@ class InputRun:
 
     def fail(self, run: str, check: str, reason: str, where: str | None = None) -> None:
         """Record a failure of this input."""
-        self.result.failures.append(Failure(self.item.id, run, check, reason, where))
+        self.result.failures.append(Failure(self.item.id, run, check, printable(reason), where))
 
     def expected(self, name: str) -> frozenset[int]:
         """The exit codes ``name`` may end with."""
@@ -250,8 +275,7 @@ class InputRun:
         out = self.home / "out" / name
         out.mkdir(exist_ok=True)
         victim, db_url = self._prepare_database(name, out)
-        if name == "seed-postgresql":
-            assert self.postgres is not None
+        if name == "seed-postgresql" and self.postgres is not None:
             with self.postgres.database() as url, self.postgres.lock:
                 before = self.postgres.state(url)
                 outcome = self.execute(name, self.command(name, url))
@@ -279,7 +303,7 @@ class InputRun:
         logs = self.box.logs
         stdout, stderr, stack = logs / f"{name}.out", logs / f"{name}.err", logs / f"{name}.stack"
         plant = [[f"out/{name}/{link}", target.replace("@SANDBOX@", str(self.home))]
-                 for link, target in self.item.args_of("plant") if name.startswith("generate-")]
+                 for link, target in self.item.args_of("plant") if _plants_into(link, name)]
         restore_victims(self.home)
         before = snapshot(self.box.root)
         outcome = self.runner.run({
@@ -292,28 +316,42 @@ class InputRun:
         if outcome.timed_out or outcome.signal is not None:
             self.killed += 1
         out_text, err_text = _read(stdout), _read(stderr)
-        where = innermost_frame(_read(stack), most_recent_first=True) if outcome.timed_out else None
-        for check, reason in check_run(outcome, self.expected(name), out_text, err_text):
-            if check in ("internal-error", "memory", "traceback") and where is None:
-                where = self.locate_error(name, args, err_text)
-            self.fail(name, check, reason, where if check in ("time", "internal-error", "memory", "traceback") else None)
+        where = (innermost_frame(_read(stack), most_recent_first=True) if outcome.timed_out
+                 else innermost_frame(err_text, most_recent_first=False) if "Traceback" in err_text else None)
+        found = check_run(outcome, self.expected(name), out_text, err_text, data_on_stdout=name in ("preview", "check"))
+        if where is None and self.debug and any(check in _LOCATE for check, _ in found):
+            self.pending.append((name, len(self.result.failures), len(found)))
+        for check, reason in found:
+            self.fail(name, check, reason, where if check in _LOCATE else None)
         self.check_tree(name, before, [f"{self.rel}/out/{name}"])
         return outcome
 
-    def locate_error(self, name: str, args: list[str], stderr: str) -> str | None:
-        """The innermost rulegen frame of an error: from its traceback, or (when ``debug``) from
-        a second run with ``--debug``."""
-        if "Traceback" in stderr:
-            return innermost_frame(stderr, most_recent_first=False)
-        if not self.debug:
-            return None
-        shutil.rmtree(self.home / "out" / name, ignore_errors=True)
-        (self.home / "out" / name).mkdir()
+    def locate_pending(self) -> None:
+        """Rerun the runs that failed without a stack with ``--debug``, into their own output
+        folders and databases, and give their failures the innermost rulegen frame."""
+        for name, first, count in self.pending:
+            out = self.home / "out" / f"{name}-debug"
+            out.mkdir(exist_ok=True)
+            _, db_url = self._prepare_database(name, out)
+            if name == "seed-postgresql" and self.postgres is not None:
+                with self.postgres.database() as url, self.postgres.lock:
+                    trace = self._debug_run(name, self.command(name, url))
+                    self.postgres.drop_new_roles()
+            else:
+                args = self.command(name, db_url)
+                trace = self._debug_run(name, [f"out/{name}-debug" if a == f"out/{name}" else a for a in args])
+            where = innermost_frame(trace, most_recent_first=False)
+            for index in range(first, first + count):
+                failure = self.result.failures[index]
+                if failure.check in _LOCATE:
+                    self.result.failures[index] = dataclasses.replace(failure, where=where)
+
+    def _debug_run(self, name: str, args: list[str]) -> str:
         trace = self.box.logs / f"{name}.debug"
         self.runner.run({"op": "rulegen", "args": [*args, "--debug"], "cwd": str(self.home), "stdout": os.devnull,
                          "stderr": str(trace), "env": {"TMPDIR": str(self.box.tmp)}, "timeout": TIMEOUT,
                          "memory": MEMORY, "file_size": FILE_SIZE})
-        return innermost_frame(_read(trace), most_recent_first=False)
+        return _read(trace)
 
     def check_tree(self, name: str, before: dict[str, tuple[int, ...]], allowed: list[str]) -> None:
         """Record writes outside ``allowed`` and files left in the temp folder."""
@@ -335,6 +373,16 @@ class InputRun:
         from tests.hostile.loaders import load_scripts
 
         load_scripts(self, name)
+
+
+def _plants_into(link: str, run: str) -> bool:
+    """Whether a planted ``link`` goes into the output folder of ``run``: a name with a format's
+    extension into that format's generate runs only, any other name into every generate run."""
+    if not run.startswith("generate-"):
+        return False
+    extensions = {".csv": "generate-csv", ".jsonl": "generate-jsonl", ".parquet": "generate-parquet", ".sql": "generate-sql-"}
+    owners = [owner for extension, owner in extensions.items() if extension + "." in link + "."]
+    return not owners or any(run.startswith(owner) for owner in owners)
 
 
 def _read(path: Path, limit: int = 1 << 20) -> str:

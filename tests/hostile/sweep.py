@@ -16,10 +16,10 @@ from pathlib import Path
 
 from tests.hostile.corpus import Input
 from tests.hostile.databases import Postgres
-from tests.hostile.harness import RUNS, InputRun, Result
+from tests.hostile.harness import Failure, InputRun, Result
 from tests.hostile.runner import Runner
 
-__all__ = ["render_report", "sweep"]
+__all__ = ["likely_module", "render_report", "sweep", "timed_sweep"]
 
 WORKERS = 2
 
@@ -86,8 +86,10 @@ def render_report(results: dict[str, Result], seconds: float, title: str = "Host
              "| check | failures |", "|---|---|"]
     lines += [f"| {check} | {count} |" for check, count in Counter(f.check for f in failures).most_common()]
     by_run = Counter(f.run for f in failures)
-    lines += ["", "Failures by run: " + ", ".join(f"{run} {by_run[run]}" for run in [*RUNS, "runs"] if by_run[run])
-              + ", " + ", ".join(f"{run} {n}" for run, n in by_run.items() if run.startswith("load-")), ""]
+    by_module = Counter(likely_module(f, results[f.input].input) for f in failures)
+    lines += ["", "Failures by run: " + ", ".join(f"{run} {n}" for run, n in sorted(by_run.items())), "",
+              "Failures by the module most likely responsible: "
+              + ", ".join(f"{module} {n}" for module, n in by_module.most_common()), ""]
     categories = sorted({r.input.category for r in results.values()})
     for category in categories:
         items = [r for r in results.values() if r.input.category == category]
@@ -95,13 +97,49 @@ def render_report(results: dict[str, Result], seconds: float, title: str = "Host
         lines += [f"## {category}: {len(bad)} of {len(items)} inputs fail", ""]
         for result in sorted(bad, key=lambda r: r.input.id):
             lines.append(f"### {result.input.id} — {result.input.about}")
-            lines += [f"- {f.run} · {f.check}: {f.reason}" + (f" — at {f.where}" if f.where else "")
+            lines += [f"- {f.run} · {f.check}: {f.reason} — {f'at {f.where}' if f.where else likely_module(f, result.input)}"
                       for f in result.failures]
             lines.append("")
         passing = sorted(r.input.id.split("/", 1)[1] for r in items if not r.failures)
         if passing:
             lines += [f"Passing: {', '.join(passing)}", ""]
     return "\n".join(lines) + "\n"
+
+
+# Words of an input's name, and the module that owns what such an input attacks.
+_BY_WORD = [
+    (("faker",), "rulegen/kinds/text.py"), (("template", "concat", "nested"), "rulegen/kinds/text.py"),
+    (("pattern", "regex"), "rulegen/kinds/pattern.py"), (("holidays", "seasonality", "trend"), "rulegen/kinds/seasonality.py"),
+    (("timeline", "series"), "rulegen/kinds/timeline.py"), (("sample",), "rulegen/kinds/sample.py"),
+    (("lock",), "rulegen/lockfile.py"), (("spec_",), "rulegen/spec/loader.py"), (("cli_",), "rulegen/cli.py"),
+    (("expr", "pow", "div", "mod_", "log_", "exp_", "round_expr", "literal"), "rulegen/expr/evaluate.py"),
+    (("choice", "constant"), "rulegen/kinds/categorical.py"), (("histogram", "sequence"), "rulegen/kinds/numeric.py"),
+    (("date", "timestamp", "duration", "tz"), "rulegen/kinds/temporal.py"),
+    (("per_parent", "rows", "many_tables", "many_columns", "correlation"), "rulegen/plan/compiler.py"),
+]
+_BY_CATEGORY = {"sql": "rulegen/spec/structure.py", "paths": "rulegen/spec/structure.py",
+                "budget": "rulegen/plan/compiler.py", "numeric": "rulegen/kinds/numeric.py",
+                "location": "rulegen/spec/loader.py", "files": "rulegen/spec/loader.py"}
+
+
+def likely_module(failure: Failure, item: Input) -> str:
+    """The rulegen module most likely responsible for ``failure``: the innermost rulegen frame
+    of its stack when there was one, else a guess from the check, the run and the input."""
+    if failure.where:
+        return failure.where.split(":", 1)[0]
+    if failure.check == "not-run":
+        return "(the killed run's)"
+    run, check, name = failure.run, failure.check, item.path.stem
+    if check == "nul" or check in ("victim", "database") and run.startswith("load-"):
+        return "rulegen/io/sql.py"
+    if check in ("victim", "database"):
+        return "rulegen/io/databases.py"
+    if check in ("outside", "temp", "processes") or check == "secret" and run == "check":
+        return {"generate-dask": "rulegen/scale/dask.py", "check": "rulegen/checking/read.py"}.get(
+            run, "rulegen/io/databases.py" if run.startswith("seed-") else "rulegen/io/files.py")
+    if check == "exit" and item.category in ("sql", "paths") and not any(w in name for w in ("nul_in", "value", "sample")):
+        return "rulegen/spec/structure.py"  # names are checked with the structure
+    return next((module for words, module in _BY_WORD if any(w in name for w in words)), _BY_CATEGORY[item.category])
 
 
 def timed_sweep(items: Sequence[Input], root: Path, postgres_url: str | None, **kwargs: object) -> tuple[dict[str, Result], float]:

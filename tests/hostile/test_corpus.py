@@ -47,10 +47,16 @@ def hostile_results(request: pytest.FixtureRequest, postgres_url: str,
     """The results of every input this session selected, run together on first use."""
     selected = [test.callspec.params["item"] for test in request.session.items
                 if test.originalname == "test_input" and hasattr(test, "callspec")]
-    results, seconds = timed_sweep(selected, tmp_path_factory.mktemp("hostile"), postgres_url, debug=REPORT is not None)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+
+    def progress(result: Result) -> None:
+        if reporter and request.config.getoption("verbose") > 0:
+            reporter.write_line(f"hostile {result.input.id}: {len(result.failures)} failures in {result.seconds:.1f} s")
+
+    results, seconds = timed_sweep(selected, tmp_path_factory.mktemp("hostile"), postgres_url,
+                                   debug=REPORT is not None, done=progress)
     summary = (f"hostile corpus: {len(results)} inputs, {sum(r.runs for r in results.values())} runs in "
                f"{seconds:.0f} s; {sum(bool(r.failures) for r in results.values())} inputs fail")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter:
         reporter.write_line(summary)
     if REPORT:
