@@ -149,7 +149,8 @@ def _scalar(mb: str = "100", rows: str = "1") -> str:
 
 def _deep(depth: str = "100000") -> str:
     n = int(depth)
-    return "version: 1\ntables:\n  t:\n    rows: 1\n    columns:\n      a: {kind: constant, value: " + "[" * n + "]" * n + "}\n"
+    return ("version: 1\ntables:\n  t:\n    rows: 1\n    columns:\n      a: {kind: constant, value: "
+            + "[" * n + "]" * n + "}\n")
 
 
 def _expr(depth: str = "100000", form: str = "parens") -> str:

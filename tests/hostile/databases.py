@@ -103,7 +103,7 @@ def victim_duckdb(path: Path) -> str | None:
     try:
         with contextlib.closing(duckdb.connect(str(path), read_only=True)) as connection:
             rows = connection.execute("SELECT count(*) FROM victim").fetchone()[0]
-    except Exception as exc:  # noqa: BLE001  (duckdb raises many kinds)
+    except Exception as exc:
         return f"victim unreadable: {type(exc).__name__}: {str(exc).splitlines()[0]}"
     return None if rows == VICTIM_ROWS else f"victim has {rows} rows, not {VICTIM_ROWS}"
 
@@ -135,7 +135,8 @@ class PgState:
             found.append(f"victim has {after.victim} rows, not {self.victim}" if after.victim is not None
                          else "victim dropped")
         if after.roles != self.roles:
-            found.append(f"roles created: {sorted(after.roles - self.roles)}, dropped: {sorted(self.roles - after.roles)}")
+            found.append(f"roles created: {sorted(after.roles - self.roles)}, "
+                         f"dropped: {sorted(self.roles - after.roles)}")
         if after.descriptions != self.descriptions:
             found.append(f"pg_description went from {self.descriptions} to {after.descriptions} rows")
         if after.outside_public != self.outside_public:
@@ -166,7 +167,7 @@ class Postgres:
         try:
             with psycopg_connect(url) as connection:
                 connection.execute(_RESET)
-        except Exception:  # noqa: BLE001  (a hostile script broke it beyond repair)
+        except Exception:
             self._drop(url)
             url = self._create()
             with psycopg_connect(url) as connection:

@@ -76,7 +76,7 @@ class Failure:
 
     def line(self) -> str:
         """``input · run · check: reason``."""
-        return f"{self.input} · {self.run} · {self.check}: {self.reason}" + (f" [at {self.where}]" if self.where else "")
+        return f"{self.input} · {self.run} · {self.check}: {self.reason}" + (f" [at {self.where}]" * bool(self.where))
 
 
 @dataclass
@@ -238,7 +238,7 @@ class InputRun:
         """The exit codes ``name`` may end with."""
         codes = self.item.expect
         for runs, values in self.item.args_of("exit"):
-            if runs == name or runs == "runs" and name != "validate" or name.startswith(runs + "-"):
+            if runs == name or (runs == "runs" and name != "validate") or name.startswith(runs + "-"):
                 codes = frozenset(int(c) for c in values.split("|"))
         if name == "check" and self.exits.get("generate-csv") != 0:
             return frozenset({1, *(c for c in codes if c == 2)})  # nothing valid to check
@@ -248,13 +248,13 @@ class InputRun:
         """The arguments of run ``name``."""
         verb = name.split("-")[0]
         spec = self.box.spec
-        if name == "generate-dask":
-            args = ["generate", spec, "--out", f"out/{name}", "--format", "parquet", "--engine", "dask", "--workers", "1"]
-        elif verb == "generate":
+        if verb == "generate":
             fmt = name.split("-")[1]
-            args = ["generate", spec, "--out", f"out/{name}", "--format", fmt, "--workers", "1"]
+            args = ["generate", spec, "--out", f"out/{name}", "--workers", "1", "--format", fmt]
             if fmt == "sql":
                 args += ["--dialect", name.split("-")[2]]
+            elif fmt == "dask":
+                args[-1:] = ["parquet", "--engine", "dask"]
         elif verb == "check":
             args = ["check", spec, "out/generate-csv"]
         elif verb == "seed":
@@ -274,31 +274,32 @@ class InputRun:
         """Run ``name`` and check it."""
         out = self.home / "out" / name
         out.mkdir(exist_ok=True)
-        victim, db_url = self._prepare_database(name, out)
+        db_url = self._prepare_database(name, out)
         if name == "seed-postgresql" and self.postgres is not None:
             with self.postgres.database() as url, self.postgres.lock:
                 before = self.postgres.state(url)
-                outcome = self.execute(name, self.command(name, url))
+                self.execute(name, self.command(name, url))
                 for change in before.changes(self.postgres.state(url)):
                     self.fail(name, "database", change)
                 self.postgres.drop_new_roles()
-        else:
-            outcome = self.execute(name, self.command(name, db_url))
-        if victim is not None:
-            damage = victim()
-            if damage:
-                self.fail(name, "victim", damage)
+            return
+        self.execute(name, self.command(name, db_url))
+        damage = (db.victim_sqlite(out / "db.sqlite") if name == "seed-sqlite"
+                  else db.victim_duckdb(out / "db.duckdb") if name == "seed-duckdb" else None)
+        if damage:
+            self.fail(name, "victim", damage)
 
-    def _prepare_database(self, name: str, out: Path) -> tuple[object, str | None]:
+    def _prepare_database(self, name: str, out: Path) -> str | None:
+        """The URL of a database with a victim for a seed into SQLite or DuckDB (else None)."""
         if name == "seed-sqlite":
             db.make_sqlite(out / "db.sqlite")
-            return (lambda: db.victim_sqlite(out / "db.sqlite")), f"sqlite:///{out / 'db.sqlite'}"
+            return f"sqlite:///{out / 'db.sqlite'}"
         if name == "seed-duckdb":
             db.make_duckdb(out / "db.duckdb")
-            return (lambda: db.victim_duckdb(out / "db.duckdb")), f"duckdb:///{out / 'db.duckdb'}"
-        return None, None
+            return f"duckdb:///{out / 'db.duckdb'}"
+        return None
 
-    def execute(self, name: str, args: list[str]) -> Outcome:
+    def execute(self, name: str, args: list[str]) -> None:
         """Run ``args`` in the fork server and apply :func:`check_run` and the tree checks."""
         logs = self.box.logs
         stdout, stderr, stack = logs / f"{name}.out", logs / f"{name}.err", logs / f"{name}.stack"
@@ -318,13 +319,13 @@ class InputRun:
         out_text, err_text = _read(stdout), _read(stderr)
         where = (innermost_frame(_read(stack), most_recent_first=True) if outcome.timed_out
                  else innermost_frame(err_text, most_recent_first=False) if "Traceback" in err_text else None)
-        found = check_run(outcome, self.expected(name), out_text, err_text, data_on_stdout=name in ("preview", "check"))
+        found = check_run(outcome, self.expected(name), out_text, err_text,
+                          data_on_stdout=name in ("preview", "check"))
         if where is None and self.debug and any(check in _LOCATE for check, _ in found):
             self.pending.append((name, len(self.result.failures), len(found)))
         for check, reason in found:
             self.fail(name, check, reason, where if check in _LOCATE else None)
         self.check_tree(name, before, [f"{self.rel}/out/{name}"])
-        return outcome
 
     def locate_pending(self) -> None:
         """Rerun the runs that failed without a stack with ``--debug``, into their own output
@@ -332,7 +333,7 @@ class InputRun:
         for name, first, count in self.pending:
             out = self.home / "out" / f"{name}-debug"
             out.mkdir(exist_ok=True)
-            _, db_url = self._prepare_database(name, out)
+            db_url = self._prepare_database(name, out)
             if name == "seed-postgresql" and self.postgres is not None:
                 with self.postgres.database() as url, self.postgres.lock:
                     trace = self._debug_run(name, self.command(name, url))
@@ -357,10 +358,10 @@ class InputRun:
         """Record writes outside ``allowed`` and files left in the temp folder."""
         after = snapshot(self.box.root)
         tmp = f"{self.rel}/tmp"
-        outside = [c for c in changes(before, after, [*allowed, tmp])]
+        outside = changes(before, after, [*allowed, tmp])
         if outside:
             self.fail(name, "outside", f"{len(outside)} path(s) outside its output folder: {'; '.join(outside[:3])}")
-        left = [c for c in changes(before, after, []) if c.startswith(("created " + tmp + "/"))]
+        left = [c for c in changes(before, after, []) if c.startswith("created " + tmp + "/")]
         if left:
             self.fail(name, "temp", f"left {len(left)} temp file(s): {left[0].split(tmp + '/', 1)[1]}")
         for (pattern,) in self.item.args_of("watch"):
@@ -380,7 +381,8 @@ def _plants_into(link: str, run: str) -> bool:
     extension into that format's generate runs only, any other name into every generate run."""
     if not run.startswith("generate-"):
         return False
-    extensions = {".csv": "generate-csv", ".jsonl": "generate-jsonl", ".parquet": "generate-parquet", ".sql": "generate-sql-"}
+    extensions = {".csv": "generate-csv", ".jsonl": "generate-jsonl", ".parquet": "generate-parquet",
+                  ".sql": "generate-sql-"}
     owners = [owner for extension, owner in extensions.items() if extension + "." in link + "."]
     return not owners or any(run.startswith(owner) for owner in owners)
 

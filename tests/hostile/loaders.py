@@ -106,7 +106,8 @@ def _psql(run: InputRun, load: str, scripts: list[Path]) -> None:
     with postgres.database() as url, postgres.lock:
         before = postgres.state(url)
         for script in scripts:
-            command = [shutil.which("psql") or "psql", "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d", url, "-f", str(script)]
+            command = [shutil.which("psql") or "psql", "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d", url,
+                       "-f", str(script)]
             problem = db.run_client(command, run.home, None, run.box.logs / f"{load}.log", CLIENT_TIMEOUT)
             if problem:
                 run.fail(load, "time", problem)

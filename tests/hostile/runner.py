@@ -177,7 +177,7 @@ def _child(request: dict[str, Any]) -> None:
             code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:  # noqa: BLE001  (a traceback is what the tests look for)
+    except BaseException:
         traceback.print_exc()
     finally:
         with contextlib.suppress(BaseException):
@@ -213,7 +213,7 @@ def _load_duckdb(db: str, scripts: list[str]) -> None:
         connection.execute("ROLLBACK")
     try:  # the victim's rows, for the tests to check (opening the file again costs 0.1 s)
         print(f"victim rows: {connection.execute('SELECT count(*) FROM victim').fetchone()[0]}")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"victim rows: none ({type(exc).__name__}: {str(exc).splitlines()[0]})")
     connection.close()
 
@@ -221,13 +221,13 @@ def _load_duckdb(db: str, scripts: list[str]) -> None:
 def _execute_each(connection: Any, text: str) -> None:
     try:
         statements = connection.extract_statements(text)
-    except Exception as exc:  # noqa: BLE001  (the shell reports it and goes on)
+    except Exception as exc:
         print(f"duckdb: {type(exc).__name__}: {exc}", file=sys.stderr)
         return
     for statement in statements:
         try:
             connection.execute(statement)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             print(f"duckdb: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
@@ -250,9 +250,10 @@ def _serve(request: dict[str, Any]) -> dict[str, Any]:
 
     A request has ``op`` ("rulegen" with ``args``, or "duckdb" with ``db`` and ``scripts``),
     ``cwd``, ``stdout``, ``stderr``, ``env``, ``timeout`` (seconds), ``memory`` (bytes of
-    address space beyond the server's) and ``file_size`` (bytes), and optionally ``stack`` (a file that gets the Python stack half a
-    second before the deadline) and ``plant`` (``[link, target]`` symlinks the child makes
-    before the command, ``{pid}`` in ``link`` being its own process id).
+    address space beyond the server's) and ``file_size`` (bytes); and optionally ``stack`` (a
+    file that gets the Python stack half a second before the deadline) and ``plant``
+    (``[link, target]`` symlinks the child makes before the command, ``{pid}`` in ``link``
+    being its own process id).
     """
     sys.stdout.flush()
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.hostile.corpus import Input
 from tests.hostile.databases import Postgres
 from tests.hostile.harness import Failure, InputRun, Result
-from tests.hostile.runner import Runner
+from tests.hostile.runner import ROOT, Runner
 
 __all__ = ["likely_module", "render_report", "sweep", "timed_sweep"]
 
@@ -97,8 +97,8 @@ def render_report(results: dict[str, Result], seconds: float, title: str = "Host
         lines += [f"## {category}: {len(bad)} of {len(items)} inputs fail", ""]
         for result in sorted(bad, key=lambda r: r.input.id):
             lines.append(f"### {result.input.id} — {result.input.about}")
-            lines += [f"- {f.run} · {f.check}: {f.reason} — {f'at {f.where}' if f.where else likely_module(f, result.input)}"
-                      for f in result.failures]
+            lines += [f"- {f.run} · {f.check}: {f.reason} — "
+                      + (f"at {f.where}" if f.where else likely_module(f, result.input)) for f in result.failures]
             lines.append("")
         passing = sorted(r.input.id.split("/", 1)[1] for r in items if not r.failures)
         if passing:
@@ -109,7 +109,8 @@ def render_report(results: dict[str, Result], seconds: float, title: str = "Host
 # Words of an input's name, and the module that owns what such an input attacks.
 _BY_WORD = [
     (("faker",), "rulegen/kinds/text.py"), (("template", "concat", "nested"), "rulegen/kinds/text.py"),
-    (("pattern", "regex"), "rulegen/kinds/pattern.py"), (("holidays", "seasonality", "trend"), "rulegen/kinds/seasonality.py"),
+    (("pattern", "regex"), "rulegen/kinds/pattern.py"),
+    (("holidays", "seasonality", "trend"), "rulegen/kinds/seasonality.py"),
     (("timeline", "series"), "rulegen/kinds/timeline.py"), (("sample",), "rulegen/kinds/sample.py"),
     (("lock",), "rulegen/lockfile.py"), (("spec_",), "rulegen/spec/loader.py"), (("cli_",), "rulegen/cli.py"),
     (("expr", "pow", "div", "mod_", "log_", "exp_", "round_expr", "literal"), "rulegen/expr/evaluate.py"),
@@ -117,7 +118,10 @@ _BY_WORD = [
     (("date", "timestamp", "duration", "tz"), "rulegen/kinds/temporal.py"),
     (("per_parent", "rows", "many_tables", "many_columns", "correlation"), "rulegen/plan/compiler.py"),
 ]
-_BY_CATEGORY = {"sql": "rulegen/spec/structure.py", "paths": "rulegen/spec/structure.py",
+_VALUES = ("nul_in", "value", "sample", "choice", "pattern", "template", "description")  # sql inputs about values
+# Where names are checked: their own module once there is one.
+_NAMES = "rulegen/spec/names.py" if (ROOT / "rulegen" / "spec" / "names.py").exists() else "rulegen/spec/structure.py"
+_BY_CATEGORY = {"sql": _NAMES, "paths": _NAMES,
                 "budget": "rulegen/plan/compiler.py", "numeric": "rulegen/kinds/numeric.py",
                 "location": "rulegen/spec/loader.py", "files": "rulegen/spec/loader.py"}
 
@@ -130,19 +134,20 @@ def likely_module(failure: Failure, item: Input) -> str:
     if failure.check == "not-run":
         return "(the killed run's)"
     run, check, name = failure.run, failure.check, item.path.stem
-    if check == "nul" or check in ("victim", "database") and run.startswith("load-"):
+    if check == "nul" or (check in ("victim", "database") and run.startswith("load-")):
         return "rulegen/io/sql.py"
     if check in ("victim", "database"):
         return "rulegen/io/databases.py"
-    if check in ("outside", "temp", "processes") or check == "secret" and run == "check":
+    if check in ("outside", "temp", "processes") or (check == "secret" and run == "check"):
         return {"generate-dask": "rulegen/scale/dask.py", "check": "rulegen/checking/read.py"}.get(
             run, "rulegen/io/databases.py" if run.startswith("seed-") else "rulegen/io/files.py")
-    if check == "exit" and item.category in ("sql", "paths") and not any(w in name for w in ("nul_in", "value", "sample")):
-        return "rulegen/spec/structure.py"  # names are checked with the structure
+    if check == "exit" and item.category in ("sql", "paths") and not any(w in name for w in _VALUES):
+        return _NAMES
     return next((module for words, module in _BY_WORD if any(w in name for w in words)), _BY_CATEGORY[item.category])
 
 
-def timed_sweep(items: Sequence[Input], root: Path, postgres_url: str | None, **kwargs: object) -> tuple[dict[str, Result], float]:
+def timed_sweep(items: Sequence[Input], root: Path, postgres_url: str | None,
+                **kwargs: object) -> tuple[dict[str, Result], float]:
     """:func:`sweep` and its wall time."""
     started = time.perf_counter()
     results = sweep(items, root, postgres_url, **kwargs)  # type: ignore[arg-type]
