@@ -228,7 +228,8 @@ def pools_from_lock(spec: Spec, lock: str | Path | bool | None = None, *, seed: 
     """
     default = default_lock_path(spec)
     if lock is None or lock is True:
-        path = default if default is not None and default.is_file() else None
+        # Whatever stands at SPEC.lock is read, so a FIFO or a device there is refused, not skipped.
+        path = default if default is not None and (default.exists() or default.is_symlink()) else None
     else:
         path = Path(lock) if lock is not False else None
     if path is None:

@@ -36,6 +36,8 @@ ROWS_PURPOSE = "sample_rows"  # the stream of source rows a `sample_rows` table 
 
 def source_path(text: str, base_dir: str) -> Path | str:
     """The file ``text`` names, relative to ``base_dir``; or, as text, why it cannot be read."""
+    if "\0" in text:
+        return f"must be a file name, got {text!r} (it holds a NUL character)"
     base = Path(base_dir).resolve()
     path = (base / text).resolve()
     if not path.is_relative_to(base):

@@ -38,6 +38,7 @@ _EXPONENT_12 = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+
 _BASE_60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TIMESTAMP = next(rx for tag, rx in yaml.SafeLoader.yaml_implicit_resolvers["2"] if tag == f"{_TAG}timestamp")
 
 
 MAX_DEPTH = 100  # nesting of lists and mappings; deeper documents are refused, not recursed into
@@ -304,19 +305,29 @@ class _Builder:
         if not self._check_tag(node, pointer, _SCALAR_TAGS):
             return None
         if node.tag == f"{_TAG}timestamp":
+            if not _TIMESTAMP.match(node.value):  # an explicit !!timestamp tag on text of another shape
+                self.diagnostics.append(Diagnostic("RG102", f"`{node.value}` is not a timestamp", pointer, mark=mark,
+                                                   hint="write a date such as 2024-01-01, or drop the `!!timestamp` tag"))
+                return None
             return node.value  # kept as text; dates are parsed by the kinds that take them
         if _SURROGATE.search(node.value):
             self.diagnostics.append(Diagnostic(
                 "RG108", "a lone surrogate (an escape such as \\ud800) is not a character and cannot be written "
                          "as UTF-8", pointer, mark=mark, hint="write the character itself, or a \\U escape of it"))
             return None
-        if not node.style and node.tag in (f"{_TAG}int", f"{_TAG}float"):  # plain: None (PyYAML), "" (libyaml)
-            surprise = self._yaml11_number(node.value, self.constructor.construct_object(node))
-            if surprise:
-                self.diagnostics.append(Diagnostic("RG109", surprise, pointer, mark=mark,
-                                                   hint=f'quote it for text: "{node.value}"'))
-                return None
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            self.diagnostics.append(Diagnostic("RG109", f"a number of {len(node.value):,} characters is beyond "
+                                                        "any number a spec takes", pointer, mark=mark))
+            return None
+        surprise = (self._yaml11_number(node.value, value)  # plain style: None (PyYAML), "" (libyaml)
+                    if not node.style and node.tag in (f"{_TAG}int", f"{_TAG}float") else None)
+        if surprise:
+            self.diagnostics.append(Diagnostic("RG109", surprise, pointer, mark=mark,
+                                               hint=f'quote it for text: "{node.value}"'))
+            return None
+        return value
 
     @staticmethod
     def _yaml11_number(text: str, value: object) -> str | None:
