@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         seed_database,
         write,
     )
+    from rulegen.providers import register_faker_provider, register_provider
 
 __all__ = [
     "Diagnostic",
@@ -46,13 +47,16 @@ __all__ = [
     "load",
     "lock",
     "preview",
+    "register_faker_provider",
+    "register_provider",
     "seed_database",
     "write",
 ]
 
 __version__ = "0.1.0"
 
-_API = frozenset(name for name in __all__ if name[0].islower())  # the functions of rulegen.api
+_PROVIDERS = frozenset({"register_faker_provider", "register_provider"})  # of rulegen.providers
+_API = frozenset(name for name in __all__ if name[0].islower()) - _PROVIDERS  # the functions of rulegen.api
 
 
 def __getattr__(name: str) -> Any:
@@ -61,4 +65,8 @@ def __getattr__(name: str) -> Any:
         from rulegen import api
 
         return getattr(api, name)
+    if name in _PROVIDERS:
+        from rulegen import providers
+
+        return getattr(providers, name)
     raise AttributeError(f"module 'rulegen' has no attribute {name!r}")

@@ -8,6 +8,7 @@ That keeps Faker's realism and frequency weighting at NumPy speed. A lock file
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import functools
@@ -23,11 +24,12 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import lower, upper
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of, longest_text
-from rulegen.kinds.fakers import MAX_POOL_BYTES, MAX_UNIQUE_POOL, check_provider, provider_max_bytes
+from rulegen.kinds.fakers import FAKER_PROVIDERS, MAX_POOL_BYTES, MAX_UNIQUE_POOL, check_provider, provider_max_bytes
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import matches, unknown, verdict
 
-__all__ = ["POOL_SOURCE", "FakerKind", "Pool", "PoolRequest", "Template", "Uuid", "faker_locales", "faker_providers"]
+__all__ = ["POOL_SOURCE", "FakerKind", "Pool", "PoolRequest", "Template", "Uuid", "faker_locales", "faker_providers",
+           "forget_pools"]
 
 POOL_SIZE = 4_096  # values per pool of composite providers (single picks keep their list and weights)
 _STALL_ROUNDS = 5  # rounds without a new distinct value before a unique pool gives up
@@ -95,18 +97,29 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     A provider that returns one weighted pick from a fixed list (``first_name``) gives that
     list and Faker's weights, so rows follow Faker's frequencies exactly. Any other provider
     gives ``size`` values from a Faker seeded by the spec's seed (or ``distinct`` distinct
-    ones). Pools depend on (locale, provider, args, size, seed) only: columns that share them
-    share one pool, and one cost, per run.
+    ones); so does a provider registered by the user (:mod:`rulegen.providers`), through its
+    own seeded source. Pools depend on (locale, provider, args, size, seed) only: columns that
+    share them share one pool, and one cost, per run.
     """
     from rulegen.engine.random import stream_seed
+    from rulegen.providers import custom_provider
 
-    fake = _faker(locale)
-    fake.seed_instance(stream_seed(seed, "faker", locale, provider, args, size))
-    method = getattr(fake, provider)
+    pool_seed = stream_seed(seed, "faker", locale, provider, args, size)
     kwargs = dict(args)
+    custom = custom_provider(provider) if provider not in FAKER_PROVIDERS else None
+    if custom is not None:
+        return _draw(custom.caller(locale, pool_seed), kwargs, size, distinct)
+    fake = _faker(locale)
+    fake.seed_instance(pool_seed)
+    method = getattr(fake, provider)
     pick = _single_pick(method, kwargs)
     if pick is not None:
         return pick if not distinct else Pool(pick.values, seeded=False)
+    return _draw(method, kwargs, size, distinct)
+
+
+def _draw(method: Callable[..., Any], kwargs: dict[str, Any], size: int, distinct: int) -> Pool:
+    """``size`` values of ``method``, or ``distinct`` distinct ones as far as it makes them."""
     if not distinct:
         return Pool(tuple(_plain(method(**kwargs)) for _ in range(size)))
     seen: dict[Any, None] = {}
@@ -119,6 +132,11 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
             break  # a provider with few values would run a round of calls for each new one
         stalled = stalled + 1 if len(seen) == before else 0
     return Pool(tuple(seen))
+
+
+def forget_pools() -> None:
+    """Drop the pools built so far (a provider was registered again under a name they used)."""
+    _pool.cache_clear()
 
 
 def _single_pick(method: Any, kwargs: dict[str, Any]) -> Pool | None:
@@ -158,6 +176,24 @@ def _single_pick(method: Any, kwargs: dict[str, Any]) -> Pool | None:
     return Pool(values, seeded=False)
 
 
+def _custom(provider: str) -> Any:
+    """The user's provider called ``provider`` (:mod:`rulegen.providers`), unless Faker allows one by that name."""
+    if provider in FAKER_PROVIDERS:
+        return None
+    from rulegen.providers import custom_provider
+
+    return custom_provider(provider)
+
+
+def _unknown_provider(problem: Diagnostic, provider: str) -> list[Diagnostic]:
+    """An unknown provider's problem, its hint naming close registered providers and broken plugins."""
+    from rulegen.providers import custom_providers, plugin_failures
+
+    close = did_you_mean(provider, custom_providers())
+    hint = "; ".join(filter(None, [close or problem.hint, *plugin_failures()])) or None
+    return [dataclasses.replace(problem, hint=hint)]
+
+
 def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """Hashable provider arguments (lists become tuples)."""
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
@@ -188,7 +224,8 @@ class FakerKind(Kind):
     options = {
         "provider": {"type": "string", "minLength": 1,
                      "description": "a Faker provider from rulegen's list of fast, bounded value sources, "
-                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused)"},
+                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused), or one "
+                                    "registered from Python or a plugin (see Custom value providers in api.md)"},
         "args": {"type": "object",
                  "description": "keyword arguments of the provider, each checked against its bounds "
                                 "(e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
@@ -211,9 +248,17 @@ class FakerKind(Kind):
         if locale not in faker_locales():
             return  # reported once, where the locale is written
         provider, args = self.option("provider"), self.option("args") or {}
-        found = check_provider(provider, args, self.pointer(), locale, faker_providers(locale))
+        custom = _custom(provider)
+        if custom is not None:
+            found = custom.check(args, self.pointer())
+            longest = custom.max_bytes
+        else:
+            found = check_provider(provider, args, self.pointer(), locale, faker_providers(locale))
+            longest = 0 if found else provider_max_bytes(provider, args)
+            if found and found[0].code == "RG216":
+                found = _unknown_provider(found[0], provider)
         if not found:
-            found = self._pool_problems(provider, args, env.rows)
+            found = self._pool_problems(provider, longest, env.rows)
         if found:
             env.diagnostics.extend(found)
             return
@@ -231,16 +276,20 @@ class FakerKind(Kind):
         values = list(pool.values) if self.type != pa.string() else [str(v) for v in pool.values]
         self.pool = pa.array(values, type=self.type)
         self.longest = longest_text(self.pool)  # measured: the budget's bound of one value
+        if custom is not None and self.longest > custom.max_bytes:
+            env.report("RG290", f"provider `{provider}` ({custom.origin}) made a value of {self.longest:,} bytes, "
+                                f"more than the {custom.max_bytes:,} it declares", self.pointer("provider"),
+                       hint="register it with a larger max_bytes, or make it return shorter values")
         self.cumulative = np.cumsum(pool.weights) if pool.weights else None
 
-    def _pool_problems(self, provider: str, args: Mapping[str, Any], rows: int) -> list[Diagnostic]:
+    def _pool_problems(self, provider: str, longest: int, rows: int) -> list[Diagnostic]:
         """A pool Faker would take too long to fill: too many distinct values, or too many bytes."""
         size = self.option("pool", POOL_SIZE)
         if self.column.unique and rows > MAX_UNIQUE_POOL:
             return [Diagnostic("RG257", f"a unique `faker` column asks Faker for {rows:,} distinct values "
                                         f"(at most {MAX_UNIQUE_POOL:,})", self.pointer("unique"),
                                hint="make the values unique with a `template` over a unique column, or a `pattern`")]
-        estimate = max(size, rows if self.column.unique else 0) * provider_max_bytes(provider, args)
+        estimate = max(size, rows if self.column.unique else 0) * longest
         if estimate > MAX_POOL_BYTES:
             return [Diagnostic("RG257", f"a pool of {size:,} `{provider}` values could hold {estimate:,} bytes "
                                         f"(at most {MAX_POOL_BYTES:,})", self.pointer("pool" if "pool" in
