@@ -202,7 +202,7 @@ def _load_plugins() -> None:
                 target()
             else:
                 raise TypeError(f"{target!r} is neither a Faker provider class nor a function")
-        except Exception as exc:  # noqa: BLE001 - a broken plugin is reported, never a crash
+        except Exception as exc:  # a broken plugin is reported, never a crash
             _plugin_failures.append(f"plugin {point.name} ({point.value}) failed to load: "
                                     f"{type(exc).__name__}: {exc}"[:300])
 

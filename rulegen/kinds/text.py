@@ -224,8 +224,8 @@ class FakerKind(Kind):
     options = {
         "provider": {"type": "string", "minLength": 1,
                      "description": "a Faker provider from rulegen's list of fast, bounded value sources, "
-                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused), or one "
-                                    "registered from Python or a plugin (see Custom value providers in api.md)"},
+                                    "e.g. first_name (others, such as binary, pylist or pystr_format, are refused), "
+                                    "or one registered from Python or a plugin (see Custom value providers in api.md)"},
         "args": {"type": "object",
                  "description": "keyword arguments of the provider, each checked against its bounds "
                                 "(e.g. text max_nb_chars <= 10000, paragraph nb_sentences <= 100)"},
