@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +12,10 @@ import pyarrow as pa
 
 from rulegen.checking import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
-from rulegen.errors import RulegenError
+from rulegen.errors import Diagnostic, OutputError, RulegenError
 from rulegen.io.databases import seed_plan
 from rulegen.io.files import TableOutput, write_tables
+from rulegen.io.manifest import Manifest, ManifestError, read_manifest, spec_digest, versions
 from rulegen.io.sql import DIALECTS, sql_scripts
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
@@ -158,8 +160,9 @@ def write(
 
         with _located(plan.spec):
             if isinstance(client, str):
-                return run_dask(plan, out_dir, None if client == "local" else client, workers=workers)
-            return write_dask(plan, out_dir, client)
+                return run_dask(plan, out_dir, None if client == "local" else client, workers=workers,
+                                manifest=_manifest(plan, scale, rows, fmt))
+            return write_dask(plan, out_dir, client, manifest=_manifest(plan, scale, rows, fmt))
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
         TableOutput(name, t.schema, lambda encode, t=t: _reported(t, stream_table(
@@ -171,7 +174,20 @@ def write(
     if scripts:
         tables.sort(key=lambda t: list(scripts).index(t.name))
     with _located(plan.spec):
-        return write_tables(tables, out_dir, fmt)
+        return write_tables(tables, out_dir, fmt, manifest=_manifest(plan, scale, rows, fmt))
+
+
+def _manifest(plan: Plan, scale: float, rows: Mapping[str, int] | None,
+              fmt: str) -> Callable[[Mapping[str, Path]], bytes]:
+    """What makes the manifest of a run, given the tables' final paths once all are written."""
+    manifest = Manifest(seed=plan.seed, scale=scale, rows=dict(rows or {}), format=fmt,
+                        spec_sha256=spec_digest(plan.spec.source.text), versions=versions())
+
+    def render(files: Mapping[str, Path]) -> bytes:
+        tables = {name: {"file": path.name, "rows": plan.tables[name].rows} for name, path in files.items()}
+        return dataclasses.replace(manifest, tables=tables).to_bytes()
+
+    return render
 
 
 def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None) -> Iterator[Any]:
@@ -205,20 +221,36 @@ def seed_database(
 
 
 def check(
-    spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float = 1.0,
+    spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float | None = None,
     rows: Mapping[str, int] | None = None, lock: LockLike = None,
 ) -> CheckReport:
     """Check the files ``generate`` wrote into ``directory`` against the spec's rules.
 
-    Give the ``seed``, ``scale`` and ``rows`` that ``generate`` had: they set the row counts
-    the files must have. Broken rules are findings in the report, never exceptions.
+    The ``seed``, ``scale`` and ``rows`` that ``generate`` had set the row counts the files must
+    have: each one not given is read from the manifest ``generate`` wrote into ``directory``
+    (``rulegen-manifest.json``), or is the spec's seed, 1.0 and none without one. Broken rules
+    are findings in the report, never exceptions.
 
     Raises:
         SpecError: the spec itself is invalid.
+        OutputError: the manifest is there but cannot be read (RG514).
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    found = _read_manifest(directory)
+    if found is not None:
+        seed = found.seed if seed is None else seed
+        scale = found.scale if scale is None else scale
+        rows = found.rows if rows is None else rows
+    plan = compile(spec, seed=seed, scale=1.0 if scale is None else scale, rows=rows, lock=lock)
     with _located(plan.spec):
         return check_plan(plan, directory)
+
+
+def _read_manifest(directory: str | Path) -> Manifest | None:
+    try:
+        return read_manifest(Path(directory))
+    except ManifestError as exc:
+        raise OutputError([Diagnostic("RG514", str(exc), hint="remove it, or give --seed, --scale and --rows")]) \
+            from None
 
 
 def preview(

@@ -226,20 +226,23 @@ def validate(spec: Path, lock: Path | None) -> None:
 @main.command()
 @_spec_argument
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--seed", type=_SEED, help="The seed generate had (overrides the spec's).")
-@click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="The scale generate had.")
-@click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count generate had.")
+@click.option("--seed", type=_SEED, help="The seed generate had [default: the manifest's, else the spec's].")
+@click.option("--scale", type=_Scale(), help="The scale generate had [default: the manifest's, else 1].")
+@click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
+              help="A row count generate had [default: the manifest's].")
 @_lock_option
 @run
-def check(spec: Path, directory: Path, seed: int | None, scale: float, rows: tuple[str, ...],
+def check(spec: Path, directory: Path, seed: int | None, scale: float | None, rows: tuple[str, ...],
           lock: Path | None) -> int:
     """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
 
-    Prints one line per broken rule (table.column: rule: rows and examples), then a summary.
+    The seed, scale and row counts generate had are read from the manifest it wrote into
+    DIRECTORY (rulegen-manifest.json); options given here win. Prints one line per broken rule
+    (table.column: rule: rows and examples), then a summary.
     """
     import rulegen
 
-    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows), lock=lock)
+    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows) if rows else None, lock=lock)
     click.echo(report.render())
     return 0 if report.ok else 1
 

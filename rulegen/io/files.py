@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from rulegen.io import outputs
 from rulegen.io.jsonl import encode_jsonl
+from rulegen.io.manifest import MANIFEST_NAME
 from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
 from rulegen.io.sql import SqlScript, comment, insert_rows
 
@@ -185,10 +186,13 @@ FORMATS: dict[str, type[TableWriter]] = {
 }
 
 
-def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = "csv") -> dict[str, Path]:
+def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = "csv",
+                 manifest: Callable[[Mapping[str, Path]], bytes] | None = None) -> dict[str, Path]:
     """Write each table to ``out_dir/NAME.FORMAT``, all or nothing.
 
-    Temporary files that killed runs left in ``out_dir`` are removed first.
+    Temporary files that killed runs left in ``out_dir`` are removed first. ``manifest``, given
+    the tables' final paths, makes the bytes of the manifest (:mod:`rulegen.io.manifest`),
+    published with the tables.
 
     Returns:
         The final path of each table.
@@ -202,6 +206,7 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
     writer_cls = FORMATS[fmt]
     out = Path(out_dir)
     done: dict[str, tuple[Path, Path]] = {}
+    moves: list[tuple[Path, Path]] = []  # every file to publish: the tables', then the manifest
     temp = final = None
     made: list[Path] = []
     published = False
@@ -229,8 +234,16 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
                 writer.close()
             done[table.name] = (temp, final)
             temp = final = None
+        moves = list(done.values())
+        if manifest is not None:
+            final = outputs.contained(out, MANIFEST_NAME, "manifest")
+            file, temp = outputs.create_temp(out, final.name)
+            with file:
+                file.write(manifest({name: path for name, (_, path) in done.items()}))
+            moves.append((temp, final))
+            temp = final = None
         try:
-            outputs.publish(list(done.values()))
+            outputs.publish(moves)
         except OSError as exc:
             raise outputs.publish_error(exc, out) from exc
         published = True
@@ -238,7 +251,7 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
         written = _size(temp) if temp is not None else None
         raise outputs.write_error(exc, out, final.name if final is not None else None, written) from exc
     finally:
-        for path in [temp, *(t for t, _ in done.values())]:
+        for path in [temp, *(t for t, _ in done.values()), *(t for t, _ in moves)]:
             if path is not None:
                 with contextlib.suppress(OSError):  # gone already (published), or never made
                     path.unlink()

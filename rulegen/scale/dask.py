@@ -23,7 +23,7 @@ import asyncio
 import errno
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -33,6 +33,7 @@ from rulegen.engine.stream import raise_on_repeat
 from rulegen.engine.unique import UniqueChecker
 from rulegen.errors import Diagnostic, OutputError, RulegenError
 from rulegen.io import outputs
+from rulegen.io.manifest import MANIFEST_NAME
 from rulegen.plan.plan import Plan
 from rulegen.scale.parts import remove_tree, write_empty_part, write_part
 from rulegen.scale.startup import default_workers
@@ -47,7 +48,7 @@ LOCAL = "local"  # the scheduler address that asks for a cluster on this machine
 
 def run_dask(
     plan: Plan, out_dir: str | Path, scheduler: str | None = None, *, workers: int | None = None,
-    timeout: float = 10.0,
+    timeout: float = 10.0, manifest: Callable[[Mapping[str, Path]], bytes] | None = None,
 ) -> dict[str, Path]:
     """Write every table of ``plan`` as a folder of Parquet parts, using a Dask cluster.
 
@@ -58,6 +59,7 @@ def run_dask(
             ``"local"`` starts a cluster on this machine for the run.
         workers: worker processes of a local cluster (all cores by default); one thread each.
         timeout: seconds to wait for the scheduler to answer.
+        manifest: makes the bytes of the manifest from the tables' folders (see :func:`write_dask`).
 
     Returns:
         The final folder of each table.
@@ -69,14 +71,17 @@ def run_dask(
     """
     distributed = _import_distributed()
     with _connect(distributed, scheduler, workers, timeout) as client:
-        return write_dask(plan, out_dir, client)
+        return write_dask(plan, out_dir, client, manifest=manifest)
 
 
-def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Path]:
+def write_dask(plan: Plan, out_dir: str | Path, client: Client,
+               manifest: Callable[[Mapping[str, Path]], bytes] | None = None) -> dict[str, Path]:
     """Write every table of ``plan`` to ``out_dir/NAME.parquet/part-BLOCK.parquet`` with ``client``.
 
     One task per block; the unique checks that are not met by construction run on the client
     over the blocks' row hashes, in block order, and raise what the local engine raises.
+    ``manifest``, given the tables' final folders, makes the bytes of the manifest
+    (:mod:`rulegen.io.manifest`), published with them.
 
     Returns:
         The final folder of each table.
@@ -118,8 +123,13 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client) -> dict[str, Pat
             for check, checker in zip(table.unique_checks, checkers, strict=True):
                 raise_on_repeat(table, plan.seed, check, checker.finish())
         finals = {name: out / folder.name for name, folder in folders.items()}
+        moves = [(folder, finals[name]) for name, folder in folders.items()]
+        if manifest is not None:
+            with outputs.open_new(staging / MANIFEST_NAME) as file:
+                file.write(manifest(finals))
+            moves.append((staging / MANIFEST_NAME, out / MANIFEST_NAME))
         try:
-            outputs.publish([(folder, finals[name]) for name, folder in folders.items()])
+            outputs.publish(moves)
         except OSError as exc:
             raise outputs.publish_error(exc, out) from exc
         published = True

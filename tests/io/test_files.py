@@ -35,7 +35,7 @@ tables:
 def test_formats_round_trip(tmp_path, fmt):
     expected = rulegen.generate(SPEC)["people"]
     paths = rulegen.write(SPEC, tmp_path, fmt)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"other.{fmt}", f"people.{fmt}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"other.{fmt}", f"people.{fmt}", "rulegen-manifest.json"]
     path = paths["people"]
     if fmt == "parquet":
         frame = pq.read_table(path).to_pandas()
@@ -80,7 +80,7 @@ def test_existing_files_survive_a_failed_run(tmp_path):
     with pytest.raises(rulegen.SpecError):
         rulegen.write(spec, tmp_path, "csv")
     assert (tmp_path / "people.csv").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv", "people.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv", "people.csv", "rulegen-manifest.json"]
 
 
 ZONED = """

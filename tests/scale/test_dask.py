@@ -132,7 +132,7 @@ def test_replaces_earlier_output_and_writes_empty_tables(client, tmp_path):
     plan = compile_spec(spec, block_rows=10)
     write_dask(plan, tmp_path, client)
     paths = write_dask(plan, tmp_path, client)  # over the folders of the run before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["none.parquet", "some.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["none.parquet", "rulegen-manifest.json", "some.parquet"]
     empty = pq.read_table(paths["none"])
     assert empty.num_rows == 0 and empty.schema.names == ["id"]
     assert pq.read_table(paths["some"])["id"].to_pylist() == list(range(1, 26))

@@ -22,6 +22,9 @@ def test_the_api_writes_parts_through_a_client_equal_to_the_local_files(client, 
     for name, path in parts.items():
         assert path.is_dir() and path.name == f"{name}.parquet"
         assert pq.read_table(path).equals(pq.read_table(local[name])), name
+    manifest = (tmp_path / "dask" / "rulegen-manifest.json").read_bytes()
+    assert manifest == (tmp_path / "local" / "rulegen-manifest.json").read_bytes()  # the same record of the run
+    assert rulegen.check(SHOP, tmp_path / "dask").ok  # the scale comes from the manifest
 
 
 def test_the_cli_runs_on_a_scheduler_address(client, tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def test_sigkill_leaves_no_worker_and_the_next_run_cleans_up(tmp_path, fork_serv
     done = subprocess.run([sys.executable, "-m", "rulegen", "generate", str(small), "--out", str(out),
                            "--workers", "2", "--quiet"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["big.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["big.csv", "rulegen-manifest.json"]
     assert not slot_folders(run.pid)
 
 

@@ -115,7 +115,7 @@ def test_a_failed_rename_puts_back_every_file_as_it_was(tmp_path):
         rulegen.write(changed, out, "csv")
     assert caught.value.diagnostics[0].code == "RG513"
     assert "cannot put b.csv in place" in caught.value.render() and "unchanged" in caught.value.render()
-    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "c.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "c.csv", "rulegen-manifest.json"]
     assert (out / "a.csv").read_bytes() == before["a.csv"]
     assert (out / "c.csv").read_bytes() == before["c.csv"]
     assert (out / "b.csv" / "keep").read_text() == "mine"
