@@ -185,6 +185,11 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
         raise SpecError([Diagnostic("RG101", message, mark=where, hint=_syntax_hint(exc))], smap) from None
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic("RG101", f"invalid YAML: {exc}", mark=(1, 1))], smap) from None
+    except ValueError:  # PyYAML's scanner calls chr() on a "\U" escape past U+10FFFF
+        mark = loader.get_mark() if loader is not None and hasattr(loader, "get_mark") else None
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SpecError([Diagnostic("RG101", "invalid YAML: an escape names a character past U+10FFFF, the last "
+                                             "one Unicode has", mark=where)], smap) from None
     finally:
         if loader is not None:
             loader.dispose()
