@@ -191,13 +191,14 @@ def _manifest(plan: Plan, scale: float, rows: Mapping[str, int] | None,
 
 
 def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None) -> Iterator[Any]:
-    """``blocks`` (all of the table's, in order), calling ``progress`` once each has been consumed."""
+    """``blocks`` (all of the table's, in order), calling ``progress`` as the table starts and
+    once each block has been consumed."""
+    if progress is not None:
+        progress(table.name, 0, table.rows)
     for block, data in enumerate(blocks):
         yield data
         if progress is not None:
             progress(table.name, table.block_range(block)[1], table.rows)
-    if table.rows == 0 and progress is not None:
-        progress(table.name, 0, 0)
 
 
 def seed_database(

@@ -13,12 +13,14 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from rulegen.commands import run
 from rulegen.fidelity.commands import infer
 from rulegen.fidelity.compare_commands import augment, compare
+from rulegen.io.outputs import replace_file
 
 __all__ = ["main"]
 
@@ -110,10 +112,10 @@ _lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, pa
 
 @main.command()
 @_spec_argument
-@click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "--output", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write one file per table into.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "sql"]), default="csv",
-              show_default=True)
+              show_default=True, help="File format: CSV with a header, JSON Lines, Parquet, or a SQL script per table.")
 @click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql", "duckdb"]), default="sqlite",
               show_default=True, help="SQL dialect of --format sql (one script per table, parents first).")
 @click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
@@ -230,10 +232,11 @@ def validate(spec: Path, lock: Path | None) -> None:
 @click.option("--scale", type=_Scale(), help="The scale generate had [default: the manifest's, else 1].")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
               help="A row count generate had [default: the manifest's].")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when no rule is broken (violations still print).")
 @_lock_option
 @run
 def check(spec: Path, directory: Path, seed: int | None, scale: float | None, rows: tuple[str, ...],
-          lock: Path | None) -> int:
+          quiet: bool, lock: Path | None) -> int:
     """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
 
     The seed, scale and row counts generate had are read from the manifest it wrote into
@@ -243,7 +246,8 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float | None, ro
     import rulegen
 
     report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows) if rows else None, lock=lock)
-    click.echo(report.render())
+    if not (quiet and report.ok):
+        click.echo(report.render())
     return 0 if report.ok else 1
 
 
@@ -266,8 +270,20 @@ def preview(spec: Path, table: str | None, n: int, seed: int | None, lock: Path 
     with pd.option_context("display.max_columns", None, "display.width", 200):
         for name, frame in rulegen.preview(spec, table=table, n=n, seed=seed, lock=lock).items():
             click.echo(f"== {name} ({plan.tables[name].rows:,} rows)")
-            click.echo(frame.to_string(index=False))
+            click.echo(_shown(frame))
             click.echo()
+
+
+def _shown(frame: Any) -> str:
+    """A preview table as text, every null spelt ``null`` whatever the column's type (pandas
+    shows NaN, None or <NA> depending on it); columns without nulls keep pandas' formatting."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for name, column in frame.items():
+        if column.isna().any() and not pd.api.types.is_float_dtype(column.dtype):
+            frame[name] = [None if pd.isna(v) else str(v) for v in column.astype(object)]
+    return frame.to_string(index=False, na_rep="null")
 
 
 @main.command()
@@ -284,7 +300,7 @@ def schema() -> None:
 @click.option("--seed", type=_SEED, help="The seed to draw pools for (overrides the spec's).")
 @click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="The scale runs will have.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count runs will have.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the lock to FILE (default: SPEC.lock, next to the spec, where runs find it).")
 @run
 def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ...], output: Path | None) -> None:
@@ -300,7 +316,7 @@ def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ..
 
 
 @main.command()
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output (docs/spec.md is the one in the repository).")
 @run
 def docs(output: Path | None) -> None:
@@ -311,7 +327,7 @@ def docs(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        replace_file(output, text.encode("utf-8"), "reference")
         click.echo(f"wrote {output}")
 
 
@@ -320,31 +336,22 @@ def docs(output: Path | None) -> None:
 @click.option("--sample", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="Also read up to N rows per table: ranges, category weights, null rates, children per parent.")
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the spec to FILE instead of standard output.")
 @run
-def introspect(url: str, sample: int, schema: str, output: Path | None) -> int:
+def introspect(url: str, sample: int, schema: str, output: Path | None) -> None:
     """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
 
     Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess
     is explained in a comment of the spec.
     """
     import rulegen
-    from rulegen.introspection import IntrospectError
 
-    try:
-        text = rulegen.introspect(url, sample=sample, schema=schema)
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            output.write_text(text, encoding="utf-8")
-    except IntrospectError as exc:
-        click.echo(f"rulegen introspect: {exc}", err=True)
-        return 1
-    except OSError as exc:
-        click.echo(f"rulegen introspect: cannot write {output}: {exc.strerror or exc}", err=True)
-        return 1
-    return 0
+    text = rulegen.introspect(url, sample=sample, schema=schema)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        replace_file(output, text.encode("utf-8"), "spec")
 
 
 for _command in (infer, compare, augment):  # commands kept in their own modules

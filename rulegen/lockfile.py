@@ -27,13 +27,13 @@ import contextlib
 import datetime
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rulegen.errors import Diagnostic, SpecError
+from rulegen.io import outputs
 from rulegen.io.inputs import MAX_LOCK_BYTES, InputFileError, read_regular_file
 from rulegen.kinds.base import CompileEnv
 from rulegen.kinds.text import POOL_SOURCE, Pool, PoolRequest
@@ -94,7 +94,7 @@ def write_lock(spec: Spec, path: str | Path | None = None, *, seed: int | None =
         plan = compile_spec(spec, seed=seed, scale=scale, rows=rows)
     finally:
         POOL_SOURCE.reset(token)
-    _write_atomically(target, render_lock(recorder.columns, plan.seed))
+    outputs.replace_file(target, render_lock(recorder.columns, plan.seed).encode("utf-8"), "lock file")
     return target
 
 
@@ -144,24 +144,6 @@ def _encode(pool: Pool) -> dict[str, Any]:
     if pool.weights is not None:
         stored["weights"] = list(pool.weights)
     return stored
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``target`` through a new temporary file next to it (never through a planted symlink)."""
-    from rulegen.io import outputs
-
-    temp = None
-    try:
-        outputs.remove_stale(target.parent)
-        file, temp = outputs.create_temp(target.parent, target.name)
-        with file:
-            file.write(text.encode("utf-8"))
-        os.replace(temp, target)
-    except OSError as exc:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        raise outputs.write_error(exc, target.parent, f"lock file {target}") from None
 
 
 # --- reading ------------------------------------------------------------------------------

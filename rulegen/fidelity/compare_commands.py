@@ -65,7 +65,7 @@ def compare(real: Path, synth: Path, html_path: Path | None, min_score: float | 
 @click.option("-k", "k", type=click.IntRange(min=1), default=5, show_default=True,
               help="Nearest neighbours to interpolate towards.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seeds every random choice.")
-@click.option("--output", "-o", "out", type=click.Path(path_type=Path),
+@click.option("--output", "--out", "-o", "out", type=click.Path(path_type=Path),
               help="Where to write (default: DATA's name with _augmented, beside it); the format follows "
                    "its extension.")
 @run

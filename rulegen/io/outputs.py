@@ -44,6 +44,7 @@ __all__ = [
     "publish_error",
     "remove_made",
     "remove_stale",
+    "replace_file",
     "temp_name",
     "write_error",
 ]
@@ -257,6 +258,28 @@ def _remove(path: Path) -> None:
 
 _FULL = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
          errno.EFBIG: "the file size limit (ulimit -f) is reached"}
+
+
+def replace_file(target: Path, data: bytes, what: str = "file") -> None:
+    """Write ``target`` whole or not at all: through a new temporary file next to it (never
+    through a planted symlink), renamed over it once complete.
+
+    Raises:
+        OutputError: it cannot be written (a full disk, a missing folder, no permission...);
+            ``target`` is then as it was, and no temporary file is left.
+    """
+    temp = None
+    try:
+        remove_stale(target.parent)
+        file, temp = create_temp(target.parent, target.name)
+        with file:
+            file.write(data)
+        os.replace(temp, target)
+    except OSError as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise write_error(exc, target.parent, f"{what} {target}") from None
 
 
 def write_error(exc: OSError, folder: Path, filename: str | None = None, written: int | None = None) -> OutputError:

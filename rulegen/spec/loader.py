@@ -311,8 +311,9 @@ class _Builder:
             return None
         if node.tag == f"{_TAG}timestamp":
             if not _TIMESTAMP.match(node.value):  # an explicit !!timestamp tag on text of another shape
-                self.diagnostics.append(Diagnostic("RG102", f"`{node.value}` is not a timestamp", pointer, mark=mark,
-                                                   hint="write a date such as 2024-01-01, or drop the `!!timestamp` tag"))
+                self.diagnostics.append(Diagnostic(
+                    "RG102", f"`{node.value}` is not a timestamp", pointer, mark=mark,
+                    hint="write a date such as 2024-01-01, or drop the `!!timestamp` tag"))
                 return None
             return node.value  # kept as text; dates are parsed by the kinds that take them
         if _SURROGATE.search(node.value):

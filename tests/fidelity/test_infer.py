@@ -209,8 +209,8 @@ def test_command_errors_are_one_line(tmp_path, name, message):
     (tmp_path / "notes.txt").write_text("hello\n")
     result = CliRunner().invoke(infer_command, [str(tmp_path / name)])
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and message in result.stderr
-    assert result.stderr.startswith("rulegen infer: ") and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 2 and message in result.stderr
+    assert result.stderr.startswith("rulegen: error[RG530] ") and "Traceback" not in result.output
 
 
 def test_two_files_for_one_table_are_refused(tmp_path):

@@ -34,7 +34,7 @@ def _batch(name: str, examples: int, counter: list[int]) -> BaseException | None
 
     try:
         run()
-    except Exception as exc:  # noqa: BLE001 - every failure is reported, whatever it is
+    except Exception as exc:
         return exc
     return None
 

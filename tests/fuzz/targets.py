@@ -3,6 +3,7 @@ a :class:`~rulegen.errors.RulegenError` (a located user error); anything else is
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import rulegen
@@ -18,20 +19,16 @@ _TYPES = {"a": "int64", "b": "double", "t": "timestamp[s]", "x": "string", "n": 
 
 def loader(text: str) -> None:
     """The YAML loader alone, on text at the edge of valid YAML."""
-    try:
+    with contextlib.suppress(RulegenError):
         load_document(text + "\n", filename="<fuzz>")  # the newline keeps the text from being read as a path
-    except RulegenError:
-        pass
 
 
 def spec(text: str) -> None:
     """What `rulegen validate` and then `rulegen preview` do: load, compile, one block per table."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # a NumPy warning reaching the user is a defect too
-        try:
+        with contextlib.suppress(RulegenError):
             rulegen.preview(text + "\n", n=3, lock=False)
-        except RulegenError:
-            pass
 
 
 def expression(text: str) -> None:

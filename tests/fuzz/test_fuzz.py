@@ -16,7 +16,8 @@ from tests.fuzz import strategies, targets
 EXAMPLES = int(os.environ.get("RULEGEN_FUZZ_EXAMPLES", "150"))
 # Derandomized: CI runs the same inputs every time (the long runs of tests.fuzz.run explore).
 _SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                            HealthCheck.data_too_large])
 
 
 @_SETTINGS

@@ -4,7 +4,6 @@ the next run."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
