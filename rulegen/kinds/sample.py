@@ -49,6 +49,13 @@ def source_path(text: str, base_dir: str) -> Path | str:
     return path
 
 
+_UTF8_CHUNK = 1 << 24  # bytes decoded at a time while looking for the first invalid one
+
+
+class SourceTextError(ValueError):
+    """A CSV source that is not UTF-8 text; the message says where its first invalid byte is."""
+
+
 @functools.lru_cache(maxsize=16)
 def _read(path: Path, mtime: float) -> pa.Table:
     import pyarrow.csv as pa_csv
@@ -59,7 +66,38 @@ def _read(path: Path, mtime: float) -> pa.Table:
         if path.suffix.lower() != ".csv":
             return pq.read_table(file)
         # An empty field is a null, as spreadsheets and pandas write them.
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+        try:
+            table = pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+            table = table.combine_chunks()  # a header that is not UTF-8 fails here, decoding its names
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            file.seek(0)
+            _check_utf8(file.read())
+            raise
+        # Arrow reads a column that is not UTF-8 as bytes, which no output format can write.
+        if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
+            file.seek(0)
+            _check_utf8(file.read())
+        return table
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise :class:`SourceTextError` at the first byte of ``data`` that is not UTF-8, naming its
+    offset and line (decoded a chunk at a time: the file may be a gigabyte)."""
+    start = 0
+    while start < len(data):
+        chunk = data[start:start + _UTF8_CHUNK]
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and start + len(chunk) < len(data):
+                start += exc.start  # a character cut by the chunk's end: the next chunk starts on it
+                continue
+            at = start + exc.start
+            line = data.count(b"\n", 0, at) + 1
+            column = at - data.rfind(b"\n", 0, at)
+            raise SourceTextError(f"it is not UTF-8 text: byte 0x{data[at]:02x} at offset {at:,} (line {line}, "
+                                  f"byte {column} of the line) is invalid") from None
+        start += len(chunk)
 
 
 def read_source(path: Path) -> pa.Table:
@@ -67,6 +105,7 @@ def read_source(path: Path) -> pa.Table:
 
     Raises:
         InputFileError: the file is not a regular file, or is larger than ``MAX_SAMPLE_BYTES``.
+        SourceTextError: a CSV file is not UTF-8 text.
         OSError, pyarrow.ArrowException: it cannot be read as CSV or Parquet.
     """
     table = _read(path, path.stat().st_mtime)
@@ -112,6 +151,10 @@ class Sample(Kind):
         except InputFileError as exc:
             env.report(exc.code, f"cannot read {text!r}: it {exc.reason}", pointer)
             return
+        except SourceTextError as exc:
+            env.report("RG226", f"cannot read {text!r}: {exc}", pointer,
+                       hint="save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8)")
+            return
         except (OSError, pa.ArrowException) as exc:
             env.report("RG226", f"cannot read {text!r}: {exc}", pointer)
             return
@@ -124,6 +167,10 @@ class Sample(Kind):
             env.report("RG226", f"{text!r} has no rows to sample", pointer)
             return
         self.values = source.column(name).combine_chunks()
+        if pa.types.is_binary(self.values.type) or pa.types.is_large_binary(self.values.type):
+            env.report("RG226", f"column `{name}` of {text!r} holds bytes, not text or numbers: no output "
+                                "format writes them", pointer, hint="store the column as text (UTF-8)")
+            return
         self.type = self.values.type if not pa.types.is_null(self.values.type) else pa.string()
 
     def low_cardinality(self) -> bool:
