@@ -14,6 +14,7 @@ back), so numbers vary without leaving the source's neighbourhood.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,20 @@ class Sample(Kind):
                                 "format writes them", pointer, hint="store the column as text (UTF-8)")
             return
         self.type = self.values.type if not pa.types.is_null(self.values.type) else pa.string()
+        jitter = self.option("jitter") or 0
+        if jitter and (pa.types.is_integer(self.type) or pa.types.is_floating(self.type)):
+            self._check_jitter(jitter, text, env)
+
+    def _check_jitter(self, jitter: float, text: str, env: CompileEnv) -> None:
+        """Refuse a jitter that moves the source's largest number past its type (a float past
+        1.8e308 is infinite, an integer past 2**63 - 1 does not fit)."""
+        low, high = (abs(v.as_py() or 0) for v in pc.min_max(self.values).values())
+        largest = float(max(low, high)) * (1 + jitter)  # in floats, as the jitter is drawn
+        if largest < (2.0**63 if pa.types.is_integer(self.type) else math.inf):
+            return
+        kind = "64-bit integers" if pa.types.is_integer(self.type) else "64-bit floats"
+        env.report("RG281", f"jitter {jitter} moves the values of {text!r} (up to {max(low, high):,}) past the "
+                            f"{kind}", self.pointer("jitter"), hint="lower `jitter`, or leave it out")
 
     def low_cardinality(self) -> bool:
         return len(self.values) > 0 and len(pc.unique(self.values)) <= 256

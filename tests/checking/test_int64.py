@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, currently_in_test_context, given, note, settings
 from hypothesis import strategies as st
 
 import rulegen
@@ -24,7 +24,8 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 def _check(tmp_path: Path, column: str, values: list[int]) -> rulegen.CheckReport:
     spec = f"version: 1\nseed: 1\ntables:\n  t:\n    rows: {len(values)}\n    columns:\n      x: {column}\n"
-    note(spec)
+    if currently_in_test_context():
+        note(spec)
     (tmp_path / "t.csv").write_text("x\n" + "".join(f"{v}\n" for v in values), encoding="utf-8")
     return rulegen.check(spec, tmp_path)
 
@@ -81,3 +82,50 @@ def test_rounded_sequence_is_exact(tmp_path: Path, start: int, step: int, digits
     assert _count(report, "round") == len(values) - len(on_grid), report.render()
     reached = [v for v in on_grid if any(abs(t - v) <= grid // 2 for t in terms)]
     assert _count(report, "sequence") == len(on_grid) - len(reached), report.render()
+
+
+@given(points=st.lists(st.one_of(INT64, EDGES), min_size=1, max_size=4, unique=True), values=VALUES)
+@SETTINGS
+def test_choice_and_constant_values_are_exact(tmp_path: Path, points: list[int], values: list[int]) -> None:
+    values = values + [p + d for p in points for d in (-1, 1) if -(2**63) <= p + d < 2**63]
+    report = _check(tmp_path, f"{{kind: choice, values: {points}}}", values)
+    assert _count(report, "domain") == sum(v not in points for v in values), report.render()
+    report = _check(tmp_path, f"{{kind: constant, value: {points[0]}}}", values)
+    assert _count(report, "domain") == sum(v != points[0] for v in values), report.render()
+
+
+def test_clip_bounds_compare_integers_exactly(tmp_path: Path) -> None:
+    low, high = 2**62, 2**62 + 2048  # floats have these, not their neighbours
+    values = [low - 1, low, low + 1, high - 1, high, high + 1]
+    report = _check(tmp_path, f"{{kind: integers, low: {low - 10}, high: {high + 10}, clip: [{low}, {high}]}}",
+                    values)
+    (clip,) = report.find("t", "x", "clip")
+    assert clip.count == 2 and [row for row, _ in clip.examples] == [0, 5], report.render()
+
+
+def test_aggregates_of_integers_past_2_53_compare_exactly(tmp_path: Path) -> None:
+    big = 2**62
+    spec = f"""version: 1
+seed: 1
+tables:
+  p:
+    rows: 2
+    primary_key: id
+    columns:
+      id: {{kind: sequence}}
+      total: {{kind: aggregate, of: c.x, fn: sum}}
+      top: {{kind: aggregate, of: c.x, fn: max}}
+  c:
+    rows: 4
+    columns:
+      pid: {{kind: ref, to: p.id}}
+      x: {{kind: integers, low: {big}, high: {big + 100}}}
+"""
+    rulegen.write(spec, tmp_path, "csv")
+    assert rulegen.check(spec, tmp_path).ok
+    parent = (tmp_path / "p.csv").read_text().splitlines()
+    row = parent[1].split(",")
+    row[2] = str(int(row[2]) + 1)  # the largest child plus one: the same float, another integer
+    (tmp_path / "p.csv").write_text("\n".join([parent[0], ",".join(row), *parent[2:]]) + "\n")
+    report = rulegen.check(spec, tmp_path)
+    assert [(v.column_or_rule, v.rule, v.count) for v in report.violations] == [("top", "aggregate", 1)]
