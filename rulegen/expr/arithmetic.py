@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.types as pat
 
 __all__ = [
+    "DURATION_UNITS",
     "INT64_MAX",
     "INT64_MIN",
     "MAX_DURATION_SECONDS",
@@ -37,7 +38,6 @@ __all__ = [
     "RangeProblem",
     "binary",
     "checked",
-    "DURATION_UNITS",
     "duration_from_seconds",
     "finite",
     "temporal_range",

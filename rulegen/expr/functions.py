@@ -210,7 +210,8 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("date", (1, 1), _temporal(DATE), lambda x: pc.cast(x, pa.date32()), "the date of a timestamp"),
     *((unit, (1, 1), _numeric(pa.duration("s")), _duration(unit, seconds), f"a duration of n {unit}")
       for unit, seconds in DURATION_UNITS.items() if unit != "years"),
-    ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", DURATION_UNITS["years"]), "n years of 365.25 days"),
+    ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", DURATION_UNITS["years"]),
+     "n years of 365.25 days"),
 ]
 
 FUNCTIONS: dict[str, Function] = {

@@ -117,8 +117,9 @@ def _check_duration(unit: str, count: Number | None, offset: int) -> None:
         return
     seconds = count * DURATION_UNITS[unit]  # exact for integers; a float may overflow to inf, refused too
     if abs(seconds) > MAX_DURATION_SECONDS:
-        raise _OutOfRange(f"`{unit}({_short(count)})` is a duration of {seconds / 31_557_600:,.6g} years, beyond the "
-                          "limit of ±10,000 years", offset, "RG280",
+        years = seconds / DURATION_UNITS["years"]
+        raise _OutOfRange(f"`{unit}({_short(count)})` is a duration of {years:,.6g} years, beyond the limit of "
+                          "±10,000 years", offset, "RG280",
                           hint="dates and timestamps only span the years 1 to 9999")
 
 

@@ -38,7 +38,7 @@ def _count(report: rulegen.CheckReport, rule: str) -> int:
 @SETTINGS
 def test_integers_range_is_exact(tmp_path: Path, ends: list[int], values: list[int]) -> None:
     low, high = ends
-    values = values + [low, high, max(low - 1, -(2**63)), min(high + 1, 2**63 - 1)]
+    values = [*values, low, high, max(low - 1, -(2**63)), min(high + 1, 2**63 - 1)]
     report = _check(tmp_path, f"{{kind: integers, low: {low}, high: {high}}}", values)
     assert _count(report, "range") == sum(not low <= v <= high for v in values), report.render()
 
