@@ -10,6 +10,7 @@ has a ``null`` rate, or the kind makes nulls itself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,9 @@ import pyarrow.compute as pc
 import pyarrow.types as pat
 
 from rulegen.checking.report import Skipped, Violation, examples, show
+from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.expr.evaluate import evaluate_expression
+from rulegen.kinds.validity import in_integer_range
 from rulegen.plan.plan import ColumnPlan
 from rulegen.spec.source_map import join_pointer
 
@@ -87,8 +90,7 @@ def check_column(table: str, column: ColumnPlan, columns: Mapping[str, pa.Array]
     within, value_rows = 0.0, branch & ~nulls
     if spec.round is not None and (pat.is_floating(column.kind.type) or spec.round < 0):
         within = 0.5 * 10.0 ** -spec.round  # the kind's value was within half a step
-        on_grid = pc.equal(pc.round(values, ndigits=spec.round), values).fill_null(True)
-        off = value_rows & ~on_grid.to_numpy(zero_copy_only=False)
+        off = value_rows & ~_on_grid(values, spec.round)
         report("round", off, _grid(spec.round), join_pointer(spec.pointer, "round"))
         value_rows &= ~off
     if column.clip is not None:
@@ -114,16 +116,39 @@ def _evaluate(column: ColumnPlan, columns: Mapping[str, pa.Array], n: int) -> tu
         return None, f"cannot be evaluated on these values: {exc}"
 
 
+def _on_grid(values: pa.Array, digits: int) -> np.ndarray:
+    """Whether each value is a multiple of 10 ** -digits (nulls are): exact for integers, whose
+    grid is 10, 100, ... (rounding one near 2**63 up would overflow)."""
+    if pat.is_integer(values.type):
+        x = values.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        step = 10 ** -digits
+        return x % step == 0 if step <= INT64_MAX else x == 0
+    return pc.equal(pc.round(values, ndigits=digits), values).fill_null(True).to_numpy(zero_copy_only=False)
+
+
 def _check_clip(column: ColumnPlan, values: pa.Array, rows: np.ndarray, report: Any) -> np.ndarray:
     """Report values outside the clip bounds; return the rows strictly inside them."""
     low, high = column.clip
-    x = pc.cast(values, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
-    with np.errstate(invalid="ignore"):
-        outside = ((x < low) if low is not None else False) | ((x > high) if high is not None else False)
-        on_bound = ((x == low) if low is not None else False) | ((x == high) if high is not None else False)
+    if pat.is_integer(values.type):  # exact: an int64 past 2**53 has no float of its own
+        outside, on_bound = _integer_clip(values, low, high)
+    else:
+        x = pc.cast(values, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            outside = ((x < low) if low is not None else False) | ((x > high) if high is not None else False)
+            on_bound = ((x == low) if low is not None else False) | ((x == high) if high is not None else False)
     bounds = f"[{'-inf' if low is None else show(low)}, {'inf' if high is None else show(high)}]"
     report("clip", rows & outside, f"outside {bounds}", join_pointer(column.spec.pointer, "clip"))
     return rows & ~outside & ~on_bound
+
+
+def _integer_clip(values: pa.Array, low: float | None, high: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer values outside the clip bounds, and those on a bound, compared exactly."""
+    lowest = None if low is None or low == -math.inf else INT64_MAX + 1 if low == math.inf else math.ceil(low)
+    highest = None if high is None or high == math.inf else INT64_MIN - 1 if high == -math.inf else math.floor(high)
+    outside = ~in_integer_range(values, lowest, highest)
+    on_low = in_integer_range(values, lowest, lowest) if lowest is not None and lowest == low else False
+    on_high = in_integer_range(values, highest, highest) if highest is not None and highest == high else False
+    return outside, on_low | on_high
 
 
 def _equals(values: pa.Array, value: Any, type_: pa.DataType) -> np.ndarray:

@@ -167,17 +167,21 @@ def _aggregate(table: TablePlan, name: str, column: ColumnPlan, plan: Plan, read
     fn = aggregate.option("fn")
     groups = pa.table({"i": rows, "v": child.columns[aggregate.of]}).filter(pc.greater_equal(pa.array(rows), 0))
     reduced = groups.group_by("i").aggregate([("v", "count" if fn == "count" else fn)])
-    expected = pa.array([0 if fn in ("sum", "count") else None] * read[table.name].rows, type=pa.float64())
+    actual = read[table.name].columns[name]
+    # Integers compare exactly (a sum wraps past 64 bits as generate's does); others as floats.
+    exact = pa.types.is_integer(actual.type) and pa.types.is_integer(reduced.schema.field(1).type) \
+        and (spec.round is None or spec.round >= 0)
+    kind = actual.type if exact else pa.float64()
+    expected = pa.array([0 if fn in ("sum", "count") else None] * read[table.name].rows, type=kind)
     at = reduced.column("i").to_numpy()
     if len(at):
         mask = np.zeros(len(expected), dtype=bool)
         mask[at] = True
         order = np.argsort(at)
-        expected = pc.replace_with_mask(expected, pa.array(mask),
-                                        reduced.column(1).combine_chunks().cast(pa.float64()).take(pa.array(order)))
-    actual = read[table.name].columns[name]
+        expected = pc.replace_with_mask(expected, pa.array(mask), reduced.column(1).combine_chunks().cast(
+            kind, safe=exact).take(pa.array(order)))
     tolerance = 0.5 * 10.0 ** -spec.round if spec.round is not None else 0.0
-    differs = _differs(actual.cast(pa.float64()), expected, tolerance)
+    differs = _differs(actual.cast(kind, safe=exact), expected, tolerance)
     if spec.null > 0:
         differs &= actual.is_valid().to_numpy(zero_copy_only=False)
     if differs.any():

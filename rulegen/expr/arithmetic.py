@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.types as pat
 
 __all__ = [
+    "DURATION_UNITS",
     "INT64_MAX",
     "INT64_MIN",
     "MAX_DURATION_SECONDS",
@@ -47,6 +48,9 @@ Value = pa.Array | pa.Scalar
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_DURATION_SECONDS = 10_000 * 31_557_600  # 10,000 years of 365.25 days: even in microseconds, far from 2**63
+# The duration functions of expressions and the seconds in one of their units.
+DURATION_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400,
+                  "years": 31_557_600}
 _EPOCH = datetime.date(1970, 1, 1)
 _FIRST_DAY = (datetime.date(1, 1, 1) - _EPOCH).days
 _LAST_DAY = (datetime.date(9999, 12, 31) - _EPOCH).days
@@ -67,7 +71,8 @@ RULES = (
     "no NaN or infinity reaches a file or a database.",
     "`round(x, n)` takes n, a whole-number literal from -15 to 15 (`RG273`).",
     "Durations are limited to ±10,000 years (`RG413`) and dates and timestamps to the years 1 to 9999 "
-    "(`RG412`), whether made by an expression or by `after` with a `delay`.",
+    "(`RG412`), whether made by an expression or by `after` with a `delay`; a duration of literals "
+    "(`years(1e300)`) is refused when the spec is read (`RG280`).",
 )
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
-from rulegen.expr.arithmetic import checked, duration_from_seconds, finite, to_integer
+from rulegen.expr.arithmetic import DURATION_UNITS, checked, duration_from_seconds, finite, to_integer
 from rulegen.expr.types import (
     BOOL,
     DATE,
@@ -208,12 +208,10 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("weekday", (1, 1), _temporal(INT), _date_part(pc.day_of_week), "0 for Monday .. 6 for Sunday"),
     ("hour", (1, 1), _timestamp_only(INT), _date_part(pc.hour), "hour 0..23"),
     ("date", (1, 1), _temporal(DATE), lambda x: pc.cast(x, pa.date32()), "the date of a timestamp"),
-    ("seconds", (1, 1), _numeric(pa.duration("s")), _duration("seconds", 1), "a duration of n seconds"),
-    ("minutes", (1, 1), _numeric(pa.duration("s")), _duration("minutes", 60), "a duration of n minutes"),
-    ("hours", (1, 1), _numeric(pa.duration("s")), _duration("hours", 3600), "a duration of n hours"),
-    ("days", (1, 1), _numeric(pa.duration("s")), _duration("days", 86400), "a duration of n days"),
-    ("weeks", (1, 1), _numeric(pa.duration("s")), _duration("weeks", 7 * 86400), "a duration of n weeks"),
-    ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", 365.25 * 86400), "n years of 365.25 days"),
+    *((unit, (1, 1), _numeric(pa.duration("s")), _duration(unit, seconds), f"a duration of n {unit}")
+      for unit, seconds in DURATION_UNITS.items() if unit != "years"),
+    ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", DURATION_UNITS["years"]),
+     "n years of 365.25 days"),
 ]
 
 FUNCTIONS: dict[str, Function] = {

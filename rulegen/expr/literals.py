@@ -4,7 +4,8 @@ Integers are 64-bit and floats are IEEE doubles at run time, so a literal outsid
 (``99999999999999999999``, ``1e400``) is refused with its position rather than failing or
 wrapping at run time. Arithmetic between literals alone is worked out here with Python's
 exact numbers, and refused when it leaves that range: ``10 ** 400``, ``2 ** 2 ** 2 ** 2 ** 2``
-(a power is bounded before it is computed, so a tower never takes time or memory).
+(a power is bounded before it is computed, so a tower never takes time or memory). A
+duration function of literals (``years(1e300)``) is held to the run-time limit of durations.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 
 from rulegen.errors import Diagnostic
-from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
+from rulegen.expr.arithmetic import DURATION_UNITS, INT64_MAX, INT64_MIN, MAX_DURATION_SECONDS
 from rulegen.expr.nodes import Binary, Call, Compare, Const, InList, Logic, Node, Unary
 
 __all__ = ["literal_problems"]
@@ -20,10 +21,13 @@ __all__ = ["literal_problems"]
 Number = int | float
 
 
+_NUMBERS_HINT = "integers are 64-bit (about ±9.2e18) and numbers 64-bit floats (about ±1.8e308)"
+
+
 class _OutOfRange(Exception):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, code: str = "RG271", hint: str = _NUMBERS_HINT) -> None:
         super().__init__(message)
-        self.message, self.offset = message, offset
+        self.message, self.offset, self.code, self.hint = message, offset, code, hint
 
 
 def literal_problems(root: Node, pointer: str) -> list[Diagnostic]:
@@ -38,9 +42,7 @@ def _walk(node: Node, pointer: str, problems: list[Diagnostic]) -> None:
     try:
         _value(node)
     except _OutOfRange as exc:
-        problems.append(Diagnostic("RG271", exc.message, pointer, offset=exc.offset,
-                                   hint="integers are 64-bit (about ±9.2e18) and numbers 64-bit floats "
-                                        "(about ±1.8e308)"))
+        problems.append(Diagnostic(exc.code, exc.message, pointer, offset=exc.offset, hint=exc.hint))
         return
     for child in _children(node):
         _walk(child, pointer, problems)
@@ -103,7 +105,22 @@ def _value(node: Node) -> Number | None:
         result = _binary(node.op, left, right)
         shown = f"`{_short(left)} {node.op} {_short(right)}`"
         return None if result is None else _check(result, node.offset, shown)
+    if isinstance(node, Call) and node.func in DURATION_UNITS and len(node.args) == 1:
+        _check_duration(node.func, _value(node.args[0]), node.offset)
     return None
+
+
+def _check_duration(unit: str, count: Number | None, offset: int) -> None:
+    """A duration function of literals (``years(1e300)``) within the run-time limit of ±10,000
+    years (the same limit, RG413, when the count comes from a column)."""
+    if count is None:
+        return
+    seconds = count * DURATION_UNITS[unit]  # exact for integers; a float may overflow to inf, refused too
+    if abs(seconds) > MAX_DURATION_SECONDS:
+        years = seconds / DURATION_UNITS["years"]
+        raise _OutOfRange(f"`{unit}({_short(count)})` is a duration of {years:,.6g} years, beyond the limit of "
+                          "±10,000 years", offset, "RG280",
+                          hint="dates and timestamps only span the years 1 to 9999")
 
 
 def _binary(op: str, left: Number, right: Number) -> Number | None:

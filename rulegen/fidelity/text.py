@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from rulegen.kinds.fakers import MAX_POOL_BYTES, arg_bounds, provider_max_bytes
+from rulegen.kinds.text import POOL_SIZE
+
 __all__ = ["OTHER", "RARE_COUNT", "RARE_SHARE", "categories", "derive_pattern", "faker_provider", "free_text",
            "pattern_space"]
 
@@ -110,8 +113,25 @@ def free_text(values: Sequence[str]) -> tuple[dict[str, Any], str]:
         spec = {"kind": "faker", "provider": "word"}
     else:
         spec = {"kind": "faker", "provider": "sentence", "args": {"nb_words": max(1, int(np.median(words)))}}
-    return spec, f"free text (median {int(np.median(words))} words, {int(np.median(chars))} characters): " \
-                 f"Faker's {spec['provider']}, the text is not copied"
+    note = f"free text (median {int(np.median(words))} words, {int(np.median(chars))} characters): " \
+           f"Faker's {spec['provider']}, the text is not copied"
+    return _within_bounds(spec, note)
+
+
+def _within_bounds(spec: dict[str, Any], note: str) -> tuple[dict[str, Any], str]:
+    """``spec`` with its Faker arguments and pool within what the `faker` kind accepts (RG256,
+    RG257), so that an inferred spec always validates; ``note`` says what was capped."""
+    provider, args = spec["provider"], spec.get("args", {})
+    for name, value in args.items():
+        low, high = arg_bounds(provider, name)
+        args[name] = int(min(max(value, low), high))
+        if args[name] != value:
+            note += f"; {name} capped at {args[name]:,}, the most Faker is asked for"
+    pool = MAX_POOL_BYTES // provider_max_bytes(provider, args)
+    if pool < POOL_SIZE:  # long values: fewer of them, within the pool's bytes
+        spec["pool"] = max(pool, 1)
+        note += f"; a pool of {spec['pool']:,} values"
+    return spec, note
 
 
 # --- patterns ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.expr.types import common_type, describe
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
 from rulegen.kinds.registry import register
-from rulegen.kinds.validity import near, numbers, verdict
+from rulegen.kinds.validity import near, near_integers, numbers, verdict
 
 __all__ = ["Bool", "Choice", "Constant", "out_of_range"]
 
@@ -199,6 +199,9 @@ class Choice(Kind):
         ``given`` without ``default``, whose unmatched rows are null."""
         possible = self._drawable()
         makes_null = self.option("given") is not None and self.default is None
+        if pa.types.is_integer(self.type) and pa.types.is_integer(values.type):  # exact past 2**53
+            nulls = values.is_null().to_numpy(zero_copy_only=False)
+            return verdict(near_integers(values, possible.drop_null().to_numpy(), within), nulls, makes_null)
         if pa.types.is_integer(self.type) or pa.types.is_floating(self.type):  # numbers: `round` may apply
             x, nulls = numbers(values)
             return verdict(near(x, numbers(possible)[0], within), nulls, makes_null)
@@ -260,6 +263,8 @@ class Constant(Kind):
         nulls = values.is_null().to_numpy(zero_copy_only=False)
         if value is None:
             return verdict(np.zeros(len(values), dtype=bool), nulls, True)
+        if isinstance(value, int) and not isinstance(value, bool) and pa.types.is_integer(values.type):
+            return verdict(near_integers(values, [value], within), nulls, False)  # exact past 2**53
         if isinstance(value, int | float) and not isinstance(value, bool):
             x, nulls = numbers(values)
             return verdict(near(x, [value], within), nulls, False)

@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["FAKER_PROVIDERS", "MAX_POOL_BYTES", "MAX_UNIQUE_POOL", "Arg", "check_provider", "provider_max_bytes"]
+__all__ = ["FAKER_PROVIDERS", "MAX_POOL_BYTES", "MAX_UNIQUE_POOL", "Arg", "arg_bounds", "check_provider",
+           "provider_max_bytes"]
 
 MAX_POOL_BYTES = 32 << 20  # bytes a pool may hold (by the estimate): Faker's time follows its output
 MAX_UNIQUE_POOL = 50_000  # distinct values a unique column may ask of Faker (20-300 µs a call)
@@ -159,6 +160,13 @@ def check_provider(provider: str, args: Mapping[str, Any], pointer: str, locale:
         if problem:
             problems.append(Diagnostic("RG256", f"`{name}` of `{provider}` {problem}", at))
     return problems
+
+
+def arg_bounds(provider: str, name: str) -> tuple[float, float]:
+    """The bounds of argument ``name`` of an allowed ``provider`` (for text: of its length), so
+    that a spec writer such as ``rulegen infer`` stays within what :func:`check_provider` accepts."""
+    arg = _PROVIDERS[provider][0][name]
+    return arg.low, arg.high
 
 
 def provider_max_bytes(provider: str, args: Mapping[str, Any]) -> int:

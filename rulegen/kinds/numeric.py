@@ -22,7 +22,7 @@ from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.registry import register
-from rulegen.kinds.validity import in_intervals, numbers, verdict
+from rulegen.kinds.validity import in_integer_range, in_intervals, in_progression, numbers, verdict
 from rulegen.kinds.window import Window
 
 __all__ = ["COUNT_LAWS", "DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence", "value_error"]
@@ -88,15 +88,17 @@ def _numpy(method: str) -> Callable[..., np.ndarray]:
 
 
 def _counts(name: str, mean: Callable[..., float], deviation: Callable[..., float]) -> Callable[..., str | None]:
-    """The domain of an unbounded integer law: its draws stay far inside the 64-bit integers, as
-    NumPy needs (it refuses some such parameters and clamps others' draws to 2**63 - 1): the
-    mean plus 50 standard deviations is below 2**63."""
+    """The domain of an integer law of counts: the mean plus 50 standard deviations is below
+    2**53. NumPy computes these draws in float64 (its Poisson, binomial and geometric samplers
+    floor a float), so past 2**53 they skip integers: at lam 1e18 every Poisson draw is a
+    multiple of 128, and further on NumPy refuses the parameters or clamps draws to 2**63 - 1."""
 
     def domain(**params: float) -> str | None:
-        if mean(**params) + 50 * deviation(**params) < 2.0**63:
+        if mean(**params) + 50 * deviation(**params) < 2.0**53:
             return None
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
-        return f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass the 64-bit integers"
+        return (f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass 2**53 "
+                f"(about 9.0e15), where NumPy makes them in floats that skip most integers")
     return domain
 
 
@@ -132,7 +134,9 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            summary="Poisson counts with mean lam"),
     Family("binomial", {"n": ({**_INT64, "minimum": 0, "x-expect": "a 64-bit integer >= 0"}, REQUIRED),
                         "p": (_PROBABILITY, REQUIRED)},
-           _numpy("binomial"), _scipy("binom"), integer=True, summary="successes in n trials of probability p"),
+           _numpy("binomial"), _scipy("binom"), integer=True,
+           domain=_counts("binomial", lambda n, p: n * p, lambda n, p: math.sqrt(n * p * (1 - p))),
+           summary="successes in n trials of probability p"),
     Family("geometric", {"p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("geometric"), _scipy("geom"), integer=True,
            domain=_counts("geometric", lambda p: 1 / p, lambda p: math.sqrt(1 - p) / p),
@@ -267,20 +271,37 @@ class Distribution(Kind):
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
         for integer laws, both ends inclusive)."""
-        x, nulls = numbers(values)
         low, high = self.bounds()
+        if self.family.integer and pa.types.is_integer(values.type):  # exact, past 2**53 too
+            nulls = values.is_null().to_numpy(zero_copy_only=False)
+            return verdict(in_integer_range(values, low, high, within=within), nulls, False)
+        x, nulls = numbers(values)
         low, high = -math.inf if low is None else low, math.inf if high is None else high
         ok = in_intervals(x, [low], [high], within=within, integer=self.family.integer)
         return verdict(ok, nulls, False)
 
     def bounds(self) -> tuple[float | None, float | None]:
-        """The law's support cut by ``truncate``, moved by ``shift`` (an open end is None)."""
-        low, high = (float(end) for end in self.law().support())
+        """The law's support cut by ``truncate``, moved by ``shift`` (an open end is None);
+        Python integers for an integer law, so a bound past 2**53 stays exact."""
+        low, high = self._support()
         cut_low, cut_high = self.option("truncate") or (None, None)
+        if self.family.integer:  # the integers of the window
+            cut_low = None if cut_low is None else math.ceil(cut_low)
+            cut_high = None if cut_high is None else math.floor(cut_high)
         low = low if cut_low is None else max(low, cut_low)
         high = high if cut_high is None else min(high, cut_high)
         shift = self.option("shift") or 0
         return (low + shift if math.isfinite(low) else None, high + shift if math.isfinite(high) else None)
+
+    def _support(self) -> tuple[float, float]:
+        """The law's support; exact integers where a parameter is an end (SciPy's are floats)."""
+        exact = {"integers": ("low", "high"), "binomial": (None, "n")}.get(self.family.name)
+        low, high = (float(end) for end in self.law().support())
+        if self.family.integer:
+            low, high = (int(end) if math.isfinite(end) else end for end in (low, high))
+        if exact is not None:
+            low, high = (self.params[name] if name else end for name, end in zip(exact, (low, high), strict=True))
+        return low, high
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
         u = ctx.uniform()
@@ -465,11 +486,10 @@ class Sequence(Kind):
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """One of the table's ``rows`` terms of the progression start, start + step, ..."""
         start, step = self.option("start", 1), self.option("step", 1)
-        nulls = values.is_null().to_numpy(zero_copy_only=False)
-        if within == 0 and pa.types.is_integer(values.type):  # exact integer arithmetic
-            offset = values.fill_null(start).to_numpy(zero_copy_only=False).astype(np.int64) - start
-            ok = (offset % step == 0) & (offset // step >= 0) & (offset // step < self.rows)
-            return verdict(ok, nulls, False)
+        if pa.types.is_integer(values.type):  # exact integer arithmetic
+            nulls = values.is_null().to_numpy(zero_copy_only=False)
+            x = values.fill_null(start).to_numpy(zero_copy_only=False).astype(np.int64)
+            return verdict(in_progression(x, start, step, self.rows, within=within), nulls, False)
         x, nulls = numbers(values)
         # Term numbers k with start + k * step within `within` of x, then k in [0, rows - 1].
         ends = np.sort(np.stack([(x - within - start) / step, (x + within - start) / step]), axis=0)

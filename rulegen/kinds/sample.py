@@ -14,6 +14,7 @@ back), so numbers vary without leaving the source's neighbourhood.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,13 @@ def source_path(text: str, base_dir: str) -> Path | str:
     return path
 
 
+_UTF8_CHUNK = 1 << 24  # bytes decoded at a time while looking for the first invalid one
+
+
+class SourceTextError(ValueError):
+    """A CSV source that is not UTF-8 text; the message says where its first invalid byte is."""
+
+
 @functools.lru_cache(maxsize=16)
 def _read(path: Path, mtime: float) -> pa.Table:
     import pyarrow.csv as pa_csv
@@ -59,7 +67,38 @@ def _read(path: Path, mtime: float) -> pa.Table:
         if path.suffix.lower() != ".csv":
             return pq.read_table(file)
         # An empty field is a null, as spreadsheets and pandas write them.
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+        try:
+            table = pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+            table = table.combine_chunks()  # a header that is not UTF-8 fails here, decoding its names
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            file.seek(0)
+            _check_utf8(file.read())
+            raise
+        # Arrow reads a column that is not UTF-8 as bytes, which no output format can write.
+        if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
+            file.seek(0)
+            _check_utf8(file.read())
+        return table
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise :class:`SourceTextError` at the first byte of ``data`` that is not UTF-8, naming its
+    offset and line (decoded a chunk at a time: the file may be a gigabyte)."""
+    start = 0
+    while start < len(data):
+        chunk = data[start:start + _UTF8_CHUNK]
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and start + len(chunk) < len(data):
+                start += exc.start  # a character cut by the chunk's end: the next chunk starts on it
+                continue
+            at = start + exc.start
+            line = data.count(b"\n", 0, at) + 1
+            column = at - data.rfind(b"\n", 0, at)
+            raise SourceTextError(f"it is not UTF-8 text: byte 0x{data[at]:02x} at offset {at:,} (line {line}, "
+                                  f"byte {column} of the line) is invalid") from None
+        start += len(chunk)
 
 
 def read_source(path: Path) -> pa.Table:
@@ -67,6 +106,7 @@ def read_source(path: Path) -> pa.Table:
 
     Raises:
         InputFileError: the file is not a regular file, or is larger than ``MAX_SAMPLE_BYTES``.
+        SourceTextError: a CSV file is not UTF-8 text.
         OSError, pyarrow.ArrowException: it cannot be read as CSV or Parquet.
     """
     table = _read(path, path.stat().st_mtime)
@@ -112,6 +152,10 @@ class Sample(Kind):
         except InputFileError as exc:
             env.report(exc.code, f"cannot read {text!r}: it {exc.reason}", pointer)
             return
+        except SourceTextError as exc:
+            env.report("RG226", f"cannot read {text!r}: {exc}", pointer,
+                       hint="save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8)")
+            return
         except (OSError, pa.ArrowException) as exc:
             env.report("RG226", f"cannot read {text!r}: {exc}", pointer)
             return
@@ -124,7 +168,25 @@ class Sample(Kind):
             env.report("RG226", f"{text!r} has no rows to sample", pointer)
             return
         self.values = source.column(name).combine_chunks()
+        if pa.types.is_binary(self.values.type) or pa.types.is_large_binary(self.values.type):
+            env.report("RG226", f"column `{name}` of {text!r} holds bytes, not text or numbers: no output "
+                                "format writes them", pointer, hint="store the column as text (UTF-8)")
+            return
         self.type = self.values.type if not pa.types.is_null(self.values.type) else pa.string()
+        jitter = self.option("jitter") or 0
+        if jitter and (pa.types.is_integer(self.type) or pa.types.is_floating(self.type)):
+            self._check_jitter(jitter, text, env)
+
+    def _check_jitter(self, jitter: float, text: str, env: CompileEnv) -> None:
+        """Refuse a jitter that moves the source's largest number past its type (a float past
+        1.8e308 is infinite, an integer past 2**63 - 1 does not fit)."""
+        low, high = (abs(v.as_py() or 0) for v in pc.min_max(self.values).values())
+        largest = float(max(low, high)) * (1 + jitter)  # in floats, as the jitter is drawn
+        if largest < (2.0**63 if pa.types.is_integer(self.type) else math.inf):
+            return
+        kind = "64-bit integers" if pa.types.is_integer(self.type) else "64-bit floats"
+        env.report("RG281", f"jitter {jitter} moves the values of {text!r} (up to {max(low, high):,}) past the "
+                            f"{kind}", self.pointer("jitter"), hint="lower `jitter`, or leave it out")
 
     def low_cardinality(self) -> bool:
         return len(self.values) > 0 and len(pc.unique(self.values)) <= 256

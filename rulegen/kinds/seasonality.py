@@ -65,7 +65,7 @@ _DAILY = {
     "anyOf": [
         {"type": "array", "items": _WEIGHT, "minItems": 24, "maxItems": 24},
         {"type": "object", "additionalProperties": False, "required": ["peak", "amplitude"], "properties": {
-            "peak": {"type": ["string", "integer"], "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+            "peak": {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
                      "x-expect": 'a time of day such as "20:00"', "description": "the busiest time of day"},
             "amplitude": {"type": "number", "minimum": 0, "maximum": 1,
                           "description": "A in rate(h) = 1 + A cos(2 pi (h - peak) / 24)"},
@@ -149,8 +149,23 @@ class Rates:
                     factors[lo:hi] *= factor
             rate = rate * factors[day - first]
         if self.growth:
-            rate = rate * np.power(1.0 + self.growth, years)
+            with np.errstate(over="ignore"):  # an infinite rate sends build_grid to log_rate
+                rate = rate * np.power(1.0 + self.growth, years)
         return rate
+
+    def log_rate(self, wall: np.ndarray, years: np.ndarray) -> np.ndarray:
+        """The natural log of :meth:`rate` (-inf where it is 0), which cannot overflow: weights
+        of 1e308 that multiply, or a growth of 1e300 a year, are finite sums here."""
+        day = wall // 86_400
+        with np.errstate(divide="ignore"):  # log(0) = -inf: a rate of 0
+            logs = [np.log(np.asarray(self.weekly))[(day + 3) % 7],
+                    np.log(np.asarray(self.monthly))[day.astype("datetime64[D]").astype("datetime64[M]")
+                                                     .astype(np.int64) % 12]]
+            if self.hourly is not None:
+                logs.append(np.log(np.asarray(self.hourly))[(wall // 3_600) % 24])
+            if self.events and len(day):
+                logs.append(np.log(Rates(events=self.events).rate(wall, years)))
+        return sum(logs) + (years * math.log1p(self.growth) if self.growth else 0.0)
 
 
 def check_rates(
@@ -203,14 +218,7 @@ def _weights(value: Any, names: Sequence[str], pointer: str) -> tuple[tuple[floa
 def _daily(value: Any, pointer: Callable[..., str]) -> tuple[tuple[float, ...] | None, list[Diagnostic]]:
     if isinstance(value, list):
         return _weights(value, [str(h) for h in range(24)], pointer("seasonality", "daily"))
-    peak = value["peak"]
-    if not isinstance(peak, str):  # YAML 1.1 reads an unquoted 20:00 as 1200 (base 60)
-        hours, minutes = divmod(peak, 60)
-        hint = (f'YAML reads an unquoted {hours}:{minutes:02d} as the number {peak}: quote it, '
-                f'"{hours:02d}:{minutes:02d}"' if 0 <= hours < 24 else 'write it as text, e.g. "20:00"')
-        return None, [Diagnostic("RG205", f'must be a time of day such as "20:00", got {peak}',
-                                 pointer("seasonality", "daily", "peak"), hint=hint)]
-    hours, minutes = (int(part) for part in peak.split(":"))
+    hours, minutes = (int(part) for part in value["peak"].split(":"))
     centre = np.arange(24) + 0.5 - (hours + minutes / 60)
     # The mean of cos over an hour [h, h + 1] is cos at its middle times sin(pi/24) / (pi/24).
     mean = math.sin(math.pi / 24) / (math.pi / 24)
@@ -282,6 +290,20 @@ def _country_hint(country: str) -> str:
 
 
 # --- the grid ------------------------------------------------------------------------------
+def _weights_of(rates: Rates, wall: np.ndarray, years: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Each bin's rate times its length; rescaled through logs when the product or its sum
+    overflows (the rates are relative: only their ratios matter)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        weights = rates.rate(wall, years) * length
+        if math.isfinite(weights.sum()):  # the common case, as it always was computed
+            return weights
+    log = rates.log_rate(wall, years)
+    if not np.isfinite(log).any():
+        return np.zeros(len(log))
+    with np.errstate(under="ignore"):  # a rate far below the largest weighs 0
+        return np.exp(log - log[np.isfinite(log)].max()) * length
+
+
 def grid_bins(low: int, high: int, unit: str, hourly: bool) -> int:
     """About how many bins the grid of [low, high] (ticks of ``unit``, or days) has."""
     if unit == "day":
@@ -354,8 +376,7 @@ def build_grid(rates: Rates, low: int, high: int, *, unit: str, zone: str | None
         start[0], stop[-1] = low, high + 1  # the first and last bins hold min and max
         length = np.maximum(stop - start, 0)
         years = ((start + stop) / 2 - low) / (per_second * YEAR_SECONDS)
-    weights = rates.rate(wall, years) * length
-    cumulative = np.cumsum(weights)
+    cumulative = np.cumsum(_weights_of(rates, wall, years, length))
     total = cumulative[-1]
     if not total > 0:
         return None
@@ -364,7 +385,9 @@ def build_grid(rates: Rates, low: int, high: int, *, unit: str, zone: str | None
     lower = np.concatenate([[0.0], upper[:-1]])
     share = upper - lower
     # Slightly under length / share, so that u just below `upper` still lands inside the bin.
-    scale = np.divide(length, share, out=np.zeros(len(share)), where=share > 0) * (1 - 2.0**-50)
+    with np.errstate(over="ignore"):  # a share far below its length: the bin's first tick, as for 0
+        scale = np.divide(length, share, out=np.zeros(len(share)), where=share > 0) * (1 - 2.0**-50)
+    scale[~np.isfinite(scale)] = 0.0
     slices = 1 << min(22, max(4, math.ceil(math.log2(4 * len(upper)))))
     # guide[j] counts the bins with upper <= j/K (searchsorted of j/K, side right), in one pass:
     # bin b is counted from slice ceil(upper[b] * K) on (exact, K being a power of two).

@@ -89,7 +89,8 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
 
 SPEC_OPTIONS: dict[str, dict[str, Any]] = {
     "version": {"const": 1, "description": "spec language version"},
-    "seed": {"type": "integer", "minimum": 0,
+    # As the command line's --seed: seeds are 64-bit keys of the random streams.
+    "seed": {"type": "integer", "minimum": 0, "maximum": 2**64 - 1, "x-expect": "an integer from 0 to 2**64 - 1",
              "description": "default seed of every run (the command line's --seed and the API's seed= override it)"},
     "locale": {"type": "string", "description": "default Faker locale"},
     "description": {"type": "string", "description": "free text, ignored"},

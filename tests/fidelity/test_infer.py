@@ -235,3 +235,22 @@ def test_infer_generate_compare_meets_the_fidelity_targets(real, name, tmp_path)
     assert table.correlation is not None and table.correlation.mean_abs < 0.1
     assert table.privacy is not None and table.privacy.copies == 0
     assert comparison.score > 0.85
+
+
+@pytest.mark.parametrize("words", [60, 2_000, 12_000])  # about 370, 12,000 and 73,000 characters
+def test_long_free_text_infers_faker_arguments_that_validate(tmp_path, words):
+    from rulegen.cli import main
+    from rulegen.kinds.fakers import arg_bounds
+
+    vocabulary = np.array(["parcel", "arrived", "late", "again", "and", "the", "box", "was", "damaged"])
+    texts = [" ".join(row) for row in np.random.default_rng(words).choice(vocabulary, (30, words))]
+    pd.DataFrame({"id": range(30), "body": texts}).to_csv(tmp_path / "notes.csv", index=False)
+    out = tmp_path / "notes.yaml"
+    result = CliRunner().invoke(infer_command, [str(tmp_path / "notes.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    body = read_spec(out.read_text())["tables"]["notes"]["columns"]["body"]
+    assert body["kind"] == "faker" and body["provider"] == "text"
+    low, high = arg_bounds("text", "max_nb_chars")
+    assert low <= body["args"]["max_nb_chars"] <= high
+    result = CliRunner().invoke(main, ["validate", str(out)])
+    assert result.exit_code == 0, result.output

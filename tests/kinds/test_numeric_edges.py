@@ -49,6 +49,8 @@ def test_a_decreasing_sequence_is_bounded_below_too():
     ("poisson", {"lam": 1e19}, "lam: 1.0e+19"),
     ("geometric", {"p": 1e-18}, "p: 1.0e-18"),
     ("negative_binomial", {"n": 1, "p": 1e-300}, "n: 1, p: 1.0e-300"),
+    ("poisson", {"lam": 1e18}, "lam: 1.0e+18"),  # draws past 2**53 are floats that skip integers
+    ("binomial", {"n": 2**62, "p": 0.5}, f"n: {2**62}, p: 0.5"),
 ])
 def test_integer_laws_whose_draws_would_pass_int64_are_refused(law, params, yaml):
     assert DISTRIBUTIONS[law].domain(**params) is not None
@@ -56,12 +58,14 @@ def test_integer_laws_whose_draws_would_pass_int64_are_refused(law, params, yaml
     assert problem.code == "RG275" and problem.pointer == "/tables/t/columns/a"
 
 
-@pytest.mark.parametrize(("law", "params"), [("poisson", {"lam": 1e18}), ("geometric", {"p": 1e-16}),
-                                             ("negative_binomial", {"n": 1e6, "p": 1e-10})])
-def test_large_integer_laws_within_int64_are_drawn(law, params):
+@pytest.mark.parametrize(("law", "params"), [("poisson", {"lam": 1e13}), ("geometric", {"p": 1e-14}),
+                                             ("negative_binomial", {"n": 1e6, "p": 1e-8}),
+                                             ("binomial", {"n": 2**62, "p": 1e-6})])
+def test_large_integer_laws_within_the_domain_draw_every_integer(law, params):
     assert DISTRIBUTIONS[law].domain(**params) is None
     values = DISTRIBUTIONS[law].draw(np.random.default_rng(1), 10_000, **params)
-    assert values.min() >= 0 and values.max() < MAX  # none clamped at the largest integer
+    assert values.min() >= 0 and values.max() < 2**53  # exact integers, not floats past 2**53
+    assert len(np.unique(values % 64)) == 64  # every residue: no float rounding of the draws
 
 
 def test_integers_over_the_whole_int64_range_are_exact_and_unique():

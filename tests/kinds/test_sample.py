@@ -100,3 +100,38 @@ def test_sample_mistakes_are_spec_errors(people: Path, column: str, code: str, w
     with pytest.raises(SpecError) as info:
         rulegen.compile(path)
     assert [(d.code, d.pointer) for d in info.value.diagnostics] == [(code, where)], info.value.render()
+
+
+@pytest.mark.parametrize(("data", "where"), [
+    (b"value\nab\xffcd\n", "byte 0xff at offset 8 (line 2, byte 3 of the line)"),
+    (b"val\xe9ue\nab\n", "byte 0xe9 at offset 3 (line 1, byte 4 of the line)"),  # in the header
+    (b"value\nab\n\xe2\x82", "byte 0xe2 at offset 9 (line 3, byte 1 of the line)"),  # cut at the end
+])
+def test_a_csv_that_is_not_utf8_is_located(tmp_path: Path, data: bytes, where: str) -> None:
+    (tmp_path / "data.csv").write_bytes(data)
+    with pytest.raises(SpecError) as caught:
+        rulegen.compile(spec(tmp_path, "    columns:\n      v: {kind: sample, from: data.csv, column: value}\n"))
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "RG226" and problem.pointer == "/tables/p/columns/v/from"
+    assert f"'data.csv': it is not UTF-8 text: {where} is invalid" in problem.message
+
+
+def test_utf8_characters_across_chunks_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rulegen.kinds import sample
+
+    monkeypatch.setattr(sample, "_UTF8_CHUNK", 4)  # every € (3 bytes) is cut by some chunk's end
+    text = "value\n" + "".join(f"€{i}\n" for i in range(20))
+    with pytest.raises(sample.SourceTextError, match=f"offset {len(text.encode()):,} "):
+        sample._check_utf8(text.encode() + b"\x80")
+    sample._check_utf8(text.encode())  # valid: no error
+
+
+def test_a_source_column_of_bytes_is_refused(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"blob": pa.array([b"\x00\xff", b"ab"], type=pa.binary())}), tmp_path / "b.parquet")
+    with pytest.raises(SpecError) as caught:
+        rulegen.compile(spec(tmp_path, "    columns:\n      v: {kind: sample, from: b.parquet, column: blob}\n"))
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "RG226" and "holds bytes" in problem.message
