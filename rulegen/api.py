@@ -11,12 +11,14 @@ import pyarrow as pa
 
 from rulegen.checking import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
-from rulegen.errors import RulegenError
+from rulegen.errors import RulegenError, SpecError
 from rulegen.io.databases import seed_plan
 from rulegen.io.files import TableOutput, write_tables
 from rulegen.io.sql import DIALECTS, sql_scripts
+from rulegen.plan.budget import check_drawing, default_max_bytes
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
+from rulegen.plan.sizing import draws_counts
 from rulegen.progress import Progress
 from rulegen.spec.build import load_spec
 from rulegen.spec.model import Spec
@@ -63,7 +65,8 @@ def compile(
     Every function below that takes a spec takes ``lock`` too. ``draw_counts=False`` estimates
     the rows of tables with a law of rows per parent row instead of drawing every count (a plan
     to check, not to generate from). ``max_bytes`` refuses a run that could write more (see
-    :mod:`rulegen.plan.budget`); there is no limit by default.
+    :mod:`rulegen.plan.budget`), before its counts per parent row are drawn; compile itself has
+    no limit by default, the functions that run a spec have one (see :func:`write`).
 
     Raises:
         SpecError: every semantic, graph and type problem; a lock file that cannot be read or
@@ -73,6 +76,10 @@ def compile(
 
     spec = _spec(spec)
     with _located(spec), pools_from_lock(spec, lock, seed=seed, scale=scale, rows=rows):
+        if max_bytes is not None and draw_counts and draws_counts(spec):
+            # Sized from one parent block first: a run past the budget is refused in a moment,
+            # not after drawing a count for each of a billion parent rows.
+            compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=False, max_bytes=max_bytes)
         return compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts, max_bytes=max_bytes)
 
 
@@ -120,13 +127,15 @@ def generate(
     spec: SpecLike, seed: int | None = None, scale: float = 1.0, *, rows: Mapping[str, int] | None = None,
     workers: int = 1, lock: LockLike = None, max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every table as a DataFrame, columns in output order; ``max_bytes`` as in :func:`compile`.
+    """Every table as a DataFrame, columns in output order; ``max_bytes`` as in :func:`write`
+    (by default the smaller of 64 GiB and the machine's memory).
 
     Raises:
-        SpecError: the spec is invalid.
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
         GenerationError: its rules cannot be met (constraints, uniqueness).
     """
     _prepare(workers)
+    max_bytes = default_max_bytes(in_memory=True) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
@@ -147,9 +156,17 @@ def write(
     With ``client`` (a ``dask.distributed.Client``, a scheduler address, or ``"local"`` for a
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
     folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
-    ``max_bytes`` refuses a run that could write more, before any row is made (see :func:`compile`).
+    ``max_bytes`` refuses a run that could write more, before any row is made (see :func:`compile`);
+    by default it is the smaller of 64 GiB and the free space of ``out_dir``'s file system
+    (:func:`rulegen.plan.budget.default_max_bytes`).
+
+    Raises:
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
+        GenerationError: its rules cannot be met (constraints, uniqueness).
+        OutputError: a file cannot be written.
     """
     _prepare(workers if client is None else 1)
+    max_bytes = default_max_bytes(out_dir) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     if client is not None:
         if fmt != "parquet":
@@ -187,44 +204,67 @@ def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None
 def seed_database(
     spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
     if_exists: str = "fail", workers: int = 1, progress: Progress | None = None, lock: LockLike = None,
+    max_bytes: int | None = None,
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
     ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
     ``if_exists`` is ``fail``, ``replace`` or ``append``. Returns the rows loaded per table.
+    ``max_bytes`` as in :func:`write` (the free space counted is that of a SQLite or DuckDB file).
 
     Raises:
-        SpecError: the spec is invalid.
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
         GenerationError: its rules cannot be met (nothing is left in the database).
         OutputError: the database cannot be reached or refuses the data (nothing is left).
     """
     _prepare(workers)
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    max_bytes = default_max_bytes(_database_file(url)) if max_bytes is None else max_bytes
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
 
 
 def check(
     spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float = 1.0,
-    rows: Mapping[str, int] | None = None, lock: LockLike = None,
+    rows: Mapping[str, int] | None = None, lock: LockLike = None, max_bytes: int | None = None,
 ) -> CheckReport:
     """Check the files ``generate`` wrote into ``directory`` against the spec's rules.
 
-    Give the ``seed``, ``scale`` and ``rows`` that ``generate`` had: they set the row counts
-    the files must have. Broken rules are findings in the report, never exceptions.
+    Give the ``seed``, ``scale``, ``rows`` and ``max_bytes`` that ``generate`` had: they set
+    the row counts the files must have, and the budget of the run checked (64 GiB by default).
+    Broken rules are findings in the report, never exceptions.
 
     Raises:
-        SpecError: the spec itself is invalid.
+        SpecError: the spec itself is invalid, or the run checked could pass ``max_bytes``.
     """
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    max_bytes = default_max_bytes() if max_bytes is None else max_bytes
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return check_plan(plan, directory)
 
 
 def preview(
     spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None, lock: LockLike = None,
+    max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The first ``n`` rows of each table (or of one), generated exactly as a full run would."""
+    """The first ``n`` rows of each table (or of one), generated exactly as a full run would;
+    each frame's ``attrs["rows"]`` is its table's row count.
+
+    Only the first block of each table is made, whatever its size, but a table with a law of
+    rows per parent row has every count drawn first: that is refused when the table could
+    pass ``max_bytes`` (by default 64 GiB), as a run of it would be.
+
+    Raises:
+        SpecError: the spec is invalid, or counts would be drawn for a table past ``max_bytes``.
+        KeyError: ``table`` is not one of the spec's.
+    """
+    spec = _spec(spec)
+    if draws_counts(spec):
+        with _located(spec):
+            estimate = compile(spec, seed=seed, lock=lock, draw_counts=False)
+            problems = check_drawing(estimate.tables, default_max_bytes() if max_bytes is None else max_bytes)
+            if problems:
+                raise SpecError(problems, spec.source)
     plan = compile(spec, seed=seed, lock=lock)
     names = [table] if table else list(plan.tables)
     result = {}
@@ -233,6 +273,7 @@ def preview(
             table_plan = _table(plan, name)
             batches = stream_table(table_plan, plan.seed, blocks=range(min(1, table_plan.blocks)))
             result[name] = _frame(pa.Table.from_batches(list(batches), table_plan.schema), table_plan).head(n)
+            result[name].attrs["rows"] = table_plan.rows
     return result
 
 
@@ -242,6 +283,17 @@ def _prepare(workers: int) -> None:
         from rulegen.scale.startup import prepare_workers
 
         prepare_workers()
+
+
+def _database_file(url: str) -> Path | None:
+    """The file of a SQLite or DuckDB URL (whose free space bounds the run), else None."""
+    from rulegen.io.urls import parse_url
+
+    try:
+        where = parse_url(url)
+    except ValueError:  # seed_plan reports it
+        return None
+    return Path(where.target) if where.dialect != "postgresql" and where.target != ":memory:" else None
 
 
 def _spec(spec: SpecLike) -> Spec:

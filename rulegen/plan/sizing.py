@@ -6,6 +6,10 @@ memory in proportion to the parent's blocks, never its rows. Without ``draw_coun
 ``validate`` asks for) one parent block is drawn and the row count estimated from it, so checking
 a spec never makes data. With the user's ``max_bytes``, the rows sized so far bound the bytes the
 run writes from below (a separator per value), and drawing stops as soon as that bound passes it.
+
+A timeline has as many rows as ticks, however many: the run's budget (:mod:`rulegen.plan.budget`)
+refuses one too large to write, so ``validate`` accepts a legal spec of any size. Its ``every``
+is at most :data:`MAX_EVERY`, longer than any span of dates, so every instant fits in int64.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import graphlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +28,12 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv
 from rulegen.plan.budget import over_run
 from rulegen.plan.plan import BLOCK_ROWS, ParentLink, Timeline
-from rulegen.spec.model import PerParentSpec, TableSpec, TimelineSpec
+from rulegen.spec.model import PerParentSpec, Spec, TableSpec, TimelineSpec
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_TICKS", "Sizing", "size_tables"]
+__all__ = ["MAX_EVERY", "Sizing", "draws_counts", "size_tables"]
 
-MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
+MAX_EVERY = 10_000 * 31_557_600  # seconds: 10,000 years (of 365.25 days), past the last date there is
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +46,11 @@ class Sizing:
     block_rows: int = BLOCK_ROWS
     draw_counts: bool = True  # False: estimate rows per parent row from one parent block
     max_bytes: int | None = None  # the user's limit of the run's bytes
+
+
+def draws_counts(spec: Spec) -> bool:
+    """Whether sizing ``spec`` draws counts: a table has a law of rows per parent row."""
+    return any(isinstance(t.rows, PerParentSpec) and t.rows.count is None for t in spec.tables.values())
 
 
 def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
@@ -161,9 +171,13 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
             problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
                                                 f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
     every = parse_duration(spec.every)
-    if every is None or every < 1 or every != int(every):
+    if every is None or not math.isfinite(every) or every < 1 or every != int(every):
         problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
                                             f"{spec.every!r}", join_pointer(spec.pointer, "every")))
+    elif every > MAX_EVERY:
+        problems.append(Diagnostic("RG205", f"must be at most 10000y ({MAX_EVERY:,} seconds), longer than any span "
+                                            f"of dates, got {spec.every!r}", join_pointer(spec.pointer, "every"),
+                                   hint="a timeline whose `every` is longer than its span has one tick"))
     if start is not None and end is not None and start > end:
         problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
                                    join_pointer(spec.pointer, "start")))
@@ -173,9 +187,6 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
     epoch = datetime.datetime(1970, 1, 1)
     first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
     ticks = (last - first) // int(every) + 1
-    if ticks > MAX_TICKS:
-        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
-                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
     return Timeline(start=first, every=int(every), ticks=ticks), []
 
 
