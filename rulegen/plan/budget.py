@@ -138,8 +138,9 @@ def check_run(tables: Mapping[str, Any], max_bytes: int) -> list[Diagnostic]:
     if total <= max_bytes:
         return []
     largest = max(estimate, key=estimate.__getitem__)
-    return [over_run(f"about {total:,} bytes (`{largest}`: {tables[largest].rows:,} rows, about "
-                     f"{estimate[largest]:,} bytes)", max_bytes, join_pointer("/tables", largest))]
+    rows = f"{'about ' * bool(getattr(tables[largest], 'estimated', False))}{tables[largest].rows:,} rows"
+    return [over_run(f"about {total:,} bytes (`{largest}`: {rows}, about {estimate[largest]:,} bytes)",
+                     max_bytes, join_pointer("/tables", largest))]
 
 
 def over_run(what: str, max_bytes: int, pointer: str) -> Diagnostic:

@@ -135,11 +135,15 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
     counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows)
     totals = block_totals(counts, None if sizing.draw_counts else 1, limit)
     if totals.prefix is None:
-        if "negative" in totals.problem:
+        if totals.reason == "negative":
             return [Diagnostic("RG210", totals.problem, per.pointer, hint="use an integer law that is never below 0")]
-        if sizing.max_bytes is not None and "parent blocks" in totals.problem:
+        if totals.reason == "limit" and sizing.max_bytes is not None:
             return [over_run(f"at least {floor:,} bytes and `{table.spec.name}` {totals.problem}",
                              sizing.max_bytes, per.pointer)]
+        if totals.reason == "memory":
+            return [Diagnostic("RG261", f"`{table.spec.name}` has a law of rows for each of the {parent_rows:,} rows "
+                                        f"of `{per.parent}`: {totals.problem}", per.pointer,
+                               hint=f"give `{per.parent}` fewer rows")]
         return [_overflow(per.pointer, totals.problem)]
     if sizing.draw_counts:
         table.link = ParentLink(per.parent, parent_rows, counts=counts, prefix=totals.prefix, most=totals.most,
@@ -177,7 +181,7 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
     elif every > MAX_EVERY:
         problems.append(Diagnostic("RG205", f"must be at most 10000y ({MAX_EVERY:,} seconds), longer than any span "
                                             f"of dates, got {spec.every!r}", join_pointer(spec.pointer, "every"),
-                                   hint="a timeline whose `every` is longer than its span has one tick"))
+                                   hint="an `every` just longer than the span from `start` to `end` gives a single tick"))
     if start is not None and end is not None and start > end:
         problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
                                    join_pointer(spec.pointer, "start")))
