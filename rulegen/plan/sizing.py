@@ -4,8 +4,10 @@ A table with rows per parent row is sized after its parent. Its counts are drawn
 at a time (:mod:`rulegen.engine.counts`) and only the block totals are kept, so sizing takes
 memory in proportion to the parent's blocks, never its rows. Without ``draw_counts`` (what
 ``validate`` asks for) one parent block is drawn and the row count estimated from it, so checking
-a spec never makes data. With the user's ``max_bytes``, the rows sized so far bound the bytes the
-run writes from below (a separator per value), and drawing stops as soon as that bound passes it.
+a spec never makes data. A run is sized that way first (its estimate meets the run's budget
+before any count is drawn, see :func:`rulegen.api.compile`); while drawing, the rows sized so far
+bound the bytes the run writes from below (a separator per value), and drawing stops as soon as
+that bound passes the budget (``max_bytes``).
 
 A timeline has as many rows as ticks, however many: the run's budget (:mod:`rulegen.plan.budget`)
 refuses one too large to write, so ``validate`` accepts a legal spec of any size. Its ``every``
