@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,13 +13,15 @@ import pyarrow as pa
 
 from rulegen.checking import CheckReport, check_plan
 from rulegen.engine.stream import stream_table
-from rulegen.errors import Diagnostic, OutputError, RulegenError
+from rulegen.errors import Diagnostic, OutputError, RulegenError, SpecError
 from rulegen.io.databases import seed_plan
 from rulegen.io.files import TableOutput, write_tables
 from rulegen.io.manifest import Manifest, ManifestError, read_manifest, spec_digest, versions
 from rulegen.io.sql import DIALECTS, sql_scripts
+from rulegen.plan.budget import check_drawing, default_max_bytes
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
+from rulegen.plan.sizing import draws_counts
 from rulegen.progress import Progress
 from rulegen.spec.build import load_spec
 from rulegen.spec.model import Spec
@@ -65,7 +68,8 @@ def compile(
     Every function below that takes a spec takes ``lock`` too. ``draw_counts=False`` estimates
     the rows of tables with a law of rows per parent row instead of drawing every count (a plan
     to check, not to generate from). ``max_bytes`` refuses a run that could write more (see
-    :mod:`rulegen.plan.budget`); there is no limit by default.
+    :mod:`rulegen.plan.budget`), before its counts per parent row are drawn; compile itself has
+    no limit by default, the functions that run a spec have one (see :func:`write`).
 
     Raises:
         SpecError: every semantic, graph and type problem; a lock file that cannot be read or
@@ -75,6 +79,10 @@ def compile(
 
     spec = _spec(spec)
     with _located(spec), pools_from_lock(spec, lock, seed=seed, scale=scale, rows=rows):
+        if max_bytes is not None and draw_counts and draws_counts(spec):
+            # Sized from one parent block first: a run past the budget is refused in a moment,
+            # not after drawing a count for each of a billion parent rows.
+            compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=False, max_bytes=max_bytes)
         return compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts, max_bytes=max_bytes)
 
 
@@ -122,13 +130,15 @@ def generate(
     spec: SpecLike, seed: int | None = None, scale: float = 1.0, *, rows: Mapping[str, int] | None = None,
     workers: int = 1, lock: LockLike = None, max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every table as a DataFrame, columns in output order; ``max_bytes`` as in :func:`compile`.
+    """Every table as a DataFrame, columns in output order; ``max_bytes`` as in :func:`write`
+    (by default the smaller of 64 GiB and the machine's memory).
 
     Raises:
-        SpecError: the spec is invalid.
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
         GenerationError: its rules cannot be met (constraints, uniqueness).
     """
     _prepare(workers)
+    max_bytes = default_max_bytes(in_memory=True) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return {name: _frame(_arrow_table(plan, name, workers), plan.tables[name]) for name in plan.tables}
@@ -149,9 +159,18 @@ def write(
     With ``client`` (a ``dask.distributed.Client``, a scheduler address, or ``"local"`` for a
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
     folder ``NAME.parquet`` of parts (Parquet only) that, read in order, equals the local file.
-    ``max_bytes`` refuses a run that could write more, before any row is made (see :func:`compile`).
+    ``max_bytes`` refuses a run that could write more, before any row is made (see :func:`compile`);
+    by default it is the smaller of 64 GiB and the free space of ``out_dir``'s file system
+    (:func:`rulegen.plan.budget.default_max_bytes`).
+
+    Raises:
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
+        GenerationError: its rules cannot be met (constraints, uniqueness).
+        OutputError: a file cannot be written.
     """
     _prepare(workers if client is None else 1)
+    manifest = functools.partial(_manifest, scale=scale, rows=rows, fmt=fmt, max_bytes=max_bytes)
+    max_bytes = default_max_bytes(out_dir) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     if client is not None:
         if fmt != "parquet":
@@ -161,8 +180,8 @@ def write(
         with _located(plan.spec):
             if isinstance(client, str):
                 return run_dask(plan, out_dir, None if client == "local" else client, workers=workers,
-                                manifest=_manifest(plan, scale, rows, fmt))
-            return write_dask(plan, out_dir, client, manifest=_manifest(plan, scale, rows, fmt))
+                                manifest=manifest(plan))
+            return write_dask(plan, out_dir, client, manifest=manifest(plan))
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
         TableOutput(name, t.schema, lambda encode, t=t: _reported(t, stream_table(
@@ -174,14 +193,15 @@ def write(
     if scripts:
         tables.sort(key=lambda t: list(scripts).index(t.name))
     with _located(plan.spec):
-        return write_tables(tables, out_dir, fmt, manifest=_manifest(plan, scale, rows, fmt))
+        return write_tables(tables, out_dir, fmt, manifest=manifest(plan))
 
 
-def _manifest(plan: Plan, scale: float, rows: Mapping[str, int] | None,
-              fmt: str) -> Callable[[Mapping[str, Path]], bytes]:
-    """What makes the manifest of a run, given the tables' final paths once all are written."""
+def _manifest(plan: Plan, *, scale: float, rows: Mapping[str, int] | None, fmt: str,
+              max_bytes: int | None) -> Callable[[Mapping[str, Path]], bytes]:
+    """What makes the manifest of a run, given the tables' final paths once all are written
+    (``max_bytes`` as the user gave it: the default depends on the disk's free space)."""
     manifest = Manifest(seed=plan.seed, scale=scale, rows=dict(rows or {}), format=fmt,
-                        spec_sha256=spec_digest(plan.spec.source.text), versions=versions())
+                        spec_sha256=spec_digest(plan.spec.source.text), versions=versions(), max_bytes=max_bytes)
 
     def render(files: Mapping[str, Path]) -> bytes:
         tables = {name: {"file": path.name, "rows": plan.tables[name].rows} for name, path in files.items()}
@@ -204,36 +224,40 @@ def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None
 def seed_database(
     spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
     if_exists: str = "fail", workers: int = 1, progress: Progress | None = None, lock: LockLike = None,
+    max_bytes: int | None = None,
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
     ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
     ``if_exists`` is ``fail``, ``replace`` or ``append``. Returns the rows loaded per table.
+    ``max_bytes`` as in :func:`write` (the free space counted is that of a SQLite or DuckDB file).
 
     Raises:
-        SpecError: the spec is invalid.
+        SpecError: the spec is invalid, or the run could pass ``max_bytes``.
         GenerationError: its rules cannot be met (nothing is left in the database).
         OutputError: the database cannot be reached or refuses the data (nothing is left).
     """
     _prepare(workers)
-    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
+    max_bytes = default_max_bytes(_database_file(url)) if max_bytes is None else max_bytes
+    plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
 
 
 def check(
     spec: SpecLike, directory: str | Path, *, seed: int | None = None, scale: float | None = None,
-    rows: Mapping[str, int] | None = None, lock: LockLike = None,
+    rows: Mapping[str, int] | None = None, lock: LockLike = None, max_bytes: int | None = None,
 ) -> CheckReport:
     """Check the files ``generate`` wrote into ``directory`` against the spec's rules.
 
-    The ``seed``, ``scale`` and ``rows`` that ``generate`` had set the row counts the files must
-    have: each one not given is read from the manifest ``generate`` wrote into ``directory``
-    (``rulegen-manifest.json``), or is the spec's seed, 1.0 and none without one. Broken rules
-    are findings in the report, never exceptions.
+    The ``seed``, ``scale``, ``rows`` and ``max_bytes`` that ``generate`` had set the row counts
+    the files must have and the budget of the run checked: each one not given is read from the
+    manifest ``generate`` wrote into ``directory`` (``rulegen-manifest.json``), or is the spec's
+    seed, 1.0, none and 64 GiB without one. Broken rules are findings in the report, never
+    exceptions.
 
     Raises:
-        SpecError: the spec itself is invalid.
+        SpecError: the spec itself is invalid, or the run checked could pass ``max_bytes``.
         OutputError: the manifest is there but cannot be read (RG514).
     """
     found = _read_manifest(directory)
@@ -241,7 +265,9 @@ def check(
         seed = found.seed if seed is None else seed
         scale = found.scale if scale is None else scale
         rows = found.rows if rows is None else rows
-    plan = compile(spec, seed=seed, scale=1.0 if scale is None else scale, rows=rows, lock=lock)
+        max_bytes = found.max_bytes if max_bytes is None else max_bytes
+    max_bytes = default_max_bytes() if max_bytes is None else max_bytes
+    plan = compile(spec, seed=seed, scale=1.0 if scale is None else scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
         return check_plan(plan, directory)
 
@@ -256,8 +282,26 @@ def _read_manifest(directory: str | Path) -> Manifest | None:
 
 def preview(
     spec: SpecLike, *, table: str | None = None, n: int = 10, seed: int | None = None, lock: LockLike = None,
+    max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The first ``n`` rows of each table (or of one), generated exactly as a full run would."""
+    """The first ``n`` rows of each table (or of one), generated exactly as a full run would;
+    each frame's ``attrs["rows"]`` is its table's row count.
+
+    Only the first block of each table is made, whatever its size, but a table with a law of
+    rows per parent row has every count drawn first: that is refused when the table could
+    pass ``max_bytes`` (by default 64 GiB), as a run of it would be.
+
+    Raises:
+        SpecError: the spec is invalid, or counts would be drawn for a table past ``max_bytes``.
+        KeyError: ``table`` is not one of the spec's.
+    """
+    spec = _spec(spec)
+    if draws_counts(spec):
+        with _located(spec):
+            estimate = compile(spec, seed=seed, lock=lock, draw_counts=False)
+            problems = check_drawing(estimate.tables, default_max_bytes() if max_bytes is None else max_bytes)
+            if problems:
+                raise SpecError(problems, spec.source)
     plan = compile(spec, seed=seed, lock=lock)
     names = [table] if table else list(plan.tables)
     result = {}
@@ -266,6 +310,7 @@ def preview(
             table_plan = _table(plan, name)
             batches = stream_table(table_plan, plan.seed, blocks=range(min(1, table_plan.blocks)))
             result[name] = _frame(pa.Table.from_batches(list(batches), table_plan.schema), table_plan).head(n)
+            result[name].attrs["rows"] = table_plan.rows
     return result
 
 
@@ -275,6 +320,17 @@ def _prepare(workers: int) -> None:
         from rulegen.scale.startup import prepare_workers
 
         prepare_workers()
+
+
+def _database_file(url: str) -> Path | None:
+    """The file of a SQLite or DuckDB URL (whose free space bounds the run), else None."""
+    from rulegen.io.urls import parse_url
+
+    try:
+        where = parse_url(url)
+    except ValueError:  # seed_plan reports it
+        return None
+    return Path(where.target) if where.dialect != "postgresql" and where.target != ":memory:" else None
 
 
 def _spec(spec: SpecLike) -> Spec:

@@ -108,6 +108,10 @@ def entry() -> None:
 _spec_argument = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 _lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                             help="Take Faker values from this lock file (default: SPEC.lock when it exists).")
+_max_bytes_option = click.option(
+    "--max-bytes", "max_bytes", type=click.IntRange(min=1), metavar="N",
+    help="Refuse a run that could write more than N bytes, before any row is made (default: the smaller of "
+         "64 GiB and the free space where it writes).")
 
 
 @main.command()
@@ -128,8 +132,7 @@ _lock_option = click.option("--lock", "lock", type=click.Path(dir_okay=False, pa
               help="The Dask scheduler (tcp://host:8786); without it, a local cluster of --workers processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows, bytes and seconds per table at the end.")
-@click.option("--max-bytes", "max_bytes", type=click.IntRange(min=1), metavar="N",
-              help="Refuse a run that could write more than N bytes, before any row is made (default: no limit).")
+@_max_bytes_option
 @_lock_option
 @run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
@@ -181,10 +184,11 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows and seconds per table at the end.")
+@_max_bytes_option
 @_lock_option
 @run
 def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
-         workers: int | None, quiet: bool, stats: bool, lock: Path | None) -> None:
+         workers: int | None, quiet: bool, stats: bool, max_bytes: int | None, lock: Path | None) -> None:
     """Create the tables of SPEC in the database at --db and load them, in one transaction.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -203,7 +207,7 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 
     run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers, progress=run, lock=lock)
+                                   workers=workers, progress=run, lock=lock, max_bytes=max_bytes)
     run.finish()
     if not quiet:
         total = sum(loaded.values())
@@ -233,10 +237,11 @@ def validate(spec: Path, lock: Path | None) -> None:
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N",
               help="A row count generate had [default: the manifest's].")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when no rule is broken (violations still print).")
+@_max_bytes_option
 @_lock_option
 @run
 def check(spec: Path, directory: Path, seed: int | None, scale: float | None, rows: tuple[str, ...],
-          quiet: bool, lock: Path | None) -> int:
+          quiet: bool, max_bytes: int | None, lock: Path | None) -> int:
     """Check the files generate wrote into DIRECTORY against SPEC; exit 1 on any violation.
 
     The seed, scale and row counts generate had are read from the manifest it wrote into
@@ -245,7 +250,8 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float | None, ro
     """
     import rulegen
 
-    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows) if rows else None, lock=lock)
+    report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows) if rows else None, lock=lock,
+                           max_bytes=max_bytes)
     if not (quiet and report.ok):
         click.echo(report.render())
     return 0 if report.ok else 1
@@ -256,20 +262,24 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float | None, ro
 @click.option("--table", "-t", help="Only this table.")
 @click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table.")
 @click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
+@_max_bytes_option
 @_lock_option
 @run
-def preview(spec: Path, table: str | None, n: int, seed: int | None, lock: Path | None) -> None:
+def preview(spec: Path, table: str | None, n: int, seed: int | None, max_bytes: int | None, lock: Path | None) -> None:
     """Print the first rows of each table."""
     import pandas as pd
 
     import rulegen
 
-    plan = rulegen.compile(spec, seed=seed, lock=lock)
-    if table is not None and table not in plan.tables:
-        raise click.BadParameter(f"no table {table!r}; tables are: {', '.join(plan.tables)}", param_hint="--table")
+    try:
+        frames = rulegen.preview(spec, table=table, n=n, seed=seed, lock=lock, max_bytes=max_bytes)
+    except KeyError as exc:  # an unknown --table
+        if table is None:
+            raise
+        raise click.BadParameter(str(exc.args[0]), param_hint="--table") from None
     with pd.option_context("display.max_columns", None, "display.width", 200):
-        for name, frame in rulegen.preview(spec, table=table, n=n, seed=seed, lock=lock).items():
-            click.echo(f"== {name} ({plan.tables[name].rows:,} rows)")
+        for name, frame in frames.items():
+            click.echo(f"== {name} ({frame.attrs['rows']:,} rows)")
             click.echo(_shown(frame))
             click.echo()
 

@@ -16,7 +16,7 @@ import numpy as np
 from rulegen.engine.context import BlockContext
 from rulegen.kinds.base import Kind
 
-__all__ = ["INT64_MAX", "LawCounts", "Totals", "block_totals"]
+__all__ = ["INT64_MAX", "REASONS", "LawCounts", "Totals", "block_totals"]
 
 INT64_MAX = 2**63 - 1
 
@@ -47,16 +47,25 @@ class LawCounts:
 @dataclass(frozen=True, slots=True)
 class Totals:
     """What one pass over the counts found: prefix sums of the block totals, the largest count,
-    and the first problem (a negative count, a total past int64)."""
+    and the first problem (see :data:`REASONS`)."""
 
     prefix: np.ndarray | None  # prefix[b]: children of the parent blocks before b; None on a problem
     most: int
     problem: str = ""
+    reason: str = ""  # one of REASONS when prefix is None
+
+
+# Why drawing stopped: a negative count, a total past int64, past the caller's limit, or more
+# parent blocks than memory holds the totals of.
+REASONS = ("negative", "overflow", "limit", "memory")
 
 
 def block_totals(counts: LawCounts, blocks: int | None = None, limit: int = INT64_MAX) -> Totals:
     """Draw the counts of the first ``blocks`` parent blocks (all by default), one block at a
     time, keeping only each block's total and the largest count.
+
+    The totals grow as blocks are drawn (never allocated for every block up front), so a pass
+    stopped by ``limit`` takes memory for the blocks it drew.
 
     Args:
         counts: the law's counts.
@@ -64,26 +73,34 @@ def block_totals(counts: LawCounts, blocks: int | None = None, limit: int = INT6
         limit: the most child rows the caller accepts; drawing stops once they are passed.
 
     Returns:
-        The totals, or the first problem: a negative count, a total past ``limit`` or int64.
+        The totals, or the first problem: a negative count, a total past ``limit`` or int64,
+        totals that do not fit in memory.
     """
     blocks = counts.blocks if blocks is None else min(blocks, counts.blocks)
-    prefix = np.zeros(blocks + 1, dtype=np.int64)
+    prefix = np.zeros(min(blocks, 1 << 12) + 1, dtype=np.int64)
     total, most = 0, 0
     for block in range(blocks):
         drawn = counts(block)
+        if block + 1 == len(prefix):
+            try:
+                prefix = np.concatenate([prefix, np.zeros(min(len(prefix), blocks - block), dtype=np.int64)])
+            except MemoryError:
+                return Totals(None, most, f"the totals of {blocks:,} parent blocks do not fit in memory", "memory")
+        prefix[block + 1] = total
         if len(drawn) == 0:
             continue
         low, high = int(drawn.min()), int(drawn.max())
         if low < 0:
-            return Totals(None, most, f"counts per parent row cannot be negative, got {low}")
+            return Totals(None, most, f"counts per parent row cannot be negative, got {low}", "negative")
         if high > INT64_MAX // len(drawn):  # the block's sum could wrap: add it exactly instead
             total += sum(int(c) for c in drawn)
         else:
             total += int(drawn.sum())
         if total > INT64_MAX:
-            return Totals(None, most, f"the counts per parent row add up to more than {INT64_MAX:,} rows")
+            return Totals(None, most, f"the counts per parent row add up to more than {INT64_MAX:,} rows", "overflow")
         if total > limit:
-            return Totals(None, most, f"more than {total:,} rows after {block + 1:,} of {blocks:,} parent blocks")
+            return Totals(None, most, f"more than {total:,} rows after {block + 1:,} of {blocks:,} parent blocks",
+                          "limit")
         most = max(most, high)
         prefix[block + 1] = total
-    return Totals(prefix, most)
+    return Totals(prefix[: blocks + 1], most)

@@ -1,4 +1,9 @@
-"""Stream a table's blocks in order, checking the uniqueness that is not met by construction."""
+"""Stream a table's blocks in order, checking the uniqueness that is not met by construction.
+
+Nothing here holds a thing per block or per row of the table: the blocks to make stay a
+``range`` when they are one (a table of 10^15 rows has 10^10 blocks), so memory follows the
+blocks in flight, and a run is bounded by its byte budget, never by a list made up front.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +32,9 @@ def stream_table(
         GenerationError: a column or key that must be unique repeats a value, or a
             constraint cannot be met.
     """
-    blocks = list(range(table.blocks)) if blocks is None else list(blocks)
+    blocks = range(table.blocks) if blocks is None else blocks if isinstance(blocks, range) else list(blocks)
     start = table.block_range(blocks[0])[0] if blocks else 0
-    contiguous = blocks == list(range(blocks[0], blocks[0] + len(blocks))) if blocks else True
+    contiguous = _contiguous(blocks)
     checkers = [UniqueChecker(start) for _ in table.unique_checks] if contiguous else []
     for batch, hashes in run_blocks(table, seed, blocks, workers, encode=encode):
         for check, checker, block_hashes in zip(table.unique_checks, checkers, hashes, strict=False):
@@ -37,6 +42,13 @@ def stream_table(
         yield batch
     for check, checker in zip(table.unique_checks, checkers, strict=False):
         raise_on_repeat(table, seed, check, checker.finish())
+
+
+def _contiguous(blocks: range | list[int]) -> bool:
+    """Whether ``blocks`` are consecutive ascending block numbers (their rows one range)."""
+    if isinstance(blocks, range):
+        return blocks.step == 1 or len(blocks) <= 1
+    return all(b == blocks[0] + i for i, b in enumerate(blocks))
 
 
 def raise_on_repeat(table: TablePlan, seed: int, check: UniqueCheck, repeat: tuple[int, int] | None) -> None:

@@ -1,7 +1,7 @@
 """The manifest ``generate`` writes next to the data, and ``check`` reads back.
 
 ``rulegen-manifest.json`` says how the files were made: the seed (the spec's or ``--seed``),
-the scale and ``--rows`` overrides, the format, the rulegen and Faker versions, a digest of the
+the scale, the ``--rows`` overrides and ``--max-bytes``, the format, the rulegen and Faker versions, a digest of the
 spec's text, and each table's file and row count. ``check`` takes the seed, scale and rows from
 it when it is not told them, so a user never repeats what ``generate`` had.
 
@@ -43,10 +43,12 @@ class Manifest:
     spec_sha256: str
     tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> {file, rows}
     versions: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int | None = None  # the --max-bytes the run had, if any
 
     def to_bytes(self) -> bytes:
         """The manifest as written: JSON, keys sorted, one value per line."""
         document = {"manifest": MANIFEST_VERSION, "seed": self.seed, "scale": self.scale, "rows": dict(self.rows),
+                    "max_bytes": self.max_bytes,
                     "format": self.format, "spec_sha256": self.spec_sha256, "versions": dict(self.versions),
                     "tables": {name: dict(entry) for name, entry in self.tables.items()}}
         return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -87,7 +89,8 @@ def read_manifest(directory: Path) -> Manifest | None:
         raise ManifestError(f"{path} is not a manifest rulegen wrote: {problem}")
     return Manifest(seed=document["seed"], scale=float(document["scale"]), rows=document["rows"],
                     format=document.get("format", ""), spec_sha256=document.get("spec_sha256", ""),
-                    tables=document.get("tables", {}), versions=document.get("versions", {}))
+                    tables=document.get("tables", {}), versions=document.get("versions", {}),
+                    max_bytes=document.get("max_bytes"))
 
 
 def _shape_problem(document: Any) -> str:
@@ -102,4 +105,7 @@ def _shape_problem(document: Any) -> str:
     if not isinstance(rows, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
                                              and v >= 0 for k, v in rows.items()):
         return "rows is not a mapping of table names to row counts"
+    limit = document.get("max_bytes")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        return f"max_bytes {limit!r} is not a positive integer"
     return ""

@@ -8,15 +8,27 @@ pool measured when it was drawn, a fixed-width type's longest text). Compile ref
 whose width passes :data:`MAX_VALUE_BYTES`, or whose block of values could pass
 :data:`MAX_BLOCK_BYTES`. A column whose width cannot be known before values exist (a value read
 from a file, an expression over one) is measured block by block as it is made
-(:func:`check_block`). A run has no cap of its own unless the user sets one (``max_bytes``):
-:func:`check_run` then compares it with the estimate of every table before any row is made.
+(:func:`check_block`).
+
+A run (``generate``, ``seed``, ``check``) has a budget of bytes: the user's ``max_bytes`` or,
+without one, :func:`default_max_bytes`, the smaller of :data:`DEFAULT_MAX_BYTES` and the free
+space where the run writes. :func:`check_run` compares it with the estimate of every table
+before any row is made (and before the counts of rows per parent row are drawn: the API sizes
+such a run from one parent block first). 64 GiB is far more than a test database or a demo
+needs, yet small enough that a spec asking for 10^15 rows is refused in a moment instead of
+filling a disk for days; a run that writes files cannot use more than the disk has, and files
+are written under temporary names before they replace older ones, so the older files' space
+does not count as free.
 
 Every limit is a constant here or the user's option: nothing in a spec can raise it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -27,11 +39,38 @@ from rulegen.kinds.base import Kind
 from rulegen.spec.model import ColumnSpec
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_BLOCK_BYTES", "MAX_VALUE_BYTES", "check_block", "check_column", "check_run", "column_width",
-           "estimate_run", "over_run"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_BLOCK_BYTES", "MAX_VALUE_BYTES", "check_block", "check_column", "check_drawing",
+           "check_run", "column_width", "default_max_bytes", "estimate_run", "over_run"]
 
 MAX_VALUE_BYTES = 1 << 20  # one value, as text
 MAX_BLOCK_BYTES = 512 << 20  # one column of one block, and the whole block as it is made
+DEFAULT_MAX_BYTES = 64 << 30  # a run the user gave no limit (see the module docstring)
+_RAISE = "raise it with --max-bytes N (max_bytes=N in the API)"
+
+
+def default_max_bytes(target: str | Path | None = None, *, in_memory: bool = False) -> int:
+    """The budget of a run whose user set none: :data:`DEFAULT_MAX_BYTES`, or less when the
+    file system of ``target`` has less free space (or, ``in_memory``, the machine less memory).
+
+    Args:
+        target: the folder or file the run writes (it need not exist yet); None: no file.
+        in_memory: the run's tables are kept in memory (``rulegen.generate``).
+    """
+    limit = DEFAULT_MAX_BYTES
+    if target is not None:
+        folder = Path(target).absolute()
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        try:
+            limit = min(limit, shutil.disk_usage(folder).free)
+        except OSError:  # a folder that cannot be measured keeps the constant
+            pass
+    if in_memory and hasattr(os, "sysconf"):
+        try:
+            limit = min(limit, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError):
+            pass
+    return limit
 
 
 def column_width(kind: Kind, column: ColumnSpec, widths: Mapping[str, int | None]) -> int | None:
@@ -99,14 +138,35 @@ def check_run(tables: Mapping[str, Any], max_bytes: int) -> list[Diagnostic]:
     if total <= max_bytes:
         return []
     largest = max(estimate, key=estimate.__getitem__)
-    return [over_run(f"about {total:,} bytes (`{largest}`: {tables[largest].rows:,} rows, about "
-                     f"{estimate[largest]:,} bytes)", max_bytes, join_pointer("/tables", largest))]
+    rows = f"{'about ' * bool(getattr(tables[largest], 'estimated', False))}{tables[largest].rows:,} rows"
+    return [over_run(f"about {total:,} bytes (`{largest}`: {rows}, about {estimate[largest]:,} bytes)",
+                     max_bytes, join_pointer("/tables", largest))]
 
 
 def over_run(what: str, max_bytes: int, pointer: str) -> Diagnostic:
-    """The diagnostic of a run past the user's ``max_bytes``."""
-    return Diagnostic("RG405", f"the run could write {what}, more than --max-bytes {max_bytes:,}", pointer,
-                      hint="lower the row counts (--rows, --scale) or raise --max-bytes")
+    """The diagnostic of a run past its budget of ``max_bytes``."""
+    return Diagnostic("RG405", f"the run could write {what}, more than its budget of {max_bytes:,} bytes", pointer,
+                      hint=f"lower the row counts (--rows, --scale) or {_RAISE}; the budget is "
+                           f"{DEFAULT_MAX_BYTES >> 30} GiB by default, less where the disk has less free space")
+
+
+def check_drawing(tables: Mapping[str, Any], max_bytes: int) -> list[Diagnostic]:
+    """Tables whose counts per parent row would be drawn for more rows than ``max_bytes`` allows:
+    a command that makes a few rows (``preview``) still draws every count first, the work of
+    sizing the whole table.
+
+    Args:
+        tables: the ``TablePlan``s of a plan compiled without drawing counts (estimated rows).
+        max_bytes: the budget.
+    """
+    estimate = estimate_run(tables)
+    return [Diagnostic("RG406", f"`{name}` draws a count of rows for each of the {table.link.parents:,} rows of "
+                                f"`{table.link.parent}` first: about {table.rows:,} rows and {estimate[name]:,} "
+                                f"bytes, more than the budget of {max_bytes:,} bytes",
+                       join_pointer(join_pointer("/tables", name), "rows"),
+                       hint=f"give `{table.link.parent}` fewer rows or {_RAISE}")
+            for name, table in tables.items()
+            if table.estimated and table.link is not None and estimate[name] > max_bytes]
 
 
 def check_block(table: Any, values: Mapping[str, pa.Array]) -> None:

@@ -4,8 +4,14 @@ A table with rows per parent row is sized after its parent. Its counts are drawn
 at a time (:mod:`rulegen.engine.counts`) and only the block totals are kept, so sizing takes
 memory in proportion to the parent's blocks, never its rows. Without ``draw_counts`` (what
 ``validate`` asks for) one parent block is drawn and the row count estimated from it, so checking
-a spec never makes data. With the user's ``max_bytes``, the rows sized so far bound the bytes the
-run writes from below (a separator per value), and drawing stops as soon as that bound passes it.
+a spec never makes data. A run is sized that way first (its estimate meets the run's budget
+before any count is drawn, see :func:`rulegen.api.compile`); while drawing, the rows sized so far
+bound the bytes the run writes from below (a separator per value), and drawing stops as soon as
+that bound passes the budget (``max_bytes``).
+
+A timeline has as many rows as ticks, however many: the run's budget (:mod:`rulegen.plan.budget`)
+refuses one too large to write, so ``validate`` accepts a legal spec of any size. Its ``every``
+is at most :data:`MAX_EVERY`, longer than any span of dates, so every instant fits in int64.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import graphlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +30,12 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv
 from rulegen.plan.budget import over_run
 from rulegen.plan.plan import BLOCK_ROWS, ParentLink, Timeline
-from rulegen.spec.model import PerParentSpec, TableSpec, TimelineSpec
+from rulegen.spec.model import PerParentSpec, Spec, TableSpec, TimelineSpec
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_TICKS", "Sizing", "size_tables"]
+__all__ = ["MAX_EVERY", "Sizing", "draws_counts", "size_tables"]
 
-MAX_TICKS = 10**9  # per timeline: a typo in `every` should not ask for a trillion rows
+MAX_EVERY = 10_000 * 31_557_600  # seconds: 10,000 years (of 365.25 days), past the last date there is
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +48,11 @@ class Sizing:
     block_rows: int = BLOCK_ROWS
     draw_counts: bool = True  # False: estimate rows per parent row from one parent block
     max_bytes: int | None = None  # the user's limit of the run's bytes
+
+
+def draws_counts(spec: Spec) -> bool:
+    """Whether sizing ``spec`` draws counts: a table has a law of rows per parent row."""
+    return any(isinstance(t.rows, PerParentSpec) and t.rows.count is None for t in spec.tables.values())
 
 
 def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
@@ -125,11 +137,15 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
     counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows)
     totals = block_totals(counts, None if sizing.draw_counts else 1, limit)
     if totals.prefix is None:
-        if "negative" in totals.problem:
+        if totals.reason == "negative":
             return [Diagnostic("RG210", totals.problem, per.pointer, hint="use an integer law that is never below 0")]
-        if sizing.max_bytes is not None and "parent blocks" in totals.problem:
+        if totals.reason == "limit" and sizing.max_bytes is not None:
             return [over_run(f"at least {floor:,} bytes and `{table.spec.name}` {totals.problem}",
                              sizing.max_bytes, per.pointer)]
+        if totals.reason == "memory":
+            return [Diagnostic("RG261", f"`{table.spec.name}` has a law of rows for each of the {parent_rows:,} rows "
+                                        f"of `{per.parent}`: {totals.problem}", per.pointer,
+                               hint=f"give `{per.parent}` fewer rows")]
         return [_overflow(per.pointer, totals.problem)]
     if sizing.draw_counts:
         table.link = ParentLink(per.parent, parent_rows, counts=counts, prefix=totals.prefix, most=totals.most,
@@ -161,9 +177,13 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
             problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
                                                 f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
     every = parse_duration(spec.every)
-    if every is None or every < 1 or every != int(every):
+    if every is None or not math.isfinite(every) or every < 1 or every != int(every):
         problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
                                             f"{spec.every!r}", join_pointer(spec.pointer, "every")))
+    elif every > MAX_EVERY:
+        problems.append(Diagnostic("RG205", f"must be at most 10000y ({MAX_EVERY:,} seconds), longer than any span "
+                                            f"of dates, got {spec.every!r}", join_pointer(spec.pointer, "every"),
+                                   hint="an `every` just longer than the span from `start` to `end` gives a single tick"))
     if start is not None and end is not None and start > end:
         problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
                                    join_pointer(spec.pointer, "start")))
@@ -173,9 +193,6 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
     epoch = datetime.datetime(1970, 1, 1)
     first, last = (start - epoch) // datetime.timedelta(seconds=1), (end - epoch) // datetime.timedelta(seconds=1)
     ticks = (last - first) // int(every) + 1
-    if ticks > MAX_TICKS:
-        return None, [Diagnostic("RG210", f"{ticks:,} ticks in one timeline (at most {MAX_TICKS:,})",
-                                 join_pointer(spec.pointer, "every"), hint="a longer `every` or a shorter span")]
     return Timeline(start=first, every=int(every), ticks=ticks), []
 
 

@@ -29,7 +29,7 @@ import signal
 import tempfile
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -164,7 +164,7 @@ def run_blocks(
     next is asked for: for writers that append them at once); blocks made in this process (one
     worker, or one block) stay batches, for the writer to encode.
     """
-    blocks = list(blocks)
+    blocks = blocks if isinstance(blocks, range) else list(blocks)  # a range of 10^10 blocks stays one
     if workers <= 1 or len(blocks) <= 1:
         for block in blocks:
             yield evaluate_block(table, seed, block)
@@ -186,7 +186,7 @@ def run_blocks(
         slots.remove()
 
 
-def _in_order(pool: ProcessPoolExecutor, table: TablePlan, blocks: list[int], slots: _Slots,
+def _in_order(pool: ProcessPoolExecutor, table: TablePlan, blocks: Sequence[int], slots: _Slots,
               encode: Encoder | None) -> Iterator[BlockResult]:
     """The blocks' results in order, at most one block per slot in flight."""
     pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()

@@ -38,12 +38,6 @@ REPRODUCTIONS = [
 
 # Inputs rulegen does not pass yet (strict: each turns into a failure once fixed, to be removed here).
 KNOWN: dict[str, str] = {
-    "budget/per_parent_count_huge": "generate runs out of memory on a huge count per parent",
-    "budget/per_parent_of_1e9": "generate of a billion parents' children takes minutes (no default run budget)",
-    "budget/rows_1e15": "generate of 1e15 rows runs out of memory (engine/stream.py)",
-    "budget/timeline_1s_100y": "a timeline past 1e9 ticks is refused while the corpus expects it bounded",
-    "budget/timeline_per_parent_huge": "SQL scripts of a huge timeline take minutes",
-    "numeric/timeline_every_huge": "a huge timeline step overflows at run time",
 }
 
 

@@ -110,7 +110,8 @@ def test_a_run_over_max_bytes_is_refused_before_any_row_with_its_estimate(tmp_pa
     with pytest.raises(SpecError) as caught:
         rulegen.write(text, tmp_path / "out", max_bytes=1_000_000)
     (problem,) = caught.value.diagnostics
-    assert problem.code == "RG405" and "1,300,000" in problem.message and "--max-bytes 1,000,000" in problem.message
+    assert problem.code == "RG405" and "1,300,000" in problem.message and "budget of 1,000,000 bytes" in problem.message
+    assert "--max-bytes N" in problem.hint and "max_bytes=N" in problem.hint
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     paths = rulegen.write(text, tmp_path / "ok", max_bytes=1_300_000)
     assert paths["t"].stat().st_size <= 1_300_000 + 10  # the estimate bounds the file (and its header)
