@@ -33,7 +33,7 @@ def evaluate_values(table: TablePlan, seed: int, block: int,
     start, stop = table.block_range(block)
     rows = np.arange(start, stop, dtype=np.int64)
     values = evaluate_rows(table, seed, block, rows, columns=columns)
-    if table.constraints and (columns is None or not set(table.redraw).isdisjoint(columns)):
+    if (table.constraints or table.unique_redraws) and (columns is None or not set(table.redraw).isdisjoint(columns)):
         values = enforce_constraints(table, seed, block, rows, values, evaluate_rows)
     return values
 

@@ -336,7 +336,9 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
     if len(columns) < len(tspec.columns):
         return None  # some columns could not compile; their problems are reported
     composites = plan_composites(tspec, columns, table.rows, table.link, env.diagnostics)
-    redraw = redraw_set(columns, order, table.constraints, tspec, [c.members for c in composites])
+    checks = unique_checks({name: columns[name] for name in tspec.columns}, composites)
+    redraw = redraw_set(columns, order, table.constraints, tspec, [c.members for c in composites],
+                        [check.columns for check in checks])
     with_spares(columns, redraw, table.rows)  # redrawn unique columns get spare values (see unique_index)
     ordered = {name: columns[name] for name in tspec.columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
@@ -349,7 +351,8 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
         schema=pa.schema([pa.field(name, ordered[name].type) for name in output]),
         constraints=tuple(table.constraints),
         redraw=redraw,
-        unique_checks=unique_checks(ordered, composites),
+        unique_checks=checks,
+        unique_redraws=tuple(check for check in checks if set(check.columns) & set(redraw)),
         copula=_copula(tspec),
         block_rows=block_rows,
         link=table.link,

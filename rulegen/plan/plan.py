@@ -235,6 +235,7 @@ class TablePlan:
     constraints: tuple[Expression, ...] = ()
     redraw: tuple[str, ...] = ()  # columns drawn again for rows that fail a constraint, in order
     unique_checks: tuple[UniqueCheck, ...] = ()
+    unique_redraws: tuple[UniqueCheck, ...] = ()  # checks whose repeats inside a block are drawn again
     copula: CopulaPlan | None = None
     block_rows: int = BLOCK_ROWS
     link: ParentLink | None = None
@@ -253,8 +254,8 @@ class TablePlan:
 
     def needed(self, names: Iterable[str]) -> frozenset[str]:
         """The columns to evaluate for ``names``: their inputs, and, once one of them is redrawn
-        by the constraints, every column the constraints read (which rows get redrawn depends
-        on those)."""
+        by the constraints or a repeat, every column the constraints and the redrawn unique
+        checks read (which rows get redrawn depends on those)."""
         needed: set[str] = set()
         todo = list(names)
         while todo:
@@ -265,6 +266,7 @@ class TablePlan:
             todo.extend(self.columns[name].needs)
             if name in self.redraw:
                 todo.extend(n for constraint in self.constraints for n in constraint.names)
+                todo.extend(n for check in self.unique_redraws for n in check.columns)
         return frozenset(needed)
 
     def block_range(self, block: int) -> tuple[int, int]:

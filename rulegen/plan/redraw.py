@@ -1,5 +1,5 @@
-"""Which columns a row that fails a constraint draws again (the engine's redraw, see
-:mod:`rulegen.engine.constraints`)."""
+"""Which columns a row that fails a constraint, or repeats a unique value checked while
+streaming, draws again (the engine's redraw, see :mod:`rulegen.engine.constraints`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ __all__ = ["redraw_set"]
 
 
 def redraw_set(columns: Mapping[str, ColumnPlan], order: Sequence[str], constraints: Sequence[Expression],
-               spec: TableSpec, joint: Iterable[Iterable[str]] = ()) -> tuple[str, ...]:
-    """Columns to draw again when a row fails a constraint.
+               spec: TableSpec, joint: Iterable[Iterable[str]] = (),
+               unique: Iterable[Iterable[str]] = ()) -> tuple[str, ...]:
+    """Columns to draw again when a row fails a constraint or repeats a checked unique value.
 
-    That is what the constraints read, all their ancestors (redrawing a derived value alone would
+    That is what the constraints and the unique checks read, all their ancestors (redrawing a derived value alone would
     give it back unchanged), everything derived from those, and whole groups drawn together:
     copula and `sample_rows` groups, and the columns of a composite unique built by construction
     (``joint``; redrawing one of them alone could repeat another row's combination). Columns a
@@ -31,12 +32,13 @@ def redraw_set(columns: Mapping[str, ColumnPlan], order: Sequence[str], constrai
         constraints: the table's parsed constraints.
         spec: the table.
         joint: further groups of columns drawn together.
+        unique: the columns of each unique check (a row repeating one is drawn again).
 
     Returns:
         The columns to redraw, in dependency order.
     """
     chosen: set[str] = set()
-    todo = [name for c in constraints for name in c.names]
+    todo = [name for c in constraints for name in c.names] + [name for names in unique for name in names]
     while todo:
         name = todo.pop()
         if name not in chosen:
