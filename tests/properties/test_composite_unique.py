@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import rulegen
-from rulegen.errors import SpecError
+from rulegen.errors import GenerationError, SpecError
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan
 
@@ -157,3 +157,27 @@ tables:
     frame = rulegen.generate(rulegen.load(yaml), seed=3)["t"]
     names = key.split("[")[-1].rstrip("]").split(", ")
     assert not frame.duplicated(names).any()
+
+
+@given(rows=st.integers(1, 300), seed=st.integers(0, 2**32), scale=st.sampled_from([0.5, 2, 20]),
+       other=st.sampled_from([("{kind: choice, values: [a, b, c]}", 3),
+                              ("{kind: date, min: 2024-01-01, max: 2024-01-31}", 31),
+                              ("{kind: integers, low: 1, high: 9}", 9)]))
+@settings(max_examples=40, deadline=None, suppress_health_check=SLOW)
+def test_a_checked_key_redraws_its_repeats_inside_a_block(rows: int, seed: int, scale: float,
+                                                          other: tuple[str, int]) -> None:
+    """A key with a rounded normal cannot be listed: it is checked, and rows that repeat an earlier
+    row of their block are drawn again; a table of one block does not fail while the pairs are
+    plentiful (the normal makes some 5 x scale values: rows up to a fifth of the pairs)."""
+    yaml = (f"version: 1\ntables:\n  t:\n    rows: {rows}\n    unique: [[x, o]]\n    columns:\n"
+            f"      x: {{kind: normal, loc: 0, scale: {scale}, round: 0}}\n      o: {other[0]}\n")
+    note(yaml)
+    plan = compile_spec(rulegen.load(yaml), seed=seed)
+    assert [c.columns for c in plan.tables["t"].unique_redraws] == [("x", "o")]
+    try:
+        frame = _frame(plan)
+    except GenerationError as exc:
+        assert rows > scale * other[1], f"a repeat although pairs are plentiful: {exc}"
+        return
+    assert not frame.duplicated(["x", "o"]).any()
+    assert frame.equals(_frame(compile_spec(rulegen.load(yaml), seed=seed)))
