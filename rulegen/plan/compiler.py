@@ -335,7 +335,7 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
                            constraint.pointer)
     if len(columns) < len(tspec.columns):
         return None  # some columns could not compile; their problems are reported
-    composites = plan_composites(tspec, columns, table.rows, table.link, env.diagnostics)
+    composites = plan_composites(tspec, columns, table.rows, table.link, env.diagnostics, env.tables)
     checks = unique_checks({name: columns[name] for name in tspec.columns}, composites)
     redraw = redraw_set(columns, order, table.constraints, tspec, [c.members for c in composites],
                         [check.columns for check in checks])

@@ -119,7 +119,7 @@ def composite_groups(spec: TableSpec) -> list[tuple[tuple[str, ...], str]]:
 
 
 def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, link: Any,
-                    diagnostics: list[Diagnostic]) -> list[Composite]:
+                    diagnostics: list[Diagnostic], tables: Mapping[str, Any]) -> list[Composite]:
     """Decide how each composite key of the table is met, giving constructed columns their slot.
 
     Args:
@@ -128,6 +128,8 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
         rows: the table's rows.
         link: the table's ParentLink (``rows: {per: ...}``), or None.
         diagnostics: where a product space smaller than the rows is reported (RG311).
+        tables: every table while it compiles (a ref lists its parent rows only when the
+            parent's key column is distinct).
 
     Returns:
         One :class:`Composite` per group of :func:`composite_groups`.
@@ -143,7 +145,7 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
             continue
         parent = next((p.name for p in plans if isinstance(p.kind, Ref) and p.kind.holds_parent), None)
         members = tuple(n for n in names if n != parent)
-        spaces = [_space(columns[n], jointly) for n in members]
+        spaces = [_space(columns[n], jointly, tables) for n in members]
         if taken & set(members) or any(s is None or s[1] == 0 for s in spaces):
             found.append(Composite(names, pointer, "check"))
             continue
@@ -164,7 +166,7 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
     return found
 
 
-def _space(column: ColumnPlan, jointly: set[str]) -> tuple[str, int, pa.Array | None] | None:
+def _space(column: ColumnPlan, jointly: set[str], tables: Mapping[str, Any]) -> tuple[str, int, pa.Array | None] | None:
     """How a column's values are listed for a composite permutation: (source, size, values);
     None when they cannot be (inputs, options that merge or replace values, joint draws)."""
     spec, kind = column.spec, column.kind
@@ -175,7 +177,8 @@ def _space(column: ColumnPlan, jointly: set[str]) -> tuple[str, int, pa.Array | 
     if isinstance(kind, Sample) and kind.joint:
         return None
     if isinstance(kind, Ref):
-        usable = kind.compiled and kind.own is None and not kind.holds_parent
+        usable = (kind.compiled and kind.own is None and not kind.holds_parent
+                  and tables[kind.table].columns[kind.key].uniqueness.distinct)  # else parent rows share values
         return ("parent", kind.size, None) if usable else None
     size = kind.space_size()
     if size is not None:

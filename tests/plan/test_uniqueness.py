@@ -96,3 +96,31 @@ def test_capped_spaces_fit_and_keep_the_small_ones(sizes: list[int]) -> None:
     if math.prod(sizes) <= _MAX_SPACE:
         assert list(capped) == sizes
     assert all(c == s for c, s in zip(capped, sizes, strict=True) if s <= 2**12)
+
+
+def test_a_ref_to_part_of_a_composite_key_is_checked_not_built() -> None:
+    """Parent rows share the values of a key part: distinct parent rows are not distinct values."""
+    yaml = """version: 1
+tables:
+  lines:
+    rows: 40
+    primary_key: [order_id, line_no]
+    columns:
+      order_id: {kind: integers, low: 1, high: 10}
+      line_no: {kind: integers, low: 1, high: 4}
+  refunds:
+    rows: 30
+    unique: [[order_id, reason]]
+    columns:
+      order_id: {kind: ref, to: lines.order_id}
+      line_no: {kind: lookup, via: order_id, column: line_no}
+      reason: {kind: choice, values: [damaged, late, wrong, other]}
+"""
+    plan = _plan(yaml)
+    assert plan.tables["lines"].columns["order_id"].composite is not None
+    refunds = plan.tables["refunds"]
+    assert refunds.columns["order_id"].composite is None
+    assert [c.columns for c in refunds.unique_checks] == [("order_id", "reason")]
+    frames = rulegen.generate(rulegen.load(yaml), seed=2)
+    assert not frames["refunds"].duplicated(["order_id", "reason"]).any()
+    assert not frames["lines"].duplicated(["order_id", "line_no"]).any()
