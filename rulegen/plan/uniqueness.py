@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,7 +43,7 @@ def alone(spec: TableSpec) -> dict[str, str]:
     """Columns unique on their own (``unique: true``, a one-column ``primary_key``, a one-column
     ``unique`` entry), each with where its problems are reported: its ``unique`` option, or the
     column itself when the table declares it (the column's values are what to change)."""
-    keys = {names[0] for names in (spec.primary_key, *spec.unique) if len(names) == 1}
+    keys = {names[0] for names in (spec.primary_key, *spec.unique) if len(set(names)) == 1}
     return {name: join_pointer(column.pointer, "unique") if column.unique else column.pointer
             for name, column in spec.columns.items() if column.unique or name in keys}
 
@@ -100,7 +100,7 @@ class Composite:
 
     columns: tuple[str, ...]
     pointer: str
-    how: str  # "holds" (a column is distinct), "construct", "check" or "error" (reported)
+    how: Literal["holds", "construct", "check", "error"]  # holds: a column is distinct; error: reported
     members: tuple[str, ...] = ()  # the constructed columns (without the parent ref)
 
 
@@ -112,7 +112,7 @@ def composite_groups(spec: TableSpec) -> list[tuple[tuple[str, ...], str]]:
     seen: set[frozenset[str]] = set()
     found = []
     for names, pointer in groups:
-        if frozenset(names) not in seen and set(names) <= set(spec.columns):
+        if frozenset(names) not in seen and len(set(names)) > 1 and set(names) <= set(spec.columns):
             seen.add(frozenset(names))
             found.append((tuple(names), pointer))
     return found
