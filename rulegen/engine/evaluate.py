@@ -1,9 +1,10 @@
 """Evaluate a table's columns for a set of rows: the heart of the engine.
 
 Columns are computed in dependency order, each as one vectorised call. The options common to
-all kinds are applied here, in a fixed order: value (or the keyed permutation for ``unique``),
-``round``, ``clip`` (its bounds already snapped to the rounding grid), ``when``/``else``, then
-``null``. Each column is measured against the byte budget (:mod:`rulegen.plan.budget`) as it is made.
+all kinds are applied here, in a fixed order: value (or the keyed permutation for ``unique``
+and composite keys), ``round``, ``clip`` (its bounds already snapped to the rounding grid),
+``when``/``else``, then ``null``. Each column is measured against the byte budget
+(:mod:`rulegen.plan.budget`) as it is made.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pyarrow.compute as pc
 from rulegen.engine.constraints import enforce_constraints
 from rulegen.engine.context import BlockContext
 from rulegen.engine.random import block_rng, stream_key, stream_seed
-from rulegen.engine.unique import permute, row_hashes
+from rulegen.engine.unique import composite_values, permute, row_hashes
 from rulegen.expr.evaluate import evaluate_expression
 from rulegen.plan.budget import check_block
 from rulegen.plan.plan import ColumnPlan, TablePlan, Uniqueness
@@ -32,7 +33,7 @@ def evaluate_values(table: TablePlan, seed: int, block: int,
     start, stop = table.block_range(block)
     rows = np.arange(start, stop, dtype=np.int64)
     values = evaluate_rows(table, seed, block, rows, columns=columns)
-    if table.constraints and (columns is None or not set(table.redraw).isdisjoint(columns)):
+    if (table.constraints or table.unique_redraws) and (columns is None or not set(table.redraw).isdisjoint(columns)):
         values = enforce_constraints(table, seed, block, rows, values, evaluate_rows)
     return values
 
@@ -77,6 +78,8 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
         space = min(kind.space_size() or 0, _MAX_SPACE)
         index = column.unique_index(ctx.rows, ctx.attempt, table.rows)
         values = kind.values_at(permute(index, space, stream_seed(ctx.seed, table.name, spec.name, "unique")))
+    elif column.composite is not None:
+        values = composite_values(column, ctx, table)
     else:
         values = kind.evaluate(ctx)
     if (spec.round is not None and pa.types.is_floating(values.type)) or (spec.round or 0) < 0:

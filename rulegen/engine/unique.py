@@ -2,22 +2,27 @@
 
 :func:`permute` is a keyed bijection of [0, size) (a Feistel network with cycle walking): row i
 gets point ``permute(i)`` of a value space, so values are distinct for any row count up to the
-space size, whatever the block layout. Columns whose values cannot be built that way (derived
-strings, continuous draws) are checked by :class:`UniqueChecker` as blocks stream by.
+space size, whatever the block layout. A composite key built the same way
+(:func:`composite_values`) permutes the product of its columns' spaces, once for the table or
+once per parent row, and each column reads its own digit of the point. Columns whose values
+cannot be built that way (derived strings, continuous draws) are checked by
+:class:`UniqueChecker` as blocks stream by.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rulegen.engine.random import hash_rows, splitmix64
+from rulegen.engine.random import hash_rows, splitmix64, stream_seed
+from rulegen.plan.plan import ColumnPlan, CompositeSlot
 
-__all__ = ["UniqueChecker", "permute", "row_hashes"]
+__all__ = ["UniqueChecker", "composite_values", "permute", "permute_each", "row_hashes"]
 
 _ROUNDS = 6
 
@@ -43,6 +48,83 @@ def permute(rows: np.ndarray, size: int, key: int) -> np.ndarray:
         x[todo] = (left << np.uint64(half)) | right
         todo[todo] = x[todo] >= np.uint64(size)
     return x.astype(np.int64)
+
+
+def permute_each(rows: np.ndarray, size: int, keys: np.ndarray) -> np.ndarray:
+    """As :func:`permute`, with a key per row: rows with the same key get distinct indices.
+
+    Args:
+        rows: indices, all < ``size``.
+        size: the size of the permuted range.
+        keys: 64-bit keys, one per row (uint64).
+
+    Returns:
+        Indices in [0, size), distinct among the rows that share a key.
+    """
+    if size <= 1:
+        return np.zeros(len(rows), dtype=np.int64)
+    bits = max(2, int(size - 1).bit_length())
+    bits += bits % 2
+    half = bits // 2
+    mask = np.uint64((1 << half) - 1)
+    with np.errstate(over="ignore"):
+        keys = [splitmix64(keys.astype(np.uint64) ^ splitmix64(np.uint64(r + 1))) for r in range(_ROUNDS)]
+        x = rows.astype(np.uint64)
+        todo = np.ones(len(x), dtype=bool)
+        while todo.any():  # cycle walking, as in permute()
+            y = x[todo]
+            left, right = y >> np.uint64(half), y & mask
+            for k in keys:
+                left, right = right, left ^ (splitmix64(right ^ k[todo]) & mask)
+            x[todo] = (left << np.uint64(half)) | right
+            todo[todo] = x[todo] >= np.uint64(size)
+    return x.astype(np.int64)
+
+
+def composite_values(column: ColumnPlan, ctx: Any, table: Any) -> pa.Array:
+    """A constructed composite key's column at ``ctx``'s rows (see :class:`CompositeSlot`).
+
+    Args:
+        column: a column with a ``composite`` slot.
+        ctx: the BlockContext (rows, attempt, seed); a ref records its parent rows there.
+        table: the TablePlan (its link gives each row's parent, for keys per parent).
+
+    Returns:
+        The column's values, before ``round``, ``null`` and the other common options.
+    """
+    slot = column.composite
+    assert slot is not None
+    digit = composite_digit(slot, ctx.rows, ctx.attempt, stream_seed(ctx.seed, table.name, *slot.group, "composite"),
+                            table.link)
+    if slot.source == "pool":
+        return slot.values.take(pa.array(digit))
+    if slot.source == "parent":
+        from rulegen.kinds.relational import parent_values  # the kinds import the engine
+
+        ctx.parent_rows[column.name] = digit  # lookups through the ref read it
+        return parent_values(column.kind.target, ctx.seed, column.kind.key, digit)
+    return column.kind.values_at(digit)
+
+
+def composite_digit(slot: CompositeSlot, rows: np.ndarray, attempt: int, key: int, link: Any) -> np.ndarray:
+    """Each row's index in the column's own space: its digit of the row's point in the product.
+
+    Row r (or the k-th row of a parent) takes point r (k) of the product, or on redraw attempt a
+    its spare point ``unit + r * spares + a - 1``, through a keyed permutation (one per parent).
+    """
+    if slot.per_parent:
+        parents = link.parent_rows(rows)
+        local = rows - link.first_child(parents)
+    else:
+        local = rows
+    if attempt and slot.spares:
+        local = slot.unit + local * slot.spares + min(attempt, slot.spares) - 1
+    if slot.per_parent:
+        points = permute_each(local, slot.size, hash_rows(key, parents))
+    else:
+        points = permute(local, slot.size, key)
+    below = math.prod(slot.radices[slot.position + 1:])
+    return (points // below) % slot.radices[slot.position]
 
 
 def row_hashes(columns: Sequence[pa.Array], rows: np.ndarray) -> np.ndarray:
@@ -78,10 +160,12 @@ def _column_hash(column: pa.Array) -> np.ndarray:
         return splitmix64(values.view(np.uint64))
     if pa.types.is_dictionary(column.type):
         return _column_hash(column.dictionary_decode())
-    as_int = column.cast(pa.int64()) if not pa.types.is_integer(column.type) else column
-    if pa.types.is_boolean(column.type) or pa.types.is_temporal(column.type):
-        as_int = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64()) \
-            if not pa.types.is_boolean(column.type) else column.cast(pa.int64())
+    if pa.types.is_temporal(column.type):  # dates and times hash their stored integers
+        as_int = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64())
+    elif pa.types.is_integer(column.type):
+        as_int = column
+    else:
+        as_int = column.cast(pa.int64())
     values = as_int.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     return splitmix64(values.view(np.uint64))
 

@@ -1,13 +1,14 @@
-"""Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types, uniqueness.
+"""Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types.
 
-Row counts come from :mod:`rulegen.plan.sizing` and every column's byte bound from
-:mod:`rulegen.plan.budget`. Every problem of every table is collected before anything is
-raised, so a user fixes a spec in one pass rather than one error at a time.
+Row counts come from :mod:`rulegen.plan.sizing`, every column's byte bound from
+:mod:`rulegen.plan.budget`, how each ``unique`` is met from :mod:`rulegen.plan.uniqueness` and
+what a failing row draws again from :mod:`rulegen.plan.redraw`. Every problem of every table is
+collected before anything is raised, so a user fixes a spec in one pass rather than one error at
+a time.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import graphlib
 import math
 from collections.abc import Callable, Mapping
@@ -24,22 +25,20 @@ from rulegen.expr.types import common_type, describe, is_numeric
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
-from rulegen.kinds.sample import Sample
 from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.graph import ColumnGraph
-from rulegen.plan.plan import (
-    BLOCK_ROWS,
-    MAX_ATTEMPTS,
-    ColumnPlan,
-    CopulaPlan,
-    ParentLink,
-    Plan,
-    TablePlan,
-    Timeline,
-    UniqueCheck,
-    Uniqueness,
-)
+from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, ParentLink, Plan, TablePlan, Timeline
+from rulegen.plan.redraw import redraw_set
 from rulegen.plan.sizing import Sizing, size_tables
+from rulegen.plan.uniqueness import (
+    alone,
+    column_uniqueness,
+    kind_column,
+    plan_composites,
+    retarget,
+    unique_checks,
+    with_spares,
+)
 from rulegen.spec.model import ColumnSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
@@ -61,6 +60,7 @@ class _Table:
     constraints: list[Expression] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # columns whose own checks failed
     columns: dict[str, ColumnPlan] = field(default_factory=dict)  # compiled so far
+    unique: dict[str, str] = field(default_factory=dict)  # columns unique alone: where it is declared
 
 
 def compile_spec(
@@ -130,7 +130,7 @@ def compile_spec(
     if not problems and max_bytes is not None:
         problems += check_run(plans, max_bytes)
     if problems:
-        raise SpecError(spec.source.in_document_order(problems), spec.source)
+        raise SpecError(spec.source.in_document_order(retarget(problems, spec)), spec.source)
     return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
                 options={"scale": scale, "block_rows": block_rows})
 
@@ -202,8 +202,9 @@ def _check_table(table: _Table) -> list[Diagnostic]:
     """Per-column semantic checks and expressions parsed."""
     spec = table.spec
     problems: list[Diagnostic] = []
+    table.unique = alone(spec)
     for name, column in spec.columns.items():
-        kind = KINDS.get(column.kind)(column)
+        kind = KINDS.get(column.kind)(kind_column(column, table.unique))
         table.kinds[name] = kind
         found = kind.check(spec)
         if column.when is not None:
@@ -317,7 +318,9 @@ def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[s
     env.types[name] = value_type
     env.widths[name] = width
     table.columns[name] = ColumnPlan(spec=column, kind=kind, type=value_type, when=when, needs=inputs,
-                                     uniqueness=_uniqueness(kind, table, env), clip=_clip_bounds(kind, value_type, env),
+                                     uniqueness=column_uniqueness(kind, table.rows, table.columns, env,
+                                                                  table.unique.get(name)),
+                                     clip=_clip_bounds(kind, value_type, env),
                                      width=width)
 
 
@@ -332,13 +335,11 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
                            constraint.pointer)
     if len(columns) < len(tspec.columns):
         return None  # some columns could not compile; their problems are reported
-    redraw = _redraw_set(columns, order, table.constraints, tspec)
-    for name in redraw:  # unique columns that constraints redraw get spare values (see unique_index)
-        column = columns[name]
-        if column.uniqueness is Uniqueness.CONSTRUCT:
-            space = column.kind.space_size() or 0
-            spares = min(MAX_ATTEMPTS, (space - table.rows) // max(table.rows, 1))
-            columns[name] = dataclasses.replace(column, spares=spares)
+    composites = plan_composites(tspec, columns, table.rows, table.link, env.diagnostics, env.tables)
+    checks = unique_checks({name: columns[name] for name in tspec.columns}, composites)
+    redraw = redraw_set(columns, order, table.constraints, tspec, [c.members for c in composites],
+                        [check.columns for check in checks])
+    with_spares(columns, redraw, table.rows)  # redrawn unique columns get spare values (see unique_index)
     ordered = {name: columns[name] for name in tspec.columns}
     output = tuple(name for name, c in ordered.items() if not c.spec.hidden)
     return TablePlan(
@@ -350,7 +351,8 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
         schema=pa.schema([pa.field(name, ordered[name].type) for name in output]),
         constraints=tuple(table.constraints),
         redraw=redraw,
-        unique_checks=_unique_checks(tspec, ordered),
+        unique_checks=checks,
+        unique_redraws=tuple(check for check in checks if set(check.columns) & set(redraw)),
         copula=_copula(tspec),
         block_rows=block_rows,
         link=table.link,
@@ -380,35 +382,6 @@ def _evaluation_cycles(plans: Mapping[str, TablePlan]) -> list[Diagnostic]:
                            plans[table].columns[column].spec.pointer,
                            hint="a constraint ties the columns it reads together; it may be what closes the cycle")]
     return []
-
-
-def _redraw_set(columns: Mapping[str, ColumnPlan], order: list[str], constraints: list[Expression],
-                spec: TableSpec) -> tuple[str, ...]:
-    """Columns to draw again when a row fails a constraint: what the constraints read, all
-    their ancestors (redrawing a derived value alone would give it back unchanged), everything
-    derived from those, and whole copula and `sample_rows` groups (their draws are joint).
-    Columns a redraw cannot change (a sequence, a row's own parent, and what only follows from
-    such columns) are left out: drawing them again would change nothing, and tie them to the
-    constraints' columns for no reason (see TablePlan.needed)."""
-    chosen: set[str] = set()
-    todo = [name for c in constraints for name in c.names]
-    while todo:
-        name = todo.pop()
-        if name not in chosen:
-            chosen.add(name)
-            todo.extend(columns[name].needs)
-    for group in ({c for corr in spec.correlations for c in corr.columns},  # drawn jointly: redrawn jointly
-                  {name for name, c in columns.items() if isinstance(c.kind, Sample) and c.kind.joint}):
-        if chosen & group:
-            chosen |= group
-    varies: set[str] = set()
-    for name in order:  # dependency order: a column's inputs are settled before it
-        column = columns[name]
-        if column.needs & chosen:
-            chosen.add(name)
-        if column.kind.drawn or column.spec.null > 0 or column.needs & varies:
-            varies.add(name)
-    return tuple(name for name in order if name in chosen and name in varies)
 
 
 def _clip_bounds(kind: Kind, value_type: pa.DataType, env: CompileEnv) -> tuple[float | None, float | None] | None:
@@ -464,30 +437,3 @@ def _check_when(when: Expression, else_value: Any, value_type: pa.DataType, env:
     if common_type(value_type, else_type) is None:
         env.report("RG224", f"`else` value {else_value!r} does not fit the column's {describe(value_type)} values",
                    join_pointer(when.pointer.rsplit("/", 1)[0], "else"))
-
-
-def _uniqueness(kind: Kind, table: _Table, env: CompileEnv) -> Uniqueness:
-    column = kind.column
-    keyed = column.unique or (column.name,) in (table.spec.primary_key, *table.spec.unique)
-    if not keyed:
-        return Uniqueness.NONE
-    if kind.inherently_unique or kind.unique_given(table.columns):
-        return Uniqueness.INHERENT
-    space = kind.space_size()
-    if space is None or column.clip is not None:
-        return Uniqueness.CHECK  # no space to enumerate, or clip would merge its points
-    if space < table.rows:
-        env.report("RG310", f"cannot make {table.rows:,} unique values: `{kind.name}` can only make {space:,}",
-                   kind.pointer("unique") if column.unique else column.pointer,
-                   hint="widen the value space or lower the row count")
-    return Uniqueness.CONSTRUCT
-
-
-def _unique_checks(spec: TableSpec, columns: Mapping[str, ColumnPlan]) -> tuple[UniqueCheck, ...]:
-    checks = [UniqueCheck((name,), c.spec.pointer) for name, c in columns.items()
-              if c.uniqueness is Uniqueness.CHECK]
-    groups = [(spec.primary_key, join_pointer(spec.pointer, "primary_key"))] if len(spec.primary_key) > 1 else []
-    groups += [(names, join_pointer(join_pointer(spec.pointer, "unique"), i))
-               for i, names in enumerate(spec.unique) if len(names) > 1]
-    checks += [UniqueCheck(tuple(names), pointer) for names, pointer in groups]
-    return tuple(checks)

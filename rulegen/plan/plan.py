@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -15,8 +16,8 @@ from rulegen.kinds.base import Kind
 from rulegen.spec.model import ColumnSpec, Spec
 
 __all__ = [
-    "BLOCK_ROWS", "MAX_ATTEMPTS", "ColumnPlan", "CopulaPlan", "ParentLink", "Plan", "TablePlan", "Timeline",
-    "UniqueCheck", "Uniqueness",
+    "BLOCK_ROWS", "MAX_ATTEMPTS", "ColumnPlan", "CompositeSlot", "CopulaPlan", "ParentLink", "Plan", "TablePlan",
+    "Timeline", "UniqueCheck", "Uniqueness",
 ]
 
 # Rows per block. Part of the determinism contract: changing it changes the data.
@@ -42,6 +43,31 @@ class Uniqueness(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class CompositeSlot:
+    """One column's part of a composite ``unique`` (or key) met by construction.
+
+    Rows take distinct points of the product of the members' value spaces (a keyed permutation,
+    see :mod:`rulegen.engine.unique`); the point's mixed-radix digit ``position`` is this
+    column's index in its own space. With ``per_parent``, the rows of each parent row take
+    distinct points (the parent ref holds the rest of the key).
+    """
+
+    group: tuple[str, ...]  # the constructed members, in key order (names the permutation's stream)
+    radices: tuple[int, ...]  # each member's space size (capped so their product fits 62 bits)
+    position: int  # this column's digit
+    source: str  # "space" (kind.values_at), "pool" (take from ``values``), "parent" (a ref's parent row)
+    values: pa.Array | None = None  # the distinct values of a pool
+    per_parent: bool = False
+    unit: int = 0  # rows that must be distinct: the table's, or the most rows of one parent
+    spares: int = 0  # redrawn by constraints: spare points each row may take (as ColumnPlan.spares)
+
+    @property
+    def size(self) -> int:
+        """Points in the product space."""
+        return math.prod(self.radices)
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnPlan:
     """One column, compiled."""
 
@@ -54,6 +80,7 @@ class ColumnPlan:
     clip: tuple[float | None, float | None] | None = None  # `clip` snapped inside to the `round` grid
     spares: int = 0  # CONSTRUCT columns redrawn by constraints: spare values each row may take
     width: int | None = None  # most bytes of a value as text, None when measured as blocks are made
+    composite: CompositeSlot | None = None  # its part of a composite unique met by construction
 
     def unique_index(self, rows: np.ndarray, attempt: int, table_rows: int) -> np.ndarray:
         """Which point of the value space each row takes (before the keyed permutation).
@@ -208,6 +235,7 @@ class TablePlan:
     constraints: tuple[Expression, ...] = ()
     redraw: tuple[str, ...] = ()  # columns drawn again for rows that fail a constraint, in order
     unique_checks: tuple[UniqueCheck, ...] = ()
+    unique_redraws: tuple[UniqueCheck, ...] = ()  # checks whose repeats inside a block are drawn again
     copula: CopulaPlan | None = None
     block_rows: int = BLOCK_ROWS
     link: ParentLink | None = None
@@ -226,8 +254,8 @@ class TablePlan:
 
     def needed(self, names: Iterable[str]) -> frozenset[str]:
         """The columns to evaluate for ``names``: their inputs, and, once one of them is redrawn
-        by the constraints, every column the constraints read (which rows get redrawn depends
-        on those)."""
+        by the constraints or a repeat, every column the constraints and the redrawn unique
+        checks read (which rows get redrawn depends on those)."""
         needed: set[str] = set()
         todo = list(names)
         while todo:
@@ -238,6 +266,7 @@ class TablePlan:
             todo.extend(self.columns[name].needs)
             if name in self.redraw:
                 todo.extend(n for constraint in self.constraints for n in constraint.names)
+                todo.extend(n for check in self.unique_redraws for n in check.columns)
         return frozenset(needed)
 
     def block_range(self, block: int) -> tuple[int, int]:

@@ -55,10 +55,15 @@ def test_which_unique_templates_are_distinct_by_construction(columns, proven):
 
 
 def test_an_unproven_template_is_still_checked_and_its_repeat_reported():
-    # "x" + "12" and "x1" + "2" are both "x12"
+    # "x" + "12" and "x1" + "2" are both "x12": such rows draw `c` again until they differ
     columns = ("      id: {kind: sequence}\n      c: {kind: choice, values: [x, x1]}\n"
                "      e: {kind: template, template: '{c}{id}', unique: true}\n")
-    spec, _ = compiled(columns, rows=200)
+    spec, table = compiled(columns, rows=200)
+    assert [c.columns for c in table.unique_checks] == [("e",)]
+    assert not rulegen.generate(spec)["t"]["e"].duplicated().any()
+    # A repeat no redraw can remove is still reported.
+    spec, _ = compiled("      c: {kind: choice, values: [x, x1]}\n"
+                       "      e: {kind: template, template: '{c}!', unique: true}\n", rows=3)
     with pytest.raises(GenerationError) as info:
         rulegen.generate(spec)
     assert info.value.diagnostics[0].code == "RG402"
