@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -214,6 +215,9 @@ class Distribution(Kind):
             if self.acceptance <= 0:
                 return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
                                    self.pointer("truncate"), hint="move the range to where values fall")]
+            if self.acceptance < _MIN_ACCEPTANCE:  # drawn through the quantile function
+                problem = self.quantile_problem()
+                return [problem] if problem else []
         return []
 
     def _domain(self) -> list[Diagnostic]:
@@ -267,6 +271,24 @@ class Distribution(Kind):
         """Values at uniform quantiles ``u`` (truncation included, shift not)."""
         lo, hi = self.option("truncate") or (None, None)
         return Window(self.law(), lo, hi, self.family.integer).quantile(u)
+
+    def quantile_problem(self) -> Diagnostic | None:
+        """Parameters whose quantile function SciPy cannot compute (``beta`` with ``b`` of
+        5e-324 overflows inside Boost): a correlated or narrowly truncated column draws through
+        it, so that is refused before any row is made."""
+        probe = np.array([1e-9, 1e-3, 0.5, 1 - 1e-3, 1 - 1e-9])
+        try:
+            with warnings.catch_warnings(), np.errstate(all="raise"):
+                warnings.simplefilter("error")
+                values = np.asarray(self.inverse_cdf(probe), dtype=np.float64)
+            failed = not np.isfinite(values).all()
+        except (ArithmeticError, ValueError, RuntimeWarning):
+            failed = True
+        if not failed:
+            return None
+        return Diagnostic("RG275", f"the quantiles of {self!r} cannot be computed in 64-bit floats, and a correlated "
+                                   "or narrowly truncated column is drawn through them", self.column.pointer,
+                          hint=_DOMAIN_HINT)
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only

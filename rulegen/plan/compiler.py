@@ -266,6 +266,8 @@ def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diag
                 problems.append(Diagnostic(
                     "RG214", f"correlated column `{name}` must be a numeric distribution, not `{kinds[name].name}`",
                     pointer))
+            elif (problem := getattr(kinds[name], "quantile_problem", lambda: None)()) is not None:
+                problems.append(problem)
         if corr.columns[0] == corr.columns[1]:
             problems.append(Diagnostic("RG214", "a correlation needs two different columns", corr.pointer))
         elif frozenset(corr.columns) in pairs:  # the later rho would silently replace the earlier one
