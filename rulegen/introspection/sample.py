@@ -1,45 +1,114 @@
-"""``--sample N``: read up to N rows per table and sum them up as :class:`ColumnStats`.
+"""``--sample N``: read a random sample of up to N rows per table and sum it up as :class:`ColumnStats`.
 
-Only statistics leave this module: ranges, null counts, text lengths, the share of true
-values, and the counts of each value of columns that hold few distinct values (at most
-:data:`MAX_CATEGORIES`), which are the only sampled values a spec may show. Rows are the
-first N the database returns. Children per parent row are counted by the database (one
-grouped query per parent link), so only a histogram of counts is read.
+Rows are drawn at random, not taken from the start of the table: ``ORDER BY random() LIMIT N``
+(PostgreSQL first thins a table past the row-count cap with ``TABLESAMPLE SYSTEM``), bounded by
+:data:`SAMPLE_SECONDS` per table, after which the first N rows are read instead. Only
+statistics leave this module: ranges, null counts, text lengths, the share of true values, a
+numeric law fitted to the values (:func:`rulegen.fidelity.fit.fit_numeric`), and the counts of
+each value of columns that hold few distinct values (at most :data:`MAX_CATEGORIES`), which are
+the only sampled values a spec may show. A sensitive column (:mod:`.sensitive`) keeps only its
+counts and lengths, unless values are allowed. Children per parent row are counted by the
+database (one grouped query per parent link), so only a histogram of counts is read.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import time
 import uuid
 from collections import Counter
 from typing import Any
 
-from rulegen.introspection.model import Catalog, ColumnInfo, ColumnStats, ForeignKey, TableSample, quote_identifier
+import numpy as np
 
-__all__ = ["MAX_CATEGORIES", "read_samples"]
+from rulegen.introspection.model import Catalog, ColumnInfo, ColumnStats, ForeignKey, TableSample, quote_identifier
+from rulegen.introspection.sensitive import sensitive_by_name, sensitive_values
+
+__all__ = ["MAX_CATEGORIES", "MIN_FIT_VALUES", "SAMPLE_SECONDS", "read_samples", "summarize"]
 
 MAX_CATEGORIES = 20  # distinct values up to which a column counts as categorical
+MIN_FIT_VALUES = 30  # numeric values below which no law is fitted (the sampled range is kept)
+SAMPLE_SECONDS = 30.0  # time a table's random sample may take before its first rows are read instead
+_THIN = 10  # a table past the count cap is thinned to about this many times the rows asked for
 
 _NUMERIC = ("integer", "decimal", "float")
 
 
-def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey], limit: int) -> dict[str, TableSample]:
-    """Statistics of up to ``limit`` rows of every table, and of children per parent row along
-    ``links`` (each table's foreign key to the parent it is generated per)."""
+def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey], limit: int, *,
+                 allow_values: bool = False, seconds: float = SAMPLE_SECONDS) -> dict[str, TableSample]:
+    """Statistics of a random sample of up to ``limit`` rows of every table, and of children per
+    parent row along ``links`` (each table's foreign key to the parent it is generated per).
+
+    Args:
+        allow_values: keep the values of sensitive columns too (``--allow-values``).
+        seconds: how long drawing one table's random rows may take.
+    """
     samples = {}
     for name, table in catalog.tables.items():
         columns = [c for c in table.columns.values() if not c.generated]
         if not columns:
             continue
-        listed = ", ".join(quote_identifier(c.name) for c in columns)
-        rows = connection.execute(f"select {listed} from {_qualified(catalog, name)} limit {int(limit)}").fetchall()
-        stats = {c.name: summarize(c, [row[i] for row in rows]) for i, c in enumerate(columns)}
+        rows = _random_rows(connection, catalog, name, columns, limit, seconds)
+        stats = {c.name: summarize(c, [row[i] for row in rows], table=name, allow_values=allow_values)
+                 for i, c in enumerate(columns)}
         sample = TableSample(rows=len(rows), columns=stats)
         if name in links:
             sample.children = _children(connection, catalog, name, links[name])
         samples[name] = sample
     return samples
+
+
+def _random_rows(connection: Any, catalog: Catalog, table: str, columns: list[ColumnInfo], limit: int,
+                 seconds: float) -> list[tuple[Any, ...]]:
+    """Up to ``limit`` rows drawn at random, or the first ``limit`` rows past ``seconds``."""
+    listed = ", ".join(quote_identifier(c.name) for c in columns)
+    source = _qualified(catalog, table)
+    first = f"select {listed} from {source} limit {int(limit)}"
+    if catalog.tables[table].rows <= limit:
+        return connection.execute(first).fetchall()  # the whole table: any order is a random one
+    if catalog.dialect == "sqlite":
+        return _sqlite_rows(connection, f"select {listed} from {source} order by random() limit {int(limit)}", first,
+                            seconds)
+    return _postgres_rows(connection, catalog, table, listed, limit, first, seconds)
+
+
+def _sqlite_rows(connection: Any, query: str, first: str, seconds: float) -> list[tuple[Any, ...]]:
+    import sqlite3
+
+    deadline = time.monotonic() + seconds
+    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        return connection.execute(query).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
+    finally:
+        connection.set_progress_handler(None, 0)
+    return connection.execute(first).fetchall()
+
+
+def _postgres_rows(connection: Any, catalog: Catalog, table: str, listed: str, limit: int, first: str,
+                   seconds: float) -> list[tuple[Any, ...]]:
+    from rulegen.introspection.postgres import ROW_COUNT_CAP
+
+    source = _qualified(catalog, table)
+    thin = ""
+    if catalog.tables[table].rows >= ROW_COUNT_CAP:  # counted up to the cap: ask the planner's estimate
+        estimate = connection.execute("select reltuples from pg_class where oid = %s::regclass",
+                                      [source]).fetchone()[0] or 0
+        if estimate > _THIN * limit:
+            thin = f" tablesample system ({100 * _THIN * limit / estimate:.6f})"
+    connection.execute(f"set statement_timeout = {max(1, int(seconds * 1000))}")
+    try:
+        return connection.execute(f"select {listed} from {source}{thin} order by random() limit {int(limit)}"
+                                  ).fetchall()
+    except Exception as exc:  # psycopg is imported lazily: only a cancelled statement is expected here
+        if getattr(exc, "sqlstate", None) != "57014":
+            raise
+    finally:
+        connection.execute("reset statement_timeout")
+    return connection.execute(first).fetchall()
 
 
 def _qualified(catalog: Catalog, table: str) -> str:
@@ -61,24 +130,47 @@ def _children(connection: Any, catalog: Catalog, table: str, link: ForeignKey) -
     return {int(k): int(v) for k, v in sorted(histogram.items())}
 
 
-def summarize(column: ColumnInfo, values: list[Any]) -> ColumnStats:
+def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_values: bool = False) -> ColumnStats:
     """Statistics of one column's sampled values (SQLite's loose typing tolerated: values
-    that do not fit the column's category are left out of ranges)."""
+    that do not fit the column's category are left out of ranges).
+
+    A sensitive column, by its name or by the shape of any value, keeps counts and lengths only,
+    unless ``allow_values``.
+    """
     present = [v for v in values if v is not None]
     stats = ColumnStats(count=len(values), nulls=len(values) - len(present))
-    parsed = [p for p in (_parse(column.category, v) for v in present) if p is not None]
-    if parsed and column.category in (*_NUMERIC, "date", "timestamp"):
-        stats.low, stats.high = min(parsed), max(parsed)
-    if column.category == "bool":
-        stats.true = sum(1 for v in parsed if v)
     texts = [v for v in present if isinstance(v, str)]
     if texts:
         stats.shortest, stats.longest = min(map(len, texts)), max(map(len, texts))
+    parsed = [p for p in (_parse(column.category, v) for v in present) if p is not None]
+    if column.category == "bool":
+        stats.true = sum(1 for v in parsed if v)
+    if not allow_values and column.category != "bool" and (
+            sensitive_by_name(table, column.name) or sensitive_values(texts)):
+        stats.sensitive = True
+        return stats
+    if parsed and column.category in (*_NUMERIC, "date", "timestamp"):
+        stats.low, stats.high = min(parsed), max(parsed)
     if column.category in ("integer", "decimal", "text", "enum", "bool"):
         counts = Counter(_category(column.category, v) for v in present)
         if len(counts) <= MAX_CATEGORIES:
             stats.categories = dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
+    if column.category in _NUMERIC and len(parsed) >= MIN_FIT_VALUES and len(set(parsed)) > 2:
+        stats.law = _law(column, parsed)
     return stats
+
+
+def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:
+    """The numeric law :mod:`rulegen.fidelity.fit` finds best for the values, or None when it is
+    a plain range (the sampled range says the same in fewer words)."""
+    from rulegen.fidelity.fit import fit_numeric
+
+    integer = column.category == "integer"
+    decimals = None if integer or column.category == "float" else (column.scale if column.scale is not None else 2)
+    fit = fit_numeric(np.asarray(values, dtype=np.float64), integer=integer, decimals=decimals)
+    if fit.spec["kind"] in ("uniform", "integers"):
+        return None
+    return {**fit.spec, "note": fit.note}
 
 
 def _category(category: str, value: Any) -> Any:
