@@ -70,7 +70,7 @@ def column_draft(table: str, column: ColumnInfo, hints: Hints, stats: ColumnStat
         draft = _listed(column, hints, stats)
         if draft is not None:
             return draft
-    if not unique and category in ("integer", "decimal", "text", "enum") and _categorical(stats):
+    if not unique and category in ("integer", "decimal", "float", "text", "enum") and _categorical(stats):
         return Draft({"kind": "choice", "values": dict(stats.categories)},
                      [f"{len(stats.categories)} value{'s' if len(stats.categories) > 1 else ''}, "
                       "weighted as in the sample"])
@@ -185,8 +185,9 @@ def _fitted(law: dict[str, Any], notes: list[str], lo: float | None, hi: float |
     """The law fitted to a sample, clipped to the CHECK's bounds and the type's range (a fitted
     law may stray a little past the sampled values, which met both)."""
     spec = {k: v for k, v in law.items() if k != "note"}
-    low = lo if limit is None else max(lo if lo is not None else -limit, -limit)
-    high = hi if limit is None else min(hi if hi is not None else limit, limit)
+    low, high = lo, hi
+    if limit is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
+        low, high = max(-limit, low if low is not None else -limit), min(limit, high if high is not None else limit)
     if (low is not None or high is not None) and spec["kind"] != "histogram":
         spec["clip"] = [_tidy(low) if low is not None else None, _tidy(high) if high is not None else None]
     return Draft(spec, [*notes, law["note"]])

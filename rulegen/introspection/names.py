@@ -68,7 +68,8 @@ PROVIDERS = [
 
 _PEOPLE = re.compile(r"(users?|customers?|employees?|persons?|people|members?|authors?|students?|contacts?|"
                      r"clients?|staff|patients?|owners?|managers?|drivers?|teachers?|players?|accounts?|artists?|"
-                     r"actors?|composers?|shippers?)$")
+                     r"actors?|composers?|performers?|singers?|musicians?|writers?|shippers?|guests?|travell?ers?|"
+                     r"passengers?|tenants?|buyers?|sellers?|borrowers?|readers?|listeners?|subscribers?)$")
 _COMPANIES = re.compile(r"(compan(y|ies)|suppliers?|vendors?|manufacturers?|organi[sz]ations?|brands?|"
                         r"publishers?|merchants?|partners?|stores?|shops?)$")
 _BY_TABLE = [(_PEOPLE, PROVIDERS[3]), (_COMPANIES, PROVIDERS[5]),

@@ -151,7 +151,7 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
         return stats
     if parsed and column.category in (*_NUMERIC, "date", "timestamp"):
         stats.low, stats.high = min(parsed), max(parsed)
-    if column.category in ("integer", "decimal", "text", "enum", "bool"):
+    if column.category in ("integer", "decimal", "float", "text", "enum", "bool"):
         counts = Counter(_category(column.category, v) for v in present)
         if len(counts) <= MAX_CATEGORIES:
             stats.categories = dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
@@ -174,7 +174,7 @@ def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:
 
 
 def _category(category: str, value: Any) -> Any:
-    if category == "decimal" or isinstance(value, decimal.Decimal):
+    if category in ("decimal", "float") or isinstance(value, decimal.Decimal):
         return float(value)
     if category == "bool":
         return bool(value)
