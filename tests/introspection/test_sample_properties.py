@@ -1,0 +1,85 @@
+"""Properties of `introspect --sample` over random tables: the spec always validates and
+generates, the sample is drawn at random (not the first rows) and within its time bound."""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rulegen
+from rulegen.introspection.model import Catalog, ColumnInfo, TableInfo
+from rulegen.introspection.sample import read_samples
+
+NAMES = ["email", "Discount", "release_year", "is_active", "UnitPrice", "phone", "from_date", "to_date",
+         "created_at", "updated_at", "BirthDate", "HireDate", "notes", "qty", "score", "BillingCity", "status",
+         "tax_rate", "ModelYear", "discontinued", "amount", "ssn", "api_token", "percentComplete", "end_time",
+         "start_time", "x"]
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+TYPES = {
+    "INTEGER": st.integers(-10**9, 10**9),
+    "SMALLINT": st.integers(-32768, 32767),
+    "REAL": st.floats(-1e6, 1e6, allow_nan=False),
+    "NUMERIC(5, 2)": st.decimals("-999.99", "999.99", places=2).map(float),
+    "NUMERIC(3, 2)": st.decimals("-9.99", "9.99", places=2).map(float),
+    "VARCHAR(4)": _TEXT.map(lambda s: s[:4]),
+    "VARCHAR(12)": _TEXT,
+    "CHAR(1)": st.sampled_from(["Y", "N", "y", "1", "x"]),
+    "TEXT": _TEXT | st.emails() | st.sampled_from(["open", "closed"]),
+    "DATE": st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 1, 1)).map(datetime.date.isoformat),
+    "TIMESTAMP": st.datetimes(datetime.datetime(1950, 1, 1), datetime.datetime(2090, 1, 1)).map(
+        lambda d: d.isoformat(sep=" ")),
+    "BOOLEAN": st.sampled_from([0, 1]),
+}
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[tuple[str, str]], list[tuple]]:
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=6, unique=True))
+    types = [draw(st.sampled_from(sorted(TYPES))) for _ in names]
+    rows = draw(st.lists(st.tuples(*[st.none() | TYPES[t] for t in types]), min_size=0, max_size=80))
+    return list(zip(names, types, strict=True)), rows
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(table=tables())
+def test_a_sampled_spec_always_validates_and_generates(tmp_path_factory, table):
+    columns, rows = table
+    path: Path = tmp_path_factory.mktemp("db") / "random.db"
+    with sqlite3.connect(path) as connection:
+        listed = ", ".join(f'"{n}" {t}' for n, t in columns)
+        connection.execute(f'CREATE TABLE "t" (id INTEGER PRIMARY KEY, {listed})')
+        if rows:
+            connection.executemany(f'INSERT INTO "t" VALUES (NULL, {", ".join("?" * len(columns))})', rows)
+    text = rulegen.introspect(f"sqlite:///{path}", sample=40)
+    spec = rulegen.load(text)
+    rulegen.compile(spec)
+    frame = rulegen.generate(spec, rows={"t": 30})["t"]
+    assert len(frame) == 30
+
+
+def _numbers_db(path: Path, rows: int) -> Catalog:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE n (i INTEGER)")
+        connection.executemany("INSERT INTO n VALUES (?)", [(i,) for i in range(rows)])
+    column = ColumnInfo("i", "INTEGER", "integer")
+    return Catalog("test", "sqlite", {"n": TableInfo("n", {"i": column}, rows=rows)})
+
+
+def test_the_sample_is_random_rows_not_the_first(tmp_path):
+    catalog = _numbers_db(tmp_path / "n.db", 5000)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        stats = read_samples(connection, catalog, {}, 100)["n"].columns["i"]
+    assert stats.count == 100 and stats.high > 1000  # the first 100 rows would end at 99
+
+
+def test_a_sample_past_its_time_reads_the_first_rows(tmp_path):
+    catalog = _numbers_db(tmp_path / "n.db", 5000)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        stats = read_samples(connection, catalog, {}, 100, seconds=0)["n"].columns["i"]
+    assert (stats.count, stats.low, stats.high) == (100, 0, 99)
