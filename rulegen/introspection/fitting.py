@@ -25,6 +25,7 @@ _SHAPES = {
     "postcode": [(5, r"[0-9]{5}"), (4, r"[0-9]{4}"), (3, r"[0-9]{3}")],
     "country_code": [(2, r"[A-Z]{2}")],
     "currency_code": [(3, r"[A-Z]{3}")],
+    "sha256": [(40, r"[0-9a-f]{40}"), (32, r"[0-9a-f]{32}")],  # a SHA-1 or an MD5 in hexadecimal
 }
 
 

@@ -40,6 +40,7 @@ PROVIDERS = [
              False),
     Provider(r"job(_?title)?|occupation|profession|contact_?title|position", "job", 70, False),
     Provider(r"(tele)?phone(_?(number|no))?|mobile(_?(number|no))?|cell_?phone|fax", "phone_number", 25, True),
+    Provider(r"address_?(line_?)?2|apartment|apt|suite", "secondary_address", 10, False),
     Provider(r"(street_?)?address(_?line)?(_?1)?|street", "street_address", 42, True),
     Provider(r"city|town", "city", 30, False),
     Provider(r"(zip|postal|post)_?code|zip", "postcode", 10, False),
@@ -72,8 +73,9 @@ _PEOPLE = re.compile(r"(users?|customers?|employees?|persons?|people|members?|au
                      r"passengers?|tenants?|buyers?|sellers?|borrowers?|readers?|listeners?|subscribers?)$")
 _COMPANIES = re.compile(r"(compan(y|ies)|suppliers?|vendors?|manufacturers?|organi[sz]ations?|brands?|"
                         r"publishers?|merchants?|partners?|stores?|shops?)$")
-_BY_TABLE = [(_PEOPLE, PROVIDERS[3]), (_COMPANIES, PROVIDERS[5]),
-             (re.compile(r"(city|cities)$"), PROVIDERS[9]), (re.compile(r"countr(y|ies)$"), PROVIDERS[12])]
+_NAMED = {p.provider: p for p in PROVIDERS}
+_BY_TABLE = [(_PEOPLE, _NAMED["name"]), (_COMPANIES, _NAMED["company"]),
+             (re.compile(r"(city|cities)$"), _NAMED["city"]), (re.compile(r"countr(y|ies)$"), _NAMED["country"])]
 _FALLBACK_NAME = Provider("name", "catch_phrase", 70, True)
 _TITLE = Provider("title", "sentence", 90, True)
 
@@ -107,6 +109,8 @@ def provider_for(table: str, column: str) -> tuple[Provider, str | None] | None:
             return found, f"the name of one of the {table}"
         return _FALLBACK_NAME, "a guess for a bare `name`"
     if name == "title":
+        if _PEOPLE.search(snake(table)):
+            return _NAMED["job"], f"the job title of one of the {table}"
         return _TITLE, "a guess for a bare `title`"
     found = next((p for p in PROVIDERS if _ends(name, p.pattern)), None)
     return (found, None) if found else None

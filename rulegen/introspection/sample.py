@@ -1,8 +1,10 @@
 """``--sample N``: read a random sample of up to N rows per table and sum it up as :class:`ColumnStats`.
 
-Rows are drawn at random, not taken from the start of the table: ``ORDER BY random() LIMIT N``
-(PostgreSQL first thins a table past the row-count cap with ``TABLESAMPLE SYSTEM``), bounded by
-:data:`SAMPLE_SECONDS` per table, after which the first N rows are read instead. Only
+Rows are drawn at random, not taken from the start of the table, and the same ones every run
+(so the spec is too): PostgreSQL ``ORDER BY random() LIMIT N`` after ``setseed`` (a table past
+the row-count cap thinned first with ``TABLESAMPLE SYSTEM ... REPEATABLE``), SQLite rowids in a
+fixed pseudo-random order. Each table's draw is bounded by :data:`SAMPLE_SECONDS`, after which
+its first N rows are read instead. Only
 statistics leave this module: ranges, null counts, text lengths, the share of true values, a
 numeric law fitted to the values (:func:`rulegen.fidelity.fit.fit_numeric`), and the counts of
 each value of columns that hold few distinct values (at most :data:`MAX_CATEGORIES`), which are
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import sqlite3
 import time
 import uuid
 from collections import Counter
@@ -31,6 +34,8 @@ MAX_CATEGORIES = 20  # distinct values up to which a column counts as categorica
 MIN_FIT_VALUES = 30  # numeric values below which no law is fitted (the sampled range is kept)
 SAMPLE_SECONDS = 30.0  # time a table's random sample may take before its first rows are read instead
 _THIN = 10  # a table past the count cap is thinned to about this many times the rows asked for
+_SEED = 0.42  # PostgreSQL's random() seed: the same sample every run
+_MIX, _PRIME = 2_654_435_761, 4_294_967_291  # (rowid * _MIX) mod _PRIME: a fixed shuffle of SQLite rowids
 
 _NUMERIC = ("integer", "decimal", "float")
 
@@ -68,14 +73,20 @@ def _random_rows(connection: Any, catalog: Catalog, table: str, columns: list[Co
     if catalog.tables[table].rows <= limit:
         return connection.execute(first).fetchall()  # the whole table: any order is a random one
     if catalog.dialect == "sqlite":
-        return _sqlite_rows(connection, f"select {listed} from {source} order by random() limit {int(limit)}", first,
-                            seconds)
+        # rowids in a fixed pseudo-random order (the same sample, and so the same spec, every run);
+        # random() for a table WITHOUT ROWID
+        shuffled = f"select {listed} from {source} order by (rowid * {_MIX}) % {_PRIME} limit {int(limit)}"
+        try:
+            return _sqlite_rows(connection, shuffled, first, seconds)
+        except sqlite3.OperationalError as exc:  # no such column: rowid
+            if "rowid" not in str(exc):
+                raise
+        return _sqlite_rows(connection, f"select {listed} from {source} order by random() limit {int(limit)}",
+                            first, seconds)
     return _postgres_rows(connection, catalog, table, listed, limit, first, seconds)
 
 
 def _sqlite_rows(connection: Any, query: str, first: str, seconds: float) -> list[tuple[Any, ...]]:
-    import sqlite3
-
     deadline = time.monotonic() + seconds
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
@@ -98,8 +109,9 @@ def _postgres_rows(connection: Any, catalog: Catalog, table: str, listed: str, l
         estimate = connection.execute("select reltuples from pg_class where oid = %s::regclass",
                                       [source]).fetchone()[0] or 0
         if estimate > _THIN * limit:
-            thin = f" tablesample system ({100 * _THIN * limit / estimate:.6f})"
+            thin = f" tablesample system ({100 * _THIN * limit / estimate:.6f}) repeatable (42)"
     connection.execute(f"set statement_timeout = {max(1, int(seconds * 1000))}")
+    connection.execute(f"select setseed({_SEED})")
     try:
         return connection.execute(f"select {listed} from {source}{thin} order by random() limit {int(limit)}"
                                   ).fetchall()
@@ -167,7 +179,10 @@ def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:
 
     integer = column.category == "integer"
     decimals = None if integer or column.category == "float" else (column.scale if column.scale is not None else 2)
-    fit = fit_numeric(np.asarray(values, dtype=np.float64), integer=integer, decimals=decimals)
+    try:
+        fit = fit_numeric(np.asarray(values, dtype=np.float64), integer=integer, decimals=decimals)
+    except (ArithmeticError, ValueError, RuntimeError):  # a solver that does not converge: the sampled range
+        return None
     if fit.spec["kind"] in ("uniform", "integers"):
         return None
     return {**fit.spec, "note": fit.note}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rulegen.introspection.checks import Bound, Compare, OneOf, parse_check
+from rulegen.introspection.counts import fit_children
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS
@@ -222,7 +223,7 @@ class _TableDrafter:
                 share = round(sum(n for k, n in children.items() if k) / sum(children.values()), 3)
             law, note = {"kind": "binomial", "n": 1, "p": share}, "at most one per parent: the link is a key"
         elif children and sum(children.values()):
-            law, note = fit_count(children), "children per parent fitted to the source"
+            law, note = fit_children(children, fit_count)
         else:
             law, note = {"kind": "poisson", "lam": DEFAULT_CHILDREN}, "children per parent guessed"
         return {"per": self.link.parent, **law}, note

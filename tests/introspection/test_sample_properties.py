@@ -83,3 +83,20 @@ def test_a_sample_past_its_time_reads_the_first_rows(tmp_path):
     with sqlite3.connect(tmp_path / "n.db") as connection:
         stats = read_samples(connection, catalog, {}, 100, seconds=0)["n"].columns["i"]
     assert (stats.count, stats.low, stats.high) == (100, 0, 99)
+
+
+def test_the_same_sample_every_run(tmp_path):
+    catalog = _numbers_db(tmp_path / "n.db", 5000)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        first, second = (read_samples(connection, catalog, {}, 100)["n"].columns["i"] for _ in range(2))
+    assert (first.low, first.high, first.law) == (second.low, second.high, second.law)
+
+
+def test_the_same_postgres_sample_every_run(pg_database):
+    import psycopg
+
+    with psycopg.connect(pg_database) as connection:
+        connection.execute("CREATE TABLE n (i integer, x numeric(8, 2))")
+        connection.execute("INSERT INTO n SELECT g, (g * 7919 % 1000) / 10.0 FROM generate_series(1, 5000) AS g")
+    first, second = (rulegen.introspect(pg_database, sample=200) for _ in range(2))
+    assert first == second and "i:" in first
