@@ -164,6 +164,7 @@ def number_hint(column: str, year: int) -> tuple[tuple[float, float], bool] | No
     for pattern, bounds in [
         (r"quantity|qty", (1, 10)), (r"count", (0, 100)), (r"salary|wage|income", (20_000, 150_000)),
         (r"freight|shipping(_cost)?|fee|tax", (1, 200)), (r"level|rank", (1, 10)),
+        (r"days|\w+_days|rental_duration|loan_(duration|period)|term_days", (1, 30)),
         (r"duration|length|minutes|mins", (1, 180)), (r"milliseconds|ms", (60_000, 600_000)),
         (r"bytes|size", (1_000, 10_000_000)), (_MONEY, (1, 1000)),
     ]:

@@ -100,3 +100,20 @@ def test_the_same_postgres_sample_every_run(pg_database):
         connection.execute("INSERT INTO n SELECT g, (g * 7919 % 1000) / 10.0 FROM generate_series(1, 5000) AS g")
     first, second = (rulegen.introspect(pg_database, sample=200) for _ in range(2))
     assert first == second and "i:" in first
+
+
+def test_a_postgres_table_past_the_count_cap_is_thinned_then_shuffled(pg_database, monkeypatch):
+    import psycopg
+
+    from rulegen.introspection import postgres
+
+    monkeypatch.setattr(postgres, "ROW_COUNT_CAP", 1000)  # as if the table had millions of rows
+    with psycopg.connect(pg_database) as connection:
+        connection.execute("CREATE TABLE n (i integer)")
+        connection.execute("INSERT INTO n SELECT g FROM generate_series(1, 20000) AS g")
+        connection.execute("ANALYZE n")
+    catalog = postgres.read_postgres(postgres.connect_postgres(pg_database), "test")
+    connection = postgres.connect_postgres(pg_database)
+    stats = [read_samples(connection, catalog, {}, 100)["n"].columns["i"] for _ in range(2)]
+    assert stats[0].count == 100 and stats[0].high > 5000  # not the first rows
+    assert (stats[0].low, stats[0].high) == (stats[1].low, stats[1].high)  # the same every run
