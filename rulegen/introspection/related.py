@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from rulegen.introspection.kinds import Draft
+from rulegen.introspection.model import TableSample
 from rulegen.introspection.names import words
 
-__all__ = ["ADULT_YEARS", "PAIRS", "relate_dates"]
+__all__ = ["ADULT_YEARS", "BIRTH", "PAIRS", "follows", "relate_dates"]
 
 ADULT_YEARS = 16  # the youngest age at hiring
 _TEMPORAL_WORDS = {"date", "at", "on", "time", "dt", "ts", "timestamp", "datetime", "day"}
@@ -53,7 +54,8 @@ PAIRS: dict[tuple[str, str], dict[str, Any]] = {
     ("expires", "issued"): {"kind": "uniform", "low": "365d", "high": "3650d"},
     ("checked_out", "checked_in"): {"kind": "uniform", "low": "1d", "high": "14d"},
 }
-_KNOWN = {*PAIRS, ("hired", "birth")}
+BIRTH = ("hired", "birth")  # a hire date after a birth date: a constraint, not a delay
+_KNOWN = {*PAIRS, BIRTH}
 _TIME_KINDS = ("date", "timestamp")
 
 
@@ -70,7 +72,7 @@ def _core(name: str) -> tuple[str, ...]:
     return tuple(_CANONICAL.get(w, w) for w in parts)
 
 
-def _pair(later: str, earlier: str) -> tuple[str, str] | None:
+def follows(later: str, earlier: str) -> tuple[str, str] | None:
     """The (later, earlier) words by which ``later`` follows ``earlier``, if it does."""
     a, b = _core(later), _core(earlier)
     if len(a) != len(b):
@@ -79,12 +81,14 @@ def _pair(later: str, earlier: str) -> tuple[str, str] | None:
     return differ[0] if len(differ) == 1 and differ[0] in _KNOWN else None
 
 
-def relate_dates(columns: dict[str, Draft], fixed: set[str]) -> list[str]:
+def relate_dates(columns: dict[str, Draft], fixed: set[str], sample: TableSample | None = None) -> list[str]:
     """Rewrite the drafts of dates that follow others by name: ``after`` with a delay, in place.
 
     Args:
         columns: the table's drafts, by column name.
         fixed: columns to leave as they are (keys, references, columns a CHECK bounds).
+        sample: sampled statistics, whose fitted delays replace the usual ones (and whose rows
+            out of order leave a pair unrelated: the names were wrong).
 
     Returns:
         Table constraints to add (a hire date after the birth date).
@@ -96,18 +100,26 @@ def relate_dates(columns: dict[str, Draft], fixed: set[str]) -> list[str]:
         if later in fixed or columns[later].spec.get("unique"):
             continue
         for earlier in times:
-            pair = _pair(later, earlier) if earlier != later else None
+            pair = follows(later, earlier) if earlier != later else None
             if pair is None or _reaches(followed, earlier, later):
                 continue
-            if pair == ("hired", "birth"):
+            if pair == BIRTH:
                 if later.isidentifier() and earlier.isidentifier():
                     constraints.append(f"{later} >= {earlier} + years({ADULT_YEARS})")
                     columns[later].notes.append(f"at least {ADULT_YEARS} years after {earlier}")
                 break
+            sampled = sample.columns.get(later) if sample is not None else None
+            fitted = sampled.delay if sampled is not None and sampled.delay else None
+            if fitted is not None and fitted["after"] == earlier and fitted["law"] is None:
+                columns[later].notes.append(f"not after {earlier}: some sampled rows are not in that order")
+                break
+            delay, note = dict(PAIRS[pair]), f"after {earlier}: the names say so"
+            if fitted is not None and fitted["after"] == earlier:
+                delay, note = dict(fitted["law"]), f"after {earlier} (the names say so), by {fitted['note']}"
             spec = columns[later].spec
             kept = {k: v for k, v in spec.items() if k in ("null", "hidden")}
-            columns[later].spec = {"kind": spec["kind"], "after": earlier, "delay": dict(PAIRS[pair]), **kept}
-            columns[later].notes = [f"after {earlier}: the names say so"]
+            columns[later].spec = {"kind": spec["kind"], "after": earlier, "delay": delay, **kept}
+            columns[later].notes = [note]
             followed[later] = earlier
             break
     return constraints

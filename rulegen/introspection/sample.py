@@ -57,6 +57,7 @@ def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey]
         rows = _random_rows(connection, catalog, name, columns, limit, seconds)
         stats = {c.name: summarize(c, [row[i] for row in rows], table=name, allow_values=allow_values)
                  for i, c in enumerate(columns)}
+        _delays(columns, rows, stats)
         sample = TableSample(rows=len(rows), columns=stats)
         if name in links:
             sample.children = _children(connection, catalog, name, links[name])
@@ -170,6 +171,55 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
     if column.category in _NUMERIC and len(parsed) >= MIN_FIT_VALUES and len(set(parsed)) > 2:
         stats.law = _law(column, parsed)
     return stats
+
+
+def _delays(columns: list[ColumnInfo], rows: list[tuple[Any, ...]], stats: dict[str, ColumnStats]) -> None:
+    """For each date that follows another by name (:func:`.related.follows`), the law of the gaps
+    between the two in the sampled rows: a histogram of whole days between dates, the best law
+    in seconds between timestamps; None when a row has them out of order."""
+    from rulegen.fidelity.fit import fit_numeric
+    from rulegen.introspection.related import BIRTH, follows
+
+    times = [(i, c) for i, c in enumerate(columns) if c.category in ("date", "timestamp")
+             and not stats[c.name].sensitive]
+    for i, later in times:
+        earlier = next(((j, e) for j, e in times if j != i and follows(later.name, e.name) not in (None, BIRTH)),
+                       None)
+        if earlier is None:
+            continue
+        j, base = earlier
+        pairs = [(_instant(later.category, row[i]), _instant(base.category, row[j])) for row in rows]
+        gaps = np.array([(a - b).total_seconds() for a, b in pairs if a is not None and b is not None])
+        if len(gaps) < MIN_FIT_VALUES:
+            continue
+        if (gaps < 0).any():
+            stats[later.name].delay = {"after": base.name, "law": None, "note": "rows out of order"}
+            continue
+        try:
+            fit = fit_numeric(gaps, integer=False)
+        except (ArithmeticError, ValueError, RuntimeError):
+            continue
+        law, note = fit.spec, fit.note.split(";")[0]
+        if law["kind"] == "histogram":  # a delay takes a family: the gaps' mean and variance
+            law, note = _gamma(gaps), "a gamma law with the mean and variance of the sampled gaps"
+        stats[later.name].delay = {"after": base.name, "law": law, "note": note}
+
+
+def _gamma(gaps: np.ndarray) -> dict[str, Any]:
+    """A gamma law (seconds) with the mean and variance of ``gaps``, within their range; a
+    constant gap as a uniform second after it."""
+    mean, variance, low, high = float(gaps.mean()), float(gaps.var()), float(gaps.min()), float(gaps.max())
+    if variance <= 0 or mean <= 0:
+        return {"kind": "uniform", "low": low, "high": low + 1}
+    law = {"kind": "gamma", "shape": float(f"{mean * mean / variance:.6g}"), "scale": float(f"{variance / mean:.6g}")}
+    return {**law, "truncate": [low, high]} if low < high else law
+
+
+def _instant(category: str, value: Any) -> datetime.datetime | None:
+    parsed = _parse(category, value)
+    if isinstance(parsed, datetime.datetime):
+        return parsed
+    return datetime.datetime.combine(parsed, datetime.time()) if isinstance(parsed, datetime.date) else None
 
 
 def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:

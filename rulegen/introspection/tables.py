@@ -197,7 +197,7 @@ class _TableDrafter:
         for name, column in table.columns.items():
             if name not in self.columns:
                 self._plain(column, unique=(name,) in table.candidate_keys())
-        related = relate_dates(self.columns, self.roles | set(self.hints))  # dates that follow others by name
+        related = relate_dates(self.columns, self.roles | set(self.hints), self.sample)  # dates that follow by name
         for name, column in table.columns.items():
             self._finish(name, column)
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]

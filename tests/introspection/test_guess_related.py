@@ -94,3 +94,30 @@ def test_bookkeeping_names_that_are_application_data_are_kept():
                        _table("schema_migrations", "version"), _table("audit", "id", "version_id",
                               fks=[ForeignKey(("version_id",), "schema_migrations", ("version",))]))
     assert bookkeeping_tables(catalog) == {}
+
+
+def _sampled(tmp_path, rows: list[tuple[str, str]]) -> rulegen.Spec:
+    import sqlite3
+
+    path = tmp_path / "trips.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE trip (id INTEGER PRIMARY KEY, start_date DATE, end_date DATE)")
+        connection.executemany("INSERT INTO trip (start_date, end_date) VALUES (?, ?)", rows)
+    return rulegen.load(rulegen.introspect(f"sqlite:///{path}", sample=500))
+
+
+def test_a_sample_fits_the_delay(tmp_path):
+    import datetime
+
+    day = datetime.date(2024, 1, 1)
+    rows = [((day + datetime.timedelta(i)).isoformat(), (day + datetime.timedelta(i + 2 + i % 5)).isoformat())
+            for i in range(200)]
+    end = _sampled(tmp_path, rows).tables["trip"].columns["end_date"]
+    assert end.options["after"] == "start_date"
+    assert end.options["delay"].get("truncate", [2 * 86_400, 6 * 86_400]) == [2 * 86_400, 6 * 86_400]
+
+
+def test_rows_out_of_order_leave_the_dates_apart(tmp_path):
+    rows = [("2024-01-10", "2024-01-12")] * 100 + [("2024-02-10", "2024-02-01")]
+    end = _sampled(tmp_path, rows).tables["trip"].columns["end_date"]
+    assert "after" not in end.options
