@@ -80,7 +80,7 @@ def year_draft(column: ColumnInfo, stats: ColumnStats | None, today: datetime.da
     note = f"a year: the last {RECENT_YEARS} years"
     if is_birth(column.name):
         low, high, note = today.year - 85, today.year - 18, "a year of birth: adults"
-    if column.category == "unknown" and column.type_name.strip().lower() == "year":
+    if column.type_name.strip().lower() == "year":  # MySQL's YEAR, as SQLite or a port declares it
         return _draft({"kind": "integers", "low": low, "high": high}, note)
     if not named or (stats is not None and stats.low is not None):
         return None  # a sampled year column: its sampled range

@@ -34,7 +34,7 @@ MAX_CATEGORIES = 20  # distinct values up to which a column counts as categorica
 MIN_FIT_VALUES = 30  # numeric values below which no law is fitted (the sampled range is kept)
 SAMPLE_SECONDS = 30.0  # time a table's random sample may take before its first rows are read instead
 _THIN = 10  # a table past the count cap is thinned to about this many times the rows asked for
-_SEED = 0.42  # PostgreSQL's random() seed: the same sample every run
+_SEED, _REPEAT = 0.42, 42  # PostgreSQL's random() and TABLESAMPLE seeds: the same sample every run
 _MIX, _PRIME = 2_654_435_761, 4_294_967_291  # (rowid * _MIX) mod _PRIME: a fixed shuffle of SQLite rowids
 
 _NUMERIC = ("integer", "decimal", "float")
@@ -47,7 +47,8 @@ def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey]
 
     Args:
         allow_values: keep the values of sensitive columns too (``--allow-values``).
-        seconds: how long drawing one table's random rows may take.
+        seconds: how long drawing one table's random rows, or counting its children per parent,
+            may take (past it: the first rows, and no count).
     """
     samples = {}
     for name, table in catalog.tables.items():
@@ -60,7 +61,7 @@ def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey]
         _delays(columns, rows, stats)
         sample = TableSample(rows=len(rows), columns=stats)
         if name in links:
-            sample.children = _children(connection, catalog, name, links[name])
+            sample.children = _children(connection, catalog, name, links[name], seconds)
         samples[name] = sample
     return samples
 
@@ -76,52 +77,58 @@ def _random_rows(connection: Any, catalog: Catalog, table: str, columns: list[Co
     if catalog.dialect == "sqlite":
         # rowids in a fixed pseudo-random order (the same sample, and so the same spec, every run);
         # random() for a table WITHOUT ROWID
-        shuffled = f"select {listed} from {source} order by (rowid * {_MIX}) % {_PRIME} limit {int(limit)}"
+        query = f"select {listed} from {source} order by (rowid * {_MIX}) % {_PRIME} limit {int(limit)}"
         try:
-            return _sqlite_rows(connection, shuffled, first, seconds)
+            rows = _bounded(connection, catalog, seconds, query)
         except sqlite3.OperationalError as exc:  # no such column: rowid
             if "rowid" not in str(exc):
                 raise
-        return _sqlite_rows(connection, f"select {listed} from {source} order by random() limit {int(limit)}",
-                            first, seconds)
-    return _postgres_rows(connection, catalog, table, listed, limit, first, seconds)
+            rows = _bounded(connection, catalog, seconds, f"select {listed} from {source} order by random() "
+                                                          f"limit {int(limit)}")
+    else:
+        thin = _thin(connection, catalog, table, limit)
+        rows = _bounded(connection, catalog, seconds,
+                        f"select {listed} from {source}{thin} order by random() limit {int(limit)}")
+    return connection.execute(first).fetchall() if rows is None else rows
 
 
-def _sqlite_rows(connection: Any, query: str, first: str, seconds: float) -> list[tuple[Any, ...]]:
-    deadline = time.monotonic() + seconds
-    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-    try:
-        return connection.execute(query).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
-            raise
-    finally:
-        connection.set_progress_handler(None, 0)
-    return connection.execute(first).fetchall()
-
-
-def _postgres_rows(connection: Any, catalog: Catalog, table: str, listed: str, limit: int, first: str,
-                   seconds: float) -> list[tuple[Any, ...]]:
+def _thin(connection: Any, catalog: Catalog, table: str, limit: int) -> str:
+    """A ``TABLESAMPLE`` clause for a PostgreSQL table past the row-count cap, else nothing."""
     from rulegen.introspection.postgres import ROW_COUNT_CAP
 
-    source = _qualified(catalog, table)
-    thin = ""
-    if catalog.tables[table].rows >= ROW_COUNT_CAP:  # counted up to the cap: ask the planner's estimate
-        estimate = connection.execute("select reltuples from pg_class where oid = %s::regclass",
-                                      [source]).fetchone()[0] or 0
-        if estimate > _THIN * limit:
-            thin = f" tablesample system ({100 * _THIN * limit / estimate:.6f}) repeatable (42)"
+    if catalog.tables[table].rows < ROW_COUNT_CAP:
+        return ""
+    # counted up to the cap only: the planner's estimate tells how far to thin
+    estimate = connection.execute("select reltuples from pg_class where oid = %s::regclass",
+                                  [_qualified(catalog, table)]).fetchone()[0] or 0
+    if estimate <= _THIN * limit:
+        return ""
+    return f" tablesample system ({100 * _THIN * limit / estimate:.6f}) repeatable ({_REPEAT})"
+
+
+def _bounded(connection: Any, catalog: Catalog, seconds: float, query: str) -> list[tuple[Any, ...]] | None:
+    """The rows of ``query``, or None when it runs past ``seconds`` (it is then cancelled)."""
+    if catalog.dialect == "sqlite":
+        deadline = time.monotonic() + seconds
+        connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            return connection.execute(query).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return None
+        finally:
+            connection.set_progress_handler(None, 0)
     connection.execute(f"set statement_timeout = {max(1, int(seconds * 1000))}")
     connection.execute(f"select setseed({_SEED})")
     try:
-        return connection.execute(f"select {listed} from {source}{thin} order by random() limit {int(limit)}"
-                                  ).fetchall()
+        return connection.execute(query).fetchall()
     except Exception as exc:  # psycopg is imported lazily: only a cancelled statement is expected here
         if getattr(exc, "sqlstate", None) != "57014":
             raise
+        return None
     finally:
         connection.execute("reset statement_timeout")
-    return connection.execute(first).fetchall()
 
 
 def _qualified(catalog: Catalog, table: str) -> str:
@@ -129,13 +136,17 @@ def _qualified(catalog: Catalog, table: str) -> str:
     return f"{quote_identifier(catalog.schema)}.{name}" if catalog.schema else name
 
 
-def _children(connection: Any, catalog: Catalog, table: str, link: ForeignKey) -> dict[int, int]:
-    """How many parent rows have 0, 1, 2, ... children along ``link``."""
+def _children(connection: Any, catalog: Catalog, table: str, link: ForeignKey,
+              seconds: float) -> dict[int, int] | None:
+    """How many parent rows have 0, 1, 2, ... children along ``link`` (None past ``seconds``)."""
     keys = ", ".join(quote_identifier(c) for c in link.columns)
     present = " and ".join(f"{quote_identifier(c)} is not null" for c in link.columns)
-    histogram = dict(connection.execute(
-        f"select n, count(*) from (select count(*) as n from {_qualified(catalog, table)} where {present} "
-        f"group by {keys}) as g group by n").fetchall())
+    counted = _bounded(connection, catalog, seconds,
+                       f"select n, count(*) from (select count(*) as n from {_qualified(catalog, table)} "
+                       f"where {present} group by {keys}) as g group by n")
+    if counted is None:
+        return None
+    histogram = dict(counted)
     parents = catalog.tables[link.parent].rows
     with_children = sum(histogram.values())
     if parents > with_children:

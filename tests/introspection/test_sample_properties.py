@@ -117,3 +117,18 @@ def test_a_postgres_table_past_the_count_cap_is_thinned_then_shuffled(pg_databas
     stats = [read_samples(connection, catalog, {}, 100)["n"].columns["i"] for _ in range(2)]
     assert stats[0].count == 100 and stats[0].high > 5000  # not the first rows
     assert (stats[0].low, stats[0].high) == (stats[1].low, stats[1].high)  # the same every run
+
+
+def test_children_counted_past_their_time_are_left_to_the_guess(tmp_path):
+    from rulegen.introspection.model import ForeignKey
+
+    catalog = _numbers_db(tmp_path / "n.db", 5000)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        connection.execute("CREATE TABLE c (n_i INTEGER NOT NULL)")
+        connection.executemany("INSERT INTO c VALUES (?)", [(i % 5000,) for i in range(20000)])
+    link = ForeignKey(("n_i",), "n", ("i",))
+    catalog.tables["c"] = TableInfo("c", {"n_i": ColumnInfo("n_i", "INTEGER", "integer", nullable=False)},
+                                    foreign_keys=[link], rows=20000)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        assert read_samples(connection, catalog, {"c": link}, 100)["c"].children == {4: 5000}
+        assert read_samples(connection, catalog, {"c": link}, 100, seconds=0)["c"].children is None
