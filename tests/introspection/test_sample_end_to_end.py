@@ -267,3 +267,41 @@ def test_postgres_sampled_spec_validates_seeds_and_keeps_no_sensitive_value(pg_d
         connection.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in rows) + " CASCADE")
     loaded = rulegen.seed_database(spec, pg_database, if_exists="append")
     assert min(loaded.values()) > 0 and "schema_migrations" not in loaded
+
+
+DJANGO_LIKE = """
+CREATE TABLE "django_migrations" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "app" VARCHAR(255) NOT NULL,
+    "name" VARCHAR(255) NOT NULL, "applied" DATETIME NOT NULL);
+CREATE TABLE "django_content_type" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "app_label" VARCHAR(100) NOT NULL,
+    "model" VARCHAR(100) NOT NULL, UNIQUE ("app_label", "model"));
+CREATE TABLE "auth_permission" ("id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "content_type_id" INTEGER NOT NULL REFERENCES "django_content_type" ("id"),
+    "codename" VARCHAR(100) NOT NULL, "name" VARCHAR(255) NOT NULL);
+CREATE TABLE "auth_user" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "password" VARCHAR(128) NOT NULL,
+    "last_login" DATETIME NULL, "is_superuser" BOOL NOT NULL, "username" VARCHAR(150) NOT NULL UNIQUE,
+    "last_name" VARCHAR(150) NOT NULL, "email" VARCHAR(254) NOT NULL, "is_staff" BOOL NOT NULL,
+    "is_active" BOOL NOT NULL, "date_joined" DATETIME NOT NULL, "first_name" VARCHAR(150) NOT NULL);
+CREATE TABLE "shop_order" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "created_at" DATETIME NOT NULL,
+    "updated_at" DATETIME NOT NULL, "discount_pct" SMALLINT NOT NULL, "is_gift" BOOL NOT NULL,
+    "user_id" INTEGER NOT NULL REFERENCES "auth_user" ("id"));
+"""
+
+
+def test_a_django_style_schema_leaves_out_its_migrations_only(tmp_path):
+    source = tmp_path / "app.db"
+    with sqlite3.connect(source) as connection:
+        connection.executescript(DJANGO_LIKE)
+    text = rulegen.introspect(f"sqlite:///{source}")
+    spec = rulegen.load(text)
+    assert "django_migrations" not in spec.tables and "django_content_type" in spec.tables
+    user, order = spec.tables["auth_user"].columns, spec.tables["shop_order"].columns
+    assert (user["is_active"].kind, user["is_active"].options["p"]) == ("bool", 0.9)
+    assert order["updated_at"].options["after"] == "created_at"
+    assert (order["discount_pct"].options["low"], order["discount_pct"].options["high"]) == (0, 30)
+    target = tmp_path / "copy.db"
+    with sqlite3.connect(target) as connection:
+        connection.executescript(DJANGO_LIKE)
+    loaded = rulegen.seed_database(spec, f"sqlite:///{target}", if_exists="append", scale=0.1)
+    assert min(loaded.values()) > 0
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0] == 0
