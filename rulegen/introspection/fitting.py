@@ -27,6 +27,12 @@ _SHAPES = {
     "currency_code": [(3, r"[A-Z]{3}")],
     "sha256": [(40, r"[0-9a-f]{40}"), (32, r"[0-9a-f]{32}")],  # a SHA-1 or an MD5 in hexadecimal
 }
+# Shapes for unique columns, whose distinct values a list of Faker's could not hold.
+_UNIQUE_SHAPES = {
+    "email": [(21, r"[a-z]{5}[0-9]{4}@example\.com"), (18, r"[a-z]{3}[0-9]{3}@example\.com"),
+              (10, r"[a-z]{3}[0-9]{2}@x\.io")],
+    "user_name": [(10, r"[a-z]{5}[0-9]{5}"), (6, r"[a-z]{2}[0-9]{4}")],
+}
 
 
 @functools.lru_cache(maxsize=64)
@@ -51,7 +57,7 @@ def fitting_values(provider: str, length: int) -> tuple[str, ...]:
 def fitting_spec(provider: str, length: int, *, unique: bool) -> tuple[dict[str, Any], str] | None:
     """A spec whose values come from ``provider`` (or share its shape) and fit ``length``
     characters, with its note; None when too few values fit (or a unique column needs more)."""
-    for width, pattern in _SHAPES.get(provider, ()):
+    for width, pattern in _SHAPES.get(provider, _UNIQUE_SHAPES.get(provider, ()) if unique else ()):
         if width <= length:
             spec: dict[str, Any] = {"kind": "pattern", "pattern": pattern}
             if unique:

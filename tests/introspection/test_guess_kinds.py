@@ -139,3 +139,14 @@ def test_plain_values_are_not_sensitive(value):
     from rulegen.introspection.sensitive import sensitive_shape
 
     assert not sensitive_shape(value)
+
+
+@pytest.mark.parametrize(("declared", "width"), [("VARCHAR(20)", 20), ("VARCHAR(30)", 30), ("VARCHAR(12)", 12)])
+def test_unique_emails_and_logins_keep_their_shape_within_the_width(declared, width):
+    for name in ("email", "username"):
+        spec = draft(name, declared, unique=True)
+        assert spec["unique"] and (spec["kind"] == "pattern" or spec.get("provider") == "user_name")
+        assert ("@" in spec.get("pattern", "")) == (name == "email")
+        frame = rulegen.generate(rulegen.load(
+            f"version: 1\ntables:\n  t:\n    rows: 300\n    columns:\n      c: {flow(spec)}\n"))["t"]
+        assert frame["c"].str.len().max() <= width and frame["c"].is_unique
