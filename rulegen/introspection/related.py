@@ -13,6 +13,7 @@ that pair of words must be one of :data:`PAIRS`.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from rulegen.introspection.kinds import Draft
@@ -107,6 +108,8 @@ def relate_dates(columns: dict[str, Draft], fixed: set[str], sample: TableSample
                 if later.isidentifier() and earlier.isidentifier():
                     constraints.append(f"{later} >= {earlier} + years({ADULT_YEARS})")
                     columns[later].notes.append(f"at least {ADULT_YEARS} years after {earlier}")
+                    if earlier not in fixed:
+                        _born_before(columns[earlier].spec, columns[later].spec)
                 break
             sampled = sample.columns.get(later) if sample is not None else None
             fitted = sampled.delay if sampled is not None and sampled.delay else None
@@ -123,6 +126,20 @@ def relate_dates(columns: dict[str, Draft], fixed: set[str], sample: TableSample
             followed[later] = earlier
             break
     return constraints
+
+
+def _born_before(birth: dict[str, Any], hire: dict[str, Any]) -> None:
+    """Births no later than :data:`ADULT_YEARS` before the last hire, so that few rows are redrawn
+    (a guessed range of births against a sampled range of hires could break the constraint on
+    half the rows)."""
+    try:
+        first, last = (datetime.date.fromisoformat(str(birth[k])[:10]) for k in ("min", "max"))
+        hired = datetime.date.fromisoformat(str(hire["max"])[:10])
+    except (KeyError, ValueError):
+        return
+    latest = hired.replace(year=hired.year - ADULT_YEARS, day=min(hired.day, 28))
+    if first <= latest < last:
+        birth["max"] = latest.isoformat()
 
 
 def _reaches(followed: dict[str, str], start: str, target: str) -> bool:

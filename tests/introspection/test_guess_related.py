@@ -53,6 +53,7 @@ def test_hire_date_is_a_constraint_and_the_rows_meet_it():
                "hire_date": Draft({"kind": "date", "min": "1995-01-01", "max": "2025-06-30", "null": 0.1})}
     constraints = relate_dates(columns, set())
     assert constraints == ["hire_date >= birth_date + years(16)"]
+    assert columns["birth_date"].spec["max"] == "2007-12-31"  # hires up to 2025: every birth date fits
     listed = "\n".join(f"      {n}: {flow(d.spec)}" for n, d in columns.items())
     spec = rulegen.load(f"version: 1\ntables:\n  staff:\n    rows: 500\n    columns:\n{listed}\n"
                         f"    constraints: [{constraints[0]!r}]\n")
@@ -121,3 +122,10 @@ def test_rows_out_of_order_leave_the_dates_apart(tmp_path):
     rows = [("2024-01-10", "2024-01-12")] * 100 + [("2024-02-10", "2024-02-01")]
     end = _sampled(tmp_path, rows).tables["trip"].columns["end_date"]
     assert "after" not in end.options
+
+
+def test_births_end_sixteen_years_before_the_last_hire():
+    columns = {"BirthDate": Draft({"kind": "date", "min": "1941-01-01", "max": "2008-12-31"}),
+               "HireDate": Draft({"kind": "date", "min": "1992-04-01", "max": "1994-11-15"})}
+    relate_dates(columns, set())
+    assert columns["BirthDate"].spec == {"kind": "date", "min": "1941-01-01", "max": "1978-11-15"}
