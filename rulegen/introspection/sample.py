@@ -213,7 +213,23 @@ def _delays(columns: list[ColumnInfo], rows: list[tuple[Any, ...]], stats: dict[
         law, note = fit.spec, fit.note.split(";")[0]
         if law["kind"] == "histogram":  # a delay takes a family: the gaps' mean and variance
             law, note = _gamma(gaps), "a gamma law with the mean and variance of the sampled gaps"
-        stats[later.name].delay = {"after": base.name, "law": law, "note": note}
+        stats[later.name].delay = {"after": base.name, "law": _durations(law), "note": note}
+
+
+_SPANS = ("scale", "loc", "low", "high", "shift", "truncate")  # options in seconds (not shapes, nor log-seconds)
+_UNITS = ((86_400, "d"), (3_600, "h"), (60, "m"))
+
+
+def _durations(law: dict[str, Any]) -> dict[str, Any]:
+    """A delay's options in seconds written as durations (``5.5d`` rather than 475200)."""
+    def duration(seconds: Any) -> Any:
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            return seconds
+        size, unit = next(((n, u) for n, u in _UNITS if abs(seconds) >= n), (1, "s"))
+        return f"{seconds / size:.6g}{unit}"
+
+    return {k: ([duration(v) for v in value] if isinstance(value, list) else duration(value)) if k in _SPANS
+            else value for k, value in law.items()}
 
 
 def _gamma(gaps: np.ndarray) -> dict[str, Any]:

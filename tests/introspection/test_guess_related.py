@@ -115,7 +115,7 @@ def test_a_sample_fits_the_delay(tmp_path):
             for i in range(200)]
     end = _sampled(tmp_path, rows).tables["trip"].columns["end_date"]
     assert end.options["after"] == "start_date"
-    assert end.options["delay"].get("truncate", [2 * 86_400, 6 * 86_400]) == [2 * 86_400, 6 * 86_400]
+    assert end.options["delay"].get("truncate", ["2d", "6d"]) == ["2d", "6d"]
 
 
 def test_rows_out_of_order_leave_the_dates_apart(tmp_path):

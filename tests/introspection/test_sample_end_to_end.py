@@ -221,8 +221,8 @@ def test_sqlite_trading_guesses_follow_the_names(tmp_path):
     assert product["UnitPrice"].kind not in ("uniform", "integers")  # a law fitted to the sample
     assert order["ShippedDate"].options["after"] == "OrderDate"
     assert order["RequiredDate"].options["after"] == "OrderDate"
-    delay = order["ShippedDate"].options["delay"]  # 1 to 9 days in the sample: fitted, in seconds
-    assert delay.get("truncate", [86_400, 9 * 86_400]) == [86_400, 9 * 86_400]
+    delay = order["ShippedDate"].options["delay"]  # 1 to 9 days in the sample: fitted
+    assert delay.get("truncate", ["1d", "9d"]) == ["1d", "9d"]
     assert [c.expr for c in spec.tables["Staff"].constraints] == ["HireDate >= BirthDate + years(16)"]
     assert set(line["Discount"].options["values"]) == {0, 0.05, 0.1, 0.25}  # few values: weighted as sampled
     staff = spec.tables["Staff"].columns
