@@ -234,10 +234,11 @@ def _durations(law: dict[str, Any]) -> dict[str, Any]:
 
 def _gamma(gaps: np.ndarray) -> dict[str, Any]:
     """A gamma law (seconds) with the mean and variance of ``gaps``, within their range; a
-    constant gap as a uniform second after it."""
+    constant gap as a uniform over the day after it (whole days: the same day once floored) or
+    the minute after it."""
     mean, variance, low, high = float(gaps.mean()), float(gaps.var()), float(gaps.min()), float(gaps.max())
     if variance <= 0 or mean <= 0:
-        return {"kind": "uniform", "low": low, "high": low + 1}
+        return {"kind": "uniform", "low": low, "high": low + (86_400 if low % 86_400 == 0 else 60)}
     law = {"kind": "gamma", "shape": float(f"{mean * mean / variance:.6g}"), "scale": float(f"{variance / mean:.6g}")}
     return {**law, "truncate": [low, high]} if low < high else law
 
