@@ -132,3 +132,23 @@ def test_children_counted_past_their_time_are_left_to_the_guess(tmp_path):
     with sqlite3.connect(tmp_path / "n.db") as connection:
         assert read_samples(connection, catalog, {"c": link}, 100)["c"].children == {4: 5000}
         assert read_samples(connection, catalog, {"c": link}, 100, seconds=0)["c"].children is None
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(gaps=st.lists(st.integers(0, 10**8), min_size=30, max_size=80) | st.integers(0, 10**8).map(lambda g: [g] * 40),
+       dates=st.booleans())
+def test_fitted_delays_always_validate(tmp_path_factory, gaps, dates):
+    start = datetime.datetime(2020, 1, 1)
+    path: Path = tmp_path_factory.mktemp("db") / "gaps.db"
+    kind = "DATE" if dates else "TIMESTAMP"
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"CREATE TABLE trip (id INTEGER PRIMARY KEY, start_time {kind}, end_time {kind})")
+        rows = [(start + datetime.timedelta(hours=i), start + datetime.timedelta(hours=i, seconds=g))
+                for i, g in enumerate(gaps)]
+        text = (lambda d: d.date().isoformat()) if dates else (lambda d: d.isoformat(sep=" "))
+        connection.executemany("INSERT INTO trip (start_time, end_time) VALUES (?, ?)",
+                               [(text(a), text(b)) for a, b in rows])
+    spec = rulegen.load(rulegen.introspect(f"sqlite:///{path}", sample=100))
+    frame = rulegen.generate(spec, rows={"trip": 50})["trip"]
+    assert len(frame) == 50
