@@ -25,12 +25,15 @@ SENSITIVE_PROVIDERS = frozenset({
     "domain_name", "user_agent",
 })
 
-_NAMES = re.compile(
-    r"(^|_)(ssn|sin|nin|nino|social_security|tax_?id|tin|vat(_number)?|passport(_no|_number)?|national_id|"
-    r"driver_?s?_licen[cs]e|licen[cs]e_?(no|number)|account_?(no|number)|routing_?(no|number)|iban|bic|swift|"
-    r"card(_no|_number)?|cvv|cvc|pin|password|passwd|pwd|hash|salt|token|secret|api_?key|private_?key|"
-    r"session(_key|_id)?|otp|birth(_?date|day)?|dob|date_of_birth|email|phone|mobile|fax|address(_?\d)?|"
-    r"street|ip(_addr(ess)?)?|mac|signature|fingerprint|geo(location)?|lat(itude)?|lng|lon(gitude)?)($|_)")
+# Words that make a column sensitive wherever they stand (`birth_year`, `password_reset_token`),
+# and words that do as the name's end only (`phone` is, `phone_type` is a category).
+_ANYWHERE = re.compile(r"(^|_)(ssn|social_security|passport|password|passwd|pwd|secret|token|api_key|private_key|"
+                       r"salt|hash|birth|dob|otp|cvv|cvc)($|_)")
+_AT_END = re.compile(
+    r"(^|_)(sin|nin|nino|tax_?id|tin|vat(_number)?|national_id|driver_?s?_licen[cs]e|licen[cs]e_?(no|number)|"
+    r"account_?(no|number|num)|routing_?(no|number)|iban|bic|swift|card_?(no|number|num)|pin|"
+    r"session(_key|_id)?|email(_address)?|phone(_number)?|mobile|fax|address(_?\d)?|street|"
+    r"ip(_addr(ess)?)?|mac(_address)?|signature|fingerprint|geo(location)?|lat(itude)?|lng|lon(gitude)?)$")
 
 _SHAPES = [
     re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),  # an email
@@ -55,7 +58,8 @@ def sensitive_by_name(table: str, column: str) -> bool:
     found = provider_for(table, column)
     if found is not None and found[0].provider in SENSITIVE_PROVIDERS:
         return True
-    return _NAMES.search(snake(column)) is not None
+    name = snake(column)
+    return _ANYWHERE.search(name) is not None or _AT_END.search(name) is not None
 
 
 def sensitive_shape(value: Any) -> bool:

@@ -150,3 +150,15 @@ def test_unique_emails_and_logins_keep_their_shape_within_the_width(declared, wi
         frame = rulegen.generate(rulegen.load(
             f"version: 1\ntables:\n  t:\n    rows: 300\n    columns:\n      c: {flow(spec)}\n"))["t"]
         assert frame["c"].str.len().max() <= width and frame["c"].is_unique
+
+
+@pytest.mark.parametrize(("column", "sensitive"), [
+    ("email", True), ("ContactEmail", True), ("birth_year", True), ("password_reset_token", True),
+    ("PhoneNumber", True), ("ip_address", True), ("ssn", True), ("card_number", True), ("Latitude", True),
+    ("phone_type", False), ("card_type", False), ("address_kind", False), ("session_count", False),
+    ("status", False), ("Country", False), ("unit_price", False),
+])
+def test_sensitive_names(column, sensitive):
+    from rulegen.introspection.sensitive import sensitive_by_name
+
+    assert sensitive_by_name("things", column) is sensitive
