@@ -375,15 +375,19 @@ def _located(spec: Spec) -> Iterator[None]:
         raise
 
 
-def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
+def introspect(url: str, sample: int = 0, *, schema: str = "public", allow_values: bool = False,
+               keep_bookkeeping: bool = False) -> str:
     """A spec (YAML text) that fakes the data of the database at ``url``.
 
     Reads tables, column types, nullability, primary, unique and foreign keys and simple CHECK
     constraints from SQLite (``sqlite:///path.db``) or PostgreSQL (``postgresql://...``, the
     tables of ``schema``), and chooses a kind per column from its type and name. With
-    ``sample=N`` it also reads up to N rows per table to set ranges, category weights, null
-    rates and children per parent; sampled text is never copied into the spec, except the
-    values of columns with few distinct values.
+    ``sample=N`` it also reads a random sample of up to N rows per table to fit numeric laws,
+    category weights, null rates and children per parent; sampled text is never copied into the
+    spec, except the values of columns with few distinct values, and a sensitive column's values
+    (emails, names, phones, addresses, hashes, tokens, identifiers), found by its name or by the
+    shape of its values, never are unless ``allow_values``. Framework bookkeeping tables
+    (``alembic_version``, ``django_migrations``, ...) are left out unless ``keep_bookkeeping``.
 
     Raises:
         IntrospectError: (an ``OutputError``) the URL is bad, the database cannot be read or
@@ -391,7 +395,8 @@ def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
     """
     from rulegen.introspection import introspect_url
 
-    return introspect_url(url, sample=sample, schema=schema)
+    return introspect_url(url, sample=sample, schema=schema, allow_values=allow_values,
+                          keep_bookkeeping=keep_bookkeeping)
 
 
 

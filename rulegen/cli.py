@@ -344,12 +344,19 @@ def docs(output: Path | None) -> None:
 @main.command()
 @click.argument("url")
 @click.option("--sample", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
-              help="Also read up to N rows per table: ranges, category weights, null rates, children per parent.")
+              help="Also read a random sample of up to N rows per table: numeric laws, category weights, null "
+                   "rates, children per parent.")
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
+@click.option("--allow-values", is_flag=True,
+              help="With --sample, let sampled values of sensitive columns (emails, names, phones, addresses, "
+                   "hashes, tokens, identifiers) into the spec too.")
+@click.option("--keep-bookkeeping", is_flag=True,
+              help="Keep framework bookkeeping tables (django_migrations, alembic_version, ...) in the spec.")
 @click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the spec to FILE instead of standard output.")
 @run
-def introspect(url: str, sample: int, schema: str, output: Path | None) -> None:
+def introspect(url: str, sample: int, schema: str, allow_values: bool, keep_bookkeeping: bool,
+               output: Path | None) -> None:
     """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
 
     Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess
@@ -357,7 +364,8 @@ def introspect(url: str, sample: int, schema: str, output: Path | None) -> None:
     """
     import rulegen
 
-    text = rulegen.introspect(url, sample=sample, schema=schema)
+    text = rulegen.introspect(url, sample=sample, schema=schema, allow_values=allow_values,
+                              keep_bookkeeping=keep_bookkeeping)
     if output is None:
         click.echo(text, nl=False)
     else:

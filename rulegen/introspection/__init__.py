@@ -31,9 +31,10 @@ class IntrospectError(OutputError):
         return type(self), (self.message,)
 
 
-def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
-                   today: datetime.date | None = None) -> str:
+def introspect_url(url: str, *, sample: int = 0, schema: str = "public", today: datetime.date | None = None,
+                   allow_values: bool = False, keep_bookkeeping: bool = False) -> str:
     """The spec (YAML text) of the database at ``url``; see :func:`rulegen.introspect`."""
+    from rulegen.introspection.bookkeeping import bookkeeping_tables, left_out_comment
     from rulegen.introspection.render import render_spec
     from rulegen.introspection.sample import read_samples
     from rulegen.introspection.tables import choose_links, draft_tables
@@ -48,11 +49,13 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
     connection, errors = _connect(target)
     try:
         catalog = _read(connection, target, schema)
+        left = {} if keep_bookkeeping else bookkeeping_tables(catalog)
+        catalog.tables = {name: table for name, table in catalog.tables.items() if name not in left}
         if not catalog.tables:
             where = f" in schema {schema!r}" if target.dialect == "postgresql" else ""
             raise IntrospectError(f"{target}: no tables{where}")
         links = choose_links(catalog)
-        samples = read_samples(connection, catalog, links, sample) if sample else {}
+        samples = read_samples(connection, catalog, links, sample, allow_values=allow_values) if sample else {}
     except errors as exc:
         raise IntrospectError(f"{target}: {_first_line(exc)}") from None
     finally:
@@ -60,7 +63,11 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
     drafts = draft_tables(catalog, links, samples, today or datetime.date.today())
     if not drafts:
         raise IntrospectError(f"{target}: no tables with columns")
-    return render_spec(drafts, source=str(target), sample=sample)
+    text = render_spec(drafts, source=str(target), sample=sample)
+    if left:  # named in the header, before the spec's first key
+        head, _, rest = text.partition("\nversion:")
+        text = "\n".join([head, *left_out_comment(left)]) + "\nversion:" + rest
+    return text
 
 
 def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:

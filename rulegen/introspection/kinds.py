@@ -14,8 +14,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from rulegen.introspection.fitting import fitting_spec
+from rulegen.introspection.guesses import flag_draft, range_hint, year_draft
 from rulegen.introspection.model import ColumnInfo, ColumnStats
-from rulegen.introspection.names import is_birth, number_hint, provider_for, temporal_hint
+from rulegen.introspection.names import is_birth, provider_for, temporal_hint
 
 __all__ = ["Draft", "Hints", "column_draft", "is_number", "null_rate"]
 
@@ -68,10 +70,14 @@ def column_draft(table: str, column: ColumnInfo, hints: Hints, stats: ColumnStat
         draft = _listed(column, hints, stats)
         if draft is not None:
             return draft
-    if not unique and category in ("integer", "decimal", "text", "enum") and _categorical(stats):
+    if not unique and category in ("integer", "decimal", "float", "text", "enum") and _categorical(stats):
         return Draft({"kind": "choice", "values": dict(stats.categories)},
                      [f"{len(stats.categories)} value{'s' if len(stats.categories) > 1 else ''}, "
                       "weighted as in the sample"])
+    guessed = None if unique or hints.low is not None or hints.high is not None else (
+        flag_draft(column, stats) or year_draft(column, stats, today))
+    if guessed is not None:
+        return guessed
     if category == "bool":
         share = round(stats.true / stats.values, 3) if stats and stats.values else 0.5
         return Draft({"kind": "bool", "p": share})
@@ -137,8 +143,8 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
         scale = 2
         notes.append("numeric without a scale: rounded to 2 decimals")
     step = 1 if integer else (10.0 ** -scale if scale is not None else 0.0)
-    guessed = number_hint(column.name, year)
-    low, high = guessed or (0, 1000)
+    found = range_hint(column, year)
+    (low, high), firm, why = found or ((0, 1000), False, "range guessed")
     limit = None
     if column.precision:
         limit = 10.0 ** (column.precision - (scale or 0)) - (step or 0)
@@ -146,14 +152,19 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
         limit = next((v for k, v in _INTEGER_LIMITS.items() if column.type_name.lower().startswith(k)), None)
     lo = float(hints.low) + (step if hints.low_open else 0) if is_number(hints.low) else None
     hi = float(hints.high) - (step if hints.high_open else 0) if is_number(hints.high) else None
-    low, high = _within(low, high, lo, hi)
+    inside = max(low, lo if lo is not None else low), min(high, hi if hi is not None else high)
+    low, high = inside if firm and inside[0] <= inside[1] else _within(low, high, lo, hi)
     if stats is not None and stats.low is not None:
         low = max(float(stats.low), lo) if lo is not None else float(stats.low)
         high = min(float(stats.high), hi) if hi is not None else float(stats.high)
     elif lo is None and hi is None:
-        notes.append("range from the name" if guessed else "range guessed")
+        notes.append(why)
     if limit is not None:
         low, high = max(low, -limit), min(high, limit)
+        if low > high:  # the name's range is beyond what the type holds: the type's range
+            low = max(-limit, min(0, high))
+    if stats is not None and stats.law is not None and not unique:
+        return _fitted(stats.law, notes, lo, hi, limit)
     if unique and integer and high - low + 1 < 10 * rows and hi is None:
         high = low + 10 * max(rows, 100)  # room for distinct values
         if limit is not None:
@@ -167,6 +178,19 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
     if scale is not None:
         spec["round"] = scale
     return Draft(spec, notes)
+
+
+def _fitted(law: dict[str, Any], notes: list[str], lo: float | None, hi: float | None,
+            limit: float | None) -> Draft:
+    """The law fitted to a sample, clipped to the CHECK's bounds and the type's range (a fitted
+    law may stray a little past the sampled values, which met both)."""
+    spec = {k: v for k, v in law.items() if k != "note"}
+    low, high = lo, hi
+    if limit is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
+        low, high = max(-limit, low if low is not None else -limit), min(limit, high if high is not None else limit)
+    if (low is not None or high is not None) and spec["kind"] != "histogram":
+        spec["clip"] = [_tidy(low) if low is not None else None, _tidy(high) if high is not None else None]
+    return Draft(spec, [*notes, law["note"]])
 
 
 def _within(low: Any, high: Any, lo: Any, hi: Any) -> tuple[Any, Any]:
@@ -254,6 +278,9 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
             if unique:
                 spec["unique"] = True
             return Draft(spec, [f"{provider.provider}: {guess}" if guess else f"{provider.provider} from the name"])
+        fitted = fitting_spec(provider.provider, length, unique=unique) if not fits and length else None
+        if fitted is not None:
+            return Draft(fitted[0], [fitted[1]])
         why = (f"its values need {provider.longest} characters" if not fits else
                f"{rows:,} distinct values would be slow to draw" if provider.many else "too few distinct values")
         notes.append(f"not Faker's {provider.provider}: {why}")

@@ -104,6 +104,10 @@ class ColumnStats:
             when it holds more: such values are never copied into a spec).
         shortest, longest: lengths of text values.
         true: how many were true (booleans).
+        law: a numeric law fitted to the values (spec options, and its ``note``), when enough were sampled.
+        sensitive: the values are personal or secret: none of them, nor their range, is kept.
+        delay: for a date that follows another by name, ``after`` (that column), ``law`` (the law
+            of the gaps in seconds, None when some sampled rows are out of order) and ``note``.
     """
 
     count: int = 0
@@ -114,6 +118,9 @@ class ColumnStats:
     shortest: int | None = None
     longest: int | None = None
     true: int = 0
+    law: dict[str, Any] | None = None
+    sensitive: bool = False
+    delay: dict[str, Any] | None = None
 
     @property
     def values(self) -> int:

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rulegen.introspection.checks import Bound, Compare, OneOf, parse_check
+from rulegen.introspection.counts import fit_children
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS
+from rulegen.introspection.related import relate_dates
 
 __all__ = ["TableDraft", "choose_links", "draft_tables", "table_order"]
 
@@ -195,6 +197,7 @@ class _TableDrafter:
         for name, column in table.columns.items():
             if name not in self.columns:
                 self._plain(column, unique=(name,) in table.candidate_keys())
+        related = relate_dates(self.columns, self.roles | set(self.hints), self.sample)  # dates that follow by name
         for name, column in table.columns.items():
             self._finish(name, column)
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]
@@ -202,7 +205,7 @@ class _TableDrafter:
         draft = TableDraft(name=table.name, rows=rows, columns={n: self.columns[n] for n in table.columns},
                            primary_key=table.primary_key,
                            unique=[k for k in table.unique if len(k) > 1 and set(k) != set(table.primary_key)],
-                           constraints=self._constraints(), notes=self.notes + key_notes,
+                           constraints=self._constraints() + related, notes=self.notes + key_notes,
                            rows_note=capped or rows_note)
         return draft
 
@@ -220,7 +223,7 @@ class _TableDrafter:
                 share = round(sum(n for k, n in children.items() if k) / sum(children.values()), 3)
             law, note = {"kind": "binomial", "n": 1, "p": share}, "at most one per parent: the link is a key"
         elif children and sum(children.values()):
-            law, note = fit_count(children), "children per parent fitted to the source"
+            law, note = fit_children(children, fit_count)
         else:
             law, note = {"kind": "poisson", "lam": DEFAULT_CHILDREN}, "children per parent guessed"
         return {"per": self.link.parent, **law}, note
