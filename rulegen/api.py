@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,11 +187,14 @@ def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None
 def seed_database(
     spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
     if_exists: str = "fail", workers: int = 1, progress: Progress | None = None, lock: LockLike = None,
+    tables: Sequence[str] | None = None, exclude: Sequence[str] = (),
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
     ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
-    ``if_exists`` is ``fail``, ``replace`` or ``append``. Returns the rows loaded per table.
+    ``if_exists`` is ``fail``, ``replace`` or ``append``; ``tables`` and ``exclude`` pick the
+    tables to load (their parents are loaded too or already in the database). Returns the rows
+    loaded per table.
 
     Raises:
         SpecError: the spec is invalid.
@@ -201,7 +204,8 @@ def seed_database(
     _prepare(workers)
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     with _located(plan.spec):
-        return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
+        return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress, tables=tables,
+                         exclude=exclude)
 
 
 def check(

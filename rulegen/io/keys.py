@@ -1,0 +1,122 @@
+"""Keys that fit what a table already holds: offsets on append, and integer widths.
+
+Appending to a table that holds rows: its ``sequence`` key columns start after the largest
+value already there (every value moves by the same offset), and every ``ref`` or ``lookup``
+that copies such a key moves with it, so the new rows never collide with the old ones and
+still point at their new parents. Before any row is written, each integer column of an
+existing table is checked against its declared width (``smallint``, ``integer``): values, or a
+sequence, that would overflow it are an error naming the table and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rulegen.errors import Diagnostic
+from rulegen.io.sql import value_bounds
+from rulegen.io.target import TargetTable
+from rulegen.kinds.numeric import Sequence
+from rulegen.kinds.relational import Lookup, Ref
+from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
+
+__all__ = ["Offsets", "key_offsets", "shifted", "width_problems"]
+
+Offsets = dict[str, dict[str, int]]  # table -> column -> what is added to each value
+
+# Declared integer types narrower than 64 bits, and the largest value each holds.
+_WIDTHS = {"smallint": 2**15 - 1, "int2": 2**15 - 1, "smallserial": 2**15 - 1,
+           "integer": 2**31 - 1, "int": 2**31 - 1, "int4": 2**31 - 1, "serial": 2**31 - 1}
+
+
+def key_offsets(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable],
+                largest: Callable[[str, str], int | None]) -> Offsets:
+    """What to add to the key columns of ``tables`` (and the columns copying them).
+
+    Args:
+        plan: the compiled spec.
+        tables: the tables loaded, of which those in ``existing`` are appended to.
+        existing: the database's tables that the seed appends to.
+        largest: the largest value of a table's column in the database (None when empty).
+
+    Returns:
+        Per table, per column, the offset (only columns that move).
+    """
+    keys: dict[tuple[str, str], int] = {}
+    for name in tables:
+        target = existing.get(name)
+        if target is None or not target.has_rows:
+            continue
+        for column_name, column in plan.tables[name].columns.items():
+            kind = column.kind
+            if isinstance(kind, Sequence) and kind.option("within") is None and column_name in target.columns:
+                top = largest(name, column_name)
+                low = kind.bounds()[0]
+                if top is not None and top >= low:
+                    keys[(name, column_name)] = top - int(low) + 1
+    offsets: Offsets = {}
+    for name in tables:
+        for column_name, column in plan.tables[name].columns.items():
+            shift = keys.get((name, column_name), keys.get(_copied(column) or ("", ""), 0))
+            if shift:
+                offsets.setdefault(name, {})[column_name] = shift
+    return offsets
+
+
+def _copied(column: ColumnPlan) -> tuple[str, str] | None:
+    """The (table, column) whose values a ``ref`` or ``lookup`` column copies."""
+    kind = column.kind
+    if isinstance(kind, Ref):
+        return kind.table, kind.key
+    if isinstance(kind, Lookup):
+        return kind.parent, str(kind.option("column"))
+    return None
+
+
+def shifted(batch: pa.RecordBatch, offsets: Mapping[str, int]) -> pa.RecordBatch:
+    """``batch`` with ``offsets`` added to its columns (nulls stay null)."""
+    if not offsets:
+        return batch
+    columns = [pc.add(column, pa.scalar(offsets[name], column.type)) if name in offsets else column
+               for name, column in zip(batch.schema.names, batch.columns, strict=True)]
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
+def width_problems(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable],
+                   offsets: Offsets) -> list[Diagnostic]:
+    """Integer columns of existing tables whose values (moved by ``offsets``) overflow their type."""
+    problems = []
+    for name in tables:
+        target = existing.get(name)
+        if target is None:
+            continue
+        table = plan.tables[name]
+        for column_name in table.output:
+            declared = target.columns.get(column_name, "")
+            top = _WIDTHS.get(declared.split("(")[0].strip())
+            bounds = _bounds(plan, table, column_name)
+            if top is None or bounds is None:
+                continue
+            shift = offsets.get(name, {}).get(column_name, 0)
+            low, high = (None if b is None else b + shift for b in bounds)
+            if (high is not None and high > top) or (low is not None and low < -top - 1):
+                reach = high if high is not None and high > top else low
+                problems.append(Diagnostic(
+                    "RG542", f"`{name}.{column_name}` is {declared} in the database (at most {top:,}), and the "
+                             f"seed would write {int(reach):,} there", table.columns[column_name].spec.pointer,
+                    hint="seed fewer rows of this table (--rows, --scale), or widen the column (ALTER TABLE ... "
+                         "TYPE bigint)"))
+    return problems
+
+
+def _bounds(plan: Plan, table: TablePlan, name: str) -> tuple[float | None, float | None] | None:
+    """The bounds of an integer column's values; a ``ref`` has its parent key's."""
+    column = table.columns[name]
+    if not pa.types.is_integer(column.type):
+        return None
+    copied = _copied(column)
+    if copied is not None and copied[0] in plan.tables and copied[0] != table.name:
+        return _bounds(plan, plan.tables[copied[0]], copied[1])
+    return value_bounds(column)
