@@ -6,25 +6,32 @@ that copies such a key moves with it, so the new rows never collide with the old
 still point at their new parents. Before any row is written, each integer column of an
 existing table is checked against its declared width (``smallint``, ``integer``): values, or a
 sequence, that would overflow it are an error naming the table and column.
+
+A table loaded without its parent (``--tables``, ``--exclude``) points at the parent rows the
+database holds: the parent's k-th key as the spec would make it becomes the database's k-th
+key (cycling when the database has fewer), so the law of rows per parent is kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic
-from rulegen.io.sql import value_bounds
+from rulegen.io.sql import foreign_keys, value_bounds
 from rulegen.io.target import TargetTable
 from rulegen.kinds.numeric import Sequence
 from rulegen.kinds.relational import Lookup, Ref
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 
-__all__ = ["Offsets", "key_offsets", "shifted", "width_problems"]
+__all__ = ["Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "width_problems"]
 
 Offsets = dict[str, dict[str, int]]  # table -> column -> what is added to each value
+# table -> column -> (the parent's keys as the spec makes them, the keys the database holds)
+Remaps = dict[str, dict[str, tuple[pa.Array, pa.Array]]]
 
 # Declared integer types narrower than 64 bits, and the largest value each holds.
 _WIDTHS = {"smallint": 2**15 - 1, "int2": 2**15 - 1, "smallserial": 2**15 - 1,
@@ -73,6 +80,52 @@ def _copied(column: ColumnPlan) -> tuple[str, str] | None:
     if isinstance(kind, Lookup):
         return kind.parent, str(kind.option("column"))
     return None
+
+
+def remaps(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable], keys: Callable[[str, str], pa.Array],
+           made: Callable[[str, str], pa.Array]) -> Remaps:
+    """How the one-column references of ``tables`` to parents not loaded now are moved onto
+    the parents' rows in the database.
+
+    Args:
+        plan: the compiled spec.
+        tables: the tables loaded.
+        existing: the database's tables.
+        keys: the distinct values of a table's column in the database, sorted.
+        made: the values of a table's column as the spec makes them, row by row.
+    """
+    found: Remaps = {}
+    for name in tables:
+        for column_name, column in plan.tables[name].columns.items():
+            kind = column.kind
+            if (not isinstance(kind, Ref) or kind.table in tables or kind.table not in existing
+                    or kind.key not in existing[kind.table].columns or _composite(plan, name, column_name)):
+                continue
+            held = keys(kind.table, kind.key)
+            if len(held):
+                found.setdefault(name, {})[column_name] = (made(kind.table, kind.key), held)
+    return found
+
+
+def _composite(plan: Plan, table: str, column: str) -> bool:
+    """Whether a ref column is part of a foreign key of several columns."""
+    return any(column in fk.columns and len(fk.columns) > 1 for fk in foreign_keys(plan, plan.tables[table]))
+
+
+def remapped(batch: pa.RecordBatch, columns: Mapping[str, tuple[pa.Array, pa.Array]]) -> pa.RecordBatch:
+    """``batch`` with each column of ``columns`` moved from the spec's keys to the database's."""
+    if not columns:
+        return batch
+    arrays = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if name in columns:
+            made, held = columns[name]
+            rank = pc.index_in(column, value_set=made).to_numpy(zero_copy_only=False)
+            missing = np.isnan(rank) if rank.dtype.kind == "f" else np.zeros(len(rank), bool)
+            index = np.where(missing, 0, np.nan_to_num(rank)).astype(np.int64) % len(held)
+            column = pc.take(held, pa.array(index, mask=missing)).cast(column.type)
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
 
 
 def shifted(batch: pa.RecordBatch, offsets: Mapping[str, int]) -> pa.RecordBatch:

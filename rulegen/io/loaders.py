@@ -105,9 +105,26 @@ class Loader(ABC):
         found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchone()
         return None if found[0] is None else int(found[0])
 
+    def distinct(self, table: str, column: str) -> pa.Array:
+        """The distinct values of a column of an existing table, nulls left out, sorted."""
+        ident = self.dialect.ident(column)
+        rows = self.execute(f"SELECT DISTINCT {ident} FROM {self.dialect.table(table)} WHERE {ident} IS NOT NULL "
+                            f"ORDER BY {ident}").fetchall()
+        return pa.array([row[0] for row in rows])
+
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """Move each sequence the columns of ``tables`` own past the largest value in its table
-        (never back)."""
+        (never back). DuckDB has no sequences a column owns."""
+        return None
+
+    def check_references(self, tables: Iterable[str]) -> None:
+        """Before commit: raise the first row of ``tables`` whose deferred foreign key has no
+        parent, when the database would only say so without a row at commit (SQLite).
+
+        Raises:
+            OutputError: the table, row, columns, values and parent.
+        """
+        return None  # PostgreSQL names the key and its table itself; DuckDB checks as rows come
 
     def holds(self, declared: str, value_type: pa.DataType) -> bool:
         """Whether a column declared ``declared`` can hold values of ``value_type``. Text goes
@@ -168,6 +185,26 @@ class SqliteLoader(Loader):
                     self.execute(f"INSERT INTO {schema}.sqlite_sequence (name, seq) VALUES (?, ?)", [name, top])
                 elif found[0] < top:
                     self.execute(f"UPDATE {schema}.sqlite_sequence SET seq = ? WHERE name = ?", [top, name])
+
+
+    def check_references(self, tables: Iterable[str]) -> None:
+        schema = self.dialect.ident(self.dialect.schema or "main")
+        for table in tables:
+            found = self.execute(f"PRAGMA {schema}.foreign_key_check({self.dialect.ident(table)})").fetchone()
+            if found is None:
+                continue
+            _, rowid, parent, number = found
+            keys = [r for r in self.execute(f"PRAGMA {schema}.foreign_key_list({self.dialect.ident(table)})")
+                    if r[0] == number]
+            columns = [r[3] for r in sorted(keys, key=lambda r: r[1])]
+            values = self.execute(f"SELECT {', '.join(self.dialect.ident(c) for c in columns)} FROM "
+                                  f"{self.dialect.table(table)} WHERE rowid = ?", [rowid]).fetchone()
+            shown = ", ".join(f"{c} = {v!r}" for c, v in zip(columns, values or (), strict=False))
+            raise OutputError([Diagnostic(
+                "RG504", f"{self.where} refused the data of `{table}`: FOREIGN KEY constraint failed; "
+                         f"DETAIL: row {rowid} has {shown}, which no row of `{parent}` has",
+                self.locate(table, columns, None),
+                hint="make the column a `ref` to a table the seed loads, or pick its parent table too (--tables)")])
 
 
 def _python_values(column: pa.Array) -> list[Any]:

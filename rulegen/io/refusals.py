@@ -65,8 +65,8 @@ def refusal(exc: Any, where: str, table: str | None, locate: Locate) -> Diagnost
         columns = [name for _, _, name in named]
     elif found and found.group(1) == "CHECK":
         constraint = found.group(2)
-    where_text = f" `{table}`" if table else ""
-    return Diagnostic("RG504", f"{where} refused the data of{where_text}: {primary}",
+    what = f"the data of `{table}`" if table else "the data"
+    return Diagnostic("RG504", f"{where} refused {what}: {primary}",
                       locate(table, columns, constraint), hint=_HINTS.get(found.group(1)) if found else None)
 
 

@@ -198,3 +198,32 @@ def test_a_sqlite_refusal_names_the_table_and_points_at_the_column(tmp_path: Pat
     assert problem.pointer == "/tables/tags/columns/label"
     with sqlite3.connect(db) as connection:
         assert counts(connection, ["tags", "notes"]) == {"tags": 0, "notes": 0}
+
+
+def test_a_table_seeded_alone_points_at_the_parent_rows_the_database_holds(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    with sqlite3.connect(db) as connection:
+        connection.executescript((SCHEMAS / "sqlite_keys.sql").read_text())
+    rulegen.seed_database(spec("sqlite_keys"), f"sqlite:///{db}", if_exists="append", tables=["tags"],
+                          rows={"tags": 3})
+    loaded = rulegen.seed_database(spec("sqlite_keys"), f"sqlite:///{db}", if_exists="append", tables=["notes"])
+    with sqlite3.connect(db) as connection:
+        assert counts(connection, ["tags", "notes"]) == {"tags": 3, "notes": loaded["notes"]}
+        assert {r[0] for r in connection.execute("SELECT DISTINCT tag_id FROM notes")} == {1, 2, 3}
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_sqlite_foreign_key_refused_at_commit_names_the_row_and_column(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    with sqlite3.connect(db) as connection:
+        connection.executescript((SCHEMAS / "sqlite_keys.sql").read_text())
+    text = spec("sqlite_keys").read_text().replace("tag_id:  {kind: ref, to: tags.tag_id}",
+                                                   "tag_id:  {kind: integers, low: 500, high: 600}")
+    with pytest.raises(OutputError) as error:
+        rulegen.seed_database(text, f"sqlite:///{db}", if_exists="append")
+    [problem] = error.value.diagnostics
+    assert "refused the data of `notes`: FOREIGN KEY constraint failed; DETAIL: row 1 has tag_id = 5" in \
+        problem.message and "which no row of `tags` has" in problem.message
+    assert problem.pointer == "/tables/notes/columns/tag_id"
+    with sqlite3.connect(db) as connection:
+        assert counts(connection, ["tags", "notes"]) == {"tags": 0, "notes": 0}
