@@ -31,13 +31,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 import pyarrow as pa
 
 from rulegen.engine.stream import stream_table
 from rulegen.errors import Diagnostic, OutputError, did_you_mean
-from rulegen.io.keys import key_offsets, remapped, remaps, shifted, width_problems
+from rulegen.io.keys import KeyFit, key_offsets, remaps, taken_values, width_problems
 from rulegen.io.load_order import LoadOrder, load_order
 from rulegen.io.loaders import LOADERS, Loader
 from rulegen.io.refusals import Locate
@@ -112,6 +112,7 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
         order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
         offsets = key_offsets(plan, picked, appended, loader.largest)
         moved = remaps(plan, picked, found, loader.distinct, lambda table, column: _made(plan, table, column))
+        held = taken_values(plan, picked, appended, offsets, loader.distinct)
         problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
         if problems:
             raise OutputError(problems)
@@ -120,8 +121,9 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
             for name in reversed(table_order(plan)[0]):
                 if name in found and name in created:
                     loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
-        loaded = {name: _load(loader, plan, plan.tables[name], order, appended.get(name), offsets.get(name, {}),
-                              moved.get(name, {}), workers, progress) for name in order.tables}
+        keys = KeyFit(offsets, moved, held, _referenced(plan, picked))
+        loaded = {name: _load(loader, plan, plan.tables[name], order, appended.get(name), keys, workers, progress)
+                  for name in order.tables}
         loader.loading = None
         for name, keys in order.nulled.items():
             _set_nulled(loader, plan.tables[name], appended[name], keys)
@@ -198,9 +200,13 @@ def _made(plan: Plan, table: str, column: str) -> pa.Array:
     return pa.concat_arrays([batch.column(column) for batch in stream_table(parent, plan.seed)])
 
 
+def _referenced(plan: Plan, tables: list[str]) -> set[str]:
+    """The tables that some of ``tables`` refer to."""
+    return {fk.parent for name in tables for fk in foreign_keys(plan, plan.tables[name])}
+
+
 def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target: TargetTable | None,
-          offsets: dict[str, int], moved: Mapping[str, tuple[pa.Array, pa.Array]], workers: int,
-          progress: Progress | None) -> int:
+          keys: KeyFit, workers: int, progress: Progress | None) -> int:
     """Create (unless appended to) and load one table; its row count."""
     name = table.name
     loader.loading = name
@@ -212,7 +218,7 @@ def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target
     held = _hold_table(loader, name, target, nulled) if nulled and target is not None else None
     rows = 0
     for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
-        batch = remapped(shifted(batch, offsets), moved).select(written)
+        batch = keys.fit(table, batch).select(written)
         if held is not None and target is not None:
             loader.load(held, batch.select([*target.primary_key, *nulled]))
             batch = _nulls(batch, nulled)

@@ -7,6 +7,10 @@ still point at their new parents. Before any row is written, each integer column
 existing table is checked against its declared width (``smallint``, ``integer``): values, or a
 sequence, that would overflow it are an error naming the table and column.
 
+The other unique columns of a table appended to (``unique: true``, a one-column key) never
+repeat a value the table holds: a row whose value is taken is left out when no loaded table
+refers to its table, and is an error naming the value otherwise (:func:`taken_values`).
+
 A table loaded without its parent (``--tables``, ``--exclude``) points at the parent rows the
 database holds: the parent's k-th key as the spec would make it becomes the database's k-th
 key (cycling when the database has fewer), so the law of rows per parent is kept.
@@ -15,19 +19,21 @@ key (cycling when the database has fewer), so the law of rows per parent is kept
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rulegen.errors import Diagnostic
+from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.sql import foreign_keys, value_bounds
 from rulegen.io.target import TargetTable
 from rulegen.kinds.numeric import Sequence
 from rulegen.kinds.relational import Lookup, Ref
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 
-__all__ = ["Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "width_problems"]
+__all__ = ["KeyFit", "Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "taken", "taken_values",
+           "width_problems"]
 
 Offsets = dict[str, dict[str, int]]  # table -> column -> what is added to each value
 # table -> column -> (the parent's keys as the spec makes them, the keys the database holds)
@@ -173,3 +179,77 @@ def _bounds(plan: Plan, table: TablePlan, name: str) -> tuple[float | None, floa
     if copied is not None and copied[0] in plan.tables and copied[0] != table.name:
         return _bounds(plan, plan.tables[copied[0]], copied[1])
     return value_bounds(column)
+
+
+def taken_values(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable], offsets: Offsets,
+                 distinct: Callable[[str, str], pa.Array]) -> dict[str, dict[str, pa.Array]]:
+    """Per appended table holding rows, the values its unique columns hold already (columns
+    whose keys move past the old ones by ``offsets`` need none).
+
+    Args:
+        plan: the compiled spec.
+        tables: the tables loaded.
+        existing: the database's tables that the seed appends to.
+        offsets: the key columns that move.
+        distinct: the distinct values of a table's column in the database.
+    """
+    found: dict[str, dict[str, pa.Array]] = {}
+    for name in tables:
+        target = existing.get(name)
+        if target is None or not target.has_rows:
+            continue
+        table, spec = plan.tables[name], plan.spec.tables[name]
+        unique = [c for c in table.output if table.columns[c].spec.unique or (c,) == spec.primary_key
+                  or (c,) in spec.unique]
+        for column in unique:
+            if column in target.columns and column not in target.generated and column not in offsets.get(name, {}):
+                try:
+                    values = distinct(name, column).cast(table.columns[column].type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    continue  # held as another type (SQLite's dates as text): the database checks them
+                if len(values):
+                    found.setdefault(name, {})[column] = values
+    return found
+
+
+def taken(batch: pa.RecordBatch, values: Mapping[str, pa.Array]) -> np.ndarray:
+    """Which rows of ``batch`` repeat a value of ``values`` (by column)."""
+    mask = np.zeros(batch.num_rows, bool)
+    for column, held in values.items():
+        found = pc.is_in(batch.column(column), value_set=held)
+        mask |= found.fill_null(False).to_numpy(zero_copy_only=False)
+    return mask
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFit:
+    """How the keys of the loaded rows fit the rows the database holds (see :mod:`rulegen.io.keys`)."""
+
+    offsets: Offsets  # sequence keys (and the references to them) moved past the old ones
+    moved: Remaps  # references to parents not loaded now, onto the parent rows held
+    held: dict[str, dict[str, pa.Array]]  # values unique columns hold already
+    referenced: set[str]  # tables some loaded table refers to: their rows cannot be left out
+
+    def fit(self, table: TablePlan, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """``batch`` with its keys moved, and its rows whose unique values are taken left out.
+
+        Raises:
+            OutputError: a taken value in a table other tables refer to.
+        """
+        name = table.name
+        batch = remapped(shifted(batch, self.offsets.get(name, {})), self.moved.get(name, {}))
+        if name not in self.held:
+            return batch
+        clash = taken(batch, self.held[name])
+        if not clash.any():
+            return batch
+        if name in self.referenced:
+            row = int(np.argmax(clash))
+            column, value = next((c, batch.column(c)[row].as_py()) for c, values in self.held[name].items()
+                                 if pc.is_in(batch.column(c).slice(row, 1), value_set=values)[0].as_py())
+            raise OutputError([Diagnostic(
+                "RG545", f"`{name}.{column}` is unique and the database holds {value!r} already, which the seed "
+                         "makes again (other tables refer to these rows, so it cannot be left out)",
+                table.columns[column].spec.pointer,
+                hint="seed with another --seed, or make the column's values from its `sequence` key")])
+        return batch.filter(pa.array(~clash))

@@ -227,3 +227,22 @@ def test_a_sqlite_foreign_key_refused_at_commit_names_the_row_and_column(tmp_pat
     assert problem.pointer == "/tables/notes/columns/tag_id"
     with sqlite3.connect(db) as connection:
         assert counts(connection, ["tags", "notes"]) == {"tags": 0, "notes": 0}
+
+
+def test_an_append_never_repeats_a_unique_value_the_table_holds(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    with sqlite3.connect(db) as connection:
+        connection.executescript((SCHEMAS / "sqlite_keys.sql").read_text().replace(
+            "label TEXT NOT NULL", "label TEXT NOT NULL UNIQUE"))
+    text = spec("sqlite_keys").read_text().replace("label:  {kind: faker, provider: word}",
+                                                   'label:  {kind: pattern, pattern: "[ab][0-9]", unique: true}')
+    url = f"sqlite:///{db}"
+    rulegen.seed_database(text, url, if_exists="append", tables=["tags"])
+    with pytest.raises(OutputError) as error:  # 12 more labels of 20 repeat some; notes refer to those rows
+        rulegen.seed_database(text, url, if_exists="append", seed=6)
+    assert [p.code for p in error.value.diagnostics] == ["RG545"]
+    assert "`tags.label` is unique and the database holds" in error.value.diagnostics[0].message
+    again = rulegen.seed_database(text, url, if_exists="append", seed=6, tables=["tags"])  # no one refers: left out
+    with sqlite3.connect(db) as connection:
+        labels = [r[0] for r in connection.execute("SELECT label FROM tags")]
+        assert len(labels) == len(set(labels)) == 12 + again["tags"] and 0 < again["tags"] < 12
