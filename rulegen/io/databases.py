@@ -215,17 +215,24 @@ def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target
         loader.execute(create_table(plan, table, loader.dialect, skip=skip))
     written = [c for c in table.output if target is None or c not in target.generated]
     nulled = [c for fk in order.nulled.get(name, []) for c in fk.columns]
-    held = _hold_table(loader, name, target, nulled) if nulled and target is not None else None
+    kept: list[pa.RecordBatch] = []  # the nulled columns' values, by key, for the UPDATE after
     rows = 0
-    for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
-        batch = keys.fit(table, batch).select(written)
-        if held is not None and target is not None:
-            loader.load(held, batch.select([*target.primary_key, *nulled]))
-            batch = _nulls(batch, nulled)
-        loader.load(loader.dialect.table(name), batch)
-        rows += batch.num_rows
-        if progress is not None:
-            progress(name, rows, table.rows)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
+            batch = keys.fit(table, batch).select(written)
+            if nulled and target is not None:
+                kept.append(batch.select([*target.primary_key, *nulled]))
+                batch = _nulls(batch, nulled)
+            yield batch
+            rows += batch.num_rows
+            if progress is not None:
+                progress(name, rows, table.rows)
+
+    loader.load(loader.dialect.table(name), written, batches())
+    if kept and target is not None:
+        loader.load(_hold_table(loader, name, target, nulled), [*target.primary_key, *nulled], iter(kept))
     return rows
 
 

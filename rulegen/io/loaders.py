@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from rulegen.errors import Diagnostic, OutputError
@@ -97,8 +98,8 @@ class Loader(ABC):
         return self.connection.execute(statement, list(parameters))
 
     @abstractmethod
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        """Append the rows of ``batch`` to ``table`` (a qualified name; columns by name)."""
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        """Append the rows of ``batches`` (of ``columns``) to ``table`` (a qualified name)."""
 
     def largest(self, table: str, column: str) -> int | None:
         """The largest value of an integer column of an existing table (None when empty)."""
@@ -165,11 +166,12 @@ class SqliteLoader(Loader):
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
         return sqlite_tables(self.connection, self.dialect.schema or "main", list(names))
 
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        columns = [_python_values(column) for column in batch.columns]
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        marks = ", ".join("?" * batch.num_columns)
-        self.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", zip(*columns, strict=True))
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+        for batch in batches:
+            values = [_python_values(column) for column in batch.columns]
+            self.connection.executemany(statement, zip(*values, strict=True))
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """SQLite moves ``sqlite_sequence`` past explicit keys by itself; a row is added for an
@@ -208,8 +210,14 @@ class SqliteLoader(Loader):
 
 
 def _python_values(column: pa.Array) -> list[Any]:
-    """Values as SQLite stores them: dates and timestamps as ISO text."""
-    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``;
+    made by Arrow where the text is the same: dates, and zoneless timestamps in whole seconds)."""
+    if pa.types.is_date(column.type):
+        return column.cast(pa.string()).to_pylist()
+    if pa.types.is_timestamp(column.type) and column.type.tz is None:
+        with contextlib.suppress(pa.ArrowInvalid):  # sub-second values: isoformat adds .ffffff
+            return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+    if pa.types.is_timestamp(column.type):
         return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
                 for v in column.to_pylist()]
     return column.to_pylist()
@@ -256,14 +264,21 @@ class PostgresLoader(Loader):
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
         return postgres_tables(self.connection, self.dialect.schema or "public", list(names))
 
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        buffer = io.BytesIO()
-        # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string, and an
-        # empty field as NULL.
-        pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-        with self.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        """One ``COPY`` for the whole table, fed from a thread (psycopg's queued writer), so the
+        server parses one batch while the next is generated."""
+        from psycopg.copy import QueuedLibpqWriter
+
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        cursor = self.connection.cursor()
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)",
+                         writer=QueuedLibpqWriter(cursor)) as copy:
+            for batch in batches:
+                buffer = io.BytesIO()
+                # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string,
+                # and an empty field as NULL.
+                pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+                copy.write(buffer.getbuffer())
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         for name, target in tables.items():
@@ -309,13 +324,14 @@ class DuckdbLoader(Loader):
             target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
         return found
 
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
-        try:
-            self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rulegen_batch")
-        finally:
-            self.connection.unregister("rulegen_batch")
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        for batch in batches:
+            self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
+            try:
+                self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rulegen_batch")
+            finally:
+                self.connection.unregister("rulegen_batch")
 
 
 @contextlib.contextmanager
