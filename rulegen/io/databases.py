@@ -144,13 +144,19 @@ def _in_the_way(loader: Loader, plan: Plan, picked: list[str], found: dict[str, 
                            plan.spec.tables[name].pointer, hint="--if-exists replace or append")
                 for name in picked if name in found]
     if if_exists == "append":
-        return [p for name in picked if name in found for p in _fit(plan.tables[name], found[name], loader)]
+        return [p for name in picked if name in found
+                for p in _fit(plan.tables[name], found[name], loader, plan.spec.tables[name].pointer)]
     return []
 
 
-def _fit(table: TablePlan, target: TargetTable, loader: Loader) -> list[Diagnostic]:
-    """Columns the spec writes that the existing table lacks, or whose type cannot hold them."""
-    problems = []
+def _fit(table: TablePlan, target: TargetTable, loader: Loader, pointer: str) -> list[Diagnostic]:
+    """Columns the spec writes that the existing table lacks, or whose type cannot hold them, and
+    the table's ``NOT NULL`` columns with no default that the spec does not write."""
+    problems = [Diagnostic("RG546", f"`{table.name}.{name}` in {loader.where} is NOT NULL with no default, "
+                                    "and the spec writes no such column", pointer,
+                           hint=f"add a column `{name}` to the table in the spec")
+                for name in target.columns if name in target.not_null and name not in table.output
+                and name not in target.defaults | target.generated]
     for name in table.output:
         found = target.columns.get(name)
         if found is None:

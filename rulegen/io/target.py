@@ -34,6 +34,7 @@ class TargetTable:
 
     columns: dict[str, str]  # column -> declared type (lower case)
     not_null: set[str] = field(default_factory=set)
+    defaults: set[str] = field(default_factory=set)  # a DEFAULT, serial or identity fills them
     generated: set[str] = field(default_factory=set)  # the database computes them: never written
     sequences: dict[str, str] = field(default_factory=dict)  # column -> its owned sequence (qualified)
     foreign_keys: list[TargetForeignKey] = field(default_factory=list)
@@ -42,10 +43,13 @@ class TargetTable:
     has_rows: bool = False
 
 
-_PG_COLUMNS = """
+_PG_COLUMNS = r"""
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '',
-       pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname)
+       coalesce(pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname),
+                (regexp_match(pg_get_expr(d.adbin, d.adrelid), '^nextval\(''(.+)''::regclass\)$'))[1]),
+       a.atthasdef OR a.attidentity <> ''
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum
@@ -77,11 +81,14 @@ def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str,
     """
     found: dict[str, TargetTable] = {}
     arguments = {"schema": schema, "names": names}
-    for table, column, declared, not_null, generated, sequence in connection.execute(_PG_COLUMNS, arguments):
+    for table, column, declared, not_null, generated, sequence, default in connection.execute(
+            _PG_COLUMNS, arguments):
         target = found.setdefault(table, TargetTable({}))
         target.columns[column] = declared.lower()
         if not_null:
             target.not_null.add(column)
+        if default:
+            target.defaults.add(column)
         if generated:
             target.generated.add(column)
         if sequence is not None:
@@ -116,12 +123,14 @@ def sqlite_tables(connection: Any, schema: str, names: list[str]) -> dict[str, T
         if not rows:
             continue
         target = found[name] = TargetTable({})
-        for _, column, declared, not_null, _, key, hidden in rows:
+        for _, column, declared, not_null, default, key, hidden in rows:
             if hidden == 1:  # a virtual table's hidden column
                 continue
             target.columns[column] = (declared or "text").lower()
             if not_null or key:
                 target.not_null.add(column)
+            if default is not None or (key and (declared or "").upper() == "INTEGER"):  # the rowid numbers it
+                target.defaults.add(column)
             if hidden in (2, 3):  # GENERATED ALWAYS AS (...) VIRTUAL or STORED
                 target.generated.add(column)
         target.primary_key = tuple(r[1] for r in sorted((r for r in rows if r[5]), key=lambda r: r[5]))

@@ -22,6 +22,7 @@ PG_NEXT = {
     "books": "INSERT INTO books (author_id, title, pages) VALUES (1, 'new', 50) RETURNING book_id",
     "readers": "INSERT INTO readers (name) VALUES ('new') RETURNING reader_id",
     "loans": "INSERT INTO loans (book_id, reader_id, days) VALUES (1, 1, 3) RETURNING loan_id",
+    "visits": "INSERT INTO visits (reader_id, note) VALUES (1, 'new') RETURNING visit_id",
 }
 SQLITE_NEXT = {
     "tags": "INSERT INTO tags (label) VALUES ('new') RETURNING tag_id",
@@ -82,6 +83,17 @@ def test_keys_too_wide_for_a_smallint_are_refused_before_any_row(pg, pg_database
     assert "40,000" in problem.message and problem.pointer == "/tables/shelves/columns/shelf_id"
     with psycopg.connect(pg_database) as connection:
         assert set(counts(connection, ["authors", "books", "shelves"]).values()) == {0}
+
+
+def test_a_not_null_column_the_spec_does_not_write_is_named_before_any_row(pg, pg_database: str) -> None:
+    pg("pg_keys")
+    text = spec("pg_keys").read_text().replace("      note:      {kind: faker, provider: sentence}\n", "")
+    with pytest.raises(OutputError) as error:
+        rulegen.seed_database(text, pg_database, if_exists="append")
+    [problem] = error.value.diagnostics
+    assert problem.code == "RG546" and "`visits.note`" in problem.message and "NOT NULL with no default" in \
+        problem.message
+    assert problem.pointer == "/tables/visits"
 
 
 def test_created_tables_number_new_rows_and_keys_are_never_smallint(pg_database: str) -> None:
@@ -159,7 +171,7 @@ def test_tables_and_exclude_pick_tables_and_missing_parents_are_named(pg, pg_dat
     assert [p.code for p in error.value.diagnostics] == ["RG544"] * 2  # authors and readers
     assert "`books` refers to `authors`, which is not seeded now" in messages[0]
     loaded = rulegen.seed_database(spec("pg_keys"), pg_database, if_exists="append", exclude=["loans", "shelves"])
-    assert set(loaded) == {"authors", "books", "readers"}
+    assert set(loaded) == {"authors", "books", "readers", "visits"}
     result = CliRunner().invoke(main, ["seed", str(spec("pg_keys")), "--db", pg_database, "--if-exists", "append",
                                        "--tables", "loans", "--seed", "4"])
     assert result.exit_code == 0, result.output

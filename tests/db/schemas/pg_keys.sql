@@ -16,3 +16,10 @@ CREATE TABLE loans (
   weeks numeric GENERATED ALWAYS AS (days / 7.0) STORED
 );
 CREATE TABLE shelves (shelf_id smallint PRIMARY KEY, label text);
+-- A sequence a column uses by DEFAULT without owning it (older dumps and hand-made schemas).
+CREATE SEQUENCE visit_numbers;
+CREATE TABLE visits (
+  visit_id integer PRIMARY KEY DEFAULT nextval('visit_numbers'),
+  reader_id integer NOT NULL REFERENCES readers,
+  note text NOT NULL
+);
