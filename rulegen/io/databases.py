@@ -272,6 +272,7 @@ def _locator(plan: Plan, found: dict[str, TargetTable]) -> Locate:
     """Where in the spec a refusal of a table's columns (or named constraint) points."""
 
     def locate(table: str | None, columns: Sequence[str], constraint: str | None) -> str:
+        table = next((name for name, t in found.items() if table in t.partitions), table)
         if table not in plan.tables:
             return ""
         spec = plan.tables[table].columns

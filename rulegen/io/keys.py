@@ -18,6 +18,7 @@ key (cycling when the database has fewer), so the law of rows per parent is kept
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -154,7 +155,8 @@ def width_problems(plan: Plan, tables: list[str], existing: Mapping[str, TargetT
         table = plan.tables[name]
         for column_name in table.output:
             declared = target.columns.get(column_name, "")
-            top = _WIDTHS.get(declared.split("(")[0].strip())
+            # the first width word: "smallint", or a domain's base type, "year (integer)"
+            top = next((_WIDTHS[w] for w in re.findall(r"[a-z0-9]+", declared) if w in _WIDTHS), None)
             bounds = _bounds(plan, table, column_name)
             if top is None or bounds is None:
                 continue

@@ -22,7 +22,7 @@ __all__ = ["Locate", "refusal"]
 Locate = Callable[[str | None, Sequence[str], str | None], str]
 
 _MAX_CONTEXT = 300  # characters of a CONTEXT line kept (it quotes the whole row)
-_KEY = re.compile(r"Key \((.+?)\)=")
+_KEY = re.compile(r"(?:Key|key of the failing row contains) \((.+?)\) ?=")  # a key, or a partition key
 _SQLITE = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?")
 # Hints by PostgreSQL SQLSTATE (and the SQLite constraint word).
 _HINTS = {
@@ -85,5 +85,7 @@ def _postgres(diag: Any, primary: str, where: str, table: str | None, locate: Lo
     if diag.context:
         context = " / ".join(line.strip() for line in diag.context.strip().splitlines())
         parts.append(f"CONTEXT: {context[:_MAX_CONTEXT]}{'...' if len(context) > _MAX_CONTEXT else ''}")
-    return Diagnostic("RG504", "; ".join(parts), locate(table, columns, diag.constraint_name),
-                      hint=_HINTS.get(diag.sqlstate or ""))
+    hint = _HINTS.get(diag.sqlstate or "")
+    if "Partition key" in (detail or ""):
+        hint = "keep the column's values inside the bounds of the table's partitions (min, max)"
+    return Diagnostic("RG504", "; ".join(parts), locate(table, columns, diag.constraint_name), hint=hint)

@@ -40,6 +40,7 @@ class TargetTable:
     foreign_keys: list[TargetForeignKey] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
     constraints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> columns
+    partitions: set[str] = field(default_factory=set)  # its partitions (a refusal may name one)
     has_rows: bool = False
 
 
@@ -47,7 +48,7 @@ _PG_COLUMNS = r"""
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '',
        coalesce(pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname),
                 (regexp_match(pg_get_expr(d.adbin, d.adrelid), '^nextval\(''(.+)''::regclass\)$'))[1]),
-       a.atthasdef OR a.attidentity <> ''
+       a.atthasdef OR a.attidentity <> '', a.atttypid
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
@@ -55,16 +56,25 @@ WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r
 ORDER BY c.relname, a.attnum
 """
 
+_PG_DOMAINS = "SELECT oid, typbasetype, format_type(typbasetype, typtypmod) FROM pg_type WHERE typtype = 'd'"
+
+# The constraints of each table and of its partitions (a foreign key may be declared on the
+# partitions only), with the table each belongs to.
 _PG_CONSTRAINTS = """
-SELECT c.relname, k.conname, k.contype, k.condeferrable, p.relname,
+WITH RECURSIVE tree(root, oid, depth) AS (
+  SELECT c.oid, c.oid, 0 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
+  UNION ALL SELECT tree.root, i.inhrelid, tree.depth + 1 FROM tree JOIN pg_inherits i ON i.inhparent = tree.oid
+)
+SELECT r.relname, c.relname, tree.depth = 0, k.conname, k.contype, k.condeferrable, p.relname,
        ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(n, i)
              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.i),
        ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(n, i)
              JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.i),
-       pn.nspname = n.nspname
-FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       pn.nspname = %(schema)s
+FROM tree JOIN pg_class r ON r.oid = tree.root JOIN pg_class c ON c.oid = tree.oid
+LEFT JOIN pg_constraint k ON k.conrelid = tree.oid
 LEFT JOIN pg_class p ON p.oid = k.confrelid LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
-WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s)
 """
 
 
@@ -81,10 +91,11 @@ def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str,
     """
     found: dict[str, TargetTable] = {}
     arguments = {"schema": schema, "names": names}
-    for table, column, declared, not_null, generated, sequence, default in connection.execute(
+    domains = {oid: (base, name) for oid, base, name in connection.execute(_PG_DOMAINS)}
+    for table, column, declared, not_null, generated, sequence, default, type_oid in connection.execute(
             _PG_COLUMNS, arguments):
         target = found.setdefault(table, TargetTable({}))
-        target.columns[column] = declared.lower()
+        target.columns[column] = _base_type(declared, type_oid, domains).lower()
         if not_null:
             target.not_null.add(column)
         if default:
@@ -93,20 +104,35 @@ def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str,
             target.generated.add(column)
         if sequence is not None:
             target.sequences[column] = sequence
-    for table, name, kind, deferrable, parent, columns, parent_columns, same_schema in connection.execute(
-            _PG_CONSTRAINTS, arguments):
+    for table, relation, own, name, kind, deferrable, parent, columns, parent_columns, same_schema in \
+            connection.execute(_PG_CONSTRAINTS, arguments):
         target = found[table]
+        if not own:
+            target.partitions.add(relation)
+        if name is None:
+            continue
         target.constraints[name] = tuple(columns)
-        if kind == "p":
+        if kind == "p" and own:
             target.primary_key = tuple(columns)
         elif kind == "f" and same_schema:  # a parent in another schema is never one the seed loads
-            nullable = not set(columns) & target.not_null
-            target.foreign_keys.append(TargetForeignKey(tuple(columns), parent, tuple(parent_columns),
-                                                        deferrable, nullable))
+            key = TargetForeignKey(tuple(columns), parent, tuple(parent_columns), deferrable,
+                                   not set(columns) & target.not_null)
+            if key not in target.foreign_keys:  # declared on the table and each partition alike
+                target.foreign_keys.append(key)
     for table, target in found.items():
         target.has_rows = connection.execute(
             f"SELECT EXISTS (SELECT FROM {_pg_name(schema)}.{_pg_name(table)})").fetchone()[0]
     return found
+
+
+def _base_type(declared: str, type_oid: int, domains: dict[int, tuple[int, str]]) -> str:
+    """A column's type, with the base type of a domain (over domains) after it: ``year (integer)``."""
+    seen = set()
+    base = None
+    while type_oid in domains and type_oid not in seen:
+        seen.add(type_oid)
+        type_oid, base = domains[type_oid]
+    return declared if base is None else f"{declared} ({base})"
 
 
 def sqlite_tables(connection: Any, schema: str, names: list[str]) -> dict[str, TargetTable]:

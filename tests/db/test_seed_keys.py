@@ -258,3 +258,26 @@ def test_an_append_never_repeats_a_unique_value_the_table_holds(tmp_path: Path) 
     with sqlite3.connect(db) as connection:
         labels = [r[0] for r in connection.execute("SELECT label FROM tags")]
         assert len(labels) == len(set(labels)) == 12 + again["tags"] and 0 < again["tags"] < 12
+
+
+def test_partitions_foreign_keys_order_the_load_and_a_domain_holds_integers(pg, pg_database: str) -> None:
+    import psycopg
+
+    pg("pg_partitions")
+    loaded = rulegen.seed_database(spec("pg_partitions"), pg_database, if_exists="append")
+    with psycopg.connect(pg_database) as connection:
+        assert counts(connection, loaded) == loaded
+        assert connection.execute("INSERT INTO shops (stars) VALUES (3) RETURNING shop_id").fetchone()[0] == 11
+        assert connection.execute("INSERT INTO sales (shop_id, sold_on) VALUES (1, '2024-02-02') "
+                                  "RETURNING sale_id").fetchone()[0] == 201
+
+
+def test_a_row_outside_every_partition_points_at_its_column(pg, pg_database: str) -> None:
+    pg("pg_partitions")
+    text = spec("pg_partitions").read_text().replace("max: 2024-12-31", "max: 2026-12-31")
+    with pytest.raises(OutputError) as error:
+        rulegen.seed_database(text, pg_database, if_exists="append")
+    [problem] = error.value.diagnostics
+    assert "no partition of relation" in problem.message and "DETAIL: Partition key of the failing row" in \
+        problem.message
+    assert problem.pointer == "/tables/sales/columns/sold_on" and "partitions" in (problem.hint or "")
