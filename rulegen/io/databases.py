@@ -32,6 +32,7 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -99,41 +100,62 @@ def _picked(plan: Plan, tables: Sequence[str] | None, exclude: Sequence[str]) ->
     return [name for name in plan.tables if name in chosen]
 
 
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """What a seed found out before writing anything: the tables and how to load them."""
+
+    found: dict[str, TargetTable]  # every table of the spec the database holds
+    created: set[str]  # the picked tables rulegen creates (new, or replaced)
+    appended: dict[str, TargetTable]  # the picked tables it loads into as they are
+    order: LoadOrder
+    keys: KeyFit
+
+
 def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers: int,
           progress: Progress | None) -> dict[str, int]:
     """Check, create, load and link the picked tables in one transaction; the rows loaded per table."""
     with loader.transaction():
-        found = loader.existing(plan.tables)
-        created = {name for name in picked if name not in found or if_exists == "replace"}
-        appended = {name: found[name] for name in picked if name not in created}
-        problems = _in_the_way(loader, plan, picked, found, if_exists) + _missing_parents(plan, picked, found)
-        if problems:
-            raise OutputError(problems)
-        order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
-        offsets = key_offsets(plan, picked, appended, loader.largest)
-        moved = remaps(plan, picked, found, loader.distinct, lambda table, column: _made(plan, table, column))
-        held = taken_values(plan, picked, appended, offsets, loader.distinct)
-        problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
-        if problems:
-            raise OutputError(problems)
-        loader.locate = _locator(plan, found)
+        load = _prepare(loader, plan, picked, if_exists)
+        loader.locate = _locator(plan, load.found)
         if if_exists == "replace":
             for name in reversed(table_order(plan)[0]):
-                if name in found and name in created:
+                if name in load.found and name in load.created:
                     loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
-        keys = KeyFit(offsets, moved, held, _referenced(plan, picked))
-        loaded = {name: _load(loader, plan, plan.tables[name], order, appended.get(name), keys, workers, progress)
-                  for name in order.tables}
+        loaded = {name: _load(loader, plan, plan.tables[name], load.order, load.appended.get(name), load.keys,
+                              workers, progress) for name in load.order.tables}
         loader.loading = None
-        for name, keys in order.nulled.items():
-            _set_nulled(loader, plan.tables[name], appended[name], keys)
-        for name in order.tables:
-            if name in created:
+        for name, nulled in load.order.nulled.items():
+            _set_nulled(loader, plan.tables[name], load.appended[name], nulled)
+        for name in load.order.tables:
+            if name in load.created:
                 for statement in add_foreign_keys(plan, plan.tables[name], loader.dialect):
                     loader.execute(statement)
-        loader.advance_sequences(loader.existing(order.tables))
-        loader.check_references(order.tables)
+        loader.advance_sequences(loader.existing(load.order.tables))
+        loader.check_references(load.order.tables)
     return loaded
+
+
+def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _Load:
+    """Read the database's tables and decide how to load; every problem at once, before any write.
+
+    Raises:
+        OutputError: tables in the way or that do not fit, missing parents, cycles that cannot
+            load, keys that overflow their columns.
+    """
+    found = loader.existing(plan.tables)
+    created = {name for name in picked if name not in found or if_exists == "replace"}
+    appended = {name: found[name] for name in picked if name not in created}
+    problems = _in_the_way(loader, plan, picked, found, if_exists) + _missing_parents(plan, picked, found)
+    if problems:
+        raise OutputError(problems)
+    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
+    offsets = key_offsets(plan, picked, appended, loader.largest)
+    problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
+    if problems:
+        raise OutputError(problems)
+    moved = remaps(plan, picked, found, loader.distinct, lambda table, column: _made(plan, table, column))
+    held = taken_values(plan, picked, appended, offsets, loader.distinct)
+    return _Load(found, created, appended, order, KeyFit(offsets, moved, held, _referenced(plan, picked)))
 
 
 def _in_the_way(loader: Loader, plan: Plan, picked: list[str], found: dict[str, TargetTable],
