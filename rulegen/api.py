@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -224,13 +224,15 @@ def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None
 def seed_database(
     spec: SpecLike, url: str, *, seed: int | None = None, scale: float = 1.0, rows: Mapping[str, int] | None = None,
     if_exists: str = "fail", workers: int = 1, progress: Progress | None = None, lock: LockLike = None,
-    max_bytes: int | None = None,
+    max_bytes: int | None = None, tables: Sequence[str] | None = None, exclude: Sequence[str] = (),
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
     ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
-    ``if_exists`` is ``fail``, ``replace`` or ``append``. Returns the rows loaded per table.
-    ``max_bytes`` as in :func:`write` (the free space counted is that of a SQLite or DuckDB file).
+    ``if_exists`` is ``fail``, ``replace`` or ``append``; ``tables`` and ``exclude`` pick the
+    tables to load (their parents are loaded too or already in the database). Returns the rows
+    loaded per table. ``max_bytes`` as in :func:`write` (the free space counted is that of a
+    SQLite or DuckDB file).
 
     Raises:
         SpecError: the spec is invalid, or the run could pass ``max_bytes``.
@@ -241,7 +243,8 @@ def seed_database(
     max_bytes = default_max_bytes(_database_file(url)) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
     with _located(plan.spec):
-        return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress)
+        return seed_plan(plan, url, if_exists=if_exists, workers=workers, progress=progress, tables=tables,
+                         exclude=exclude)
 
 
 def check(

@@ -172,6 +172,11 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
         click.echo(run.render(), err=True)
 
 
+def _names(values: tuple[str, ...]) -> list[str]:
+    """Table names given as ``--tables a,b --tables c``."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 @main.command()
 @_spec_argument
 @click.option("--db", "url", required=True, metavar="URL",
@@ -181,6 +186,9 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
 @click.option("--if-exists", type=click.Choice(["fail", "replace", "append"]), default="fail", show_default=True,
               help="What to do with tables already in the database.")
+@click.option("--tables", "tables", multiple=True, metavar="A,B",
+              help="Load only these tables (their parents must be loaded too or hold rows already).")
+@click.option("--exclude", "exclude", multiple=True, metavar="A,B", help="Do not load these tables.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (and no progress bars).")
 @click.option("--stats", is_flag=True, help="Print rows and seconds per table at the end.")
@@ -188,7 +196,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @_lock_option
 @run
 def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, ...], if_exists: str,
-         workers: int | None, quiet: bool, stats: bool, max_bytes: int | None, lock: Path | None) -> None:
+         tables: tuple[str, ...], exclude: tuple[str, ...], workers: int | None, quiet: bool, stats: bool,
+         max_bytes: int | None, lock: Path | None) -> None:
     """Create the tables of SPEC in the database at --db and load them, in one transaction.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
@@ -207,7 +216,8 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 
     run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers, progress=run, lock=lock, max_bytes=max_bytes)
+                                   workers=workers, progress=run, lock=lock, max_bytes=max_bytes,
+                                   tables=_names(tables) if tables else None, exclude=_names(exclude))
     run.finish()
     if not quiet:
         total = sum(loaded.values())

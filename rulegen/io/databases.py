@@ -1,10 +1,12 @@
 """Seed a database from a plan: tables created and loaded in one transaction, all or nothing.
 
-SQLite (the default target, no server) loads with ``executemany``; PostgreSQL with ``COPY`` of
-CSV made by Arrow; DuckDB straight from Arrow. Tables are created, loaded parents first, and
-their foreign keys added (or checked at commit), inside one transaction: any failure, whether a
-rule the generator cannot meet or a row the database refuses, rolls everything back and leaves
-the database as it was; a SQLite or DuckDB file the failed run created is removed.
+Tables are created, loaded parents first (:mod:`rulegen.io.load_order`, from the spec's
+foreign keys and the database's), and their foreign keys added (or checked at commit), inside
+one transaction: any failure, whether a rule the generator cannot meet or a row the database
+refuses, rolls everything back and leaves the database as it was; a SQLite or DuckDB file the
+failed run created is removed. Everything that can be known before loading (tables in the way,
+columns that do not fit, cycles that cannot load, keys that overflow their type, parents that
+are missing) is reported, all at once, before the first row is written.
 
 Every statement names its tables with their schema (``"main"."t"``; for PostgreSQL the
 connection's current schema, never a system one), so a table name cannot resolve to a system
@@ -14,26 +16,35 @@ database is opened.
 ``if_exists`` says what to do with a table that is already there: ``fail`` (before anything is
 written), ``replace`` (drop and create it again, in the same transaction), or ``append`` (load
 into it, e.g. a table made by the user's own migrations: columns are matched by name, and
-missing or mistyped ones are reported before anything is written).
+missing or mistyped ones are reported before anything is written). Appending leaves out the
+columns the database computes (``GENERATED ALWAYS AS (...) STORED``: the spec's values for them
+are dropped) and moves ``sequence`` keys past the rows already there (:mod:`rulegen.io.keys`).
+
+After the load, every sequence a loaded column owns (serial, identity, SQLite
+``AUTOINCREMENT``) is moved past the largest value in its table, so the application's next
+``INSERT`` without a key works. ``tables`` and ``exclude`` pick the tables to load; the
+parents of a picked table must be picked too or already hold rows in the database.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import io
 import os
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 
 from rulegen.engine.stream import stream_table
-from rulegen.errors import Diagnostic, OutputError
-from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, check_target_names, create_table, table_order
-from rulegen.io.urls import DatabaseUrl, parse_url
+from rulegen.errors import Diagnostic, OutputError, did_you_mean
+from rulegen.io.keys import KeyFit, key_offsets, remaps, taken_values, width_problems
+from rulegen.io.load_order import LoadOrder, load_order
+from rulegen.io.loaders import LOADERS, Loader
+from rulegen.io.refusals import Locate
+from rulegen.io.sql import add_foreign_keys, check_target_names, create_table, foreign_keys, table_order
+from rulegen.io.target import TargetForeignKey, TargetTable
+from rulegen.io.urls import parse_url
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.progress import Progress
 
@@ -43,15 +54,26 @@ IF_EXISTS = ("fail", "replace", "append")
 
 
 def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1,
-              progress: Progress | None = None) -> dict[str, int]:
-    """Create and load every table of ``plan`` into the database at ``url``.
+              progress: Progress | None = None, tables: Sequence[str] | None = None,
+              exclude: Sequence[str] = ()) -> dict[str, int]:
+    """Create and load the tables of ``plan`` into the database at ``url``.
+
+    Args:
+        plan: the compiled spec.
+        url: ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``.
+        if_exists: ``fail``, ``replace`` or ``append``.
+        workers: processes generating each table.
+        progress: told the rows loaded per table.
+        tables: the tables to load (default: all of them).
+        exclude: tables not to load.
 
     Returns:
         The rows loaded per table.
 
     Raises:
         OutputError: the URL is wrong, the database cannot be reached, a table is in the way or
-            does not fit (``append``), or the database refuses the data; nothing is left behind.
+            does not fit (``append``), a picked table's parent is missing, or the database
+            refuses the data; nothing is left behind.
         GenerationError: the spec's rules cannot be met; nothing is left behind.
     """
     if if_exists not in IF_EXISTS:
@@ -60,284 +82,229 @@ def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1
         where = parse_url(url)
     except ValueError as exc:
         raise OutputError([Diagnostic("RG502", str(exc))]) from None
+    picked = _picked(plan, tables, exclude)
     check_target_names(plan, where.dialect)
     loader = LOADERS[where.dialect](where)
     with _removed_if_new(loader.files()):
-        return _seed(loader, plan, if_exists, workers, progress)
+        return _seed(loader, plan, picked, if_exists, workers, progress)
 
 
-def _seed(loader: Loader, plan: Plan, if_exists: str, workers: int, progress: Progress | None) -> dict[str, int]:
-    """Create, load and link every table in one transaction; the rows loaded per table."""
-    order, cyclic = table_order(plan)
+def _picked(plan: Plan, tables: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
+    """The tables to load, in the spec's order; unknown names are errors."""
+    problems = [Diagnostic("RG543", f"`{name}` is not a table of the spec",
+                           hint=did_you_mean(name, plan.tables) or f"tables: {', '.join(plan.tables)}")
+                for name in [*(tables or ()), *exclude] if name not in plan.tables]
+    if problems:
+        raise OutputError(problems)
+    chosen = set(plan.tables if tables is None else tables) - set(exclude)
+    return [name for name in plan.tables if name in chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """What a seed found out before writing anything: the tables and how to load them."""
+
+    found: dict[str, TargetTable]  # every table of the spec the database holds
+    created: set[str]  # the picked tables rulegen creates (new, or replaced)
+    appended: dict[str, TargetTable]  # the picked tables it loads into as they are
+    order: LoadOrder
+    keys: KeyFit
+
+
+def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers: int,
+          progress: Progress | None) -> dict[str, int]:
+    """Check, create, load and link the picked tables in one transaction; the rows loaded per table."""
     with loader.transaction():
-        existing = loader.existing(order)
-        _plan_tables(loader, plan, order, existing, if_exists)
-        loaded = {}
-        for name in order:
-            table = plan.tables[name]
-            if name not in existing or if_exists == "replace":
-                skip = [columns for (child, columns) in cyclic if child == name]
-                loader.execute(create_table(plan, table, loader.dialect, skip=skip))
-            loaded[name] = 0
-            for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
-                loader.load(name, batch)
-                loaded[name] += batch.num_rows
-                if progress is not None:
-                    progress(name, loaded[name], table.rows)
-        for name in order:
-            if name not in existing or if_exists == "replace":
+        load = _prepare(loader, plan, picked, if_exists)
+        loader.locate = _locator(plan, load.found)
+        if if_exists == "replace":
+            for name in reversed(table_order(plan)[0]):
+                if name in load.found and name in load.created:
+                    loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
+        loaded = {name: _load(loader, plan, plan.tables[name], load.order, load.appended.get(name), load.keys,
+                              workers, progress) for name in load.order.tables}
+        loader.loading = None
+        for name, nulled in load.order.nulled.items():
+            _set_nulled(loader, plan.tables[name], load.appended[name], nulled)
+        for name in load.order.tables:
+            if name in load.created:
                 for statement in add_foreign_keys(plan, plan.tables[name], loader.dialect):
                     loader.execute(statement)
+        loader.advance_sequences(loader.existing(load.order.tables))
+        loader.check_references(load.order.tables)
     return loaded
 
 
-def _plan_tables(loader: Loader, plan: Plan, order: list[str], existing: dict[str, dict[str, str]],
-                 if_exists: str) -> None:
-    """Refuse tables in the way (``fail``) or that do not fit (``append``); drop them (``replace``)."""
-    problems = []
-    if if_exists == "fail":
-        problems = [Diagnostic("RG503", f"table `{name}` already exists in {loader.where}",
-                               plan.spec.tables[name].pointer, hint="--if-exists replace or append")
-                    for name in order if name in existing]
-    elif if_exists == "append":
-        for name in order:
-            if name in existing:
-                problems += _fit(plan.tables[name], existing[name], loader, plan.spec.tables[name].pointer)
+def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _Load:
+    """Read the database's tables and decide how to load; every problem at once, before any write.
+
+    Raises:
+        OutputError: tables in the way or that do not fit, missing parents, cycles that cannot
+            load, keys that overflow their columns.
+    """
+    found = loader.existing(plan.tables)
+    created = {name for name in picked if name not in found or if_exists == "replace"}
+    appended = {name: found[name] for name in picked if name not in created}
+    problems = _in_the_way(loader, plan, picked, found, if_exists) + _missing_parents(plan, picked, found)
     if problems:
         raise OutputError(problems)
-    if if_exists == "replace":
-        for name in reversed(order):
-            if name in existing:
-                loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
+    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
+    offsets = key_offsets(plan, picked, appended, loader.largest)
+    problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
+    if problems:
+        raise OutputError(problems)
+    moved = remaps(plan, picked, found, loader.distinct, lambda table, column: _made(plan, table, column))
+    held = taken_values(plan, picked, appended, offsets, loader.distinct)
+    return _Load(found, created, appended, order, KeyFit(offsets, moved, held, _referenced(plan, picked)))
 
 
-def _fit(table: TablePlan, columns: dict[str, str], loader: Loader, pointer: str) -> list[Diagnostic]:
-    """Columns the spec writes that the existing table lacks, or whose type cannot hold them."""
-    problems = []
+def _in_the_way(loader: Loader, plan: Plan, picked: list[str], found: dict[str, TargetTable],
+                if_exists: str) -> list[Diagnostic]:
+    """Tables in the way (``fail``), or that do not fit (``append``)."""
+    if if_exists == "fail":
+        return [Diagnostic("RG503", f"table `{name}` already exists in {loader.where}",
+                           plan.spec.tables[name].pointer, hint="--if-exists replace or append")
+                for name in picked if name in found]
+    if if_exists == "append":
+        return [p for name in picked if name in found
+                for p in _fit(plan.tables[name], found[name], loader, plan.spec.tables[name].pointer)]
+    return []
+
+
+def _fit(table: TablePlan, target: TargetTable, loader: Loader, pointer: str) -> list[Diagnostic]:
+    """Columns the spec writes that the existing table lacks, or whose type cannot hold them, and
+    the table's ``NOT NULL`` columns with no default that the spec does not write."""
+    problems = [Diagnostic("RG546", f"`{table.name}.{name}` in {loader.where} is NOT NULL with no default, "
+                                    "and the spec writes no such column", pointer,
+                           hint=f"add a column `{name}` to the table in the spec")
+                for name in target.columns if name in target.not_null and name not in table.output
+                and name not in target.defaults | target.generated]
     for name in table.output:
-        found = columns.get(name)
+        found = target.columns.get(name)
         if found is None:
             problems.append(Diagnostic("RG503", f"table `{table.name}` in {loader.where} has no column `{name}`",
                                        table.columns[name].spec.pointer))
-        elif not loader.holds(found, table.columns[name].type):
+        elif name not in target.generated and not loader.holds(found, table.columns[name].type):
             problems.append(Diagnostic("RG503", f"`{table.name}.{name}` in {loader.where} is {found}, which cannot "
                                                 f"hold {table.columns[name].type} values",
                                        table.columns[name].spec.pointer))
     return problems
 
 
-class Loader(ABC):
-    """One database connection: DDL, loading Arrow batches, one transaction."""
-
-    dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
-    # Words in a column type that hold each kind of value (append checks types with them).
-    holders: ClassVar[dict[str, tuple[str, ...]]] = {
-        "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
-        "float": ("real", "double", "float", "numeric", "decimal", "number"),
-        "bool": ("bool", "int"),
-        "string": ("char", "text", "clob", "string", "uuid"),
-        "date": ("date", "timestamp", "text"),
-        "timestamp": ("timestamp", "datetime", "text"),
-    }
-
-    def __init__(self, where: DatabaseUrl) -> None:
-        self.where = where
-        self.connection: Any = None  # open inside transaction()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Connect, run the body in one transaction, commit; roll back on any error. Errors of
-        the database become one-line diagnostics."""
-        driver = self.driver()
-        try:
-            self.connection = self.connect()
-        except driver.Error as exc:
-            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
-        try:
-            self.dialect = self.target_dialect()
-            with self.begin():
-                yield
-        except driver.Error as exc:
-            raise OutputError([Diagnostic("RG504", f"{self.where} refused the data: {_first_line(exc)}")]) from None
-        finally:
-            self.connection.close()
-
-    @abstractmethod
-    def driver(self) -> Any:
-        """The database's Python module (its ``Error`` is what the database raises)."""
-
-    @abstractmethod
-    def connect(self) -> Any:
-        """A new connection to :attr:`where`."""
-
-    @abstractmethod
-    def begin(self) -> contextlib.AbstractContextManager[Any]:
-        """One transaction on :attr:`connection`, committed when the body ends."""
-
-    def target_dialect(self) -> Dialect:
-        """The dialect, with the schema to qualify every table with, for :attr:`connection`."""
-        return self.dialect
-
-    def files(self) -> list[str]:
-        """The files the database keeps (none for a server or an in-memory database)."""
-        return []
-
-    @abstractmethod
-    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        """Of ``names``, the tables that exist, with their column types by name (lower case)."""
-
-    def execute(self, statement: str) -> None:
-        """Run one statement."""
-        self.connection.execute(statement)
-
-    @abstractmethod
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        """Append the rows of ``batch`` to ``table`` (columns by name)."""
-
-    def holds(self, declared: str, value_type: pa.DataType) -> bool:
-        """Whether a column declared ``declared`` can hold values of ``value_type``. Text goes
-        into any type that reads text (enums, inet, json, user-defined types...), but not into
-        numbers, booleans, dates or timestamps."""
-        family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
-                  else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
-                  else "timestamp" if pa.types.is_timestamp(value_type) else "string")
-        declared = declared.lower()
-        if family == "string":
-            typed = {word for key in ("int", "float", "bool", "date", "timestamp") for word in self.holders[key]}
-            return any(word in declared for word in self.holders["string"]) or not any(
-                word in declared for word in typed - {"text"})
-        return any(word in declared for word in self.holders[family])
+def _missing_parents(plan: Plan, picked: list[str], found: dict[str, TargetTable]) -> list[Diagnostic]:
+    """A picked table's parent that is neither picked nor holding rows in the database."""
+    chosen = set(picked)
+    problems = []
+    for name in picked:
+        for fk in foreign_keys(plan, plan.tables[name]):
+            if fk.parent not in chosen and not (fk.parent in found and found[fk.parent].has_rows):
+                state = "is not in the database" if fk.parent not in found else "is empty in the database"
+                problems.append(Diagnostic(
+                    "RG544", f"`{name}` refers to `{fk.parent}`, which is not seeded now (--tables/--exclude) "
+                             f"and {state}", plan.tables[name].columns[fk.columns[0]].spec.pointer,
+                    hint=f"seed `{fk.parent}` too, or load it first"))
+    return problems
 
 
-class SqliteLoader(Loader):
-    """SQLite through the standard library: ``executemany`` in an explicit transaction."""
-
-    dialect = DIALECTS["sqlite"]
-
-    def driver(self) -> Any:
-        import sqlite3
-
-        return sqlite3
-
-    def connect(self) -> Any:
-        return self.driver().connect(self.where.target, isolation_level=None)
-
-    def begin(self) -> contextlib.AbstractContextManager[Any]:
-        self.connection.execute("PRAGMA foreign_keys = ON")  # checked at commit: they are deferred
-        return _explicit(self.connection, "BEGIN")
-
-    def files(self) -> list[str]:
-        path = self.where.target
-        return [] if path == ":memory:" else [path, f"{path}-journal", f"{path}-wal", f"{path}-shm"]
-
-    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        found = {}
-        schema = self.dialect.ident(self.dialect.schema or "main")
-        for name in names:
-            rows = self.connection.execute(f"PRAGMA {schema}.table_info({self.dialect.ident(name)})").fetchall()
-            if rows:
-                found[name] = {row[1]: row[2] or "text" for row in rows}
-        return found
-
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        columns = [_python_values(column) for column in batch.columns]
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        marks = ", ".join("?" * batch.num_columns)
-        self.connection.executemany(f"INSERT INTO {self.dialect.table(table)} ({names}) VALUES ({marks})",
-                                    zip(*columns, strict=True))
+def _unkeyed(plan: Plan, order: LoadOrder, appended: dict[str, TargetTable]) -> list[Diagnostic]:
+    """Tables to load with nulls and then update that have no written primary key to find
+    their rows by."""
+    problems = []
+    for name, keys in order.nulled.items():
+        key = appended[name].primary_key
+        if not key or not set(key) <= set(plan.tables[name].output) - appended[name].generated:
+            columns = ", ".join(f"`{c}`" for fk in keys for c in fk.columns)
+            problems.append(Diagnostic(
+                "RG541", f"`{name}` closes a cycle of foreign keys at {columns}, which must be loaded as nulls and "
+                         "set afterwards, and the seed writes no primary key to find its rows by",
+                plan.spec.tables[name].pointer,
+                hint="write the table's primary key columns, or make the foreign key DEFERRABLE in the database"))
+    return problems
 
 
-def _python_values(column: pa.Array) -> list[Any]:
-    """Values as SQLite stores them: dates and timestamps as ISO text."""
-    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
-        return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
-                for v in column.to_pylist()]
-    return column.to_pylist()
+def _made(plan: Plan, table: str, column: str) -> pa.Array:
+    """A column's values as the spec makes them, row by row."""
+    parent = plan.tables[table]
+    return pa.concat_arrays([batch.column(column) for batch in stream_table(parent, plan.seed)])
 
 
-class PostgresLoader(Loader):
-    """PostgreSQL through psycopg 3: ``COPY ... FROM STDIN`` of CSV written by Arrow."""
-
-    dialect = DIALECTS["postgresql"]
-
-    def driver(self) -> Any:
-        try:
-            import psycopg
-        except ImportError:
-            raise OutputError([Diagnostic("RG502", "PostgreSQL needs psycopg: pip install 'rulegen[postgresql]'")]
-                              ) from None
-        return psycopg
-
-    def connect(self) -> Any:
-        return self.driver().connect(self.where.target)
-
-    def begin(self) -> contextlib.AbstractContextManager[Any]:
-        return self.connection.transaction()
-
-    def target_dialect(self) -> Dialect:
-        """The connection's current schema (the first of its ``search_path`` that exists, as
-        an unqualified CREATE would use), refused when it is a system schema."""
-        schema = self.connection.execute("SELECT current_schema()").fetchone()[0]
-        self.connection.rollback()  # the transaction starts in begin()
-        if schema is None or schema.lower().startswith("pg_") or schema.lower() == "information_schema":
-            found = "no schema" if schema is None else f"the system schema `{schema}`"
-            raise OutputError([Diagnostic(
-                "RG507", f"{self.where} puts new tables in {found}",
-                hint="connect with a search_path whose first schema is yours, e.g. ?options=-csearch_path%3Dpublic")])
-        return dataclasses.replace(self.dialect, schema=schema)
-
-    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        return _by_table(self.connection.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = %s AND table_name = ANY(%s)", [self.dialect.schema, list(names)]).fetchall())
-
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        buffer = io.BytesIO()
-        # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string, and an
-        # empty field as NULL.
-        pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-        with self.connection.cursor().copy(f"COPY {self.dialect.table(table)} ({names}) FROM STDIN "
-                                           "(FORMAT csv)") as copy:
-            copy.write(buffer.getbuffer())
+def _referenced(plan: Plan, tables: list[str]) -> set[str]:
+    """The tables that some of ``tables`` refer to."""
+    return {fk.parent for name in tables for fk in foreign_keys(plan, plan.tables[name])}
 
 
-class DuckdbLoader(Loader):
-    """DuckDB straight from Arrow (``INSERT ... SELECT`` from the registered batch)."""
+def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target: TargetTable | None,
+          keys: KeyFit, workers: int, progress: Progress | None) -> int:
+    """Create (unless appended to) and load one table; its row count."""
+    name = table.name
+    loader.loading = name
+    if target is None:
+        skip = [columns for (child, columns) in order.skipped if child == name]
+        loader.execute(create_table(plan, table, loader.dialect, skip=skip))
+    written = [c for c in table.output if target is None or c not in target.generated]
+    nulled = [c for fk in order.nulled.get(name, []) for c in fk.columns]
+    kept: list[pa.RecordBatch] = []  # the nulled columns' values, by key, for the UPDATE after
+    rows = 0
 
-    dialect = DIALECTS["duckdb"]
+    def batches() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        for batch in stream_table(table, plan.seed, workers=min(workers, max(1, table.blocks))):
+            batch = keys.fit(table, batch).select(written)
+            if nulled and target is not None:
+                kept.append(batch.select([*target.primary_key, *nulled]))
+                batch = _nulls(batch, nulled)
+            yield batch
+            rows += batch.num_rows
+            if progress is not None:
+                progress(name, rows, table.rows)
 
-    def driver(self) -> Any:
-        try:
-            import duckdb
-        except ImportError:
-            raise OutputError([Diagnostic("RG502", "DuckDB needs duckdb: pip install 'rulegen[duckdb]'")]) from None
-        return duckdb
+    loader.load(loader.dialect.table(name), written, batches())
+    if kept and target is not None:
+        loader.load(_hold_table(loader, name, target, nulled), [*target.primary_key, *nulled], iter(kept))
+    return rows
 
-    def connect(self) -> Any:
-        return self.driver().connect(self.where.target)
 
-    def begin(self) -> contextlib.AbstractContextManager[Any]:
-        return _explicit(self.connection, "BEGIN TRANSACTION")
+def _hold_table(loader: Loader, name: str, target: TargetTable, columns: list[str]) -> str:
+    """A temporary table (dropped at commit) for the key and the values of ``columns`` of a
+    table loaded with nulls there; its name."""
+    held = loader.dialect.ident(f"rulegen_held_{name}")
+    names = ", ".join(loader.dialect.ident(c) for c in [*target.primary_key, *columns])
+    loader.execute(f"CREATE TEMPORARY TABLE {held} ON COMMIT DROP AS "
+                   f"SELECT {names} FROM {loader.dialect.table(name)} WITH NO DATA")
+    return held
 
-    def files(self) -> list[str]:
-        path = self.where.target
-        return [] if path == ":memory:" else [path, f"{path}.wal"]
 
-    def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        return _by_table(self.connection.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = current_database() AND table_schema = ? AND list_contains(?, table_name)",
-            [self.dialect.schema, list(names)]).fetchall())
+def _nulls(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
+    """``batch`` with ``columns`` all null."""
+    arrays = [pa.nulls(batch.num_rows, column.type) if name in columns else column
+              for name, column in zip(batch.schema.names, batch.columns, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
 
-    def load(self, table: str, batch: pa.RecordBatch) -> None:
-        names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
-        self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
-        try:
-            self.connection.execute(f"INSERT INTO {self.dialect.table(table)} ({names}) "
-                                    f"SELECT {names} FROM rulegen_batch")
-        finally:
-            self.connection.unregister("rulegen_batch")
+
+def _set_nulled(loader: Loader, table: TablePlan, target: TargetTable, keys: list[TargetForeignKey]) -> None:
+    """Set the foreign keys a table was loaded without, from its temporary table."""
+    ident, name = loader.dialect.ident, loader.dialect.table(table.name)
+    columns = [c for fk in keys for c in fk.columns]
+    sets = ", ".join(f"{ident(c)} = h.{ident(c)}" for c in columns)
+    match = " AND ".join(f"t.{ident(c)} = h.{ident(c)}" for c in target.primary_key)
+    loader.execute(f"UPDATE {name} AS t SET {sets} FROM {ident(f'rulegen_held_{table.name}')} AS h WHERE {match}")
+
+
+def _locator(plan: Plan, found: dict[str, TargetTable]) -> Locate:
+    """Where in the spec a refusal of a table's columns (or named constraint) points."""
+
+    def locate(table: str | None, columns: Sequence[str], constraint: str | None) -> str:
+        table = next((name for name, t in found.items() if table in t.partitions), table)
+        if table not in plan.tables:
+            return ""
+        spec = plan.tables[table].columns
+        names = list(columns) or list(found.get(table, TargetTable({})).constraints.get(constraint or "", ()))
+        if not names and constraint:  # SQLite names an unnamed CHECK by its text: its columns are words in it
+            words = set(re.findall(r"\w+", constraint))
+            names = [c for c in plan.tables[table].output if c in words]
+        return next((spec[c].spec.pointer for c in names if c in spec), plan.spec.tables[table].pointer)
+
+    return locate
 
 
 @contextlib.contextmanager
@@ -353,30 +320,3 @@ def _removed_if_new(paths: list[str]) -> Iterator[None]:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
         raise
-
-
-@contextlib.contextmanager
-def _explicit(connection: Any, begin: str) -> Iterator[None]:
-    """A transaction by statements: committed after the body, rolled back on any error."""
-    connection.execute(begin)
-    try:
-        yield
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-
-
-def _by_table(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str]]:
-    """(table, column, type) rows as the column types of each table."""
-    found: dict[str, dict[str, str]] = {}
-    for table, column, data_type in rows:
-        found.setdefault(table, {})[column] = data_type
-    return found
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-LOADERS: dict[str, type[Loader]] = {"sqlite": SqliteLoader, "postgresql": PostgresLoader, "duckdb": DuckdbLoader}

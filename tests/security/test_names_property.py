@@ -90,8 +90,9 @@ def test_a_name_is_refused_with_a_location_or_is_one_file_inside_out(table: str,
         if result.exit_code == 1:
             assert everything == ["spec.yaml", "work"]
             return
-        assert sorted(os.listdir(work / "out")) == sorted([f"{table}.csv", "other.csv"])
-        assert everything == sorted(["spec.yaml", "work", "work/out", f"work/out/{table}.csv", "work/out/other.csv"])
+        assert sorted(os.listdir(work / "out")) == sorted([f"{table}.csv", "other.csv", MANIFEST_NAME])
+        assert everything == sorted(["spec.yaml", "work", "work/out", f"work/out/{table}.csv", "work/out/other.csv",
+                                     f"work/out/{MANIFEST_NAME}"])
 
 
 @settings(max_examples=60, deadline=None)

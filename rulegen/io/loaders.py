@@ -1,0 +1,354 @@
+"""One connection per target database: its transaction, its catalog, and its bulk load.
+
+SQLite loads with ``executemany``; PostgreSQL with ``COPY`` of CSV made by Arrow; DuckDB
+straight from Arrow. Every loader runs the seed in one transaction with foreign keys deferred
+(``SET CONSTRAINTS ALL DEFERRED``; ``PRAGMA defer_foreign_keys``), reads what the database
+declares about its tables (:mod:`rulegen.io.target`), and after the load moves every sequence
+the loaded columns own past the largest value in its table, so that the application's next
+``INSERT`` without a key gets a new one. A row the database refuses becomes one diagnostic that
+keeps what the database said (:mod:`rulegen.io.refusals`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from rulegen.errors import Diagnostic, OutputError
+from rulegen.io.refusals import Locate, refusal
+from rulegen.io.sql import DIALECTS, Dialect
+from rulegen.io.target import TargetTable, postgres_tables, sqlite_tables
+from rulegen.io.urls import DatabaseUrl
+
+__all__ = ["LOADERS", "Loader"]
+
+
+class Loader(ABC):
+    """One database connection: DDL, catalog, loading Arrow batches, one transaction."""
+
+    dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
+    # Words in a column type that hold each kind of value (append checks types with them).
+    holders: ClassVar[dict[str, tuple[str, ...]]] = {
+        "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
+        "float": ("real", "double", "float", "numeric", "decimal", "number"),
+        "bool": ("bool", "int"),
+        "string": ("char", "text", "clob", "string", "uuid"),
+        "date": ("date", "timestamp", "text"),
+        "timestamp": ("timestamp", "datetime", "text"),
+    }
+
+    def __init__(self, where: DatabaseUrl) -> None:
+        self.where = where
+        self.connection: Any = None  # open inside transaction()
+        self.loading: str | None = None  # the table being loaded, for a refusal's message
+        self.locate: Locate = lambda table, columns, constraint: ""
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Connect, run the body in one transaction, commit; roll back on any error. Errors of
+        the database become one diagnostic each, with what the database said."""
+        driver = self.driver()
+        try:
+            self.connection = self.connect()
+        except driver.Error as exc:
+            raise OutputError([Diagnostic("RG502", f"cannot open {self.where}: {_first_line(exc)}")]) from None
+        try:
+            self.dialect = self.target_dialect()
+            with self.begin():
+                yield
+        except driver.Error as exc:
+            raise OutputError([refusal(exc, str(self.where), self.loading, self.locate)]) from None
+        finally:
+            self.connection.close()
+
+    @abstractmethod
+    def driver(self) -> Any:
+        """The database's Python module (its ``Error`` is what the database raises)."""
+
+    @abstractmethod
+    def connect(self) -> Any:
+        """A new connection to :attr:`where`."""
+
+    @abstractmethod
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        """One transaction on :attr:`connection`, foreign keys deferred, committed when the body ends."""
+
+    def target_dialect(self) -> Dialect:
+        """The dialect, with the schema to qualify every table with, for :attr:`connection`."""
+        return self.dialect
+
+    def files(self) -> list[str]:
+        """The files the database keeps (none for a server or an in-memory database)."""
+        return []
+
+    @abstractmethod
+    def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
+        """Of ``names``, the tables that exist, with what the database declares about them."""
+
+    def execute(self, statement: str, parameters: Iterable[Any] = ()) -> Any:
+        """Run one statement; its cursor."""
+        return self.connection.execute(statement, list(parameters))
+
+    @abstractmethod
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        """Append the rows of ``batches`` (of ``columns``) to ``table`` (a qualified name)."""
+
+    def largest(self, table: str, column: str) -> int | None:
+        """The largest value of an integer column of an existing table (None when empty)."""
+        found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchone()
+        return None if found[0] is None else int(found[0])
+
+    def distinct(self, table: str, column: str) -> pa.Array:
+        """The distinct values of a column of an existing table, nulls left out, sorted."""
+        ident = self.dialect.ident(column)
+        rows = self.execute(f"SELECT DISTINCT {ident} FROM {self.dialect.table(table)} WHERE {ident} IS NOT NULL "
+                            f"ORDER BY {ident}").fetchall()
+        return pa.array([row[0] for row in rows])
+
+    def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
+        """Move each sequence the columns of ``tables`` own past the largest value in its table
+        (never back). DuckDB has no sequences a column owns."""
+        return None
+
+    def check_references(self, tables: Iterable[str]) -> None:
+        """Before commit: raise the first row of ``tables`` whose deferred foreign key has no
+        parent, when the database would only say so without a row at commit (SQLite).
+
+        Raises:
+            OutputError: the table, row, columns, values and parent.
+        """
+        return None  # PostgreSQL names the key and its table itself; DuckDB checks as rows come
+
+    def holds(self, declared: str, value_type: pa.DataType) -> bool:
+        """Whether a column declared ``declared`` can hold values of ``value_type``. Text goes
+        into any type that reads text (enums, inet, json, user-defined types...), but not into
+        numbers, booleans, dates or timestamps."""
+        family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
+                  else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
+                  else "timestamp" if pa.types.is_timestamp(value_type) else "string")
+        declared = declared.lower()
+        if family == "string":
+            typed = {word for key in ("int", "float", "bool", "date", "timestamp") for word in self.holders[key]}
+            return any(word in declared for word in self.holders["string"]) or not any(
+                word in declared for word in typed - {"text"})
+        return any(word in declared for word in self.holders[family])
+
+
+class SqliteLoader(Loader):
+    """SQLite through the standard library: ``executemany`` in an explicit transaction."""
+
+    dialect = DIALECTS["sqlite"]
+
+    def driver(self) -> Any:
+        import sqlite3
+
+        return sqlite3
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target, isolation_level=None)
+
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        self.connection.execute("PRAGMA foreign_keys = ON")  # checked at commit: they are deferred
+        return _explicit(self.connection, "BEGIN", "PRAGMA defer_foreign_keys = ON")
+
+    def files(self) -> list[str]:
+        path = self.where.target
+        return [] if path == ":memory:" else [path, f"{path}-journal", f"{path}-wal", f"{path}-shm"]
+
+    def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
+        return sqlite_tables(self.connection, self.dialect.schema or "main", list(names))
+
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+        for batch in batches:
+            values = [_python_values(column) for column in batch.columns]
+            self.connection.executemany(statement, zip(*values, strict=True))
+
+    def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
+        """SQLite moves ``sqlite_sequence`` past explicit keys by itself; a row is added for an
+        ``AUTOINCREMENT`` table that has none yet, and a lower one raised."""
+        schema = self.dialect.ident(self.dialect.schema or "main")
+        for name, target in tables.items():
+            for column in target.sequences:
+                top = self.largest(name, column)
+                if top is None:
+                    continue
+                found = self.execute(f"SELECT seq FROM {schema}.sqlite_sequence WHERE name = ?", [name]).fetchone()
+                if found is None:
+                    self.execute(f"INSERT INTO {schema}.sqlite_sequence (name, seq) VALUES (?, ?)", [name, top])
+                elif found[0] < top:
+                    self.execute(f"UPDATE {schema}.sqlite_sequence SET seq = ? WHERE name = ?", [top, name])
+
+
+    def check_references(self, tables: Iterable[str]) -> None:
+        schema = self.dialect.ident(self.dialect.schema or "main")
+        for table in tables:
+            found = self.execute(f"PRAGMA {schema}.foreign_key_check({self.dialect.ident(table)})").fetchone()
+            if found is None:
+                continue
+            _, rowid, parent, number = found
+            keys = [r for r in self.execute(f"PRAGMA {schema}.foreign_key_list({self.dialect.ident(table)})")
+                    if r[0] == number]
+            columns = [r[3] for r in sorted(keys, key=lambda r: r[1])]
+            values = self.execute(f"SELECT {', '.join(self.dialect.ident(c) for c in columns)} FROM "
+                                  f"{self.dialect.table(table)} WHERE rowid = ?", [rowid]).fetchone()
+            shown = ", ".join(f"{c} = {v!r}" for c, v in zip(columns, values or (), strict=False))
+            raise OutputError([Diagnostic(
+                "RG504", f"{self.where} refused the data of `{table}`: FOREIGN KEY constraint failed; "
+                         f"DETAIL: row {rowid} has {shown}, which no row of `{parent}` has",
+                self.locate(table, columns, None),
+                hint="make the column a `ref` to a table the seed loads, or pick its parent table too (--tables)")])
+
+
+def _python_values(column: pa.Array) -> list[Any]:
+    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``;
+    made by Arrow where the text is the same: dates, and zoneless timestamps in whole seconds)."""
+    if pa.types.is_date(column.type):
+        return column.cast(pa.string()).to_pylist()
+    if pa.types.is_timestamp(column.type) and column.type.tz is None:
+        with contextlib.suppress(pa.ArrowInvalid):  # sub-second values: isoformat adds .ffffff
+            return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+    if pa.types.is_timestamp(column.type):
+        return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+                for v in column.to_pylist()]
+    return column.to_pylist()
+
+
+class PostgresLoader(Loader):
+    """PostgreSQL through psycopg 3: ``COPY ... FROM STDIN`` of CSV written by Arrow.
+
+    ``COPY`` writes identity ``ALWAYS`` columns too (as ``INSERT ... OVERRIDING SYSTEM VALUE``
+    would), so a key other tables refer to keeps the values the spec made for it.
+    """
+
+    dialect = DIALECTS["postgresql"]
+
+    def driver(self) -> Any:
+        try:
+            import psycopg
+        except ImportError:
+            raise OutputError([Diagnostic("RG502", "PostgreSQL needs psycopg: pip install 'rulegen[postgresql]'")]
+                              ) from None
+        return psycopg
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target)
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[None]:
+        with self.connection.transaction():
+            self.connection.execute("SET CONSTRAINTS ALL DEFERRED")
+            yield
+
+    def target_dialect(self) -> Dialect:
+        """The connection's current schema (the first of its ``search_path`` that exists, as
+        an unqualified CREATE would use), refused when it is a system schema."""
+        schema = self.connection.execute("SELECT current_schema()").fetchone()[0]
+        self.connection.rollback()  # the transaction starts in begin()
+        if schema is None or schema.lower().startswith("pg_") or schema.lower() == "information_schema":
+            found = "no schema" if schema is None else f"the system schema `{schema}`"
+            raise OutputError([Diagnostic(
+                "RG507", f"{self.where} puts new tables in {found}",
+                hint="connect with a search_path whose first schema is yours, e.g. ?options=-csearch_path%3Dpublic")])
+        return dataclasses.replace(self.dialect, schema=schema)
+
+    def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
+        return postgres_tables(self.connection, self.dialect.schema or "public", list(names))
+
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        """One ``COPY`` for the whole table, fed from a thread (psycopg's queued writer), so the
+        server parses one batch while the next is generated."""
+        from psycopg.copy import QueuedLibpqWriter
+
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        cursor = self.connection.cursor()
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)",
+                         writer=QueuedLibpqWriter(cursor)) as copy:
+            for batch in batches:
+                buffer = io.BytesIO()
+                # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string,
+                # and an empty field as NULL.
+                pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+                copy.write(buffer.getbuffer())
+
+    def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
+        for name, target in tables.items():
+            for column, sequence in target.sequences.items():
+                top = self.largest(name, column)
+                if top is None:
+                    continue
+                # pg_sequence_last_value is null until the sequence is first used.
+                self.execute("SELECT setval(%s::regclass, %s) WHERE coalesce(pg_sequence_last_value(%s::regclass) "
+                             "< %s, true)", [sequence, top, sequence, top])
+
+
+class DuckdbLoader(Loader):
+    """DuckDB straight from Arrow (``INSERT ... SELECT`` from the registered batch)."""
+
+    dialect = DIALECTS["duckdb"]
+
+    def driver(self) -> Any:
+        try:
+            import duckdb
+        except ImportError:
+            raise OutputError([Diagnostic("RG502", "DuckDB needs duckdb: pip install 'rulegen[duckdb]'")]) from None
+        return duckdb
+
+    def connect(self) -> Any:
+        return self.driver().connect(self.where.target)
+
+    def begin(self) -> contextlib.AbstractContextManager[Any]:
+        return _explicit(self.connection, "BEGIN TRANSACTION")
+
+    def files(self) -> list[str]:
+        path = self.where.target
+        return [] if path == ":memory:" else [path, f"{path}.wal"]
+
+    def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
+        found: dict[str, TargetTable] = {}
+        for table, column, data_type in self.connection.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog = current_database() AND table_schema = ? AND list_contains(?, table_name)",
+                [self.dialect.schema, list(names)]).fetchall():
+            found.setdefault(table, TargetTable({})).columns[column] = data_type.lower()
+        for name, target in found.items():
+            target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
+        return found
+
+    def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
+        names = ", ".join(self.dialect.ident(n) for n in columns)
+        for batch in batches:
+            self.connection.register("rulegen_batch", pa.Table.from_batches([batch]))
+            try:
+                self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rulegen_batch")
+            finally:
+                self.connection.unregister("rulegen_batch")
+
+
+@contextlib.contextmanager
+def _explicit(connection: Any, *begin: str) -> Iterator[None]:
+    """A transaction by statements: committed after the body, rolled back on any error."""
+    for statement in begin:
+        connection.execute(statement)
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+LOADERS: dict[str, type[Loader]] = {"sqlite": SqliteLoader, "postgresql": PostgresLoader, "duckdb": DuckdbLoader}
