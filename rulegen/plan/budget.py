@@ -25,6 +25,7 @@ Every limit is a constant here or the user's option: nothing in a spec can raise
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Mapping
@@ -61,15 +62,11 @@ def default_max_bytes(target: str | Path | None = None, *, in_memory: bool = Fal
         folder = Path(target).absolute()
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
-        try:
+        with contextlib.suppress(OSError):  # a folder that cannot be measured keeps the constant
             limit = min(limit, shutil.disk_usage(folder).free)
-        except OSError:  # a folder that cannot be measured keeps the constant
-            pass
     if in_memory and hasattr(os, "sysconf"):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a system without these names keeps it too
             limit = min(limit, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-        except (OSError, ValueError):
-            pass
     return limit
 
 
@@ -138,7 +135,7 @@ def check_run(tables: Mapping[str, Any], max_bytes: int) -> list[Diagnostic]:
     if total <= max_bytes:
         return []
     largest = max(estimate, key=estimate.__getitem__)
-    rows = f"{'about ' * bool(getattr(tables[largest], 'estimated', False))}{tables[largest].rows:,} rows"
+    rows = f"{'about ' * tables[largest].estimated}{tables[largest].rows:,} rows"
     return [over_run(f"about {total:,} bytes (`{largest}`: {rows}, about {estimate[largest]:,} bytes)",
                      max_bytes, join_pointer("/tables", largest))]
 

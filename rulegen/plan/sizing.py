@@ -183,7 +183,7 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
     elif every > MAX_EVERY:
         problems.append(Diagnostic("RG205", f"must be at most 10000y ({MAX_EVERY:,} seconds), longer than any span "
                                             f"of dates, got {spec.every!r}", join_pointer(spec.pointer, "every"),
-                                   hint="an `every` just longer than the span from `start` to `end` gives a single tick"))
+                                   hint="an `every` just longer than the span from `start` to `end` gives one tick"))
     if start is not None and end is not None and start > end:
         problems.append(Diagnostic("RG210", f"start must not be after end ({spec.start} > {spec.end})",
                                    join_pointer(spec.pointer, "start")))

@@ -145,7 +145,8 @@ def test_validate_estimates_rows_per_parent_without_drawing_them() -> None:
 
 
 _MANY_CHILDREN = ("tables:\n  p:\n    rows: 1000000000\n    columns:\n      id: {kind: sequence, unique: true}\n"
-                  "  c:\n    rows: {per: p, kind: poisson, lam: 1.0e+12}\n    columns:\n      p_id: {kind: ref, to: p.id}\n")
+                  "  c:\n    rows: {per: p, kind: poisson, lam: 1.0e+12}\n"
+                  "    columns:\n      p_id: {kind: ref, to: p.id}\n")
 
 
 def test_counts_that_overflow_int64_are_located_while_drawn() -> None:

@@ -134,3 +134,26 @@ def test_generate_without_a_limit_of_a_small_per_parent_spec_writes_every_row(tm
     (tmp_path / "spec.yaml").write_text(_per_parent(1000), encoding="utf-8")
     _ends_cleanly(_run("generate", "spec.yaml", "-o", "out", "-q", cwd=tmp_path), 0)
     assert (tmp_path / "out" / "c.csv").read_text().count("\n") > 2000
+
+
+_RUNS = {
+    "per_parent_1e9": _per_parent(10**9),
+    "rows_1e15": "tables:\n  t:\n    rows: 1000000000000000\n    columns:\n      id: {kind: sequence}\n",
+    "timeline_3e9_ticks": ("tables:\n  t:\n    timeline: {start: 1950-01-01, end: 2049-12-31, every: 1s}\n"
+                           "    columns:\n      at: {kind: tick}\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_RUNS))
+def test_runs_past_the_default_budget_are_refused_before_any_row(name: str, tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(_RUNS[name], encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    for args in (["generate", "spec.yaml", "-o", "out", "-q"], ["generate", "spec.yaml", "-o", "out", "-f", "sql"],
+                 ["seed", "spec.yaml", "--db", "sqlite:///db.sqlite"], ["check", "spec.yaml", "data"]):
+        result = _run(*args, cwd=tmp_path)
+        _ends_cleanly(result, 1)
+        assert "error[RG405]" in result.stderr and "--max-bytes N" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "spec.yaml"]  # nothing written
+    preview = _run("preview", "spec.yaml", "-n", "2", cwd=tmp_path)
+    _ends_cleanly(preview, 1 if name == "per_parent_1e9" else 0)  # drawing a billion counts is refused
+    assert ("error[RG406]" in preview.stderr) == (name == "per_parent_1e9"), preview.stderr
