@@ -221,12 +221,15 @@ _UNITS = ((86_400, "d"), (3_600, "h"), (60, "m"))
 
 
 def _durations(law: dict[str, Any]) -> dict[str, Any]:
-    """A delay's options in seconds written as durations (``5.5d`` rather than 475200)."""
+    """A delay's options in seconds written as durations (``5.5d`` rather than 475200); a
+    uniform's ends to the second, since they may be a minute apart."""
+    digits = 15 if law["kind"] == "uniform" else 6
+
     def duration(seconds: Any) -> Any:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool):
             return seconds
         size, unit = next(((n, u) for n, u in _UNITS if abs(seconds) >= n), (1, "s"))
-        return f"{seconds / size:.6g}{unit}"
+        return f"{seconds / size:.{digits}g}{unit}"
 
     return {k: ([duration(v) for v in value] if isinstance(value, list) else duration(value)) if k in _SPANS
             else value for k, value in law.items()}
