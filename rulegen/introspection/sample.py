@@ -186,8 +186,9 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
 
 def _delays(columns: list[ColumnInfo], rows: list[tuple[Any, ...]], stats: dict[str, ColumnStats]) -> None:
     """For each date that follows another by name (:func:`.related.follows`), the law of the gaps
-    between the two in the sampled rows: a histogram of whole days between dates, the best law
-    in seconds between timestamps; None when a row has them out of order."""
+    between the two in the sampled rows (the best family by :func:`rulegen.fidelity.fit.fit_numeric`,
+    or a gamma with their mean and variance: a delay cannot be a histogram), in durations; None
+    when a row has them out of order."""
     from rulegen.fidelity.fit import fit_numeric
     from rulegen.introspection.related import BIRTH, follows
 
