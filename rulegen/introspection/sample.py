@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from rulegen.introspection.model import Catalog, ColumnInfo, ColumnStats, ForeignKey, TableSample, quote_identifier
-from rulegen.introspection.sensitive import sensitive_by_name, sensitive_values
+from rulegen.introspection.sensitive import digest, sensitive_by_name, sensitive_values
 
 __all__ = ["MAX_CATEGORIES", "MIN_FIT_VALUES", "SAMPLE_SECONDS", "read_samples", "summarize"]
 
@@ -172,6 +172,7 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
     if not allow_values and column.category != "bool" and (
             sensitive_by_name(table, column.name) or sensitive_values(texts)):
         stats.sensitive = True
+        stats.seen = frozenset(digest(v) for v in texts)
         return stats
     if parsed and column.category in (*_NUMERIC, "date", "timestamp"):
         stats.low, stats.high = min(parsed), max(parsed)
