@@ -272,8 +272,11 @@ def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:
 
 
 def _category(category: str, value: Any) -> Any:
+    """A sampled value as a spec writes it: a single-precision float to the 7 digits it holds
+    (PostgreSQL's real 0.05 reads back as 0.05000000074505806)."""
     if category in ("decimal", "float") or isinstance(value, decimal.Decimal):
-        return float(value)
+        number = float(value)
+        return float(f"{number:.7g}") if isinstance(value, float) and float(np.float32(number)) == number else number
     if category == "bool":
         return bool(value)
     if isinstance(value, uuid.UUID | bytes | memoryview):

@@ -176,3 +176,12 @@ def test_faker_values_that_happen_to_be_real_ones_are_left_out(tmp_path):
     spec = rulegen.load(text).tables["staff"].columns["FirstName"]
     assert spec.kind == "choice" and len(spec.options["values"]) >= 5
     assert not any(name in text for name in real)
+
+
+def test_single_precision_categories_read_as_written():
+    import numpy as np
+
+    values = [float(np.float32(v)) for v in (0.05, 0.1, 0.25, 0.0)] * 10  # what PostgreSQL's real returns
+    assert set(summarize(ColumnInfo("discount", "real", "float"), values).categories) == {0.05, 0.1, 0.25, 0.0}
+    doubles = [0.123456789, 0.5] * 10
+    assert set(summarize(ColumnInfo("share", "REAL", "float"), doubles).categories) == {0.123456789, 0.5}
