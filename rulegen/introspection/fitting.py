@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from rulegen.introspection.sensitive import digest
+
 __all__ = ["FIT_DRAWS", "FIT_VALUES", "MIN_FIT_VALUES", "fitting_spec", "fitting_values"]
 
 FIT_DRAWS = 2_000  # Faker calls made to find values that fit
@@ -54,9 +56,15 @@ def fitting_values(provider: str, length: int) -> tuple[str, ...]:
     return tuple(found)
 
 
-def fitting_spec(provider: str, length: int, *, unique: bool) -> tuple[dict[str, Any], str] | None:
+def fitting_spec(provider: str, length: int, *, unique: bool,
+                 avoid: frozenset[str] = frozenset()) -> tuple[dict[str, Any], str] | None:
     """A spec whose values come from ``provider`` (or share its shape) and fit ``length``
-    characters, with its note; None when too few values fit (or a unique column needs more)."""
+    characters, with its note; None when too few values fit (or a unique column needs more).
+
+    Args:
+        avoid: digests (:func:`~rulegen.introspection.sensitive.digest`) of the column's real
+            values: a Faker value that happens to be one of them is left out of the list.
+    """
     for width, pattern in _SHAPES.get(provider, _UNIQUE_SHAPES.get(provider, ()) if unique else ()):
         if width <= length:
             spec: dict[str, Any] = {"kind": "pattern", "pattern": pattern}
@@ -65,7 +73,7 @@ def fitting_spec(provider: str, length: int, *, unique: bool) -> tuple[dict[str,
             return spec, f"{provider} shaped to fit {length} characters"
     if unique or provider in _SHAPES:
         return None
-    values = fitting_values(provider, length)
+    values = [v for v in fitting_values(provider, length) if not avoid or digest(v) not in avoid]
     if len(values) < MIN_FIT_VALUES:
         return None
     return ({"kind": "choice", "values": list(values)},

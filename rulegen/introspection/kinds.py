@@ -278,7 +278,8 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
             if unique:
                 spec["unique"] = True
             return Draft(spec, [f"{provider.provider}: {guess}" if guess else f"{provider.provider} from the name"])
-        fitted = fitting_spec(provider.provider, length, unique=unique) if not fits and length else None
+        avoid = stats.seen if stats is not None else frozenset()
+        fitted = fitting_spec(provider.provider, length, unique=unique, avoid=avoid) if not fits and length else None
         if fitted is not None:
             return Draft(fitted[0], [fitted[1]])
         why = (f"its values need {provider.longest} characters" if not fits else

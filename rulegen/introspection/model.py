@@ -108,6 +108,8 @@ class ColumnStats:
         sensitive: the values are personal or secret: none of them, nor their range, is kept.
         delay: for a date that follows another by name, ``after`` (that column), ``law`` (the law
             of the gaps in seconds, None when some sampled rows are out of order) and ``note``.
+        seen: one-way digests of a sensitive column's sampled texts, so that no Faker value the
+            spec lists happens to be a real one.
     """
 
     count: int = 0
@@ -121,6 +123,7 @@ class ColumnStats:
     law: dict[str, Any] | None = None
     sensitive: bool = False
     delay: dict[str, Any] | None = None
+    seen: frozenset[str] = frozenset()
 
     @property
     def values(self) -> int:

@@ -166,7 +166,7 @@ def number_hint(column: str, year: int) -> tuple[tuple[float, float], bool] | No
         (r"freight|shipping(_cost)?|fee|tax", (1, 200)), (r"level|rank", (1, 10)),
         (r"days|\w+_days|rental_duration|loan_(duration|period)|term_days", (1, 30)),
         (r"duration|length|minutes|mins", (1, 180)), (r"milliseconds|ms", (60_000, 600_000)),
-        (r"bytes|size", (1_000, 10_000_000)), (_MONEY, (1, 1000)),
+        (r"bytes|file_size|size_bytes", (1_000, 10_000_000)), (_MONEY, (1, 1000)),
     ]:
         if _ends(name, pattern):
             return bounds, False
@@ -176,10 +176,9 @@ def number_hint(column: str, year: int) -> tuple[tuple[float, float], bool] | No
 # (the words of a flag, the share of rows where it is set): things that are usually so, and
 # things that are usually not.
 _FLAGS = [
-    (r"active|enabled|visible|published|verified|confirmed|approved|available|in_stock|valid|current|paid|"
-     r"activebool", 0.9),
+    (r"active|enabled|visible|published|verified|confirmed|approved|available|in_stock|valid|activebool", 0.9),
     (r"deleted|discontinued|archived|banned|blocked|disabled|cancell?ed|suspended|locked|hidden|removed|expired|"
-     r"deprecated|obsolete|fraud\w*|spam|test|is_test|error|failed|refunded", 0.1),
+     r"deprecated|obsolete|fraudulent|spam|refunded", 0.1),
 ]
 
 

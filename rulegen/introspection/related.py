@@ -3,8 +3,9 @@
 ``updated_at`` after ``created_at``; a hire date 16 years after the birth date at least.
 
 A later column is written ``after`` its earlier one with a ``delay`` of the usual size for the
-pair (a shipment days after the order, an employment period months after its start), so every
-generated row has them in order. A hire date keeps its own range, bounded by a table
+pair (a shipment days after the order, an employment period months after its start), or the
+delay fitted to the sampled gaps, so every generated row has them in order; sampled rows out of
+order leave the pair unrelated. A hire date keeps its own range, bounded by a table
 constraint (``hire_date >= birth_date + years(16)``), since people are hired over decades.
 Names are compared as words (:func:`~rulegen.introspection.names.words`) once their temporal
 suffix (``date``, ``at``, ``time``...) is dropped: the two must differ in one word only, and

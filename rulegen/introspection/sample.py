@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from rulegen.introspection.model import Catalog, ColumnInfo, ColumnStats, ForeignKey, TableSample, quote_identifier
-from rulegen.introspection.sensitive import sensitive_by_name, sensitive_values
+from rulegen.introspection.sensitive import digest, sensitive_by_name, sensitive_values
 
 __all__ = ["MAX_CATEGORIES", "MIN_FIT_VALUES", "SAMPLE_SECONDS", "read_samples", "summarize"]
 
@@ -172,6 +172,7 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
     if not allow_values and column.category != "bool" and (
             sensitive_by_name(table, column.name) or sensitive_values(texts)):
         stats.sensitive = True
+        stats.seen = frozenset(digest(v) for v in texts)
         return stats
     if parsed and column.category in (*_NUMERIC, "date", "timestamp"):
         stats.low, stats.high = min(parsed), max(parsed)
@@ -186,8 +187,9 @@ def summarize(column: ColumnInfo, values: list[Any], *, table: str = "", allow_v
 
 def _delays(columns: list[ColumnInfo], rows: list[tuple[Any, ...]], stats: dict[str, ColumnStats]) -> None:
     """For each date that follows another by name (:func:`.related.follows`), the law of the gaps
-    between the two in the sampled rows: a histogram of whole days between dates, the best law
-    in seconds between timestamps; None when a row has them out of order."""
+    between the two in the sampled rows (the best family by :func:`rulegen.fidelity.fit.fit_numeric`,
+    or a gamma with their mean and variance: a delay cannot be a histogram), in durations; None
+    when a row has them out of order."""
     from rulegen.fidelity.fit import fit_numeric
     from rulegen.introspection.related import BIRTH, follows
 
@@ -221,12 +223,15 @@ _UNITS = ((86_400, "d"), (3_600, "h"), (60, "m"))
 
 
 def _durations(law: dict[str, Any]) -> dict[str, Any]:
-    """A delay's options in seconds written as durations (``5.5d`` rather than 475200)."""
+    """A delay's options in seconds written as durations (``5.5d`` rather than 475200); a
+    uniform's ends to the second, since they may be a minute apart."""
+    digits = 15 if law["kind"] == "uniform" else 6
+
     def duration(seconds: Any) -> Any:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool):
             return seconds
         size, unit = next(((n, u) for n, u in _UNITS if abs(seconds) >= n), (1, "s"))
-        return f"{seconds / size:.6g}{unit}"
+        return f"{seconds / size:.{digits}g}{unit}"
 
     return {k: ([duration(v) for v in value] if isinstance(value, list) else duration(value)) if k in _SPANS
             else value for k, value in law.items()}
@@ -267,8 +272,11 @@ def _law(column: ColumnInfo, values: list[float]) -> dict[str, Any] | None:
 
 
 def _category(category: str, value: Any) -> Any:
+    """A sampled value as a spec writes it: a single-precision float to the 7 digits it holds
+    (PostgreSQL's real 0.05 reads back as 0.05000000074505806)."""
     if category in ("decimal", "float") or isinstance(value, decimal.Decimal):
-        return float(value)
+        number = float(value)
+        return float(f"{number:.7g}") if isinstance(value, float) and float(np.float32(number)) == number else number
     if category == "bool":
         return bool(value)
     if isinstance(value, uuid.UUID | bytes | memoryview):

@@ -10,13 +10,14 @@ From a sensitive column only counts and lengths reach the spec; no value, no ran
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from rulegen.introspection.names import provider_for, snake
 
-__all__ = ["SENSITIVE_PROVIDERS", "sensitive_by_name", "sensitive_shape", "sensitive_values"]
+__all__ = ["SENSITIVE_PROVIDERS", "digest", "sensitive_by_name", "sensitive_shape", "sensitive_values"]
 
 # Faker providers whose values stand for a person, a company, a contact or a secret.
 SENSITIVE_PROVIDERS = frozenset({
@@ -81,3 +82,9 @@ def sensitive_shape(value: Any) -> bool:
 def sensitive_values(values: Iterable[Any]) -> bool:
     """Whether any of ``values`` looks personal or secret."""
     return any(sensitive_shape(v) for v in values)
+
+
+def digest(value: str) -> str:
+    """A one-way digest of a value: what a sample keeps of a sensitive column's values, only to
+    leave real values out of the Faker values a spec lists (never written anywhere)."""
+    return hashlib.blake2b(value.strip().casefold().encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

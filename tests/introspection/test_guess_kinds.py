@@ -162,3 +162,26 @@ def test_sensitive_names(column, sensitive):
     from rulegen.introspection.sensitive import sensitive_by_name
 
     assert sensitive_by_name("things", column) is sensitive
+
+
+def test_faker_values_that_happen_to_be_real_ones_are_left_out(tmp_path):
+    import sqlite3
+
+    real = list(fitting_values("first_name", 10)[:5])  # real rows holding some of Faker's own names
+    path = tmp_path / "staff.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE staff (id INTEGER PRIMARY KEY, FirstName VARCHAR(10) NOT NULL)")
+        connection.executemany("INSERT INTO staff (FirstName) VALUES (?)", [(n,) for n in real * 20])
+    text = rulegen.introspect(f"sqlite:///{path}", sample=100)
+    spec = rulegen.load(text).tables["staff"].columns["FirstName"]
+    assert spec.kind == "choice" and len(spec.options["values"]) >= 5
+    assert not any(name in text for name in real)
+
+
+def test_single_precision_categories_read_as_written():
+    import numpy as np
+
+    values = [float(np.float32(v)) for v in (0.05, 0.1, 0.25, 0.0)] * 10  # what PostgreSQL's real returns
+    assert set(summarize(ColumnInfo("discount", "real", "float"), values).categories) == {0.05, 0.1, 0.25, 0.0}
+    doubles = [0.123456789, 0.5] * 10
+    assert set(summarize(ColumnInfo("share", "REAL", "float"), doubles).categories) == {0.123456789, 0.5}

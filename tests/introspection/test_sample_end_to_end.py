@@ -305,3 +305,36 @@ def test_a_django_style_schema_leaves_out_its_migrations_only(tmp_path):
     assert min(loaded.values()) > 0
     with sqlite3.connect(target) as connection:
         assert connection.execute("SELECT count(*) FROM django_migrations").fetchone()[0] == 0
+
+
+PG_GUESSES = """
+CREATE DOMAIN year AS integer CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE TABLE "catalog_item" (
+    "item_id" serial PRIMARY KEY, "releaseYear" year, "model_year" varchar(4),
+    "inStock" char(1) NOT NULL, "has_warranty" smallint NOT NULL, "active" boolean NOT NULL,
+    "discount" numeric(3, 2) NOT NULL, "taxRatePct" numeric(5, 2), "unitPrice" numeric(6, 2) NOT NULL,
+    "supplierPhone" varchar(14), "originCountry" varchar(12), "City" varchar(9), "valid_from" date NOT NULL,
+    "valid_to" date);
+"""
+
+
+def test_postgres_guesses_load_in_the_columns_own_types(pg_database):
+    """Years in a domain, flags as char(1) and smallint, rates, money and places that fit their
+    widths: PostgreSQL checks every one of them on load."""
+    import psycopg
+
+    with psycopg.connect(pg_database) as connection:
+        connection.execute(PG_GUESSES)
+    spec = rulegen.load(rulegen.introspect(pg_database))
+    item = spec.tables["catalog_item"].columns
+    assert (item["releaseYear"].options["low"], item["releaseYear"].options["high"]) == \
+        (datetime.date.today().year - 30, datetime.date.today().year)
+    assert set(item["has_warranty"].options["values"]) == {0, 1}
+    assert set(item["inStock"].options["values"]) == {"Y", "N"}
+    assert item["discount"].options["high"] == 0.3 and item["taxRatePct"].options["high"] == 100
+    assert item["valid_to"].options["after"] == "valid_from"
+    loaded = rulegen.seed_database(spec, pg_database, if_exists="append", rows={"catalog_item": 500})
+    assert loaded == {"catalog_item": 500}
+    with psycopg.connect(pg_database) as connection:
+        out_of_order = connection.execute('SELECT count(*) FROM "catalog_item" WHERE "valid_to" < "valid_from"')
+        assert out_of_order.fetchone()[0] == 0
