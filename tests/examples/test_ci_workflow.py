@@ -67,6 +67,7 @@ def test_every_run_step_passes(tmp_path: Path, postgres_url: str) -> None:
     assert [name for name, _ in ran] == [
         "Check the spec", "Generate a dataset and check it against the spec", "Seed PostgreSQL",
         "Test on SQLite, with a new seed each run", "Test on PostgreSQL"]
-    assert sorted(p.name for p in (work / "data").iterdir()) == ["customers.parquet", "orders.parquet"]
+    assert sorted(p.name for p in (work / "data").iterdir()) == ["customers.parquet", "orders.parquet",
+                                                                "rulegen-manifest.json"]
     assert "rulegen: seed=42 (--rulegen-seed)" in ran[3][1]
     assert "3 passed" in ran[3][1] and "3 passed" in ran[4][1]
