@@ -129,3 +129,15 @@ tables:
     (tmp_path / "p.csv").write_text("\n".join([parent[0], ",".join(row), *parent[2:]]) + "\n")
     report = rulegen.check(spec, tmp_path)
     assert [(v.column_or_rule, v.rule, v.count) for v in report.violations] == [("top", "aggregate", 1)]
+
+
+@given(points=st.lists(st.one_of(INT64, EDGES), min_size=1, max_size=4, unique=True), values=VALUES)
+@SETTINGS
+def test_rounded_choice_is_exact(tmp_path: Path, points: list[int], values: list[int]) -> None:
+    near = [p // 10 * 10 + d for p in points for d in (0, 10)]  # the grid points on each side
+    values = [*values, *(v for v in near if -(2**63) <= v < 2**63)]
+    report = _check(tmp_path, f"{{kind: choice, values: {points}, round: -1}}", values)
+    on_grid = [v for v in values if v % 10 == 0]
+    assert _count(report, "round") == len(values) - len(on_grid), report.render()
+    reached = [v for v in on_grid if any(abs(p - v) <= 5 for p in points)]
+    assert _count(report, "domain") == len(on_grid) - len(reached), report.render()
