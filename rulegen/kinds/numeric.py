@@ -273,13 +273,14 @@ class Distribution(Kind):
         return (low + shift if math.isfinite(low) else None, high + shift if math.isfinite(high) else None)
 
     def _support(self) -> tuple[float, float]:
-        """The law's support; exact integers where a parameter is an end (SciPy's are floats)."""
-        exact = {"integers": ("low", "high"), "binomial": (None, "n")}.get(self.family.name)
+        """The law's support; exact integers where parameters are its ends (SciPy's are floats)."""
+        if self.family.name == "integers":
+            return self.params["low"], self.params["high"]
+        if self.family.name == "binomial":
+            return 0, self.params["n"]
         low, high = (float(end) for end in self.law().support())
-        if self.family.integer:
+        if self.family.integer:  # 0 or 1 to infinity
             low, high = (int(end) if math.isfinite(end) else end for end in (low, high))
-        if exact is not None:
-            low, high = (self.params[name] if name else end for name, end in zip(exact, (low, high), strict=True))
         return low, high
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
