@@ -20,8 +20,11 @@ from rulegen.engine.context import BlockContext
 from rulegen.engine.random import block_rng, stream_key, stream_seed
 from rulegen.engine.unique import composite_values, permute, row_hashes
 from rulegen.expr.evaluate import evaluate_expression
+from rulegen.kinds.domains import rounding_problem
+from rulegen.kinds.numeric import value_error
 from rulegen.plan.budget import check_block
 from rulegen.plan.plan import ColumnPlan, TablePlan, Uniqueness
+from rulegen.spec.source_map import join_pointer
 
 __all__ = ["evaluate_block", "evaluate_rows", "evaluate_values"]
 
@@ -83,7 +86,7 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
     else:
         values = kind.evaluate(ctx)
     if (spec.round is not None and pa.types.is_floating(values.type)) or (spec.round or 0) < 0:
-        values = pc.round(values, ndigits=spec.round)
+        values = _round(values, column, ctx.rows)
     if column.clip is not None:
         values = _clip(values, *column.clip)
     if column.when is not None:
@@ -95,6 +98,22 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
         missing = ctx.rng("null").random(ctx.n) < spec.null
         values = pc.if_else(pa.array(missing), pa.scalar(None, column.type), values)
     return values
+
+
+def _round(values: pa.Array, column: ColumnPlan, rows: np.ndarray) -> pa.Array:
+    """``values`` rounded to the column's ``round``; an integer that would round past the 64-bit
+    integers (from a kind whose bounds validate cannot know) stops the run naming its row."""
+    digits = column.spec.round
+    try:
+        return pc.round(values, ndigits=digits)
+    except pa.ArrowInvalid:
+        x = values.fill_null(0).to_numpy(zero_copy_only=False) if pa.types.is_integer(values.type) else []
+        for i in np.flatnonzero(np.abs(np.asarray(x, dtype=np.float64)) > 2.0**62):  # the only ones that can
+            problem = rounding_problem(int(x[i]), int(x[i]), digits)
+            if problem:
+                raise value_error("RG415", problem, join_pointer(column.spec.pointer, "round"), int(rows[i]),
+                                  hint="round to fewer digits, or keep the values further from ±9.2e18") from None
+        raise
 
 
 _MAX_SPACE = 1 << 62  # larger spaces are permuted within their first 2**62 points

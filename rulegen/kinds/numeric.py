@@ -22,9 +22,11 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.domains import DOMAIN_HINT, counts_domain, rounding_problem, width_domain
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import in_integer_range, in_intervals, in_progression, numbers, verdict
 from rulegen.kinds.window import Window
+from rulegen.spec.source_map import join_pointer
 
 __all__ = ["COUNT_LAWS", "DISTRIBUTIONS", "Distribution", "Family", "Histogram", "Sequence", "value_error"]
 
@@ -88,36 +90,11 @@ def _numpy(method: str) -> Callable[..., np.ndarray]:
     return lambda rng, size, **params: getattr(rng, method)(size=size, **params)
 
 
-def _counts(name: str, mean: Callable[..., float], deviation: Callable[..., float]) -> Callable[..., str | None]:
-    """The domain of an integer law of counts: the mean plus 50 standard deviations is below
-    2**53. NumPy computes these draws in float64 (its Poisson, binomial and geometric samplers
-    floor a float), so past 2**53 they skip integers: at lam 1e18 every Poisson draw is a
-    multiple of 128, and further on NumPy refuses the parameters or clamps draws to 2**63 - 1."""
-
-    def domain(**params: float) -> str | None:
-        if mean(**params) + 50 * deviation(**params) < 2.0**53:
-            return None
-        shown = ", ".join(f"{k}={v}" for k, v in params.items())
-        return (f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass 2**53 "
-                f"(about 9.0e15), where NumPy makes them in floats that skip most integers")
-    return domain
-
-
-def _width(low: str, high: str) -> Callable[..., str | None]:
-    """The domain of a law on [low, high]: a width that is a finite float, as NumPy needs."""
-
-    def domain(**params: float) -> str | None:
-        if math.isfinite(params[high] - params[low]):
-            return None
-        return f"{high} - {low} = {params[high] - params[low]} is beyond the range of 64-bit floats"
-    return domain
-
-
 DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
     Family("uniform", {"low": (_NUMBER, 0.0), "high": (_NUMBER, 1.0)}, _numpy("uniform"),
            lambda low, high: _scipy("uniform")(loc=low, scale=high - low),
            rule=lambda low, high: None if low < high else f"low must be < high, got low={low}, high={high}",
-           domain=_width("low", "high"), summary="uniform on [low, high)"),
+           domain=width_domain("low", "high"), summary="uniform on [low, high)"),
     Family("normal", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("normal"),
            _scipy("norm"), summary="Gaussian with mean loc and standard deviation scale"),
     Family("lognormal", {"mean": (_NUMBER, 0.0), "sigma": (_POSITIVE, 1.0)}, _numpy("lognormal"),
@@ -131,21 +108,22 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            _scipy("beta"), summary="beta(a, b) on [0, 1]"),
     Family("poisson", {"lam": ({"type": "number", "minimum": 0}, 1.0)}, _numpy("poisson"),
            lambda lam: _scipy("poisson")(mu=lam), integer=True,
-           domain=_counts("poisson", lambda lam: lam, lambda lam: math.sqrt(lam)),
+           domain=counts_domain("poisson", lambda lam: lam, lambda lam: math.sqrt(lam)),
            summary="Poisson counts with mean lam"),
     Family("binomial", {"n": ({**_INT64, "minimum": 0, "x-expect": "a 64-bit integer >= 0"}, REQUIRED),
                         "p": (_PROBABILITY, REQUIRED)},
            _numpy("binomial"), _scipy("binom"), integer=True,
-           domain=_counts("binomial", lambda n, p: n * p, lambda n, p: math.sqrt(n * p * (1 - p))),
+           domain=counts_domain("binomial", lambda n, p: n * p, lambda n, p: math.sqrt(n * p * (1 - p))),
            summary="successes in n trials of probability p"),
     Family("geometric", {"p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("geometric"), _scipy("geom"), integer=True,
-           domain=_counts("geometric", lambda p: 1 / p, lambda p: math.sqrt(1 - p) / p),
+           domain=counts_domain("geometric", lambda p: 1 / p, lambda p: math.sqrt(1 - p) / p),
            summary="trials up to the first success (>= 1)"),
     Family("negative_binomial", {"n": (_POSITIVE, REQUIRED),
                                  "p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("negative_binomial"), _scipy("nbinom"), integer=True,
-           domain=_counts("negative_binomial", lambda n, p: n * (1 - p) / p, lambda n, p: math.sqrt(n * (1 - p)) / p),
+           domain=counts_domain("negative_binomial", lambda n, p: n * (1 - p) / p,
+                                lambda n, p: math.sqrt(n * (1 - p)) / p),
            summary="failures before n successes of probability p"),
     Family("zipf", {"a": ({"type": "number", "exclusiveMinimum": 1}, REQUIRED)}, _numpy("zipf"),
            _Zipf, integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
@@ -159,7 +137,7 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
                                                       scale=right - left),
            rule=lambda left, mode, right: None if left <= mode <= right and left < right
            else f"need left <= mode <= right and left < right, got left={left}, mode={mode}, right={right}",
-           domain=_width("left", "right"),
+           domain=width_domain("left", "right"),
            summary="triangular on [left, right] peaking at mode"),
     Family("laplace", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("laplace"),
            _scipy("laplace"), summary="double exponential"),
@@ -177,7 +155,6 @@ COUNT_LAWS = tuple(name for name, family in DISTRIBUTIONS.items() if family.inte
 
 _MIN_ACCEPTANCE = 0.25  # below this truncation draws by inverse CDF instead of redrawing
 _DOMAIN_SAMPLE = 10_000  # draws made at check time to see whether a float law's values are finite
-_DOMAIN_HINT = "integers are 64-bit (about ±9.2e18) and numbers 64-bit floats (about ±1.8e308)"
 _ACCEPTANCE_SAMPLE = 100_000
 
 
@@ -225,22 +202,24 @@ class Distribution(Kind):
         integers or floats: refused before any row is made."""
         problem = self.family.domain(**self.params)
         if problem:
-            return [Diagnostic("RG275", problem, self.column.pointer, hint=_DOMAIN_HINT)]
+            return [Diagnostic("RG275", problem, self.column.pointer, hint=DOMAIN_HINT)]
         if not self.family.integer:
             sample = self.sample()
             infinite = int(np.count_nonzero(~np.isfinite(sample)))
             if infinite:
                 return [Diagnostic("RG275", f"{self!r} makes values beyond the range of 64-bit floats "
                                             f"({infinite:,} of {_DOMAIN_SAMPLE:,} draws are infinite)",
-                                   self.column.pointer, hint=_DOMAIN_HINT)]
+                                   self.column.pointer, hint=DOMAIN_HINT)]
             return []
         shift = self.option("shift") or 0
         ends = {"integers": (self.params.get("low"), self.params.get("high")), "binomial": (0, self.params.get("n"))}
         low, high = ends.get(self.family.name, (0, 0))
         if shift and not INT64_MIN <= low + shift <= high + shift <= INT64_MAX:
             return [Diagnostic("RG275", f"shift {shift} moves the values [{low}, {high}] past the 64-bit integers",
-                               self.pointer("shift"), hint=_DOMAIN_HINT)]
-        return []
+                               self.pointer("shift"), hint=DOMAIN_HINT)]
+        # The other integer laws draw below 2**53 (counts_domain): only `integers` can round past 2**63.
+        problem = rounding_problem(*self.bounds(), self.column.round or 0) if self.family.name == "integers" else None
+        return [_round_diagnostic(self.column, problem)] if problem else []
 
     def sample(self, size: int = _DOMAIN_SAMPLE) -> np.ndarray:
         """A fixed sample of the column's values as floats, for checks made before any row: draws
@@ -316,13 +295,14 @@ class Distribution(Kind):
         return (low + shift if math.isfinite(low) else None, high + shift if math.isfinite(high) else None)
 
     def _support(self) -> tuple[float, float]:
-        """The law's support; exact integers where a parameter is an end (SciPy's are floats)."""
-        exact = {"integers": ("low", "high"), "binomial": (None, "n")}.get(self.family.name)
+        """The law's support; exact integers where parameters are its ends (SciPy's are floats)."""
+        if self.family.name == "integers":
+            return self.params["low"], self.params["high"]
+        if self.family.name == "binomial":
+            return 0, self.params["n"]
         low, high = (float(end) for end in self.law().support())
-        if self.family.integer:
+        if self.family.integer:  # 0 or 1 to infinity
             low, high = (int(end) if math.isfinite(end) else end for end in (low, high))
-        if exact is not None:
-            low, high = (self.params[name] if name else end for name, end in zip(exact, (low, high), strict=True))
         return low, high
 
     def do_evaluate(self, ctx: Any) -> np.ndarray:
@@ -387,6 +367,11 @@ class Distribution(Kind):
     def values_at(self, index: np.ndarray) -> pa.Array:
         first, _, step = self._integer_grid()
         return pa.array(first + index * step + (self.option("shift") or 0))
+
+
+def _round_diagnostic(column: Any, problem: str) -> Diagnostic:
+    return Diagnostic("RG282", f"round {column.round}: {problem}", join_pointer(column.pointer, "round"),
+                      hint="round to fewer digits, or keep the values further from ±9.2e18")
 
 
 def value_error(code: str, message: str, pointer: str, row: int, hint: str | None = None) -> GenerationError:
@@ -500,6 +485,8 @@ class Sequence(Kind):
             env.report("RG274", f"the sequence reaches {last} at value {terms:,}, past the 64-bit integers",
                        self.pointer("step" if self.option("step") is not None else "start"),
                        hint=f"start lower or take a smaller step: values must stay within ±{INT64_MAX:,}")
+        elif problem := rounding_problem(*self.bounds(), self.column.round or 0):
+            env.diagnostics.append(_round_diagnostic(self.column, problem))
 
     def _terms(self) -> int:
         """How many values the sequence makes: one per row, or the most rows of a parent."""
@@ -561,10 +548,10 @@ class Histogram(Kind):
             return [Diagnostic("RG210", "weights must not all be 0", self.pointer("weights"))]
         if not math.isfinite(edges[-1] - edges[0]):
             return [Diagnostic("RG276", f"the edges span {edges[0]} to {edges[-1]}, beyond the range of 64-bit "
-                                        "floats", self.pointer("edges"), hint=_DOMAIN_HINT)]
+                                        "floats", self.pointer("edges"), hint=DOMAIN_HINT)]
         if self.option("integer") and not -(2.0**63) <= edges[0] <= edges[-1] < 2.0**63:  # in float, as drawn
             return [Diagnostic("RG276", f"integer values from {edges[0]} to {edges[-1]} do not fit in 64-bit "
-                                        "integers", self.pointer("edges"), hint=_DOMAIN_HINT)]
+                                        "integers", self.pointer("edges"), hint=DOMAIN_HINT)]
         return []
 
     def compile(self, env: CompileEnv) -> None:

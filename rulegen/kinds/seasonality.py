@@ -140,16 +140,10 @@ class Rates:
         rate = rate * np.asarray(self.monthly)[month]
         if self.hourly is not None:
             rate = rate * np.asarray(self.hourly)[(wall // 3_600) % 24]
-        if self.events and len(day):
-            first = int(day.min())
-            factors = np.ones(int(day.max()) - first + 1)
-            for start, days, factor in self.events:
-                lo, hi = max(start - first, 0), min(start + days - first, len(factors))
-                if lo < hi:
-                    factors[lo:hi] *= factor
-            rate = rate * factors[day - first]
-        if self.growth:
-            with np.errstate(over="ignore"):  # an infinite rate sends build_grid to log_rate
+        with np.errstate(over="ignore"):  # an infinite rate sends build_grid to log_rate
+            if self.events and len(day):
+                rate = rate * _event_factors(day, self.events, log=False)
+            if self.growth:
                 rate = rate * np.power(1.0 + self.growth, years)
         return rate
 
@@ -163,9 +157,22 @@ class Rates:
                                                      .astype(np.int64) % 12]]
             if self.hourly is not None:
                 logs.append(np.log(np.asarray(self.hourly))[(wall // 3_600) % 24])
-            if self.events and len(day):
-                logs.append(np.log(Rates(events=self.events).rate(wall, years)))
+        if self.events and len(day):
+            logs.append(_event_factors(day, self.events, log=True))
         return sum(logs) + (years * math.log1p(self.growth) if self.growth else 0.0)
+
+
+def _event_factors(day: np.ndarray, events: Sequence[tuple[int, int, float]], *, log: bool) -> np.ndarray:
+    """The product of the factors of the events on each ``day`` (the sum of their logs, with ``log``)."""
+    first = int(day.min())
+    factors = np.full(int(day.max()) - first + 1, 0.0 if log else 1.0)
+    for start, days, factor in events:
+        lo, hi = max(start - first, 0), min(start + days - first, len(factors))
+        if lo < hi and log:
+            factors[lo:hi] += math.log(factor) if factor > 0 else -math.inf
+        elif lo < hi:
+            factors[lo:hi] *= factor
+    return factors[day - first]
 
 
 def check_rates(

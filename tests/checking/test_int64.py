@@ -60,10 +60,13 @@ def test_sequence_terms_are_exact(tmp_path: Path, start: int, step: int, values:
 @given(digits=st.integers(1, 15), values=VALUES)
 @SETTINGS
 def test_rounding_grid_is_exact(tmp_path: Path, digits: int, values: list[int]) -> None:
-    column = f"{{kind: integers, low: {-(2**63)}, high: {2**63 - 1}, round: -{digits}}}"
-    report = _check(tmp_path, column, values)
-    assert _count(report, "round") == sum(v % 10**digits != 0 for v in values), report.render()
-    assert _count(report, "range") == 0, report.render()
+    step = 10**digits
+    low, high = -(2**63) + step, 2**63 - step  # values that round within the 64-bit integers
+    report = _check(tmp_path, f"{{kind: integers, low: {low}, high: {high}, round: -{digits}}}", values)
+    on_grid = [v for v in values if v % step == 0]
+    assert _count(report, "round") == len(values) - len(on_grid), report.render()
+    reached = [v for v in on_grid if low - step // 2 <= v <= high + step // 2]
+    assert _count(report, "range") == len(on_grid) - len(reached), report.render()
 
 
 @given(start=st.one_of(INT64, EDGES), step=st.one_of(INT64, EDGES).filter(bool), digits=st.integers(1, 15),
@@ -73,8 +76,8 @@ def test_rounded_sequence_is_exact(tmp_path: Path, start: int, step: int, digits
     grid = 10**digits
     rows = len(values) + 2
     terms = [start + k * step for k in range(rows)]
-    if not all(-(2**63) <= t < 2**63 for t in terms):
-        return  # the spec is refused: its sequence leaves the 64-bit integers
+    if not all(-(2**63) <= t < 2**63 and -(2**63) <= round(t, -digits) < 2**63 for t in terms):
+        return  # the spec is refused: its sequence, or its rounding (half to even), leaves the 64-bit integers
     near = [t // grid * grid for t in terms[:2]]  # on the grid, a step below a term
     values = values + [v for v in near if v >= -(2**63)]
     report = _check(tmp_path, f"{{kind: sequence, start: {start}, step: {step}, round: -{digits}}}", values)
@@ -129,3 +132,15 @@ tables:
     (tmp_path / "p.csv").write_text("\n".join([parent[0], ",".join(row), *parent[2:]]) + "\n")
     report = rulegen.check(spec, tmp_path)
     assert [(v.column_or_rule, v.rule, v.count) for v in report.violations] == [("top", "aggregate", 1)]
+
+
+@given(points=st.lists(st.one_of(INT64, EDGES), min_size=1, max_size=4, unique=True), values=VALUES)
+@SETTINGS
+def test_rounded_choice_is_exact(tmp_path: Path, points: list[int], values: list[int]) -> None:
+    near = [p // 10 * 10 + d for p in points for d in (0, 10)]  # the grid points on each side
+    values = [*values, *(v for v in near if -(2**63) <= v < 2**63)]
+    report = _check(tmp_path, f"{{kind: choice, values: {points}, round: -1}}", values)
+    on_grid = [v for v in values if v % 10 == 0]
+    assert _count(report, "round") == len(values) - len(on_grid), report.render()
+    reached = [v for v in on_grid if any(abs(p - v) <= 5 for p in points)]
+    assert _count(report, "domain") == len(on_grid) - len(reached), report.render()

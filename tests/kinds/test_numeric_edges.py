@@ -142,3 +142,22 @@ def test_a_delay_within_the_calendar_is_kept():
                 "      e: {kind: timestamp, after: d, precision: us, delay: {kind: uniform, low: 1y, high: 7000y}}\n")
     frame = rulegen.generate(text)["t"]
     assert (frame["e"] > frame["d"]).all()
+
+
+def test_rounding_a_drawn_integer_past_int64_stops_the_run_at_the_row():
+    # A choice's values are not bounds validate checks: the first row holding the largest integer stops the run.
+    diagnostic = stopped(spec(f"      a: {{kind: choice, values: [1, {MAX}], round: -1}}\n", rows=200))
+    assert diagnostic.code == "RG415" and diagnostic.pointer == "/tables/t/columns/a/round"
+    assert f"{MAX} rounds to {MAX + 3}" in diagnostic.message and diagnostic.message.startswith("row ")
+
+
+@pytest.mark.parametrize(("low", "high"), [(0, MAX), (MIN, 0)])
+def test_integers_rounding_past_int64_are_refused_at_validate(low, high):
+    (problem,) = problems(spec(f"      a: {{kind: integers, low: {low}, high: {high}, round: -1}}\n"))
+    assert problem.code == "RG282" and problem.pointer == "/tables/t/columns/a/round"
+
+
+def test_integers_rounding_inside_int64_are_drawn():
+    text = spec(f"      a: {{kind: integers, low: {MIN + 10**15}, high: {MAX - 10**15}, round: -15}}\n")
+    values = rulegen.generate(text)["t"]["a"]
+    assert (values % 10**15 == 0).all()

@@ -59,3 +59,11 @@ def test_a_huge_growth_puts_every_value_at_the_end() -> None:
 def test_extreme_growths_need_no_warning(growth: str) -> None:
     values = _column(f"trend: {{growth: {growth}}}", rows=200)
     assert values.between(pd.Timestamp("2020-01-01"), pd.Timestamp("2025-01-01")).all()
+
+
+def test_events_whose_factors_overflow_together_are_rescaled() -> None:
+    events = ((10, 1, 1e300), (10, 1, 1e300), (20, 1, 0.0))  # day 10 weighs 1e600, day 20 nothing
+    grid = build_grid(Rates(events=events), 0, 29, unit="day")
+    assert grid is not None and np.isfinite(grid.bins).all()
+    shares = grid.bins[:, 0] - grid.bins[:, 1]
+    assert shares[10] == pytest.approx(1.0) and shares[20] == 0.0
