@@ -124,3 +124,11 @@ tables:
     frames = rulegen.generate(rulegen.load(yaml), seed=2)
     assert not frames["refunds"].duplicated(["order_id", "reason"]).any()
     assert not frames["lines"].duplicated(["order_id", "line_no"]).any()
+
+
+def test_a_table_level_unique_faker_column_is_built_from_distinct_values() -> None:
+    """Once RG402 on 25 rows: `unique: [n_name]` over `faker: country` was only checked."""
+    yaml = _table("n_key: {kind: sequence}\nn_name: {kind: faker, provider: country}", "unique: [n_name]", rows=25)
+    column = _plan(yaml).tables["t"].columns["n_name"]
+    assert column.uniqueness.value == "construct"
+    assert not rulegen.generate(rulegen.load(yaml), seed=1)["t"]["n_name"].duplicated().any()
