@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rulegen
+from rulegen.errors import SpecError
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.uniqueness import _MAX_SPACE, _capped, alone
 
@@ -132,3 +133,31 @@ def test_a_table_level_unique_faker_column_is_built_from_distinct_values() -> No
     column = _plan(yaml).tables["t"].columns["n_name"]
     assert column.uniqueness.value == "construct"
     assert not rulegen.generate(rulegen.load(yaml), seed=1)["t"]["n_name"].duplicated().any()
+
+
+@pytest.mark.parametrize("declared", ["unique: true", "table"])
+def test_a_unique_ref_points_to_distinct_parent_rows(declared: str) -> None:
+    """One-to-one: a unique ref is built from a permutation of the parent's rows, not checked."""
+    ref = "{kind: ref, to: users.id" + (", unique: true}" if declared == "unique: true" else "}")
+    yaml = f"""version: 1
+tables:
+  users:
+    rows: 300
+    primary_key: id
+    columns:
+      id: {{kind: sequence}}
+  profiles:
+    rows: 280
+    {"unique: [user_id]" if declared == "table" else "primary_key: pid"}
+    columns:
+      pid: {{kind: sequence}}
+      user_id: {ref}
+"""
+    profiles = compile_spec(rulegen.load(yaml), block_rows=50).tables["profiles"]
+    assert profiles.columns["user_id"].composite is not None and not profiles.unique_checks
+    frame = rulegen.generate(rulegen.load(yaml))["profiles"]
+    assert not frame["user_id"].duplicated().any() and frame["user_id"].between(1, 300).all()
+    with pytest.raises(SpecError) as info:
+        _plan(yaml.replace("rows: 280", "rows: 301"))
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+        ("RG310", "cannot make 301 unique values: `users` has 300 rows to point to")]
