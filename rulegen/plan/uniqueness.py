@@ -3,7 +3,8 @@
 A column is unique on its own whether ``unique: true`` says so, a one-column ``primary_key`` or
 a one-column entry of the table's ``unique`` list: all three compile the same way and give the
 same bytes (:func:`alone`, :func:`kind_column`). Such a column is made distinct by nature, by a
-keyed permutation of its value space, or checked while streaming (:func:`column_uniqueness`).
+keyed permutation of its value space, or checked while streaming (:func:`column_uniqueness`); a
+unique ref is a key of one column built as below (one-to-one: distinct parent rows).
 
 A composite key or ``unique`` list (:func:`plan_composites`) holds at once when one of its
 columns is distinct. Otherwise, when every column's values can be listed (integers, dates,
@@ -11,7 +12,8 @@ choices, bools, Faker pools, refs), rows take distinct points of the product of 
 spaces: a keyed permutation, as for one column, whose mixed-radix digits index each column's
 space. With a parent ref among the columns (``rows: {per: ...}``), the rows of each parent take
 distinct points of the other columns' product instead. A product smaller than the rows is a spec
-error (RG311) naming the columns and both numbers. Other groups are checked while streaming.
+error (RG311) naming the columns and both numbers. Other groups are checked while streaming,
+and rows that repeat an earlier row of their block are drawn again (:mod:`rulegen.plan.redraw`).
 """
 
 from __future__ import annotations
