@@ -3,7 +3,8 @@
 A column is unique on its own whether ``unique: true`` says so, a one-column ``primary_key`` or
 a one-column entry of the table's ``unique`` list: all three compile the same way and give the
 same bytes (:func:`alone`, :func:`kind_column`). Such a column is made distinct by nature, by a
-keyed permutation of its value space, or checked while streaming (:func:`column_uniqueness`).
+keyed permutation of its value space, or checked while streaming (:func:`column_uniqueness`); a
+unique ref is a key of one column built as below (one-to-one: distinct parent rows).
 
 A composite key or ``unique`` list (:func:`plan_composites`) holds at once when one of its
 columns is distinct. Otherwise, when every column's values can be listed (integers, dates,
@@ -11,7 +12,8 @@ choices, bools, Faker pools, refs), rows take distinct points of the product of 
 spaces: a keyed permutation, as for one column, whose mixed-radix digits index each column's
 space. With a parent ref among the columns (``rows: {per: ...}``), the rows of each parent take
 distinct points of the other columns' product instead. A product smaller than the rows is a spec
-error (RG311) naming the columns and both numbers. Other groups are checked while streaming.
+error (RG311) naming the columns and both numbers. Other groups are checked while streaming,
+and rows that repeat an earlier row of their block are drawn again (:mod:`rulegen.plan.redraw`).
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
         One :class:`Composite` per group of :func:`composite_groups`.
     """
     jointly = {c for corr in spec.correlations for c in corr.columns}
-    taken: set[str] = set()  # a column takes part in one constructed group at most
+    taken = _unique_refs(spec, columns, rows, diagnostics, tables, jointly)  # one constructed group at most
     found = []
     for names, pointer in composite_groups(spec):
         plans = [columns[n] for n in names]
@@ -164,6 +166,27 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
         taken |= set(members)
         found.append(Composite(names, pointer, "construct", members))
     return found
+
+
+def _unique_refs(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, diagnostics: list[Diagnostic],
+                 tables: Mapping[str, Any], jointly: set[str]) -> set[str]:
+    """Refs unique alone (a one-to-one relation), built as a key of one column: distinct parent
+    rows by a keyed permutation of the parent's rows, rather than drawn and checked."""
+    built = set()
+    for name, pointer in alone(spec).items():
+        column = columns[name]
+        space = _space(column, jointly, tables) if isinstance(column.kind, Ref) else None
+        if column.uniqueness is not Uniqueness.CHECK or space is None or space[1] == 0:
+            continue
+        if space[1] < rows:
+            diagnostics.append(Diagnostic(
+                "RG310", f"cannot make {rows:,} unique values: `{column.kind.table}` has {space[1]:,} rows to point to",
+                pointer, hint="add rows to the parent table or lower the row count"))
+            continue
+        slot = CompositeSlot(group=(name,), radices=_capped([space[1]]), position=0, source="parent", unit=rows)
+        columns[name] = dataclasses.replace(column, uniqueness=Uniqueness.INHERENT, composite=slot)
+        built.add(name)
+    return built
 
 
 def _space(column: ColumnPlan, jointly: set[str], tables: Mapping[str, Any]) -> tuple[str, int, pa.Array | None] | None:
@@ -197,8 +220,11 @@ def _capped(sizes: Sequence[int]) -> tuple[int, ...]:
     left = _MAX_SPACE
     order = sorted(range(len(sizes)), key=lambda i: sizes[i])
     for rank, i in enumerate(order):
-        share = math.floor(left ** (1 / (len(sizes) - rank)))
-        while (share + 1) ** (len(sizes) - rank) <= left:  # the float root may fall short by one
+        k = len(sizes) - rank
+        share = math.floor(left ** (1 / k))
+        while share ** k > left:  # the float root may miss the integer one either way
+            share -= 1
+        while (share + 1) ** k <= left:
             share += 1
         capped[i] = max(1, min(sizes[i], share))
         left //= capped[i]

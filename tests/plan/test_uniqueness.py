@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rulegen
+from rulegen.errors import SpecError
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.uniqueness import _MAX_SPACE, _capped, alone
 
@@ -124,3 +125,39 @@ tables:
     frames = rulegen.generate(rulegen.load(yaml), seed=2)
     assert not frames["refunds"].duplicated(["order_id", "reason"]).any()
     assert not frames["lines"].duplicated(["order_id", "line_no"]).any()
+
+
+def test_a_table_level_unique_faker_column_is_built_from_distinct_values() -> None:
+    """Once RG402 on 25 rows: `unique: [n_name]` over `faker: country` was only checked."""
+    yaml = _table("n_key: {kind: sequence}\nn_name: {kind: faker, provider: country}", "unique: [n_name]", rows=25)
+    column = _plan(yaml).tables["t"].columns["n_name"]
+    assert column.uniqueness.value == "construct"
+    assert not rulegen.generate(rulegen.load(yaml), seed=1)["t"]["n_name"].duplicated().any()
+
+
+@pytest.mark.parametrize("declared", ["unique: true", "table"])
+def test_a_unique_ref_points_to_distinct_parent_rows(declared: str) -> None:
+    """One-to-one: a unique ref is built from a permutation of the parent's rows, not checked."""
+    ref = "{kind: ref, to: users.id" + (", unique: true}" if declared == "unique: true" else "}")
+    yaml = f"""version: 1
+tables:
+  users:
+    rows: 300
+    primary_key: id
+    columns:
+      id: {{kind: sequence}}
+  profiles:
+    rows: 280
+    {"unique: [user_id]" if declared == "table" else "primary_key: pid"}
+    columns:
+      pid: {{kind: sequence}}
+      user_id: {ref}
+"""
+    profiles = compile_spec(rulegen.load(yaml), block_rows=50).tables["profiles"]
+    assert profiles.columns["user_id"].composite is not None and not profiles.unique_checks
+    frame = rulegen.generate(rulegen.load(yaml))["profiles"]
+    assert not frame["user_id"].duplicated().any() and frame["user_id"].between(1, 300).all()
+    with pytest.raises(SpecError) as info:
+        _plan(yaml.replace("rows: 280", "rows: 301"))
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+        ("RG310", "cannot make 301 unique values: `users` has 300 rows to point to")]
