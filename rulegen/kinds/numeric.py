@@ -267,7 +267,7 @@ class Distribution(Kind):
             return None
         return Diagnostic("RG275", f"the quantiles of {self!r} cannot be computed in 64-bit floats, and a correlated "
                                    "or narrowly truncated column is drawn through them", self.column.pointer,
-                          hint=_DOMAIN_HINT)
+                          hint=DOMAIN_HINT)
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
