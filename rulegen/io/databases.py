@@ -42,7 +42,14 @@ from rulegen.io.keys import KeyFit, key_offsets, remaps, taken_values, width_pro
 from rulegen.io.load_order import LoadOrder, load_order
 from rulegen.io.loaders import LOADERS, Loader
 from rulegen.io.refusals import Locate
-from rulegen.io.sql import add_foreign_keys, check_target_names, create_table, foreign_keys, table_order
+from rulegen.io.sql import (
+    add_foreign_keys,
+    check_target_names,
+    create_table,
+    foreign_keys,
+    identity_key,
+    table_order,
+)
 from rulegen.io.target import TargetForeignKey, TargetTable
 from rulegen.io.urls import parse_url
 from rulegen.plan.plan import Plan, TablePlan
@@ -130,6 +137,9 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
             if name in load.created:
                 for statement in add_foreign_keys(plan, plan.tables[name], loader.dialect):
                     loader.execute(statement)
+                key = identity_key(plan, plan.tables[name])
+                if key is not None:
+                    loader.number_rows(name, key)
         loader.advance_sequences(loader.existing(load.order.tables))
         loader.check_references(load.order.tables)
     return loaded

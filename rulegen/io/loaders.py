@@ -118,6 +118,11 @@ class Loader(ABC):
         (never back). DuckDB has no sequences a column owns."""
         return None
 
+    def number_rows(self, table: str, column: str) -> None:
+        """Make a created table's integer key number the rows added later, past the loaded ones
+        (where its DDL could not: PostgreSQL, SQLite and MySQL declare it in ``CREATE TABLE``)."""
+        return None
+
     def check_references(self, tables: Iterable[str]) -> None:
         """Before commit: raise the first row of ``tables`` whose deferred foreign key has no
         parent, when the database would only say so without a row at commit (SQLite).
@@ -323,6 +328,14 @@ class DuckdbLoader(Loader):
         for name, target in found.items():
             target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
         return found
+
+    def number_rows(self, table: str, column: str) -> None:
+        """A sequence starting past the largest key, as the column's default."""
+        sequence = self.dialect.table(f"{table}_{column}_seq")
+        start = (self.largest(table, column) or 0) + 1
+        self.execute(f"CREATE OR REPLACE SEQUENCE {sequence} START {start}")
+        self.execute(f"ALTER TABLE {self.dialect.table(table)} ALTER COLUMN {self.dialect.ident(column)} "
+                     f"SET DEFAULT nextval({self.dialect.literal(sequence)})")
 
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
         names = ", ".join(self.dialect.ident(n) for n in columns)

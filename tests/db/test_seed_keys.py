@@ -281,3 +281,15 @@ def test_a_row_outside_every_partition_points_at_its_column(pg, pg_database: str
     assert "no partition of relation" in problem.message and "DETAIL: Partition key of the failing row" in \
         problem.message
     assert problem.pointer == "/tables/sales/columns/sold_on" and "partitions" in (problem.hint or "")
+
+
+def test_duckdb_created_keys_number_new_rows(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "library.duckdb"
+    for _ in range(2):  # the second run replaces the tables and their sequences
+        loaded = rulegen.seed_database(spec("pg_keys"), f"duckdb:///{path}", if_exists="replace")
+    connection = duckdb.connect(str(path))
+    try:
+        assert connection.execute(PG_NEXT["authors"]).fetchone()[0] == loaded["authors"] + 1
+    finally:
+        connection.close()
