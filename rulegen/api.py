@@ -88,23 +88,26 @@ def compile(
 
 def lock(
     spec: SpecLike, path: str | Path | None = None, *, seed: int | None = None, scale: float = 1.0,
-    rows: Mapping[str, int] | None = None,
+    rows: Mapping[str, int] | None = None, max_bytes: int | None = None,
 ) -> Path:
     """Write the lock file of a spec: the Faker values of each ``faker`` column, so that output
     stays byte-identical across Faker upgrades; returns its path.
 
     The file goes to ``path``, by default next to the spec (``shop.yaml.lock``), where every run
     finds it. Values are drawn from the installed Faker (an existing lock is replaced) for
-    ``seed``; ``scale`` and ``rows`` size the pools of unique columns.
+    ``seed``; ``scale`` and ``rows`` size the pools of unique columns. A table with a law of
+    rows per parent row has every count drawn first: refused, as by :func:`preview`, when it
+    could pass ``max_bytes``.
 
     Raises:
-        SpecError: the spec is invalid.
+        SpecError: the spec is invalid, or counts would be drawn for a table past ``max_bytes``.
         OutputError: the file cannot be written.
         ValueError: a spec given as text and no ``path``.
     """
     from rulegen.lockfile import write_lock
 
     spec = _spec(spec)
+    _refuse_drawing_past(spec, max_bytes, seed=seed, lock=False, scale=scale, rows=rows)
     with _located(spec):
         return write_lock(spec, path, seed=seed, scale=scale, rows=rows)
 
@@ -299,12 +302,7 @@ def preview(
         KeyError: ``table`` is not one of the spec's.
     """
     spec = _spec(spec)
-    if draws_counts(spec):
-        with _located(spec):
-            estimate = compile(spec, seed=seed, lock=lock, draw_counts=False)
-            problems = check_drawing(estimate.tables, default_max_bytes() if max_bytes is None else max_bytes)
-            if problems:
-                raise SpecError(problems, spec.source)
+    _refuse_drawing_past(spec, max_bytes, seed=seed, lock=lock)
     plan = compile(spec, seed=seed, lock=lock)
     names = [table] if table else list(plan.tables)
     result = {}
@@ -315,6 +313,20 @@ def preview(
             result[name] = _frame(pa.Table.from_batches(list(batches), table_plan.schema), table_plan).head(n)
             result[name].attrs["rows"] = table_plan.rows
     return result
+
+
+def _refuse_drawing_past(spec: Spec, max_bytes: int | None, *, seed: int | None, lock: LockLike = None,
+                         scale: float = 1.0, rows: Mapping[str, int] | None = None) -> None:
+    """Refuse, from an estimate, a spec whose counts of rows per parent row would be drawn for
+    more than ``max_bytes`` (the default budget when None): commands that make no whole table
+    (``preview``, ``lock``) still draw every count first."""
+    if not draws_counts(spec):
+        return
+    with _located(spec):
+        estimate = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, draw_counts=False)
+        problems = check_drawing(estimate.tables, default_max_bytes() if max_bytes is None else max_bytes)
+        if problems:
+            raise SpecError(problems, spec.source)
 
 
 def _prepare(workers: int) -> None:

@@ -322,8 +322,10 @@ def schema() -> None:
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="A row count runs will have.")
 @click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the lock to FILE (default: SPEC.lock, next to the spec, where runs find it).")
+@_max_bytes_option
 @run
-def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ...], output: Path | None) -> None:
+def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ...], output: Path | None,
+                 max_bytes: int | None) -> None:
     """Write SPEC.lock: the Faker values of SPEC, so its output stays the same across Faker upgrades.
 
     Runs that find the lock next to the spec (or get it with --lock) take every Faker pool and
@@ -331,7 +333,7 @@ def lock_command(spec: Path, seed: int | None, scale: float, rows: tuple[str, ..
     """
     from rulegen.api import lock
 
-    path = lock(spec, output, seed=seed, scale=scale, rows=_rows(rows))
+    path = lock(spec, output, seed=seed, scale=scale, rows=_rows(rows), max_bytes=max_bytes)
     click.echo(f"wrote {path}")
 
 

@@ -224,3 +224,15 @@ def test_cli_lock_generate_and_check_with_locked_data(spec_file, tmp_path, upgra
     assert result.exit_code == 1
     assert "error[RG230]" in result.output and "lock again with `rulegen lock" in result.output
     assert not (tmp_path / "stale").exists()
+
+
+def test_lock_refuses_drawing_a_billion_counts_before_drawing_them(tmp_path) -> None:
+    spec = tmp_path / "big.yaml"
+    spec.write_text("version: 1\nseed: 1\ntables:\n  parent:\n    rows: 1000000000\n    primary_key: id\n"
+                    "    columns: {id: {kind: sequence}}\n  child:\n    rows: {per: parent, kind: poisson, lam: 3}\n"
+                    "    columns:\n      parent_id: {kind: ref, to: parent.id}\n"
+                    "      name: {kind: faker, provider: first_name}\n")
+    with pytest.raises(rulegen.SpecError) as caught:
+        rulegen.lock(spec)
+    assert [d.code for d in caught.value.diagnostics] == ["RG406"]
+    assert not (tmp_path / "big.yaml.lock").exists()
