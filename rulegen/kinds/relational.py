@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.base import CompileEnv, Kind
-from rulegen.kinds.numeric import COUNT_LAWS
+from rulegen.kinds.numeric import COUNT_LAWS, value_error
 from rulegen.kinds.registry import KINDS, register
 from rulegen.kinds.validity import unknown
 from rulegen.spec.model import ColumnSpec
@@ -454,8 +454,10 @@ class Aggregate(Kind):
             index = pc.index_in(parent_column(child, seed, self.via), value_set=keys)
             values = parent_column(child, seed, self.of)
             fn = self.option("fn")
-            grouped = pa.table({"i": index, "v": values}).filter(pc.is_valid(index)).group_by("i").aggregate(
-                [("v", "count" if fn == "count" else fn)])
+            children = pa.table({"i": index, "v": values}).filter(pc.is_valid(index))
+            if fn == "sum" and pa.types.is_integer(self.type):
+                self._check_sums_fit(children, keys)
+            grouped = children.group_by("i").aggregate([("v", "count" if fn == "count" else fn)])
             empty = 0 if fn in ("sum", "count") else None
             result = pa.array([empty] * len(keys), type=self.type)
             at = grouped.column("i").combine_chunks().cast(pa.int64()).to_numpy()
@@ -465,6 +467,21 @@ class Aggregate(Kind):
             filled = grouped.column(1).combine_chunks().cast(self.type).take(pa.array(order))
             cache[key] = pc.replace_with_mask(result, pa.array(mask), filled)
         return cache[key]
+
+    def _check_sums_fit(self, children: pa.Table, keys: pa.Array) -> None:
+        """Stop the run when a parent's integer sum leaves the 64-bit integers: Arrow's grouped
+        sum wraps around silently. Sums in floats find the parents near the edge (beyond 2**62),
+        whose sums are then made exactly."""
+        floats = pa.table({"i": children.column("i"), "v": pc.cast(children.column("v"), pa.float64(), safe=False)})
+        sums = floats.group_by("i").aggregate([("v", "sum")])
+        suspect = pc.greater(pc.abs(sums.column("v_sum")), float(2**62))
+        for parent in sums.column("i").filter(suspect).to_pylist():
+            members = children.filter(pc.equal(children.column("i"), parent)).column("v").to_pylist()
+            total = sum(v for v in members if v is not None)
+            if not -(2**63) <= total < 2**63:
+                raise value_error("RG410", f"the sum of `{self.option('of')}` over its children is {total:,}, which "
+                                           "does not fit in a 64-bit integer", self.pointer("fn"), int(parent),
+                                  hint="sum a column of smaller values, or make it a number (float) column")
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """Cannot tell a value here; min, max and mean are null for a row without children."""

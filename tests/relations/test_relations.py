@@ -413,3 +413,29 @@ def test_a_constraint_on_a_lookup_of_an_aggregate_of_the_same_children_is_no_cyc
     `issued`: the parent's count does not depend on the constrained columns."""
     invoices = rulegen.generate(PERIODS.replace("hidden: true", "hidden: false"))["invoices"]
     assert (pd.to_datetime(invoices.issued) <= pd.to_datetime(invoices.ends)).all()
+
+
+def test_an_integer_sum_past_64_bits_stops_the_run_instead_of_wrapping() -> None:
+    spec = """
+version: 1
+seed: 1
+tables:
+  p:
+    rows: 3
+    primary_key: id
+    columns:
+      id: {kind: sequence}
+      total: {kind: aggregate, of: c.v, fn: sum}
+  c:
+    rows: {per: p, count: COUNT}
+    columns:
+      p_id: {kind: ref, to: p.id}
+      v: {kind: integers, low: 4000000000000000000, high: 4611686018427387904}
+"""
+    fits = rulegen.generate(spec.replace("COUNT", "2"))
+    children = fits["c"].groupby("p_id")["v"].apply(lambda v: sum(int(x) for x in v))
+    assert [int(t) for t in fits["p"]["total"]] == [children[i] for i in fits["p"]["id"]]  # exact near 2**63
+    with pytest.raises(rulegen.GenerationError) as caught:
+        rulegen.generate(spec.replace("COUNT", "3"))
+    assert caught.value.diagnostics[0].code == "RG410"
+    assert "does not fit in a 64-bit integer" in caught.value.diagnostics[0].message
