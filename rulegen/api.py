@@ -150,9 +150,13 @@ def generate(
 def write(
     spec: SpecLike, out_dir: str | Path, fmt: str = "csv", *, seed: int | None = None, scale: float = 1.0,
     rows: Mapping[str, int] | None = None, workers: int = 1, dialect: str = "sqlite", progress: Progress | None = None,
-    client: Any = None, lock: LockLike = None, max_bytes: int | None = None,
+    client: Any = None, lock: LockLike = None, max_bytes: int | None = None, tables: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
 ) -> dict[str, Path]:
     """Write one file per table into ``out_dir``, atomically; returns the paths.
+
+    ``tables`` and ``exclude`` pick the tables to write (all by default); what a picked table
+    reads from the others (a parent's keys, a lookup, an aggregate) is computed, not written.
 
     ``fmt`` is csv, jsonl, parquet or sql; a SQL script per table (``CREATE TABLE``, ``INSERT``s,
     its foreign keys) is written for ``dialect`` (sqlite, postgresql, mysql or duckdb), and the
@@ -175,6 +179,8 @@ def write(
     manifest = functools.partial(_manifest, scale=scale, rows=rows, fmt=fmt, max_bytes=max_bytes)
     max_bytes = default_max_bytes(out_dir) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
+    with _located(plan.spec):
+        picked = plan.pick(tables, exclude)
     if client is not None:
         if fmt != "parquet":
             raise ValueError(f"a Dask cluster writes Parquet parts, not {fmt}")
@@ -183,15 +189,15 @@ def write(
         with _located(plan.spec):
             if isinstance(client, str):
                 return run_dask(plan, out_dir, None if client == "local" else client, workers=workers,
-                                manifest=manifest(plan))
-            return write_dask(plan, out_dir, client, manifest=manifest(plan))
+                                manifest=manifest(plan), tables=picked)
+            return write_dask(plan, out_dir, client, manifest=manifest(plan), tables=picked)
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
     tables = [
         TableOutput(name, t.schema, lambda encode, t=t: _reported(t, stream_table(
                         t, plan.seed, workers=min(workers, max(1, t.blocks)), encode=encode), progress),
                     categorical=t.categorical,
                     script=scripts.get(name))
-        for name, t in plan.tables.items()
+        for name, t in plan.tables.items() if name in picked
     ]
     if scripts:
         tables.sort(key=lambda t: list(scripts).index(t.name))
@@ -259,7 +265,8 @@ def check(
     The ``seed``, ``scale``, ``rows`` and ``max_bytes`` that ``generate`` had set the row counts
     the files must have and the budget of the run checked: each one not given is read from the
     manifest ``generate`` wrote into ``directory`` (``rulegen-manifest.json``), or is the spec's
-    seed, 1.0, none and 64 GiB without one. Broken rules are findings in the report, never
+    seed, 1.0, none and 64 GiB without one. When the manifest lists the tables written (a run of
+    ``tables=``), only those are checked. Broken rules are findings in the report, never
     exceptions.
 
     Raises:
@@ -274,8 +281,9 @@ def check(
         max_bytes = found.max_bytes if max_bytes is None else max_bytes
     max_bytes = default_max_bytes() if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=1.0 if scale is None else scale, rows=rows, lock=lock, max_bytes=max_bytes)
+    written = set(found.tables) & set(plan.tables) if found is not None and found.tables else None
     with _located(plan.spec):
-        return check_plan(plan, directory)
+        return check_plan(plan, directory, tables=written)
 
 
 def _read_manifest(directory: str | Path) -> Manifest | None:

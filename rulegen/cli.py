@@ -28,6 +28,11 @@ __all__ = ["main"]
 _MAX_ROWS = 10**15  # the most rows a table can have, as in a spec's `rows`
 
 
+def _names(values: tuple[str, ...]) -> list[str]:
+    """Table names given as ``--tables a,b --tables c``."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 def _rows(values: tuple[str, ...]) -> dict[str, int]:
     rows = {}
     for item in values:
@@ -125,6 +130,9 @@ _max_bytes_option = click.option(
 @click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
 @click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
+@click.option("--tables", "tables", multiple=True, metavar="A,B",
+              help="Write only these tables (what they read from others is computed, not written).")
+@click.option("--exclude", "exclude", multiple=True, metavar="A,B", help="Do not write these tables.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="dask: blocks are tasks on a Dask cluster, each table a folder of Parquet parts.")
@@ -136,7 +144,7 @@ _max_bytes_option = click.option(
 @_lock_option
 @run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
-             workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool,
+             tables: tuple[str, ...], exclude: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool,
              max_bytes: int | None, lock: Path | None) -> None:
     """Write the data of SPEC, one file per table, into --out.
 
@@ -162,7 +170,7 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
                           workers=workers, dialect=dialect, progress=run,
                           client=(scheduler or "local") if engine == "dask" else None, lock=lock,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, tables=_names(tables) if tables else None, exclude=_names(exclude))
     run.finish(paths)
     if not quiet:
         for path in paths.values():
@@ -170,11 +178,6 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
         click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
     if stats:
         click.echo(run.render(), err=True)
-
-
-def _names(values: tuple[str, ...]) -> list[str]:
-    """Table names given as ``--tables a,b --tables c``."""
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 @main.command()

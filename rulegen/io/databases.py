@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from rulegen.engine.stream import stream_table
-from rulegen.errors import Diagnostic, OutputError, did_you_mean
+from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.keys import KeyFit, key_offsets, remaps, taken_values, width_problems
 from rulegen.io.load_order import LoadOrder, load_order
 from rulegen.io.loaders import LOADERS, Loader
@@ -89,22 +89,11 @@ def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1
         where = parse_url(url)
     except ValueError as exc:
         raise OutputError([Diagnostic("RG502", str(exc))]) from None
-    picked = _picked(plan, tables, exclude)
+    picked = plan.pick(tables, exclude)
     check_target_names(plan, where.dialect)
     loader = LOADERS[where.dialect](where)
     with _removed_if_new(loader.files()):
         return _seed(loader, plan, picked, if_exists, workers, progress)
-
-
-def _picked(plan: Plan, tables: Sequence[str] | None, exclude: Sequence[str]) -> list[str]:
-    """The tables to load, in the spec's order; unknown names are errors."""
-    problems = [Diagnostic("RG543", f"`{name}` is not a table of the spec",
-                           hint=did_you_mean(name, plan.tables) or f"tables: {', '.join(plan.tables)}")
-                for name in [*(tables or ()), *exclude] if name not in plan.tables]
-    if problems:
-        raise OutputError(problems)
-    chosen = set(plan.tables if tables is None else tables) - set(exclude)
-    return [name for name in plan.tables if name in chosen]
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,3 +287,21 @@ class Plan:
     def __repr__(self) -> str:
         tables = ", ".join(f"{t.name}[{t.rows}]" for t in self.tables.values())
         return f"Plan(seed={self.seed}: {tables})"
+
+    def pick(self, tables: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> list[str]:
+        """The tables a command writes: ``tables`` (all by default) but ``exclude``, in the
+        plan's order. Tables not picked are still computed where picked ones read them.
+
+        Raises:
+            OutputError: a name that is not one of the spec's tables (RG543).
+        """
+        from rulegen.errors import Diagnostic, OutputError, did_you_mean
+
+        tables, exclude = (None if tables is None else list(tables)), list(exclude)
+        problems = [Diagnostic("RG543", f"`{name}` is not a table of the spec",
+                               hint=did_you_mean(name, self.tables) or f"tables: {', '.join(self.tables)}")
+                    for name in [*(tables or ()), *exclude] if name not in self.tables]
+        if problems:
+            raise OutputError(problems)
+        chosen = set(self.tables if tables is None else tables) - set(exclude)
+        return [name for name in self.tables if name in chosen]

@@ -23,7 +23,7 @@ import asyncio
 import errno
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -49,6 +49,7 @@ LOCAL = "local"  # the scheduler address that asks for a cluster on this machine
 def run_dask(
     plan: Plan, out_dir: str | Path, scheduler: str | None = None, *, workers: int | None = None,
     timeout: float = 10.0, manifest: Callable[[Mapping[str, Path]], bytes] | None = None,
+    tables: Sequence[str] | None = None,
 ) -> dict[str, Path]:
     """Write every table of ``plan`` as a folder of Parquet parts, using a Dask cluster.
 
@@ -60,6 +61,7 @@ def run_dask(
         workers: worker processes of a local cluster (all cores by default); one thread each.
         timeout: seconds to wait for the scheduler to answer.
         manifest: makes the bytes of the manifest from the tables' folders (see :func:`write_dask`).
+        tables: the tables to write (all by default); others are computed where these read them.
 
     Returns:
         The final folder of each table.
@@ -71,17 +73,19 @@ def run_dask(
     """
     distributed = _import_distributed()
     with _connect(distributed, scheduler, workers, timeout) as client:
-        return write_dask(plan, out_dir, client, manifest=manifest)
+        return write_dask(plan, out_dir, client, manifest=manifest, tables=tables)
 
 
 def write_dask(plan: Plan, out_dir: str | Path, client: Client,
-               manifest: Callable[[Mapping[str, Path]], bytes] | None = None) -> dict[str, Path]:
+               manifest: Callable[[Mapping[str, Path]], bytes] | None = None,
+               tables: Sequence[str] | None = None) -> dict[str, Path]:
     """Write every table of ``plan`` to ``out_dir/NAME.parquet/part-BLOCK.parquet`` with ``client``.
 
     One task per block; the unique checks that are not met by construction run on the client
     over the blocks' row hashes, in block order, and raise what the local engine raises.
     ``manifest``, given the tables' final folders, makes the bytes of the manifest
-    (:mod:`rulegen.io.manifest`), published with them.
+    (:mod:`rulegen.io.manifest`), published with them. ``tables`` picks the tables to write (all
+    by default); the others are computed where picked ones read them, and not written.
 
     Returns:
         The final folder of each table.
@@ -91,7 +95,8 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client,
         OutputError: the folder cannot be written, or the cluster lost the run.
     """
     out = Path(out_dir)
-    for name in plan.tables:  # before anything is made: a name that leaves the folder makes nothing
+    names = list(plan.tables) if tables is None else list(tables)
+    for name in names:  # before anything is made: a name that leaves the folder makes nothing
         outputs.contained(out, f"{name}.parquet")
     made: list[Path] = []
     try:
@@ -104,13 +109,14 @@ def write_dask(plan: Plan, out_dir: str | Path, client: Client,
     tasks: dict[str, list[Future | None]] = {}
     published = False
     try:
-        folders = {name: outputs.contained(staging, f"{name}.parquet") for name in plan.tables}
+        folders = {name: outputs.contained(staging, f"{name}.parquet") for name in names}
         for name, folder in folders.items():
             folder.mkdir()
             if plan.tables[name].blocks == 0:
                 write_empty_part(plan, name, folder)
         tasks = _submit(plan, folders, client)
-        for name, table in plan.tables.items():
+        for name in folders:
+            table = plan.tables[name]
             checkers = [UniqueChecker() for _ in table.unique_checks]
             for block, future in enumerate(tasks[name]):
                 assert future is not None
@@ -153,10 +159,11 @@ def _submit(plan: Plan, folders: dict[str, Path], client: Client) -> dict[str, l
     """One task per block, earlier tables and blocks first; the plan travels once per worker."""
     shared = client.scatter(plan, broadcast=True, hash=False)
     run = uuid.uuid4().hex[:12]
-    total = sum(t.blocks for t in plan.tables.values())
+    total = sum(plan.tables[name].blocks for name in folders)
     tasks: dict[str, list[Future | None]] = {}
     index = 0
-    for name, table in plan.tables.items():
+    for name in folders:
+        table = plan.tables[name]
         tasks[name] = []
         for block in range(table.blocks):
             tasks[name].append(client.submit(

@@ -122,3 +122,25 @@ def test_a_failed_run_leaves_the_old_manifest(spec: Path, tmp_path: Path) -> Non
     with pytest.raises(OutputError):
         rulegen.write(spec, out, "csv", seed=10)
     assert (out / MANIFEST_NAME).read_bytes() == before
+
+
+def test_generate_writes_picked_tables_and_check_checks_those(spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _cli("generate", str(spec), "--out", str(out), "--tables", "orders", "--seed", "9", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["orders.csv", MANIFEST_NAME]
+    everything = rulegen.generate(spec, seed=9)["orders"]
+    assert len((out / "orders.csv").read_text().splitlines()) == len(everything) + 1  # parents computed, not written
+    assert list(json.loads((out / MANIFEST_NAME).read_text())["tables"]) == ["orders"]
+    checked = _cli("check", str(spec), str(out), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "ok: no violations in 1 table" in checked.stdout
+    excluded = rulegen.write(spec, tmp_path / "ex", "csv", exclude=["orders"])
+    assert list(excluded) == ["customers"]
+
+
+def test_an_unknown_table_to_pick_is_a_clear_error(spec: Path, tmp_path: Path) -> None:
+    done = _cli("generate", str(spec), "--out", str(tmp_path / "out"), "--tables", "order", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error[RG543] `order` is not a table of the spec" in done.stderr and "did you mean `orders`?" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -38,3 +38,11 @@ def test_the_cli_runs_on_a_scheduler_address(client, tmp_path: Path) -> None:
 def test_engine_options_that_do_not_go_together_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
     result = CliRunner().invoke(main, ["generate", str(SHOP), "--out", str(tmp_path), *args])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_the_api_writes_only_the_picked_tables_through_a_client(client, tmp_path: Path) -> None:
+    parts = rulegen.write(SHOP, tmp_path / "dask", "parquet", scale=0.05, client=client, tables=["orders"])
+    local = rulegen.write(SHOP, tmp_path / "local", "parquet", scale=0.05)
+    assert list(parts) == ["orders"]
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == ["orders.parquet", "rulegen-manifest.json"]
+    assert pq.read_table(parts["orders"]).equals(pq.read_table(local["orders"]))
