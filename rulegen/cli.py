@@ -144,8 +144,8 @@ _max_bytes_option = click.option(
 @_lock_option
 @run
 def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, scale: float, rows: tuple[str, ...],
-             tables: tuple[str, ...], exclude: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None, quiet: bool, stats: bool,
-             max_bytes: int | None, lock: Path | None) -> None:
+             tables: tuple[str, ...], exclude: tuple[str, ...], workers: int | None, engine: str,
+             scheduler: str | None, quiet: bool, stats: bool, max_bytes: int | None, lock: Path | None) -> None:
     """Write the data of SPEC, one file per table, into --out.
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
