@@ -105,6 +105,8 @@ def _shape_problem(document: Any) -> str:
     if not isinstance(rows, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
                                              and v >= 0 for k, v in rows.items()):
         return "rows is not a mapping of table names to row counts"
+    if not isinstance(document.get("tables", {}), dict):
+        return "tables is not a mapping of table names to their files"
     limit = document.get("max_bytes")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         return f"max_bytes {limit!r} is not a positive integer"

@@ -91,6 +91,8 @@ def test_without_a_manifest_check_uses_the_spec_and_its_options(spec: Path, tmp_
     ('{"seed": 1, "scale": "big", "rows": {}}', "scale 'big' is not a positive number"),
     ('{"seed": 1, "scale": 1, "rows": {"t": 1.5}}', "rows is not a mapping"),
     ("[1, 2]", "not a JSON object"),
+    ('{"seed": 1, "scale": 1, "rows": {}, "tables": "orders"}', "tables is not a mapping"),
+    ('{"seed": 1, "scale": 1, "rows": {}, "max_bytes": 0}', "max_bytes 0 is not a positive integer"),
 ])
 def test_a_broken_manifest_is_a_clear_error(spec: Path, tmp_path: Path, content: str, problem: str) -> None:
     out = tmp_path / "out"
