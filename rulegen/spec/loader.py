@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from rulegen.errors import Diagnostic, SpecError
+from rulegen.spec.caps import MAX_TABLES
 from rulegen.spec.source_map import Position, SourceMap, join_pointer
 
 __all__ = ["MAX_NODES", "load_document"]
@@ -51,6 +52,11 @@ class _TooDeep(Exception):
 
 class _TooBig(_TooDeep):
     """More nodes than :data:`MAX_NODES`, written out (aliases are counted when expanded)."""
+
+
+class _TooManyTables(_TooDeep):
+    """More tables than :data:`~rulegen.spec.caps.MAX_TABLES`, counted while surveying: refused
+    before the document is built (building 16,000 tables takes seconds)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -126,15 +132,26 @@ def _survey(text: str) -> bool:
     parser = _FastLoader(text)
     depth = nodes = 0
     aliases = False
+    # The root mapping's entries (keys and values alternate) and the `tables` mapping's.
+    root_items, tables_items, tables_next, in_tables = 0, 0, False, False
     try:
         while (event := parser.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                in_tables = in_tables and depth >= 2
+                continue
+            if depth == 1:  # an entry of the root mapping (or list)
+                in_tables = tables_next and isinstance(event, yaml.MappingStartEvent)
+                tables_next = root_items % 2 == 0 and isinstance(event, yaml.ScalarEvent) and event.value == "tables"
+                root_items += 1
+            elif depth == 2 and in_tables:
+                tables_items += 1
+                if tables_items > 2 * MAX_TABLES:
+                    raise _TooManyTables(event.start_mark)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _TooDeep(event.start_mark)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                continue
             elif isinstance(event, yaml.AliasEvent):
                 aliases = True
             elif not isinstance(event, yaml.ScalarEvent):
@@ -170,6 +187,10 @@ def load_document(source: str | Path, *, filename: str | None = None) -> tuple[A
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         raise SpecError([_unreadable_character(text, exc)], smap) from None
+    except _TooManyTables as exc:
+        raise SpecError([Diagnostic("RG250", f"more than {MAX_TABLES:,} tables", "/tables",
+                                    mark=(exc.mark.line + 1, exc.mark.column + 1),
+                                    hint="split the spec into several specs")], smap) from None
     except _TooBig as exc:
         message = f"the document has more than {MAX_NODES:,} values, lists and mappings"
         raise SpecError([Diagnostic("RG104", message, mark=(exc.mark.line + 1, exc.mark.column + 1),

@@ -7,6 +7,7 @@ import time
 import pytest
 from faker import Faker
 
+from rulegen.errors import SpecError
 from rulegen.kinds.fakers import FAKER_PROVIDERS, check_provider, provider_max_bytes
 from rulegen.kinds.text import _plain, faker_providers
 from rulegen.spec import caps
@@ -84,3 +85,23 @@ def test_providers_that_are_not_value_sources_are_refused(provider: str) -> None
 def test_arguments_are_bounded_and_never_a_faker_template(provider: str, args: dict) -> None:
     (problem,) = check_provider(provider, args, "/c", "en_US", faker_providers("en_US"))
     assert problem.code == "RG256" and problem.pointer.startswith("/c/args/")
+
+
+def _text(tables: int) -> str:
+    body = "".join(f"  t{i}:\n    rows: 1\n    columns: {{a: {{kind: constant, value: 1}}}}\n" for i in range(tables))
+    return f"version: 1\ntables:\n{body}"
+
+
+def test_the_loader_refuses_too_many_tables_before_building_them() -> None:
+    from rulegen.spec.loader import load_document
+
+    with pytest.raises(SpecError) as caught:
+        load_document(_text(caps.MAX_TABLES + 1), filename="many.yaml")
+    [problem] = caught.value.diagnostics
+    line = 3 + 3 * caps.MAX_TABLES  # the first key past the cap
+    assert (problem.code, problem.mark) == ("RG250", (line, 3))
+    data, _ = load_document(_text(caps.MAX_TABLES), filename="ok.yaml")
+    assert len(data["tables"]) == caps.MAX_TABLES
+    # Only the root's `tables` mapping counts: a key named tables deeper down is any other key.
+    nested = "version: 1\nmeta:\n  tables:\n" + "".join(f"    k{i}: 1\n" for i in range(caps.MAX_TABLES + 1))
+    assert len(load_document(nested, filename="nested.yaml")[0]["meta"]["tables"]) == caps.MAX_TABLES + 1
