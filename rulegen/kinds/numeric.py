@@ -257,8 +257,8 @@ class Distribution(Kind):
         it, so that is refused before any row is made."""
         probe = np.array([1e-9, 1e-3, 0.5, 1 - 1e-3, 1 - 1e-9])
         try:
-            with warnings.catch_warnings(), np.errstate(all="raise"):
-                warnings.simplefilter("error")
+            with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+                warnings.simplefilter("error", RuntimeWarning)
                 values = np.asarray(self.inverse_cdf(probe), dtype=np.float64)
             failed = not np.isfinite(values).all()
         except (ArithmeticError, ValueError, RuntimeWarning):
