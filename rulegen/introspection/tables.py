@@ -11,22 +11,28 @@ and a composite key that nothing else makes unique gets one of its parts unique 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.introspection.checks import Bound, Compare, OneOf, parse_check
+from rulegen.introspection.checks import Bound, Compare, Length, Matches, NotNull, OneOf, check_clauses, parse_check
+from rulegen.introspection.exprs import check_expression
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
-from rulegen.introspection.names import PROVIDERS
+from rulegen.introspection.names import PROVIDERS, provider_for
 
 __all__ = ["TableDraft", "choose_links", "draft_tables", "table_order"]
 
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_CHILDREN = 3.0  # mean children per parent row (Poisson) when no sample says otherwise
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
+
+RELATIVE_MARGIN = datetime.timedelta(days=2)  # a low bound from now() moves up by this: seeding comes later
+FAKER_FIT_SHARE = 0.3  # a column this share of a provider's longest value still takes Faker's values
+MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
 _IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
@@ -121,30 +127,71 @@ def _reaches(links: dict[str, ForeignKey], start: str, target: str) -> bool:
     return start == target
 
 
-def _hints(table: TableInfo) -> tuple[dict[str, Hints], list[Compare], list[str]]:
+@dataclass(slots=True)
+class _Checks:
+    """What a table's CHECKs say, sorted by what the drafter does with it."""
+
+    hints: dict[str, Hints] = field(default_factory=dict)  # per-column values and bounds
+    compares: list[Compare] = field(default_factory=list)  # two columns compared
+    patterns: dict[str, str] = field(default_factory=dict)  # LIKE, GLOB, ~
+    lengths: dict[str, list[int | None]] = field(default_factory=dict)  # [shortest, longest]
+    expressions: list[tuple[str, str]] = field(default_factory=list)  # (CHECK, rulegen expression)
+    skipped: list[str] = field(default_factory=list)  # neither: kept as comments
+    relative: bool = False  # a bound computed from now()
+
+
+def _read_checks(table: TableInfo, today: datetime.date) -> _Checks:
     """Per-column hints of the table's CHECKs, comparisons between columns, and the CHECKs
-    that are not simple (kept as comments)."""
-    hints: dict[str, Hints] = {}
-    compares, skipped = [], []
+    that are not simple (as constraint expressions where they translate, else comments)."""
+    found = _Checks()
     for text in table.checks:
-        facts = parse_check(text) if not text.startswith("--") else None
+        facts = parse_check(text, today) if not text.startswith("--") else None
         if facts is None or any(getattr(f, "column", None) not in table.columns for f in facts
                                 if not isinstance(f, Compare)):
-            skipped.append(text.removeprefix("-- "))
+            expression = check_expression(_body(text), set(table.columns)) if not text.startswith("--") else None
+            if expression is not None:
+                found.expressions.append((text, expression))
+            else:
+                found.skipped.append(text.removeprefix("-- "))
             continue
         for fact in facts:
-            if isinstance(fact, Compare):
-                compares.append(fact)
-                continue
-            hint = hints.setdefault(fact.column, Hints())
-            if isinstance(fact, OneOf):
-                hint.values = fact.values if hint.values is None else tuple(v for v in hint.values
-                                                                              if v in fact.values)
-            elif isinstance(fact, Bound) and fact.op in (">=", ">"):
-                hint.low, hint.low_open = fact.value, fact.op == ">"
-            elif isinstance(fact, Bound):
-                hint.high, hint.high_open = fact.value, fact.op == "<"
-    return hints, compares, skipped
+            _note_fact(found, table, fact)
+    return found
+
+
+def _note_fact(found: _Checks, table: TableInfo, fact: Any) -> None:
+    if isinstance(fact, Compare):
+        found.compares.append(fact)
+        return
+    if isinstance(fact, NotNull):
+        table.columns[fact.column].nullable = False
+        return
+    if isinstance(fact, Matches):
+        found.patterns[fact.column] = fact.pattern
+        return
+    if isinstance(fact, Length):
+        bounds = found.lengths.setdefault(fact.column, [None, None])
+        if fact.op in (">=", ">"):
+            bounds[0] = max(bounds[0] or 0, fact.value + (fact.op == ">"))
+        else:
+            bounds[1] = min(bounds[1] or fact.value, fact.value - (fact.op == "<"))
+        return
+    hint = found.hints.setdefault(fact.column, Hints())
+    if isinstance(fact, OneOf):
+        hint.values = fact.values if hint.values is None else tuple(v for v in hint.values if v in fact.values)
+    elif isinstance(fact, Bound) and fact.op in (">=", ">"):
+        value = fact.value + RELATIVE_MARGIN if fact.relative else fact.value
+        hint.low, hint.low_open = value, fact.op == ">"
+    elif isinstance(fact, Bound):
+        hint.high, hint.high_open = fact.value, fact.op == "<"
+    found.relative = found.relative or getattr(fact, "relative", False)
+
+
+def _body(text: str) -> str:
+    """A CHECK's expression without ``CHECK (...)`` around it."""
+    stripped = re.sub(r"\s+NOT\s+VALID\s*$", "", text.strip(), flags=re.IGNORECASE)
+    bodies = check_clauses(stripped) if re.match(r"check\s*\(", stripped, re.IGNORECASE) else [stripped]
+    return bodies[0] if len(bodies) == 1 else stripped
 
 
 def draft_tables(catalog: Catalog, links: dict[str, ForeignKey], samples: dict[str, TableSample],
@@ -176,8 +223,14 @@ class _TableDrafter:
         self.one_to_one = link is not None and table.is_key(link.columns)
         self.truncate: int | None = None  # the most children per parent, when a distinct ref bounds it
         self.max_rows: int | None = None  # the most rows, when a CHECK bounds an integer key
-        self.hints, self.compares, skipped = _hints(table)
-        self.notes += [f"not translated: {text}" for text in skipped]
+        self.checks = _read_checks(table, today)
+        self.hints, self.compares = self.checks.hints, self.checks.compares
+        self.notes += [f"not translated: {text}" for text in self.checks.skipped]
+        self.notes += [f"CHECK {text} kept as a constraint: rows that break it are drawn again"
+                       for text, _ in self.checks.expressions]
+        if self.checks.relative:
+            self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
+        self.extra: list[str] = []  # constraints the drafts of columns ask for
 
     # --- steps ----------------------------------------------------------------------------
     def draft(self) -> TableDraft:
@@ -300,12 +353,39 @@ class _TableDrafter:
 
     def _plain(self, column: ColumnInfo, *, unique: bool) -> None:
         stats = self.sample.columns.get(column.name) if self.sample else None
-        self.columns[column.name] = column_draft(
-            self.table.name, column, self.hints.get(column.name, Hints()), stats, dialect=self.catalog.dialect,
-            unique=unique, rows=int(self.estimate), today=self.today)
+        name = column.name
+        shortest, longest = self.checks.lengths.get(name, [None, None])
+        if longest is not None and (column.length is None or longest < column.length):
+            column = dataclasses.replace(column, length=longest)
+        hints = self.hints.get(name, Hints())
+        if name in self.checks.patterns and hints.values is None:
+            self.columns[name] = Draft({"kind": "pattern", "pattern": self.checks.patterns[name]},
+                                       ["the CHECK's pattern"])
+        elif hints.values is None and (fitted := self._fitted_faker(column, unique=unique)) is not None:
+            self.columns[name] = fitted
+        else:
+            self.columns[name] = column_draft(
+                self.table.name, column, hints, stats, dialect=self.catalog.dialect, unique=unique,
+                rows=int(self.estimate), today=self.today)
+        if shortest and self.columns[name].spec["kind"] in ("faker", "pattern") and _identifier(name):
+            self.extra.append(f"len({name}) >= {shortest}")
         if unique and (column.name,) != self.table.primary_key and self.columns[column.name].spec["kind"] not in (
                 "sequence", "uuid"):
             self.columns[column.name].spec["unique"] = True
+
+    def _fitted_faker(self, column: ColumnInfo, *, unique: bool) -> Draft | None:
+        """Faker's values for a name whose provider can make values too long for the column:
+        those are drawn again (a constraint on the length), as long as enough of them fit."""
+        found = provider_for(self.table.name, column.name)
+        length = column.length
+        if found is None or length is None or column.fixed or unique or not _identifier(column.name):
+            return None
+        provider = found[0]
+        if provider.longest <= length or length < provider.longest * FAKER_FIT_SHARE:
+            return None
+        self.extra.append(f"len({column.name}) <= {length}")
+        return Draft({"kind": "faker", "provider": provider.provider},
+                     [f"{provider.provider}: values over {length} characters are drawn again"])
 
     def _finish(self, name: str, column: ColumnInfo) -> None:
         """Nulls, generated columns and notes common to every kind."""
@@ -400,7 +480,8 @@ class _TableDrafter:
                 constraints.append(compare.expression())
             else:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
-        return constraints
+        constraints += [expression for _, expression in self.checks.expressions]
+        return list(dict.fromkeys(constraints + self.extra))
 
 
 def _space(spec: dict[str, Any]) -> int | None:
