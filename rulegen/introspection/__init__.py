@@ -36,7 +36,7 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
     """The spec (YAML text) of the database at ``url``; see :func:`rulegen.introspect`."""
     from rulegen.introspection.render import render_spec
     from rulegen.introspection.sample import read_samples
-    from rulegen.introspection.tables import choose_links, draft_tables
+    from rulegen.introspection.tables import choose_links, draft_tables, leave_to_triggers
     from rulegen.io.urls import parse_url
 
     try:
@@ -51,6 +51,7 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
         if not catalog.tables:
             where = f" in schema {schema!r}" if target.dialect == "postgresql" else ""
             raise IntrospectError(f"{target}: no tables{where}")
+        left_out = leave_to_triggers(catalog)
         links = choose_links(catalog)
         samples = read_samples(connection, catalog, links, sample) if sample else {}
     except errors as exc:
@@ -60,7 +61,7 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
     drafts = draft_tables(catalog, links, samples, today or datetime.date.today())
     if not drafts:
         raise IntrospectError(f"{target}: no tables with columns")
-    return render_spec(drafts, source=str(target), sample=sample)
+    return render_spec(drafts, source=str(target), sample=sample, notes=left_out)
 
 
 def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:

@@ -17,14 +17,16 @@ def _key(names: tuple[str, ...]) -> str:
     return yaml_scalar(names[0]) if len(names) == 1 else flow(list(names))
 
 
-def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int = 1) -> str:
-    """The whole spec as YAML text."""
+def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int = 1,
+                notes: list[str] | None = None) -> str:
+    """The whole spec as YAML text; ``notes`` about the whole database go in its head comment."""
     sampled = f", with --sample {sample}" if sample else ""
     lines = [
         f"# Read from {source} by `rulegen introspect`{sampled}.",
         "# Kinds are guesses from each column's type, name, CHECK constraints"
         + (" and sampled rows" if sample else "") + ":",
         "# the comments say where a guess was made; review them before relying on the data.",
+        *[f"# {' '.join(note.split())}" for note in notes or ()],
         "version: 1",
         f"seed: {seed}",
         "tables:",

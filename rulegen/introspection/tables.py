@@ -23,8 +23,9 @@ from rulegen.introspection.exprs import check_expression
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS, provider_for
+from rulegen.introspection.types import type_draft
 
-__all__ = ["TableDraft", "choose_links", "draft_tables", "table_order"]
+__all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "table_order"]
 
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_CHILDREN = 3.0  # mean children per parent row (Poisson) when no sample says otherwise
@@ -32,7 +33,10 @@ DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-coverin
 
 RELATIVE_MARGIN = datetime.timedelta(days=2)  # a low bound from now() moves up by this: seeding comes later
 FAKER_FIT_SHARE = 0.3  # a column this share of a provider's longest value still takes Faker's values
-MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
+MAX_KEY_CHOICES = 50
+# The largest value of the integer types a key may be: a sequence key never passes it.
+_INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "integer": 2_147_483_647,
+                   "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}  # a list this short that is part of a key is dealt out per parent, not drawn
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
 _IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
@@ -50,6 +54,23 @@ class TableDraft:
     constraints: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows_note: str | None = None
+
+
+def leave_to_triggers(catalog: Catalog) -> list[str]:
+    """Take out of ``catalog`` the tables that triggers of other tables fill (seeding them too
+    would collide with the trigger's rows), unless another table's foreign key points to one.
+
+    Returns:
+        A note for each table left out.
+    """
+    notes = []
+    for name, table in list(catalog.tables.items()):
+        pointed = any(fk.parent == name for other, t in catalog.tables.items() if other != name
+                      for fk in t.foreign_keys)
+        if table.filled_by and not pointed:
+            del catalog.tables[name]
+            notes.append(f"{name} is left out: a trigger on {', '.join(table.filled_by)} inserts its rows")
+    return notes
 
 
 def table_order(catalog: Catalog) -> list[str]:
@@ -222,6 +243,7 @@ class _TableDrafter:
         self.link_ref = _key_for(catalog, link) if link else None
         self.one_to_one = link is not None and table.is_key(link.columns)
         self.truncate: int | None = None  # the most children per parent, when a distinct ref bounds it
+        self.truncate_why = ""
         self.max_rows: int | None = None  # the most rows, when a CHECK bounds an integer key
         self.checks = _read_checks(table, today)
         self.hints, self.compares = self.checks.hints, self.checks.compares
@@ -231,6 +253,7 @@ class _TableDrafter:
         if self.checks.relative:
             self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
         self.extra: list[str] = []  # constraints the drafts of columns ask for
+        self.helpers: dict[str, Draft] = {}  # hidden columns the drafts of columns read
 
     # --- steps ----------------------------------------------------------------------------
     def draft(self) -> TableDraft:
@@ -252,7 +275,7 @@ class _TableDrafter:
             self._finish(name, column)
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]
         rows, capped = self._cap_rows(rows)
-        draft = TableDraft(name=table.name, rows=rows, columns={n: self.columns[n] for n in table.columns},
+        draft = TableDraft(name=table.name, rows=rows, columns={**{n: self.columns[n] for n in table.columns}, **self.helpers},
                            primary_key=table.primary_key,
                            unique=[k for k in table.unique if len(k) > 1 and set(k) != set(table.primary_key)],
                            constraints=self._constraints(), notes=self.notes + key_notes,
@@ -309,7 +332,16 @@ class _TableDrafter:
         simple = (len(fk.columns) == 1 and fk.parent_columns == key and len(key) == 1
                   and table.columns[key[0]].category == "integer" and key[0] not in self.roles
                   and column not in self.roles)
-        if simple:
+        earlier = f"{column}_earlier"
+        if simple and not table.columns[column].nullable and _identifier(column) and _identifier(key[0]) \
+                and earlier not in table.columns:
+            # The first row has no earlier row: it points at itself.
+            self.helpers[earlier] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}", "hidden": True},
+                                          ["an earlier row (none for the first)"])
+            self.columns[column] = Draft({"kind": "expr", "expr": f"coalesce({earlier}, {key[0]})"},
+                                         ["NOT NULL: an earlier row, the first row itself"])
+            self.roles.add(column)
+        elif simple:
             self.columns[column] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}"}, ["an earlier row"])
             self.roles.add(column)
             if not table.columns[column].nullable:
@@ -335,6 +367,24 @@ class _TableDrafter:
                 self.columns[number] = Draft({"kind": "sequence", "within": self.link_ref},
                                              [f"1, 2, ... for each {self.link.parent} row"])
                 self.roles.add(number)
+                self._bounded_children(number)
+
+    def _bounded_children(self, number: str) -> None:
+        """A CHECK range on the number within a parent (``line BETWEEN 1 AND 7``) starts it
+        and bounds how many children a parent has."""
+        hint = self.hints.pop(number, None)
+        if hint is None:
+            return
+        start = 1
+        if is_number(hint.low):
+            start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
+            if start != 1:
+                self.columns[number].spec["start"] = start
+        if is_number(hint.high):
+            last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            limit = max(last - start + 1, 0)
+            self.truncate = limit if self.truncate is None else min(self.truncate, limit)
+            self.truncate_why = f"{number} is at most {last} (a CHECK)"
 
     def _sequence(self, name: str) -> dict[str, Any]:
         """An integer key: 1, 2, 3, ... or, under a CHECK range, from its low end and no further
@@ -346,8 +396,11 @@ class _TableDrafter:
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 spec["start"] = start
+        last = _INTEGER_LIMITS.get(self.table.columns[name].type_name.lower().split("(")[0])
         if hint is not None and is_number(hint.high):
-            last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            last = high if last is None else min(last, high)
+        if last is not None:
             self.max_rows = max(last - start + 1, 0)
         return spec
 
@@ -363,6 +416,8 @@ class _TableDrafter:
                                        ["the CHECK's pattern"])
         elif hints.values is None and (fitted := self._fitted_faker(column, unique=unique)) is not None:
             self.columns[name] = fitted
+        elif hints.values is None and not unique and (typed := type_draft(column, self.today)) is not None:
+            self.columns[name] = typed
         else:
             self.columns[name] = column_draft(
                 self.table.name, column, hints, stats, dialect=self.catalog.dialect, unique=unique,
@@ -424,6 +479,8 @@ class _TableDrafter:
                 return None
             if len(others) == 1 and specs[others[0]]["kind"] == "ref":
                 return self._distinct_limit(others[0])
+            if len(others) == 1 and self._dealt(others[0]):
+                return None
         for name in key:
             if name in self.roles:
                 continue
@@ -443,19 +500,40 @@ class _TableDrafter:
                 return None
         return f"({', '.join(key)}) is not unique by construction: generation stops if it repeats"
 
+    def _dealt(self, name: str) -> bool:
+        """A short list of values that is part of a key with the parent: each parent's children
+        take the values in turn (a hidden number within the parent picks one), so they never
+        repeat; a parent has at most as many children as there are values."""
+        values = self.columns[name].spec.get("values")
+        number = f"{name}_number"
+        if self.columns[name].spec["kind"] != "choice" or not isinstance(values, list) \
+                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(name) or number in self.table.columns \
+                or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            return False
+        self.helpers[number] = Draft({"kind": "sequence", "within": self.link_ref, "hidden": True})
+        expression = repr(values[-1])
+        for position in range(len(values) - 1, 0, -1):
+            expression = f"if({number} == {position}, {values[position - 1]!r}, {expression})"
+        self.columns[name] = Draft({"kind": "expr", "expr": expression},
+                                   [f"the values in turn for each {self.link.parent} row, so that the key holds"])
+        self.truncate = len(values) if self.truncate is None else min(self.truncate, len(values))
+        self.truncate_why = f"one per value of {name}"
+        return True
+
     def _distinct_limit(self, other: str) -> None:
         """(parent ref, other ref) is a key: rulegen gives each parent distinct rows of the other
         table, so a parent may not have more children than that table has rows."""
         size = self.estimates.get(self.columns[other].spec["to"].partition(".")[0])
         if size is not None and size < 50:
             self.truncate = int(size)
+            self.truncate_why = f"one per {int(size)} other rows"
 
     def _cap_rows(self, rows: int | dict[str, Any]) -> tuple[int | dict[str, Any], str | None]:
         """Fewer rows when a unique column cannot make enough distinct values (a short CHECK list);
         a count per parent no larger than a distinct ref's table."""
         limit = self.truncate
         if isinstance(rows, dict) and limit is not None and "count" not in rows:
-            return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: one per {limit} other rows"
+            return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: {self.truncate_why}"
         spaces = [space for n, d in self.columns.items()
                   if d.spec.get("unique") or (n,) == self.table.primary_key
                   for space in [_space(d.spec)] if space is not None]

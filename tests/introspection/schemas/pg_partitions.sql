@@ -6,8 +6,7 @@ CREATE TABLE station (
 CREATE TABLE reading (
     station_id  integer NOT NULL REFERENCES station,
     taken_on    date NOT NULL,
-    celsius     numeric(4, 1) NOT NULL,
-    PRIMARY KEY (station_id, taken_on)
+    celsius     numeric(4, 1) NOT NULL
 ) PARTITION BY RANGE (taken_on);
 CREATE TABLE reading_2023 PARTITION OF reading FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
 CREATE TABLE reading_2024 PARTITION OF reading FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
