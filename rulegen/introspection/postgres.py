@@ -50,7 +50,8 @@ order by k.conrelid, k.contype, k.conname
 
 # Unique indexes; indnullsnotdistinct is read through jsonb, as servers before 15 lack it.
 _INDEXES = """
-select i.indrelid, i.indexrelid, pg_get_indexdef(i.indexrelid), coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false)
+select i.indrelid, i.indexrelid, pg_get_indexdef(i.indexrelid),
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false)
 from pg_index i where i.indrelid = any(%s) and i.indisunique and not i.indisprimary
 order by i.indrelid, i.indexrelid
 """

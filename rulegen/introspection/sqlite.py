@@ -8,8 +8,15 @@ import sqlite3
 from typing import Any
 
 from rulegen.introspection.checks import check_clauses
-from rulegen.introspection.model import (Catalog, ColumnInfo, ForeignKey, TableInfo, classify_type, index_columns,
-                                         quote_identifier)
+from rulegen.introspection.model import (
+    Catalog,
+    ColumnInfo,
+    ForeignKey,
+    TableInfo,
+    classify_type,
+    index_columns,
+    quote_identifier,
+)
 
 __all__ = ["connect_sqlite", "read_sqlite"]
 

@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.introspection.checks import Bound, Compare, Length, Matches, NotNull, OneOf, check_clauses, parse_check
-from rulegen.introspection.exprs import check_expression
+from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS, provider_for
@@ -31,12 +30,11 @@ DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_CHILDREN = 3.0  # mean children per parent row (Poisson) when no sample says otherwise
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
 
-RELATIVE_MARGIN = datetime.timedelta(days=2)  # a low bound from now() moves up by this: seeding comes later
 FAKER_FIT_SHARE = 0.3  # a column this share of a provider's longest value still takes Faker's values
-MAX_KEY_CHOICES = 50
+MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
 # The largest value of the integer types a key may be: a sequence key never passes it.
 _INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "integer": 2_147_483_647,
-                   "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}  # a list this short that is part of a key is dealt out per parent, not drawn
+                   "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
 _IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
@@ -148,73 +146,6 @@ def _reaches(links: dict[str, ForeignKey], start: str, target: str) -> bool:
     return start == target
 
 
-@dataclass(slots=True)
-class _Checks:
-    """What a table's CHECKs say, sorted by what the drafter does with it."""
-
-    hints: dict[str, Hints] = field(default_factory=dict)  # per-column values and bounds
-    compares: list[Compare] = field(default_factory=list)  # two columns compared
-    patterns: dict[str, str] = field(default_factory=dict)  # LIKE, GLOB, ~
-    lengths: dict[str, list[int | None]] = field(default_factory=dict)  # [shortest, longest]
-    expressions: list[tuple[str, str]] = field(default_factory=list)  # (CHECK, rulegen expression)
-    skipped: list[str] = field(default_factory=list)  # neither: kept as comments
-    relative: bool = False  # a bound computed from now()
-
-
-def _read_checks(table: TableInfo, today: datetime.date) -> _Checks:
-    """Per-column hints of the table's CHECKs, comparisons between columns, and the CHECKs
-    that are not simple (as constraint expressions where they translate, else comments)."""
-    found = _Checks()
-    for text in table.checks:
-        facts = parse_check(text, today) if not text.startswith("--") else None
-        if facts is None or any(getattr(f, "column", None) not in table.columns for f in facts
-                                if not isinstance(f, Compare)):
-            expression = check_expression(_body(text), set(table.columns)) if not text.startswith("--") else None
-            if expression is not None:
-                found.expressions.append((text, expression))
-            else:
-                found.skipped.append(text.removeprefix("-- "))
-            continue
-        for fact in facts:
-            _note_fact(found, table, fact)
-    return found
-
-
-def _note_fact(found: _Checks, table: TableInfo, fact: Any) -> None:
-    if isinstance(fact, Compare):
-        found.compares.append(fact)
-        return
-    if isinstance(fact, NotNull):
-        table.columns[fact.column].nullable = False
-        return
-    if isinstance(fact, Matches):
-        found.patterns[fact.column] = fact.pattern
-        return
-    if isinstance(fact, Length):
-        bounds = found.lengths.setdefault(fact.column, [None, None])
-        if fact.op in (">=", ">"):
-            bounds[0] = max(bounds[0] or 0, fact.value + (fact.op == ">"))
-        else:
-            bounds[1] = min(bounds[1] or fact.value, fact.value - (fact.op == "<"))
-        return
-    hint = found.hints.setdefault(fact.column, Hints())
-    if isinstance(fact, OneOf):
-        hint.values = fact.values if hint.values is None else tuple(v for v in hint.values if v in fact.values)
-    elif isinstance(fact, Bound) and fact.op in (">=", ">"):
-        value = fact.value + RELATIVE_MARGIN if fact.relative else fact.value
-        hint.low, hint.low_open = value, fact.op == ">"
-    elif isinstance(fact, Bound):
-        hint.high, hint.high_open = fact.value, fact.op == "<"
-    found.relative = found.relative or getattr(fact, "relative", False)
-
-
-def _body(text: str) -> str:
-    """A CHECK's expression without ``CHECK (...)`` around it."""
-    stripped = re.sub(r"\s+NOT\s+VALID\s*$", "", text.strip(), flags=re.IGNORECASE)
-    bodies = check_clauses(stripped) if re.match(r"check\s*\(", stripped, re.IGNORECASE) else [stripped]
-    return bodies[0] if len(bodies) == 1 else stripped
-
-
 def draft_tables(catalog: Catalog, links: dict[str, ForeignKey], samples: dict[str, TableSample],
                  today: datetime.date) -> list[TableDraft]:
     """The drafts of every table, parents first."""
@@ -245,7 +176,7 @@ class _TableDrafter:
         self.truncate: int | None = None  # the most children per parent, when a distinct ref bounds it
         self.truncate_why = ""
         self.max_rows: int | None = None  # the most rows, when a CHECK bounds an integer key
-        self.checks = _read_checks(table, today)
+        self.checks = read_checks(table, today)
         self.hints, self.compares = self.checks.hints, self.checks.compares
         self.notes += [f"not translated: {text}" for text in self.checks.skipped]
         self.notes += [f"CHECK {text} kept as a constraint: rows that break it are drawn again"
@@ -275,7 +206,8 @@ class _TableDrafter:
             self._finish(name, column)
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]
         rows, capped = self._cap_rows(rows)
-        draft = TableDraft(name=table.name, rows=rows, columns={**{n: self.columns[n] for n in table.columns}, **self.helpers},
+        columns = {**{n: self.columns[n] for n in table.columns}, **self.helpers}
+        draft = TableDraft(name=table.name, rows=rows, columns=columns,
                            primary_key=table.primary_key,
                            unique=[k for k in table.unique if len(k) > 1 and set(k) != set(table.primary_key)],
                            constraints=self._constraints(), notes=self.notes + key_notes,

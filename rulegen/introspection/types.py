@@ -36,7 +36,8 @@ def _year(today: datetime.date) -> str:
 def _fixed(today: datetime.date) -> dict[str, tuple[str, str]]:
     """Patterns of the types named without a size, and what their comment says."""
     year = _year(today)
-    date_low, date_high = f"{year}-0[1-6]-{_DAY}", f"{year}-(0[7-9]|1[0-2])-{_DAY}"  # low in one half, high in the other
+    # The low end in the first half of the year, the high end in the second: never empty.
+    date_low, date_high = f"{year}-0[1-6]-{_DAY}", f"{year}-(0[7-9]|1[0-2])-{_DAY}"
     return {
         "int4range": (_NUMBER_RANGE, "an integer range"),
         "int8range": (_NUMBER_RANGE, "an integer range"),
