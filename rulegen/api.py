@@ -286,12 +286,12 @@ def _located(spec: Spec) -> Iterator[None]:
         raise
 
 
-def introspect(url: str, sample: int = 0, *, schema: str = "public") -> str:
+def introspect(url: str, sample: int = 0, *, schema: str | None = None) -> str:
     """A spec (YAML text) that fakes the data of the database at ``url``.
 
     Reads tables, column types, nullability, primary, unique and foreign keys and simple CHECK
     constraints from SQLite (``sqlite:///path.db``) or PostgreSQL (``postgresql://...``, the
-    tables of ``schema``), and chooses a kind per column from its type and name. With
+    tables of every user schema, or of ``schema`` only), and chooses a kind per column from its type and name. With
     ``sample=N`` it also reads up to N rows per table to set ranges, category weights, null
     rates and children per parent; sampled text is never copied into the spec, except the
     values of columns with few distinct values.

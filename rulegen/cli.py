@@ -316,11 +316,11 @@ def docs(output: Path | None) -> None:
 @click.argument("url")
 @click.option("--sample", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="Also read up to N rows per table: ranges, category weights, null rates, children per parent.")
-@click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
+@click.option("--schema", default=None, help="The PostgreSQL schema to read (default: every user schema).")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the spec to FILE instead of standard output.")
 @run
-def introspect(url: str, sample: int, schema: str, output: Path | None) -> int:
+def introspect(url: str, sample: int, schema: str | None, output: Path | None) -> int:
     """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
 
     Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess

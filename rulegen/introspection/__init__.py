@@ -31,7 +31,7 @@ class IntrospectError(OutputError):
         return type(self), (self.message,)
 
 
-def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
+def introspect_url(url: str, *, sample: int = 0, schema: str | None = None,
                    today: datetime.date | None = None) -> str:
     """The spec (YAML text) of the database at ``url``; see :func:`rulegen.introspect`."""
     from rulegen.introspection.render import render_spec
@@ -49,7 +49,7 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public",
     try:
         catalog = _read(connection, target, schema)
         if not catalog.tables:
-            where = f" in schema {schema!r}" if target.dialect == "postgresql" else ""
+            where = f" in schema {schema!r}" if target.dialect == "postgresql" and schema else ""
             raise IntrospectError(f"{target}: no tables{where}")
         left_out = leave_to_triggers(catalog)
         links = choose_links(catalog)
@@ -87,7 +87,7 @@ def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:
     raise IntrospectError(f"{target}: introspect reads sqlite:// and postgresql:// databases")
 
 
-def _read(connection: Any, target: Any, schema: str) -> Any:
+def _read(connection: Any, target: Any, schema: str | None) -> Any:
     if target.dialect == "sqlite":
         from rulegen.introspection.sqlite import read_sqlite
 

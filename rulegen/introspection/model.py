@@ -74,6 +74,7 @@ class TableInfo:
     checks: list[str] = field(default_factory=list)
     rows: int = 0  # rows in the source, counted up to a cap
     filled_by: list[str] = field(default_factory=list)  # tables whose triggers insert rows into this one
+    schema: str | None = None  # the database schema it lives in (PostgreSQL)
 
     def candidate_keys(self) -> list[tuple[str, ...]]:
         """The primary key and the unique keys."""
@@ -86,7 +87,7 @@ class TableInfo:
 
 @dataclass(slots=True)
 class Catalog:
-    """The tables of one database (one schema), and where they were read from."""
+    """The tables of one database (of one schema, or of several), and where they were read from."""
 
     source: str
     dialect: str

@@ -13,9 +13,14 @@ __all__ = ["connect_postgres", "partition_check", "read_postgres"]
 
 ROW_COUNT_CAP = 1_000_000  # rows counted per table: enough to size a spec, cheap on any table
 
+# Tables of one schema, or of every user schema (not the system's, not an extension's).
 _TABLES = """
-select c.oid, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = %s and c.relkind in ('r', 'p') and not c.relispartition order by c.relname
+select c.oid, n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p') and not c.relispartition
+  and (n.nspname = %(schema)s or (%(schema)s::text is null and n.nspname not in ('information_schema', 'pg_toast')
+       and n.nspname not like 'pg\\_%%'
+       and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')))
+order by n.nspname, c.relname
 """
 
 # Partitions, each with the table it belongs to at the top of its tree.
@@ -93,16 +98,21 @@ def connect_postgres(url: str) -> Any:
     return connection
 
 
-def read_postgres(connection: Any, source: str, schema: str = "public") -> Catalog:
-    """Every ordinary and partitioned table of ``schema`` (partitions are read as their parent)."""
-    oids = dict(connection.execute(_TABLES, [schema]).fetchall())
+def read_postgres(connection: Any, source: str, schema: str | None = None) -> Catalog:
+    """Every ordinary and partitioned table of ``schema``, or of every user schema (partitions
+    are read as their parent). With more than one schema, tables are named ``schema.table``."""
+    found = connection.execute(_TABLES, {"schema": schema}).fetchall()
+    several = len({nsp for _, nsp, _ in found}) > 1
+    oids = {oid: f"{nsp}.{rel}" if several else rel for oid, nsp, rel in found}
+    located = {name: (nsp, rel) for (_, nsp, rel), name in zip(found, oids.values(), strict=True)}
+    names = {place: name for name, place in located.items()}
     roots = {part: root for part, root in connection.execute(_PARTITIONS).fetchall() if root in oids}
     enums: dict[int, list[str]] = {}
     for type_oid, label in connection.execute("select enumtypid, enumlabel from pg_enum order by enumtypid, "
                                               "enumsortorder").fetchall():
         enums.setdefault(type_oid, []).append(label)
     types = {row[0]: row for row in connection.execute(_TYPES).fetchall()}
-    tables = {name: TableInfo(name=name, columns={}) for name in oids.values()}
+    tables = {name: TableInfo(name=name, columns={}, schema=located[name][0]) for name in oids.values()}
     domain_checks: dict[int, list[str]] = {}
     for domain, definition in connection.execute(
             "select contypid, pg_get_constraintdef(oid) from pg_constraint where contypid <> 0 and contype = 'c' "
@@ -115,36 +125,37 @@ def read_postgres(connection: Any, source: str, schema: str = "public") -> Catal
         # A domain's CHECK speaks of VALUE: read it as a CHECK on this column.
         table.checks += [re.sub(r"\bVALUE\b", quote_identifier(column.name).replace("\\", "\\\\"), text)
                          for text in checks]
-    _read_constraints(connection, oids, roots, tables, schema)
+    _read_constraints(connection, oids, roots, tables, names)
     _read_indexes(connection, oids, tables)
     _read_bounds(connection, oids, tables)
     _read_triggers(connection, oids, roots, tables)
     for name, table in tables.items():
+        where = ".".join(quote_identifier(part) for part in located[name])
         table.rows = connection.execute(
-            f"select count(*) from (select 1 from {quote_identifier(schema)}.{quote_identifier(name)} "
-            f"limit {ROW_COUNT_CAP}) as t").fetchone()[0]
+            f"select count(*) from (select 1 from {where} limit {ROW_COUNT_CAP}) as t").fetchone()[0]
     return Catalog(source=source, dialect="postgresql", tables=tables, schema=schema)
 
 
 def _read_constraints(connection: Any, oids: dict[int, str], roots: dict[int, int], tables: dict[str, TableInfo],
-                      schema: str) -> None:
-    """Keys, CHECKs and foreign keys; those of a partition count as its table's."""
-    for relid, kind, names, parent_names, parent, parent_schema, definition, _index in connection.execute(
+                      names: dict[tuple[str, str], str]) -> None:
+    """Keys, CHECKs and foreign keys (across schemas too); those of a partition count as its
+    table's. ``names`` maps (schema, table) to the catalog's name of each table read."""
+    for relid, kind, columns, parent_columns, parent, parent_schema, definition, _index in connection.execute(
             _CONSTRAINTS, [list(oids) + list(roots)]).fetchall():
         table = tables[oids[roots.get(relid, relid)]]
-        names, parent_names = tuple(names), tuple(parent_names)
+        columns, parent_columns = tuple(columns), tuple(parent_columns)
         if kind == "p" and relid in oids:
-            table.primary_key = names
-        elif kind == "u" and names not in table.unique and relid in oids:
-            table.unique.append(names)
+            table.primary_key = columns
+        elif kind == "u" and columns not in table.unique and relid in oids:
+            table.unique.append(columns)
         elif kind == "c" and relid in oids:
             table.checks.append(definition)
-        elif kind == "f" and parent_schema == schema and parent in tables:
-            key = ForeignKey(names, parent, parent_names)
+        elif kind == "f" and (parent_schema, parent) in names:
+            key = ForeignKey(columns, names[(parent_schema, parent)], parent_columns)
             if key not in table.foreign_keys:
                 table.foreign_keys.append(key)
         elif kind == "f":
-            table.checks.append(f"-- {definition} (outside schema {schema}: not followed)")
+            table.checks.append(f"-- {definition} (to {parent_schema}.{parent}, a table not read: not followed)")
 
 
 def _read_indexes(connection: Any, oids: dict[int, str], tables: dict[str, TableInfo]) -> None:

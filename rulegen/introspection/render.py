@@ -38,6 +38,8 @@ def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int
 
 def _table(table: TableDraft) -> list[str]:
     lines = [f"  {yaml_scalar(table.name)}:"]
+    if table.schema is not None:
+        lines.append(f"    schema: {yaml_scalar(table.schema)}")
     lines.append(f"    rows: {flow(table.rows)}{comment(table.rows_note)}")
     if table.primary_key:
         lines.append(f"    primary_key: {_key(table.primary_key)}")

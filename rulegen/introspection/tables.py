@@ -52,6 +52,7 @@ class TableDraft:
     constraints: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows_note: str | None = None
+    schema: str | None = None
 
 
 def leave_to_triggers(catalog: Catalog) -> list[str]:
@@ -91,8 +92,8 @@ def _key_for(catalog: Catalog, fk: ForeignKey) -> str | None:
     the parent whose other parts are all in the foreign key (and so can be looked up). None
     when the parent or its key is not there."""
     parent = catalog.tables.get(fk.parent)
-    if parent is None or not all(c in parent.columns for c in fk.parent_columns) or "." in fk.parent:
-        return None  # (`to: TABLE.COLUMN` cannot name a table with a dot)
+    if parent is None or not all(c in parent.columns for c in fk.parent_columns):
+        return None
     mapped = dict(zip(fk.parent_columns, fk.columns, strict=True))
     for key in parent.candidate_keys():
         if not set(key) <= set(fk.parent_columns):
@@ -207,7 +208,7 @@ class _TableDrafter:
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]
         rows, capped = self._cap_rows(rows)
         columns = {**{n: self.columns[n] for n in table.columns}, **self.helpers}
-        draft = TableDraft(name=table.name, rows=rows, columns=columns,
+        draft = TableDraft(name=table.name, schema=table.schema, rows=rows, columns=columns,
                            primary_key=table.primary_key,
                            unique=[k for k in table.unique if len(k) > 1 and set(k) != set(table.primary_key)],
                            constraints=self._constraints(), notes=self.notes + key_notes,

@@ -73,6 +73,10 @@ def _seed(loader: Loader, plan: Plan, if_exists: str, workers: int, progress: Pr
     """Create, load and link every table in one transaction; the rows loaded per table."""
     order, cyclic = table_order(plan)
     with loader.transaction():
+        # Tables whose spec says where they live are written there (`schema:`), the others
+        # into the connection's schema.
+        loader.dialect = dataclasses.replace(loader.dialect, locations=tuple(
+            (name, table.location) for name, table in plan.spec.tables.items() if table.location))
         existing = loader.existing(order)
         _plan_tables(loader, plan, order, existing, if_exists)
         loaded = {}
@@ -292,9 +296,13 @@ class PostgresLoader(Loader):
         return dataclasses.replace(self.dialect, schema=schema)
 
     def existing(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
-        return _by_table(self.connection.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = %s AND table_name = ANY(%s)", [self.dialect.schema, list(names)]).fetchall())
+        located = dict(self.dialect.locations)
+        where = {located.get(name, (self.dialect.schema, name)): name for name in names}
+        rows = self.connection.execute(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ANY(%s) AND table_name = ANY(%s)",
+            [sorted({s for s, _ in where}), sorted({n for _, n in where})]).fetchall()
+        return _by_table((where[(s, t)], c, d) for s, t, c, d in rows if (s, t) in where)
 
     def load(self, table: str, batch: pa.RecordBatch) -> None:
         names = ", ".join(self.dialect.ident(n) for n in batch.schema.names)
