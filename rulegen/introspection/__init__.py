@@ -61,7 +61,35 @@ def introspect_url(url: str, *, sample: int = 0, schema: str | None = None,
     drafts = draft_tables(catalog, links, samples, today or datetime.date.today())
     if not drafts:
         raise IntrospectError(f"{target}: no tables with columns")
-    return render_spec(drafts, source=str(target), sample=sample, notes=left_out)
+    text = render_spec(drafts, source=str(target), sample=sample, notes=left_out)
+    if _drop_refused_constraints(text, drafts):
+        text = render_spec(drafts, source=str(target), sample=sample, notes=left_out)
+    return text
+
+
+def _drop_refused_constraints(text: str, drafts: list[Any]) -> bool:
+    """Take out of ``drafts`` the constraints (translated CHECKs) that the spec's compiler
+    refuses, such as a comparison of a date with text, keeping each as a comment; whether any
+    was. The spec then validates as far as its constraints go."""
+    import rulegen
+    from rulegen.errors import SpecError
+
+    try:
+        rulegen.compile(rulegen.load(text))
+    except SpecError as exc:
+        refused = {}
+        for diagnostic in exc.diagnostics:
+            parts = diagnostic.pointer.split("/")
+            if len(parts) >= 5 and parts[1] == "tables" and parts[3] == "constraints" and parts[4].isdigit():
+                name = parts[2].replace("~1", "/").replace("~0", "~")
+                refused.setdefault(name, set()).add(int(parts[4]))
+        for draft in drafts:
+            dropped = [c for i, c in enumerate(draft.constraints) if i in refused.get(draft.name, ())]
+            draft.notes = [n for n in draft.notes if not any(n.endswith(f"`{c}`") for c in dropped)]
+            draft.notes += [f"not translated: {c} (its types do not match)" for c in dropped]
+            draft.constraints = [c for c in draft.constraints if c not in dropped]
+        return bool(refused)
+    return False
 
 
 def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:

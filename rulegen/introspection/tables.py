@@ -180,8 +180,8 @@ class _TableDrafter:
         self.checks = read_checks(table, today)
         self.hints, self.compares = self.checks.hints, self.checks.compares
         self.notes += [f"not translated: {text}" for text in self.checks.skipped]
-        self.notes += [f"CHECK {text} kept as a constraint: rows that break it are drawn again"
-                       for text, _ in self.checks.expressions]
+        self.notes += [f"CHECK {text}: rows that break it are drawn again, by the constraint `{expression}`"
+                       for text, expression in self.checks.expressions]
         if self.checks.relative:
             self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
         self.extra: list[str] = []  # constraints the drafts of columns ask for

@@ -83,3 +83,25 @@ def test_sqlite_schema_seeds_with_no_edit(schema: Path, tmp_path: Path) -> None:
     connection.close()
     assert tables and not empty, f"empty tables: {empty}\n--- spec ---\n{text}"
     assert violations == []
+
+
+def test_sqlite_checks_become_rules_or_comments(tmp_path: Path) -> None:
+    """What the corpus's SQLite CHECKs turn into: patterns, bounds, constraints the compiler
+    accepts, and comments for the rest (the spec always validates)."""
+    import rulegen
+
+    path = tmp_path / "checks.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript((SCHEMAS / "sqlite_checks.sql").read_text(encoding="utf-8"))
+    connection.close()
+    text = rulegen.introspect(f"sqlite:///{path}")
+    spec = rulegen.load(text)
+    rulegen.compile(spec)
+    album = spec.tables["album"]
+    assert album.columns["catalog_no"].options == {"pattern": "[A-Z][A-Z]\\-[0-9][0-9][0-9][0-9]"}
+    assert album.columns["grade"].options == {"values": ["A", "B"]}
+    assert [c.expr for c in album.constraints] == [
+        "deleted >= released", "price * 2 < 1500 or format != 'tape'", "len(title) >= 2"]
+    assert "# not translated: released != '1999-12-31' (its types do not match)" in text
+    assert "# album_index is left out: a trigger on album inserts its rows" in text
+    assert spec.tables["track"].rows.law.options["truncate"] == [0, 12]  # number BETWEEN 1 AND 12

@@ -10,7 +10,9 @@ CREATE TABLE album (
     sku         TEXT,
     released    DATE,
     deleted     DATE,
-    CHECK (deleted IS NULL OR deleted >= released)
+    CHECK (deleted IS NULL OR deleted >= released),
+    CHECK (released <> '1999-12-31'),
+    CHECK (price * 2 < 1500 OR format <> 'tape')
 );
 CREATE UNIQUE INDEX album_sku ON album (sku) WHERE sku IS NOT NULL;
 CREATE UNIQUE INDEX album_title_lower ON album (lower(title));
