@@ -5,7 +5,7 @@ prints: ``col IN (...)``, ``col = ANY (ARRAY[...])`` (also on ``upper(col)``/``l
 ``col BETWEEN a AND b``, comparisons of a column with a literal (``col >= 0``, a date, or a time
 from ``now()``/``CURRENT_DATE`` plus or minus an interval) or with another column (``ends >=
 starts``), ``char_length``/``length`` bounds, ``LIKE``, ``GLOB`` and ``~`` patterns, joined by
-AND, and ORs of equalities on one column. A branch ``OR col IS NULL`` is dropped (the rest is
+AND, and ORs of equalities or of patterns on one column. A branch ``OR col IS NULL`` is dropped (the rest is
 then stricter than the CHECK, so still meets it), ``col IS NOT NULL`` says the column is never
 null, and casts (``(0)::numeric``) and redundant parentheses are looked through. Anything else
 makes :func:`parse_check` return None, and the caller keeps the constraint as a comment.
@@ -217,6 +217,10 @@ class _Parser:
                 and len({b[0].column for b in kept}) == 1:
             values = tuple(dict.fromkeys(v for b in kept for v in b[0].values))
             return [OneOf(kept[0][0].column, values)]
+        # ORs of patterns on one column (LIKE '%a%' OR LIKE '%b%'): a pattern of alternatives.
+        if kept and all(len(b) == 1 and isinstance(b[0], Matches) for b in kept) \
+                and len({b[0].column for b in kept}) == 1:
+            return [Matches(kept[0][0].column, "(" + "|".join(b[0].pattern for b in kept) + ")")]
         raise _Fail("OR")
 
     def conjunction(self) -> list[Fact]:

@@ -177,7 +177,7 @@ def index_columns(definition: str, columns: dict[str, ColumnInfo]) -> tuple[str,
     """The columns of a ``CREATE UNIQUE INDEX`` statement (as SQLite keeps it or PostgreSQL
     prints it), each plain or under ``lower``/``upper``; None when a part is any other expression."""
     head = re.split(r"\bWHERE\b|\bNULLS\s+NOT\s+DISTINCT\b", definition, flags=re.IGNORECASE)[0]
-    found = re.search(r"\bON\s+(?:\"(?:[^\"]|\"\")*\"|[^\s(]+)(?:\s+USING\s+\w+)?\s*\((.*)\)", head,
+    found = re.search(r"\bON\s+(?:ONLY\s+)?(?:\"(?:[^\"]|\"\")*\"|[^\s(]+)(?:\s+USING\s+\w+)?\s*\((.*)\)", head,
                       re.IGNORECASE | re.DOTALL)
     if found is None:
         return None

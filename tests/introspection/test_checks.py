@@ -51,6 +51,8 @@ MIDNIGHT = datetime.datetime(2025, 6, 30)
     ("due <= now() + interval '1 year 2:00'",
      [Bound("due", "<=", MIDNIGHT + datetime.timedelta(days=365, hours=2), relative=True)]),
     ("d >= DATE '2021-02-03'", [Bound("d", ">=", "2021-02-03")]),
+    ("f IS NULL OR f LIKE '%ab%' OR f LIKE 'c_'",
+     [Matches("f", "([a-z0-9]{0,8}ab[a-z0-9]{0,8}|c[a-z])")]),
 ])
 def test_simple_forms(text, facts):
     assert parse_check(text, TODAY) == facts

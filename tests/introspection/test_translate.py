@@ -84,6 +84,7 @@ def test_checks_as_expressions(check, expression):
     ("CREATE UNIQUE INDEX s ON public.shelf USING btree (upper(label), room)", ("label", "room")),
     ('CREATE UNIQUE INDEX a ON "my t" (title) WHERE title IS NOT NULL', ("title",)),
     ("CREATE UNIQUE INDEX n ON t USING btree (title) NULLS NOT DISTINCT", ("title",)),
+    ("CREATE UNIQUE INDEX p ON ONLY public.t USING btree (email, room)", ("email", "room")),
     ('CREATE UNIQUE INDEX q ON t USING btree ("Odd ""Name""" DESC)', ('Odd "Name"',)),
     ("CREATE UNIQUE INDEX x ON t USING btree (substr(title, 1))", None),
     ("CREATE UNIQUE INDEX y ON t USING btree ((room + 1))", None),
