@@ -68,11 +68,13 @@ select pg_partition_root(c.oid)::oid, pg_get_expr(c.relpartbound, c.oid), pt.par
 from pg_class c join pg_inherits h on h.inhrelid = c.oid
 join pg_partitioned_table pt on pt.partrelid = h.inhparent
 where c.relispartition and h.inhparent = any(%s)
+order by c.relname
 """
 
 _TRIGGERS = """
 select t.tgrelid, p.prosrc from pg_trigger t join pg_proc p on p.oid = t.tgfoid
 where not t.tgisinternal and t.tgrelid = any(%s)
+order by t.tgname
 """
 
 _CATEGORIES = {

@@ -105,3 +105,64 @@ def test_sqlite_checks_become_rules_or_comments(tmp_path: Path) -> None:
     assert "# not translated: released != '1999-12-31' (its types do not match)" in text
     assert "# album_index is left out: a trigger on album inserts its rows" in text
     assert spec.tables["track"].rows.law.options["truncate"] == [0, 12]  # number BETWEEN 1 AND 12
+
+
+def _postgres_spec(url: str, *files: str, schema: str | None = None) -> tuple[str, object]:
+    import psycopg
+
+    import rulegen
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        for name in files:
+            connection.execute((SCHEMAS / name).read_text(encoding="utf-8"))
+    text = rulegen.introspect(url, schema=schema)
+    spec = rulegen.load(text)
+    rulegen.compile(spec)
+    return text, spec
+
+
+def test_postgres_schemas_domains_partitions_and_indexes_become_rules(pg_database: str) -> None:
+    text, spec = _postgres_spec(pg_database, "pg_schemas.sql", "pg_domains.sql", "pg_partitions.sql",
+                                "pg_unique_indexes.sql")
+    tables = spec.tables
+    # Several schemas: qualified names, each table's schema, references across schemas.
+    assert (tables["crm.note"].schema, tables["billing.note"].schema) == ("crm", "billing")
+    assert tables["billing.bill"].columns["client_id"].options["to"] == "crm.client.client_id"
+    assert tables["billing.bill"].rows.parent == "crm.client"
+    # Domains over domains: both CHECKs, the base type's scale, the domain's NOT NULL.
+    purchase = tables["public.purchase"].columns
+    assert (purchase["tip"].options, purchase["tip"].round) == ({"low": 0, "high": 500}, 2)
+    assert purchase["stars"].options == {"low": 1, "high": 5}
+    assert purchase["wrapping"].options["values"] == ["red", "green", "blue"]
+    assert tables["public.shop"].columns["title"].null == 0  # short_name is NOT NULL
+    assert tables["public.shop"].columns["zip"].options == {"pattern": "[0-9]{5}"}
+    # Partitions: range and list bounds; a foreign key declared on one partition.
+    reading = tables["public.reading"].columns
+    assert reading["taken_on"].options == {"min": "2023-01-01", "max": "2024-12-31"}
+    assert tables["public.sale"].columns["region"].options["values"] == ["east", "north", "west"]
+    assert tables["public.sale"].columns["station_id"].options["to"] == "public.station.station_id"
+    # Unique indexes: plain, on lower(), partial, NULLS NOT DISTINCT (no nulls), composite.
+    member = tables["public.member"].columns
+    assert member["handle"].unique and member["email"].unique and member["badge_code"].unique
+    assert member["nickname"].unique and member["nickname"].null == 0
+    assert ("label", "room") in tables["public.shelf"].unique
+
+
+def test_postgres_one_schema_narrows_and_leaves_references_out(pg_database: str) -> None:
+    text, spec = _postgres_spec(pg_database, "pg_schemas.sql", schema="billing")
+    assert sorted(spec.tables) == ["bill", "note"]  # one schema: plain names
+    assert spec.tables["bill"].schema == "billing"
+    assert spec.tables["bill"].columns["client_id"].kind != "ref"
+    assert "to crm.client, a table not read: not followed" in text
+
+
+def test_postgres_triggers_children_and_types(pg_database: str) -> None:
+    text, spec = _postgres_spec(pg_database, "pg_triggers.sql", "pg_children.sql")
+    assert "article_search" not in spec.tables and "article_log" not in spec.tables
+    assert "# article_log is left out: a trigger on article inserts its rows" in text
+    assert "article_stamp" in spec.tables  # a trigger that changes its own rows leaves the table in
+    assert spec.tables["invoice_line"].rows.law.options["truncate"] == [0, 7]
+    staff = spec.tables["staff"].columns
+    assert staff["boss_id"].options == {"expr": "coalesce(boss_id_earlier, staff_id)"}
+    assert staff["boss_id_earlier"].hidden
+    assert spec.tables["colour_code"].rows == 1000  # smallint keys: room for 32,767 rows
