@@ -32,7 +32,15 @@ import pyarrow.csv as pa_csv
 
 from rulegen.engine.stream import stream_table
 from rulegen.errors import Diagnostic, OutputError
-from rulegen.io.sql import DIALECTS, Dialect, add_foreign_keys, check_target_names, create_table, table_order
+from rulegen.io.sql import (
+    DIALECTS,
+    Dialect,
+    add_foreign_keys,
+    check_target_names,
+    create_table,
+    table_order,
+    with_locations,
+)
 from rulegen.io.urls import DatabaseUrl, parse_url
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.progress import Progress
@@ -75,8 +83,7 @@ def _seed(loader: Loader, plan: Plan, if_exists: str, workers: int, progress: Pr
     with loader.transaction():
         # Tables whose spec says where they live are written there (`schema:`), the others
         # into the connection's schema.
-        loader.dialect = dataclasses.replace(loader.dialect, locations=tuple(
-            (name, table.location) for name, table in plan.spec.tables.items() if table.location))
+        loader.dialect = with_locations(plan, loader.dialect)
         existing = loader.existing(order)
         _plan_tables(loader, plan, order, existing, if_exists)
         loaded = {}

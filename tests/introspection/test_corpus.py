@@ -122,7 +122,7 @@ def _postgres_spec(url: str, *files: str, schema: str | None = None) -> tuple[st
 
 
 def test_postgres_schemas_domains_partitions_and_indexes_become_rules(pg_database: str) -> None:
-    text, spec = _postgres_spec(pg_database, "pg_schemas.sql", "pg_domains.sql", "pg_partitions.sql",
+    _, spec = _postgres_spec(pg_database, "pg_schemas.sql", "pg_domains.sql", "pg_partitions.sql",
                                 "pg_unique_indexes.sql")
     tables = spec.tables
     # Several schemas: qualified names, each table's schema, references across schemas.
