@@ -12,6 +12,7 @@ differ) gives None, and the CHECK stays a comment.
 
 from __future__ import annotations
 
+from rulegen.expr.functions import FUNCTIONS
 from rulegen.expr.parser import parse_expression
 from rulegen.introspection.checks import _Token, _tokens
 
@@ -105,7 +106,7 @@ class _Writer:
             name = str(self.tokens[self.at].value)
             self.at += 1
         if name not in self.columns or not name.isidentifier() or not name.isascii() \
-                or name.lower() in _PYTHON_WORDS:
+                or name.lower() in _PYTHON_WORDS or name in FUNCTIONS:
             raise _Untranslatable(name)
         self.operand = len(self.out)
         self.out.append(name)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rulegen.expr.functions import FUNCTIONS
 from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
@@ -266,7 +267,7 @@ class _TableDrafter:
                   and table.columns[key[0]].category == "integer" and key[0] not in self.roles
                   and column not in self.roles)
         earlier = f"{column}_earlier"
-        if simple and not table.columns[column].nullable and _identifier(column) and _identifier(key[0]) \
+        if simple and not table.columns[column].nullable and _identifier(earlier) and _identifier(key[0]) \
                 and earlier not in table.columns:
             # The first row has no earlier row: it points at itself.
             self.helpers[earlier] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}", "hidden": True},
@@ -440,7 +441,7 @@ class _TableDrafter:
         values = self.columns[name].spec.get("values")
         number = f"{name}_number"
         if self.columns[name].spec["kind"] != "choice" or not isinstance(values, list) \
-                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(name) or number in self.table.columns \
+                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(number) or number in self.table.columns \
                 or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
             return False
         self.helpers[number] = Draft({"kind": "sequence", "within": self.link_ref, "hidden": True})
@@ -512,7 +513,9 @@ def _space(spec: dict[str, Any]) -> int | None:
 
 
 def _identifier(name: str) -> bool:
-    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS
+    """Whether an expression can name the column (not a keyword, not one of its functions)."""
+    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS \
+        and name not in FUNCTIONS and name != "if"
 
 
 def _mean_count(rows: dict[str, Any]) -> float:
