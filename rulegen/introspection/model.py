@@ -94,6 +94,15 @@ class Catalog:
     tables: dict[str, TableInfo]
     schema: str | None = None
 
+    def qualified(self, name: str) -> str:
+        """The SQL name of table ``name``: quoted, and qualified with its schema if it has one
+        (a table named ``schema.table`` is ``table`` of that schema)."""
+        table = self.tables.get(name)
+        schema = table.schema if table is not None else self.schema
+        if schema is None:
+            return quote_identifier(name)
+        return f"{quote_identifier(schema)}.{quote_identifier(name.removeprefix(schema + '.'))}"
+
 
 @dataclass(slots=True)
 class ColumnStats:

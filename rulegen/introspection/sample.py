@@ -43,8 +43,7 @@ def read_samples(connection: Any, catalog: Catalog, links: dict[str, ForeignKey]
 
 
 def _qualified(catalog: Catalog, table: str) -> str:
-    name = quote_identifier(table)
-    return f"{quote_identifier(catalog.schema)}.{name}" if catalog.schema else name
+    return catalog.qualified(table)
 
 
 def _children(connection: Any, catalog: Catalog, table: str, link: ForeignKey) -> dict[int, int]:

@@ -166,3 +166,19 @@ def test_postgres_triggers_children_and_types(pg_database: str) -> None:
     assert staff["boss_id"].options == {"expr": "coalesce(boss_id_earlier, staff_id)"}
     assert staff["boss_id_earlier"].hidden
     assert spec.tables["colour_code"].rows == 1000  # smallint keys: room for 32,767 rows
+
+
+def test_postgres_sample_reads_tables_of_every_schema(pg_database: str) -> None:
+    import psycopg
+
+    import rulegen
+
+    with psycopg.connect(pg_database, autocommit=True) as connection:
+        connection.execute((SCHEMAS / "pg_schemas.sql").read_text(encoding="utf-8"))
+        connection.execute("INSERT INTO crm.client (full_name) SELECT 'n' || g FROM generate_series(1, 40) g;"
+                           "INSERT INTO crm.note (client_id, body) SELECT 1 + g % 20, 'b' FROM generate_series(1, 60) g")
+    spec = rulegen.load(rulegen.introspect(pg_database, sample=100))
+    rulegen.compile(spec)
+    assert spec.tables["crm.client"].rows == 40
+    assert spec.tables["crm.note"].rows.parent == "crm.client"
+    assert spec.tables["crm.note"].columns["body"].options["values"] == {"b": 60}  # sampled from crm.note
