@@ -176,7 +176,8 @@ def test_postgres_sample_reads_tables_of_every_schema(pg_database: str) -> None:
     with psycopg.connect(pg_database, autocommit=True) as connection:
         connection.execute((SCHEMAS / "pg_schemas.sql").read_text(encoding="utf-8"))
         connection.execute("INSERT INTO crm.client (full_name) SELECT 'n' || g FROM generate_series(1, 40) g")
-        connection.execute("INSERT INTO crm.note (client_id, body) SELECT 1 + g % 20, 'b' FROM generate_series(1, 60) g")
+        connection.execute("INSERT INTO crm.note (client_id, body) "
+                           "SELECT 1 + g % 20, 'b' FROM generate_series(1, 60) g")
     spec = rulegen.load(rulegen.introspect(pg_database, sample=100))
     rulegen.compile(spec)
     assert spec.tables["crm.client"].rows == 40
