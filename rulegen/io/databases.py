@@ -42,7 +42,14 @@ from rulegen.io.keys import KeyFit, key_offsets, remaps, taken_values, width_pro
 from rulegen.io.load_order import LoadOrder, load_order
 from rulegen.io.loaders import LOADERS, Loader
 from rulegen.io.refusals import Locate
-from rulegen.io.sql import add_foreign_keys, check_target_names, create_table, foreign_keys, table_order
+from rulegen.io.sql import (
+    add_foreign_keys,
+    check_target_names,
+    create_table,
+    foreign_keys,
+    table_order,
+    with_locations,
+)
 from rulegen.io.target import TargetForeignKey, TargetTable
 from rulegen.io.urls import parse_url
 from rulegen.plan.plan import Plan, TablePlan
@@ -115,6 +122,9 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
           progress: Progress | None) -> dict[str, int]:
     """Check, create, load and link the picked tables in one transaction; the rows loaded per table."""
     with loader.transaction():
+        # Tables whose spec says where they live are written there (`schema:`), the others
+        # into the connection's schema.
+        loader.dialect = with_locations(plan, loader.dialect)
         load = _prepare(loader, plan, picked, if_exists)
         loader.locate = _locator(plan, load.found)
         if if_exists == "replace":
