@@ -562,10 +562,13 @@ def test_seed_creates_each_table_in_its_schema(pg_database):
         parent = connection.execute("SELECT confrelid::regclass::text FROM pg_constraint "
                                     "WHERE contype = 'f'").fetchone()[0]
     assert found == [("crm", "client"), ("sales", "order")] and parent == "crm.client"
-    with psycopg.connect(pg_database, autocommit=True) as connection:
-        connection.execute("TRUNCATE crm.client, sales.order")
-    # Appended into the same tables: found where the spec says they are.
+    # Appended into the same tables, found where the spec says they are: the keys continue
+    # after the rows already there, and the new orders point at the new clients.
     assert rulegen.seed_database(spec, pg_database, if_exists="append") == {"crm.client": 5, "sales.order": 7}
+    with psycopg.connect(pg_database) as connection:
+        ids = [i for (i,) in connection.execute("SELECT id FROM crm.client ORDER BY id")]
+        later = connection.execute("SELECT count(*) FROM sales.order WHERE client > 5").fetchone()[0]
+    assert ids == list(range(1, 11)) and later == 7
 
 
 def test_seed_into_a_missing_schema_creates_nothing(pg_database):
