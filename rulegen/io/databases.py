@@ -9,7 +9,8 @@ columns that do not fit, cycles that cannot load, keys that overflow their type,
 are missing) is reported, all at once, before the first row is written.
 
 Every statement names its tables with their schema (``"main"."t"``; for PostgreSQL the
-connection's current schema, never a system one), so a table name cannot resolve to a system
+schema the table's spec says it lives in (``schema:``), else the connection's current schema,
+never a system one), so a table name cannot resolve to a system
 catalog such as ``pg_catalog.pg_authid``; names a target cannot hold are refused before the
 database is opened.
 
