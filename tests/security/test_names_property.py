@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rulegen.cli import main
+from rulegen.io.manifest import MANIFEST_NAME
 from tests.security.sql_clients import load_psql, load_sqlite_cli, postgres_execute, postgres_query, sqlite_query
 
 LOCATED = re.compile(r"spec\.yaml:\d+:\d+: error\[RG\d{3}\]")
