@@ -132,6 +132,7 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
             for name in reversed(table_order(plan)[0]):
                 if name in load.found and name in load.created:
                     loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
+        _alter(loader, load.order, "DEFERRABLE INITIALLY DEFERRED")
         loaded = {name: _load(loader, plan, plan.tables[name], load.order, load.appended.get(name), load.keys,
                               workers, progress) for name in load.order.tables}
         loader.loading = None
@@ -141,9 +142,18 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
             if name in load.created:
                 for statement in add_foreign_keys(plan, plan.tables[name], loader.dialect):
                     loader.execute(statement)
+        if load.order.altered:  # checked now, so that they can be immediate again
+            loader.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _alter(loader, load.order, "NOT DEFERRABLE")
         loader.advance_sequences(loader.existing(load.order.tables))
         loader.check_references(load.order.tables)
     return loaded
+
+
+def _alter(loader: Loader, order: LoadOrder, how: str) -> None:
+    """Make the foreign keys that close a cycle of immediate, NOT NULL keys ``how``."""
+    for table, name in order.altered:
+        loader.execute(f"ALTER TABLE {loader.dialect.table(table)} ALTER CONSTRAINT {loader.dialect.ident(name)} {how}")
 
 
 def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _Load:
@@ -159,7 +169,8 @@ def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _
     problems = _in_the_way(loader, plan, picked, found, if_exists) + _missing_parents(plan, picked, found)
     if problems:
         raise OutputError(problems)
-    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
+    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable,
+                       alterable=loader.alters_constraints)
     offsets = key_offsets(plan, picked, appended, loader.largest)
     problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
     if problems:

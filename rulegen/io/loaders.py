@@ -39,6 +39,8 @@ class Loader(ABC):
     """One database connection: DDL, catalog, loading Arrow batches, one transaction."""
 
     dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
+    # Whether ALTER TABLE ... ALTER CONSTRAINT can make a foreign key deferrable for a load.
+    alters_constraints: ClassVar[bool] = False
     # Words in a column type that hold each kind of value (append checks types with them).
     holders: ClassVar[dict[str, tuple[str, ...]]] = {
         "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
@@ -237,6 +239,7 @@ class PostgresLoader(Loader):
     """
 
     dialect = DIALECTS["postgresql"]
+    alters_constraints = True
 
     def driver(self) -> Any:
         try:

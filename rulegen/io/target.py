@@ -27,6 +27,9 @@ class TargetForeignKey:
     parent_columns: tuple[str, ...]
     deferrable: bool  # SET CONSTRAINTS ALL DEFERRED (PRAGMA defer_foreign_keys in SQLite) defers it
     nullable: bool  # every column may hold null: a cycle through it loads nulls, then updates
+    # its constraint's name (PostgreSQL, declared on the table itself): a cycle of immediate,
+    # NOT NULL keys loads with it made deferrable for the load
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -122,9 +125,11 @@ def postgres_tables(connection: Any, schema: str, places: Mapping[str, tuple[str
                                                    parent if parent_space == schema else None)) is not None:
             # (a parent elsewhere that the spec does not place is never one the seed loads)
             key = TargetForeignKey(tuple(columns), parent, tuple(parent_columns), deferrable,
-                                   not set(columns) & target.not_null)
+                                   not set(columns) & target.not_null, name if own else None)
             if key not in target.foreign_keys:  # declared on the table and each partition alike
                 target.foreign_keys.append(key)
+            elif own:  # the table's own constraint, by its name
+                target.foreign_keys[target.foreign_keys.index(key)] = key
     for table, target in found.items():
         space, relation = places[table]
         target.has_rows = connection.execute(
