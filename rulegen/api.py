@@ -398,16 +398,16 @@ def _located(spec: Spec) -> Iterator[None]:
         raise
 
 
-def introspect(url: str, sample: int = 0, *, schema: str = "public", allow_values: bool = False,
+def introspect(url: str, sample: int = 0, *, schema: str | None = None, allow_values: bool = False,
                keep_bookkeeping: bool = False) -> str:
     """A spec (YAML text) that fakes the data of the database at ``url``.
 
     Reads tables, column types, nullability, primary, unique and foreign keys and simple CHECK
     constraints from SQLite (``sqlite:///path.db``) or PostgreSQL (``postgresql://...``, the
-    tables of ``schema``), and chooses a kind per column from its type and name. With
-    ``sample=N`` it also reads a random sample of up to N rows per table to fit numeric laws,
-    category weights, null rates and children per parent; sampled text is never copied into the
-    spec, except the values of columns with few distinct values, and a sensitive column's values
+    tables of every user schema, or of ``schema`` only), and chooses a kind per column from its
+    type and name. With ``sample=N`` it also reads a random sample of up to N rows per table to
+    fit numeric laws, category weights, null rates and children per parent; sampled text is never
+    copied into the spec, except the values of columns with few distinct values, and a sensitive column's values
     (emails, names, phones, addresses, hashes, tokens, identifiers), found by its name or by the
     shape of its values, never are unless ``allow_values``. Framework bookkeeping tables
     (``alembic_version``, ``django_migrations``, ...) are left out unless ``keep_bookkeeping``.
@@ -420,7 +420,6 @@ def introspect(url: str, sample: int = 0, *, schema: str = "public", allow_value
 
     return introspect_url(url, sample=sample, schema=schema, allow_values=allow_values,
                           keep_bookkeeping=keep_bookkeeping)
-
 
 
 def infer(paths: str | Path | Iterable[str | Path], *, allow_values: bool = False, sample_rows: int = 100_000) -> str:

@@ -361,7 +361,7 @@ def docs(output: Path | None) -> None:
 @click.option("--sample", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="Also read a random sample of up to N rows per table: numeric laws, category weights, null "
                    "rates, children per parent.")
-@click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
+@click.option("--schema", default=None, help="The PostgreSQL schema to read (default: every user schema).")
 @click.option("--allow-values", is_flag=True,
               help="With --sample, let sampled values of sensitive columns (emails, names, phones, addresses, "
                    "hashes, tokens, identifiers) into the spec too.")
@@ -370,7 +370,7 @@ def docs(output: Path | None) -> None:
 @click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the spec to FILE instead of standard output.")
 @run
-def introspect(url: str, sample: int, schema: str, allow_values: bool, keep_bookkeeping: bool,
+def introspect(url: str, sample: int, schema: str | None, allow_values: bool, keep_bookkeeping: bool,
                output: Path | None) -> None:
     """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
 

@@ -273,7 +273,7 @@ def _describe(spec: Spec, *, min_rows: int, max_rows: int) -> _Model:
         for column in table.columns.values():
             if column.kind != "ref":
                 continue
-            target = str(column.options.get("to", "")).partition(".")[0]
+            target = str(column.options.get("to", "")).rpartition(".")[0]
             if target == table.parent and not link_seen:
                 link_seen = True  # the ref that holds each row's own parent: never empty
                 continue

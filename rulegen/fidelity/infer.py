@@ -141,7 +141,7 @@ def _per_parent(table: TableDraft, link: Link, source: Source, parent: Source) -
         table.rows_note += " (counted on the rows read)"
     columns = list(table.columns)
     to_parent = [name for name in columns if table.columns[name].spec.get("kind") == "ref"
-                 and table.columns[name].spec["to"].partition(".")[0] == link.parent]
+                 and table.columns[name].spec["to"].rpartition(".")[0] == link.parent]
     if to_parent and to_parent[0] != link.column:  # the first ref to the parent holds each row's parent
         columns.remove(link.column)
         columns.insert(columns.index(to_parent[0]), link.column)

@@ -1,9 +1,14 @@
 """``rulegen introspect``: read a database's schema and write a spec that fakes its data.
 
-One module per job: :mod:`.sqlite` and :mod:`.postgres` read a catalog into the neutral
-model of :mod:`.model`; :mod:`.checks` reads simple CHECK constraints; :mod:`.sample` sums up
-sampled rows; :mod:`.names` and :mod:`.kinds` choose each column's kind; :mod:`.tables` adds
-parent links, references and keys; :mod:`.render` writes the YAML.
+One module per job: :mod:`.sqlite` and :mod:`.postgres` read a catalog (every user schema, or
+one) into the neutral model of :mod:`.model`; :mod:`.bookkeeping` finds the framework tables
+left out; :mod:`.checks` reads CHECK constraints, :mod:`.facts` sorts what they say,
+:mod:`.patterns` and :mod:`.exprs` translate the rest; :mod:`.sample` sums up sampled rows
+(:mod:`.sensitive` keeps personal values out, :mod:`.counts` fits children per parent);
+:mod:`.names`, :mod:`.guesses`, :mod:`.fitting`, :mod:`.types` and :mod:`.kinds` choose each
+column's kind; :mod:`.related` orders dates; :mod:`.tables` adds parent links, references and
+keys; :mod:`.render` writes the YAML. A translated CHECK the spec's compiler refuses becomes a
+comment, so the spec always validates.
 """
 
 from __future__ import annotations
@@ -31,13 +36,13 @@ class IntrospectError(OutputError):
         return type(self), (self.message,)
 
 
-def introspect_url(url: str, *, sample: int = 0, schema: str = "public", today: datetime.date | None = None,
+def introspect_url(url: str, *, sample: int = 0, schema: str | None = None, today: datetime.date | None = None,
                    allow_values: bool = False, keep_bookkeeping: bool = False) -> str:
     """The spec (YAML text) of the database at ``url``; see :func:`rulegen.introspect`."""
     from rulegen.introspection.bookkeeping import bookkeeping_tables, left_out_comment
     from rulegen.introspection.render import render_spec
     from rulegen.introspection.sample import read_samples
-    from rulegen.introspection.tables import choose_links, draft_tables
+    from rulegen.introspection.tables import choose_links, draft_tables, leave_to_triggers
     from rulegen.io.urls import parse_url
 
     try:
@@ -52,8 +57,9 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public", today: 
         left = {} if keep_bookkeeping else bookkeeping_tables(catalog)
         catalog.tables = {name: table for name, table in catalog.tables.items() if name not in left}
         if not catalog.tables:
-            where = f" in schema {schema!r}" if target.dialect == "postgresql" else ""
+            where = f" in schema {schema!r}" if target.dialect == "postgresql" and schema else ""
             raise IntrospectError(f"{target}: no tables{where}")
+        left_out = leave_to_triggers(catalog)
         links = choose_links(catalog)
         samples = read_samples(connection, catalog, links, sample, allow_values=allow_values) if sample else {}
     except errors as exc:
@@ -63,11 +69,38 @@ def introspect_url(url: str, *, sample: int = 0, schema: str = "public", today: 
     drafts = draft_tables(catalog, links, samples, today or datetime.date.today())
     if not drafts:
         raise IntrospectError(f"{target}: no tables with columns")
-    text = render_spec(drafts, source=str(target), sample=sample)
+    text = render_spec(drafts, source=str(target), sample=sample, notes=left_out)
+    if _drop_refused_constraints(text, drafts):
+        text = render_spec(drafts, source=str(target), sample=sample, notes=left_out)
     if left:  # named in the header, before the spec's first key
         head, _, rest = text.partition("\nversion:")
         text = "\n".join([head, *left_out_comment(left)]) + "\nversion:" + rest
     return text
+
+
+def _drop_refused_constraints(text: str, drafts: list[Any]) -> bool:
+    """Take out of ``drafts`` the constraints (translated CHECKs) that the spec's compiler
+    refuses, such as a comparison of a date with text, keeping each as a comment; whether any
+    was. The spec then validates as far as its constraints go."""
+    import rulegen
+    from rulegen.errors import SpecError
+
+    try:
+        rulegen.compile(rulegen.load(text))
+    except SpecError as exc:
+        refused = {}
+        for diagnostic in exc.diagnostics:
+            parts = diagnostic.pointer.split("/")
+            if len(parts) >= 5 and parts[1] == "tables" and parts[3] == "constraints" and parts[4].isdigit():
+                name = parts[2].replace("~1", "/").replace("~0", "~")
+                refused.setdefault(name, set()).add(int(parts[4]))
+        for draft in drafts:
+            dropped = [c for i, c in enumerate(draft.constraints) if i in refused.get(draft.name, ())]
+            draft.notes = [n for n in draft.notes if not any(n.endswith(f"`{c}`") for c in dropped)]
+            draft.notes += [f"not translated: {c} (its types do not match)" for c in dropped]
+            draft.constraints = [c for c in draft.constraints if c not in dropped]
+        return bool(refused)
+    return False
 
 
 def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:
@@ -93,7 +126,7 @@ def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:
     raise IntrospectError(f"{target}: introspect reads sqlite:// and postgresql:// databases")
 
 
-def _read(connection: Any, target: Any, schema: str) -> Any:
+def _read(connection: Any, target: Any, schema: str | None) -> Any:
     if target.dialect == "sqlite":
         from rulegen.introspection.sqlite import read_sqlite
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["CATEGORIES", "Catalog", "ColumnInfo", "ColumnStats", "ForeignKey", "TableInfo", "TableSample",
-           "classify_type", "quote_identifier"]
+           "classify_type", "index_columns", "quote_identifier"]
 
 # What a column's type is, as far as choosing a kind goes. `unknown` keeps the column as text.
 CATEGORIES = ("integer", "decimal", "float", "bool", "text", "date", "timestamp", "time", "interval", "uuid",
@@ -73,6 +73,8 @@ class TableInfo:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     rows: int = 0  # rows in the source, counted up to a cap
+    filled_by: list[str] = field(default_factory=list)  # tables whose triggers insert rows into this one
+    schema: str | None = None  # the database schema it lives in (PostgreSQL)
 
     def candidate_keys(self) -> list[tuple[str, ...]]:
         """The primary key and the unique keys."""
@@ -85,12 +87,21 @@ class TableInfo:
 
 @dataclass(slots=True)
 class Catalog:
-    """The tables of one database (one schema), and where they were read from."""
+    """The tables of one database (of one schema, or of several), and where they were read from."""
 
     source: str
     dialect: str
     tables: dict[str, TableInfo]
     schema: str | None = None
+
+    def qualified(self, name: str) -> str:
+        """The SQL name of table ``name``: quoted, and qualified with its schema if it has one
+        (a table named ``schema.table`` is ``table`` of that schema)."""
+        table = self.tables.get(name)
+        schema = table.schema if table is not None else self.schema
+        if schema is None:
+            return quote_identifier(name)
+        return f"{quote_identifier(schema)}.{quote_identifier(name.removeprefix(schema + '.'))}"
 
 
 @dataclass(slots=True)
@@ -179,6 +190,35 @@ def classify_type(declared: str) -> tuple[str, dict[str, Any]]:
     if any(word in base for word in ("real", "floa", "doub")):
         return "float", details
     return "unknown", details
+
+
+def index_columns(definition: str, columns: dict[str, ColumnInfo]) -> tuple[str, ...] | None:
+    """The columns of a ``CREATE UNIQUE INDEX`` statement (as SQLite keeps it or PostgreSQL
+    prints it), each plain or under ``lower``/``upper``; None when a part is any other expression."""
+    head = re.split(r"\bWHERE\b|\bNULLS\s+NOT\s+DISTINCT\b", definition, flags=re.IGNORECASE)[0]
+    found = re.search(r"\bON\s+(?:ONLY\s+)?(?:\"(?:[^\"]|\"\")*\"|[^\s(]+)(?:\s+USING\s+\w+)?\s*\((.*)\)", head,
+                      re.IGNORECASE | re.DOTALL)
+    if found is None:
+        return None
+    parts, depth, current = [], 0, ""
+    for char in found.group(1):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    names = []
+    for part in parts:
+        part = re.sub(r"\s+(COLLATE\s+\S+|\w+_ops|ASC|DESC|NULLS\s+(FIRST|LAST))\b", "", part.strip())
+        inner = re.fullmatch(r"(?:lower|upper)\s*\(\(*(.+?)\)*(?:::[\w ]+)?\)", part, re.IGNORECASE)
+        name = (inner.group(1) if inner else part).strip("()")
+        name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name
+        if name not in columns:
+            return None
+        names.append(name)
+    return tuple(names)
 
 
 def quote_identifier(name: str) -> str:

@@ -17,14 +17,16 @@ def _key(names: tuple[str, ...]) -> str:
     return yaml_scalar(names[0]) if len(names) == 1 else flow(list(names))
 
 
-def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int = 1) -> str:
-    """The whole spec as YAML text."""
+def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int = 1,
+                notes: list[str] | None = None) -> str:
+    """The whole spec as YAML text; ``notes`` about the whole database go in its head comment."""
     sampled = f", with --sample {sample}" if sample else ""
     lines = [
         f"# Read from {source} by `rulegen introspect`{sampled}.",
         "# Kinds are guesses from each column's type, name, CHECK constraints"
         + (" and sampled rows" if sample else "") + ":",
         "# the comments say where a guess was made; review them before relying on the data.",
+        *[f"# {' '.join(note.split())}" for note in notes or ()],
         "version: 1",
         f"seed: {seed}",
         "tables:",
@@ -36,6 +38,8 @@ def render_spec(drafts: list[TableDraft], *, source: str, sample: int, seed: int
 
 def _table(table: TableDraft) -> list[str]:
     lines = [f"  {yaml_scalar(table.name)}:"]
+    if table.schema is not None:
+        lines.append(f"    schema: {yaml_scalar(table.schema)}")
     lines.append(f"    rows: {flow(table.rows)}{comment(table.rows_note)}")
     if table.primary_key:
         lines.append(f"    primary_key: {_key(table.primary_key)}")

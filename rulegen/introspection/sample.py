@@ -132,8 +132,7 @@ def _bounded(connection: Any, catalog: Catalog, seconds: float, query: str) -> l
 
 
 def _qualified(catalog: Catalog, table: str) -> str:
-    name = quote_identifier(table)
-    return f"{quote_identifier(catalog.schema)}.{name}" if catalog.schema else name
+    return catalog.qualified(table)
 
 
 def _children(connection: Any, catalog: Catalog, table: str, link: ForeignKey,

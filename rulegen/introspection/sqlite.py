@@ -3,11 +3,20 @@ and the CHECK constraints of each CREATE TABLE statement."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
 from rulegen.introspection.checks import check_clauses
-from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, classify_type, quote_identifier
+from rulegen.introspection.model import (
+    Catalog,
+    ColumnInfo,
+    ForeignKey,
+    TableInfo,
+    classify_type,
+    index_columns,
+    quote_identifier,
+)
 
 __all__ = ["connect_sqlite", "read_sqlite"]
 
@@ -42,7 +51,20 @@ def read_sqlite(connection: sqlite3.Connection, source: str) -> Catalog:
     for name, sql in statements:
         if name in plain:
             tables[name] = _read_table(connection, name, sql or "")
+    for owner, sql in connection.execute("select tbl_name, sql from sqlite_master where type = 'trigger'"):
+        for target in _INSERT.findall(sql or ""):
+            name = next((n for n in tables if n.lower() == _unquote(target).lower()), None)
+            if name is not None and name != owner and owner not in tables[name].filled_by:
+                tables[name].filled_by.append(owner)
     return Catalog(source=source, dialect="sqlite", tables=tables)
+
+
+_INSERT = re.compile(r'\binsert\s+(?:or\s+\w+\s+)?into\s+(?:(?:"[^"]+"|\w+)\s*\.\s*)?("[^"]+"|`[^`]+`|\[[^\]]+\]|\w+)',
+                     re.IGNORECASE)
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1] if name[:1] in "\"`[" else name
 
 
 def _pragma(connection: sqlite3.Connection, pragma: str, name: str) -> list[tuple[Any, ...]]:
@@ -66,11 +88,16 @@ def _read_table(connection: sqlite3.Connection, name: str, sql: str) -> TableInf
     if len(primary_key) == 1 and columns[primary_key[0]].type_name.strip().upper() == "INTEGER":
         columns[primary_key[0]].identity = "rowid"  # INTEGER PRIMARY KEY: SQLite numbers the rows
     table = TableInfo(name=name, columns=columns, primary_key=primary_key)
-    for _seq, index, unique, origin, partial in _pragma(connection, "index_list", name):
-        if not unique or origin == "pk" or partial:
+    # Unique indexes, partial ones too (met on every row); an expression (lower(x)) counts as x.
+    for _seq, index, unique, origin, _partial in _pragma(connection, "index_list", name):
+        if not unique or origin == "pk":
             continue
-        names = tuple(row[2] for row in _pragma(connection, "index_info", index))
-        if names and all(n in columns for n in names) and names not in table.unique:
+        names: tuple[str, ...] | None = tuple(row[2] for row in _pragma(connection, "index_info", index))
+        if not names or not all(n in columns for n in names):
+            found = connection.execute("select sql from sqlite_master where type = 'index' and name = ?",
+                                       [index]).fetchone()
+            names = index_columns(found[0], columns) if found and found[0] else None
+        if names and names not in table.unique and names != primary_key:
             table.unique.append(names)
     table.foreign_keys = _foreign_keys(connection, name)
     table.checks = check_clauses(sql)

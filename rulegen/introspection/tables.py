@@ -11,24 +11,32 @@ and a composite key that nothing else makes unique gets one of its parts unique 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.introspection.checks import Bound, Compare, OneOf, parse_check
+from rulegen.expr.functions import FUNCTIONS
 from rulegen.introspection.counts import fit_children
+from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS
 from rulegen.introspection.related import relate_dates
+from rulegen.introspection.types import type_draft
 
-__all__ = ["TableDraft", "choose_links", "draft_tables", "table_order"]
+__all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "table_order"]
 
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_CHILDREN = 3.0  # mean children per parent row (Poisson) when no sample says otherwise
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
+
+MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
+# The largest value of the integer types a key may be: a sequence key never passes it.
+_INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "integer": 2_147_483_647,
+                   "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
 _IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
@@ -46,6 +54,24 @@ class TableDraft:
     constraints: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows_note: str | None = None
+    schema: str | None = None
+
+
+def leave_to_triggers(catalog: Catalog) -> list[str]:
+    """Take out of ``catalog`` the tables that triggers of other tables fill (seeding them too
+    would collide with the trigger's rows), unless another table's foreign key points to one.
+
+    Returns:
+        A note for each table left out.
+    """
+    notes = []
+    for name, table in list(catalog.tables.items()):
+        pointed = any(fk.parent == name for other, t in catalog.tables.items() if other != name
+                      for fk in t.foreign_keys)
+        if table.filled_by and not pointed:
+            del catalog.tables[name]
+            notes.append(f"{name} is left out: a trigger on {', '.join(table.filled_by)} inserts its rows")
+    return notes
 
 
 def table_order(catalog: Catalog) -> list[str]:
@@ -68,8 +94,8 @@ def _key_for(catalog: Catalog, fk: ForeignKey) -> str | None:
     the parent whose other parts are all in the foreign key (and so can be looked up). None
     when the parent or its key is not there."""
     parent = catalog.tables.get(fk.parent)
-    if parent is None or not all(c in parent.columns for c in fk.parent_columns) or "." in fk.parent:
-        return None  # (`to: TABLE.COLUMN` cannot name a table with a dot)
+    if parent is None or not all(c in parent.columns for c in fk.parent_columns):
+        return None
     mapped = dict(zip(fk.parent_columns, fk.columns, strict=True))
     for key in parent.candidate_keys():
         if not set(key) <= set(fk.parent_columns):
@@ -123,32 +149,6 @@ def _reaches(links: dict[str, ForeignKey], start: str, target: str) -> bool:
     return start == target
 
 
-def _hints(table: TableInfo) -> tuple[dict[str, Hints], list[Compare], list[str]]:
-    """Per-column hints of the table's CHECKs, comparisons between columns, and the CHECKs
-    that are not simple (kept as comments)."""
-    hints: dict[str, Hints] = {}
-    compares, skipped = [], []
-    for text in table.checks:
-        facts = parse_check(text) if not text.startswith("--") else None
-        if facts is None or any(getattr(f, "column", None) not in table.columns for f in facts
-                                if not isinstance(f, Compare)):
-            skipped.append(text.removeprefix("-- "))
-            continue
-        for fact in facts:
-            if isinstance(fact, Compare):
-                compares.append(fact)
-                continue
-            hint = hints.setdefault(fact.column, Hints())
-            if isinstance(fact, OneOf):
-                hint.values = fact.values if hint.values is None else tuple(v for v in hint.values
-                                                                              if v in fact.values)
-            elif isinstance(fact, Bound) and fact.op in (">=", ">"):
-                hint.low, hint.low_open = fact.value, fact.op == ">"
-            elif isinstance(fact, Bound):
-                hint.high, hint.high_open = fact.value, fact.op == "<"
-    return hints, compares, skipped
-
-
 def draft_tables(catalog: Catalog, links: dict[str, ForeignKey], samples: dict[str, TableSample],
                  today: datetime.date) -> list[TableDraft]:
     """The drafts of every table, parents first."""
@@ -177,9 +177,17 @@ class _TableDrafter:
         self.link_ref = _key_for(catalog, link) if link else None
         self.one_to_one = link is not None and table.is_key(link.columns)
         self.truncate: int | None = None  # the most children per parent, when a distinct ref bounds it
+        self.truncate_why = ""
         self.max_rows: int | None = None  # the most rows, when a CHECK bounds an integer key
-        self.hints, self.compares, skipped = _hints(table)
-        self.notes += [f"not translated: {text}" for text in skipped]
+        self.checks = read_checks(table, today)
+        self.hints, self.compares = self.checks.hints, self.checks.compares
+        self.notes += [f"not translated: {text}" for text in self.checks.skipped]
+        self.notes += [f"CHECK {text}: rows that break it are drawn again, by the constraint `{expression}`"
+                       for text, expression in self.checks.expressions]
+        if self.checks.relative:
+            self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
+        self.extra: list[str] = []  # constraints the drafts of columns ask for
+        self.helpers: dict[str, Draft] = {}  # hidden columns the drafts of columns read
 
     # --- steps ----------------------------------------------------------------------------
     def draft(self) -> TableDraft:
@@ -202,7 +210,8 @@ class _TableDrafter:
             self._finish(name, column)
         key_notes = [note for key in table.candidate_keys() if len(key) > 1 for note in [self._cover(key)] if note]
         rows, capped = self._cap_rows(rows)
-        draft = TableDraft(name=table.name, rows=rows, columns={n: self.columns[n] for n in table.columns},
+        columns = {**{n: self.columns[n] for n in table.columns}, **self.helpers}
+        draft = TableDraft(name=table.name, schema=table.schema, rows=rows, columns=columns,
                            primary_key=table.primary_key,
                            unique=[k for k in table.unique if len(k) > 1 and set(k) != set(table.primary_key)],
                            constraints=self._constraints() + related, notes=self.notes + key_notes,
@@ -259,7 +268,16 @@ class _TableDrafter:
         simple = (len(fk.columns) == 1 and fk.parent_columns == key and len(key) == 1
                   and table.columns[key[0]].category == "integer" and key[0] not in self.roles
                   and column not in self.roles)
-        if simple:
+        earlier = f"{column}_earlier"
+        if simple and not table.columns[column].nullable and _identifier(earlier) and _identifier(key[0]) \
+                and earlier not in table.columns:
+            # The first row has no earlier row: it points at itself.
+            self.helpers[earlier] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}", "hidden": True},
+                                          ["an earlier row (none for the first)"])
+            self.columns[column] = Draft({"kind": "expr", "expr": f"coalesce({earlier}, {key[0]})"},
+                                         ["NOT NULL: an earlier row, the first row itself"])
+            self.roles.add(column)
+        elif simple:
             self.columns[column] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}"}, ["an earlier row"])
             self.roles.add(column)
             if not table.columns[column].nullable:
@@ -285,6 +303,24 @@ class _TableDrafter:
                 self.columns[number] = Draft({"kind": "sequence", "within": self.link_ref},
                                              [f"1, 2, ... for each {self.link.parent} row"])
                 self.roles.add(number)
+                self._bounded_children(number)
+
+    def _bounded_children(self, number: str) -> None:
+        """A CHECK range on the number within a parent (``line BETWEEN 1 AND 7``) starts it
+        and bounds how many children a parent has."""
+        hint = self.hints.pop(number, None)
+        if hint is None:
+            return
+        start = 1
+        if is_number(hint.low):
+            start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
+            if start != 1:
+                self.columns[number].spec["start"] = start
+        if is_number(hint.high):
+            last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            limit = max(last - start + 1, 0)
+            self.truncate = limit if self.truncate is None else min(self.truncate, limit)
+            self.truncate_why = f"{number} is at most {last} (a CHECK)"
 
     def _sequence(self, name: str) -> dict[str, Any]:
         """An integer key: 1, 2, 3, ... or, under a CHECK range, from its low end and no further
@@ -296,16 +332,34 @@ class _TableDrafter:
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 spec["start"] = start
+        last = _INTEGER_LIMITS.get(self.table.columns[name].type_name.lower().split("(")[0])
         if hint is not None and is_number(hint.high):
-            last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+            last = high if last is None else min(last, high)
+        if last is not None:
             self.max_rows = max(last - start + 1, 0)
         return spec
 
     def _plain(self, column: ColumnInfo, *, unique: bool) -> None:
         stats = self.sample.columns.get(column.name) if self.sample else None
-        self.columns[column.name] = column_draft(
-            self.table.name, column, self.hints.get(column.name, Hints()), stats, dialect=self.catalog.dialect,
-            unique=unique, rows=int(self.estimate), today=self.today)
+        name = column.name
+        shortest, longest = self.checks.lengths.get(name, [None, None])
+        if longest is not None and (column.length is None or longest < column.length):
+            column = dataclasses.replace(column, length=longest)
+        hints = self.hints.get(name, Hints())
+        if name in self.checks.patterns and hints.values is None:
+            self.columns[name] = Draft({"kind": "pattern", "pattern": self.checks.patterns[name]},
+                                       ["the CHECK's pattern"])
+        elif hints.values is None and not unique and (typed := type_draft(column, self.today)) is not None:
+            self.columns[name] = typed
+        else:
+            self.columns[name] = column_draft(
+                self.table.name, column, hints, stats, dialect=self.catalog.dialect, unique=unique,
+                rows=int(self.estimate), today=self.today)
+        if shortest and _identifier(name) and not _long_enough(self.columns[name].spec, shortest):
+            # A declared lower bound (CHECK char_length(x) >= n); the upper one is the column's
+            # width above, which the drafts of columns fit by construction.
+            self.extra.append(f"len({name}) >= {shortest}")
         if unique and (column.name,) != self.table.primary_key and self.columns[column.name].spec["kind"] not in (
                 "sequence", "uuid"):
             self.columns[column.name].spec["unique"] = True
@@ -347,6 +401,8 @@ class _TableDrafter:
                 return None
             if len(others) == 1 and specs[others[0]]["kind"] == "ref":
                 return self._distinct_limit(others[0])
+            if len(others) == 1 and self._dealt(others[0]):
+                return None
         for name in key:
             if name in self.roles:
                 continue
@@ -366,19 +422,40 @@ class _TableDrafter:
                 return None
         return f"({', '.join(key)}) is not unique by construction: generation stops if it repeats"
 
+    def _dealt(self, name: str) -> bool:
+        """A short list of values that is part of a key with the parent: each parent's children
+        take the values in turn (a hidden number within the parent picks one), so they never
+        repeat; a parent has at most as many children as there are values."""
+        values = self.columns[name].spec.get("values")
+        number = f"{name}_number"
+        if self.columns[name].spec["kind"] != "choice" or not isinstance(values, list) \
+                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(number) or number in self.table.columns \
+                or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            return False
+        self.helpers[number] = Draft({"kind": "sequence", "within": self.link_ref, "hidden": True})
+        expression = repr(values[-1])
+        for position in range(len(values) - 1, 0, -1):
+            expression = f"if({number} == {position}, {values[position - 1]!r}, {expression})"
+        self.columns[name] = Draft({"kind": "expr", "expr": expression},
+                                   [f"the values in turn for each {self.link.parent} row, so that the key holds"])
+        self.truncate = len(values) if self.truncate is None else min(self.truncate, len(values))
+        self.truncate_why = f"one per value of {name}"
+        return True
+
     def _distinct_limit(self, other: str) -> None:
         """(parent ref, other ref) is a key: rulegen gives each parent distinct rows of the other
         table, so a parent may not have more children than that table has rows."""
         size = self.estimates.get(self.columns[other].spec["to"].partition(".")[0])
         if size is not None and size < 50:
             self.truncate = int(size)
+            self.truncate_why = f"one per {int(size)} other rows"
 
     def _cap_rows(self, rows: int | dict[str, Any]) -> tuple[int | dict[str, Any], str | None]:
         """Fewer rows when a unique column cannot make enough distinct values (a short CHECK list);
         a count per parent no larger than a distinct ref's table."""
         limit = self.truncate
         if isinstance(rows, dict) and limit is not None and "count" not in rows:
-            return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: one per {limit} other rows"
+            return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: {self.truncate_why}"
         spaces = [space for n, d in self.columns.items()
                   if d.spec.get("unique") or (n,) == self.table.primary_key
                   for space in [_space(d.spec)] if space is not None]
@@ -403,7 +480,8 @@ class _TableDrafter:
                 constraints.append(compare.expression())
             else:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
-        return constraints
+        constraints += [expression for _, expression in self.checks.expressions]
+        return list(dict.fromkeys(constraints + self.extra))
 
 
 def _space(spec: dict[str, Any]) -> int | None:
@@ -422,8 +500,18 @@ def _space(spec: dict[str, Any]) -> int | None:
     return None
 
 
+def _long_enough(spec: dict[str, Any], shortest: int) -> bool:
+    """Whether every value of a text column's draft is ``shortest`` characters or more by
+    construction (a list of values that all are; other kinds are not known to)."""
+    values = spec.get("values")
+    return spec["kind"] == "choice" and isinstance(values, list) and all(
+        isinstance(v, str) and len(v) >= shortest for v in values)
+
+
 def _identifier(name: str) -> bool:
-    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS
+    """Whether an expression can name the column (not a keyword, not one of its functions)."""
+    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS \
+        and name not in FUNCTIONS and name != "if"
 
 
 def _mean_count(rows: dict[str, Any]) -> float:

@@ -9,7 +9,8 @@ columns that do not fit, cycles that cannot load, keys that overflow their type,
 are missing) is reported, all at once, before the first row is written.
 
 Every statement names its tables with their schema (``"main"."t"``; for PostgreSQL the
-connection's current schema, never a system one), so a table name cannot resolve to a system
+schema the table's spec says it lives in (``schema:``), else the connection's current schema,
+never a system one), so a table name cannot resolve to a system
 catalog such as ``pg_catalog.pg_authid``; names a target cannot hold are refused before the
 database is opened.
 
@@ -49,6 +50,7 @@ from rulegen.io.sql import (
     foreign_keys,
     identity_key,
     table_order,
+    with_locations,
 )
 from rulegen.io.target import TargetForeignKey, TargetTable
 from rulegen.io.urls import parse_url
@@ -111,12 +113,16 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
           progress: Progress | None) -> dict[str, int]:
     """Check, create, load and link the picked tables in one transaction; the rows loaded per table."""
     with loader.transaction():
+        # Tables whose spec says where they live are written there (`schema:`), the others
+        # into the connection's schema.
+        loader.dialect = with_locations(plan, loader.dialect)
         load = _prepare(loader, plan, picked, if_exists)
         loader.locate = _locator(plan, load.found)
         if if_exists == "replace":
             for name in reversed(table_order(plan)[0]):
                 if name in load.found and name in load.created:
                     loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
+        _alter(loader, load.order, "DEFERRABLE INITIALLY DEFERRED")
         loaded = {name: _load(loader, plan, plan.tables[name], load.order, load.appended.get(name), load.keys,
                               workers, progress) for name in load.order.tables}
         loader.loading = None
@@ -129,9 +135,18 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
                 key = identity_key(plan, plan.tables[name])
                 if key is not None:
                     loader.number_rows(name, key)
+        if load.order.altered:  # checked now, so that they can be immediate again
+            loader.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _alter(loader, load.order, "NOT DEFERRABLE")
         loader.advance_sequences(loader.existing(load.order.tables))
         loader.check_references(load.order.tables)
     return loaded
+
+
+def _alter(loader: Loader, order: LoadOrder, how: str) -> None:
+    """Make the foreign keys that close a cycle of immediate, NOT NULL keys ``how``."""
+    for table, name in order.altered:
+        loader.execute(f"ALTER TABLE {loader.dialect.table(table)} ALTER CONSTRAINT {loader.dialect.ident(name)} {how}")
 
 
 def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _Load:
@@ -147,7 +162,8 @@ def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _
     problems = _in_the_way(loader, plan, picked, found, if_exists) + _missing_parents(plan, picked, found)
     if problems:
         raise OutputError(problems)
-    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable)
+    order = load_order(plan, picked, appended, created=created, deferrable=loader.dialect.deferrable,
+                       alterable=loader.alters_constraints)
     offsets = key_offsets(plan, picked, appended, loader.largest)
     problems = width_problems(plan, picked, appended, offsets) + _unkeyed(plan, order, appended)
     if problems:

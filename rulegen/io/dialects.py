@@ -68,14 +68,24 @@ class Dialect:
     schema: str | None = None  # every table name is qualified with it
     qualified_references: bool = True  # SQLite: REFERENCES takes a bare table name
     identity: str = ""  # after an integer primary key's type: the database numbers new rows
+    # (schema, name) of the tables whose spec says where they live (`schema:`), by spec name
+    locations: tuple[tuple[str, tuple[str, str]], ...] = ()
 
     def ident(self, name: str) -> str:
         """A quoted identifier (spaces, quotes and reserved words are safe)."""
         return f"{self.quote}{name.replace(self.quote, self.quote * 2)}{self.quote}"
 
+    def place(self, name: str) -> tuple[str | None, str]:
+        """(schema, name) of a table in the database: where its spec says it lives, else the
+        dialect's schema."""
+        return dict(self.locations).get(name, (self.schema, name))
+
     def table(self, name: str) -> str:
         """A table's name qualified with the dialect's schema, so it can never resolve to a
         catalog table of the same name."""
+        located = dict(self.locations).get(name)
+        if located is not None:
+            return f"{self.ident(located[0])}.{self.ident(located[1])}"
         return self.ident(name) if self.schema is None else f"{self.ident(self.schema)}.{self.ident(name)}"
 
     def reference(self, name: str) -> str:

@@ -10,10 +10,14 @@ of its foreign keys, in this order of preference:
 2. a deferrable one: the load runs with ``SET CONSTRAINTS ALL DEFERRED`` (SQLite: ``PRAGMA
    defer_foreign_keys``, which defers every foreign key), so it is checked at commit;
 3. an immediate one whose columns may all be null: the child is loaded with nulls there, and
-   the values are set by an ``UPDATE`` once every table is in, in the same transaction.
+   the values are set by an ``UPDATE`` once every table is in, in the same transaction;
+4. where the database can alter a constraint (PostgreSQL), an immediate ``NOT NULL`` one: it
+   is made ``DEFERRABLE INITIALLY DEFERRED`` for the load, checked with ``SET CONSTRAINTS ALL
+   IMMEDIATE`` once every table is in, and made ``NOT DEFERRABLE`` again, all in the seed's
+   transaction (so the database ends as it was, and a failed load changes nothing).
 
-A cycle with none of these (every key immediate and ``NOT NULL``) cannot be loaded: it is an
-error naming its tables, raised before anything is written.
+A cycle with none of these cannot be loaded: it is an error naming its tables, raised before
+anything is written.
 """
 
 from __future__ import annotations
@@ -49,15 +53,17 @@ class LoadOrder:
         skipped: (table, columns) of the spec's foreign keys a created table leaves out of its
             DDL, for a dialect that cannot defer them (they close a cycle).
         nulled: per appended table, the database's foreign keys loaded as nulls and then set.
+        altered: (table, constraint name) of the database's foreign keys made deferrable for the load.
     """
 
     tables: list[str]
     skipped: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     nulled: dict[str, list[TargetForeignKey]] = field(default_factory=dict)
+    altered: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_order(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable], *, created: set[str],
-               deferrable: bool) -> LoadOrder:
+               deferrable: bool, alterable: bool = False) -> LoadOrder:
     """The order of ``tables``, and the foreign keys that had to give way to load them.
 
     Args:
@@ -66,9 +72,11 @@ def load_order(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable
         existing: the database's tables (those appended to keep their own foreign keys).
         created: the tables rulegen creates (their foreign keys are the spec's).
         deferrable: whether the dialect can defer foreign keys it creates.
+        alterable: whether the database can make a declared foreign key deferrable for the load.
 
     Raises:
-        OutputError: cycles of immediate, ``NOT NULL`` foreign keys, naming their tables.
+        OutputError: cycles of immediate, ``NOT NULL`` foreign keys that cannot be altered,
+            naming their tables.
     """
     picked = set(tables)
     edges = [edge for name in tables for edge in _edges(plan, name, existing, created) if edge.parent in picked]
@@ -87,16 +95,19 @@ def load_order(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable
             cycle = exc.args[1]  # each node needs the one before it
             links = [e for e in edges if e not in broken and any(
                 e.child == cycle[i + 1] and e.parent == cycle[i] for i in range(len(cycle) - 1))]
-            edge = min(links, key=_cost)
-            if _cost(edge) == 3:
+            edge = min(links, key=lambda e: _cost(e, alterable))
+            cost = _cost(edge, alterable)
+            if cost == 4:
                 problems.append(_impossible(plan, cycle[:-1]))
                 broken.update(links)
                 continue
             broken.add(edge)
             if edge.declared is None and not deferrable:
                 order.skipped.add((edge.child, edge.columns))
-            elif edge.declared is not None and _cost(edge) == 2:
+            elif edge.declared is not None and cost == 2:
                 order.nulled.setdefault(edge.child, []).append(edge.declared)
+            elif edge.declared is not None and edge.declared.name is not None and cost == 3:
+                order.altered.append((edge.child, edge.declared.name))
     if problems:
         raise OutputError(problems)
     return order
@@ -110,11 +121,14 @@ def _edges(plan: Plan, name: str, existing: Mapping[str, TargetTable], created: 
     return [_Edge(name, fk.parent, fk.columns, fk) for fk in existing[name].foreign_keys if fk.parent != name]
 
 
-def _cost(edge: _Edge) -> int:
-    """How hard it is to load a cycle without this edge: 0 free, 1 deferred, 2 nulled, 3 impossible."""
+def _cost(edge: _Edge, alterable: bool) -> int:
+    """How hard it is to load a cycle without this edge: 0 free, 1 deferred, 2 nulled, 3 made
+    deferrable for the load, 4 impossible."""
     if edge.declared is None:
         return 0
-    return 1 if edge.declared.deferrable else 2 if edge.declared.nullable else 3
+    if edge.declared.deferrable or edge.declared.nullable:
+        return 1 if edge.declared.deferrable else 2
+    return 3 if alterable and edge.declared.name is not None else 4
 
 
 def _impossible(plan: Plan, cycle: list[str]) -> Diagnostic:

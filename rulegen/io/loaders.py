@@ -30,11 +30,17 @@ from rulegen.io.urls import DatabaseUrl
 
 __all__ = ["LOADERS", "Loader"]
 
+# PostgreSQL types whose names contain a word of another family ("int" in interval and point)
+# but that read their values from text.
+_TEXT_INPUT = ("interval", "point", "tsvector", "tsquery", "line", "polygon", "circle", "box", "path", "lseg")
+
 
 class Loader(ABC):
     """One database connection: DDL, catalog, loading Arrow batches, one transaction."""
 
     dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
+    # Whether ALTER TABLE ... ALTER CONSTRAINT can make a foreign key deferrable for a load.
+    alters_constraints: ClassVar[bool] = False
     # Words in a column type that hold each kind of value (append checks types with them).
     holders: ClassVar[dict[str, tuple[str, ...]]] = {
         "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
@@ -140,6 +146,8 @@ class Loader(ABC):
                   else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
                   else "timestamp" if pa.types.is_timestamp(value_type) else "string")
         declared = declared.lower()
+        if declared.endswith(("range", "[]")) or declared.startswith(_TEXT_INPUT):
+            return True  # a type that parses text (a range, an array, a point...): the database checks
         if family == "string":
             typed = {word for key in ("int", "float", "bool", "date", "timestamp") for word in self.holders[key]}
             return any(word in declared for word in self.holders["string"]) or not any(
@@ -236,6 +244,7 @@ class PostgresLoader(Loader):
     """
 
     dialect = DIALECTS["postgresql"]
+    alters_constraints = True
 
     def driver(self) -> Any:
         try:
@@ -267,7 +276,9 @@ class PostgresLoader(Loader):
         return dataclasses.replace(self.dialect, schema=schema)
 
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
-        return postgres_tables(self.connection, self.dialect.schema or "public", list(names))
+        schema = self.dialect.schema or "public"
+        return postgres_tables(self.connection, schema, {
+            name: (space or schema, table) for name in names for space, table in [self.dialect.place(name)]})
 
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
         """One ``COPY`` for the whole table, fed from a thread (psycopg's queued writer), so the

@@ -22,6 +22,7 @@ Table names are schema-qualified and values spelled so that no client can misrea
 
 from __future__ import annotations
 
+import dataclasses
 import graphlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -282,6 +283,12 @@ class SqlScript:
     pointers: Mapping[str, str] = field(default_factory=dict)  # column -> spec pointer, for errors
 
 
+def with_locations(plan: Plan, dialect: Dialect) -> Dialect:
+    """``dialect`` naming each table whose spec says where it lives (``schema:``) in that schema."""
+    return dataclasses.replace(dialect, locations=tuple(
+        (name, table.location) for name, table in plan.spec.tables.items() if table.location))
+
+
 def sql_scripts(plan: Plan, dialect: Dialect) -> dict[str, SqlScript]:
     """Per table, parents first, its script around the ``INSERT``s: DDL before, foreign keys after.
 
@@ -290,6 +297,7 @@ def sql_scripts(plan: Plan, dialect: Dialect) -> dict[str, SqlScript]:
         OutputError: a value of a choice domain the dialect cannot hold.
     """
     check_target_names(plan, dialect.name)
+    dialect = with_locations(plan, dialect)
     order, cyclic = table_order(plan)
     try:
         return {name: SqlScript(dialect, create_table(plan, plan.tables[name], dialect,

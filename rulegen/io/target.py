@@ -11,6 +11,7 @@ sequences from this.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ class TargetForeignKey:
     parent_columns: tuple[str, ...]
     deferrable: bool  # SET CONSTRAINTS ALL DEFERRED (PRAGMA defer_foreign_keys in SQLite) defers it
     nullable: bool  # every column may hold null: a cycle through it loads nulls, then updates
+    # its constraint's name (PostgreSQL, declared on the table itself): a cycle of immediate,
+    # NOT NULL keys loads with it made deferrable for the load
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -45,14 +49,14 @@ class TargetTable:
 
 
 _PG_COLUMNS = r"""
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '',
+SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '',
        coalesce(pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname),
                 (regexp_match(pg_get_expr(d.adbin, d.adrelid), '^nextval\(''(.+)''::regclass\)$'))[1]),
        a.atthasdef OR a.attidentity <> '', a.atttypid
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
-  AND a.attnum > 0 AND NOT a.attisdropped
+WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest(%(schemas)s::text[], %(names)s::text[]))
+  AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum
 """
 
@@ -63,38 +67,41 @@ _PG_DOMAINS = "SELECT oid, typbasetype, format_type(typbasetype, typtypmod) FROM
 _PG_CONSTRAINTS = """
 WITH RECURSIVE tree(root, oid, depth) AS (
   SELECT c.oid, c.oid, 0 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = %(schema)s AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
+  WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest(%(schemas)s::text[], %(names)s::text[]))
+    AND c.relkind IN ('r', 'p')
   UNION ALL SELECT tree.root, i.inhrelid, tree.depth + 1 FROM tree JOIN pg_inherits i ON i.inhparent = tree.oid
 )
-SELECT r.relname, c.relname, tree.depth = 0, k.conname, k.contype, k.condeferrable, p.relname,
+SELECT rn.nspname, r.relname, c.relname, tree.depth = 0, k.conname, k.contype, k.condeferrable, p.relname,
        ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(n, i)
              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.i),
        ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(n, i)
              JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.i),
-       pn.nspname = %(schema)s
-FROM tree JOIN pg_class r ON r.oid = tree.root JOIN pg_class c ON c.oid = tree.oid
+       pn.nspname
+FROM tree JOIN pg_class r ON r.oid = tree.root JOIN pg_namespace rn ON rn.oid = r.relnamespace
+JOIN pg_class c ON c.oid = tree.oid
 LEFT JOIN pg_constraint k ON k.conrelid = tree.oid
 LEFT JOIN pg_class p ON p.oid = k.confrelid LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
 """
 
 
-def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str, TargetTable]:
-    """The tables of ``names`` that exist in ``schema`` of a PostgreSQL database.
+def postgres_tables(connection: Any, schema: str, places: Mapping[str, tuple[str, str]]) -> dict[str, TargetTable]:
+    """The tables of ``places`` that exist in a PostgreSQL database.
 
     Args:
         connection: an open psycopg connection, inside the seed's transaction.
-        schema: the schema the seed writes into.
-        names: the tables the seed loads.
+        schema: the schema the seed writes the tables into that do not say where they live.
+        places: the tables the seed loads, each with its (schema, name) in the database.
 
     Returns:
-        The existing ones, by name.
+        The existing ones, by their name in the spec.
     """
     found: dict[str, TargetTable] = {}
-    arguments = {"schema": schema, "names": names}
+    named = {place: name for name, place in places.items()}
+    arguments = {"schemas": [s for s, _ in places.values()], "names": [n for _, n in places.values()]}
     domains = {oid: (base, name) for oid, base, name in connection.execute(_PG_DOMAINS)}
-    for table, column, declared, not_null, generated, sequence, default, type_oid in connection.execute(
+    for space, relation, column, declared, not_null, generated, sequence, default, type_oid in connection.execute(
             _PG_COLUMNS, arguments):
-        target = found.setdefault(table, TargetTable({}))
+        target = found.setdefault(named[space, relation], TargetTable({}))
         target.columns[column] = _base_type(declared, type_oid, domains).lower()
         if not_null:
             target.not_null.add(column)
@@ -104,9 +111,9 @@ def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str,
             target.generated.add(column)
         if sequence is not None:
             target.sequences[column] = sequence
-    for table, relation, own, name, kind, deferrable, parent, columns, parent_columns, same_schema in \
+    for space, table, relation, own, name, kind, deferrable, parent, columns, parent_columns, parent_space in \
             connection.execute(_PG_CONSTRAINTS, arguments):
-        target = found[table]
+        target = found[named[space, table]]
         if not own:
             target.partitions.add(relation)
         if name is None:
@@ -114,14 +121,19 @@ def postgres_tables(connection: Any, schema: str, names: list[str]) -> dict[str,
         target.constraints[name] = tuple(columns)
         if kind == "p" and own:
             target.primary_key = tuple(columns)
-        elif kind == "f" and same_schema:  # a parent in another schema is never one the seed loads
+        elif kind == "f" and (parent := named.get((parent_space, parent),
+                                                   parent if parent_space == schema else None)) is not None:
+            # (a parent elsewhere that the spec does not place is never one the seed loads)
             key = TargetForeignKey(tuple(columns), parent, tuple(parent_columns), deferrable,
-                                   not set(columns) & target.not_null)
+                                   not set(columns) & target.not_null, name if own else None)
             if key not in target.foreign_keys:  # declared on the table and each partition alike
                 target.foreign_keys.append(key)
+            elif own:  # the table's own constraint, by its name
+                target.foreign_keys[target.foreign_keys.index(key)] = key
     for table, target in found.items():
+        space, relation = places[table]
         target.has_rows = connection.execute(
-            f"SELECT EXISTS (SELECT FROM {_pg_name(schema)}.{_pg_name(table)})").fetchone()[0]
+            f"SELECT EXISTS (SELECT FROM {_pg_name(space)}.{_pg_name(relation)})").fetchone()[0]
     return found
 
 

@@ -115,7 +115,7 @@ class Ref(Kind):
     name = "ref"
     summary = "a foreign key: the key of a parent row (its own parent with rows per parent, else drawn)"
     options = {
-        "to": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "TABLE.COLUMN",
+        "to": {"type": "string", "pattern": r"^.+\.[^.]+$", "x-expect": "TABLE.COLUMN",
                "description": "the parent table and its key column"},
         "skew": {"type": "object", "required": ["kind"],
                  "properties": {"kind": {"enum": list(COUNT_LAWS)}},
@@ -126,7 +126,7 @@ class Ref(Kind):
 
     def __init__(self, column: Any) -> None:
         super().__init__(column)
-        self.table, _, self.key = str(self.option("to")).partition(".")
+        self.table, _, self.key = str(self.option("to")).rpartition(".")
         self.skew: Any = None  # the Distribution of parent ranks, when skewed
         self.own: Any = None  # the table's own sequence key (ColumnSpec), for a self-reference
         self.size = -1  # rows of the parent table, once compiled
@@ -306,7 +306,7 @@ class Lookup(Kind):
         if table.columns[via].kind != "ref":
             return [Diagnostic("RG218", f"`via` must name a `ref` column, and `{via}` is a "
                                         f"`{table.columns[via].kind}`", self.pointer("via"))]
-        self.parent = str(table.columns[via].options.get("to", "")).partition(".")[0]
+        self.parent = str(table.columns[via].options.get("to", "")).rpartition(".")[0]
         if self.parent == table.name:
             return [Diagnostic("RG218", "a lookup through a ref to its own table is not supported",
                                self.pointer("via"))]
@@ -361,7 +361,7 @@ def _parent_ref(env: CompileEnv) -> str | None:
     if env.link is None:
         return None
     return next((name for name, column in env.table.columns.items()
-                 if column.kind == "ref" and str(column.options.get("to", "")).partition(".")[0] == env.link.parent),
+                 if column.kind == "ref" and str(column.options.get("to", "")).rpartition(".")[0] == env.link.parent),
                 None)
 
 
@@ -391,7 +391,7 @@ class Aggregate(Kind):
     drawn = False  # its value at a row is fixed, or follows its inputs
     summary = "sum, count, min, max or mean of a child column over each row's children"
     options = {
-        "of": {"type": "string", "pattern": r"^[^.]+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN",
+        "of": {"type": "string", "pattern": r"^.+\.[^.]+$", "x-expect": "CHILD_TABLE.COLUMN",
                "description": "the child table's column to reduce"},
         "fn": {"enum": list(_AGGREGATES), "description": "the reduction (sum and count are 0 without children)"},
         "via": {"type": "string", "description": "the child's ref column to this table (when it has several)"},
@@ -401,7 +401,7 @@ class Aggregate(Kind):
 
     def __init__(self, column: Any) -> None:
         super().__init__(column)
-        self.child, _, self.of = str(self.option("of")).partition(".")
+        self.child, _, self.of = str(self.option("of")).rpartition(".")
         self.parent = ""  # this table
         self.via: str = self.option("via")
         self.ref: Any = None
@@ -418,7 +418,7 @@ class Aggregate(Kind):
             return [Diagnostic("RG212", f"`of` names unknown column `{self.option('of')}`", self.pointer("of"),
                                hint=hint)]
         refs = [name for name, c in child.columns.items()
-                if c.kind == "ref" and str(c.options.get("to", "")).partition(".")[0] == self.parent
+                if c.kind == "ref" and str(c.options.get("to", "")).rpartition(".")[0] == self.parent
                 and self.child != self.parent]
         via = self.option("via")
         if via is None and len(refs) != 1:

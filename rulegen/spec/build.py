@@ -80,6 +80,7 @@ def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
             for i, c in enumerate(table.get("correlations", []))
         ),
         sample_rows=table["sample_rows"]["from"] if "sample_rows" in table else None,
+        schema=table.get("schema"),
     )
 
 

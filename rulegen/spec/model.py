@@ -83,6 +83,15 @@ class TableSpec:
     constraints: tuple[ConstraintSpec, ...] = ()
     correlations: tuple[CorrelationSpec, ...] = ()
     sample_rows: str | None = None  # a data file whose rows `sample` columns draw together
+    schema: str | None = None  # the database schema the table lives in (seed writes it there)
+
+    @property
+    def location(self) -> tuple[str, str] | None:
+        """(schema, table name in it) when the spec says where the table lives: a table named
+        ``SCHEMA.NAME`` with ``schema: SCHEMA`` is the table ``NAME`` of that schema."""
+        if self.schema is None:
+            return None
+        return self.schema, self.name.removeprefix(f"{self.schema}.")
 
     @property
     def parent(self) -> str | None:

@@ -84,6 +84,9 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
             "rho": {"type": "number", "minimum": -1, "maximum": 1, "description": "their rank correlation"},
         },
     }, "description": "rank (Spearman) correlations between numeric columns, met by a Gaussian copula"},
+    "schema": {"type": "string", "minLength": 1,
+               "description": "the database schema the table lives in: `seed` writes it there (a table named "
+                              "SCHEMA.NAME is the table NAME of that schema)"},
     "description": {"type": "string", "description": "free text, ignored"},
 }
 

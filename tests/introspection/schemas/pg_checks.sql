@@ -1,0 +1,27 @@
+-- Each CHECK form a hand-written schema tends to use.
+CREATE TABLE ticket (
+    ticket_id   bigserial PRIMARY KEY,
+    severity    text NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+    channel     varchar(10) CHECK (channel = ANY (ARRAY['mail'::varchar, 'phone'::varchar, 'chat'::varchar])),
+    lane        text CHECK (lane IN ('a', 'b') OR lane IS NULL),
+    grade       char(1) CHECK (upper(grade) IN ('A', 'B', 'C')),
+    region      text CHECK (lower(region) = ANY (ARRAY['north', 'south'])),
+    score       numeric(5, 2) CHECK (score BETWEEN 0 AND 100),
+    weight      real CHECK (weight > 0 AND weight < 50),
+    opened_on   date NOT NULL CHECK (opened_on > DATE '2020-01-01' AND opened_on <= CURRENT_DATE),
+    seen_at     timestamptz CHECK (seen_at >= now() - interval '30 days'),
+    due_at      timestamp CHECK (due_at <= now() + '1 year'::interval),
+    starts      date,
+    ends        date,
+    CHECK (ends >= starts OR ends IS NULL),
+    code        varchar(16) NOT NULL CHECK (char_length(code) BETWEEN 4 AND 16),
+    summary     text CHECK (length(summary) >= 5 AND length(summary) <= 60),
+    ref_code    text CHECK (ref_code LIKE 'TK-%'),
+    postcode    text CHECK (postcode ~ '^[0-9]{5}$'),
+    phone       text CHECK (phone ~ '^\+[0-9]{8,12}$'),
+    slot        integer CHECK (slot % 15 = 0),
+    CHECK (btrim(summary) <> ''),
+    budget      integer,
+    spent       integer,
+    CHECK (spent <= budget)
+);
