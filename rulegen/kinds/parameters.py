@@ -143,7 +143,9 @@ class Parameters:
                         bad |= ~holds(values, schema[key])
             if bad.any():
                 first = int(bad.argmax())
-                raise _row_error(f"{law}'s `{name}` is {values[first]} here, and it must be {_domain_words(schema)}",
+                unit = " seconds" if self.durations else ""
+                raise _row_error(f"{law}'s `{name}` is {values[first]}{unit} here, and it must be "
+                                 f"{_domain_words(schema)}",
                                  self.expressions[name], int(rows[first]))
         if not len(rows):
             return

@@ -4,6 +4,7 @@ parameter makes a null, a parameter outside the law's domain stops the run namin
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import rulegen
@@ -57,3 +58,35 @@ def test_check_accepts_values_of_a_law_given_per_row(tmp_path):
                 '      x: {kind: gamma, shape: "base + 1", scale: 2}\n')
     rulegen.write(text, tmp_path, "parquet")
     assert rulegen.check(text, tmp_path).ok
+
+
+def test_a_delay_takes_duration_expressions_per_row():
+    frame = rulegen.generate(spec(
+        "      k: {kind: integers, low: 0, high: 30}\n"
+        "      start: {kind: date, min: 2024-01-01, max: 2024-12-31}\n"
+        '      end: {kind: date, after: start, delay: {kind: uniform, low: "days(k)", high: "days(k) + hours(12)"}}\n'
+        '      at: {kind: timestamp, after: start, delay: {kind: normal, loc: "hours(k) * 24", scale: 1h}}\n',
+        rows=500), seed=9)["t"]
+    start = pd.to_datetime(frame["start"])
+    waited = (pd.to_datetime(frame["end"]) - start).dt.days
+    assert (waited == frame["k"]).all()
+    hours = (pd.to_datetime(frame["at"]) - start).dt.total_seconds() / 3600 - frame["k"] * 24
+    assert abs(hours.mean()) < 0.2 and 0.8 < hours.std() < 1.2
+
+
+def test_a_null_delay_parameter_makes_a_null_value():
+    frame = rulegen.generate(spec(
+        "      k: {kind: integers, low: 1, high: 30, null: 0.5}\n"
+        "      start: {kind: date, min: 2024-01-01, max: 2024-12-31}\n"
+        '      end: {kind: timestamp, after: start, delay: {kind: exponential, scale: "days(k)"}}\n'), seed=2)["t"]
+    assert 0 < frame["k"].isna().sum() < len(frame)
+    assert (frame["end"].isna() == frame["k"].isna()).all()
+
+
+def test_a_delay_parameter_outside_its_domain_names_the_row_in_seconds():
+    problem = stopped(spec("      id: {kind: sequence}\n"
+                           "      start: {kind: date, min: 2024-01-01, max: 2024-12-31}\n"
+                           "      end: {kind: date, after: start,\n"
+                           '            delay: {kind: exponential, scale: "days(20 - id)"}}\n'))
+    assert problem.code == "RG331" and problem.pointer == "/tables/t/columns/end/delay/scale"
+    assert problem.message.startswith("row 19: exponential's `scale` is 0.0 seconds here")
