@@ -145,7 +145,7 @@ class Parameters:
                 first = int(bad.argmax())
                 unit = " seconds" if self.durations else ""
                 raise _row_error(f"{law}'s `{name}` is {values[first]}{unit} here, and it must be "
-                                 f"{_domain_words(schema)}",
+                                 f"{_number_words(schema)}",
                                  self.expressions[name], int(rows[first]))
         if not len(rows):
             return
@@ -180,12 +180,6 @@ _TYPE_HINTS = {
 
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
-
-
-def _domain_words(schema: Mapping[str, Any]) -> str:
-    """What a parameter's schema allows, in words: ``a finite number > 0 and <= 1``."""
-    parts = [f"{says} {schema[key]}" for key, _, says in _BOUNDS if key in schema]
-    return "a finite number" + (" " + " and ".join(parts) if parts else "")
 
 
 def _number_words(schema: Mapping[str, Any]) -> str:

@@ -41,7 +41,7 @@ def test_a_null_parameter_makes_a_null_value():
 
 
 @pytest.mark.parametrize(("column", "row", "words"), [
-    ('x: {kind: normal, scale: "11 - id"}', 10, "normal's `scale` is 0.0 here, and it must be a finite number > 0"),
+    ('x: {kind: normal, scale: "11 - id"}', 10, "normal's `scale` is 0.0 here, and it must be a number > 0"),
     ('x: {kind: binomial, n: 5, p: "id / 20"}', 20, "binomial's `p` is 1.05 here"),
     ('x: {kind: uniform, low: "id", high: 12}', 11, "low must be < high, got low=12.0, high=12"),
     ('x: {kind: poisson, lam: "1e16 * id"}', 0, "poisson(lam=1e+16) has a mean of 1e+16"),
