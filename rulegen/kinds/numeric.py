@@ -206,6 +206,14 @@ class Distribution(Kind):
         """The expressions of parameters given per row; the checks of their values wait for the
         rows (:class:`~rulegen.kinds.parameters.Parameters`), and what needs a known law before
         any row (a truncation window) is refused."""
+        column = table.columns.get(self.column.name)
+        owner = getattr(column, "pointer", None)
+        if self.column.pointer not in (owner, join_pointer(owner or "", "delay")):
+            # A ref's skew, a count of rows per parent: laws of something other than the row.
+            name = next(iter(self.texts))
+            return [Diagnostic("RG333", f"`{name}` must be a number here, got {self.texts[name]!r}: expressions "
+                                        "over the row are for the parameters of a column's law or its delay",
+                               self.pointer(name), hint="give a number")]
         if self.option("truncate") is not None:
             return [Diagnostic("RG332", f"`truncate` needs numbers for the parameters of {self.name}, and "
                                         f"{_listed(self.texts)}", self.pointer("truncate"),
