@@ -170,7 +170,7 @@ class Distribution(Kind):
         # Numbers are the law's parameters; strings are expressions, evaluated for each block.
         self.params = {name: value for name, value in given.items() if not isinstance(value, str)}
         self.texts = {name: value for name, value in given.items() if isinstance(value, str)}
-        self.per_row = Parameters(self.family, self.pointer)
+        self.per_row = Parameters(self.family.name, self.pointer)
         self.acceptance = 1.0
 
     def __repr__(self) -> str:

@@ -59,10 +59,17 @@ class Parameters:
     """The expression parameters of one law: parsed by :meth:`parse`, typed by :meth:`compile`,
     evaluated for a block by :meth:`values`."""
 
-    family: Family
+    law: str  # the family's name: a Family holds lambdas, and plans pickle into worker processes
     pointer: Callable[[str], str]  # JSON pointer of a parameter
     durations: bool = False  # a delay's: expressions are durations, evaluated as seconds
     expressions: dict[str, Expression] = field(default_factory=dict)
+
+    @property
+    def family(self) -> Family:
+        """The law's family (:data:`rulegen.kinds.numeric.DISTRIBUTIONS`)."""
+        from rulegen.kinds.numeric import DISTRIBUTIONS  # numeric imports this module
+
+        return DISTRIBUTIONS[self.law]
 
     def parse(self, texts: Mapping[str, str], columns: Any) -> list[Diagnostic]:
         """Parse each parameter's expression over the table's ``columns``; the problems found."""

@@ -4,6 +4,8 @@ parameter makes a null, a parameter outside the law's domain stops the run namin
 
 from __future__ import annotations
 
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -90,3 +92,14 @@ def test_a_delay_parameter_outside_its_domain_names_the_row_in_seconds():
                            '            delay: {kind: exponential, scale: "days(20 - id)"}}\n'))
     assert problem.code == "RG331" and problem.pointer == "/tables/t/columns/end/delay/scale"
     assert problem.message.startswith("row 19: exponential's `scale` is 0.0 seconds here")
+
+
+def test_a_plan_with_parameter_expressions_pickles_into_worker_processes():
+    text = spec("      k: {kind: integers, low: 1, high: 30}\n"
+                '      x: {kind: gamma, shape: "k", scale: 2}\n'
+                "      start: {kind: date, min: 2024-01-01, max: 2024-12-31}\n"
+                '      end: {kind: date, after: start, delay: {kind: exponential, scale: "days(k)"}}\n')
+    plan = rulegen.compile(text, seed=5)
+    again = pickle.loads(pickle.dumps(plan))
+    first = list(rulegen.iter_blocks(plan, "t", arrow=True))
+    assert [b.equals(a) for b, a in zip(rulegen.iter_blocks(again, "t", arrow=True), first, strict=True)] == [True]
