@@ -123,12 +123,13 @@ class Parameters:
 
     def _numbers(self, name: str, array: pa.Array) -> np.ndarray:
         """An evaluated parameter as NumPy numbers (a duration as seconds); nulls as 0."""
-        if pat.is_duration(array.type):
-            ticks = array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-            return ticks / _PER_SECOND[array.type.unit]
-        if pat.is_null(array.type):
-            return np.zeros(len(array))
         integer = self._schema(name).get("type") == "integer"
+        if pat.is_duration(array.type):  # whole seconds for an integer law, as literal durations are
+            ticks = array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+            per_second = _PER_SECOND[array.type.unit]
+            return ticks // per_second if integer else ticks / per_second
+        if pat.is_null(array.type):
+            return np.zeros(len(array), dtype=np.int64 if integer else np.float64)
         values = array.cast(pa.int64() if integer else pa.float64()).fill_null(0)
         return values.to_numpy(zero_copy_only=False)
 

@@ -103,3 +103,11 @@ def test_a_plan_with_parameter_expressions_pickles_into_worker_processes():
     again = pickle.loads(pickle.dumps(plan))
     first = list(rulegen.iter_blocks(plan, "t", arrow=True))
     assert [b.equals(a) for b, a in zip(rulegen.iter_blocks(again, "t", arrow=True), first, strict=True)] == [True]
+
+
+def test_an_integer_delay_law_takes_whole_seconds_of_duration_expressions():
+    frame = rulegen.generate(spec(
+        "      k: {kind: integers, low: 1, high: 5}\n"
+        "      start: {kind: timestamp, min: 2024-01-01, max: 2024-12-31}\n"
+        '      end: {kind: timestamp, after: start, delay: {kind: integers, low: "days(k)", high: "days(k)"}}\n'))["t"]
+    assert ((frame["end"] - frame["start"]).dt.days == frame["k"]).all()
