@@ -4,7 +4,8 @@ Each distribution is declared once in :data:`DISTRIBUTIONS` (its parameters, how
 it, and the SciPy distribution with the same law, used for inverse CDFs in copulas and
 truncation, and by the statistical tests). ``truncate: [lo, hi]`` gives a true truncated
 distribution (out-of-range draws are redrawn, or drawn by inverse CDF when most would be
-out of range); ``shift: K`` adds K after drawing.
+out of range); ``shift: K`` adds K after drawing. A parameter may also be an expression over the
+row (:mod:`rulegen.kinds.parameters`): each row then draws from its own law.
 """
 
 from __future__ import annotations
