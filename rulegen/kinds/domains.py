@@ -3,13 +3,16 @@
 
 A spec may ask for any number its schema allows; these checks refuse, before any row is made,
 the ones whose values would leave the 64-bit integers or floats (or, for counts, the integers
-NumPy draws exactly), each with a message naming the value and the limit.
+NumPy draws exactly), each with a message naming the value and the limit. A law whose parameters
+come from the row's columns runs the same tests per row (each domain's ``outside``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+
+import numpy as np
 
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 
@@ -30,6 +33,12 @@ def counts_domain(name: str, mean: Callable[..., float], deviation: Callable[...
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
         return (f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass 2**53 "
                 f"(about 9.0e15), where NumPy makes them in floats that skip most integers")
+
+    def outside(**params: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):  # NaN (a p of 0) compares False: outside
+            return ~(mean(**params) + 50 * deviation(**params) < 2.0**53)
+
+    domain.outside = outside  # type: ignore[attr-defined]  # the same test, per row (kinds.parameters)
     return domain
 
 
@@ -40,6 +49,12 @@ def width_domain(low: str, high: str) -> Callable[..., str | None]:
         if math.isfinite(params[high] - params[low]):
             return None
         return f"{high} - {low} = {params[high] - params[low]} is beyond the range of 64-bit floats"
+
+    def outside(**params: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ~np.isfinite(params[high] - params[low])
+
+    domain.outside = outside  # type: ignore[attr-defined]  # the same test, per row (kinds.parameters)
     return domain
 
 

@@ -4,12 +4,12 @@ Each distribution is declared once in :data:`DISTRIBUTIONS` (its parameters, how
 it, and the SciPy distribution with the same law, used for inverse CDFs in copulas and
 truncation, and by the statistical tests). ``truncate: [lo, hi]`` gives a true truncated
 distribution (out-of-range draws are redrawn, or drawn by inverse CDF when most would be
-out of range); ``shift: K`` adds K after drawing.
+out of range); ``shift: K`` adds K after drawing. A parameter may also be an expression over the
+row (:mod:`rulegen.kinds.parameters`): each row then draws from its own law.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -23,8 +23,9 @@ from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.domains import DOMAIN_HINT, counts_domain, rounding_problem, width_domain
+from rulegen.kinds.parameters import Parameters, parameter_schema
 from rulegen.kinds.registry import register
-from rulegen.kinds.validity import in_integer_range, in_intervals, in_progression, numbers, verdict
+from rulegen.kinds.validity import in_integer_range, in_intervals, in_progression, numbers, unknown, verdict
 from rulegen.kinds.window import Window
 from rulegen.spec.source_map import join_pointer
 
@@ -108,22 +109,22 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
            _scipy("beta"), summary="beta(a, b) on [0, 1]"),
     Family("poisson", {"lam": ({"type": "number", "minimum": 0}, 1.0)}, _numpy("poisson"),
            lambda lam: _scipy("poisson")(mu=lam), integer=True,
-           domain=counts_domain("poisson", lambda lam: lam, lambda lam: math.sqrt(lam)),
+           domain=counts_domain("poisson", lambda lam: lam, lambda lam: np.sqrt(lam)),
            summary="Poisson counts with mean lam"),
     Family("binomial", {"n": ({**_INT64, "minimum": 0, "x-expect": "a 64-bit integer >= 0"}, REQUIRED),
                         "p": (_PROBABILITY, REQUIRED)},
            _numpy("binomial"), _scipy("binom"), integer=True,
-           domain=counts_domain("binomial", lambda n, p: n * p, lambda n, p: math.sqrt(n * p * (1 - p))),
+           domain=counts_domain("binomial", lambda n, p: n * p, lambda n, p: np.sqrt(n * p * (1 - p))),
            summary="successes in n trials of probability p"),
     Family("geometric", {"p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("geometric"), _scipy("geom"), integer=True,
-           domain=counts_domain("geometric", lambda p: 1 / p, lambda p: math.sqrt(1 - p) / p),
+           domain=counts_domain("geometric", lambda p: 1 / p, lambda p: np.sqrt(1 - p) / p),
            summary="trials up to the first success (>= 1)"),
     Family("negative_binomial", {"n": (_POSITIVE, REQUIRED),
                                  "p": ({"type": "number", "exclusiveMinimum": 0, "maximum": 1}, REQUIRED)},
            _numpy("negative_binomial"), _scipy("nbinom"), integer=True,
            domain=counts_domain("negative_binomial", lambda n, p: n * (1 - p) / p,
-                                lambda n, p: math.sqrt(n * (1 - p)) / p),
+                                lambda n, p: np.sqrt(n * (1 - p)) / p),
            summary="failures before n successes of probability p"),
     Family("zipf", {"a": ({"type": "number", "exclusiveMinimum": 1}, REQUIRED)}, _numpy("zipf"),
            _Zipf, integer=True, summary="Zipf (zeta) ranks >= 1 with exponent a"),
@@ -166,15 +167,20 @@ class Distribution(Kind):
 
     def __init__(self, column: Any) -> None:
         super().__init__(column)
-        self.params = {
-            name: self.option(name, default) for name, (_schema, default) in self.family.params.items()
-        }
+        given = {name: self.option(name, default) for name, (_schema, default) in self.family.params.items()}
+        # Numbers are the law's parameters; strings are expressions, evaluated for each block.
+        self.params = {name: value for name, value in given.items() if not isinstance(value, str)}
+        self.texts = {name: value for name, value in given.items() if isinstance(value, str)}
+        self.per_row = Parameters(self.family.name, self.pointer)
         self.acceptance = 1.0
 
     def __repr__(self) -> str:
-        return f"{self.name}({', '.join(f'{k}={v}' for k, v in self.params.items())})"
+        shown = {**self.params, **{name: repr(text) for name, text in self.texts.items()}}
+        return f"{self.name}({', '.join(f'{k}={shown[k]}' for k in self.family.params if k in shown)})"
 
     def check(self, table: Any) -> list[Diagnostic]:
+        if self.texts:
+            return self._check_per_row(table)
         problem = self.family.rule(**self.params)
         if problem:
             return [Diagnostic("RG210", problem, self.column.pointer)]
@@ -196,6 +202,27 @@ class Distribution(Kind):
                 problem = self.quantile_problem()
                 return [problem] if problem else []
         return []
+
+    def _check_per_row(self, table: Any) -> list[Diagnostic]:
+        """The expressions of parameters given per row; the checks of their values wait for the
+        rows (:class:`~rulegen.kinds.parameters.Parameters`), and what needs a known law before
+        any row (a truncation window) is refused."""
+        column = table.columns.get(self.column.name)
+        owner = getattr(column, "pointer", None)
+        if self.column.pointer not in (owner, join_pointer(owner or "", "delay")):
+            # A ref's skew, a count of rows per parent: laws of something other than the row.
+            name = next(iter(self.texts))
+            return [Diagnostic("RG333", f"`{name}` must be a number here, got {self.texts[name]!r}: expressions "
+                                        "over the row are for the parameters of a column's law or its delay",
+                               self.pointer(name), hint="give a number")]
+        if self.option("truncate") is not None:
+            return [Diagnostic("RG332", f"`truncate` needs numbers for the parameters of {self.name}, and "
+                                        f"{_listed(self.texts)}", self.pointer("truncate"),
+                               hint="drop `truncate` and bound the values with `clip: [lo, hi]`, or give numbers")]
+        return self.per_row.parse(self.texts, table.columns)
+
+    def dependencies(self) -> frozenset[str]:
+        return self.per_row.names()
 
     def _domain(self) -> list[Diagnostic]:
         """Parameters NumPy cannot draw from, or whose draws (moved by ``shift``) leave the 64-bit
@@ -241,6 +268,7 @@ class Distribution(Kind):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64() if self.family.integer else pa.float64()
+        self.per_row.compile(env)
 
     def law(self) -> Any:
         """The SciPy distribution of the draws, before truncation and shift."""
@@ -254,7 +282,12 @@ class Distribution(Kind):
     def quantile_problem(self) -> Diagnostic | None:
         """Parameters whose quantile function SciPy cannot compute (``beta`` with ``b`` of
         5e-324 overflows inside Boost): a correlated or narrowly truncated column draws through
-        it, so that is refused before any row is made."""
+        it, so that is refused before any row is made; and so is a law that changes from row to
+        row, which has no one quantile function."""
+        if self.texts:
+            return Diagnostic("RG332", f"a correlated column needs numbers for the parameters of {self.name}, and "
+                                       f"{_listed(self.texts)}", self.pointer(next(iter(self.texts))),
+                              hint="give numbers, or drop the correlation")
         probe = np.array([1e-9, 1e-3, 0.5, 1 - 1e-3, 1 - 1e-9])
         try:
             with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -271,7 +304,9 @@ class Distribution(Kind):
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
-        for integer laws, both ends inclusive)."""
+        for integer laws, both ends inclusive); a law given per row cannot tell."""
+        if self.texts:
+            return unknown(values, null=True)  # a null parameter makes a null
         low, high = self.bounds()
         if self.family.integer and pa.types.is_integer(values.type):  # exact, past 2**53 too
             nulls = values.is_null().to_numpy(zero_copy_only=False)
@@ -283,7 +318,10 @@ class Distribution(Kind):
 
     def bounds(self) -> tuple[float | None, float | None]:
         """The law's support cut by ``truncate``, moved by ``shift`` (an open end is None);
-        Python integers for an integer law, so a bound past 2**53 stays exact."""
+        Python integers for an integer law, so a bound past 2**53 stays exact. Unknown for a
+        law given per row."""
+        if self.texts:
+            return None, None
         low, high = self._support()
         cut_low, cut_high = self.option("truncate") or (None, None)
         if self.family.integer:  # the integers of the window
@@ -305,7 +343,9 @@ class Distribution(Kind):
             low, high = (int(end) if math.isfinite(end) else end for end in (low, high))
         return low, high
 
-    def do_evaluate(self, ctx: Any) -> np.ndarray:
+    def do_evaluate(self, ctx: Any) -> np.ndarray | pa.Array:
+        if self.texts:
+            return self._evaluate_per_row(ctx)
         u = ctx.uniform()
         truncate = self.option("truncate")
         if u is not None or (truncate is not None and self.acceptance < _MIN_ACCEPTANCE):
@@ -315,9 +355,20 @@ class Distribution(Kind):
             values = self.family.draw(rng, ctx.n, **self.params)
             if truncate is not None:
                 values = self.redraw_outside(values, rng, *truncate)
-        return self._shifted(values, ctx)
+        return self._shifted(values, ctx.rows)
 
-    def _shifted(self, values: np.ndarray, ctx: Any) -> np.ndarray:
+    def _evaluate_per_row(self, ctx: Any) -> pa.Array:
+        """Draws with this block's parameters, one per row (truncation and copulas are refused
+        with them); a row whose parameter is null gets a null."""
+        params, nulls = self.per_row.values(ctx, self.params)
+        values = np.zeros(ctx.n, dtype=np.int64 if self.family.integer else np.float64)
+        if not nulls.all():
+            kept = ctx.rows[~nulls]
+            drawn = self.family.draw(ctx.rng(), len(kept), **params)
+            values[~nulls] = self._shifted(drawn, kept)
+        return pa.array(values, mask=nulls if nulls.any() else None)
+
+    def _shifted(self, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """``values`` moved by ``shift``; a value that leaves the 64-bit integers or floats (a draw
         far in a tail that the checks could not rule out) stops the run naming its row."""
         shift = self.option("shift") or 0
@@ -325,14 +376,14 @@ class Distribution(Kind):
             outside = values > INT64_MAX - shift if shift > 0 else values < INT64_MIN - shift
             if outside.any():
                 raise value_error("RG414", f"{values[outside.argmax()]} + shift {shift} does not fit in a 64-bit "
-                                           "integer", self.pointer("shift"), ctx.rows[outside.argmax()])
+                                           "integer", self.pointer("shift"), rows[outside.argmax()])
             return values + shift if shift else values
         with np.errstate(over="ignore"):  # an infinite value stops the run just below
             values = values + shift if shift else values
         infinite = ~np.isfinite(values)
         if infinite.any():
             raise value_error("RG414", f"{self!r} drew {values[infinite.argmax()]}, beyond the range of 64-bit "
-                                       "floats", self.column.pointer, ctx.rows[infinite.argmax()])
+                                       "floats", self.column.pointer, rows[infinite.argmax()])
         return values
 
     def redraw_outside(self, values: np.ndarray, rng: np.random.Generator, lo: float | None,
@@ -359,7 +410,7 @@ class Distribution(Kind):
         return -(-low // step) * step, high // step * step, step
 
     def space_size(self) -> int | None:
-        if self.family.name == "integers":
+        if self.family.name == "integers" and not self.texts:
             first, last, step = self._integer_grid()
             return max(0, (last - first) // step + 1)
         return None
@@ -367,6 +418,12 @@ class Distribution(Kind):
     def values_at(self, index: np.ndarray) -> pa.Array:
         first, _, step = self._integer_grid()
         return pa.array(first + index * step + (self.option("shift") or 0))
+
+
+def _listed(texts: dict[str, str]) -> str:
+    """What the names of ``texts`` are: an expression, or expressions."""
+    names = ", ".join(f"`{name}`" for name in texts)
+    return f"{names} is an expression" if len(texts) == 1 else f"{names} are expressions"
 
 
 def _round_diagnostic(column: Any, problem: str) -> Diagnostic:
@@ -382,7 +439,7 @@ def value_error(code: str, message: str, pointer: str, row: int, hint: str | Non
 
 def _make(family: Family) -> type[Distribution]:
     options: dict[str, dict[str, Any]] = {
-        name: {**schema, **({"default": default} if default is not REQUIRED else {}),
+        name: {**parameter_schema(schema), **({"default": default} if default is not REQUIRED else {}),
                "description": _PARAMETERS[family.name][name]}
         for name, (schema, default) in family.params.items()
     }
@@ -519,76 +576,5 @@ class Sequence(Kind):
         return self.option("start", 1) + self.option("step", 1) * position
 
 
-@register
-class Histogram(Kind):
-    """A piecewise-uniform law: bin i, between ``edges[i]`` and ``edges[i + 1]``, has weight
-    ``weights[i]``. Follows any shape (multimodal, skewed) without copying values."""
-
-    name = "histogram"
-    summary = "piecewise uniform over bins [edges[i], edges[i+1]) with the given weights"
-    options = {
-        "edges": {"type": "array", "items": {"type": "number"}, "minItems": 2,
-                  "description": "n + 1 increasing bin edges"},
-        "weights": {"type": "array", "items": {"type": "number", "minimum": 0}, "minItems": 1,
-                    "description": "n bin weights"},
-        "integer": {"type": "boolean", "description": "whole numbers (each bin gives the integers it covers)"},
-    }
-    required = ("edges", "weights")
-    example = {"kind": "histogram", "edges": [0, 10, 50, 100], "weights": [5, 3, 1]}
-    value_rule = "range"
-
-    def check(self, table: Any) -> list[Diagnostic]:
-        edges, weights = self.option("edges"), self.option("weights")
-        if len(weights) != len(edges) - 1:
-            return [Diagnostic("RG210", f"{len(edges)} edges make {len(edges) - 1} bins, but there are "
-                                        f"{len(weights)} weights", self.pointer("weights"))]
-        if any(b <= a for a, b in itertools.pairwise(edges)):
-            return [Diagnostic("RG210", "edges must increase", self.pointer("edges"))]
-        if sum(weights) <= 0:
-            return [Diagnostic("RG210", "weights must not all be 0", self.pointer("weights"))]
-        if not math.isfinite(edges[-1] - edges[0]):
-            return [Diagnostic("RG276", f"the edges span {edges[0]} to {edges[-1]}, beyond the range of 64-bit "
-                                        "floats", self.pointer("edges"), hint=DOMAIN_HINT)]
-        if self.option("integer") and not -(2.0**63) <= edges[0] <= edges[-1] < 2.0**63:  # in float, as drawn
-            return [Diagnostic("RG276", f"integer values from {edges[0]} to {edges[-1]} do not fit in 64-bit "
-                                        "integers", self.pointer("edges"), hint=DOMAIN_HINT)]
-        return []
-
-    def compile(self, env: CompileEnv) -> None:
-        self.type = pa.int64() if self.option("integer") else pa.float64()
-        self.edges = np.asarray(self.option("edges"), dtype=np.float64)
-        weights = np.asarray(self.option("weights"), dtype=np.float64)
-        weights = weights / weights.max()  # scaled first: a sum of huge weights stays finite
-        self.cumulative = np.cumsum(weights) / weights.sum()
-
-    def inverse_cdf(self, u: np.ndarray) -> np.ndarray:
-        """Values at uniform quantiles ``u``: the CDF is piecewise linear."""
-        bins = np.minimum(np.searchsorted(self.cumulative, u, side="right"), len(self.cumulative) - 1)
-        start = np.concatenate([[0.0], self.cumulative])[bins]
-        mass = self.cumulative[bins] - start
-        within = np.divide(u - start, mass, out=np.zeros_like(u), where=mass > 0)
-        values = self.edges[bins] + within * (self.edges[bins + 1] - self.edges[bins])
-        return np.floor(values).astype(np.int64) if self.option("integer") else values
-
-    def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
-        """Inside a bin of positive weight (its integers, with ``integer``)."""
-        x, nulls = numbers(values)
-        weights = np.asarray(self.option("weights"), dtype=np.float64)
-        starts, ends = self.edges[:-1][weights > 0], self.edges[1:][weights > 0]
-        if self.option("integer"):  # values are floor(x), x in [start, end)
-            ok = in_intervals(x, np.floor(starts), np.floor(ends), within=within, integer=True)
-        else:  # edge + fraction * width may land an ulp past the edge
-            slack = 1e-9 * (self.edges[-1] - self.edges[0])
-            ok = in_intervals(x, starts - slack, ends + slack, within=within)
-        return verdict(ok, nulls, False)
-
-    def bounds(self) -> tuple[float, float]:
-        first, last = float(self.edges[0]), float(self.edges[-1])
-        if self.option("integer"):
-            return math.floor(first), math.floor(last)
-        slack = 1e-9 * (last - first)  # as in valid(): a value may land an ulp past an edge
-        return first - slack, last + slack
-
-    def do_evaluate(self, ctx: Any) -> np.ndarray:
-        u = ctx.uniform()
-        return self.inverse_cdf(u if u is not None else ctx.rng().random(ctx.n))
+# Registered after the laws and `sequence`, as the reference lists them.
+from rulegen.kinds.histogram import Histogram  # noqa: E402

@@ -170,17 +170,23 @@ class _Between(Kind):
         for name, value in delay.items():
             if name == "kind":
                 continue
+            if isinstance(value, str) and parse_duration(value) is None and _expression(value):
+                options[name] = value  # a duration expression over the row (kinds.parameters)
+                continue
             values = value if isinstance(value, list) else [value]
             # Whole seconds stay integers, so an `integers` delay of `1d` passes its schema.
             seconds = [None if v is None else _whole(parse_duration(v)) for v in values]
             if any(s is None and v is not None for s, v in zip(seconds, values, strict=True)):
-                return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, got {value!r}",
-                                   self.pointer("delay", name))]
+                return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, or a duration expression "
+                                            f"such as days(30), got {value!r}", self.pointer("delay", name))]
             options[name] = seconds if isinstance(value, list) else seconds[0]
         problems = check_column({"kind": kind.name, **options}, pointer)
         if problems:
             return problems
         self.delay = kind(ColumnSpec(name=self.column.name, kind=kind.name, pointer=pointer, options=options))
+        self.delay.per_row.durations = True
+        if self.delay.texts:  # a law per row: its reach is checked on each block (RG413)
+            return self.delay.check(table)
         return self.delay.check(table) or self._delay_range()
 
     def _delay_range(self) -> list[Diagnostic]:
@@ -194,7 +200,9 @@ class _Between(Kind):
 
     def dependencies(self) -> frozenset[str]:
         after = self.option("after")
-        return frozenset([after]) if after else frozenset()
+        if not after:
+            return frozenset()
+        return frozenset([after]) | (self.delay.dependencies() if self.delay is not None else frozenset())
 
     def space_size(self) -> int | None:
         # Shaped values cannot be a permutation of the range: their uniqueness is checked instead.
@@ -247,13 +255,16 @@ class _Between(Kind):
         after = self.option("after")
         if after is None:
             return self.values_at(self.draw(ctx) - self.low)
-        seconds = self.delay.evaluate(ctx).to_numpy(zero_copy_only=False).astype(np.float64)
+        delays = self.delay.evaluate(ctx)  # null where a parameter given per row is null
+        seconds = delays.fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
         too_long = np.abs(seconds) > MAX_DURATION_SECONDS  # also keeps the ticks far inside int64
         if too_long.any():
             first = int(too_long.argmax())
             raise value_error("RG413", f"a delay of {seconds[first] / _YEAR:,.4g} years is beyond the limit of "
                                        "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
         moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
+        if delays.null_count:
+            moved = pc.if_else(delays.is_null(), pa.scalar(None, moved.type), moved)
         try:
             return temporal_range(moved)
         except RangeProblem as exc:
@@ -303,8 +314,15 @@ class Date(_Between):
 
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
+_MISSPELT_DURATION = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[A-Za-z]+\s*$")
 _YEAR = 31_557_600  # seconds in a year of 365.25 days
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": _YEAR}
+
+
+def _expression(text: str) -> bool:
+    """Whether a delay's parameter is an expression rather than a misspelt duration (``30 days``
+    is a number and a word: it stays a duration problem)."""
+    return _MISSPELT_DURATION.match(text) is None
 
 
 def _whole(seconds: float | None) -> float | None:

@@ -85,7 +85,7 @@ def test_a_shift_past_int64_stops_the_run_at_the_row():
         rows = np.arange(1000, 1004)
 
     with pytest.raises(GenerationError) as caught:
-        kind._shifted(np.array([1, 2, 9, 3], dtype=np.int64), Rows())
+        kind._shifted(np.array([1, 2, 9, 3], dtype=np.int64), Rows.rows)
     (problem,) = caught.value.diagnostics
     assert problem.code == "RG414" and problem.message.startswith("row 1002: 9 + shift")
     assert problem.pointer == "/tables/t/columns/a/shift"
@@ -98,7 +98,7 @@ def test_an_infinite_draw_stops_the_run_at_the_row():
         rows = np.arange(5, 8)
 
     with pytest.raises(GenerationError) as caught:
-        kind._shifted(np.array([0.0, math.inf, 1.0]), Rows())
+        kind._shifted(np.array([0.0, math.inf, 1.0]), Rows.rows)
     assert caught.value.diagnostics[0].message.startswith("row 6: normal(")
 
 
