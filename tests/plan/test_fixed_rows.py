@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import rulegen
 from rulegen.errors import SpecError
+from rulegen.testing import Dataset, tables
 
 # TPC-H's shape: five unique regions, 25 nations, customers that grow with the scale.
 SPEC = """
@@ -81,3 +82,11 @@ def test_check_sizes_fixed_tables_as_generate_did(tmp_path: Path) -> None:
     assert rulegen.check(SPEC, out, seed=7, scale=10).ok
     report = rulegen.check(SPEC, out, seed=7, scale=1)
     assert {v.table for v in report.violations if v.rule == "rows"} == {"customers", "orders"}
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=tables(SPEC, max_rows=30))
+def test_hypothesis_datasets_never_grow_a_dimension_past_its_rows(data: Dataset) -> None:
+    """rulegen.testing draws at most N rows of a `rows: {fixed: N}` table (its unique names are five)."""
+    assert len(data["regions"]) <= 5 and len(data["nations"]) <= 25
+    assert data["regions"].name.is_unique
