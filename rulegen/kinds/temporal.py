@@ -279,7 +279,9 @@ class _Between(Kind):
             return self.values_at(self.draw(ctx) - self.low)
         if self.rates is None:
             return self._after(ctx)
-        return thin(self._after, self.wall_seconds, self.rates, ctx, step=self.step(), fail=self._nowhere)
+        # A value of rate 0 moved on to one of weight may pass the year 9999: checked again.
+        return self._in_range(thin(self._after, self.wall_seconds, self.rates, ctx, step=self.step(),
+                                   fail=self._nowhere), ctx)
 
     def step(self) -> int:
         """Stored ticks by which a value of rate 0 moves on: an hour with ``daily``, else a day."""
@@ -299,11 +301,15 @@ class _Between(Kind):
             first = int(too_long.argmax())
             raise value_error("RG413", f"a delay of {seconds[first] / _YEAR:,.4g} years is beyond the limit of "
                                        "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
-        moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
+        return self._in_range(self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second())
+                                           .astype(np.int64)), ctx)
+
+    def _in_range(self, values: pa.Array, ctx: Any) -> pa.Array:
+        """``values`` (the anchor plus a delay), when all are dates of the years 1 to 9999."""
         try:
-            return temporal_range(moved)
+            return temporal_range(values)
         except RangeProblem as exc:
-            raise value_error("RG412", f"`{after}` + the delay: {exc.message}", self.pointer("delay"),
+            raise value_error("RG412", f"`{self.option('after')}` + the delay: {exc.message}", self.pointer("delay"),
                               int(ctx.rows[exc.index])) from None
 
 
