@@ -280,11 +280,12 @@ class _Between(Kind):
         if self.rates is None:
             return self._after(ctx)
         # A value of rate 0 moved on to one of weight may pass the year 9999: checked again.
-        return self._in_range(thin(self._after, self.wall_seconds, self.rates, ctx, step=self.step(),
+        return self._in_range(thin(self._after, self.wall_seconds, self.rates, ctx, step=self.step,
                                    fail=self._nowhere), ctx)
 
-    def step(self) -> int:
-        """Stored ticks by which a value of rate 0 moves on: an hour with ``daily``, else a day."""
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Stored values moved on by ``steps`` hours (with ``daily``) or days: how a value of rate 0
+        moves on to one of weight."""
         raise NotImplementedError
 
     def _nowhere(self, row: int) -> Exception:
@@ -348,8 +349,8 @@ class Date(_Between):
     def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
         return stored.astype(np.int64) * _DAY
 
-    def step(self) -> int:
-        return 1
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        return stored + steps.astype(stored.dtype)
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
         days = base.cast(pa.date32()).view(pa.int32()).to_numpy(zero_copy_only=False)
@@ -470,9 +471,11 @@ class Timestamp(_Between):
         seconds = stored // (_MICROS["s"] // _MICROS[self.type.unit])
         return to_local(seconds, self.zone) if self.zone else seconds
 
-    def step(self) -> int:
-        hourly = self.rates is not None and self.rates.hourly is not None and self.precision != "day"
-        return (3_600 if hourly else _DAY) * (_MICROS["s"] // _MICROS[self.type.unit])
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        if self.precision == "day":  # from local midnight to local midnight, whatever DST does
+            return self._midnights(self.wall_seconds(stored) // _DAY + steps)
+        hourly = self.rates is not None and self.rates.hourly is not None
+        return stored + steps * (3_600 if hourly else _DAY) * (_MICROS["s"] // _MICROS[self.type.unit])
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
         if pa.types.is_date(base.type) and self.zone:  # a date starts at local midnight

@@ -14,7 +14,7 @@ waiting, so a block's values depend on the block alone (any order, any process).
 waiting after :data:`ROUNDS` rounds (a chance below 1e-8 per row when the rates average a
 quarter of their top) keeps its best-rated candidate. A row whose every candidate has a rate of 0
 (a delay that seldom reaches a day of weight) moves its last one on, an hour or a day at a time
-(a ``step``), to the first instant whose rate is above 0; none within :data:`HORIZON` steps
+(a step), to the first instant whose rate is above 0; none within :data:`HORIZON` steps
 stops the run.
 
 ``trend`` does not apply here (the column compiles without one): a trend says how many values
@@ -64,7 +64,8 @@ def _top_event_log(events: tuple[tuple[int, int, float], ...]) -> float:
 
 
 def thin(draw: Callable[[BlockContext], pa.Array], wall: Callable[[np.ndarray], np.ndarray], rates: Rates,
-         ctx: BlockContext, *, step: int, fail: Callable[[int], Exception]) -> pa.Array:
+         ctx: BlockContext, *, step: Callable[[np.ndarray, np.ndarray], np.ndarray],
+         fail: Callable[[int], Exception]) -> pa.Array:
     """Values for the rows of ``ctx``: candidates of ``draw`` kept in proportion to their rate.
 
     Args:
@@ -72,7 +73,8 @@ def thin(draw: Callable[[BlockContext], pa.Array], wall: Callable[[np.ndarray], 
         wall: the local wall-clock seconds of candidates given as their stored integers.
         rates: the column's checked seasonality (its ``growth`` is 0).
         ctx: the block (or the redrawn rows) being evaluated.
-        step: stored ticks of an hour (for ``daily``) or a day: how a candidate of rate 0 moves on.
+        step: stored values moved on by a number of hours (for ``daily``) or days each: how a
+            candidate of rate 0 moves on.
         fail: the error for a row (global index) with no instant of rate above 0 within reach.
 
     Returns:
@@ -112,13 +114,13 @@ def thin(draw: Callable[[BlockContext], pa.Array], wall: Callable[[np.ndarray], 
     return pa.array(storage, mask=nulls, type=width).view(kind)
 
 
-def _move_on(stored: np.ndarray, wall: Callable[[np.ndarray], np.ndarray], rates: Rates, step: int,
-             fail: Callable[[int], Exception]) -> np.ndarray:
-    """Each of ``stored`` moved on by the fewest ``step``s to an instant whose rate is above 0."""
+def _move_on(stored: np.ndarray, wall: Callable[[np.ndarray], np.ndarray], rates: Rates,
+             step: Callable[[np.ndarray, np.ndarray], np.ndarray], fail: Callable[[int], Exception]) -> np.ndarray:
+    """Each of ``stored`` moved on by the fewest steps to an instant whose rate is above 0."""
     moved, left = stored.copy(), np.arange(len(stored))
     for first in range(0, HORIZON, _STEPS):
-        offsets = np.arange(first, min(first + _STEPS, HORIZON + 1), dtype=stored.dtype) * step
-        tried = moved[left, None] + offsets[None, :]
+        offsets = np.arange(first, min(first + _STEPS, HORIZON + 1), dtype=np.int64)
+        tried = step(np.repeat(moved[left], len(offsets)), np.tile(offsets, len(left))).reshape(len(left), -1)
         alive = np.isfinite(rates.log_rate(wall(tried.ravel()), np.zeros(tried.size))).reshape(tried.shape)
         found = alive.any(axis=1)
         moved[left[found]] = tried[found, alive[found].argmax(axis=1)]

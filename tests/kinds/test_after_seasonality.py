@@ -117,3 +117,13 @@ def test_the_top_rate_bounds_every_rate_and_is_reached() -> None:
     # Day 12 is zeroed; the largest event product is 4 on day 20 (4 * 0.5 on day 21), 2 * 1 on 10-14.
     assert top == pytest.approx(np.log(2 * 1.5 * 4))
     assert top_log_rate(Rates()) == 0.0
+
+
+def test_midnights_of_a_zone_move_on_to_midnights_across_a_change_of_clocks() -> None:
+    column = ("{kind: timestamp, precision: day, tz: Europe/Berlin, after: joined_at, "
+              "delay: {kind: integers, low: 7d, high: 7d}, "
+              "seasonality: {events: [{date: 2024-03-25, days: 8, factor: 0}]}}")
+    anchor = "{kind: date, min: 2024-03-18, max: 2024-03-18}"  # a week before the 25th; clocks change on the 31st
+    frame = rulegen.generate(_spec(column, rows=5, anchor=anchor), seed=1)["loans"]
+    expected = pd.Timestamp("2024-04-02 00:00", tz="Europe/Berlin")  # the first day of weight, at local midnight
+    assert (frame.loaned_at == expected).all(), frame.loaned_at
