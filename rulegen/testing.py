@@ -13,13 +13,14 @@
     def test_one_order(order):            # a dict: {"order_id": 3, "status": "pending", ...}
         ...
 
-Hypothesis draws the row count of every table with a fixed ``rows: N`` (0 to ``max_rows``) and
-the seed; rulegen makes the data from them, so tables that follow a parent (``rows: {per: ...}``)
-get their per-parent counts and every key, reference, lookup, aggregate and constraint holds.
-A failing test shrinks towards fewer rows and seed 0, and the report shows the seed and row
-counts that rebuild the dataset: ``rulegen.generate(spec, seed=S, rows=ROWS)``. The spec is
-loaded, compiled and its smallest dataset made when the strategy is created, so a broken spec
-fails as the test module is collected.
+Hypothesis draws the row count of every table with a number of rows ``rows: N`` (0 to
+``max_rows``, and at most N for ``rows: {fixed: N}``) and the seed; rulegen makes the data from
+them, so tables that follow a parent (``rows: {per: ...}``) get their per-parent counts and
+every key, reference, lookup, aggregate and constraint holds. A failing test shrinks towards
+fewer rows and seed 0, and the report shows the seed and row counts that rebuild the dataset:
+``rulegen.generate(spec, seed=S, rows=ROWS)``. The spec is loaded, compiled and its smallest
+dataset made when the strategy is created, so a broken spec fails as the test module is
+collected.
 
 Row counts are adjusted so the dataset stays small and whole:
 
@@ -116,7 +117,7 @@ def rows(
 
 @st.composite
 def _datasets(draw: st.DrawFn, model: _Model, seeds: st.SearchStrategy[int]) -> Dataset:
-    drawn = {name: draw(st.integers(model.low[name], model.max_rows), label=name) for name in model.roots}
+    drawn = {name: draw(st.integers(model.low[name], model.high[name]), label=name) for name in model.roots}
     seed = draw(seeds, label="seed")
     plan, counts = model.plan(seed, drawn)
     note(f"rulegen.generate({model.name}, seed={seed}, rows={counts!r})")
@@ -125,7 +126,7 @@ def _datasets(draw: st.DrawFn, model: _Model, seeds: st.SearchStrategy[int]) -> 
 
 @st.composite
 def _rows(draw: st.DrawFn, model: _Model, table: str, seeds: st.SearchStrategy[int]) -> dict[str, Any]:
-    drawn = {name: draw(st.integers(model.low[name], model.max_rows), label=name) for name in model.roots}
+    drawn = {name: draw(st.integers(model.low[name], model.high[name]), label=name) for name in model.roots}
     seed = draw(seeds, label="seed")
     plan, counts = model.plan(seed, drawn)
     size = plan.tables[table].rows
@@ -143,11 +144,12 @@ class _Model:
     """
 
     def __init__(self, spec: Spec, *, max_rows: int, roots: tuple[str, ...], low: Mapping[str, int],
-                 top: Mapping[str, str | None], refs: tuple[tuple[str, str], ...]) -> None:
+                 high: Mapping[str, int], top: Mapping[str, str | None], refs: tuple[tuple[str, str], ...]) -> None:
         self.spec = spec
         self.max_rows = max_rows
         self.roots = roots  # tables with a fixed `rows: N`: their counts are drawn
         self.low = low  # the fewest rows each root may be drawn with
+        self.high = high  # the most: max_rows, or fewer for a table of `rows: {fixed: N}`
         self.top = top  # each table's root (the top of its chain of `per`), None under a timeline
         self.refs = refs  # (table, referenced table) for refs that draw a parent row
         self.plans: OrderedDict[tuple[int, tuple[tuple[str, int], ...]], Plan] = OrderedDict()
@@ -280,6 +282,8 @@ def _describe(spec: Spec, *, min_rows: int, max_rows: int) -> _Model:
             if target in spec.tables and target != name:
                 refs.append((name, target))
     referenced_roots = {target for _, target in refs if target in roots}
-    low = {name: max(min_rows, 1 if name in referenced_roots else 0) for name in roots}
-    return _Model(spec, max_rows=max_rows, roots=roots, low=low, top={name: top(name) for name in spec.tables},
-                  refs=tuple(refs))
+    # A dimension (`rows: {fixed: N}`) never has more than its N rows: its unique values may be all it has.
+    high = {name: min(max_rows, spec.tables[name].rows) if spec.tables[name].fixed else max_rows for name in roots}
+    low = {name: min(high[name], max(min_rows, 1 if name in referenced_roots else 0)) for name in roots}
+    return _Model(spec, max_rows=max_rows, roots=roots, low=low, high=high,
+                  top={name: top(name) for name in spec.tables}, refs=tuple(refs))

@@ -5,11 +5,13 @@ the evening of December 31st.
 
 Values are uniform over [min, max] unless ``seasonality`` or ``trend`` shape their density
 (:mod:`rulegen.kinds.seasonality`): then they are drawn by inverse CDF on a grid of rates built
-once, when the column compiles. A timestamp's ``precision`` is ``s`` (default), ``ms``, ``us``
-or ``day``; ``day`` values are midnights, typed ``timestamp[s]``: an instant in [min, max]
-truncated to its (local) day. ``tz`` names an IANA zone: ``min`` and ``max`` without an offset
-are wall-clock times there, values are UTC instants whose Arrow type carries the zone, and
-seasonality follows the zone's wall clock.
+once, when the column compiles. A value ``after`` another column is that one plus a drawn
+delay; ``seasonality`` then keeps each row's candidates in proportion to their rate
+(:mod:`rulegen.kinds.thinning`), and ``trend`` is refused. A timestamp's ``precision`` is
+``s`` (default), ``ms``, ``us`` or ``day``; ``day`` values are midnights, typed
+``timestamp[s]``: an instant in [min, max] truncated to its (local) day. ``tz`` names an IANA
+zone: ``min`` and ``max`` without an offset are wall-clock times there, values are UTC instants
+whose Arrow type carries the zone, and seasonality follows the zone's wall clock.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from rulegen.kinds.seasonality import (
     check_rates,
     grid_bins,
 )
+from rulegen.kinds.thinning import thin
 from rulegen.kinds.validity import in_intervals, unknown, verdict
 from rulegen.kinds.zones import check_zone, to_local, to_utc
 
@@ -117,12 +120,36 @@ class _Between(Kind):
         if after not in table.columns:
             problems.append(Diagnostic("RG212", f"`after` names unknown column `{after}`", self.pointer("after"),
                                        hint=did_you_mean(after, table.columns)))
-        for option in ("min", "max", "seasonality", "trend"):
+        for option in ("min", "max"):
             if self.option(option) is not None:
-                problems.append(Diagnostic("RG210", f"`{option}` does not go with `after`", self.pointer(option)))
+                problems.append(Diagnostic("RG210", f"`{option}` does not go with `after`", self.pointer(option),
+                                           hint="a value after another is that one plus the delay: bound the "
+                                                "delay with `truncate: [LOW, HIGH]`"))
+        if self.option("trend") is not None:
+            problems.append(Diagnostic("RG210", "`trend` does not go with `after`: a column after another has one "
+                                                "value per row of it, however the years go", self.pointer("trend"),
+                                       hint=f"give `{after}` the trend: the values after it follow it"))
+        if self.option("seasonality") is not None:
+            problems += self._check_after_rates()
         if self.option("delay") is None:
             return [*problems, Diagnostic("RG204", "`after` needs a `delay`", self.pointer("after"))]
         return problems + self._delay(table)
+
+    def _check_after_rates(self) -> list[Diagnostic]:
+        """Seasonality of values after an anchor (:mod:`rulegen.kinds.thinning`): holidays need
+        their years, there being no [min, max] to take them from."""
+        seasonality = self.option("seasonality")
+        yearless = [i for i, event in enumerate(seasonality.get("events", ()))
+                    if "holidays" in event and "years" not in event]
+        problems = [Diagnostic("RG361", "with `after`, holidays need their `years`: the values have no min and max "
+                                        "to take them from", self.pointer("seasonality", "events", i, "holidays"),
+                               hint="add e.g. `years: [2024, 2025]`, the years the values fall in")
+                    for i in yearless]
+        if yearless:  # checked without them, so that each problem is told once
+            events = [e for i, e in enumerate(seasonality["events"]) if i not in yearless]
+            seasonality = {**seasonality, "events": events}
+        self.rates, found = check_rates(seasonality, None, self.pointer, years=(1, 9999), hours=self._no_hours())
+        return problems + found
 
     def _check_rates(self) -> list[Diagnostic]:
         self.rates, problems = check_rates(self.option("seasonality"), self.option("trend"), self.pointer,
@@ -251,11 +278,34 @@ class _Between(Kind):
         ok = in_intervals(ticks.astype(np.float64), [low], [high], integer=True)
         return verdict(ok, nulls, False)
 
+    def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
+        """The local wall-clock seconds of values given as their stored integers."""
+        raise NotImplementedError
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
-        after = self.option("after")
-        if after is None:
+        if self.option("after") is None:
             return self.values_at(self.draw(ctx) - self.low)
-        delays = self.delay.evaluate(ctx)  # null where a parameter given per row is null
+        if self.rates is None:
+            return self._after(ctx)
+        # A value of rate 0 moved on to one of weight may pass the year 9999: checked again.
+        return self._in_range(thin(self._after, self.wall_seconds, self.rates, ctx, step=self.step,
+                                   fail=self._nowhere), ctx)
+
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Stored values moved on by ``steps`` hours (with ``daily``) or days: how a value of rate 0
+        moves on to one of weight."""
+        raise NotImplementedError
+
+    def _nowhere(self, row: int) -> Exception:
+        return value_error("RG362", f"the seasonality has a rate of 0 for over a year after the delay from "
+                                    f"`{self.option('after')}`", self.pointer("seasonality"), row,
+                           hint="give a weight above 0 to some hours, weekdays, months or days the values can reach")
+
+    def _after(self, ctx: Any) -> pa.Array:
+        """The values of ``after`` plus a drawn delay, for the rows of ``ctx`` (null where a
+        parameter of the delay given per row is null)."""
+        after = self.option("after")
+        delays = self.delay.evaluate(ctx)
         seconds = delays.fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
         too_long = np.abs(seconds) > MAX_DURATION_SECONDS  # also keeps the ticks far inside int64
         if too_long.any():
@@ -265,10 +315,14 @@ class _Between(Kind):
         moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
         if delays.null_count:
             moved = pc.if_else(delays.is_null(), pa.scalar(None, moved.type), moved)
+        return self._in_range(moved, ctx)
+
+    def _in_range(self, values: pa.Array, ctx: Any) -> pa.Array:
+        """``values`` (the anchor plus a delay), when all are dates of the years 1 to 9999."""
         try:
-            return temporal_range(moved)
+            return temporal_range(values)
         except RangeProblem as exc:
-            raise value_error("RG412", f"`{after}` + the delay: {exc.message}", self.pointer("delay"),
+            raise value_error("RG412", f"`{self.option('after')}` + the delay: {exc.message}", self.pointer("delay"),
                               int(ctx.rows[exc.index])) from None
 
 
@@ -303,6 +357,12 @@ class Date(_Between):
 
     def ticks_per_second(self) -> float:
         return 1 / _DAY
+
+    def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
+        return stored.astype(np.int64) * _DAY
+
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        return stored + steps.astype(stored.dtype)
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
         days = base.cast(pa.date32()).view(pa.int32()).to_numpy(zero_copy_only=False)
@@ -425,6 +485,16 @@ class Timestamp(_Between):
 
     def ticks_per_second(self) -> float:
         return {"s": 1, "ms": 1_000, "us": 1_000_000, "day": 1}[self.precision]
+
+    def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
+        seconds = stored // (_MICROS["s"] // _MICROS[self.type.unit])
+        return to_local(seconds, self.zone) if self.zone else seconds
+
+    def step(self, stored: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        if self.precision == "day":  # from local midnight to local midnight, whatever DST does
+            return self._midnights(self.wall_seconds(stored) // _DAY + steps)
+        hourly = self.rates is not None and self.rates.hourly is not None
+        return stored + steps * (3_600 if hourly else _DAY) * (_MICROS["s"] // _MICROS[self.type.unit])
 
     def shifted(self, base: pa.Array, ticks: np.ndarray) -> pa.Array:
         if pa.types.is_date(base.type) and self.zone:  # a date starts at local midnight

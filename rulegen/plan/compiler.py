@@ -82,7 +82,7 @@ def compile_spec(
     Args:
         spec: a loaded spec.
         seed: overrides the spec's seed (which defaults to 0).
-        scale: multiplies the row counts of tables with a fixed ``rows``.
+        scale: multiplies the row counts of tables with a number of ``rows`` (not ``{fixed: N}``).
         rows: exact row counts by table name, overriding spec and scale.
         block_rows: rows per block; part of the determinism contract, so leave it alone
             except in tests.

@@ -1,4 +1,7 @@
-"""Row counts of every table: fixed ones (scaled), timelines, then rows per parent row.
+"""Row counts of every table: numbers (scaled), timelines, then rows per parent row.
+
+``--scale`` multiplies a table's number of rows unless the table says ``rows: {fixed: N}`` (a
+dimension, such as regions, whose size does not grow with the facts); ``--rows`` sets either.
 
 A table with rows per parent row is sized after its parent. Its counts are drawn a parent block
 at a time (:mod:`rulegen.engine.counts`) and only the block totals are kept, so sizing takes
@@ -43,8 +46,8 @@ class Sizing:
     """What decides the row counts of one compile."""
 
     seed: int
-    scale: float = 1.0
-    rows: Mapping[str, int] | None = None  # exact rows by table (--rows)
+    scale: float = 1.0  # multiplies every number of rows but `fixed` ones
+    rows: Mapping[str, int] | None = None  # exact rows by table (--rows), fixed or not
     block_rows: int = BLOCK_ROWS
     draw_counts: bool = True  # False: estimate rows per parent row from one parent block
     max_bytes: int | None = None  # the user's limit of the run's bytes
@@ -200,4 +203,4 @@ def _row_count(table: TableSpec, scale: float, rows: Mapping[str, int] | None) -
     assert isinstance(table.rows, int)
     if rows and table.name in rows:
         return int(rows[table.name])
-    return table.rows if scale == 1 else max(0, round(table.rows * scale))
+    return table.rows if scale == 1 or table.fixed else max(0, round(table.rows * scale))

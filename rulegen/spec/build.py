@@ -59,15 +59,18 @@ def _names(value: str | list[str]) -> tuple[str, ...]:
 
 def _table(name: str, table: dict[str, Any], pointer: str) -> TableSpec:
     columns_pointer = join_pointer(pointer, "columns")
+    fixed = isinstance(table.get("rows"), dict) and "fixed" in table["rows"]
     columns = {
         col: _column(col, spec, join_pointer(columns_pointer, col)) for col, spec in table["columns"].items()
     }
     return TableSpec(
         name=name,
         pointer=pointer,
-        rows=_rows(table["rows"], join_pointer(pointer, "rows")) if "rows" in table else
+        rows=table["rows"]["fixed"] if fixed else
+        _rows(table["rows"], join_pointer(pointer, "rows")) if "rows" in table else
         _timeline(table["timeline"], join_pointer(pointer, "timeline")),
         columns=columns,
+        fixed=fixed,
         primary_key=_names(table.get("primary_key", [])),
         unique=tuple(_names(u) for u in table.get("unique", [])),
         constraints=tuple(

@@ -78,6 +78,7 @@ class TableSpec:
     pointer: str
     rows: int | PerParentSpec | TimelineSpec
     columns: Mapping[str, ColumnSpec]
+    fixed: bool = False  # `rows: {fixed: N}`: --scale leaves the N rows alone (--rows still sets them)
     primary_key: tuple[str, ...] = ()
     unique: tuple[tuple[str, ...], ...] = ()
     constraints: tuple[ConstraintSpec, ...] = ()

@@ -29,6 +29,12 @@ _DRAFT = "http://json-schema.org/draft-07/schema#"
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _NAME = {"type": "string", "x-expect": "a column name"}
 _NAME_LIST = {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True}
+_ROW_COUNT = {"type": "integer", "minimum": 0, "maximum": 10**15}
+# `rows: {fixed: N}`: a table --scale leaves alone (a dimension such as regions), --rows still sizes.
+FIXED_ROWS_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["fixed"], "additionalProperties": False,
+    "properties": {"fixed": {**_ROW_COUNT, "description": "the number of rows, whatever --scale says"}},
+}
 
 COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
     "kind": {"type": "string", "description": "the column kind"},
@@ -44,10 +50,11 @@ COMMON_COLUMN_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "rows": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 10**15},
-                       {"type": "object", "required": ["per"], "properties": {"per": {"type": "string"}}}],
-             "x-expect": "a number of rows, or {per: PARENT, ...} with a count per parent row",
-             "description": "number of rows, or {per: PARENT, count: K | <integer distribution>}"},
+    # The mappings (`fixed`, `per`) are checked apart, each with its own closed schema (check_structure).
+    "rows": {"anyOf": [_ROW_COUNT, {"type": "object"}],
+             "x-expect": "a number of rows, {fixed: N}, or {per: PARENT, ...} with a count per parent row",
+             "description": "number of rows (--scale multiplies it), {fixed: N} (--scale leaves it alone), or "
+                            "{per: PARENT, count: K | <integer distribution>}"},
     "timeline": {
         "type": "object", "additionalProperties": False, "required": ["start", "end", "every"],
         "properties": {
@@ -158,7 +165,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
     }
     schema = _document_schema({"$ref": "#/definitions/column"})
     per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in COUNT_LAWS]
-    rows = {**TABLE_OPTIONS["rows"], "anyOf": [TABLE_OPTIONS["rows"]["anyOf"][0], *per_forms]}
+    rows = {**TABLE_OPTIONS["rows"], "anyOf": [_ROW_COUNT, FIXED_ROWS_SCHEMA, *per_forms]}
     table = schema["properties"]["tables"]["additionalProperties"]
     table["properties"] = {**table["properties"], "rows": rows}
     table["oneOf"] = [{"required": ["rows"]}, {"required": ["timeline"]}]
@@ -191,7 +198,7 @@ def check_structure(data: Any, registry: KindRegistry = KINDS) -> list[Diagnosti
         problems += _size_problems(table, table_pointer)
         rows = table.get("rows") if isinstance(table, dict) else None
         if isinstance(rows, dict):
-            problems += _per_parent_problems(rows, join_pointer(table_pointer, "rows"), registry)
+            problems += _rows_mapping_problems(rows, join_pointer(table_pointer, "rows"), registry)
         columns = table.get("columns") if isinstance(table, dict) else None
         if not isinstance(columns, dict):
             continue
@@ -226,6 +233,24 @@ def _size_problems(table: Any, pointer: str) -> list[Diagnostic]:
     if "rows" not in table and "timeline" not in table:
         return [Diagnostic("RG204", "missing required option `rows` (or `timeline`)", pointer)]
     return []
+
+
+def _rows_mapping_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:
+    """`rows` as a mapping: `{fixed: N}` or `{per: PARENT, ...}`, never both."""
+    if "fixed" not in rows and "per" not in rows:
+        # `{fixd: 5}` meant a fixed table: say so rather than ask for a parent.
+        misspelt = [key for key in rows if did_you_mean(str(key), ["fixed"])]
+        if misspelt:
+            return [Diagnostic("RG202", f"unknown option `{key}`", join_pointer(pointer, str(key)), at_key=True,
+                               hint="did you mean `fixed`? (`rows: {fixed: N}` makes N rows whatever --scale says)")
+                    for key in misspelt]
+    if "fixed" not in rows:
+        return _per_parent_problems(rows, pointer, registry)
+    if "per" in rows:
+        return [Diagnostic("RG360", "`fixed` does not go with `per`: rows per parent row follow the parent's rows",
+                           join_pointer(pointer, "fixed"), at_key=True,
+                           hint="mark the parent `rows: {fixed: N}` instead, or drop `fixed`")]
+    return list(_validate(rows, FIXED_ROWS_SCHEMA, pointer))
 
 
 def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:
