@@ -44,7 +44,7 @@ def test_weekday_shares_follow_the_weights_and_every_value_is_after_its_anchor()
               f"seasonality: {{weekly: {WEEKLY}}}}}")
     frame = rulegen.generate(_spec(column), seed=11)["loans"]
     assert (frame.loaned_at >= frame.joined_at).all()
-    counts = frame.loaned_at.dt.weekday.value_counts().reindex(range(7), fill_value=0).to_numpy()
+    counts = frame.loaned_at.dt.day_of_week.value_counts().reindex(range(7), fill_value=0).to_numpy()
     assert _chi2_p(counts, WEEKLY) > ALPHA, counts
     assert _chi2_p(counts, [1.0] * 7) < ALPHA, "the sample does not tell the weights from none"
 
@@ -75,7 +75,7 @@ def test_dates_after_a_timestamp_keep_their_weekdays() -> None:
               "seasonality: {weekly: {sat: 0, sun: 0}}}")
     frame = rulegen.generate(_spec(column, rows=5_000), seed=2)["loans"]
     days = pd.to_datetime(frame.loaned_at)
-    assert days.dt.weekday.max() <= 4, "no value on a weekend"
+    assert days.dt.day_of_week.max() <= 4, "no value on a weekend"
     waited = (days - frame.joined_at.dt.normalize()).dt.days
     assert waited.between(1, 30).all()
 
