@@ -105,7 +105,10 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
     """The closed schema of ``rows: {per: PARENT, ...}``: a fixed ``count`` or an integer law."""
     per = {"type": "string", "description": "the parent table: each of its rows gets a count of rows"}
     if kind is None:
-        return {"type": "object", "properties": {"per": per, "count": {"type": "integer", "minimum": 0}},
+        count = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "minLength": 1}],
+                 "x-expect": "a whole number of rows of at least 0, or an expression over the parent's columns",
+                 "description": "rows for each parent row: a number, or an integer expression over the parent row"}
+        return {"type": "object", "properties": {"per": per, "count": count},
                 "required": ["per", "count"], "additionalProperties": False}
     cls = registry.get(kind)
     assert cls is not None, kind
