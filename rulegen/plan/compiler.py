@@ -105,10 +105,12 @@ def compile_spec(
         if problems or not waiting:
             break
         if not any(tables[name].spec.parent in plans for name in waiting):
-            problems = [Diagnostic("RG341", f"the count per parent row of `{name}` reads `{tables[name].spec.parent}`, "
-                                            f"whose columns cannot be made before the rows of `{name}` are known",
+            problems = [Diagnostic("RG341", f"`{name}` counts its rows from the rows of `{tables[name].spec.parent}`, "
+                                            f"but `{tables[name].spec.parent}` reads `{name}` (an aggregate or a "
+                                            f"lookup): neither can be made first",
                                    join_pointer(tables[name].spec.rows.pointer, "count"),
-                                   hint="count from columns of the parent that do not read its children")
+                                   hint=f"drop the column of `{tables[name].spec.parent}` that reads `{name}`, or "
+                                        f"give `{name}` a fixed count or a law of rows")
                         for name in waiting if tables[name].spec.parent not in plans]
             break
         sizing = dataclasses.replace(sizing, before=plans)

@@ -162,8 +162,9 @@ def size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) ->
     per, parent = table.spec.rows, tables[table.spec.rows.parent]
     pointer = join_pointer(per.pointer, "count")
     expression, problems = parse_expression(per.expression, pointer, parent.spec.columns)
-    if expression is None:
-        return problems
+    if expression is None:  # a column the parent does not have: say whose columns it reads
+        return [dataclasses.replace(p, message=f"{p.message} (a count per parent row reads the columns of "
+                                               f"`{per.parent}`)") if p.code == "RG222" else p for p in problems]
     plan = sizing.before.get(per.parent)
     if plan is None:
         return []
@@ -171,9 +172,11 @@ def size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) ->
     if problems:
         return problems
     if result is None or not pat.is_integer(result):
-        return [Diagnostic("RG340", f"a count per parent row must be a whole number, and this expression over "
-                                    f"`{per.parent}` is {describe(result) if result is not None else 'null'}",
-                           pointer, hint="round it, e.g. `int(round(...))`, or pick integers: `if(late, 1, 0)`")]
+        got = describe(result) if result is not None else "null"
+        hint = ("make it a number of rows: `if(...cond..., 1, 0)`" if result is not None and pat.is_boolean(result)
+                else "make it a whole number with `floor(...)`, `ceil(...)`, or `if(...cond..., 1, 0)`")
+        return [Diagnostic("RG340", f"a count per parent row must be an integer expression over the columns of "
+                                    f"`{per.parent}`; `{per.expression}` is {'a ' if result is not None else ''}{got}", pointer, hint=hint)]
     rows = parent.rows
     counts = ExprCounts(expression, per.parent, sizing.plans, sizing.seed, rows, sizing.block_rows)
     if plan.link is not None and plan.link.count is None and plan.link.prefix is None:
