@@ -28,9 +28,10 @@ from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.graph import ColumnGraph
+from rulegen.plan.parent_counts import waits_for_parent
 from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, ParentLink, Plan, TablePlan, Timeline
 from rulegen.plan.redraw import redraw_set
-from rulegen.plan.sizing import Sizing, size_tables, waits_for_parent
+from rulegen.plan.sizing import Sizing, size_tables
 from rulegen.plan.uniqueness import (
     alone,
     column_uniqueness,
@@ -111,7 +112,7 @@ def compile_spec(
                                    join_pointer(tables[name].spec.rows.pointer, "count"),
                                    hint=f"drop the column of `{tables[name].spec.parent}` that reads `{name}`, or "
                                         f"give `{name}` a fixed count or a law of rows")
-                        for name in waiting if tables[name].spec.parent not in plans]
+                        for name in waiting if tables[tables[name].spec.parent].sized]  # not a waiting parent
             break
         sizing = dataclasses.replace(sizing, before=plans)
     if problems:

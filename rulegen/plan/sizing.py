@@ -24,20 +24,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow.types as pat
-
-from rulegen.engine.counts import INT64_MAX, ExprCounts, LawCounts, block_totals
+from rulegen.engine.counts import INT64_MAX, ExprCounts, ExprLawCounts, LawCounts, block_totals
 from rulegen.errors import Diagnostic
-from rulegen.expr.parser import parse_expression
-from rulegen.expr.types import describe
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv
 from rulegen.plan.budget import over_run
+from rulegen.plan.parent_counts import parent_counts, waits_for_parent
 from rulegen.plan.plan import BLOCK_ROWS, ParentLink, Timeline
 from rulegen.spec.model import PerParentSpec, Spec, TableSpec, TimelineSpec
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_EVERY", "Sizing", "draws_counts", "size_tables", "waits_for_parent"]
+__all__ = ["MAX_EVERY", "Sizing", "draws_counts", "size_tables"]
+
+Counts = LawCounts | ExprCounts | ExprLawCounts
 
 MAX_EVERY = 10_000 * 31_557_600  # seconds: 10,000 years (of 365.25 days), past the last date there is
 
@@ -61,12 +60,6 @@ class Sizing:
 def draws_counts(spec: Spec) -> bool:
     """Whether sizing ``spec`` draws counts: a table has a law or an expression of rows per parent row."""
     return any(isinstance(t.rows, PerParentSpec) and t.rows.count is None for t in spec.tables.values())
-
-
-def waits_for_parent(table: TableSpec) -> bool:
-    """Whether ``table``'s rows are counted by an expression over its parent's columns, so that
-    it is sized in a compile pass after the one that compiled its parent."""
-    return isinstance(table.rows, PerParentSpec) and table.rows.expression is not None
 
 
 def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
@@ -97,8 +90,8 @@ def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
             continue  # the parent's problems are reported
         if isinstance(size, TimelineSpec):
             found = _size_timeline(table, size, tables[parent].rows if parent else None, sizing)
-        elif size.expression is not None:
-            found = size_by_expression(table, tables, sizing)
+        elif waits_for_parent(table.spec):
+            found = _size_by_expression(table, tables, sizing)
             if not found and table.link is None:
                 continue  # its parent compiles in this pass: sized in the next
         else:
@@ -150,46 +143,27 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
     return _draw_counts(table, counts, counts, parent_rows, sizing, tables)
 
 
-def size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
-    """The link and row count of a table whose count per parent row is an expression over the
-    parent row, once the parent's plan is in ``sizing.before`` (no link before that).
-
-    Returns:
-        Its problems: a column the parent does not have, a count that is not an integer.
-    """
-    from rulegen.expr.check import infer_type
-
+def _size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
+    """The link and row count of a table whose count per parent row, or its law's parameters,
+    are expressions over the parent row, once the parent's plan is in ``sizing.before`` (no link
+    before that)."""
     per, parent = table.spec.rows, tables[table.spec.rows.parent]
-    pointer = join_pointer(per.pointer, "count")
-    expression, problems = parse_expression(per.expression, pointer, parent.spec.columns)
-    if expression is None:  # a column the parent does not have: say whose columns it reads
-        return [dataclasses.replace(p, message=f"{p.message} (a count per parent row reads the columns of "
-                                               f"`{per.parent}`)") if p.code == "RG222" else p for p in problems]
-    plan = sizing.before.get(per.parent)
-    if plan is None:
-        return []
-    result, problems = infer_type(expression, {name: column.type for name, column in plan.columns.items()})
-    if problems:
+    counts, problems = parent_counts(per, parent.spec, parent.rows, sizing.before, sizing.plans, seed=sizing.seed,
+                                     table=table.spec.name, block_rows=sizing.block_rows)
+    if counts is None:
         return problems
-    if result is None or not pat.is_integer(result):
-        got = describe(result) if result is not None else "null"
-        hint = ("make it a number of rows: `if(...cond..., 1, 0)`" if result is not None and pat.is_boolean(result)
-                else "make it a whole number with `floor(...)`, `ceil(...)`, or `if(...cond..., 1, 0)`")
-        return [Diagnostic("RG340", f"a count per parent row must be an integer expression over the columns of "
-                                    f"`{per.parent}`; `{per.expression}` is {'a ' if result is not None else ''}{got}", pointer, hint=hint)]
-    rows = parent.rows
-    counts = ExprCounts(expression, per.parent, sizing.plans, sizing.seed, rows, sizing.block_rows)
-    if plan.link is not None and plan.link.count is None and plan.link.prefix is None:
+    link = sizing.before[per.parent].link
+    if link is not None and link.count is None and link.prefix is None:
         # The parent's own rows are estimated (validate): its rows cannot be read yet. One
         # child per parent row stands for the estimate; drawing the counts meets the budget.
-        table.link = ParentLink(per.parent, rows, counts=counts, block_rows=sizing.block_rows)
-        table.rows, table.estimated = rows, True
+        table.link = ParentLink(per.parent, parent.rows, counts=counts, block_rows=sizing.block_rows)
+        table.rows, table.estimated = parent.rows, True
         return []
     probe = dataclasses.replace(counts, plans=sizing.before)
-    return _draw_counts(table, probe, counts, rows, sizing, tables)
+    return _draw_counts(table, probe, counts, parent.rows, sizing, tables)
 
 
-def _draw_counts(table: Any, probe: LawCounts | ExprCounts, counts: LawCounts | ExprCounts, parent_rows: int,
+def _draw_counts(table: Any, probe: Counts, counts: Counts, parent_rows: int,
                  sizing: Sizing, tables: Mapping[str, Any]) -> list[Diagnostic]:
     """Size ``table`` from the counts ``probe`` draws (all, or one parent block to estimate), and
     link it through ``counts`` (the same counts, read from the run's plan)."""

@@ -112,7 +112,12 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
                 "required": ["per", "count"], "additionalProperties": False}
     cls = registry.get(kind)
     assert cls is not None, kind
-    return {"type": "object", "properties": {"per": per, **cls.options, "kind": {"enum": list(COUNT_LAWS)}},
+    # A parameter of the law may be an expression over the parent row (``lam: "visits / 4"``).
+    params = {name: {"anyOf": [cls.options[name], {"type": "string", "minLength": 1}],
+                     "x-expect": f"{cls.options[name].get('x-expect', 'a number')}, or an expression over the "
+                                 "parent's columns"}
+              for name in cls.family.params if name in cls.options}
+    return {"type": "object", "properties": {"per": per, **cls.options, **params, "kind": {"enum": list(COUNT_LAWS)}},
             "required": ["per", "kind", *cls.required], "additionalProperties": False}
 
 

@@ -122,3 +122,38 @@ def test_the_same_rows_for_any_worker_count() -> None:
     two = rulegen.generate(spec, workers=2)["fines"]
     pd.testing.assert_frame_equal(one, two, check_exact=True)
     assert np.array_equal(one["fine_id"], np.arange(1, len(one) + 1))
+
+
+TIERS = """
+version: 1
+seed: 3
+tables:
+  members:
+    rows: 3000
+    primary_key: member_id
+    columns:
+      member_id: {kind: sequence}
+      tier: {kind: choice, values: {basic: 3, premium: 1}}
+  loans:
+    rows: {per: members, kind: poisson, lam: "if(tier == 'premium', 8, 4)", shift: 1}
+    columns:
+      member_id: {kind: ref, to: members.member_id}
+"""
+
+
+def test_a_law_parameter_from_the_parent_row() -> None:
+    data = rulegen.generate(rulegen.load(TIERS))
+    members = data["members"].set_index("member_id")
+    counts = data["loans"]["member_id"].value_counts().reindex(members.index, fill_value=0)
+    means = counts.groupby(members["tier"]).mean()
+    assert counts.min() >= 1, "shift moves every count"
+    assert abs(means["basic"] - 5) < 0.2 and abs(means["premium"] - 9) < 0.4
+
+
+def test_a_parameter_outside_the_law_names_the_parent_row() -> None:
+    spec = TIERS.replace("\"if(tier == 'premium', 8, 4)\"", '"if(member_id == 7, -1, 4)"')
+    with pytest.raises(GenerationError) as info:
+        rulegen.generate(rulegen.load(spec))
+    (problem,) = info.value.diagnostics
+    assert problem.code == "RG344" and "row 6 of `members`" in problem.message and "lam=-1" in problem.message
+    assert problem.pointer == "/tables/loans/rows/lam"
