@@ -79,7 +79,9 @@ def compile_spec(
 
     Columns compile in the order of the column graph across all tables, so tables may refer
     to each other both ways (a child looks up its parent, the parent aggregates its children)
-    as long as no column needs itself.
+    as long as no column needs itself. A table whose count per parent row reads the parent row
+    is sized in a second pass, from the plan of its parent made by the first (a pass per such
+    level of tables).
 
     Args:
         spec: a loaded spec.

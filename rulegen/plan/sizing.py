@@ -9,6 +9,12 @@ before any count is drawn, see :func:`rulegen.api.compile`); while drawing, the 
 bound the bytes the run writes from below (a separator per value), and drawing stops as soon as
 that bound passes the budget (``max_bytes``).
 
+A count, or a law's parameter, that is an expression over the parent row reads the parent's
+plan (:mod:`rulegen.plan.parent_counts`): such a table is sized in the compile pass after the one
+that made its parent, its counts drawn as a law's are. When the parent's own rows are only an
+estimate (``validate`` of a large spec) its rows cannot be read yet, and one child per parent row
+stands for the estimate; the run draws every count, and its budget stops the drawing in time.
+
 A timeline has as many rows as ticks, however many: the run's budget (:mod:`rulegen.plan.budget`)
 refuses one too large to write, so ``validate`` accepts a legal spec of any size. Its ``every``
 is at most :data:`MAX_EVERY`, longer than any span of dates, so every instant fits in int64.

@@ -115,7 +115,9 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
     # A parameter of the law may be an expression over the parent row (``lam: "visits / 4"``).
     params = {name: {"anyOf": [cls.options[name], {"type": "string", "minLength": 1}],
                      "x-expect": f"{cls.options[name].get('x-expect', 'a number')}, or an expression over the "
-                                 "parent's columns"}
+                                 "parent's columns",
+                     "description": f"{cls.options[name].get('description', name)}: a number, or an expression "
+                                    "over the parent row"}
               for name in cls.family.params if name in cls.options}
     return {"type": "object", "properties": {"per": per, **cls.options, **params, "kind": {"enum": list(COUNT_LAWS)}},
             "required": ["per", "kind", *cls.required], "additionalProperties": False}
