@@ -157,3 +157,12 @@ def test_a_parameter_outside_the_law_names_the_parent_row() -> None:
     (problem,) = info.value.diagnostics
     assert problem.code == "RG344" and "row 6 of `members`" in problem.message and "lam=-1" in problem.message
     assert problem.pointer == "/tables/loans/rows/lam"
+
+
+def test_a_law_parameter_reads_only_the_parent_columns() -> None:
+    spec = TIERS.replace("if(tier == 'premium', 8, 4)", "if(plan == 'premium', 8, 4)")
+    with pytest.raises(SpecError) as info:
+        compile_spec(rulegen.load(spec), draw_counts=False)
+    (problem,) = info.value.diagnostics
+    assert problem.code == "RG222" and problem.pointer == "/tables/loans/rows/lam"
+    assert "`plan`" in problem.message and "columns of `members`" in problem.message
