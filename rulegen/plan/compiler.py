@@ -9,6 +9,7 @@ a time.
 
 from __future__ import annotations
 
+import dataclasses
 import graphlib
 import math
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.graph import ColumnGraph
+from rulegen.plan.parent_counts import waits_for_parent
 from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, ParentLink, Plan, TablePlan, Timeline
 from rulegen.plan.redraw import redraw_set
 from rulegen.plan.sizing import Sizing, size_tables
@@ -77,7 +79,9 @@ def compile_spec(
 
     Columns compile in the order of the column graph across all tables, so tables may refer
     to each other both ways (a child looks up its parent, the parent aggregates its children)
-    as long as no column needs itself.
+    as long as no column needs itself. A table whose count per parent row reads the parent row
+    is sized in a second pass, from the plan of its parent made by the first (a pass per such
+    level of tables).
 
     Args:
         spec: a loaded spec.
@@ -94,6 +98,36 @@ def compile_spec(
         SpecError: every semantic, graph and type problem found.
     """
     seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    sizing = Sizing(seed=seed, scale=scale, rows=rows, block_rows=block_rows, draw_counts=draw_counts,
+                    max_bytes=max_bytes)
+    # A count per parent row that reads the parent's columns needs the parent's plan: a pass
+    # compiles what it can, and the next sizes the tables that waited from the plans it made.
+    while True:
+        tables, plans, problems = _compile_pass(spec, sizing, rows)
+        waiting = [name for name, t in tables.items() if not t.sized and waits_for_parent(t.spec)]
+        if problems or not waiting:
+            break
+        if not any(tables[name].spec.parent in plans for name in waiting):
+            problems = [Diagnostic("RG341", f"`{name}` counts its rows from the rows of `{tables[name].spec.parent}`, "
+                                            f"but `{tables[name].spec.parent}` reads `{name}` (an aggregate or a "
+                                            f"lookup): neither can be made first",
+                                   join_pointer(tables[name].spec.rows.pointer, "count"),
+                                   hint=f"drop the column of `{tables[name].spec.parent}` that reads `{name}`, or "
+                                        f"give `{name}` a fixed count or a law of rows")
+                        for name in waiting if tables[tables[name].spec.parent].sized]  # not a waiting parent
+            break
+        sizing = dataclasses.replace(sizing, before=plans)
+    if problems:
+        raise SpecError(spec.source.in_document_order(retarget(problems, spec)), spec.source)
+    return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
+                options={"scale": scale, "block_rows": block_rows})
+
+
+def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
+                  ) -> tuple[dict[str, _Table], dict[str, TablePlan], list[Diagnostic]]:
+    """One compile of every table that can be sized (see compile_spec): its tables, the plans
+    made, and the problems found."""
+    seed, block_rows, max_bytes = sizing.seed, sizing.block_rows, sizing.max_bytes
     problems: list[Diagnostic] = []
     tables = {name: _Table(t) for name, t in spec.tables.items()}
     for unknown in set(rows or {}) - set(spec.tables):
@@ -106,9 +140,8 @@ def compile_spec(
     problems += _check_per(tables, rows)
     order, cycles = _column_graph(tables).order(spec.source)
     problems += cycles
-    problems += size_tables(tables, Sizing(seed=seed, scale=scale, rows=rows, block_rows=block_rows,
-                                           draw_counts=draw_counts, max_bytes=max_bytes))
     plans: dict[str, TablePlan] = {}
+    problems += size_tables(tables, dataclasses.replace(sizing, plans=plans))
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
                              base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
                              block_rows=block_rows, tables=tables, plans=plans)
@@ -129,10 +162,7 @@ def compile_spec(
         problems += _evaluation_cycles(plans)
     if not problems and max_bytes is not None:
         problems += check_run(plans, max_bytes)
-    if problems:
-        raise SpecError(spec.source.in_document_order(retarget(problems, spec)), spec.source)
-    return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
-                options={"scale": scale, "block_rows": block_rows})
+    return tables, plans, problems
 
 
 def _resolve(tables: Mapping[str, _Table]) -> list[Diagnostic]:

@@ -12,6 +12,12 @@ before any count is drawn, see :func:`rulegen.api.compile`); while drawing, the 
 bound the bytes the run writes from below (a separator per value), and drawing stops as soon as
 that bound passes the budget (``max_bytes``).
 
+A count, or a law's parameter, that is an expression over the parent row reads the parent's
+plan (:mod:`rulegen.plan.parent_counts`): such a table is sized in the compile pass after the one
+that made its parent, its counts drawn as a law's are. When the parent's own rows are only an
+estimate (``validate`` of a large spec) its rows cannot be read yet, and one child per parent row
+stands for the estimate; the run draws every count, and its budget stops the drawing in time.
+
 A timeline has as many rows as ticks, however many: the run's budget (:mod:`rulegen.plan.budget`)
 refuses one too large to write, so ``validate`` accepts a legal spec of any size. Its ``every``
 is at most :data:`MAX_EVERY`, longer than any span of dates, so every instant fits in int64.
@@ -27,16 +33,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rulegen.engine.counts import INT64_MAX, LawCounts, block_totals
+from rulegen.engine.counts import INT64_MAX, ExprCounts, ExprLawCounts, LawCounts, block_totals
 from rulegen.errors import Diagnostic
 from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv
 from rulegen.plan.budget import over_run
+from rulegen.plan.parent_counts import parent_counts, waits_for_parent
 from rulegen.plan.plan import BLOCK_ROWS, ParentLink, Timeline
 from rulegen.spec.model import PerParentSpec, Spec, TableSpec, TimelineSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["MAX_EVERY", "Sizing", "draws_counts", "size_tables"]
+
+Counts = LawCounts | ExprCounts | ExprLawCounts
 
 MAX_EVERY = 10_000 * 31_557_600  # seconds: 10,000 years (of 365.25 days), past the last date there is
 
@@ -51,10 +60,14 @@ class Sizing:
     block_rows: int = BLOCK_ROWS
     draw_counts: bool = True  # False: estimate rows per parent row from one parent block
     max_bytes: int | None = None  # the user's limit of the run's bytes
+    # Count expressions read the parent's plan: the one of the compile pass before (to size
+    # with), and the live one of this pass (to generate with; see compile_spec's passes).
+    before: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    plans: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def draws_counts(spec: Spec) -> bool:
-    """Whether sizing ``spec`` draws counts: a table has a law of rows per parent row."""
+    """Whether sizing ``spec`` draws counts: a table has a law or an expression of rows per parent row."""
     return any(isinstance(t.rows, PerParentSpec) and t.rows.count is None for t in spec.tables.values())
 
 
@@ -86,6 +99,10 @@ def size_tables(tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
             continue  # the parent's problems are reported
         if isinstance(size, TimelineSpec):
             found = _size_timeline(table, size, tables[parent].rows if parent else None, sizing)
+        elif waits_for_parent(table.spec):
+            found = _size_by_expression(table, tables, sizing)
+            if not found and table.link is None:
+                continue  # its parent compiles in this pass: sized in the next
         else:
             found = _size_per_parent(table, tables[parent].rows, sizing, tables)
         problems += found
@@ -126,19 +143,47 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
         table.link = ParentLink(per.parent, parent_rows, count=per.count, block_rows=sizing.block_rows)
         table.rows = table.link.total
         return []
-    limit, floor = INT64_MAX, 0
-    if sizing.max_bytes is not None and sizing.draw_counts:
-        floor = _written_at_least(tables)
-        if floor > sizing.max_bytes:
-            return [over_run(f"at least {floor:,} bytes before `{table.spec.name}`", sizing.max_bytes, per.pointer)]
-        limit = (sizing.max_bytes - floor) // max(1, sum(not c.hidden for c in table.spec.columns.values()))
     law = KINDS.get(per.law.kind)(per.law)
     found = law.check(table.spec)
     if found:
         return found
     law.compile(CompileEnv(seed=sizing.seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
     counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows)
-    totals = block_totals(counts, None if sizing.draw_counts else 1, limit)
+    return _draw_counts(table, counts, counts, parent_rows, sizing, tables)
+
+
+def _size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:
+    """The link and row count of a table whose count per parent row, or its law's parameters,
+    are expressions over the parent row, once the parent's plan is in ``sizing.before`` (no link
+    before that)."""
+    per, parent = table.spec.rows, tables[table.spec.rows.parent]
+    counts, problems = parent_counts(per, parent.spec, parent.rows, sizing.before, sizing.plans, seed=sizing.seed,
+                                     table=table.spec.name, block_rows=sizing.block_rows)
+    if counts is None:
+        return problems
+    link = sizing.before[per.parent].link
+    if link is not None and link.count is None and link.prefix is None:
+        # The parent's own rows are estimated (validate): its rows cannot be read yet. One
+        # child per parent row stands for the estimate; drawing the counts meets the budget.
+        table.link = ParentLink(per.parent, parent.rows, counts=counts, block_rows=sizing.block_rows)
+        table.rows, table.estimated = parent.rows, True
+        return []
+    probe = dataclasses.replace(counts, plans=sizing.before)
+    return _draw_counts(table, probe, counts, parent.rows, sizing, tables)
+
+
+def _draw_counts(table: Any, probe: Counts, counts: Counts, parent_rows: int,
+                 sizing: Sizing, tables: Mapping[str, Any]) -> list[Diagnostic]:
+    """Size ``table`` from the counts ``probe`` draws (all, or one parent block to estimate), and
+    link it through ``counts`` (the same counts, read from the run's plan)."""
+    per = table.spec.rows
+    limit, floor = INT64_MAX, 0
+    if sizing.max_bytes is not None and sizing.draw_counts:
+        floor = _written_at_least(tables)
+        if floor > sizing.max_bytes:
+            return [over_run(f"at least {floor:,} bytes before `{table.spec.name}`", sizing.max_bytes, per.pointer)]
+        limit = (sizing.max_bytes - floor) // max(1, sum(not c.hidden for c in table.spec.columns.values()))
+    totals = block_totals(probe, None if sizing.draw_counts else 1, limit)
     if totals.prefix is None:
         if totals.reason == "negative":
             return [Diagnostic("RG210", totals.problem, per.pointer, hint="use an integer law that is never below 0")]
@@ -146,8 +191,8 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
             return [over_run(f"at least {floor:,} bytes and `{table.spec.name}` {totals.problem}",
                              sizing.max_bytes, per.pointer)]
         if totals.reason == "memory":
-            return [Diagnostic("RG261", f"`{table.spec.name}` has a law of rows for each of the {parent_rows:,} rows "
-                                        f"of `{per.parent}`: {totals.problem}", per.pointer,
+            return [Diagnostic("RG261", f"`{table.spec.name}` has a count of rows for each of the {parent_rows:,} "
+                                        f"rows of `{per.parent}`: {totals.problem}", per.pointer,
                                hint=f"give `{per.parent}` fewer rows")]
         return [_overflow(per.pointer, totals.problem)]
     if sizing.draw_counts:
@@ -159,8 +204,10 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
     rows = int(totals.prefix[-1]) * parent_rows // drawn if drawn else 0
     if rows > INT64_MAX:
         return [_overflow(per.pointer, f"about {rows:,} rows")]
-    table.link = ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=sizing.block_rows)
-    table.rows, table.estimated = rows, drawn < parent_rows  # one block of parents is all of them: exact
+    exact = drawn >= parent_rows  # one block of parents is all of them
+    table.link = ParentLink(per.parent, parent_rows, counts=counts, most=totals.most, block_rows=sizing.block_rows,
+                            prefix=totals.prefix if exact else None)
+    table.rows, table.estimated = rows, not exact
     return []
 
 

@@ -95,6 +95,8 @@ def _timeline(timeline: dict[str, Any], pointer: str) -> TimelineSpec:
 def _rows(rows: int | dict[str, Any], pointer: str) -> int | PerParentSpec:
     if isinstance(rows, int):
         return rows
+    if isinstance(rows.get("count"), str):
+        return PerParentSpec(parent=rows["per"], pointer=pointer, expression=rows["count"])
     if "count" in rows:
         return PerParentSpec(parent=rows["per"], pointer=pointer, count=rows["count"])
     law = ColumnSpec(name="rows", kind=rows["kind"], pointer=pointer,

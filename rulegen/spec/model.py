@@ -55,6 +55,7 @@ class PerParentSpec:
     parent: str
     pointer: str
     count: int | None = None  # a fixed count, or
+    expression: str | None = None  # an integer expression over the parent row, or
     law: ColumnSpec | None = None  # an integer distribution of counts
 
 

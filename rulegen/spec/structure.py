@@ -115,11 +115,21 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
     """The closed schema of ``rows: {per: PARENT, ...}``: a fixed ``count`` or an integer law."""
     per = {"type": "string", "description": "the parent table: each of its rows gets a count of rows"}
     if kind is None:
-        return {"type": "object", "properties": {"per": per, "count": {"type": "integer", "minimum": 0}},
+        count = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "minLength": 1}],
+                 "x-expect": "a whole number of rows of at least 0, or an expression over the parent's columns",
+                 "description": "rows for each parent row: a number, or an integer expression over the parent row"}
+        return {"type": "object", "properties": {"per": per, "count": count},
                 "required": ["per", "count"], "additionalProperties": False}
     cls = registry.get(kind)
     assert cls is not None, kind
-    return {"type": "object", "properties": {"per": per, **cls.options, "kind": {"enum": list(COUNT_LAWS)}},
+    # A parameter of the law may be an expression over the parent row (``lam: "visits / 4"``).
+    params = {name: {"anyOf": [cls.options[name], {"type": "string", "minLength": 1}],
+                     "x-expect": f"{cls.options[name].get('x-expect', 'a number')}, or an expression over the "
+                                 "parent's columns",
+                     "description": f"{cls.options[name].get('description', name)}: a number, or an expression "
+                                    "over the parent row"}
+              for name in cls.family.params if name in cls.options}
+    return {"type": "object", "properties": {"per": per, **cls.options, **params, "kind": {"enum": list(COUNT_LAWS)}},
             "required": ["per", "kind", *cls.required], "additionalProperties": False}
 
 
