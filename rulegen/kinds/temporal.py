@@ -15,6 +15,7 @@ seasonality follows the zone's wall clock.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -317,13 +318,13 @@ _TIME_OPTIONS = ("loc", "scale", "low", "high", "left", "mode", "right", "lam", 
 
 
 def _unitless(delay: dict[str, Any], pointer: Callable[..., str]) -> list[Diagnostic]:
-    """A located RG350 for each duration option of ``delay`` written as a bare number (0 aside:
-    it is the same in every unit)."""
+    """A located RG350 for each duration option of ``delay`` written as a bare number."""
     problems = []
     for name in _TIME_OPTIONS:
         value = delay.get(name)
         for index, item in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-            if isinstance(item, int | float) and not isinstance(item, bool) and item != 0:
+            # 0 is the same in every unit; .inf and .nan have their own error (RG270).
+            if isinstance(item, int | float) and not isinstance(item, bool) and item != 0 and math.isfinite(item):
                 at = pointer("delay", name) if index is None else pointer("delay", name, str(index))
                 problems.append(Diagnostic(
                     "RG350", f"{item!r} has no unit; the delay's `{name}` is a duration such as 30s, 15m, 1h, "
