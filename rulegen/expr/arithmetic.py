@@ -295,5 +295,5 @@ def duration_seconds(value: Value) -> Value:
     """A duration (of any unit) as float64 seconds; a null as a null float."""
     if pat.is_null(value.type):
         return pc.cast(value, pa.float64())
-    ticks = pc.cast(pc.cast(value, pa.int64()), pa.float64())
+    ticks = pc.cast(pc.cast(value, pa.int64()), pa.float64(), safe=False)  # past 2**53 ticks: rounded, not refused
     return pc.divide(ticks, float(_PER_SECOND[value.type.unit]))

@@ -13,6 +13,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rulegen.io.durations import seconds_of
+
 __all__ = ["encode_jsonl"]
 
 _ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
@@ -51,7 +53,9 @@ def _fragments(column: pa.Array) -> pa.Array:
         if kind.tz is not None:  # Arrow writes the local time with +0200; RFC 3339 wants +02:00
             iso = pc.replace_substring_regex(iso, r"([+-][0-9]{2})([0-9]{2})$", r"\1:\2")
         text = _quoted(iso)
-    elif pa.types.is_date(kind) or pa.types.is_time(kind) or pa.types.is_duration(kind):
+    elif pa.types.is_duration(kind):  # a number of seconds (rulegen.io.durations)
+        return _fragments(seconds_of(column))
+    elif pa.types.is_date(kind) or pa.types.is_time(kind):
         text = _quoted(pc.cast(column, pa.string()))
     elif pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind):
         text = pc.cast(column, pa.string())

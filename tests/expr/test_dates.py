@@ -92,3 +92,12 @@ def test_days_between_is_python_date_subtraction(a: datetime.date, b: datetime.d
     _, ratio = run("(b - a) / days(1)", columns)
     assert between == [(b - a).days]
     assert ratio == [float((b - a).days)]
+
+
+def test_long_durations_in_microseconds_divide() -> None:
+    # 300 years in microseconds is past 2**53: the ratio is rounded, never refused.
+    columns = {"a": pa.array([datetime.datetime(1700, 1, 1)], pa.timestamp("us")),
+               "b": pa.array([datetime.datetime(2000, 1, 1)], pa.timestamp("us"))}
+    days = float((datetime.date(2000, 1, 1) - datetime.date(1700, 1, 1)).days)
+    assert run("(b - a) / days(1)", columns)[1] == [days]
+    assert run("days_between(a, b)", columns)[1] == [days]
