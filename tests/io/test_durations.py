@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import rulegen
 from rulegen.checking.convert import convert
 from rulegen.checking.read import read_table
+from rulegen.io.dialects import DIALECTS
 from rulegen.io.durations import interval_text, seconds_of, seconds_text
 from tests.security.sql_clients import (
     duckdb_query,
@@ -181,3 +182,25 @@ def test_convert_reads_seconds_as_durations(text: str, target: pa.DataType, valu
     assert converted.type == target
     assert converted.to_pylist() == [value, None]
     assert flagged.tolist() == [bad, False]
+
+
+TRICKY = [datetime.timedelta(0), datetime.timedelta(seconds=-1.5), datetime.timedelta(microseconds=1),
+          datetime.timedelta(days=-12, seconds=3768), datetime.timedelta(days=3_652_424, seconds=86_399),
+          datetime.timedelta(days=-3_652_424), datetime.timedelta(hours=25, microseconds=-1)]
+
+
+def test_postgresql_reads_the_interval_text_as_the_duration(pg_database: str) -> None:
+    texts = [interval_text(value) for value in TRICKY]
+    rows = postgres_query(pg_database, "SELECT t::interval FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, i) "
+                                       "ORDER BY i", [texts])
+    assert [r[0] for r in rows] == TRICKY
+
+
+@pytest.mark.parametrize(("dialect", "value", "literal"), [
+    ("postgresql", datetime.timedelta(days=8, seconds=3), "INTERVAL '8 days 00:00:03'"),
+    ("duckdb", datetime.timedelta(days=-12, seconds=3768), "INTERVAL '-11 days -22:57:12'"),
+    ("sqlite", datetime.timedelta(days=8, seconds=3), "691203"),
+    ("mysql", datetime.timedelta(seconds=-1.5), "-1.5"),
+])
+def test_sql_literals_of_durations(dialect: str, value: datetime.timedelta, literal: str) -> None:
+    assert DIALECTS[dialect].literal(value) == literal
