@@ -3,7 +3,8 @@
 Each column becomes an array of JSON fragments, and the fragments of a row are joined into
 its line, so no Python code runs per row. Strings are escaped as RFC 8259 requires; NaN and
 infinities, which JSON cannot hold, are written as null; dates and timestamps are ISO 8601
-(a zoned timestamp as its local time with the offset, RFC 3339 style: ``+02:00``).
+(a zoned timestamp as its local time with the offset, RFC 3339 style: ``+02:00``); durations are
+a number of seconds (:mod:`rulegen.io.durations`).
 """
 
 from __future__ import annotations

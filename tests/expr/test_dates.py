@@ -101,3 +101,12 @@ def test_long_durations_in_microseconds_divide() -> None:
     days = float((datetime.date(2000, 1, 1) - datetime.date(1700, 1, 1)).days)
     assert run("(b - a) / days(1)", columns)[1] == [days]
     assert run("days_between(a, b)", columns)[1] == [days]
+
+
+def test_a_column_named_like_a_function_is_read_by_its_bare_name() -> None:
+    # `date` and `timestamp` are columns of COLUMNS and functions too: the call is the function.
+    assert run("date(timestamp) == date")[1] == [False] * 3
+    assert run("days_between(date, date(timestamp))")[1] == [-1] * 3
+    assert problem("date + timestamp") == ("RG224", 5)  # a date and a timestamp do not add
+    expression, problems = parse_expression("hour + 1", "/e", {"a": COLUMNS["date"]})
+    assert [p.code for p in problems] == ["RG222"]  # no such column: `hour` is then the function, uncalled
