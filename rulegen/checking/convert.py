@@ -59,11 +59,13 @@ def _duration(array: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndarra
     """A duration written as its number of seconds (CSV, JSON Lines, SQLite: see
     :mod:`rulegen.io.durations`), back as ``target``; a number that is not a whole number of
     the target's ticks (``1.5`` for a duration in seconds) does not convert. Decimal seconds are
-    not exact in binary, so a tick is whole within a thousandth of itself."""
+    not exact in binary, so a tick is whole within a thousandth of itself, or within the float's
+    own precision (about 1e-15 of the value) for long durations."""
     seconds, bad = convert(array, pa.float64())
     ticks = pc.multiply(seconds, float(_PER_SECOND[target.unit]))
     whole = pc.round(ticks)
-    fits = pc.and_(pc.less_equal(pc.abs(pc.subtract(ticks, whole)), 1e-3), pc.less(pc.abs(whole), 2.0**62))
+    tolerance = pc.max_element_wise(pc.multiply(pc.abs(ticks), 1e-15), 1e-3)
+    fits = pc.and_(pc.less_equal(pc.abs(pc.subtract(ticks, whole)), tolerance), pc.less(pc.abs(whole), 2.0**62))
     fits = fits.fill_null(True).to_numpy(zero_copy_only=False)
     bad |= ~fits
     whole = pc.if_else(pa.array(fits), whole, pa.scalar(None, pa.float64()))

@@ -5,8 +5,9 @@ output gets the type that holds one exactly and that its readers take without he
 
 - **CSV and JSON Lines**: a number of seconds (``691200`` for 8 days): an integer when the
   column's unit is the second (every duration an expression makes from second-precision
-  columns), a decimal number such as ``1.5`` when it is finer. PostgreSQL's ``COPY`` reads a
-  number into an ``interval`` as seconds, and any other tool reads a number.
+  columns), a decimal number such as ``1.5`` when it is finer (a 64-bit float: exact to the
+  millisecond over ±10,000 years, to the microsecond up to about 100 days). PostgreSQL's ``COPY``
+  reads a number into an ``interval`` as seconds, and any other tool reads a number.
 - **Parquet**: Arrow's ``duration`` type, kept by the file's Arrow schema.
 - **SQL and databases**: ``INTERVAL`` where the database has one (PostgreSQL, DuckDB), written
   as days and a time of day (``INTERVAL '8 days 03:07:47'``, the way PostgreSQL prints the

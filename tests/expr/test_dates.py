@@ -108,5 +108,5 @@ def test_a_column_named_like_a_function_is_read_by_its_bare_name() -> None:
     assert run("date(timestamp) == date")[1] == [False] * 3
     assert run("days_between(date, date(timestamp))")[1] == [-1] * 3
     assert problem("date + timestamp") == ("RG224", 5)  # a date and a timestamp do not add
-    expression, problems = parse_expression("hour + 1", "/e", {"a": COLUMNS["date"]})
+    _, problems = parse_expression("hour + 1", "/e", {"a": COLUMNS["date"]})
     assert [p.code for p in problems] == ["RG222"]  # no such column: `hour` is then the function, uncalled

@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -18,7 +19,8 @@ import rulegen
 from rulegen.checking.convert import convert
 from rulegen.checking.read import read_table
 from rulegen.io.dialects import DIALECTS
-from rulegen.io.durations import interval_text, seconds_of, seconds_text
+from rulegen.io.durations import interval_text, seconds_columns, seconds_of, seconds_text
+from rulegen.io.read import CSV_NULLS
 from tests.security.sql_clients import (
     duckdb_query,
     load_duckdb,
@@ -175,6 +177,8 @@ def test_seconds_text_and_seconds_of_agree_with_python(value: datetime.timedelta
     ("-1.5", pa.duration("ms"), datetime.timedelta(seconds=-1.5), False),
     ("0.1", pa.duration("ms"), datetime.timedelta(milliseconds=100), False),
     ("1.5", pa.duration("s"), None, True),
+    ("315569519999.999", pa.duration("ms"), datetime.timedelta(days=3_652_424, seconds=86_399, milliseconds=999),
+     False),
     ("8 days", pa.duration("s"), None, True),
 ])
 def test_convert_reads_seconds_as_durations(text: str, target: pa.DataType, value: object, bad: bool) -> None:
@@ -204,3 +208,22 @@ def test_postgresql_reads_the_interval_text_as_the_duration(pg_database: str) ->
 ])
 def test_sql_literals_of_durations(dialect: str, value: datetime.timedelta, literal: str) -> None:
     assert DIALECTS[dialect].literal(value) == literal
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.none(), _TIMEDELTAS), max_size=20), st.sampled_from(["s", "ms", "us"]))
+def test_seconds_in_csv_read_back_as_the_same_durations(values: list, unit: str) -> None:
+    per_tick = {"s": datetime.timedelta(seconds=1), "ms": datetime.timedelta(milliseconds=1),
+                "us": datetime.timedelta(microseconds=1)}[unit]
+    values = [None if v is None else (v // per_tick) * per_tick for v in values]  # whole ticks of the unit
+    if unit == "us":  # a float of seconds holds microseconds exactly up to about 100 days (rulegen.io.durations)
+        values = [None if v is None else v % datetime.timedelta(days=100) for v in values]
+    column = pa.array(values, pa.duration(unit))
+    sink = pa.BufferOutputStream()
+    rows = pa.array(range(len(values)))  # a second column: a row of one empty field would be an empty line
+    pa_csv.write_csv(seconds_columns(pa.record_batch([rows, column], names=["i", "d"])), sink)
+    read = pa_csv.read_csv(pa.BufferReader(sink.getvalue()),
+                           convert_options=pa_csv.ConvertOptions(column_types={"d": pa.string()}, **CSV_NULLS))
+    converted, bad = convert(read.column("d").combine_chunks(), pa.duration(unit))
+    assert not bad.any()
+    assert converted.to_pylist() == values
