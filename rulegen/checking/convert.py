@@ -17,6 +17,7 @@ import pyarrow.types as pat
 __all__ = ["convert"]
 
 # Text a cast to each type may accept (a superset: the cast itself has the last word).
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 _INTEGER = r"^[+-]?[0-9]+$"
 _FLOAT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?(?i:inf|infinity|nan)$"
 _BOOL = r"^(?i:true|false|1|0)$"
@@ -34,6 +35,8 @@ def convert(array: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndarray]
     bad = np.zeros(len(array), dtype=bool)
     if array.type == target:
         return array, bad
+    if pat.is_duration(target) and not pat.is_duration(array.type):
+        return _duration(array, target)
     present = ~array.is_null().to_numpy(zero_copy_only=False)
     if pat.is_string(array.type) or pat.is_large_string(array.type):
         screen = _screen(target)
@@ -50,6 +53,23 @@ def convert(array: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndarray]
         bad |= ~midnight
         result = pc.if_else(pa.array(midnight), result, pa.scalar(None, target))
     return result, bad
+
+
+def _duration(array: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndarray]:
+    """A duration written as its number of seconds (CSV, JSON Lines, SQLite: see
+    :mod:`rulegen.io.durations`), back as ``target``; a number that is not a whole number of
+    the target's ticks (``1.5`` for a duration in seconds) does not convert. Decimal seconds are
+    not exact in binary, so a tick is whole within a thousandth of itself, or within the float's
+    own precision (about 1e-15 of the value) for long durations."""
+    seconds, bad = convert(array, pa.float64())
+    ticks = pc.multiply(seconds, float(_PER_SECOND[target.unit]))
+    whole = pc.round(ticks)
+    tolerance = pc.max_element_wise(pc.multiply(pc.abs(ticks), 1e-15), 1e-3)
+    fits = pc.and_(pc.less_equal(pc.abs(pc.subtract(ticks, whole)), tolerance), pc.less(pc.abs(whole), 2.0**62))
+    fits = fits.fill_null(True).to_numpy(zero_copy_only=False)
+    bad |= ~fits
+    whole = pc.if_else(pa.array(fits), whole, pa.scalar(None, pa.float64()))
+    return pc.cast(pc.cast(whole, pa.int64()), target), bad
 
 
 def _screen(target: pa.DataType) -> str | None:

@@ -36,9 +36,11 @@ __all__ = [
     "MAX_DURATION_SECONDS",
     "RULES",
     "RangeProblem",
+    "aligned",
     "binary",
     "checked",
     "duration_from_seconds",
+    "duration_seconds",
     "finite",
     "temporal_range",
     "to_integer",
@@ -247,8 +249,12 @@ def binary(op: str, left: Value, right: Value) -> Value:
         return _integer_power(left, right)
     if op == "*" and (pat.is_duration(left.type) or pat.is_duration(right.type)):
         duration, factor = (left, right) if pat.is_duration(left.type) else (right, left)
-        seconds = pc.multiply(pc.cast(pc.cast(duration, pa.int64()), pa.float64()), pc.cast(factor, pa.float64()))
+        seconds = pc.multiply(duration_seconds(duration), pc.cast(factor, pa.float64()))
         return duration_from_seconds(seconds, "`*`")
+    if op == "/" and pat.is_duration(left.type):
+        if pat.is_duration(right.type):  # a ratio of lengths of time: `late / days(1)` is days late
+            return finite(pc.divide(duration_seconds(left), duration_seconds(right)))
+        return duration_from_seconds(finite(pc.divide(duration_seconds(left), pc.cast(right, pa.float64()))), "`/`")
     if op in _CHECKED and not (pat.is_floating(left.type) or pat.is_floating(right.type)):
         return temporal_range(checked(_CHECKED[op], op, left, right))  # integers, durations, instants
     as_float = pc.cast(left, pa.float64()), pc.cast(right, pa.float64())
@@ -258,3 +264,36 @@ def binary(op: str, left: Value, right: Value) -> Value:
         quotient = pc.floor(pc.divide(*as_float))
         return finite(quotient if op == "//" else pc.subtract(as_float[0], pc.multiply(quotient, as_float[1])))
     return finite({"+": pc.add, "-": pc.subtract, "*": pc.multiply, "**": pc.power}[op](*as_float))
+
+
+def aligned(left: Value, right: Value) -> tuple[Value, Value]:
+    """Bring dates and timestamps, or a null and a typed value, to one type before an operation."""
+    lt, rt = left.type, right.type
+    zoned = (pat.is_timestamp(lt) and lt.tz is not None) or (pat.is_timestamp(rt) and rt.tz is not None)
+    if zoned and lt != rt:  # zoned timestamps hold UTC instants, as plain ones do: compare them as such
+        left, right = _utc(left), _utc(right)
+        lt, rt = left.type, right.type
+    if pat.is_date(lt) and pat.is_timestamp(rt):
+        return pc.cast(left, rt), right
+    if pat.is_timestamp(lt) and pat.is_date(rt):
+        return left, pc.cast(right, lt)
+    if pat.is_null(lt) and not pat.is_null(rt):
+        return pc.cast(left, rt), right
+    if pat.is_null(rt) and not pat.is_null(lt):
+        return left, pc.cast(right, lt)
+    return left, right
+
+
+def _utc(value: Value) -> Value:
+    """A zoned timestamp as the plain (UTC) timestamp of the same instant; anything else as is."""
+    if pat.is_timestamp(value.type) and value.type.tz is not None:
+        return pc.cast(value, pa.timestamp(value.type.unit))
+    return value
+
+
+def duration_seconds(value: Value) -> Value:
+    """A duration (of any unit) as float64 seconds; a null as a null float."""
+    if pat.is_null(value.type):
+        return pc.cast(value, pa.float64())
+    ticks = pc.cast(pc.cast(value, pa.int64()), pa.float64(), safe=False)  # past 2**53 ticks: rounded, not refused
+    return pc.divide(ticks, float(_PER_SECOND[value.type.unit]))

@@ -10,7 +10,7 @@ import pyarrow.types as pat
 from rulegen.errors import Diagnostic
 from rulegen.expr.functions import FUNCTIONS, ROUND_DIGITS
 from rulegen.expr.parser import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
-from rulegen.expr.types import BOOL, arithmetic_type, common_type, describe, is_numeric
+from rulegen.expr.types import BOOL, arithmetic_type, common_type, describe, is_numeric, literal
 
 __all__ = ["infer_type"]
 
@@ -30,7 +30,7 @@ def infer_type(expression: Expression, types: Mapping[str, pa.DataType]) -> tupl
 
 
 def _literal(value: object) -> pa.DataType:
-    return pa.scalar(value).type if value is not None else pa.null()
+    return literal(value).type
 
 
 def _type(node: Node, types: Mapping[str, pa.DataType]) -> pa.DataType:

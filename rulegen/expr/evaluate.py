@@ -16,9 +16,10 @@ import pyarrow.compute as pc
 import pyarrow.types as pat
 
 from rulegen.errors import Diagnostic, GenerationError
-from rulegen.expr.arithmetic import RangeProblem, binary, checked
+from rulegen.expr.arithmetic import RangeProblem, aligned, binary, checked
 from rulegen.expr.functions import FUNCTIONS
 from rulegen.expr.parser import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
+from rulegen.expr.types import literal
 
 __all__ = ["evaluate_expression"]
 
@@ -55,7 +56,7 @@ def evaluate_expression(expression: Expression, columns: Mapping[str, pa.Array],
 
 def _eval(node: Node, columns: Mapping[str, pa.Array]) -> Value:
     if isinstance(node, Const):
-        return pa.scalar(node.value)
+        return literal(node.value)
     if isinstance(node, Name):
         return columns[node.name]
     if isinstance(node, Unary):
@@ -67,7 +68,7 @@ def _eval(node: Node, columns: Mapping[str, pa.Array]) -> Value:
         left, right = _eval(node.left, columns), _eval(node.right, columns)
         return _at(node, lambda: _binary(node.op, left, right))
     if isinstance(node, Compare):
-        left, right = _comparable(_eval(node.left, columns), _eval(node.right, columns))
+        left, right = aligned(_eval(node.left, columns), _eval(node.right, columns))
         return _COMPARE[node.op](left, right)
     if isinstance(node, Logic):
         combine = pc.and_kleene if node.op == "and" else pc.or_kleene
@@ -102,29 +103,4 @@ def _at(node: Node, compute: Callable[[], Value]) -> Value:
 def _binary(op: str, left: Value, right: Value) -> Value:
     if op == "+" and pat.is_string(left.type) and pat.is_string(right.type):
         return pc.binary_join_element_wise(left, right, "")
-    return binary(op, *_comparable(left, right))
-
-
-def _comparable(left: Value, right: Value) -> tuple[Value, Value]:
-    """Bring dates and timestamps, or ints and floats, to one type before an operation."""
-    lt, rt = left.type, right.type
-    zoned = (pat.is_timestamp(lt) and lt.tz is not None) or (pat.is_timestamp(rt) and rt.tz is not None)
-    if zoned and lt != rt:  # zoned timestamps hold UTC instants, as plain ones do: compare them as such
-        left, right = _utc(left), _utc(right)
-        lt, rt = left.type, right.type
-    if pat.is_date(lt) and pat.is_timestamp(rt):
-        return pc.cast(left, rt), right
-    if pat.is_timestamp(lt) and pat.is_date(rt):
-        return left, pc.cast(right, lt)
-    if pat.is_null(lt) and not pat.is_null(rt):
-        return pc.cast(left, rt), right
-    if pat.is_null(rt) and not pat.is_null(lt):
-        return left, pc.cast(right, lt)
-    return left, right
-
-
-def _utc(value: Value) -> Value:
-    """A zoned timestamp as the plain (UTC) timestamp of the same instant; anything else as is."""
-    if pat.is_timestamp(value.type) and value.type.tz is not None:
-        return pc.cast(value, pa.timestamp(value.type.unit))
-    return value
+    return binary(op, *aligned(left, right))

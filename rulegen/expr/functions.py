@@ -15,7 +15,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.types as pat
 
-from rulegen.expr.arithmetic import DURATION_UNITS, checked, duration_from_seconds, finite, to_integer
+from rulegen.expr.arithmetic import (
+    DURATION_UNITS,
+    aligned,
+    checked,
+    duration_from_seconds,
+    duration_seconds,
+    finite,
+    to_integer,
+)
 from rulegen.expr.types import (
     BOOL,
     DATE,
@@ -178,6 +186,45 @@ def _clip(x: Value, lo: Value, hi: Value) -> Value:
     return pc.min_element_wise(pc.max_element_wise(x, lo), hi)
 
 
+def _instant(result: pa.DataType | None) -> Typer:
+    """``date(x)`` (``result`` a date) and ``timestamp(x)`` (None: a timestamp, of x's unit) of a
+    date or a timestamp. A text literal never gets here: the parser made it a date or timestamp."""
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not is_temporal(types[0]):
+            return (f"needs a date, a timestamp, or a text literal such as '2024-01-31', got {describe(types[0])} "
+                    "(only a literal is read as a date)")
+        if result is not None:
+            return result
+        return types[0] if pat.is_timestamp(types[0]) else pa.timestamp("s")
+
+    return typer
+
+
+def _timestamp(x: Value) -> Value:
+    return pc.cast(x, pa.timestamp("s")) if pat.is_date(x.type) or pat.is_null(x.type) else x
+
+
+def _between_type(unit: str) -> Typer:
+    def typer(types: Sequence[pa.DataType]) -> pa.DataType | str:
+        if not all(is_temporal(t) for t in types):
+            text = " (text is a date when written `date('2024-01-31')`)" if any(pat.is_string(t) for t in types) else ""
+            return "needs two dates or timestamps, got " + ", ".join(describe(t) for t in types) + text
+        return INT if unit == "days" and all(pat.is_date(t) for t in types) else FLOAT
+
+    return typer
+
+
+def _between(unit: str) -> Callable[[Value, Value], Value]:
+    """``b - a`` in ``unit``s: whole days between two dates, a number otherwise."""
+    def between(a: Value, b: Value) -> Value:
+        seconds = duration_seconds(pc.subtract(*reversed(aligned(a, b))))
+        if unit == "days" and pat.is_date(a.type) and pat.is_date(b.type):
+            return pc.cast(pc.divide(seconds, 86_400.0), pa.int64())  # whole days: exact
+        return pc.divide(seconds, float(DURATION_UNITS[unit]))
+
+    return between
+
+
 def _date_part(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
     return lambda x: pc.cast(fn(x), pa.int64())
 
@@ -207,7 +254,14 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("day", (1, 1), _temporal(INT), _date_part(pc.day), "day of month 1..31"),
     ("weekday", (1, 1), _temporal(INT), _date_part(pc.day_of_week), "0 for Monday .. 6 for Sunday"),
     ("hour", (1, 1), _timestamp_only(INT), _date_part(pc.hour), "hour 0..23"),
-    ("date", (1, 1), _temporal(DATE), lambda x: pc.cast(x, pa.date32()), "the date of a timestamp"),
+    ("date", (1, 1), _instant(DATE), lambda x: pc.cast(x, pa.date32()),
+     "the date of a timestamp; `date('2024-01-31')` is a date literal"),
+    ("timestamp", (1, 1), _instant(None), _timestamp,
+     "the midnight of a date; `timestamp('2024-01-31 12:00')` is a timestamp literal"),
+    *((f"{unit}_between", (2, 2), _between_type(unit), _between(unit),
+       f"{unit}_between(a, b): the {unit} from a to b (b - a), "
+       + ("whole for two dates, else a number" if unit == "days" else "a number"))
+      for unit in ("days", "hours", "minutes", "seconds")),
     *((unit, (1, 1), _numeric(pa.duration("s")), _duration(unit, seconds), f"a duration of n {unit}")
       for unit, seconds in DURATION_UNITS.items() if unit != "years"),
     ("years", (1, 1), _numeric(pa.duration("s")), _duration("years", DURATION_UNITS["years"]),

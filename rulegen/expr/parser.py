@@ -10,6 +10,7 @@ renamed before parsing to a same-length name that no column can have.
 from __future__ import annotations
 
 import ast
+import datetime
 import io
 import tokenize
 from collections.abc import Iterable
@@ -158,7 +159,8 @@ class _Builder:
             return Const(at, {"True": True, "False": False, "None": None}[name])
         if name.startswith("__"):
             raise _Problem("RG221", f"dunder name `{name}` not allowed in expressions", at)
-        if name in FUNCTIONS or name == _IF:
+        # A column may share a function's name (`timestamp`, `date`): a bare name is the column.
+        if name not in self.columns and (name in FUNCTIONS or name == _IF):
             raise _Problem("RG222", f"`{name if name != _IF else 'if'}` is a function: call it", at)
         if name not in self.columns:
             raise _Problem("RG222", f"unknown column `{name}` in expression", at)
@@ -225,4 +227,28 @@ class _Builder:
             raise _Problem("RG221", f"keyword arguments not allowed (in `{name}`)", self.offset(node.keywords[0]))
         if not function.arity[0] <= len(node.args) <= function.arity[1]:
             raise _Problem("RG225", f"`{name}` takes {function.describe_arity()}, got {len(node.args)}", at)
-        return Call(at, name, tuple(self.build(a) for a in node.args))
+        args = tuple(self.build(a) for a in node.args)
+        if name in ("date", "timestamp") and isinstance(args[0], Const) and isinstance(args[0].value, str):
+            return Const(at, _instant_literal(name, args[0]))
+        return Call(at, name, args)
+
+
+def _instant_literal(name: str, text: Const) -> datetime.date:
+    """The date of ``date('2024-01-31')`` or the timestamp of ``timestamp('2024-01-31 12:00')``
+    (an offset such as ``+02:00`` or ``Z`` makes it that instant in UTC, as timestamps hold UTC).
+
+    Raises:
+        _Problem: the text is not an ISO 8601 date, or timestamp (RG351), at the literal.
+    """
+    value = text.value.strip()
+    try:
+        if name == "date":
+            return datetime.date.fromisoformat(value)
+        instant = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        example = "'2024-01-31'" if name == "date" else "'2024-01-31 12:00' or '2024-01-31T12:00:00+02:00'"
+        raise _Problem("RG351", f"`{name}({text.value!r})`: {text.value!r} is not a valid {name}",
+                       text.offset, f"write it in ISO 8601, e.g. {example}") from None
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(datetime.UTC).replace(tzinfo=None)
+    return instant

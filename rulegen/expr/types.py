@@ -7,6 +7,9 @@ spec error with a position instead of a failure deep inside a run.
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import pyarrow as pa
 import pyarrow.types as pat
 
@@ -21,6 +24,7 @@ __all__ = [
     "describe",
     "is_numeric",
     "is_temporal",
+    "literal",
     "normalize",
 ]
 
@@ -43,6 +47,14 @@ def normalize(t: pa.DataType) -> pa.DataType:
     if pat.is_date(t):
         return DATE
     return t
+
+
+def literal(value: Any) -> pa.Scalar:
+    """A literal's scalar: a timestamp literal in whole seconds is ``timestamp[s]``, as the
+    columns of the default precision are (else ``timestamp[us]``)."""
+    if isinstance(value, datetime.datetime):
+        return pa.scalar(value, pa.timestamp("s" if value.microsecond == 0 else "us"))
+    return pa.scalar(value) if value is not None else pa.scalar(None, NULL)
 
 
 def is_numeric(t: pa.DataType) -> bool:
@@ -93,7 +105,9 @@ def arithmetic_type(op: str, left: pa.DataType, right: pa.DataType) -> pa.DataTy
     if op in "+-" and dur_l and dur_r:
         return pa.duration(_unit(left, right))
     if op == "*" and ((dur_l and is_numeric(right)) or (dur_r and is_numeric(left))):
-        return pa.duration(_unit(left, right))
+        return pa.duration("s")  # scaled in seconds, rounded to the second
+    if op == "/" and dur_l and (dur_r or is_numeric(right)):
+        return FLOAT if dur_r else pa.duration("s")
     return None
 
 

@@ -22,6 +22,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from rulegen.io import outputs
+from rulegen.io.durations import seconds_columns
 from rulegen.io.jsonl import encode_jsonl
 from rulegen.io.manifest import MANIFEST_NAME
 from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
@@ -95,7 +96,7 @@ class CsvWriter(TableWriter):
 
 def _csv_rows(batch: pa.RecordBatch) -> bytes:
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(seconds_columns(batch), sink, pa_csv.WriteOptions(include_header=False))
     return sink.getvalue().to_pybytes()
 
 

@@ -3,7 +3,8 @@
 Each column becomes an array of JSON fragments, and the fragments of a row are joined into
 its line, so no Python code runs per row. Strings are escaped as RFC 8259 requires; NaN and
 infinities, which JSON cannot hold, are written as null; dates and timestamps are ISO 8601
-(a zoned timestamp as its local time with the offset, RFC 3339 style: ``+02:00``).
+(a zoned timestamp as its local time with the offset, RFC 3339 style: ``+02:00``); durations are
+a number of seconds (:mod:`rulegen.io.durations`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from rulegen.io.durations import seconds_of
 
 __all__ = ["encode_jsonl"]
 
@@ -51,7 +54,9 @@ def _fragments(column: pa.Array) -> pa.Array:
         if kind.tz is not None:  # Arrow writes the local time with +0200; RFC 3339 wants +02:00
             iso = pc.replace_substring_regex(iso, r"([+-][0-9]{2})([0-9]{2})$", r"\1:\2")
         text = _quoted(iso)
-    elif pa.types.is_date(kind) or pa.types.is_time(kind) or pa.types.is_duration(kind):
+    elif pa.types.is_duration(kind):  # a number of seconds (rulegen.io.durations)
+        return _fragments(seconds_of(column))
+    elif pa.types.is_date(kind) or pa.types.is_time(kind):
         text = _quoted(pc.cast(column, pa.string()))
     elif pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind):
         text = pc.cast(column, pa.string())

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from rulegen.errors import Diagnostic, OutputError
+from rulegen.io.durations import seconds_columns, seconds_of
 from rulegen.io.refusals import Locate, refusal
 from rulegen.io.sql import DIALECTS, Dialect
 from rulegen.io.target import TargetTable, postgres_tables, sqlite_tables
@@ -49,6 +50,7 @@ class Loader(ABC):
         "string": ("char", "text", "clob", "string", "uuid"),
         "date": ("date", "timestamp", "text"),
         "timestamp": ("timestamp", "datetime", "text"),
+        "duration": ("interval", "int", "numeric", "decimal", "real", "double", "float", "number"),  # or seconds
     }
 
     def __init__(self, where: DatabaseUrl) -> None:
@@ -144,7 +146,8 @@ class Loader(ABC):
         numbers, booleans, dates or timestamps."""
         family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
                   else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
-                  else "timestamp" if pa.types.is_timestamp(value_type) else "string")
+                  else "timestamp" if pa.types.is_timestamp(value_type)
+                  else "duration" if pa.types.is_duration(value_type) else "string")
         declared = declared.lower()
         if declared.endswith(("range", "[]")) or declared.startswith(_TEXT_INPUT):
             return True  # a type that parses text (a range, an array, a point...): the database checks
@@ -227,6 +230,8 @@ def _python_values(column: pa.Array) -> list[Any]:
     made by Arrow where the text is the same: dates, and zoneless timestamps in whole seconds)."""
     if pa.types.is_date(column.type):
         return column.cast(pa.string()).to_pylist()
+    if pa.types.is_duration(column.type):  # a number of seconds, as in CSV (rulegen.io.durations)
+        return seconds_of(column).to_pylist()
     if pa.types.is_timestamp(column.type) and column.type.tz is None:
         with contextlib.suppress(pa.ArrowInvalid):  # sub-second values: isoformat adds .ffffff
             return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist()
@@ -293,7 +298,9 @@ class PostgresLoader(Loader):
                 buffer = io.BytesIO()
                 # Every value quoted, nulls left empty: COPY's CSV reads "" as an empty string,
                 # and an empty field as NULL.
-                pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+                # A duration as its seconds, which an interval column reads as such.
+                pa_csv.write_csv(seconds_columns(batch), buffer,
+                                 pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
                 copy.write(buffer.getbuffer())
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:

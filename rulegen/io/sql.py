@@ -108,6 +108,8 @@ def column_type(column: ColumnPlan, dialect: Dialect, *, key: bool = False) -> s
         return dialect.date
     if pat.is_timestamp(value_type):
         return dialect.timestamptz if value_type.tz else dialect.timestamp
+    if pat.is_duration(value_type):  # seconds below the second are a fraction: a real where there is no INTERVAL
+        return dialect.interval if value_type.unit == "s" or dialect.interval == "INTERVAL" else dialect.real
     if isinstance(column.kind, Uuid):
         return dialect.uuid
     return dialect.key_text if key else dialect.text

@@ -17,7 +17,9 @@ whose Arrow type carries the zone, and seasonality follows the zone's wall clock
 from __future__ import annotations
 
 import datetime
+import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -194,6 +196,9 @@ class _Between(Kind):
             return [Diagnostic("RG206", f"a delay needs a numeric distribution, got `{delay['kind']}`",
                                self.pointer("delay", "kind"))]
         options: dict[str, Any] = {}
+        problems = _unitless(delay, self.pointer)
+        if problems:
+            return problems
         for name, value in delay.items():
             if name == "kind":
                 continue
@@ -383,6 +388,27 @@ def _expression(text: str) -> bool:
     """Whether a delay's parameter is an expression rather than a misspelt duration (``30 days``
     is a number and a word: it stays a duration problem)."""
     return _MISSPELT_DURATION.match(text) is None
+
+
+# The options of a delay's law that are lengths of time (the others, `shape`, `p`, `a`, are pure
+# numbers): a bare number there has no unit, and is refused rather than read as seconds.
+_TIME_OPTIONS = ("loc", "scale", "low", "high", "left", "mode", "right", "lam", "shift", "truncate")
+
+
+def _unitless(delay: dict[str, Any], pointer: Callable[..., str]) -> list[Diagnostic]:
+    """A located RG350 for each duration option of ``delay`` written as a bare number."""
+    problems = []
+    for name in _TIME_OPTIONS:
+        value = delay.get(name)
+        for index, item in (enumerate(value) if isinstance(value, list) else [(None, value)]):
+            # 0 is the same in every unit; .inf and .nan have their own error (RG270).
+            if isinstance(item, int | float) and not isinstance(item, bool) and item != 0 and math.isfinite(item):
+                at = pointer("delay", name) if index is None else pointer("delay", name, str(index))
+                problems.append(Diagnostic(
+                    "RG350", f"{item!r} has no unit; the delay's `{name}` is a duration such as 30s, 15m, 1h, "
+                             "30d, 1w or 1y", at,
+                    hint=f"write `{item:g}d` for {item:g} days, `{item:g}h` for hours or `{item:g}s` for seconds"))
+    return problems
 
 
 def _whole(seconds: float | None) -> float | None:
