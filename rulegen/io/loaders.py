@@ -102,8 +102,10 @@ class Loader(ABC):
         """Of ``names``, the tables that exist, with what the database declares about them."""
 
     def execute(self, statement: str, parameters: Iterable[Any] = ()) -> Any:
-        """Run one statement; its cursor."""
-        return self.connection.execute(statement, list(parameters))
+        """Run one statement; its cursor. Without parameters none are passed: a driver given
+        even an empty list reads ``%`` in the statement (a table named ``%s``) as a placeholder."""
+        values = list(parameters)
+        return self.connection.execute(statement, values) if values else self.connection.execute(statement)
 
     @abstractmethod
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
