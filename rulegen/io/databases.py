@@ -253,6 +253,8 @@ def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target
     """Create (unless appended to) and load one table; its row count."""
     name = table.name
     loader.loading = name
+    if progress is not None:  # the table's clock starts here, not at its first block's end
+        progress(name, 0, table.rows)
     if target is None:
         skip = [columns for (child, columns) in order.skipped if child == name]
         loader.execute(create_table(plan, table, loader.dialect, skip=skip))
