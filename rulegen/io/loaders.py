@@ -174,7 +174,10 @@ class SqliteLoader(Loader):
         return self.driver().connect(self.where.target, isolation_level=None)
 
     def begin(self) -> contextlib.AbstractContextManager[Any]:
-        self.connection.execute("PRAGMA foreign_keys = ON")  # checked at commit: they are deferred
+        # Foreign keys are not checked row by row (a quarter of the load's time): every loaded
+        # table, and every table that refers to one, is checked once before commit instead
+        # (check_references), which also names the row.
+        self.connection.execute("PRAGMA foreign_keys = OFF")
         return _explicit(self.connection, "BEGIN", "PRAGMA defer_foreign_keys = ON")
 
     def files(self) -> list[str]:
@@ -209,7 +212,12 @@ class SqliteLoader(Loader):
 
     def check_references(self, tables: Iterable[str]) -> None:
         schema = self.dialect.ident(self.dialect.schema or "main")
-        for table in tables:
+        loaded = set(tables)
+        everything = [r[0] for r in self.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' "
+                                                 "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
+        referring = {t for t in everything if any(
+            r[2] in loaded for r in self.execute(f"PRAGMA {schema}.foreign_key_list({self.dialect.ident(t)})"))}
+        for table in [t for t in everything if t in loaded or t in referring]:
             found = self.execute(f"PRAGMA {schema}.foreign_key_check({self.dialect.ident(table)})").fetchone()
             if found is None:
                 continue

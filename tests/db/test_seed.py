@@ -258,3 +258,22 @@ def test_postgresql_append_into_tables_with_extra_checks(pg_database: str) -> No
             loaded["customers"]
         fks, _ = pg_constraints(connection)
         assert ("orders", ("customer_id",)) in fks
+
+
+def test_sqlite_replace_that_would_orphan_another_tables_rows_is_refused(tmp_path) -> None:
+    spec = ("version: 1\nseed: 1\ntables:\n  customers:\n    rows: ROWS\n    primary_key: id\n"
+            "    columns: {id: {kind: sequence}}\n")
+    db = tmp_path / "app.db"
+    rulegen.seed_database(spec.replace("ROWS", "10"), f"sqlite:///{db}")
+    with sqlite3.connect(db) as connection:  # the application's own table, not in the spec
+        connection.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL "
+                           "REFERENCES customers (id))")
+        connection.execute("INSERT INTO reviews (customer_id) VALUES (9)")
+    connection.close()
+    with pytest.raises(rulegen.OutputError) as caught:
+        rulegen.seed_database(spec.replace("ROWS", "5"), f"sqlite:///{db}", if_exists="replace")
+    assert "reviews" in caught.value.render() and "FOREIGN KEY" in caught.value.render()
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM customers").fetchone() == (10,)  # as it was
+    connection.close()
+    rulegen.seed_database(spec.replace("ROWS", "12"), f"sqlite:///{db}", if_exists="replace")  # keeps id 9
