@@ -102,8 +102,9 @@ def postgres_query(url: str, sql: str, params: Iterable[Any] = ()) -> list[tuple
     """Rows of a query on the database at ``url``."""
     import psycopg
 
+    values = list(params)  # none passed when there are none: psycopg would read a `%` in a name as a placeholder
     with psycopg.connect(url, autocommit=True) as connection:
-        return connection.execute(sql, list(params)).fetchall()
+        return (connection.execute(sql, values) if values else connection.execute(sql)).fetchall()
 
 
 def postgres_execute(url: str, sql: str) -> None:
