@@ -12,7 +12,7 @@ cannot be built that way (derived strings, continuous draws) are checked by
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,25 +29,8 @@ _ROUNDS = 6
 
 def permute(rows: np.ndarray, size: int, key: int) -> np.ndarray:
     """Map row indices (all < ``size``) to distinct indices in [0, size), keyed by ``key``."""
-    if size <= 1:
-        return np.zeros(len(rows), dtype=np.int64)
-    bits = max(2, int(size - 1).bit_length())
-    bits += bits % 2
-    half = bits // 2
-    mask = np.uint64((1 << half) - 1)
     keys = [int(k) for k in hash_rows(key, np.arange(_ROUNDS, dtype=np.int64))]
-    x = rows.astype(np.uint64)
-    todo = np.ones(len(x), dtype=bool)
-    # Cycle walking: a value that lands outside [0, size) is encrypted again until inside;
-    # because the network is a bijection on [0, 2**bits), the walk stays a bijection on [0, size).
-    while todo.any():
-        y = x[todo]
-        left, right = y >> np.uint64(half), y & mask
-        for k in keys:
-            left, right = right, left ^ (hash_rows(k, right) & mask)
-        x[todo] = (left << np.uint64(half)) | right
-        todo[todo] = x[todo] >= np.uint64(size)
-    return x.astype(np.int64)
+    return _walk(rows, size, lambda right, todo, k: hash_rows(k, right), keys)
 
 
 def permute_each(rows: np.ndarray, size: int, keys: np.ndarray) -> np.ndarray:
@@ -61,21 +44,33 @@ def permute_each(rows: np.ndarray, size: int, keys: np.ndarray) -> np.ndarray:
     Returns:
         Indices in [0, size), distinct among the rows that share a key.
     """
+    with np.errstate(over="ignore"):
+        rounds = [splitmix64(keys.astype(np.uint64) ^ splitmix64(np.uint64(r + 1))) for r in range(_ROUNDS)]
+        return _walk(rows, size, lambda right, todo, k: splitmix64(right ^ k[todo]), rounds)
+
+
+def _walk(rows: np.ndarray, size: int, mix: Callable[[np.ndarray, np.ndarray, Any], np.ndarray],
+          keys: Sequence[Any]) -> np.ndarray:
+    """A Feistel network on [0, 2**bits) with round function ``mix(right, todo, key)``, walked
+    until inside [0, size).
+
+    Cycle walking: a value that lands outside [0, size) is encrypted again until inside; because
+    the network is a bijection on [0, 2**bits), the walk stays a bijection on [0, size).
+    """
     if size <= 1:
         return np.zeros(len(rows), dtype=np.int64)
     bits = max(2, int(size - 1).bit_length())
     bits += bits % 2
     half = bits // 2
     mask = np.uint64((1 << half) - 1)
+    x = rows.astype(np.uint64)
+    todo = np.ones(len(x), dtype=bool)
     with np.errstate(over="ignore"):
-        keys = [splitmix64(keys.astype(np.uint64) ^ splitmix64(np.uint64(r + 1))) for r in range(_ROUNDS)]
-        x = rows.astype(np.uint64)
-        todo = np.ones(len(x), dtype=bool)
-        while todo.any():  # cycle walking, as in permute()
+        while todo.any():
             y = x[todo]
             left, right = y >> np.uint64(half), y & mask
             for k in keys:
-                left, right = right, left ^ (splitmix64(right ^ k[todo]) & mask)
+                left, right = right, left ^ (mix(right, todo, k) & mask)
             x[todo] = (left << np.uint64(half)) | right
             todo[todo] = x[todo] >= np.uint64(size)
     return x.astype(np.int64)
