@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.bounds import RowBounds, day_ticks, instant_ticks, is_expression
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
@@ -50,8 +51,9 @@ __all__ = ["Date", "Timestamp", "parse_duration", "parse_instant"]
 _AFTER = {"type": "string", "description": "a date or timestamp column this one follows"}
 _DELAY = {"type": "object", "required": ["kind"],
           "description": "a distribution of durations (`30s 15m 1h 30d 1w 1y`), e.g. {kind: exponential, scale: 30d}"}
-_DATE_TEXT = {"type": "string", "format": "date", "x-expect": "a date such as 2024-01-31"}
-_INSTANT_TEXT = {"type": "string", "x-expect": "a date or timestamp such as 2024-01-31 or 2024-01-31T08:00:00"}
+_DATE_TEXT = {"type": "string", "x-expect": "a date such as 2024-01-31, or an expression over the row"}
+_INSTANT_TEXT = {"type": "string", "x-expect": "a date or timestamp such as 2024-01-31 or 2024-01-31T08:00:00, or an "
+                                               "expression over the row"}
 _EPOCH = datetime.datetime(1970, 1, 1)
 _DAY = 86_400
 _MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1, "day": _DAY * 1_000_000}
@@ -77,6 +79,9 @@ class _Between(Kind):
     rates: Rates | None = None  # checked seasonality and trend, when given
     grid: RateGrid | None = None  # their grid over [min, max], built by compile
     years: tuple[int, int] = (1970, 1970)  # (local) years of min and max
+    low: int = 0  # ticks of min and max given as dates
+    high: int = 0
+    row_bounds: RowBounds | None = None  # min or max given as expressions (kinds.bounds)
     value_rule = "range"
 
     def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
@@ -86,6 +91,8 @@ class _Between(Kind):
     def _bounds(self) -> tuple[list[Diagnostic], int, int]:
         problems, ticks, years = [], [], []
         for option in ("min", "max"):
+            if is_expression(self.option(option)):
+                continue
             found = self._instant(self.option(option), end_of_day=option == "max")
             if found is None:
                 problems.append(Diagnostic("RG205", f"must be a date such as 2024-01-31, got {self.option(option)!r}",
@@ -93,12 +100,13 @@ class _Between(Kind):
             else:
                 ticks.append(found[0])
                 years.append(found[1])
-        if not problems:
+                setattr(self, "low" if option == "min" else "high", found[0])
+        if not problems and len(ticks) == 2:
             self.years = (years[0], years[1])
             if ticks[0] > ticks[1]:
                 problems.append(Diagnostic("RG210", f"min must not be after max ({self.option('min')} > "
                                                     f"{self.option('max')})", self.pointer("min")))
-        return problems, *(ticks if len(ticks) == 2 else (0, 0))
+        return problems, self.low, self.high
 
     def _check_own(self) -> list[Diagnostic]:
         """Problems of the kind's own options, checked before min and max."""
@@ -116,6 +124,9 @@ class _Between(Kind):
                 return [*problems, Diagnostic("RG204", f"a {self.name} needs `min` and `max`, or `after` with a "
                                                        "`delay`", self.column.pointer)]
             found, self.low, self.high = self._bounds()
+            texts = {name: self.option(name) for name in ("min", "max") if is_expression(self.option(name))}
+            if texts:
+                return problems + found + self._check_row_bounds(texts, table)
             if not found and self.shaped():
                 found += self._check_rates()
             return problems + found
@@ -136,6 +147,19 @@ class _Between(Kind):
         if self.option("delay") is None:
             return [*problems, Diagnostic("RG204", "`after` needs a `delay`", self.pointer("after"))]
         return problems + self._delay(table)
+
+    def _check_row_bounds(self, texts: dict[str, str], table: Any) -> list[Diagnostic]:
+        """Bounds given per row (:mod:`rulegen.kinds.bounds`): parsed, and alone (RG336)."""
+        self.row_bounds = RowBounds(self.pointer)
+        problems = self.row_bounds.parse(texts, table.columns)
+        for option in ("seasonality", "trend"):
+            if self.option(option) is not None:
+                problems.append(Diagnostic(
+                    "RG336", f"`{option}` shapes values over one range, and {_listed(texts)}",
+                    self.pointer(option),
+                    hint="give `min` and `max` as dates, or draw after a column: "
+                         "`after: COL` with a `delay` takes `seasonality`"))
+        return problems
 
     def _check_after_rates(self) -> list[Diagnostic]:
         """Seasonality of values after an anchor (:mod:`rulegen.kinds.thinning`): holidays need
@@ -233,16 +257,17 @@ class _Between(Kind):
     def dependencies(self) -> frozenset[str]:
         after = self.option("after")
         if not after:
-            return frozenset()
+            return self.row_bounds.names() if self.row_bounds is not None else frozenset()
         return frozenset([after]) | (self.delay.dependencies() if self.delay is not None else frozenset())
 
     def space_size(self) -> int | None:
         # Shaped values cannot be a permutation of the range: their uniqueness is checked instead.
-        return None if self.option("after") or self.shaped() else self.high - self.low + 1
+        per_row = self.option("after") or self.row_bounds is not None
+        return None if per_row or self.shaped() else self.high - self.low + 1
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
-        if self.option("after"):
-            return unknown(values, null=True)  # follows another column: nulls come through it
+        if self.option("after") or self.row_bounds is not None:
+            return unknown(values, null=True)  # follows other columns: nulls come through them
         return self._valid_between(values)
 
     def _compile_after(self, env: CompileEnv) -> None:
@@ -287,7 +312,16 @@ class _Between(Kind):
         """The local wall-clock seconds of values given as their stored integers."""
         raise NotImplementedError
 
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        """Dates or timestamps as ticks of this column (``end``: a date means the end of its day)."""
+        raise NotImplementedError
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
+        if self.row_bounds is not None:
+            low, high, nulls = self.row_bounds.ticks(ctx, {"min": self.low, "max": self.high}, self.row_ticks,
+                                                     lambda tick: str(self.values_at(np.array([tick - self.low]))[0]))
+            values = self.values_at(ctx.rng().integers(low, high, endpoint=True) - self.low)
+            return pc.if_else(pa.array(nulls), pa.scalar(None, values.type), values) if nulls.any() else values
         if self.option("after") is None:
             return self.values_at(self.draw(ctx) - self.low)
         if self.rates is None:
@@ -357,11 +391,16 @@ class Date(_Between):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.date32()
+        if self.row_bounds is not None:
+            self.row_bounds.compile(env, self.name)
         self._compile_after(env)
         self._compile_grid(env)
 
     def ticks_per_second(self) -> float:
         return 1 / _DAY
+
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        return day_ticks(values, None)
 
     def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
         return stored.astype(np.int64) * _DAY
@@ -382,6 +421,12 @@ _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
 _MISSPELT_DURATION = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[A-Za-z]+\s*$")
 _YEAR = 31_557_600  # seconds in a year of 365.25 days
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": _YEAR}
+
+
+def _listed(texts: dict[str, str]) -> str:
+    """What the bounds given as expressions are, in words."""
+    return "here " + " and ".join(f"`{name}`" for name in texts) + (" changes" if len(texts) == 1 else " change") \
+        + " from row to row"
 
 
 def _expression(text: str) -> bool:
@@ -488,6 +533,10 @@ class Timestamp(_Between):
         base = env.types.get(self.option("after")) if self.option("after") else None
         if self.zone is None and base is not None and pa.types.is_timestamp(base) and base.tz:
             self.zone = base.tz  # an instant after a zoned one keeps its zone
+        found = self.row_bounds.compile(env, self.name) if self.row_bounds is not None else {}
+        zones = [t.tz for t in found.values() if pa.types.is_timestamp(t) and t.tz]
+        if self.zone is None and zones:
+            self.zone = zones[0]  # as after a column: values between zoned instants keep their zone
         self.type = pa.timestamp("s" if self.precision == "day" else self.precision, tz=self.zone)
         self._compile_after(env)
         self._compile_grid(env, self.zone)
@@ -508,6 +557,11 @@ class Timestamp(_Between):
             low, high = self._midnights(np.array([self.low, self.high]))
             return int(low), int(high)
         return self.low, self.high
+
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        if self.precision == "day":
+            return day_ticks(values, self.zone)
+        return instant_ticks(values, end, self.precision, self._midnights)
 
     def ticks_per_second(self) -> float:
         return {"s": 1, "ms": 1_000, "us": 1_000_000, "day": 1}[self.precision]
