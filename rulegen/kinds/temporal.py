@@ -17,9 +17,6 @@ whose Arrow type carries the zone, and seasonality follows the zone's wall clock
 from __future__ import annotations
 
 import datetime
-import math
-import re
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,6 +27,7 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.bounds import RowBounds, day_ticks, instant_ticks, is_expression
+from rulegen.kinds.durations import YEAR, is_duration_expression, parse_duration, unitless_options, whole
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
@@ -46,7 +44,7 @@ from rulegen.kinds.thinning import thin
 from rulegen.kinds.validity import in_intervals, unknown, verdict
 from rulegen.kinds.zones import check_zone, to_local, to_utc
 
-__all__ = ["Date", "Timestamp", "parse_duration", "parse_instant"]
+__all__ = ["Date", "Timestamp", "parse_instant"]
 
 _AFTER = {"type": "string", "description": "a date or timestamp column this one follows"}
 _DELAY = {"type": "object", "required": ["kind"],
@@ -220,18 +218,18 @@ class _Between(Kind):
             return [Diagnostic("RG206", f"a delay needs a numeric distribution, got `{delay['kind']}`",
                                self.pointer("delay", "kind"))]
         options: dict[str, Any] = {}
-        problems = _unitless(delay, self.pointer)
+        problems = unitless_options(delay, self.pointer)
         if problems:
             return problems
         for name, value in delay.items():
             if name == "kind":
                 continue
-            if isinstance(value, str) and parse_duration(value) is None and _expression(value):
+            if isinstance(value, str) and parse_duration(value) is None and is_duration_expression(value):
                 options[name] = value  # a duration expression over the row (kinds.parameters)
                 continue
             values = value if isinstance(value, list) else [value]
             # Whole seconds stay integers, so an `integers` delay of `1d` passes its schema.
-            seconds = [None if v is None else _whole(parse_duration(v)) for v in values]
+            seconds = [None if v is None else whole(parse_duration(v)) for v in values]
             if any(s is None and v is not None for s, v in zip(seconds, values, strict=True)):
                 return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, or a duration expression "
                                             f"such as days(30), got {value!r}", self.pointer("delay", name))]
@@ -250,7 +248,7 @@ class _Between(Kind):
         reach = float(np.abs(self.delay.sample()).max())
         if reach <= MAX_DURATION_SECONDS:
             return []
-        return [Diagnostic("RG277", f"the delay reaches {reach / _YEAR:,.4g} years; delays are limited to "
+        return [Diagnostic("RG277", f"the delay reaches {reach / YEAR:,.4g} years; delays are limited to "
                                     "±10,000 years", self.pointer("delay"),
                            hint="dates and timestamps must stay within the years 1 to 9999")]
 
@@ -349,7 +347,7 @@ class _Between(Kind):
         too_long = np.abs(seconds) > MAX_DURATION_SECONDS  # also keeps the ticks far inside int64
         if too_long.any():
             first = int(too_long.argmax())
-            raise value_error("RG413", f"a delay of {seconds[first] / _YEAR:,.4g} years is beyond the limit of "
+            raise value_error("RG413", f"a delay of {seconds[first] / YEAR:,.4g} years is beyond the limit of "
                                        "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
         moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
         if delays.null_count:
@@ -417,56 +415,10 @@ class Date(_Between):
         return pa.array((index + self.low).astype(np.int32), type=pa.int32()).view(pa.date32())
 
 
-_DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
-_MISSPELT_DURATION = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[A-Za-z]+\s*$")
-_YEAR = 31_557_600  # seconds in a year of 365.25 days
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": _YEAR}
-
-
 def _listed(texts: dict[str, str]) -> str:
     """What the bounds given as expressions are, in words."""
     return "here " + " and ".join(f"`{name}`" for name in texts) + (" changes" if len(texts) == 1 else " change") \
         + " from row to row"
-
-
-def _expression(text: str) -> bool:
-    """Whether a delay's parameter is an expression rather than a misspelt duration (``30 days``
-    is a number and a word: it stays a duration problem)."""
-    return _MISSPELT_DURATION.match(text) is None
-
-
-# The options of a delay's law that are lengths of time (the others, `shape`, `p`, `a`, are pure
-# numbers): a bare number there has no unit, and is refused rather than read as seconds.
-_TIME_OPTIONS = ("loc", "scale", "low", "high", "left", "mode", "right", "lam", "shift", "truncate")
-
-
-def _unitless(delay: dict[str, Any], pointer: Callable[..., str]) -> list[Diagnostic]:
-    """A located RG350 for each duration option of ``delay`` written as a bare number."""
-    problems = []
-    for name in _TIME_OPTIONS:
-        value = delay.get(name)
-        for index, item in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-            # 0 is the same in every unit; .inf and .nan have their own error (RG270).
-            if isinstance(item, int | float) and not isinstance(item, bool) and item != 0 and math.isfinite(item):
-                at = pointer("delay", name) if index is None else pointer("delay", name, str(index))
-                problems.append(Diagnostic(
-                    "RG350", f"{item!r} has no unit; the delay's `{name}` is a duration such as 30s, 15m, 1h, "
-                             "30d, 1w or 1y", at,
-                    hint=f"write `{item:g}d` for {item:g} days, `{item:g}h` for hours or `{item:g}s` for seconds"))
-    return problems
-
-
-def _whole(seconds: float | None) -> float | None:
-    return int(seconds) if seconds is not None and seconds.is_integer() else seconds
-
-
-def parse_duration(value: Any) -> float | None:
-    """Seconds in a duration such as ``30s``, ``15m``, ``1h``, ``30d``, ``1w`` or ``1y`` (a plain
-    number is seconds); None when ``value`` is not one."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    found = _DURATION.match(str(value))
-    return float(found.group(1)) * _UNIT_SECONDS[found.group(2)] if found else None
 
 
 @register

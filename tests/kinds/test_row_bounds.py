@@ -38,7 +38,7 @@ def _generate(columns: str, rows: int = 3000, seed: int = 7) -> pd.DataFrame:
 def test_dates_lie_between_their_rows_bounds_and_a_null_bound_gives_a_null() -> None:
     frame = _generate('      left_on: {kind: date, min: joined_on, max: "joined_on + days(30)"}')
     joined, left = pd.to_datetime(frame.joined_on), pd.to_datetime(frame.left_on)
-    assert left.isna().eq(joined.isna()).all() and 0 < joined.isna().sum()
+    assert left.isna().eq(joined.isna()).all() and joined.isna().sum() > 0
     days = (left - joined).dt.days.dropna()
     assert days.between(0, 30).all()
     # Uniform over the 31 days, both ends included (and not uniform over 30 of them).
@@ -99,6 +99,7 @@ def test_bounds_per_row_keep_blocks_independent(rows: int, block_rows: int, seed
 
 
 def test_bounds_per_row_give_the_same_batches_on_two_workers() -> None:
-    table = compile_spec(rulegen.load(SPEC.format(rows=3000, columns=BOUNDED)), seed=5, block_rows=256).tables["members"]
+    plan = compile_spec(rulegen.load(SPEC.format(rows=3000, columns=BOUNDED)), seed=5, block_rows=256)
+    table = plan.tables["members"]
     assert_same_batches(list(stream_table(table, 5, workers=2)), list(stream_table(table, 5, workers=1)),
                         "workers=2 vs workers=1")

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 
 SPEC = ROOT / "schemas" / "library.yaml"
 SCALE = 0.5
-SNAPSHOT = pd.Timestamp("2025-01-01")  # the data is as of the end of 2024-12-31
+SNAPSHOT = pd.Timestamp("2025-01-01")  # the end of the spec's `as_of: 2024-12-31`
 
 # The fine rules in SQL, over the seeded tables: each query counts the rows breaking one rule.
 BROKEN_IN_SQL = {
@@ -101,6 +101,8 @@ def test_returns_after_the_snapshot_are_not_made_yet(data: dict[str, pd.DataFram
     open_loans = loans[loans.returned_at.isna()]
     assert 0 < len(open_loans) < 0.1 * len(loans)
     assert (open_loans.loaned_at > SNAPSHOT - pd.Timedelta(days=120)).all()
+    overdue = open_loans.due_on < pd.Timestamp("2024-12-31")
+    assert loans.overdue.eq(loans.loan_id.isin(open_loans.loan_id[overdue])).all() and overdue.any()
 
 
 def test_every_late_return_has_exactly_one_fine_and_no_other_loan_has_one(
