@@ -24,7 +24,7 @@ import pyarrow.types as pat
 
 from rulegen.checking.convert import convert
 from rulegen.io.inputs import InputFileError, open_regular_file
-from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, jsonl_records, table_files
+from rulegen.io.read import EXTENSIONS, ReadError, check_table_file, csv_nulls, jsonl_records, table_files
 from rulegen.plan.plan import TablePlan
 
 __all__ = ["EXTENSIONS", "ReadError", "TableData", "read_table", "table_files"]
@@ -93,14 +93,15 @@ def _read_parquet(file: BinaryIO, table: TablePlan) -> pa.Table:
 
 def _read_csv(file: BinaryIO, table: TablePlan) -> pa.Table:
     """Typed in one pass when every value parses; else as text, converted column by column
-    (nulls as the writer makes them: :data:`~rulegen.io.read.CSV_NULLS`)."""
+    (nulls as the writer makes them: :func:`~rulegen.io.read.csv_nulls`)."""
     types = {f.name: f.type for f in table.schema}
+    nulls = csv_nulls(len(types))
     try:
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=types, **CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=types, **nulls))
     except pa.ArrowInvalid:
         file.seek(0)
         text = {name: pa.string() for name in types}
-        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=text, **CSV_NULLS))
+        return pa_csv.read_csv(file, convert_options=pa_csv.ConvertOptions(column_types=text, **nulls))
 
 
 class _Untyped(Exception):

@@ -89,12 +89,17 @@ def parse_expression(
     except _Problem as exc:
         hint = exc.hint
         if exc.code == "RG222" and hint is None:
-            hint = did_you_mean(exc.message.split("`")[1], known)
+            name = exc.message.split("`")[1]
+            hint = did_you_mean(name, known) or (_AS_OF_HINT if name == "as_of" else None)
         return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset, hint=hint)]
     problems = literal_problems(root, pointer)
     if problems:
         return None, problems
     return Expression(text=text, root=root, names=frozenset(builder.names), pointer=pointer), []
+
+
+# `as_of` is the spec's snapshot day (rulegen/spec/as_of.py), a column of every table once declared.
+_AS_OF_HINT = "declare the day the data describes at the top of the spec, e.g. `as_of: 2024-12-31`"
 
 
 def _rename_if(text: str) -> str:

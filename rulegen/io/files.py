@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+import pyarrow.types as pat
 
 from rulegen.io import outputs
 from rulegen.io.durations import seconds_columns
@@ -81,7 +84,13 @@ class TableWriter(ABC):
 
 
 class CsvWriter(TableWriter):
-    """CSV with a header row; nulls are empty fields, booleans `true`/`false`."""
+    """CSV with a header row; nulls are empty fields, booleans `true`/`false`.
+
+    A null that is a row's only field is written ``""``: an empty line is skipped by pandas and
+    Arrow, which would lose the row. ``rulegen check`` reads ``""`` in a one-column file as a null
+    (:func:`rulegen.io.read.csv_nulls`), so an empty string of a one-column text table reads back
+    as a null, as pandas reads every empty field.
+    """
 
     extension = "csv"
 
@@ -95,9 +104,42 @@ class CsvWriter(TableWriter):
 
 
 def _csv_rows(batch: pa.RecordBatch) -> bytes:
+    batch = seconds_columns(batch)
+    if batch.num_columns == 1 and batch.column(0).null_count:
+        return _lone_column_rows(batch)
+    return _csv_bytes(batch)
+
+
+def _csv_bytes(batch: pa.RecordBatch) -> bytes:
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(seconds_columns(batch), sink, pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=False))
     return sink.getvalue().to_pybytes()
+
+
+_NULL_FIELD = b'""'
+
+
+def _lone_column_rows(batch: pa.RecordBatch) -> bytes:
+    """The rows of a one-column block with nulls, each null written ``""`` (see CsvWriter)."""
+    column = batch.column(0)
+    if pat.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pat.is_string(column.type) or pat.is_large_string(column.type):
+        # Text may span lines: its nulls become a marker no value holds, always written quoted.
+        marker = _absent_marker(column)
+        filled = pa.record_batch([pc.fill_null(column, marker)], names=batch.schema.names)
+        return _csv_bytes(filled).replace(b'"' + marker.encode() + b'"', _NULL_FIELD)
+    lines = np.array(_csv_bytes(batch).split(b"\n"), dtype=object)  # a line per row: no other type breaks lines
+    lines[:len(column)][column.is_null().to_numpy(zero_copy_only=False)] = _NULL_FIELD
+    return b"\n".join(lines)
+
+
+def _absent_marker(column: pa.Array) -> str:
+    """A text that no value of ``column`` holds."""
+    number = 0
+    while pc.any(pc.match_substring(column, f"\x1enull{number}\x1e")).as_py():
+        number += 1
+    return f"\x1enull{number}\x1e"
 
 
 class JsonlWriter(TableWriter):

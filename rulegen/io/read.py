@@ -25,14 +25,20 @@ import orjson
 
 from rulegen.io.inputs import check_regular_file
 
-__all__ = ["CSV_NULLS", "EXTENSIONS", "ReadError", "check_table_file", "dataset_files", "jsonl_records",
-           "table_files"]
+__all__ = ["CSV_NULLS", "EXTENSIONS", "ReadError", "check_table_file", "csv_nulls", "dataset_files",
+           "jsonl_records", "table_files"]
 
 EXTENSIONS = ("parquet", "jsonl", "csv")  # which file wins when a table has several
 
 # Only an unquoted empty field is null, as the writer makes them: `""` is an empty string, and
 # `NA` or `null` are text like any other.
 CSV_NULLS: dict[str, Any] = {"null_values": [""], "strings_can_be_null": True, "quoted_strings_can_be_null": False}
+
+
+def csv_nulls(columns: int) -> dict[str, Any]:
+    """The null convention of a CSV file of ``columns`` columns: :data:`CSV_NULLS`, except that in a
+    one-column file ``""`` is a null too (the writer's null of a row alone, never an empty line)."""
+    return {**CSV_NULLS, "quoted_strings_can_be_null": columns == 1}
 
 
 class ReadError(Exception):

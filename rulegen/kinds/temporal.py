@@ -17,9 +17,6 @@ whose Arrow type carries the zone, and seasonality follows the zone's wall clock
 from __future__ import annotations
 
 import datetime
-import math
-import re
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,6 +26,8 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.bounds import RowBounds, day_ticks, instant_ticks, is_expression
+from rulegen.kinds.durations import YEAR, is_duration_expression, parse_duration, unitless_options, whole
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
@@ -45,13 +44,14 @@ from rulegen.kinds.thinning import thin
 from rulegen.kinds.validity import in_intervals, unknown, verdict
 from rulegen.kinds.zones import check_zone, to_local, to_utc
 
-__all__ = ["Date", "Timestamp", "parse_duration", "parse_instant"]
+__all__ = ["Date", "Timestamp", "parse_instant"]
 
 _AFTER = {"type": "string", "description": "a date or timestamp column this one follows"}
 _DELAY = {"type": "object", "required": ["kind"],
           "description": "a distribution of durations (`30s 15m 1h 30d 1w 1y`), e.g. {kind: exponential, scale: 30d}"}
-_DATE_TEXT = {"type": "string", "format": "date", "x-expect": "a date such as 2024-01-31"}
-_INSTANT_TEXT = {"type": "string", "x-expect": "a date or timestamp such as 2024-01-31 or 2024-01-31T08:00:00"}
+_DATE_TEXT = {"type": "string", "x-expect": "a date such as 2024-01-31, or an expression over the row"}
+_INSTANT_TEXT = {"type": "string", "x-expect": "a date or timestamp such as 2024-01-31 or 2024-01-31T08:00:00, or an "
+                                               "expression over the row"}
 _EPOCH = datetime.datetime(1970, 1, 1)
 _DAY = 86_400
 _MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1, "day": _DAY * 1_000_000}
@@ -77,6 +77,9 @@ class _Between(Kind):
     rates: Rates | None = None  # checked seasonality and trend, when given
     grid: RateGrid | None = None  # their grid over [min, max], built by compile
     years: tuple[int, int] = (1970, 1970)  # (local) years of min and max
+    low: int = 0  # ticks of min and max given as dates
+    high: int = 0
+    row_bounds: RowBounds | None = None  # min or max given as expressions (kinds.bounds)
     value_rule = "range"
 
     def _instant(self, text: Any, *, end_of_day: bool) -> tuple[int, int] | None:
@@ -86,6 +89,8 @@ class _Between(Kind):
     def _bounds(self) -> tuple[list[Diagnostic], int, int]:
         problems, ticks, years = [], [], []
         for option in ("min", "max"):
+            if is_expression(self.option(option)):
+                continue
             found = self._instant(self.option(option), end_of_day=option == "max")
             if found is None:
                 problems.append(Diagnostic("RG205", f"must be a date such as 2024-01-31, got {self.option(option)!r}",
@@ -93,12 +98,13 @@ class _Between(Kind):
             else:
                 ticks.append(found[0])
                 years.append(found[1])
-        if not problems:
+                setattr(self, "low" if option == "min" else "high", found[0])
+        if not problems and len(ticks) == 2:
             self.years = (years[0], years[1])
             if ticks[0] > ticks[1]:
                 problems.append(Diagnostic("RG210", f"min must not be after max ({self.option('min')} > "
                                                     f"{self.option('max')})", self.pointer("min")))
-        return problems, *(ticks if len(ticks) == 2 else (0, 0))
+        return problems, self.low, self.high
 
     def _check_own(self) -> list[Diagnostic]:
         """Problems of the kind's own options, checked before min and max."""
@@ -116,6 +122,9 @@ class _Between(Kind):
                 return [*problems, Diagnostic("RG204", f"a {self.name} needs `min` and `max`, or `after` with a "
                                                        "`delay`", self.column.pointer)]
             found, self.low, self.high = self._bounds()
+            texts = {name: self.option(name) for name in ("min", "max") if is_expression(self.option(name))}
+            if texts:
+                return problems + found + self._check_row_bounds(texts, table)
             if not found and self.shaped():
                 found += self._check_rates()
             return problems + found
@@ -136,6 +145,19 @@ class _Between(Kind):
         if self.option("delay") is None:
             return [*problems, Diagnostic("RG204", "`after` needs a `delay`", self.pointer("after"))]
         return problems + self._delay(table)
+
+    def _check_row_bounds(self, texts: dict[str, str], table: Any) -> list[Diagnostic]:
+        """Bounds given per row (:mod:`rulegen.kinds.bounds`): parsed, and alone (RG336)."""
+        self.row_bounds = RowBounds(self.pointer)
+        problems = self.row_bounds.parse(texts, table.columns)
+        for option in ("seasonality", "trend"):
+            if self.option(option) is not None:
+                problems.append(Diagnostic(
+                    "RG336", f"`{option}` shapes values over one range, and {_listed(texts)}",
+                    self.pointer(option),
+                    hint="give `min` and `max` as dates, or draw after a column: "
+                         "`after: COL` with a `delay` takes `seasonality`"))
+        return problems
 
     def _check_after_rates(self) -> list[Diagnostic]:
         """Seasonality of values after an anchor (:mod:`rulegen.kinds.thinning`): holidays need
@@ -196,18 +218,18 @@ class _Between(Kind):
             return [Diagnostic("RG206", f"a delay needs a numeric distribution, got `{delay['kind']}`",
                                self.pointer("delay", "kind"))]
         options: dict[str, Any] = {}
-        problems = _unitless(delay, self.pointer)
+        problems = unitless_options(delay, self.pointer)
         if problems:
             return problems
         for name, value in delay.items():
             if name == "kind":
                 continue
-            if isinstance(value, str) and parse_duration(value) is None and _expression(value):
+            if isinstance(value, str) and parse_duration(value) is None and is_duration_expression(value):
                 options[name] = value  # a duration expression over the row (kinds.parameters)
                 continue
             values = value if isinstance(value, list) else [value]
             # Whole seconds stay integers, so an `integers` delay of `1d` passes its schema.
-            seconds = [None if v is None else _whole(parse_duration(v)) for v in values]
+            seconds = [None if v is None else whole(parse_duration(v)) for v in values]
             if any(s is None and v is not None for s, v in zip(seconds, values, strict=True)):
                 return [Diagnostic("RG205", f"must be a duration such as 30d or 1h, or a duration expression "
                                             f"such as days(30), got {value!r}", self.pointer("delay", name))]
@@ -226,23 +248,24 @@ class _Between(Kind):
         reach = float(np.abs(self.delay.sample()).max())
         if reach <= MAX_DURATION_SECONDS:
             return []
-        return [Diagnostic("RG277", f"the delay reaches {reach / _YEAR:,.4g} years; delays are limited to "
+        return [Diagnostic("RG277", f"the delay reaches {reach / YEAR:,.4g} years; delays are limited to "
                                     "±10,000 years", self.pointer("delay"),
                            hint="dates and timestamps must stay within the years 1 to 9999")]
 
     def dependencies(self) -> frozenset[str]:
         after = self.option("after")
         if not after:
-            return frozenset()
+            return self.row_bounds.names() if self.row_bounds is not None else frozenset()
         return frozenset([after]) | (self.delay.dependencies() if self.delay is not None else frozenset())
 
     def space_size(self) -> int | None:
         # Shaped values cannot be a permutation of the range: their uniqueness is checked instead.
-        return None if self.option("after") or self.shaped() else self.high - self.low + 1
+        per_row = self.option("after") or self.row_bounds is not None
+        return None if per_row or self.shaped() else self.high - self.low + 1
 
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
-        if self.option("after"):
-            return unknown(values, null=True)  # follows another column: nulls come through it
+        if self.option("after") or self.row_bounds is not None:
+            return unknown(values, null=True)  # follows other columns: nulls come through them
         return self._valid_between(values)
 
     def _compile_after(self, env: CompileEnv) -> None:
@@ -287,7 +310,16 @@ class _Between(Kind):
         """The local wall-clock seconds of values given as their stored integers."""
         raise NotImplementedError
 
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        """Dates or timestamps as ticks of this column (``end``: a date means the end of its day)."""
+        raise NotImplementedError
+
     def do_evaluate(self, ctx: Any) -> pa.Array:
+        if self.row_bounds is not None:
+            low, high, nulls = self.row_bounds.ticks(ctx, {"min": self.low, "max": self.high}, self.row_ticks,
+                                                     lambda tick: str(self.values_at(np.array([tick - self.low]))[0]))
+            values = self.values_at(ctx.rng().integers(low, high, endpoint=True) - self.low)
+            return pc.if_else(pa.array(nulls), pa.scalar(None, values.type), values) if nulls.any() else values
         if self.option("after") is None:
             return self.values_at(self.draw(ctx) - self.low)
         if self.rates is None:
@@ -315,7 +347,7 @@ class _Between(Kind):
         too_long = np.abs(seconds) > MAX_DURATION_SECONDS  # also keeps the ticks far inside int64
         if too_long.any():
             first = int(too_long.argmax())
-            raise value_error("RG413", f"a delay of {seconds[first] / _YEAR:,.4g} years is beyond the limit of "
+            raise value_error("RG413", f"a delay of {seconds[first] / YEAR:,.4g} years is beyond the limit of "
                                        "±10,000 years", self.pointer("delay"), int(ctx.rows[first]))
         moved = self.shifted(ctx.values[after], np.floor(seconds * self.ticks_per_second()).astype(np.int64))
         if delays.null_count:
@@ -357,11 +389,16 @@ class Date(_Between):
 
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.date32()
+        if self.row_bounds is not None:
+            self.row_bounds.compile(env, self.name)
         self._compile_after(env)
         self._compile_grid(env)
 
     def ticks_per_second(self) -> float:
         return 1 / _DAY
+
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        return day_ticks(values, None)
 
     def wall_seconds(self, stored: np.ndarray) -> np.ndarray:
         return stored.astype(np.int64) * _DAY
@@ -378,50 +415,10 @@ class Date(_Between):
         return pa.array((index + self.low).astype(np.int32), type=pa.int32()).view(pa.date32())
 
 
-_DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
-_MISSPELT_DURATION = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[A-Za-z]+\s*$")
-_YEAR = 31_557_600  # seconds in a year of 365.25 days
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": _YEAR}
-
-
-def _expression(text: str) -> bool:
-    """Whether a delay's parameter is an expression rather than a misspelt duration (``30 days``
-    is a number and a word: it stays a duration problem)."""
-    return _MISSPELT_DURATION.match(text) is None
-
-
-# The options of a delay's law that are lengths of time (the others, `shape`, `p`, `a`, are pure
-# numbers): a bare number there has no unit, and is refused rather than read as seconds.
-_TIME_OPTIONS = ("loc", "scale", "low", "high", "left", "mode", "right", "lam", "shift", "truncate")
-
-
-def _unitless(delay: dict[str, Any], pointer: Callable[..., str]) -> list[Diagnostic]:
-    """A located RG350 for each duration option of ``delay`` written as a bare number."""
-    problems = []
-    for name in _TIME_OPTIONS:
-        value = delay.get(name)
-        for index, item in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-            # 0 is the same in every unit; .inf and .nan have their own error (RG270).
-            if isinstance(item, int | float) and not isinstance(item, bool) and item != 0 and math.isfinite(item):
-                at = pointer("delay", name) if index is None else pointer("delay", name, str(index))
-                problems.append(Diagnostic(
-                    "RG350", f"{item!r} has no unit; the delay's `{name}` is a duration such as 30s, 15m, 1h, "
-                             "30d, 1w or 1y", at,
-                    hint=f"write `{item:g}d` for {item:g} days, `{item:g}h` for hours or `{item:g}s` for seconds"))
-    return problems
-
-
-def _whole(seconds: float | None) -> float | None:
-    return int(seconds) if seconds is not None and seconds.is_integer() else seconds
-
-
-def parse_duration(value: Any) -> float | None:
-    """Seconds in a duration such as ``30s``, ``15m``, ``1h``, ``30d``, ``1w`` or ``1y`` (a plain
-    number is seconds); None when ``value`` is not one."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    found = _DURATION.match(str(value))
-    return float(found.group(1)) * _UNIT_SECONDS[found.group(2)] if found else None
+def _listed(texts: dict[str, str]) -> str:
+    """What the bounds given as expressions are, in words."""
+    return "here " + " and ".join(f"`{name}`" for name in texts) + (" changes" if len(texts) == 1 else " change") \
+        + " from row to row"
 
 
 @register
@@ -488,6 +485,10 @@ class Timestamp(_Between):
         base = env.types.get(self.option("after")) if self.option("after") else None
         if self.zone is None and base is not None and pa.types.is_timestamp(base) and base.tz:
             self.zone = base.tz  # an instant after a zoned one keeps its zone
+        found = self.row_bounds.compile(env, self.name) if self.row_bounds is not None else {}
+        zones = [t.tz for t in found.values() if pa.types.is_timestamp(t) and t.tz]
+        if self.zone is None and zones:
+            self.zone = zones[0]  # as after a column: values between zoned instants keep their zone
         self.type = pa.timestamp("s" if self.precision == "day" else self.precision, tz=self.zone)
         self._compile_after(env)
         self._compile_grid(env, self.zone)
@@ -508,6 +509,11 @@ class Timestamp(_Between):
             low, high = self._midnights(np.array([self.low, self.high]))
             return int(low), int(high)
         return self.low, self.high
+
+    def row_ticks(self, values: pa.Array, end: bool) -> np.ndarray:
+        if self.precision == "day":
+            return day_ticks(values, self.zone)
+        return instant_ticks(values, end, self.precision, self._midnights)
 
     def ticks_per_second(self) -> float:
         return {"s": 1, "ms": 1_000, "us": 1_000_000, "day": 1}[self.precision]

@@ -56,6 +56,7 @@ class _Table:
     link: ParentLink | None = None
     timeline: Timeline | None = None
     sized: bool = False  # rows known (a per-parent table waits for its parent's)
+    typed_only: bool = False  # waits for its parent: compiled with no rows for its problems, not planned
     estimated: bool = False  # rows estimated, not drawn (see compile_spec's draw_counts)
     kinds: dict[str, Kind] = field(default_factory=dict)
     whens: dict[str, Expression] = field(default_factory=dict)
@@ -142,27 +143,39 @@ def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
     problems += cycles
     plans: dict[str, TablePlan] = {}
     problems += size_tables(tables, dataclasses.replace(sizing, plans=plans))
+    for table in tables.values():
+        _type_while_waiting(table, tables, block_rows)
     envs = {name: CompileEnv(seed=seed, table=table.spec, rows=table.rows, locale=spec.locale,
                              base_dir=str(spec.base_dir), link=table.link, timeline=table.timeline,
                              block_rows=block_rows, tables=tables, plans=plans)
             for name, table in tables.items()}
     for name, column in order:
-        if tables[name].sized:
+        if tables[name].sized or tables[name].typed_only:
             _compile_column(tables[name], column, envs[name], tables)
     orders: dict[str, list[str]] = {name: [] for name in tables}
     for name, column in order:  # each table's own order, in one pass (not a pass per table)
         orders[name].append(column)
     for name, table in tables.items():
-        if table.sized:
+        if table.sized or table.typed_only:
             plan = _finish_table(table, envs[name], orders[name], block_rows)
             problems += envs[name].diagnostics
-            if plan is not None:
+            if plan is not None and table.sized:
                 plans[name] = plan
     if not problems:
         problems += _evaluation_cycles(plans)
     if not problems and max_bytes is not None:
         problems += check_run(plans, max_bytes)
     return tables, plans, problems
+
+
+def _type_while_waiting(table: _Table, tables: Mapping[str, _Table], block_rows: int) -> None:
+    """Let a table whose counts wait for its parent's plan compile with no rows in this pass, so
+    that its columns' problems are reported with every other one (its plan comes in the next)."""
+    parent = table.spec.parent
+    if table.sized or not waits_for_parent(table.spec) or parent not in tables or not tables[parent].sized:
+        return
+    table.typed_only, table.rows = True, 0
+    table.link = ParentLink(parent, tables[parent].rows, count=0, block_rows=block_rows)
 
 
 def _resolve(tables: Mapping[str, _Table]) -> list[Diagnostic]:
@@ -333,8 +346,9 @@ def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[s
     """Compile one column whose inputs, in this table and in others, have compiled."""
     kind, column, when = table.kinds[name], table.spec.columns[name], table.whens.get(name)
     inputs = _inputs(table, name)
-    ready = inputs <= env.types.keys() and all(
-        t in tables and c in tables[t].columns for t, c in kind.references())
+    ready = inputs <= env.types.keys() and all(  # a table only typed has no rows to read
+        t in tables and c in tables[t].columns and (t == table.spec.name or not tables[t].typed_only)
+        for t, c in kind.references())
     if name in table.broken or not ready:
         return  # its own options or its inputs are broken: already reported
     kind.compile(env)

@@ -218,7 +218,8 @@ def _overflow(pointer: str, what: str) -> Diagnostic:
 
 def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
     """Start, step and number of ticks of a timeline (a date-only `end` means the end of that day)."""
-    from rulegen.kinds.temporal import parse_duration, parse_instant
+    from rulegen.kinds.durations import parse_duration, unitless
+    from rulegen.kinds.temporal import parse_instant
 
     problems = []
     start, end = parse_instant(spec.start), parse_instant(spec.end, end_of_day=True)
@@ -227,7 +228,10 @@ def _timeline(spec: TimelineSpec) -> tuple[Timeline | None, list[Diagnostic]]:
             problems.append(Diagnostic("RG205", f"must be a date or timestamp such as 2024-01-31, got "
                                                 f"{getattr(spec, option)!r}", join_pointer(spec.pointer, option)))
     every = parse_duration(spec.every)
-    if every is None or not math.isfinite(every) or every < 1 or every != int(every):
+    bare = unitless(spec.every, "a timeline's `every`", join_pointer(spec.pointer, "every"))
+    if bare:  # a number without a unit is not read as seconds
+        problems += bare
+    elif every is None or not math.isfinite(every) or every < 1 or every != int(every):
         problems.append(Diagnostic("RG205", f"must be a whole number of seconds such as 30s, 15m, 1h or 1d, got "
                                             f"{spec.every!r}", join_pointer(spec.pointer, "every")))
     elif every > MAX_EVERY:

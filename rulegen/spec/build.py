@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rulegen.errors import Diagnostic, SpecError
+from rulegen.spec.as_of import as_of_problems, with_as_of
 from rulegen.spec.loader import load_document
 from rulegen.spec.model import (
     ColumnSpec,
@@ -36,7 +37,7 @@ def load_spec(source: str | Path, *, filename: str | None = None) -> Spec:
     root = smap.position("")
     problems = [  # a problem of the whole document still gets a place: where the document starts
         p if p.pointer or p.mark else dataclasses.replace(p, mark=(root.line, root.col))
-        for p in check_structure(data)
+        for p in [*check_structure(data), *as_of_problems(data)]
     ]
     if problems:
         raise SpecError(smap.in_document_order(problems), smap)
@@ -49,8 +50,8 @@ def build_spec(data: dict[str, Any], smap: SourceMap, *, base_dir: Path = Path("
     tables = {
         name: _table(name, table, join_pointer("/tables", name)) for name, table in data["tables"].items()
     }
-    return Spec(tables=tables, source=smap, seed=data.get("seed"), locale=data.get("locale", "en_US"),
-                version=data.get("version", 1), base_dir=base_dir)
+    return Spec(tables=with_as_of(tables, data.get("as_of")), source=smap, seed=data.get("seed"),
+                locale=data.get("locale", "en_US"), version=data.get("version", 1), base_dir=base_dir)
 
 
 def _names(value: str | list[str]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ import jsonschema
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
+from rulegen.spec.as_of import AS_OF
 from rulegen.spec.caps import cap_problems
 from rulegen.spec.names import name_problems
 from rulegen.spec.source_map import join_pointer
@@ -103,6 +104,7 @@ SPEC_OPTIONS: dict[str, dict[str, Any]] = {
     "seed": {"type": "integer", "minimum": 0, "maximum": 2**64 - 1, "x-expect": "an integer from 0 to 2**64 - 1",
              "description": "default seed of every run (the command line's --seed and the API's seed= override it)"},
     "locale": {"type": "string", "description": "default Faker locale"},
+    "as_of": AS_OF,
     "description": {"type": "string", "description": "free text, ignored"},
     "tables": {"type": "object", "minProperties": 1,
                "description": "mapping of table name to table, in any order: references decide the order"},

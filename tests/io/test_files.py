@@ -125,3 +125,42 @@ def test_check_accepts_zoned_files(tmp_path, fmt):
     rulegen.write(ZONED, tmp_path, fmt)
     report = rulegen.check(ZONED, tmp_path)
     assert report.ok, report.render()
+
+
+# A table of one column: a null is its row's only field. An empty line would be skipped by
+# pandas and Arrow (losing the row), so it is written `""` and read back as a null.
+LONE = """
+version: 1
+seed: 4
+tables:
+{tables}
+"""
+LONE_COLUMNS = {
+    "numbers": "{kind: integers, low: 1, high: 9, null: 0.3}",
+    "days": "{kind: date, min: 2024-01-01, max: 2024-12-31, null: 0.3}",
+    "stamps": "{kind: timestamp, min: 2024-01-01, max: 2024-12-31, tz: Europe/Berlin, null: 0.3}",
+    "flags": "{kind: bool, null: 0.3}",
+    "texts": "{kind: choice, values: [\"a\", \"two\\nlines\", '\"quoted\"', \"\\x1enull0\\x1e\"], null: 0.3}",
+    "nothing": "{kind: constant, value: x, null: 1.0}",
+}
+
+
+def test_a_lone_null_field_is_quoted_and_reads_back_as_null_in_pandas_and_check(tmp_path):
+    tables = "\n".join(f"  {name}:\n    rows: 200\n    columns:\n      value: {column}"
+                       for name, column in LONE_COLUMNS.items())
+    spec = tmp_path / "lone.yaml"
+    spec.write_text(LONE.format(tables=tables), encoding="utf-8")
+    expected = rulegen.generate(spec)
+    paths = rulegen.write(spec, tmp_path / "out", "csv")
+    for name, path in paths.items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        assert "" not in lines[:-1] and '""' in lines, name  # no empty line, and some null
+        read = pd.read_csv(path, keep_default_na=True)
+        assert len(read) == 200, name  # pandas skips no row
+        assert read["value"].isna().tolist() == expected[name]["value"].isna().tolist(), name
+    frame = pd.read_csv(paths["texts"])
+    assert set(frame["value"].dropna()) <= {"a", "two\nlines", '"quoted"', "\x1enull0\x1e"}
+    report = rulegen.check(spec, tmp_path / "out")
+    assert report.ok, report.render()
+    assert "".join(paths["nothing"].read_text(encoding="utf-8").splitlines()[1:]) == '""' * 200

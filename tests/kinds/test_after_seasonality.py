@@ -17,6 +17,7 @@ import rulegen
 from rulegen.errors import GenerationError
 from rulegen.kinds.seasonality import Rates
 from rulegen.kinds.thinning import top_log_rate
+from rulegen.plan.compiler import compile_spec
 from tests.stats._stats import ALPHA
 
 WEEKLY = [1.0, 1.0, 0.5, 1.0, 1.0, 3.0, 0.2]  # Saturdays busy, Sundays quiet
@@ -86,6 +87,27 @@ def test_nulls_of_the_anchor_stay_null() -> None:
               "seasonality: {weekly: {sat: 2}}}")
     frame = rulegen.generate(_spec(column, rows=2_000, anchor=anchor), seed=4)["loans"]
     assert (frame.loaned_at.isna() == frame.joined_at.isna()).all()
+
+
+def test_a_null_parameter_of_the_delay_gives_a_null_and_the_others_keep_their_season() -> None:
+    # The rows whose delay has no scale (joined in the afternoon) are kept at once, as nulls; the
+    # others are thinned as usual, and the whole does not depend on how rows fall into blocks.
+    anchor = "{kind: timestamp, min: 2024-01-01, max: 2024-12-31, null: 0.1}"
+    column = ('{kind: timestamp, after: joined_at, delay: {kind: exponential, scale: "if(hour(joined_at) < 12, '
+              'days(5), None)"}, seasonality: {weekly: [1, 1, 1, 1, 1, 3, 0]}}')
+    text = _spec(column, rows=6_000, anchor=anchor)
+    frame = rulegen.generate(text, seed=8)["loans"]
+    no_delay = frame.joined_at.isna() | (frame.joined_at.dt.hour >= 12)
+    assert frame.loaned_at.isna().eq(no_delay).all() and 0.4 < no_delay.mean() < 0.7
+    kept = frame.dropna(subset=["loaned_at"])
+    assert (kept.loaned_at >= kept.joined_at).all()
+    counts = kept.loaned_at.dt.day_of_week.value_counts().reindex(range(7), fill_value=0).to_numpy()
+    assert counts[6] == 0 and _chi2_p(counts[:6], [1, 1, 1, 1, 1, 3]) > ALPHA, counts
+    plan = compile_spec(rulegen.load(text), seed=8, block_rows=97)  # blocks of 97 rows, made last to first
+    backwards = list(rulegen.iter_blocks(plan, "loans", blocks=list(range(plan.tables["loans"].blocks))[::-1]))
+    small = pd.concat(backwards[::-1], ignore_index=True)
+    pd.testing.assert_frame_equal(small, pd.concat(rulegen.iter_blocks(plan, "loans"), ignore_index=True))
+    assert small.loaned_at.isna().eq(small.joined_at.isna() | (small.joined_at.dt.hour >= 12)).all()
 
 
 def test_a_delay_that_reaches_only_rates_of_zero_moves_on_to_the_next_day_of_weight() -> None:

@@ -33,6 +33,7 @@ SIZES: dict[str, tuple[float, dict[str, int]]] = {
     "ecommerce.yaml": (0.15, {"products": 800}),
     "healthcare.yaml": (0.2, {}),
     "hr.yaml": (0.2, {}),
+    "library.yaml": (0.3, {}),
     "iot.yaml": (0.1, {}),
     "logistics.yaml": (0.1, {}),
     "retail.yaml": (0.04, {"hosts": 2}),
