@@ -236,19 +236,34 @@ class SqliteLoader(Loader):
 
 
 def _python_values(column: pa.Array) -> list[Any]:
-    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``;
-    made by Arrow where the text is the same: dates, and zoneless timestamps in whole seconds)."""
+    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``,
+    made by Arrow where its text is the same: dates, and zoneless timestamps in seconds or
+    microseconds)."""
     if pa.types.is_date(column.type):
         return column.cast(pa.string()).to_pylist()
     if pa.types.is_duration(column.type):  # a number of seconds, as in CSV (rulegen.io.durations)
         return seconds_of(column).to_pylist()
     if pa.types.is_timestamp(column.type) and column.type.tz is None:
-        with contextlib.suppress(pa.ArrowInvalid):  # sub-second values: isoformat adds .ffffff
-            return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+        with contextlib.suppress(pa.ArrowInvalid):  # nanoseconds: Python has none, it rounds them its way
+            return _iso_text(column).to_pylist()
     if pa.types.is_timestamp(column.type):
         return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
                 for v in column.to_pylist()]
     return column.to_pylist()
+
+
+def _iso_text(column: pa.Array) -> pa.Array:
+    """Zoneless timestamps as ``datetime.isoformat(sep=" ")`` writes them: whole seconds with no
+    fraction, others with six digits. Arrow's cast to text is some 25 times faster than
+    ``strftime`` (the largest cost of a load's conversion when it was used).
+
+    Raises:
+        pyarrow.ArrowInvalid: a value with a part of a microsecond.
+    """
+    with contextlib.suppress(pa.ArrowInvalid):  # a fraction of a second somewhere
+        return column.cast(pa.timestamp("s")).cast(pa.string())
+    text = column.cast(pa.timestamp("us")).cast(pa.string())
+    return pc.replace_substring_regex(text, pattern=r"\.000000$", replacement="")
 
 
 class PostgresLoader(Loader):
