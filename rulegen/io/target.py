@@ -43,6 +43,9 @@ class TargetTable:
     sequences: dict[str, str] = field(default_factory=dict)  # column -> its owned sequence (qualified)
     foreign_keys: list[TargetForeignKey] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
+    # the columns of each unique constraint and unique index over whole columns, not partial
+    # (a seed appending to the table never repeats a combination its rows hold)
+    unique: list[tuple[str, ...]] = field(default_factory=list)
     constraints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> columns
     partitions: set[str] = field(default_factory=set)  # its partitions (a refusal may name one)
     has_rows: bool = False
@@ -81,6 +84,19 @@ FROM tree JOIN pg_class r ON r.oid = tree.root JOIN pg_namespace rn ON rn.oid = 
 JOIN pg_class c ON c.oid = tree.oid
 LEFT JOIN pg_constraint k ON k.conrelid = tree.oid
 LEFT JOIN pg_class p ON p.oid = k.confrelid LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+"""
+
+
+# Unique indexes (those of primary keys and unique constraints too) over plain columns, not
+# partial (an expression index has a 0 in indkey).
+_PG_UNIQUE = """
+SELECT n.nspname, c.relname,
+       ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(n, k)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n ORDER BY u.k)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest(%(schemas)s::text[], %(names)s::text[]))
+  AND i.indisunique AND i.indpred IS NULL AND NOT 0 = ANY (i.indkey::int2[])
+ORDER BY c.relname, i.indexrelid
 """
 
 
@@ -130,6 +146,9 @@ def postgres_tables(connection: Any, schema: str, places: Mapping[str, tuple[str
                 target.foreign_keys.append(key)
             elif own:  # the table's own constraint, by its name
                 target.foreign_keys[target.foreign_keys.index(key)] = key
+    for space, relation, columns in connection.execute(_PG_UNIQUE, arguments):
+        if (space, relation) in named and tuple(columns) not in found[named[space, relation]].unique:
+            found[named[space, relation]].unique.append(tuple(columns))
     for table, target in found.items():
         space, relation = places[table]
         target.has_rows = connection.execute(
@@ -177,6 +196,7 @@ def sqlite_tables(connection: Any, schema: str, names: list[str]) -> dict[str, T
         if sql and sql[0] and "autoincrement" in sql[0].lower() and len(target.primary_key) == 1:
             target.sequences[target.primary_key[0]] = "sqlite_sequence"
         target.foreign_keys = _sqlite_foreign_keys(connection, quoted, name, target)
+        target.unique = _sqlite_unique(connection, quoted, name, target.primary_key)
         target.has_rows = connection.execute(
             f"SELECT EXISTS (SELECT 1 FROM {quoted}.{_pg_name(name)})").fetchone()[0] == 1
     return found
@@ -196,6 +216,19 @@ def _sqlite_foreign_keys(connection: Any, schema: str, table: str, target: Targe
             parent_columns = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
         keys.append(TargetForeignKey(columns, parent, parent_columns, True, not set(columns) & target.not_null))
     return keys
+
+
+def _sqlite_unique(connection: Any, schema: str, table: str, key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A SQLite table's primary key and its unique indexes over plain columns, not partial."""
+    found = [key] if key else []
+    for _, index, unique, _, partial in connection.execute(f"PRAGMA {schema}.index_list({_pg_name(table)})"):
+        if not unique or partial:
+            continue
+        parts = sorted(connection.execute(f"PRAGMA {schema}.index_info({_pg_name(index)})").fetchall())
+        columns = tuple(r[2] for r in parts)
+        if None not in columns and columns not in found:  # (a None: an expression)
+            found.append(columns)
+    return found
 
 
 def _pg_name(name: str) -> str:
