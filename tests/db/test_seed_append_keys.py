@@ -84,3 +84,21 @@ def test_the_unique_keys_a_sqlite_table_declares_are_read(tmp_path: Path) -> Non
         found = sqlite_tables(connection, "main", ["slots", "pairs"])
     assert found["slots"].unique == [("slot_id",), ("shelf", "bin")]
     assert sorted(found["pairs"].unique) == [("a", "b"), ("c",), ("c", "d")]
+
+
+def test_postgres_unique_indexes_are_read_and_met_on_append(pg_database: str) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(pg_database) as connection:
+        connection.execute("CREATE TABLE slots (slot_id serial PRIMARY KEY, shelf int NOT NULL, bin text NOT NULL)")
+        connection.execute("CREATE UNIQUE INDEX slots_place ON slots (shelf, bin)")
+        connection.execute("CREATE UNIQUE INDEX slots_lower ON slots (lower(bin), slot_id)")  # an expression
+        connection.execute("CREATE UNIQUE INDEX slots_some ON slots (bin) WHERE shelf > 100")  # partial
+    rulegen.seed_database(SPEC, pg_database, if_exists="append")
+    # The spec without its unique list: the database's index is what keeps the new rows apart.
+    lone = SPEC.replace("    unique: [[shelf, bin]]\n", "").replace("rows: 6", "rows: 1")
+    loaded = sum(rulegen.seed_database(lone, pg_database, if_exists="append", seed=s)["slots"] for s in range(2, 12))
+    with psycopg.connect(pg_database) as connection:
+        held = connection.execute("SELECT shelf, bin FROM slots").fetchall()
+        assert connection.execute("INSERT INTO slots (shelf, bin) VALUES (9, 'new') RETURNING slot_id"
+                                  ).fetchone()[0] == 6 + loaded + 1
+    assert len(held) == len(set(held)) == 6 + loaded and loaded < 10
