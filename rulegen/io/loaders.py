@@ -27,7 +27,7 @@ from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.durations import seconds_columns, seconds_of
 from rulegen.io.refusals import Locate, refusal
 from rulegen.io.sql import DIALECTS, Dialect
-from rulegen.io.target import TargetTable, postgres_tables, sqlite_tables
+from rulegen.io.target import TargetTable, duckdb_tables, name_parts, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
 
 __all__ = ["LOADERS", "Loader", "type_words"]
@@ -155,7 +155,7 @@ class Loader(ABC):
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """Move each sequence the columns of ``tables`` own past the largest value in its table
-        (never back). DuckDB has no sequences a column owns."""
+        (never back)."""
         return None
 
     def number_rows(self, table: str, column: str) -> None:
@@ -402,20 +402,38 @@ class DuckdbLoader(Loader):
         path = self.where.target
         return [] if path == ":memory:" else [path, f"{path}.wal"]
 
+    def execute(self, statement: str, parameters: Iterable[Any] = ()) -> Any:
+        """Run one statement and read all its rows: DuckDB refuses any other work on a
+        connection while a result is left unread."""
+        return _Rows(super().execute(statement, parameters).fetchall())
+
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
-        found: dict[str, TargetTable] = {}
-        for table, column, data_type in self.connection.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = current_database() AND table_schema = ? AND list_contains(?, table_name)",
-                [self.dialect.schema, list(names)]).fetchall():
-            found.setdefault(table, TargetTable({})).columns[column] = data_type.lower()
-        for name, target in found.items():
-            target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
-        return found
+        """The tables of ``names`` in the schemas their specs place them in (``main`` else).
+        A schema that the file lacks is created, in the seed's transaction (so a failed seed
+        leaves none behind): a DuckDB file is the user's new database, and its tables go where
+        the spec says they live."""
+        places = {name: (space or "main", table) for name in names for space, table in [self.dialect.place(name)]}
+        for space in sorted({space for space, _ in places.values()} - {"main"}):
+            self.execute(f"CREATE SCHEMA IF NOT EXISTS {self.dialect.ident(space)}")
+        return duckdb_tables(self.connection, places)
+
+    def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
+        """Move each sequence a column's default draws from (``DEFAULT nextval('seq')``) past
+        the largest value in its table (never back)."""
+        for name, target in tables.items():
+            for column, sequence in target.sequences.items():
+                top = self.largest(name, column)
+                space, bare = name_parts(sequence)
+                found = self.execute("SELECT last_value FROM duckdb_sequences() WHERE database_name = "
+                                     "current_database() AND schema_name = ? AND sequence_name = ?",
+                                     [space, bare]).fetchone()
+                if top is not None and found is not None and (found[0] is None or found[0] < top):
+                    self.execute("SELECT setval(?, ?)", [sequence, top])
 
     def number_rows(self, table: str, column: str) -> None:
-        """A sequence starting past the largest key, as the column's default."""
-        sequence = self.dialect.table(f"{table}_{column}_seq")
+        """A sequence starting past the largest key, in the table's schema, as the column's default."""
+        space, name = self.dialect.place(table)
+        sequence = f"{self.dialect.ident(space or 'main')}.{self.dialect.ident(f'{name}_{column}_seq')}"
         start = (self.largest(table, column) or 0) + 1
         self.execute(f"CREATE OR REPLACE SEQUENCE {sequence} START {start}")
         self.execute(f"ALTER TABLE {self.dialect.table(table)} ALTER COLUMN {self.dialect.ident(column)} "
@@ -429,6 +447,22 @@ class DuckdbLoader(Loader):
                 self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rulegen_batch")
             finally:
                 self.connection.unregister("rulegen_batch")
+
+
+class _Rows:
+    """The rows of a statement, read: what :meth:`DuckdbLoader.execute` returns."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
 
 
 @contextlib.contextmanager

@@ -11,11 +11,12 @@ sequences from this.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TargetForeignKey", "TargetTable", "postgres_tables", "sqlite_tables"]
+__all__ = ["TargetForeignKey", "TargetTable", "duckdb_tables", "name_parts", "postgres_tables", "sqlite_tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,81 @@ def _sqlite_unique(connection: Any, schema: str, table: str, key: tuple[str, ...
         if None not in columns and columns not in found:  # (a None: an expression)
             found.append(columns)
     return found
+
+
+_DUCKDB_COLUMNS = """
+SELECT table_schema, table_name, column_name, data_type, is_nullable = 'NO', column_default
+FROM information_schema.columns WHERE table_catalog = current_database() AND list_contains(?, table_schema)
+ORDER BY table_schema, table_name, ordinal_position
+"""
+_DUCKDB_CONSTRAINTS = """
+SELECT schema_name, table_name, constraint_type, constraint_column_names, referenced_table, referenced_column_names
+FROM duckdb_constraints() WHERE database_name = current_database() AND list_contains(?, schema_name)
+ORDER BY schema_name, table_name, constraint_index
+"""
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'\)", re.IGNORECASE)
+
+
+def duckdb_tables(connection: Any, places: Mapping[str, tuple[str, str]]) -> dict[str, TargetTable]:
+    """The tables of ``places`` (spec name -> (schema, name)) that exist in a DuckDB database.
+
+    A column whose default is ``nextval('seq')`` owns that sequence (qualified with the
+    table's schema when the name is bare and the schema has it, as DuckDB binds it). DuckDB
+    cannot defer foreign keys: none counts as deferrable.
+    """
+    named = {place: name for name, place in places.items()}
+    schemas = sorted({space for space, _ in places.values()})
+    sequences = {(space, name) for space, name in connection.execute(
+        "SELECT schema_name, sequence_name FROM duckdb_sequences() WHERE database_name = current_database()"
+    ).fetchall()}
+    found: dict[str, TargetTable] = {}
+    for space, relation, column, declared, not_null, default in connection.execute(_DUCKDB_COLUMNS, [schemas]).fetchall():
+        if (space, relation) not in named:
+            continue
+        target = found.setdefault(named[space, relation], TargetTable({}))
+        target.columns[column] = declared.lower()
+        if not_null:
+            target.not_null.add(column)
+        if default is not None:
+            target.defaults.add(column)
+            sequence = _NEXTVAL.search(default)
+            if sequence is not None:
+                target.sequences[column] = _duckdb_sequence(sequence.group(1).replace("''", "'"), space, sequences)
+    for space, relation, kind, columns, parent, parent_columns in connection.execute(
+            _DUCKDB_CONSTRAINTS, [schemas]).fetchall():
+        target = found.get(named.get((space, relation), ""))
+        if target is None:
+            continue
+        key = tuple(columns)
+        if kind == "PRIMARY KEY":
+            target.primary_key = key
+        if kind in ("PRIMARY KEY", "UNIQUE") and key not in target.unique:
+            target.unique.append(key)
+        elif kind == "NOT NULL":
+            target.not_null.update(key)
+        elif kind == "FOREIGN KEY" and (space, parent) in named:  # a parent the seed loads, in the same schema
+            target.foreign_keys.append(TargetForeignKey(key, named[space, parent], tuple(parent_columns), False,
+                                                        not set(key) & target.not_null))
+    for name, target in found.items():
+        space, relation = places[name]
+        target.has_rows = connection.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {_pg_name(space)}.{_pg_name(relation)})").fetchall()[0][0]
+    return found
+
+
+def _duckdb_sequence(text: str, schema: str, sequences: set[tuple[str, str]]) -> str:
+    """The sequence a default names (``s``, ``sales.s``, ``"sales"."s"``), as ``"schema"."name"``:
+    a bare name is the table's schema's when that has one, else ``main``'s."""
+    parts = name_parts(text)
+    if len(parts) == 1:
+        parts = [schema if (schema, parts[0]) in sequences else "main", parts[0]]
+    return ".".join(_pg_name(part) for part in parts[-2:])
+
+
+def name_parts(text: str) -> list[str]:
+    """The parts of a dotted SQL name, each unquoted: ``"a.b".c`` gives ``a.b`` and ``c``."""
+    return [quoted.replace('""', '"') if quoted or not bare else bare
+            for quoted, bare in re.findall(r'"((?:[^"]|"")*)"|([^."]+)', text)]
 
 
 def _pg_name(name: str) -> str:
