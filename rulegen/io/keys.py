@@ -35,8 +35,8 @@ from rulegen.kinds.numeric import Sequence
 from rulegen.kinds.relational import Lookup, Ref
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 
-__all__ = ["Held", "KeyFit", "Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "taken", "taken_values",
-           "width_problems"]
+__all__ = ["Held", "KeyFit", "Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "taken",
+           "taken_values", "width_problems"]
 
 Offsets = dict[str, dict[str, int]]  # table -> column -> what is added to each value
 # table -> column -> (the parent's keys as the spec makes them, the keys the database holds)
@@ -254,6 +254,7 @@ def _plain(value_type: pa.DataType) -> pa.DataType:
 
 
 def _plain_column(column: pa.Array) -> pa.Array:
+    """A dictionary column decoded; any other column as it is (Arrow joins on plain values)."""
     return column.cast(_plain(column.type)) if pa.types.is_dictionary(column.type) else column
 
 

@@ -258,7 +258,8 @@ def duckdb_tables(connection: Any, places: Mapping[str, tuple[str, str]]) -> dic
         "SELECT schema_name, sequence_name FROM duckdb_sequences() WHERE database_name = current_database()"
     ).fetchall()}
     found: dict[str, TargetTable] = {}
-    for space, relation, column, declared, not_null, default in connection.execute(_DUCKDB_COLUMNS, [schemas]).fetchall():
+    columns = connection.execute(_DUCKDB_COLUMNS, [schemas]).fetchall()
+    for space, relation, column, declared, not_null, default in columns:
         if (space, relation) not in named:
             continue
         target = found.setdefault(named[space, relation], TargetTable({}))

@@ -76,8 +76,8 @@ def test_a_failed_seed_leaves_no_schema_behind(tmp_path: Path) -> None:
     connection = duckdb.connect(str(path))
     connection.execute("CREATE TABLE kept (a INTEGER)")
     connection.close()
-    impossible = SPEC.replace("      ticket_id: {kind: ref, to: sales.tickets.id}\n",
-                              "      ticket_id: {kind: ref, to: sales.tickets.id}\n    constraints: [\"ticket_id < 0\"]\n")
+    ref = "      ticket_id: {kind: ref, to: sales.tickets.id}\n"
+    impossible = SPEC.replace(ref, ref + '    constraints: ["ticket_id < 0"]\n')
     with pytest.raises(GenerationError):
         rulegen.seed_database(impossible, f"duckdb:///{path}")
     assert rows(path, "SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'sales'") == []
