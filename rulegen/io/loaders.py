@@ -20,12 +20,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from rulegen.errors import Diagnostic, OutputError
-from rulegen.io.durations import seconds_columns, seconds_of
+from rulegen.io.durations import seconds_columns
 from rulegen.io.refusals import Locate, refusal
+from rulegen.io.rows import python_values
 from rulegen.io.sql import DIALECTS, Dialect
 from rulegen.io.target import TargetTable, duckdb_tables, name_parts, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
@@ -232,8 +232,7 @@ class SqliteLoader(Loader):
         names = ", ".join(self.dialect.ident(n) for n in columns)
         statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
         for batch in batches:
-            values = [_python_values(column) for column in batch.columns]
-            self.connection.executemany(statement, zip(*values, strict=True))
+            self.connection.executemany(statement, zip(*(python_values(c) for c in batch.columns), strict=True))
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """SQLite moves ``sqlite_sequence`` past explicit keys by itself; a row is added for an
@@ -274,37 +273,6 @@ class SqliteLoader(Loader):
                          f"DETAIL: row {rowid} has {shown}, which no row of `{parent}` has",
                 self.locate(table, columns, None),
                 hint="make the column a `ref` to a table the seed loads, or pick its parent table too (--tables)")])
-
-
-def _python_values(column: pa.Array) -> list[Any]:
-    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``,
-    made by Arrow where its text is the same: dates, and zoneless timestamps in seconds or
-    microseconds)."""
-    if pa.types.is_date(column.type):
-        return column.cast(pa.string()).to_pylist()
-    if pa.types.is_duration(column.type):  # a number of seconds, as in CSV (rulegen.io.durations)
-        return seconds_of(column).to_pylist()
-    if pa.types.is_timestamp(column.type) and column.type.tz is None:
-        with contextlib.suppress(pa.ArrowInvalid):  # nanoseconds: Python has none, it rounds them its way
-            return _iso_text(column).to_pylist()
-    if pa.types.is_timestamp(column.type):
-        return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
-                for v in column.to_pylist()]
-    return column.to_pylist()
-
-
-def _iso_text(column: pa.Array) -> pa.Array:
-    """Zoneless timestamps as ``datetime.isoformat(sep=" ")`` writes them: whole seconds with no
-    fraction, others with six digits. Arrow's cast to text is some 25 times faster than
-    ``strftime`` (the largest cost of a load's conversion when it was used).
-
-    Raises:
-        pyarrow.ArrowInvalid: a value with a part of a microsecond.
-    """
-    with contextlib.suppress(pa.ArrowInvalid):  # a fraction of a second somewhere
-        return column.cast(pa.timestamp("s")).cast(pa.string())
-    text = column.cast(pa.timestamp("us")).cast(pa.string())
-    return pc.replace_substring_regex(text, pattern=r"\.000000$", replacement="")
 
 
 class PostgresLoader(Loader):
