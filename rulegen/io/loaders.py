@@ -30,7 +30,7 @@ from rulegen.io.sql import DIALECTS, Dialect
 from rulegen.io.target import TargetTable, duckdb_tables, name_parts, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
 
-__all__ = ["LOADERS", "Loader", "type_words"]
+__all__ = ["LOADERS", "Loader", "type_names"]
 
 _CACHE_KIB = 64 << 10  # SQLite's page cache while seeding (see SqliteLoader.begin)
 
@@ -39,15 +39,27 @@ _CACHE_KIB = 64 << 10  # SQLite's page cache while seeding (see SqliteLoader.beg
 # goes into an interval too).
 _TEXT_INPUT = frozenset(("interval", "point", "tsvector", "tsquery", "line", "polygon", "circle", "box", "path",
                          "lseg"))
-_INTEGER = r"(tiny|small|medium|big)?int(eger|[1248])?|(small|big)?serial[248]?"
-_FLOAT = r"real|double|float[48]?|numeric|decimal|dec|number"
-_TEXT = r"\w*text"  # SQLite keeps dates and timestamps as text
+# What a type name adds to the name of its family: sizes and spellings (bigint, nvarchar,
+# mediumtext; integer, boolean, character, int4, timestamptz, datetime). Taking them off gives
+# the names ``holders`` lists, so a name is matched as a whole: never "int" in "interval".
+_PREFIXES = ("tiny", "small", "medium", "big", "long", "nvar", "var", "bp", "ci", "n")
+_SUFFIXES = re.compile(r"(eger|ean|acter|tz|time|\d+)$")
 
 
-def type_words(declared: str) -> list[str]:
-    """The words of a declared column type, lower case: ``character varying(20)`` gives
-    ``character``, ``varying``, ``20``. A domain's type ``year (integer)`` (its name, then its
-    base type) gives the words of its base type."""
+def type_names(declared: str) -> set[str]:
+    """The names in a declared column type, lower case, each with the family name it spells
+    (its size or spelling taken off): ``character varying(20)`` gives ``character``, ``char``,
+    ``varying``, ``vary`` and ``20``; ``bigint`` gives ``bigint`` and ``int``. A domain's type
+    ``year (integer)`` (its name, then its base type) gives the names of its base type."""
+    names = set()
+    for word in _words(declared):
+        bare = [word, *(word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) > len(p) + 2)]
+        names.update(bare, (_SUFFIXES.sub("", b) for b in bare))
+    return names - {""}
+
+
+def _words(declared: str) -> list[str]:
+    """The words of a declared type, lower case (a domain's: its base type's)."""
     declared = declared.lower()
     domain = re.fullmatch(r"(.+?) \((.*[a-z].*)\)", declared)
     return re.findall(r"[a-z0-9_]+", domain.group(2) if domain else declared)
@@ -59,16 +71,15 @@ class Loader(ABC):
     dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
     # Whether ALTER TABLE ... ALTER CONSTRAINT can make a foreign key deferrable for a load.
     alters_constraints: ClassVar[bool] = False
-    # Patterns of the words of a column type (each matches a whole word, :func:`type_words`) that
-    # hold each kind of value (append checks types with them).
+    # The type names (:func:`type_names`) that hold each kind of value (append checks types with them).
     holders: ClassVar[dict[str, tuple[str, ...]]] = {
-        "int": (_INTEGER, _FLOAT),
-        "float": (_FLOAT,),
-        "bool": (r"bool(ean)?", _INTEGER),
-        "string": (r"\w*(char|text|clob)\w*|string|uuid",),
-        "date": (r"date|(small)?datetime\d?|timestamp(tz)?", _TEXT),
-        "timestamp": (r"timestamp(tz)?|(small)?datetime\d?", _TEXT),
-        "duration": (r"interval", _INTEGER, _FLOAT),  # or its seconds
+        "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
+        "float": ("real", "double", "float", "numeric", "decimal", "number"),
+        "bool": ("bool", "int"),
+        "string": ("char", "text", "clob", "string", "uuid"),
+        "date": ("date", "timestamp", "text"),
+        "timestamp": ("timestamp", "datetime", "text"),
+        "duration": ("interval", "int", "numeric", "decimal", "real", "double", "float", "number"),  # or seconds
     }
 
     def __init__(self, where: DatabaseUrl) -> None:
@@ -173,28 +184,23 @@ class Loader(ABC):
         return None  # PostgreSQL names the key and its table itself; DuckDB checks as rows come
 
     def holds(self, declared: str, value_type: pa.DataType) -> bool:
-        """Whether a column declared ``declared`` can hold values of ``value_type``, by the words
-        of its type (``interval`` holds durations and text, not integers). Text goes into any
-        type that reads text (enums, inet, json, user-defined types...), but not into numbers,
-        booleans, dates or timestamps."""
+        """Whether a column declared ``declared`` can hold values of ``value_type``, by the names
+        in its type (``interval`` holds durations and text, not integers, though "int" is in
+        its name). Text goes into any type that reads text (enums, inet, json, user-defined
+        types...), but not into numbers, booleans, dates or timestamps."""
         family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
                   else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
                   else "timestamp" if pa.types.is_timestamp(value_type)
                   else "duration" if pa.types.is_duration(value_type) else "string")
         if declared.strip().endswith("[]") or declared.lower().rstrip().endswith("range"):
             return True  # an array or a range parses text: the database checks
-        words = type_words(declared)
-        if words and words[0] in _TEXT_INPUT:
-            return family == "string" or (family == "duration" and words[0] == "interval")
+        names, first = type_names(declared), next(iter(_words(declared)), "")
+        if first in _TEXT_INPUT:
+            return family == "string" or (family == "duration" and first == "interval")
         if family == "string":
-            typed = {p for key in ("int", "float", "bool", "date", "timestamp") for p in self.holders[key]}
-            return self._matches(words, self.holders["string"]) or not self._matches(words, typed - {_TEXT})
-        return self._matches(words, self.holders[family])
-
-    @staticmethod
-    def _matches(words: list[str], patterns: Iterable[str]) -> bool:
-        """Whether a word is the whole of one of ``patterns``."""
-        return any(re.fullmatch(pattern, word) for pattern in patterns for word in words)
+            typed = {n for key in ("int", "float", "bool", "date", "timestamp") for n in self.holders[key]}
+            return bool(names & set(self.holders["string"])) or not names & (typed - {"text"})
+        return bool(names & set(self.holders[family]))
 
 
 class SqliteLoader(Loader):

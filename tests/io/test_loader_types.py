@@ -11,7 +11,7 @@ import pytest
 
 import rulegen
 from rulegen.errors import OutputError
-from rulegen.io.loaders import LOADERS, type_words
+from rulegen.io.loaders import LOADERS, Loader, SqliteLoader, type_names
 from rulegen.io.urls import parse_url
 
 INT, FLOAT, BOOL, TEXT = pa.int64(), pa.float64(), pa.bool_(), pa.string()
@@ -29,7 +29,9 @@ CASES = [
     ("text", DATE, True), ("text", STAMP, True), ("timestamp without time zone", STAMP, True),
     ("timestamptz", STAMP, True), ("datetime", DATE, True), ("date", STAMP, False),
     ("mood", TEXT, True), ("mood", INT, False), ("inet", TEXT, True), ("inet", INT, False),
-    ("int4range", INT, True), ("integer[]", TEXT, True), ("uuid", TEXT, True), ("jsonb", TEXT, True),
+    ("int4range", INT, True), ("smalldatetime", DATE, True), ("nvarchar(5)", TEXT, True), ("citext", TEXT, True),
+    ("tsvector", INT, False), ("int2vector", TEXT, True), ("integer[]", TEXT, True), ("uuid", TEXT, True),
+    ("jsonb", TEXT, True),
 ]
 
 
@@ -40,10 +42,26 @@ def test_a_type_holds_values_by_its_words(dialect: str, declared: str, values: p
     assert loader.holds(declared, values) is held
 
 
-def test_the_words_of_a_type() -> None:
-    assert type_words("Character Varying(20)") == ["character", "varying", "20"]
-    assert type_words("year (integer)") == ["integer"]
-    assert type_words("VARCHAR (20)") == ["varchar", "20"]
+def test_the_names_in_a_type() -> None:
+    assert {"character", "char", "varying", "20"} <= type_names("Character Varying(20)")
+    assert type_names("year (integer)") == {"integer", "int"}
+    assert {"varchar", "char", "20"} <= type_names("VARCHAR (20)")
+    assert type_names("interval") == {"interval"} and type_names("point") == {"point"}
+    assert {"tinyint", "int"} <= type_names("tinyint(1)") and {"date", "datetime"} <= type_names("datetime")
+
+
+class Extended(SqliteLoader):
+    """A loader whose ``holders`` add names of their own, as a dialect's loader may."""
+
+    holders = {**Loader.holders, "int": (*Loader.holders["int"], "year"), "bool": ("bool", "int", "bit"),
+               "date": ("date", "char", "text")}
+
+
+@pytest.mark.parametrize(("declared", "values", "held"), [
+    ("year", INT, True), ("tinyint(1)", BOOL, True), ("bit(1)", BOOL, True), ("datetime", DATE, True),
+    ("varchar(10)", DATE, True), ("mediumtext", DATE, True), ("interval", INT, False)])
+def test_names_a_loader_adds_match_whole_names_too(declared: str, values: pa.DataType, held: bool) -> None:
+    assert Extended(parse_url("sqlite:///x")).holds(declared, values) is held
 
 
 def test_integers_into_an_interval_column_are_refused_before_any_row(tmp_path: Path) -> None:
