@@ -137,7 +137,7 @@ def _ddl(plan, dialect) -> tuple[list[str], list[str]]:  # type: ignore[no-untyp
 def _sqlite_baseline(work: Path, plan) -> Callable[[], None]:  # type: ignore[no-untyped-def]
     """The executemany load, its rows made beforehand."""
     import rulegen
-    from rulegen.io.loaders import _python_values
+    from rulegen.io.rows import python_values
     from rulegen.io.sql import DIALECTS
 
     creates, _ = _ddl(plan, DIALECTS["sqlite"])
@@ -145,7 +145,7 @@ def _sqlite_baseline(work: Path, plan) -> Callable[[], None]:  # type: ignore[no
     for name in plan.tables:
         batches = list(rulegen.iter_blocks(plan, name, arrow=True))
         names = batches[0].schema.names
-        tuples = [row for batch in batches for row in zip(*(_python_values(c) for c in batch.columns), strict=True)]
+        tuples = [row for batch in batches for row in zip(*(python_values(c) for c in batch.columns), strict=True)]
         prepared[name] = (f'INSERT INTO "main"."{name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
                           f'VALUES ({", ".join("?" * len(names))})', tuples)
 

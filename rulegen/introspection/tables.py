@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rulegen.expr.functions import FUNCTIONS
-from rulegen.introspection.counts import fit_children
+from rulegen.introspection.counts import bound_children, children_law, mean_count
 from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
@@ -30,7 +30,6 @@ from rulegen.introspection.types import type_draft
 __all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "table_order"]
 
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
-DEFAULT_CHILDREN = 3.0  # mean children per parent row (Poisson) when no sample says otherwise
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
 
 MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
@@ -194,7 +193,7 @@ class _TableDrafter:
         table = self.table
         rows, rows_note = self._rows()
         self.estimate = rows if isinstance(rows, int) else self.estimates.get(self.link.parent, DEFAULT_ROWS) \
-            * _mean_count(rows)
+            * mean_count(rows)
         self.estimates[table.name] = self.estimate
         if self.link is not None:
             self._reference(self.link, holds_parent=True)
@@ -224,17 +223,17 @@ class _TableDrafter:
             if table.rows:
                 return table.rows, f"{table.rows:,} rows in the source"
             return DEFAULT_ROWS, "empty in the source"
-        law: dict[str, Any]
         children = sample.children if sample is not None else None
+        parent_rows = self.estimates.get(self.link.parent, DEFAULT_ROWS)
         if self.one_to_one:
             share = DEFAULT_ONE_TO_ONE
             if children and sum(children.values()):
                 share = round(sum(n for k, n in children.items() if k) / sum(children.values()), 3)
-            law, note = {"kind": "binomial", "n": 1, "p": share}, "at most one per parent: the link is a key"
-        elif children and sum(children.values()):
-            law, note = fit_children(children, fit_count)
+            law, note = bound_children({"kind": "binomial", "n": 1, "p": share},
+                                       "at most one per parent: the link is a key", parent_rows=parent_rows,
+                                       source_rows=table.rows)
         else:
-            law, note = {"kind": "poisson", "lam": DEFAULT_CHILDREN}, "children per parent guessed"
+            law, note = children_law(children, fit_count, parent_rows=parent_rows, source_rows=table.rows)
         return {"per": self.link.parent, **law}, note
 
     def _reference(self, fk: ForeignKey, *, holds_parent: bool) -> None:
@@ -512,21 +511,6 @@ def _identifier(name: str) -> bool:
     """Whether an expression can name the column (not a keyword, not one of its functions)."""
     return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS \
         and name not in FUNCTIONS and name != "if"
-
-
-def _mean_count(rows: dict[str, Any]) -> float:
-    kind = rows.get("kind")
-    if "count" in rows:
-        return float(rows["count"])
-    if kind == "binomial":
-        return rows["n"] * rows["p"]
-    if kind == "poisson":
-        return rows["lam"] + rows.get("shift", 0)
-    if kind == "integers":
-        return (rows["low"] + rows["high"]) / 2
-    if kind == "negative_binomial":
-        return rows["n"] * (1 - rows["p"]) / rows["p"]
-    return DEFAULT_CHILDREN
 
 
 def fit_count(histogram: dict[int, int]) -> dict[str, Any]:

@@ -169,7 +169,7 @@ def _prepare(loader: Loader, plan: Plan, picked: list[str], if_exists: str) -> _
     if problems:
         raise OutputError(problems)
     moved = remaps(plan, picked, found, loader.distinct, lambda table, column: _made(plan, table, column))
-    held = taken_values(plan, picked, appended, offsets, loader.distinct)
+    held = taken_values(plan, picked, appended, offsets, loader.held)
     return _Load(found, created, appended, order, KeyFit(offsets, moved, held, _referenced(plan, picked)))
 
 

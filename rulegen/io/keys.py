@@ -7,9 +7,11 @@ still point at their new parents. Before any row is written, each integer column
 existing table is checked against its declared width (``smallint``, ``integer``): values, or a
 sequence, that would overflow it are an error naming the table and column.
 
-The other unique columns of a table appended to (``unique: true``, a one-column key) never
-repeat a value the table holds: a row whose value is taken is left out when no loaded table
-refers to its table, and is an error naming the value otherwise (:func:`taken_values`).
+The other unique keys of a table appended to (``unique: true``, ``unique`` lists, the primary
+key, and the database's unique constraints and indexes; of one column or several) never repeat
+a value, or a combination of values, the table holds: a row whose values are taken is left out
+when no loaded table refers to its table, and is an error naming the values otherwise
+(:func:`taken_values`).
 
 A table loaded without its parent (``--tables``, ``--exclude``) points at the parent rows the
 database holds: the parent's k-th key as the spec would make it becomes the database's k-th
@@ -33,12 +35,14 @@ from rulegen.kinds.numeric import Sequence
 from rulegen.kinds.relational import Lookup, Ref
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
 
-__all__ = ["KeyFit", "Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "taken", "taken_values",
-           "width_problems"]
+__all__ = ["Held", "KeyFit", "Offsets", "Remaps", "key_offsets", "remapped", "remaps", "shifted", "taken",
+           "taken_values", "width_problems"]
 
 Offsets = dict[str, dict[str, int]]  # table -> column -> what is added to each value
 # table -> column -> (the parent's keys as the spec makes them, the keys the database holds)
 Remaps = dict[str, dict[str, tuple[pa.Array, pa.Array]]]
+# unique key (its columns) -> the combinations of its values a table holds, one column each
+Held = dict[tuple[str, ...], pa.Table]
 
 # Declared integer types narrower than 64 bits, and the largest value each holds.
 _WIDTHS = {"smallint": 2**15 - 1, "int2": 2**15 - 1, "smallserial": 2**15 - 1,
@@ -184,43 +188,74 @@ def _bounds(plan: Plan, table: TablePlan, name: str) -> tuple[float | None, floa
 
 
 def taken_values(plan: Plan, tables: list[str], existing: Mapping[str, TargetTable], offsets: Offsets,
-                 distinct: Callable[[str, str], pa.Array]) -> dict[str, dict[str, pa.Array]]:
-    """Per appended table holding rows, the values its unique columns hold already (columns
-    whose keys move past the old ones by ``offsets`` need none).
+                 held: Callable[[str, tuple[str, ...]], pa.Table]) -> dict[str, Held]:
+    """Per appended table holding rows, the values (combinations of values, for a key of several
+    columns) that its unique keys hold already: the spec's (``unique: true``, ``unique`` lists,
+    the primary key) and the database's (unique constraints and indexes). A key with a column
+    whose values move past the old ones by ``offsets`` needs none, nor one with a column the
+    seed does not write.
 
     Args:
         plan: the compiled spec.
         tables: the tables loaded.
         existing: the database's tables that the seed appends to.
         offsets: the key columns that move.
-        distinct: the distinct values of a table's column in the database.
+        held: the distinct combinations of a table's columns in the database, with no null.
     """
-    found: dict[str, dict[str, pa.Array]] = {}
+    found: dict[str, Held] = {}
     for name in tables:
         target = existing.get(name)
         if target is None or not target.has_rows:
             continue
         table, spec = plan.tables[name], plan.spec.tables[name]
-        unique = [c for c in table.output if table.columns[c].spec.unique or (c,) == spec.primary_key
-                  or (c,) in spec.unique]
-        for column in unique:
-            if column in target.columns and column not in target.generated and column not in offsets.get(name, {}):
-                try:
-                    values = distinct(name, column).cast(table.columns[column].type)
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                    continue  # held as another type (SQLite's dates as text): the database checks them
-                if len(values):
-                    found.setdefault(name, {})[column] = values
+        keys = [(c,) for c in table.output if table.columns[c].spec.unique]
+        keys += [tuple(k) for k in (spec.primary_key, *spec.unique, *target.unique)]
+        moved = offsets.get(name, {})
+        for key in dict.fromkeys(k for k in keys if k):
+            if any(c not in table.output or c not in target.columns or c in target.generated or c in moved
+                   for c in key):
+                continue
+            try:
+                rows = held(name, key)
+                rows = pa.table([rows.column(i).cast(_plain(table.columns[c].type)) for i, c in enumerate(key)],
+                                names=list(key))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OverflowError):
+                continue  # held as another type (SQLite's dates as text): the database checks them
+            if rows.num_rows:
+                found.setdefault(name, {})[key] = rows
     return found
 
 
-def taken(batch: pa.RecordBatch, values: Mapping[str, pa.Array]) -> np.ndarray:
-    """Which rows of ``batch`` repeat a value of ``values`` (by column)."""
+def taken(batch: pa.RecordBatch, held: Held) -> np.ndarray:
+    """Which rows of ``batch`` repeat the values of a key of ``held`` (a row with a null in a
+    key repeats nothing there, as in SQL)."""
     mask = np.zeros(batch.num_rows, bool)
-    for column, held in values.items():
-        found = pc.is_in(batch.column(column), value_set=held)
-        mask |= found.fill_null(False).to_numpy(zero_copy_only=False)
+    for key, rows in held.items():
+        if len(key) == 1:
+            found = pc.is_in(_plain_column(batch.column(key[0])), value_set=rows.column(0))
+            mask |= found.fill_null(False).to_numpy(zero_copy_only=False)
+            continue
+        position = "rulegen_row"
+        while position in key:
+            position += "_"
+        probe = pa.table([*(_plain_column(batch.column(c)) for c in key), pa.array(np.arange(batch.num_rows))],
+                         names=[*key, position])
+        try:
+            matched = probe.join(rows, keys=list(key), join_type="inner").column(position)
+        except pa.ArrowNotImplementedError:
+            continue  # a type Arrow cannot join on: the database checks the key
+        mask[matched.to_numpy()] = True
     return mask
+
+
+def _plain(value_type: pa.DataType) -> pa.DataType:
+    """A dictionary type's values' type; any other type as it is."""
+    return value_type.value_type if pa.types.is_dictionary(value_type) else value_type
+
+
+def _plain_column(column: pa.Array) -> pa.Array:
+    """A dictionary column decoded; any other column as it is (Arrow joins on plain values)."""
+    return column.cast(_plain(column.type)) if pa.types.is_dictionary(column.type) else column
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +264,7 @@ class KeyFit:
 
     offsets: Offsets  # sequence keys (and the references to them) moved past the old ones
     moved: Remaps  # references to parents not loaded now, onto the parent rows held
-    held: dict[str, dict[str, pa.Array]]  # values unique columns hold already
+    held: dict[str, Held]  # values of unique keys (one column or several) held already
     referenced: set[str]  # tables some loaded table refers to: their rows cannot be left out
 
     def fit(self, table: TablePlan, batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -246,12 +281,18 @@ class KeyFit:
         if not clash.any():
             return batch
         if name in self.referenced:
-            row = int(np.argmax(clash))
-            column, value = next((c, batch.column(c)[row].as_py()) for c, values in self.held[name].items()
-                                 if pc.is_in(batch.column(c).slice(row, 1), value_set=values)[0].as_py())
+            row = batch.slice(int(np.argmax(clash)), 1)
+            key = next(k for k, rows in self.held[name].items() if taken(row, {k: rows})[0])
+            value = tuple(row.column(c)[0].as_py() for c in key)
+            if len(key) == 1:
+                raise OutputError([Diagnostic(
+                    "RG545", f"`{name}.{key[0]}` is unique and the database holds {value[0]!r} already, which the "
+                             "seed makes again (other tables refer to these rows, so it cannot be left out)",
+                    table.columns[key[0]].spec.pointer,
+                    hint="seed with another --seed, or make the column's values from its `sequence` key")])
             raise OutputError([Diagnostic(
-                "RG545", f"`{name}.{column}` is unique and the database holds {value!r} already, which the seed "
-                         "makes again (other tables refer to these rows, so it cannot be left out)",
-                table.columns[column].spec.pointer,
-                hint="seed with another --seed, or make the column's values from its `sequence` key")])
+                "RG570", f"({', '.join(key)}) of `{name}` is unique and the database holds {value!r} already, which "
+                         "the seed makes again (other tables refer to these rows, so it cannot be left out)",
+                table.columns[key[0]].spec.pointer,
+                hint=f"seed with another --seed, or make one of {', '.join(key)} from a `sequence` key")])
         return batch.filter(pa.array(~clash))

@@ -14,26 +14,55 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from rulegen.errors import Diagnostic, OutputError
-from rulegen.io.durations import seconds_columns, seconds_of
+from rulegen.io.durations import seconds_columns
 from rulegen.io.refusals import Locate, refusal
+from rulegen.io.rows import python_values
 from rulegen.io.sql import DIALECTS, Dialect
-from rulegen.io.target import TargetTable, postgres_tables, sqlite_tables
+from rulegen.io.target import TargetTable, duckdb_tables, name_parts, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
 
-__all__ = ["LOADERS", "Loader"]
+__all__ = ["LOADERS", "Loader", "type_names"]
 
-# PostgreSQL types whose names contain a word of another family ("int" in interval and point)
-# but that read their values from text.
-_TEXT_INPUT = ("interval", "point", "tsvector", "tsquery", "line", "polygon", "circle", "box", "path", "lseg")
+_CACHE_KIB = 64 << 10  # SQLite's page cache while seeding (see SqliteLoader.begin)
+
+# Type names (PostgreSQL's geometry, text search and interval types) whose values are read from
+# text: text goes into them, and numbers, booleans and dates do not (a duration, its seconds,
+# goes into an interval too).
+_TEXT_INPUT = frozenset(("interval", "point", "tsvector", "tsquery", "line", "polygon", "circle", "box", "path",
+                         "lseg"))
+# What a type name adds to the name of its family: sizes and spellings (bigint, nvarchar,
+# mediumtext; integer, boolean, character, int4, timestamptz, datetime). Taking them off gives
+# the names ``holders`` lists, so a name is matched as a whole: never "int" in "interval".
+_PREFIXES = ("tiny", "small", "medium", "big", "long", "nvar", "var", "bp", "ci", "n")
+_SUFFIXES = re.compile(r"(eger|ean|acter|tz|time|\d+)$")
+
+
+def type_names(declared: str) -> set[str]:
+    """The names in a declared column type, lower case, each with the family name it spells
+    (its size or spelling taken off): ``character varying(20)`` gives ``character``, ``char``,
+    ``varying``, ``vary`` and ``20``; ``bigint`` gives ``bigint`` and ``int``. A domain's type
+    ``year (integer)`` (its name, then its base type) gives the names of its base type."""
+    names = set()
+    for word in _words(declared):
+        bare = [word, *(word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) > len(p) + 2)]
+        names.update(bare, (_SUFFIXES.sub("", b) for b in bare))
+    return names - {""}
+
+
+def _words(declared: str) -> list[str]:
+    """The words of a declared type, lower case (a domain's: its base type's)."""
+    declared = declared.lower()
+    domain = re.fullmatch(r"(.+?) \((.*[a-z].*)\)", declared)
+    return re.findall(r"[a-z0-9_]+", domain.group(2) if domain else declared)
 
 
 class Loader(ABC):
@@ -42,7 +71,7 @@ class Loader(ABC):
     dialect: Dialect  # tables are qualified with its schema (the connection's, for PostgreSQL)
     # Whether ALTER TABLE ... ALTER CONSTRAINT can make a foreign key deferrable for a load.
     alters_constraints: ClassVar[bool] = False
-    # Words in a column type that hold each kind of value (append checks types with them).
+    # The type names (:func:`type_names`) that hold each kind of value (append checks types with them).
     holders: ClassVar[dict[str, tuple[str, ...]]] = {
         "int": ("int", "serial", "numeric", "decimal", "real", "double", "float", "number"),
         "float": ("real", "double", "float", "numeric", "decimal", "number"),
@@ -123,9 +152,21 @@ class Loader(ABC):
                             f"ORDER BY {ident}").fetchall()
         return pa.array([row[0] for row in rows])
 
+    def held(self, table: str, columns: Sequence[str]) -> pa.Table:
+        """The distinct combinations of ``columns`` in the rows of an existing table, leaving out
+        rows with a null in one of them (which repeat no key, as SQL counts them), one column each.
+
+        Raises:
+            pyarrow.ArrowInvalid: a column holding values of several types (SQLite).
+        """
+        idents = [self.dialect.ident(c) for c in columns]
+        rows = self.execute(f"SELECT DISTINCT {', '.join(idents)} FROM {self.dialect.table(table)} WHERE "
+                            + " AND ".join(f"{i} IS NOT NULL" for i in idents)).fetchall()
+        return pa.table([pa.array([row[i] for row in rows]) for i in range(len(idents))], names=list(columns))
+
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """Move each sequence the columns of ``tables`` own past the largest value in its table
-        (never back). DuckDB has no sequences a column owns."""
+        (never back)."""
         return None
 
     def number_rows(self, table: str, column: str) -> None:
@@ -143,21 +184,23 @@ class Loader(ABC):
         return None  # PostgreSQL names the key and its table itself; DuckDB checks as rows come
 
     def holds(self, declared: str, value_type: pa.DataType) -> bool:
-        """Whether a column declared ``declared`` can hold values of ``value_type``. Text goes
-        into any type that reads text (enums, inet, json, user-defined types...), but not into
-        numbers, booleans, dates or timestamps."""
+        """Whether a column declared ``declared`` can hold values of ``value_type``, by the names
+        in its type (``interval`` holds durations and text, not integers, though "int" is in
+        its name). Text goes into any type that reads text (enums, inet, json, user-defined
+        types...), but not into numbers, booleans, dates or timestamps."""
         family = ("bool" if pa.types.is_boolean(value_type) else "int" if pa.types.is_integer(value_type)
                   else "float" if pa.types.is_floating(value_type) else "date" if pa.types.is_date(value_type)
                   else "timestamp" if pa.types.is_timestamp(value_type)
                   else "duration" if pa.types.is_duration(value_type) else "string")
-        declared = declared.lower()
-        if declared.endswith(("range", "[]")) or declared.startswith(_TEXT_INPUT):
-            return True  # a type that parses text (a range, an array, a point...): the database checks
+        if declared.strip().endswith("[]") or declared.lower().rstrip().endswith("range"):
+            return True  # an array or a range parses text: the database checks
+        names, first = type_names(declared), next(iter(_words(declared)), "")
+        if first in _TEXT_INPUT:
+            return family == "string" or (family == "duration" and first == "interval")
         if family == "string":
-            typed = {word for key in ("int", "float", "bool", "date", "timestamp") for word in self.holders[key]}
-            return any(word in declared for word in self.holders["string"]) or not any(
-                word in declared for word in typed - {"text"})
-        return any(word in declared for word in self.holders[family])
+            typed = {n for key in ("int", "float", "bool", "date", "timestamp") for n in self.holders[key]}
+            return bool(names & set(self.holders["string"])) or not names & (typed - {"text"})
+        return bool(names & set(self.holders[family]))
 
 
 class SqliteLoader(Loader):
@@ -178,6 +221,10 @@ class SqliteLoader(Loader):
         # table, and every table that refers to one, is checked once before commit instead
         # (check_references), which also names the row.
         self.connection.execute("PRAGMA foreign_keys = OFF")
+        # A page cache of 64 MiB for this connection only: the default 2 MiB spills the load's
+        # pages to the file long before commit (about a tenth of the wall time); the journal,
+        # and so the all-or-nothing commit, is unchanged.
+        self.connection.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         return _explicit(self.connection, "BEGIN", "PRAGMA defer_foreign_keys = ON")
 
     def files(self) -> list[str]:
@@ -191,8 +238,7 @@ class SqliteLoader(Loader):
         names = ", ".join(self.dialect.ident(n) for n in columns)
         statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
         for batch in batches:
-            values = [_python_values(column) for column in batch.columns]
-            self.connection.executemany(statement, zip(*values, strict=True))
+            self.connection.executemany(statement, zip(*(python_values(c) for c in batch.columns), strict=True))
 
     def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
         """SQLite moves ``sqlite_sequence`` past explicit keys by itself; a row is added for an
@@ -233,22 +279,6 @@ class SqliteLoader(Loader):
                          f"DETAIL: row {rowid} has {shown}, which no row of `{parent}` has",
                 self.locate(table, columns, None),
                 hint="make the column a `ref` to a table the seed loads, or pick its parent table too (--tables)")])
-
-
-def _python_values(column: pa.Array) -> list[Any]:
-    """Values as SQLite stores them: dates and timestamps as ISO text (Python's ``isoformat``;
-    made by Arrow where the text is the same: dates, and zoneless timestamps in whole seconds)."""
-    if pa.types.is_date(column.type):
-        return column.cast(pa.string()).to_pylist()
-    if pa.types.is_duration(column.type):  # a number of seconds, as in CSV (rulegen.io.durations)
-        return seconds_of(column).to_pylist()
-    if pa.types.is_timestamp(column.type) and column.type.tz is None:
-        with contextlib.suppress(pa.ArrowInvalid):  # sub-second values: isoformat adds .ffffff
-            return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist()
-    if pa.types.is_timestamp(column.type):
-        return [None if v is None else v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
-                for v in column.to_pylist()]
-    return column.to_pylist()
 
 
 class PostgresLoader(Loader):
@@ -346,20 +376,38 @@ class DuckdbLoader(Loader):
         path = self.where.target
         return [] if path == ":memory:" else [path, f"{path}.wal"]
 
+    def execute(self, statement: str, parameters: Iterable[Any] = ()) -> Any:
+        """Run one statement and read all its rows: DuckDB refuses any other work on a
+        connection while a result is left unread."""
+        return _Rows(super().execute(statement, parameters).fetchall())
+
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
-        found: dict[str, TargetTable] = {}
-        for table, column, data_type in self.connection.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = current_database() AND table_schema = ? AND list_contains(?, table_name)",
-                [self.dialect.schema, list(names)]).fetchall():
-            found.setdefault(table, TargetTable({})).columns[column] = data_type.lower()
-        for name, target in found.items():
-            target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
-        return found
+        """The tables of ``names`` in the schemas their specs place them in (``main`` else).
+        A schema that the file lacks is created, in the seed's transaction (so a failed seed
+        leaves none behind): a DuckDB file is the user's new database, and its tables go where
+        the spec says they live."""
+        places = {name: (space or "main", table) for name in names for space, table in [self.dialect.place(name)]}
+        for space in sorted({space for space, _ in places.values()} - {"main"}):
+            self.execute(f"CREATE SCHEMA IF NOT EXISTS {self.dialect.ident(space)}")
+        return duckdb_tables(self.connection, places)
+
+    def advance_sequences(self, tables: dict[str, TargetTable]) -> None:
+        """Move each sequence a column's default draws from (``DEFAULT nextval('seq')``) past
+        the largest value in its table (never back)."""
+        for name, target in tables.items():
+            for column, sequence in target.sequences.items():
+                top = self.largest(name, column)
+                space, bare = name_parts(sequence)
+                found = self.execute("SELECT last_value FROM duckdb_sequences() WHERE database_name = "
+                                     "current_database() AND schema_name = ? AND sequence_name = ?",
+                                     [space, bare]).fetchone()
+                if top is not None and found is not None and (found[0] is None or found[0] < top):
+                    self.execute("SELECT setval(?, ?)", [sequence, top])
 
     def number_rows(self, table: str, column: str) -> None:
-        """A sequence starting past the largest key, as the column's default."""
-        sequence = self.dialect.table(f"{table}_{column}_seq")
+        """A sequence starting past the largest key, in the table's schema, as the column's default."""
+        space, name = self.dialect.place(table)
+        sequence = f"{self.dialect.ident(space or 'main')}.{self.dialect.ident(f'{name}_{column}_seq')}"
         start = (self.largest(table, column) or 0) + 1
         self.execute(f"CREATE OR REPLACE SEQUENCE {sequence} START {start}")
         self.execute(f"ALTER TABLE {self.dialect.table(table)} ALTER COLUMN {self.dialect.ident(column)} "
@@ -373,6 +421,22 @@ class DuckdbLoader(Loader):
                 self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rulegen_batch")
             finally:
                 self.connection.unregister("rulegen_batch")
+
+
+class _Rows:
+    """The rows of a statement, read: what :meth:`DuckdbLoader.execute` returns."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
 
 
 @contextlib.contextmanager

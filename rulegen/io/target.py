@@ -11,11 +11,12 @@ sequences from this.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TargetForeignKey", "TargetTable", "postgres_tables", "sqlite_tables"]
+__all__ = ["TargetForeignKey", "TargetTable", "duckdb_tables", "name_parts", "postgres_tables", "sqlite_tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class TargetTable:
     sequences: dict[str, str] = field(default_factory=dict)  # column -> its owned sequence (qualified)
     foreign_keys: list[TargetForeignKey] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
+    # the columns of each unique constraint and unique index over whole columns, not partial
+    # (a seed appending to the table never repeats a combination its rows hold)
+    unique: list[tuple[str, ...]] = field(default_factory=list)
     constraints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> columns
     partitions: set[str] = field(default_factory=set)  # its partitions (a refusal may name one)
     has_rows: bool = False
@@ -81,6 +85,19 @@ FROM tree JOIN pg_class r ON r.oid = tree.root JOIN pg_namespace rn ON rn.oid = 
 JOIN pg_class c ON c.oid = tree.oid
 LEFT JOIN pg_constraint k ON k.conrelid = tree.oid
 LEFT JOIN pg_class p ON p.oid = k.confrelid LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+"""
+
+
+# Unique indexes (those of primary keys and unique constraints too) over plain columns, not
+# partial (an expression index has a 0 in indkey).
+_PG_UNIQUE = """
+SELECT n.nspname, c.relname,
+       ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(n, k)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.n ORDER BY u.k)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest(%(schemas)s::text[], %(names)s::text[]))
+  AND i.indisunique AND i.indpred IS NULL AND NOT 0 = ANY (i.indkey::int2[])
+ORDER BY c.relname, i.indexrelid
 """
 
 
@@ -130,6 +147,9 @@ def postgres_tables(connection: Any, schema: str, places: Mapping[str, tuple[str
                 target.foreign_keys.append(key)
             elif own:  # the table's own constraint, by its name
                 target.foreign_keys[target.foreign_keys.index(key)] = key
+    for space, relation, columns in connection.execute(_PG_UNIQUE, arguments):
+        if (space, relation) in named and tuple(columns) not in found[named[space, relation]].unique:
+            found[named[space, relation]].unique.append(tuple(columns))
     for table, target in found.items():
         space, relation = places[table]
         target.has_rows = connection.execute(
@@ -177,6 +197,7 @@ def sqlite_tables(connection: Any, schema: str, names: list[str]) -> dict[str, T
         if sql and sql[0] and "autoincrement" in sql[0].lower() and len(target.primary_key) == 1:
             target.sequences[target.primary_key[0]] = "sqlite_sequence"
         target.foreign_keys = _sqlite_foreign_keys(connection, quoted, name, target)
+        target.unique = _sqlite_unique(connection, quoted, name, target.primary_key)
         target.has_rows = connection.execute(
             f"SELECT EXISTS (SELECT 1 FROM {quoted}.{_pg_name(name)})").fetchone()[0] == 1
     return found
@@ -196,6 +217,95 @@ def _sqlite_foreign_keys(connection: Any, schema: str, table: str, target: Targe
             parent_columns = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
         keys.append(TargetForeignKey(columns, parent, parent_columns, True, not set(columns) & target.not_null))
     return keys
+
+
+def _sqlite_unique(connection: Any, schema: str, table: str, key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A SQLite table's primary key and its unique indexes over plain columns, not partial."""
+    found = [key] if key else []
+    for _, index, unique, _, partial in connection.execute(f"PRAGMA {schema}.index_list({_pg_name(table)})"):
+        if not unique or partial:
+            continue
+        parts = sorted(connection.execute(f"PRAGMA {schema}.index_info({_pg_name(index)})").fetchall())
+        columns = tuple(r[2] for r in parts)
+        if None not in columns and columns not in found:  # (a None: an expression)
+            found.append(columns)
+    return found
+
+
+_DUCKDB_COLUMNS = """
+SELECT table_schema, table_name, column_name, data_type, is_nullable = 'NO', column_default
+FROM information_schema.columns WHERE table_catalog = current_database() AND list_contains(?, table_schema)
+ORDER BY table_schema, table_name, ordinal_position
+"""
+_DUCKDB_CONSTRAINTS = """
+SELECT schema_name, table_name, constraint_type, constraint_column_names, referenced_table, referenced_column_names
+FROM duckdb_constraints() WHERE database_name = current_database() AND list_contains(?, schema_name)
+ORDER BY schema_name, table_name, constraint_index
+"""
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'\)", re.IGNORECASE)
+
+
+def duckdb_tables(connection: Any, places: Mapping[str, tuple[str, str]]) -> dict[str, TargetTable]:
+    """The tables of ``places`` (spec name -> (schema, name)) that exist in a DuckDB database.
+
+    A column whose default is ``nextval('seq')`` owns that sequence (qualified with the
+    table's schema when the name is bare and the schema has it, as DuckDB binds it). DuckDB
+    cannot defer foreign keys: none counts as deferrable.
+    """
+    named = {place: name for name, place in places.items()}
+    schemas = sorted({space for space, _ in places.values()})
+    sequences = {(space, name) for space, name in connection.execute(
+        "SELECT schema_name, sequence_name FROM duckdb_sequences() WHERE database_name = current_database()"
+    ).fetchall()}
+    found: dict[str, TargetTable] = {}
+    columns = connection.execute(_DUCKDB_COLUMNS, [schemas]).fetchall()
+    for space, relation, column, declared, not_null, default in columns:
+        if (space, relation) not in named:
+            continue
+        target = found.setdefault(named[space, relation], TargetTable({}))
+        target.columns[column] = declared.lower()
+        if not_null:
+            target.not_null.add(column)
+        if default is not None:
+            target.defaults.add(column)
+            sequence = _NEXTVAL.search(default)
+            if sequence is not None:
+                target.sequences[column] = _duckdb_sequence(sequence.group(1).replace("''", "'"), space, sequences)
+    for space, relation, kind, columns, parent, parent_columns in connection.execute(
+            _DUCKDB_CONSTRAINTS, [schemas]).fetchall():
+        target = found.get(named.get((space, relation), ""))
+        if target is None:
+            continue
+        key = tuple(columns)
+        if kind == "PRIMARY KEY":
+            target.primary_key = key
+        if kind in ("PRIMARY KEY", "UNIQUE") and key not in target.unique:
+            target.unique.append(key)
+        elif kind == "NOT NULL":
+            target.not_null.update(key)
+        elif kind == "FOREIGN KEY" and (space, parent) in named:  # a parent the seed loads, in the same schema
+            target.foreign_keys.append(TargetForeignKey(key, named[space, parent], tuple(parent_columns), False,
+                                                        not set(key) & target.not_null))
+    for name, target in found.items():
+        space, relation = places[name]
+        target.has_rows = connection.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {_pg_name(space)}.{_pg_name(relation)})").fetchall()[0][0]
+    return found
+
+
+def _duckdb_sequence(text: str, schema: str, sequences: set[tuple[str, str]]) -> str:
+    """The sequence a default names (``s``, ``sales.s``, ``"sales"."s"``), as ``"schema"."name"``:
+    a bare name is the table's schema's when that has one, else ``main``'s."""
+    parts = name_parts(text)
+    if len(parts) == 1:
+        parts = [schema if (schema, parts[0]) in sequences else "main", parts[0]]
+    return ".".join(_pg_name(part) for part in parts[-2:])
+
+
+def name_parts(text: str) -> list[str]:
+    """The parts of a dotted SQL name, each unquoted: ``"a.b".c`` gives ``a.b`` and ``c``."""
+    return [quoted.replace('""', '"') if quoted or not bare else bare
+            for quoted, bare in re.findall(r'"((?:[^"]|"")*)"|([^."]+)', text)]
 
 
 def _pg_name(name: str) -> str:

@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulegen.io.loaders import _python_values
+from rulegen.io.rows import python_values
 
 UTC = datetime.UTC
 
@@ -20,7 +20,7 @@ def iso(values: list) -> list:
 @settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.dates()), max_size=20))
 def test_dates_are_isoformat(values: list) -> None:
-    assert _python_values(pa.array(values, pa.date32())) == iso(values)
+    assert python_values(pa.array(values, pa.date32())) == iso(values)
 
 
 @settings(deadline=None)
@@ -30,10 +30,10 @@ def test_timestamps_are_isoformat(values: list, whole: bool, unit: str) -> None:
         values = [None if v is None else v.replace(microsecond=0) for v in values]
     elif unit == "ms":
         values = [None if v is None else v.replace(microsecond=v.microsecond // 1000 * 1000) for v in values]
-    assert _python_values(pa.array(values, pa.timestamp(unit))) == iso(values)
+    assert python_values(pa.array(values, pa.timestamp(unit))) == iso(values)
 
 
 @settings(deadline=None)
 @given(st.lists(st.datetimes(timezones=st.just(UTC)), max_size=5))
 def test_zoned_timestamps_keep_their_offset(values: list) -> None:
-    assert _python_values(pa.array(values, pa.timestamp("us", tz="UTC"))) == iso(values)
+    assert python_values(pa.array(values, pa.timestamp("us", tz="UTC"))) == iso(values)
