@@ -183,7 +183,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @main.command()
 @_spec_argument
 @click.option("--db", "url", required=True, metavar="URL",
-              help="sqlite:///path.db (the default kind: no server), postgresql://... or duckdb:///path.duckdb")
+              help="sqlite:///path.db (the default kind: no server), postgresql://..., duckdb:///path.duckdb "
+                   "or mysql://user@host/db")
 @click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
 @click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")

@@ -25,9 +25,10 @@ import pyarrow.csv as pa_csv
 from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.durations import seconds_columns, seconds_of
 from rulegen.io.refusals import Locate, refusal
-from rulegen.io.sql import DIALECTS, Dialect
+from rulegen.io.sql import DIALECTS, Dialect, create_table
 from rulegen.io.target import TargetTable, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
+from rulegen.plan.plan import Plan, TablePlan
 
 __all__ = ["LOADERS", "Loader"]
 
@@ -106,6 +107,14 @@ class Loader(ABC):
         even an empty list reads ``%`` in the statement (a table named ``%s``) as a placeholder."""
         values = list(parameters)
         return self.connection.execute(statement, values) if values else self.connection.execute(statement)
+
+    def create_table(self, plan: Plan, table: TablePlan, skip: list[tuple[str, ...]]) -> None:
+        """Create a table of ``plan`` (without the foreign keys in ``skip``), before any row is loaded."""
+        self.execute(create_table(plan, table, self.dialect, skip=skip))
+
+    def drop_table(self, name: str) -> None:
+        """Drop an existing table the seed replaces."""
+        self.execute(f"DROP TABLE {self.dialect.table(name)}")
 
     @abstractmethod
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
