@@ -122,7 +122,8 @@ class Loader(ABC):
 
     def largest(self, table: str, column: str) -> int | None:
         """The largest value of an integer column of an existing table (None when empty)."""
-        found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchone()
+        # fetchall: DuckDB 2 refuses the next statement while a result is unfinished
+        found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchall()[0]
         return None if found[0] is None else int(found[0])
 
     def distinct(self, table: str, column: str) -> pa.Array:
@@ -363,7 +364,7 @@ class DuckdbLoader(Loader):
                 [self.dialect.schema, list(names)]).fetchall():
             found.setdefault(table, TargetTable({})).columns[column] = data_type.lower()
         for name, target in found.items():
-            target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchone()[0]
+            target.has_rows = self.execute(f"SELECT count(*) > 0 FROM {self.dialect.table(name)}").fetchall()[0][0]
         return found
 
     def number_rows(self, table: str, column: str) -> None:

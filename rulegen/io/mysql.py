@@ -51,6 +51,8 @@ _SESSION = ("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_D
             # Notes (a decimal rounded to its scale) are not problems, and would hide warnings.
             "SET SESSION sql_notes = 0")
 _SYSTEM = ("mysql", "information_schema", "performance_schema", "sys")
+_SPATIAL = ("point", "geometry", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+            "geometrycollection")
 
 
 def connect_mysql(url: str, **options: Any) -> Any:
@@ -78,12 +80,14 @@ class MysqlLoader(Loader):
     # Foreign keys are declared in CREATE TABLE and unchecked until the final query: every one
     # counts as deferred.
     dialect = dataclasses.replace(DIALECTS["mysql"], alter_foreign_keys=False, deferrable=True)
-    holders = {**Loader.holders, "bool": ("bool", "tinyint", "int", "bit"), "date": ("date", "char", "text")}
+    holders = {**Loader.holders, "int": (*Loader.holders["int"], "year"), "bool": ("bool", "int", "bit"),
+               "date": ("date", "char", "text")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.created: list[str] = []  # the tables this seed created, qualified
         self.moved: list[tuple[str, str]] = []  # (where, back to) of the tables replace renamed
+        self.spatial: dict[str, set[str]] = {}  # qualified table -> its spatial columns
 
     def driver(self) -> Any:
         try:
@@ -158,7 +162,11 @@ class MysqlLoader(Loader):
         return cursor
 
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
-        return mysql_tables(self.connection, self.dialect.schema or "", list(names))
+        found = mysql_tables(self.connection, self.dialect.schema or "", list(names))
+        self.spatial = {self.dialect.table(name): {c for c, declared in target.columns.items()
+                                                   if declared.split("(")[0] in _SPATIAL}
+                        for name, target in found.items()}
+        return found
 
     def create_table(self, plan: Plan, table: TablePlan, skip: list[tuple[str, ...]]) -> None:
         self.execute(create_mysql_table(plan, table, self.dialect))
@@ -173,7 +181,12 @@ class MysqlLoader(Loader):
 
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
         """One ``LOAD DATA LOCAL INFILE`` per batch, the next batch written on a thread meanwhile."""
-        names = ", ".join(self.dialect.ident(n) for n in columns)
+        # A spatial column reads well-known text through ST_GeomFromText.
+        spatial = self.spatial.get(table, set())
+        names = ", ".join(f"@v{i}" if n in spatial else self.dialect.ident(n) for i, n in enumerate(columns))
+        sets = ", ".join(f"{self.dialect.ident(n)} = ST_GeomFromText(@v{i})" for i, n in enumerate(columns)
+                         if n in spatial)
+        names += f") SET {sets}" if sets else ")"
         folder = Path(tempfile.mkdtemp(prefix="rulegen-mysql-"))
         try:
             files = _csv_files(batches, folder)
@@ -188,7 +201,7 @@ class MysqlLoader(Loader):
     def _load_file(self, table: str, names: str, path: Path, rows: int) -> None:
         statement = (f"LOAD DATA LOCAL INFILE {self.dialect.literal(str(path))} INTO TABLE {table} "
                      "CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' "
-                     f"LINES TERMINATED BY '\\n' ({names})")
+                     f"LINES TERMINATED BY '\\n' ({names}")
         self.connection._local_infile = True
         try:
             cursor = self.execute(statement)
