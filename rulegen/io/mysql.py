@@ -175,6 +175,17 @@ class MysqlLoader(Loader):
     def drop_table(self, name: str) -> None:
         """Rename the table out of the way: it is dropped once the seed commits, and gets its
         name back if it fails."""
+        backups = {back for back, _ in self.moved}
+        referring = [row[0] for row in self.execute(
+            "SELECT DISTINCT TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = %s "
+            "AND REFERENCED_TABLE_SCHEMA = %s AND REFERENCED_TABLE_NAME = %s",
+            [self.dialect.schema, self.dialect.schema, name]).fetchall()]
+        outside = sorted(t for t in referring if t != name and self.dialect.table(t) not in backups)
+        if outside:  # its foreign keys would follow the renamed table, and then point at nothing
+            raise OutputError([Diagnostic(
+                "RG548", f"`{name}` cannot be replaced: {', '.join(f'`{t}`' for t in outside)} in {self.where} "
+                         "refers to it, and the seed does not replace that table", self.locate(name, [], None),
+                hint="replace the referring tables too, or load with --if-exists append")])
         where = self.dialect.table(f"rulegen_old_{os.urandom(6).hex()}")
         self.execute(f"RENAME TABLE {self.dialect.table(name)} TO {where}")
         self.moved.append((where, self.dialect.table(name)))

@@ -74,12 +74,20 @@ def _column_type(column: ColumnPlan, dialect: Dialect, *, key: bool) -> str:
     if isinstance(column.kind, Uuid):
         return "CHAR(36)"
     choices = value_choices(column)
-    if choices is not None and 0 < len(choices) <= MAX_ENUM and all(isinstance(c, str) for c in choices):
-        return f"ENUM({', '.join(_literal(dialect, c, column) for c in choices)})"
+    # MySQL cuts trailing spaces off ENUM labels: such a choice stays text
+    if choices is not None and 0 < len(choices) <= MAX_ENUM and all(
+            isinstance(c, str) and c == c.rstrip(" ") for c in choices):
+        return f"ENUM({', '.join(_label(c) for c in choices)})"
     width = column.width
     if width is not None and width <= MAX_VARCHAR:
         return f"VARCHAR({max(width, 1)})"
     return f"VARCHAR({KEY_VARCHAR})" if key else "TEXT"
+
+
+def _label(text: str) -> str:
+    """An ENUM label: a plain literal (no expression is allowed there), sent to the server as
+    it is (no client reads it line by line), with NUL, the backslash and the quote escaped."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''").replace("\0", "\\0") + "'"
 
 
 def _literal(dialect: Dialect, value: object, column: ColumnPlan) -> str:

@@ -149,3 +149,15 @@ def test_a_url_without_a_database_is_refused(mariadb_url: str) -> None:
     result = CliRunner().invoke(main, ["seed", str(SHOP), "--db", mariadb_url])
     assert result.exit_code == 1
     assert "error[RG547]" in result.output and "names no database" in result.output
+
+
+def test_replace_refuses_a_table_another_table_refers_to(mysql_database: str) -> None:
+    rulegen.seed_database(SHOP, mysql_database, scale=SCALE)
+    query(mysql_database, "CREATE TABLE notes (customer_id INT, FOREIGN KEY (customer_id) REFERENCES customers (id))")
+    before = tables(mysql_database)
+    result = CliRunner().invoke(main, ["seed", str(SHOP), "--db", mysql_database, "--scale", str(SCALE),
+                                       "--if-exists", "replace"])
+    assert result.exit_code == 1
+    assert "error[RG548]" in result.output and "`notes`" in result.output and "`customers`" in result.output
+    assert tables(mysql_database) == before
+    assert orphans(mysql_database) == []
