@@ -1,10 +1,11 @@
 """MySQL and MariaDB through PyMySQL: ``LOAD DATA LOCAL INFILE`` of CSV written by Arrow.
 
 Measured against multi-row ``INSERT``s of the same rows (PyMySQL escapes each value in Python),
-``LOAD DATA`` is several times faster (see ``benchmarks/seeding.py``), so each block of rows is
+``LOAD DATA`` is over twice as fast (``benchmarks/seeding.py --mysql``), so each block of rows is
 written as CSV to a private temporary file, while the next block is generated on a thread, and
-loaded with one statement. A ``LOCAL`` load turns errors into warnings and skips the rows
-(the server cannot stop the client mid-file): every load is followed by a look at its
+loaded with one statement; where the server refuses local files (MySQL 8's default), rows go in
+as multi-row ``INSERT``s instead. A ``LOCAL`` load turns errors into warnings and skips the
+rows (the server cannot stop the client mid-file): every load is followed by a look at its
 warnings, and the first one is raised as the database's refusal, so a duplicate key or a value
 out of range fails the seed as an ``INSERT`` would. The client only answers a server's request
 for a local file while it runs one of these loads.
@@ -191,9 +192,13 @@ class MysqlLoader(Loader):
         self.moved.append((where, self.dialect.table(name)))
 
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
-        """One ``LOAD DATA LOCAL INFILE`` per batch, the next batch written on a thread meanwhile."""
+        """One ``LOAD DATA LOCAL INFILE`` per batch, the next batch written on a thread meanwhile;
+        multi-row ``INSERT``s where the server refuses local files (MySQL 8's default)."""
         # A spatial column reads well-known text through ST_GeomFromText.
         spatial = self.spatial.get(table, set())
+        if not self.execute("SELECT @@GLOBAL.local_infile").fetchone()[0]:
+            self._insert(table, columns, spatial, batches)
+            return
         names = ", ".join(f"@v{i}" if n in spatial else self.dialect.ident(n) for i, n in enumerate(columns))
         sets = ", ".join(f"{self.dialect.ident(n)} = ST_GeomFromText(@v{i})" for i, n in enumerate(columns)
                          if n in spatial)
@@ -208,6 +213,15 @@ class MysqlLoader(Loader):
                     self._load_file(table, names, *written)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _insert(self, table: str, columns: list[str], spatial: set[str], batches: Iterator[pa.RecordBatch]) -> None:
+        """PyMySQL's ``executemany``: multi-row ``INSERT`` statements of up to a megabyte."""
+        names = ", ".join(self.dialect.ident(n) for n in columns).replace("%", "%%")  # % is PyMySQL's placeholder
+        values = ", ".join("ST_GeomFromText(%s)" if n in spatial else "%s" for n in columns)
+        statement = f"INSERT INTO {table.replace('%', '%%')} ({names}) VALUES ({values})"
+        cursor = self.connection.cursor()
+        for batch in batches:
+            cursor.executemany(statement, list(zip(*(_values(c) for c in batch.columns), strict=True)))
 
     def _load_file(self, table: str, names: str, path: Path, rows: int) -> None:
         statement = (f"LOAD DATA LOCAL INFILE {self.dialect.literal(str(path))} INTO TABLE {table} "
@@ -268,6 +282,13 @@ def _for_csv(batch: pa.RecordBatch) -> pa.RecordBatch:
             column = seconds_of(column)
         arrays.append(column)
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _values(column: pa.Array) -> list[Any]:
+    """A column's values for PyMySQL: timestamps as their UTC wall time, durations as seconds."""
+    if pat.is_timestamp(column.type):
+        column = column.cast(pa.timestamp("us", tz=column.type.tz)).cast(pa.timestamp("us"))
+    return seconds_of(column).to_pylist()
 
 
 def _error_text(exc: BaseException) -> str:

@@ -80,3 +80,17 @@ def test_names_and_values_round_trip_or_are_refused_before_connecting(mysql_data
         cursor.execute("SET foreign_key_checks = 0")
         for name in names:
             cursor.execute(f"DROP TABLE `{name.replace('`', '``')}`")
+
+
+def test_without_local_files_rows_go_in_as_inserts(mysql_database: str) -> None:
+    """A server that refuses LOAD DATA LOCAL (MySQL 8's default) gets multi-row INSERTs: the
+    same values, hostile ones included, in a table whose name holds a placeholder."""
+    spec = HOSTILE_VALUES.replace("  child:\n", "  '%s child':\n").replace("      pick:", "      '%(x)s':")
+    query(mysql_database, "SET GLOBAL local_infile = 0")
+    try:
+        rulegen.seed_database(spec, mysql_database)
+    finally:
+        query(mysql_database, "SET GLOBAL local_infile = 1")
+    expected = _expected(spec)
+    assert query(mysql_database, "SELECT * FROM parent ORDER BY id") == expected["parent"]
+    assert sorted(query(mysql_database, "SELECT * FROM `%s child`")) == sorted(expected["%s child"])
