@@ -161,3 +161,54 @@ def test_replace_refuses_a_table_another_table_refers_to(mysql_database: str) ->
     assert "error[RG548]" in result.output and "`notes`" in result.output and "`customers`" in result.output
     assert tables(mysql_database) == before
     assert orphans(mysql_database) == []
+
+
+CYCLE = ROOT / "tests" / "db" / "schemas" / "pg_impossible.yaml"  # eggs <-> hens, NOT NULL both ways
+
+
+@pytest.mark.parametrize("made_by", ["rulegen", "the application"])
+def test_a_cycle_of_not_null_foreign_keys_loads_and_stays_checked(mysql_database: str, made_by: str) -> None:
+    if made_by == "the application":
+        with contextlib.closing(mysql_connect(mysql_database)) as connection:
+            cursor = connection.cursor()
+            cursor.execute("SET foreign_key_checks = 0")
+            cursor.execute("CREATE TABLE eggs (egg_id INT PRIMARY KEY, hen_id INT NOT NULL, "
+                           "FOREIGN KEY (hen_id) REFERENCES hens (hen_id))")
+            cursor.execute("CREATE TABLE hens (hen_id INT PRIMARY KEY, egg_id INT NOT NULL, "
+                           "FOREIGN KEY (egg_id) REFERENCES eggs (egg_id))")
+    loaded = rulegen.seed_database(CYCLE, mysql_database, if_exists="append")
+    assert tables(mysql_database) == loaded == {"eggs": 5, "hens": 5}
+    assert orphans(mysql_database) == []
+    with contextlib.closing(mysql_connect(mysql_database)) as connection, \
+            pytest.raises(Exception, match="foreign key constraint fails"):
+        connection.cursor().execute("INSERT INTO eggs VALUES (100, 100)")
+
+
+def test_a_row_without_its_parent_is_named_before_commit(mysql_database: str, spec_file) -> None:
+    query(mysql_database, "CREATE TABLE hens (hen_id INT PRIMARY KEY)")
+    query(mysql_database, "INSERT INTO hens VALUES (1), (2)")
+    query(mysql_database, "CREATE TABLE eggs (egg_id INT PRIMARY KEY, hen_id INT NOT NULL, "
+                          "FOREIGN KEY (hen_id) REFERENCES hens (hen_id))")
+    # The spec's eggs point at hens it makes itself, which it does not load (--tables eggs), and
+    # whose keys the database does not hold past 2.
+    spec = spec_file("""
+        version: 1
+        tables:
+          hens:
+            rows: 9
+            primary_key: hen_id
+            columns:
+              hen_id: {kind: sequence, start: 1}
+          eggs:
+            rows: 30
+            primary_key: egg_id
+            columns:
+              egg_id: {kind: sequence}
+              hen_id: {kind: integers, low: 1, high: 9}
+        """)
+    result = CliRunner().invoke(main, ["seed", str(spec), "--db", mysql_database, "--if-exists", "append",
+                                       "--tables", "eggs"])
+    assert result.exit_code == 1
+    assert "error[RG504]" in result.output and "FOREIGN KEY constraint failed" in result.output
+    assert "which no row of `hens` has" in result.output
+    assert tables(mysql_database) == {"hens": 2, "eggs": 0}
