@@ -6,9 +6,10 @@ MySQL's types are read into the neutral model: ``TINYINT(1)`` is a boolean, ``EN
 an enum's, a ``SET`` column takes one of its members per row, ``YEAR`` is an integer from 1901
 to 2155, a narrow or ``UNSIGNED`` integer gets its range as a CHECK (so the spec's values fit),
 ``JSON`` (MariaDB: ``LONGTEXT`` with a ``json_valid`` CHECK) is JSON, spatial columns get
-well-known text the seed loads through ``ST_GeomFromText``. Generated columns are read as
-computed (not written), ``AUTO_INCREMENT`` as the database's numbering. A CHECK is read with its
-backquoted names in double quotes, as the CHECK translator reads them.
+well-known text (a small point, line, triangle, or collection of them) that the seed loads
+through ``ST_GeomFromText``. Generated columns are read as computed (not written),
+``AUTO_INCREMENT`` as the database's numbering. A CHECK is read with its names in double
+quotes, as the CHECK translator reads them.
 """
 
 from __future__ import annotations
@@ -18,18 +19,21 @@ from typing import Any
 
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, quote_identifier
 
-__all__ = ["SPATIAL", "MysqlReader", "connect_mysql_reader", "read_mysql"]
+__all__ = ["MysqlReader", "connect_mysql_reader", "read_mysql"]
 
 ROW_COUNT_CAP = 1_000_000  # rows counted per table: enough to size a spec, cheap on any table
 
 # Spatial types, each with a pattern of valid well-known text (a polygon is a closed triangle).
-SPATIAL = {
+_SPATIAL = {
     "point": r"POINT\([1-9][0-9]? [1-9][0-9]?\)",
     "geometry": r"POINT\([1-9][0-9]? [1-9][0-9]?\)",
     "linestring": r"LINESTRING\([1-9] [1-9], [1-9][0-9] [1-9][0-9]\)",
     "polygon": r"POLYGON\(\(0 0, [1-9] 0, 0 [1-9], 0 0\)\)",
+    "multipoint": r"MULTIPOINT\(\([1-9] [1-9]\), \([1-9][0-9] [1-9][0-9]\)\)",
+    "multilinestring": r"MULTILINESTRING\(\([1-9] [1-9], [1-9][0-9] [1-9][0-9]\)\)",
+    "multipolygon": r"MULTIPOLYGON\(\(\(0 0, [1-9] 0, 0 [1-9], 0 0\)\)\)",
+    "geometrycollection": r"GEOMETRYCOLLECTION\(POINT\([1-9][0-9]? [1-9][0-9]?\)\)",
 }
-_OTHER_SPATIAL = ("multipoint", "multilinestring", "multipolygon", "geometrycollection")
 _INTEGERS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
 _CATEGORIES = {
     "decimal": "decimal", "numeric": "decimal", "float": "float", "double": "float", "real": "float",
@@ -166,11 +170,9 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
         holds = f"{quoted} >= 1901 AND {quoted} <= 2155"
     elif data_type in ("enum", "set"):
         info.labels = tuple(_labels(column_type[len(data_type):]))  # a SET column: one member per row
-    elif data_type in SPATIAL:
+    elif data_type in _SPATIAL:
         info.category, info.type_name = "text", "text"
-        table.checks.append(f"{quoted} ~ '^{SPATIAL[data_type]}$'")
-    elif data_type in _OTHER_SPATIAL:
-        info.category = "unknown"
+        table.checks.append(f"{quoted} ~ '^{_SPATIAL[data_type]}$'")
     if data_type in ("char", "varchar") and length:
         info.length, info.fixed = int(length), data_type == "char"
     if category == "decimal":

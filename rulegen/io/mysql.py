@@ -41,7 +41,7 @@ from rulegen.io.dialects import DIALECTS, Dialect
 from rulegen.io.durations import seconds_of
 from rulegen.io.loaders import Loader
 from rulegen.io.mysql_ddl import create_mysql_table
-from rulegen.io.mysql_target import mysql_refusal, mysql_tables
+from rulegen.io.mysql_target import mysql_refusal, mysql_tables, orphan
 from rulegen.io.target import TargetTable
 from rulegen.plan.plan import Plan, TablePlan
 
@@ -240,8 +240,6 @@ class MysqlLoader(Loader):
     def check_references(self, tables: Iterable[str]) -> None:
         """Every foreign key of a loaded table, or to one, has its parent row: the first row
         that does not is an error naming it."""
-        from rulegen.io.mysql_target import orphan
-
         found = orphan(self, set(tables))
         if found is not None:
             table, columns, values, parent = found

@@ -15,11 +15,12 @@ before commit (:mod:`rulegen.io.mysql`). A one-column integer primary key is
 
 from __future__ import annotations
 
+import re
+
 import pyarrow.types as pat
 
-from rulegen.errors import OutputError
-from rulegen.io.dialects import Dialect, UnwritableValue
-from rulegen.io.sql import _unwritable, foreign_keys, identity_key, makes_nulls, value_bounds, value_choices
+from rulegen.io.dialects import Dialect
+from rulegen.io.sql import foreign_keys, identity_key, makes_nulls, value_bounds, value_choices
 from rulegen.kinds import numeric
 from rulegen.kinds.text import Uuid
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
@@ -29,6 +30,7 @@ __all__ = ["create_mysql_table", "mysql_type"]
 MAX_ENUM = 64  # choices an ENUM holds; a longer domain is a VARCHAR with a CHECK
 MAX_VARCHAR = 1024  # characters of a VARCHAR; longer text is TEXT (a row holds 65,535 bytes in all)
 KEY_VARCHAR = 255  # a key column whose values' length is unknown (InnoDB keys hold 3,072 bytes)
+ROW_BYTES = 65_000  # what the VARCHARs of a row may take (MySQL's limit is 65,535 bytes, 4 per character)
 # (largest value + 1, type) from the narrowest integer type up
 _INTEGERS = ((2**7, "TINYINT"), (2**15, "SMALLINT"), (2**23, "MEDIUMINT"), (2**31, "INT"))
 
@@ -90,13 +92,6 @@ def _label(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''").replace("\0", "\\0") + "'"
 
 
-def _literal(dialect: Dialect, value: object, column: ColumnPlan) -> str:
-    try:
-        return dialect.literal(value)
-    except UnwritableValue as exc:
-        raise OutputError([_unwritable(exc, column.spec.name, column.spec.pointer, dialect)]) from None
-
-
 def _checks(name: str, column: ColumnPlan, declared: str, dialect: Dialect) -> list[str]:
     """Range and choice checks (none on a sequence, whose range is its row count, nor on an ENUM)."""
     number = pat.is_integer(column.type) or pat.is_floating(column.type)
@@ -106,7 +101,7 @@ def _checks(name: str, column: ColumnPlan, declared: str, dialect: Dialect) -> l
     quoted = dialect.ident(name)
     choices = value_choices(column)
     if choices is not None:
-        return [f"CHECK ({quoted} IN ({', '.join(_literal(dialect, c, column) for c in choices)}))"]
+        return [f"CHECK ({quoted} IN ({', '.join(dialect.literal(c) for c in choices)}))"]
     bounds = value_bounds(column) if number else None
     if bounds is None:
         return []
@@ -120,13 +115,13 @@ def create_mysql_table(plan: Plan, table: TablePlan, dialect: Dialect) -> str:
     """``CREATE TABLE`` for one table: columns, keys, checks and foreign keys, InnoDB, utf8mb4."""
     spec = plan.spec.tables[table.name]
     identity = identity_key(plan, table)
+    declared = _fit_row(plan, table, {name: mysql_type(plan, table, name, dialect) for name in table.output})
     lines, checks = [], []
     for name in table.output:
-        declared = mysql_type(plan, table, name, dialect)
         not_null = "" if makes_nulls(plan, table, name) else " NOT NULL"
         numbered = " AUTO_INCREMENT" if name == identity else ""
-        lines.append(f"{dialect.ident(name)} {declared}{not_null}{numbered}")
-        checks += _checks(name, table.columns[name], declared, dialect)
+        lines.append(f"{dialect.ident(name)} {declared[name]}{not_null}{numbered}")
+        checks += _checks(name, table.columns[name], declared[name], dialect)
     written = set(table.output)
     if spec.primary_key and set(spec.primary_key) <= written:
         lines.append(f"PRIMARY KEY ({_names(spec.primary_key, dialect)})")
@@ -134,14 +129,32 @@ def create_mysql_table(plan: Plan, table: TablePlan, dialect: Dialect) -> str:
     uniques += [(name,) for name, column in table.columns.items()
                 if column.spec.unique and name in written and (name,) != spec.primary_key]
     lines += [f"UNIQUE ({_names(key, dialect)})" for key in dict.fromkeys(uniques)]
-    if identity is not None and spec.primary_key != (identity,):  # AUTO_INCREMENT must lead a key
-        lines.append(f"KEY ({dialect.ident(identity)})")
     lines += checks
     lines += [f"FOREIGN KEY ({_names(fk.columns, dialect)}) REFERENCES {dialect.table(fk.parent)} "
               f"({_names(fk.parent_columns, dialect)})" for fk in foreign_keys(plan, table)]
     body = ",\n  ".join(lines)
     return (f"CREATE TABLE {dialect.table(table.name)} (\n  {body}\n) "
             "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
+
+
+def _fit_row(plan: Plan, table: TablePlan, declared: dict[str, str]) -> dict[str, str]:
+    """``declared`` with the widest VARCHARs outside keys made TEXT until the row's VARCHARs fit
+    in :data:`ROW_BYTES` (else CREATE TABLE fails: "Row size too large")."""
+    spec = plan.spec.tables[table.name]
+    keyed = {c for key in (spec.primary_key, *spec.unique) for c in key} | {
+        c for fk in foreign_keys(plan, table) for c in fk.columns} | {
+        c for t in plan.tables.values() for fk in foreign_keys(plan, t) if fk.parent == table.name
+        for c in fk.parent_columns}
+    widths = {name: int(found.group(1)) for name, text in declared.items()
+              if (found := re.fullmatch(r"VARCHAR\((\d+)\)", text))}
+    fitted = dict(declared)
+    for name in sorted(widths, key=lambda n: -widths[n]):
+        if sum(4 * w + 2 for w in widths.values()) <= ROW_BYTES:
+            break
+        if name not in keyed and not table.columns[name].spec.unique:
+            fitted[name] = "TEXT"
+            del widths[name]
+    return fitted
 
 
 def _names(names: tuple[str, ...] | list[str], dialect: Dialect) -> str:

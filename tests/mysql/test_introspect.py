@@ -35,6 +35,7 @@ SCHEMA = [
         joined DATETIME(6) NOT NULL,
         profile JSON NULL,
         home POINT NULL,
+        area MULTIPOLYGON NOT NULL,
         nick_upper VARCHAR(30) AS (UPPER(nick)) VIRTUAL,
         UNIQUE KEY team_nick (team_id, nick),
         CONSTRAINT fit CHECK (rating BETWEEN 1 AND 99),
@@ -75,12 +76,14 @@ def test_mysql_introspect_then_seed_with_no_edit_then_the_application_inserts(my
     assert orphans(mysql_database) == []
     assert query(mysql_database, "SELECT count(*) FROM players WHERE ST_X(home) IS NULL AND home IS NOT NULL") \
         == [(0,)]
+    assert query(mysql_database, "SELECT count(*) FROM players WHERE ST_Area(area) > 0") == [(loaded["players"],)]
     assert query(mysql_database, "SELECT count(*) FROM players WHERE nick_upper <> UPPER(nick)") == [(0,)]
     with contextlib.closing(mysql_connect(mysql_database)) as connection:
         cursor = connection.cursor()
         cursor.execute("INSERT INTO teams (code, name, founded) VALUES ('ZZZZ', 'New', 2001)")
-        cursor.execute("INSERT INTO players (team_id, nick, position, rating, salary, joined) "
-                       "VALUES (%s, 'newbie', 'keeper', 5, 2000, NOW())", [cursor.lastrowid])
+        cursor.execute("INSERT INTO players (team_id, nick, position, rating, salary, joined, area) VALUES "
+                       "(%s, 'newbie', 'keeper', 5, 2000, NOW(), ST_GeomFromText('MULTIPOLYGON(((0 0,1 0,0 1,0 0)))'))",
+                       [cursor.lastrowid])
         assert cursor.lastrowid > max(r[0] for r in query(mysql_database, "SELECT player_id FROM players "
                                                                            "WHERE nick <> 'newbie'"))
 

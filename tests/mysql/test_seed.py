@@ -212,3 +212,12 @@ def test_a_row_without_its_parent_is_named_before_commit(mysql_database: str, sp
     assert "error[RG504]" in result.output and "FOREIGN KEY constraint failed" in result.output
     assert "which no row of `hens` has" in result.output
     assert tables(mysql_database) == {"hens": 2, "eggs": 0}
+
+
+def test_a_row_of_many_wide_texts_fits(mysql_database: str) -> None:
+    columns = "".join(f'      c{i}: {{kind: pattern, pattern: "[a-z]{{900}}"}}\n' for i in range(30))
+    loaded = rulegen.seed_database(f"version: 1\ntables:\n  t:\n    rows: 3\n    columns:\n{columns}", mysql_database)
+    assert tables(mysql_database) == loaded == {"t": 3}
+    types = {t for (t,) in query(mysql_database, "SELECT DATA_TYPE FROM information_schema.COLUMNS "
+                                                 "WHERE TABLE_SCHEMA = DATABASE()")}
+    assert types == {"varchar", "text"}
