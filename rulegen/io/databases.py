@@ -126,6 +126,7 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
         loader.dialect = with_locations(plan, loader.dialect)
         load = _prepare(loader, plan, picked, if_exists)
         loader.locate = _locator(plan, load.found)
+        loader.tables = load.order.tables
         if if_exists == "replace":
             for name in reversed(table_order(plan)[0]):
                 if name in load.found and name in load.created:

@@ -59,6 +59,7 @@ class Loader(ABC):
         self.connection: Any = None  # open inside transaction()
         self.loading: str | None = None  # the table being loaded, for a refusal's message
         self.locate: Locate = lambda table, columns, constraint: ""
+        self.tables: list[str] = []  # the tables the seed loads, parents first (set before the first load)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

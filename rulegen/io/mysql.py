@@ -13,8 +13,9 @@ for a local file while it runs one of these loads.
 MySQL commits before every DDL statement, so a seed cannot be one transaction as on
 PostgreSQL. Instead: every table is created (or, for ``--if-exists replace``, the old one is
 renamed out of the way) before the first row is written; the rows then go in one InnoDB
-transaction with ``FOREIGN_KEY_CHECKS = 0`` (parents load first, so only a cycle needs it),
-every reference is checked with a query before commit, and on any failure the transaction
+transaction, parents first, the server checking each row's foreign keys; a table whose parent
+loads after it (a cycle) or that refers to itself loads with ``FOREIGN_KEY_CHECKS = 0``, and its
+references are checked with a query before commit. On any failure the transaction
 rolls back, the tables the seed created are dropped and the renamed ones get their names back.
 """
 
@@ -89,6 +90,7 @@ class MysqlLoader(Loader):
         self.created: list[str] = []  # the tables this seed created, qualified
         self.moved: list[tuple[str, str]] = []  # (where, back to) of the tables replace renamed
         self.spatial: dict[str, set[str]] = {}  # qualified table -> its spatial columns
+        self.unchecked: set[str] = set()  # tables loaded with foreign_key_checks = 0
 
     def driver(self) -> Any:
         try:
@@ -196,6 +198,7 @@ class MysqlLoader(Loader):
         multi-row ``INSERT``s where the server refuses local files (MySQL 8's default)."""
         # A spatial column reads well-known text through ST_GeomFromText.
         spatial = self.spatial.get(table, set())
+        self._check_as_loaded(self.loading)
         if not self.execute("SELECT @@GLOBAL.local_infile").fetchone()[0]:
             self._insert(table, columns, spatial, batches)
             return
@@ -213,6 +216,20 @@ class MysqlLoader(Loader):
                     self._load_file(table, names, *written)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _check_as_loaded(self, name: str | None) -> None:
+        """Let the server check a table's foreign keys row by row when each of its parents is
+        loaded already (or not loaded now: it holds its rows); else (a cycle, a reference to its
+        own table) check them with one query before commit (:meth:`check_references`)."""
+        parents = {row[0] for row in self.execute(
+            "SELECT REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = %s "
+            "AND TABLE_NAME = %s AND REFERENCED_TABLE_SCHEMA = %s",
+            [self.dialect.schema, name, self.dialect.schema]).fetchall()}
+        waiting = self.tables[self.tables.index(name):] if name in self.tables else [name]
+        later = bool(parents & set(waiting))
+        if later:
+            self.unchecked.add(str(name))
+        self.execute(f"SET SESSION foreign_key_checks = {0 if later else 1}")
 
     def _insert(self, table: str, columns: list[str], spatial: set[str], batches: Iterator[pa.RecordBatch]) -> None:
         """PyMySQL's ``executemany``: multi-row ``INSERT`` statements of up to a megabyte."""
@@ -238,9 +255,10 @@ class MysqlLoader(Loader):
             raise self.driver().err.IntegrityError(code, text)
 
     def check_references(self, tables: Iterable[str]) -> None:
-        """Every foreign key of a loaded table, or to one, has its parent row: the first row
-        that does not is an error naming it."""
-        found = orphan(self, set(tables))
+        """Every foreign key of a table loaded unchecked has its parent row: the first row that
+        does not is an error naming it. (A replace never orphans another table's rows: it
+        refuses a table that one it does not replace refers to.)"""
+        found = orphan(self, self.unchecked)
         if found is not None:
             table, columns, values, parent = found
             shown = ", ".join(f"{c} = {v!r}" for c, v in zip(columns, values, strict=True))

@@ -46,6 +46,7 @@ _HINTS = {
 _COLUMN = re.compile(r"column [`']?([^`']+)[`']?", re.IGNORECASE)
 _KEY = re.compile(r"for key '(?:[^'.]*\.)?([^']+)'")
 _CHECK = re.compile(r"CONSTRAINT `([^`]+)` failed", re.IGNORECASE)
+_FOREIGN = re.compile(r"FOREIGN KEY \(([^)]*)\)")
 
 
 def mysql_tables(connection: Any, database: str, names: list[str]) -> dict[str, TargetTable]:
@@ -98,13 +99,13 @@ def mysql_tables(connection: Any, database: str, names: list[str]) -> dict[str, 
 
 
 def orphan(loader: Any, tables: set[str]) -> tuple[str, list[str], list[Any], str] | None:
-    """The first row, of a table of ``tables`` or of one referring to them, whose foreign key
-    has no parent row: (table, columns, values, parent), or None."""
+    """The first row of a table of ``tables`` whose foreign key has no parent row: (table,
+    columns, values, parent), or None."""
     database = loader.dialect.schema
     cursor = loader.execute(_KEYS, [database])
     keys: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for table, name, column, parent_schema, parent, parent_column in cursor.fetchall():
-        if parent is not None and parent_schema == database and (table in tables or parent in tables):
+        if parent is not None and parent_schema == database and table in tables:
             keys.setdefault((table, name), []).append((column, parent, parent_column))
     for (table, _), parts in keys.items():
         parent = parts[0][1]
@@ -131,6 +132,8 @@ def mysql_refusal(exc: Any, where: str, table: str | None, locate: Locate) -> Di
         constraint = key.group(1)
         # a unique key rulegen created is named after its first column
         columns = [] if constraint == "PRIMARY" else [constraint]
+    elif (foreign := _FOREIGN.search(message)) is not None:
+        columns = [c.strip().strip("`") for c in foreign.group(1).split(",")]
     elif (check := _CHECK.search(message)) is not None:
         constraint = check.group(1)
     elif code in (1048, 1264, 1406, 1265, 1366) and (column := _COLUMN.search(message)) is not None:

@@ -5,6 +5,7 @@ foreign keys and checks met; a failure leaves the database as it was (no table, 
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 import pytest
@@ -209,9 +210,29 @@ def test_a_row_without_its_parent_is_named_before_commit(mysql_database: str, sp
     result = CliRunner().invoke(main, ["seed", str(spec), "--db", mysql_database, "--if-exists", "append",
                                        "--tables", "eggs"])
     assert result.exit_code == 1
-    assert "error[RG504]" in result.output and "FOREIGN KEY constraint failed" in result.output
-    assert "which no row of `hens` has" in result.output
+    assert "error[RG504]" in result.output and "foreign key constraint fails" in result.output
+    assert "REFERENCES `hens`" in result.output and "tables.eggs.columns.hen_id" in result.output
     assert tables(mysql_database) == {"hens": 2, "eggs": 0}
+
+
+def test_a_row_of_a_table_loaded_unchecked_without_its_parent_is_named_before_commit(mysql_database: str,
+                                                                                     spec_file) -> None:
+    query(mysql_database, "CREATE TABLE staff (id INT PRIMARY KEY, boss INT, FOREIGN KEY (boss) REFERENCES staff (id))")
+    spec = spec_file("""
+        version: 1
+        tables:
+          staff:
+            rows: 30
+            columns:
+              id: {kind: sequence}
+              boss: {kind: integers, low: 25, high: 40}
+        """)
+    result = CliRunner().invoke(main, ["seed", str(spec), "--db", mysql_database, "--if-exists", "append"])
+    assert result.exit_code == 1
+    assert "error[RG504]" in result.output and "FOREIGN KEY constraint failed" in result.output
+    assert re.search(r"a row has boss = (3[1-9]|40), which no row of `staff` has", result.output)
+    assert "tables.staff.columns.boss" in result.output
+    assert tables(mysql_database) == {"staff": 0}
 
 
 def test_a_row_of_many_wide_texts_fits(mysql_database: str) -> None:
