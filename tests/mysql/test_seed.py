@@ -242,3 +242,11 @@ def test_a_row_of_many_wide_texts_fits(mysql_database: str) -> None:
     types = {t for (t,) in query(mysql_database, "SELECT DATA_TYPE FROM information_schema.COLUMNS "
                                                  "WHERE TABLE_SCHEMA = DATABASE()")}
     assert types == {"varchar", "text"}
+
+
+def test_a_server_that_cannot_be_reached_is_one_line(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["seed", str(SHOP), "--db",
+                                       f"mariadb://app:secret@localhost/shop?unix_socket={tmp_path}/none.sock"])
+    assert result.exit_code == 1
+    assert result.output.startswith("rulegen: error[RG502] cannot open mysql://app:***@localhost/shop")
+    assert "secret" not in result.output and "Traceback" not in result.output
