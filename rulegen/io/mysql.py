@@ -79,8 +79,8 @@ def connect_mysql(url: str, **options: Any) -> Any:
 class MysqlLoader(Loader):
     """MySQL or MariaDB (InnoDB): tables created first, rows loaded in one transaction."""
 
-    # Foreign keys are declared in CREATE TABLE and unchecked until the final query: every one
-    # counts as deferred.
+    # Foreign keys are declared in CREATE TABLE, and those a load order cannot meet (a cycle, a
+    # self-reference) are checked before commit: every one counts as deferrable.
     dialect = dataclasses.replace(DIALECTS["mysql"], alter_foreign_keys=False, deferrable=True)
     holders = {**Loader.holders, "int": (*Loader.holders["int"], "year"), "bool": ("bool", "int", "bit"),
                "date": ("date", "char", "text")}
@@ -142,17 +142,18 @@ class MysqlLoader(Loader):
         except BaseException:
             with contextlib.suppress(self.driver().Error):
                 self._undo()
-            raise
-        finally:
-            with contextlib.suppress(self.driver().Error):
                 self.execute("SET SESSION foreign_key_checks = 1")
-        for where, _ in self.moved:  # committed: the replaced tables go
-            with contextlib.suppress(self.driver().Error):
+            raise
+        with contextlib.suppress(self.driver().Error):  # committed: the replaced tables go
+            self.execute("SET SESSION foreign_key_checks = 0")
+            for where, _ in self.moved:
                 self.execute(f"DROP TABLE {where}")
+            self.execute("SET SESSION foreign_key_checks = 1")
 
     def _undo(self) -> None:
         """Roll back the rows, drop the tables created, give the replaced ones their names back."""
         self.connection.rollback()
+        self.execute("SET SESSION foreign_key_checks = 0")  # tables that refer to each other drop in any order
         for name in reversed(self.created):
             self.execute(f"DROP TABLE IF EXISTS {name}")
         for where, back in reversed(self.moved):

@@ -250,3 +250,15 @@ def test_a_server_that_cannot_be_reached_is_one_line(tmp_path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("rulegen: error[RG502] cannot open mysql://app:***@localhost/shop")
     assert "secret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_failure_after_a_cycle_loaded_leaves_no_table(mysql_database: str) -> None:
+    # eggs <-> hens (a cycle rulegen creates), then a child of hens (loaded with its foreign keys
+    # checked) that cannot be made: the cycle's tables must still drop.
+    spec = CYCLE.read_text() + ("  nests:\n    rows: 3\n    columns:\n      id: {kind: sequence}\n"
+                                "      hen: {kind: ref, to: hens.hen_id}\n"
+                                "      n: {kind: integers, low: 1, high: 3}\n"
+                                "    constraints: [\"n > 5\"]\n")
+    with pytest.raises(GenerationError):
+        rulegen.seed_database(spec, mysql_database)
+    assert tables(mysql_database) == {}
