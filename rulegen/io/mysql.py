@@ -42,7 +42,7 @@ from rulegen.io.dialects import DIALECTS, Dialect
 from rulegen.io.durations import seconds_of
 from rulegen.io.loaders import Loader
 from rulegen.io.mysql_ddl import create_mysql_table
-from rulegen.io.mysql_target import mysql_refusal, mysql_tables, orphan
+from rulegen.io.mysql_target import find_orphan, mysql_refusal, mysql_tables
 from rulegen.io.target import TargetTable
 from rulegen.plan.plan import Plan, TablePlan
 
@@ -259,7 +259,7 @@ class MysqlLoader(Loader):
         """Every foreign key of a table loaded unchecked has its parent row: the first row that
         does not is an error naming it. (A replace never orphans another table's rows: it
         refuses a table that one it does not replace refers to.)"""
-        found = orphan(self, self.unchecked)
+        found = find_orphan(self, self.unchecked)
         if found is not None:
             table, columns, values, parent = found
             shown = ", ".join(f"{c} = {v!r}" for c, v in zip(columns, values, strict=True))

@@ -4,8 +4,9 @@ says when it refuses a row, and the rows whose foreign key has no parent.
 Read from ``information_schema`` inside the seed's transaction: columns and their types
 (``COLUMN_TYPE``: ``int(11)``, ``enum('a','b')``), the columns the server computes (generated
 columns, never written), ``AUTO_INCREMENT`` columns, the primary key, and the foreign keys.
-Every foreign key counts as deferrable: the seed loads with ``FOREIGN_KEY_CHECKS = 0`` and
-checks every reference itself before commit (:func:`orphan`).
+Every foreign key counts as deferrable: a table whose parent loads after it loads with
+``FOREIGN_KEY_CHECKS = 0``, and the seed checks its references itself before commit
+(:func:`find_orphan`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rulegen.errors import Diagnostic
 from rulegen.io.refusals import Locate
 from rulegen.io.target import TargetForeignKey, TargetTable
 
-__all__ = ["mysql_refusal", "mysql_tables", "orphan"]
+__all__ = ["find_orphan", "mysql_refusal", "mysql_tables"]
 
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA
@@ -98,7 +99,7 @@ def mysql_tables(connection: Any, database: str, names: list[str]) -> dict[str, 
     return found
 
 
-def orphan(loader: Any, tables: set[str]) -> tuple[str, list[str], list[Any], str] | None:
+def find_orphan(loader: Any, tables: set[str]) -> tuple[str, list[str], list[Any], str] | None:
     """The first row of a table of ``tables`` whose foreign key has no parent row: (table,
     columns, values, parent), or None."""
     database = loader.dialect.schema
