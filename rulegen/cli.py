@@ -373,7 +373,8 @@ def docs(output: Path | None) -> None:
 @run
 def introspect(url: str, sample: int, schema: str | None, allow_values: bool, keep_bookkeeping: bool,
                output: Path | None) -> None:
-    """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
+    """Write a spec for the database at URL (sqlite:///path.db, postgresql://..., mysql://... or
+    duckdb:///path.duckdb).
 
     Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess
     is explained in a comment of the spec.
