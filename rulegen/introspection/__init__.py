@@ -3,10 +3,10 @@
 One module per job: :mod:`.sqlite`, :mod:`.postgres`, :mod:`.mysql` and :mod:`.duckdb` read a
 catalog (every user schema, or one) into the neutral model of :mod:`.model`; :mod:`.bookkeeping`
 finds the framework tables left out; :mod:`.checks` reads CHECK constraints, :mod:`.facts` sorts
-what they say, :mod:`.patterns` and :mod:`.exprs` translate the rest; :mod:`.sample` sums up sampled rows
-(:mod:`.sensitive` keeps personal values out, :mod:`.counts` fits children per parent);
-:mod:`.names`, :mod:`.guesses`, :mod:`.fitting`, :mod:`.types` and :mod:`.kinds` choose each
-column's kind; :mod:`.related` orders dates; :mod:`.tables` adds parent links, references and
+what they say, :mod:`.patterns` and :mod:`.exprs` translate the rest; :mod:`.sample` sums up
+sampled rows (:mod:`.sensitive` keeps personal values out, :mod:`.counts` fits children per
+parent); :mod:`.names`, :mod:`.guesses`, :mod:`.fitting`, :mod:`.types` and :mod:`.kinds` choose
+each column's kind; :mod:`.related` orders dates; :mod:`.tables` adds parent links, references and
 keys; :mod:`.render` writes the YAML. A translated CHECK the spec's compiler refuses becomes a
 comment, so the spec always validates.
 """
