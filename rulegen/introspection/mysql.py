@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, quote_identifier
+from rulegen.io.mysql_target import GENERATED
 
 __all__ = ["MysqlReader", "connect_mysql_reader", "read_mysql"]
 
@@ -59,9 +60,21 @@ FROM information_schema.KEY_COLUMN_USAGE
 WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
 """
+# MariaDB names each CHECK's table (its names are unique per table); MySQL 8.0.16+ names them
+# per schema, and TABLE_CONSTRAINTS tells their table; before, there are none.
 _CHECKS = """
 SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME
+"""
+_MYSQL_CHECKS = """
+SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c
+JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA
+  AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+WHERE c.CONSTRAINT_SCHEMA = DATABASE() ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME
+"""
+_CHECK_COLUMNS = """
+SELECT COLUMN_NAME FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'CHECK_CONSTRAINTS'
 """
 _JSON_VALID = re.compile(r"json_valid\([`\"]((?:[^`\"]|``|\"\")+)[`\"]\)", re.IGNORECASE)
 
@@ -142,13 +155,21 @@ def read_mysql(connection: MysqlReader, source: str) -> Catalog:
         if not any(column in key for key in target.candidate_keys()) and not any(
                 column in fk.columns for fk in target.foreign_keys):
             target.checks.append(check)
-    for table, _, clause in connection.execute(_CHECKS).fetchall():
+    for table, _, clause in _checks(connection):
         if table in tables:
             _check(tables[table], clause)
     for name, table in tables.items():
         table.rows = connection.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {quote_identifier(name)} LIMIT {ROW_COUNT_CAP}) AS t").fetchone()[0]
     return Catalog(source=source, dialect="mysql", tables=tables)
+
+
+def _checks(connection: MysqlReader) -> list[tuple[str, str, str]]:
+    """(table, name, clause) of every CHECK of the database, on MariaDB and MySQL alike."""
+    columns = {row[0].upper() for row in connection.execute(_CHECK_COLUMNS).fetchall()}
+    if not columns:
+        return []
+    return list(connection.execute(_CHECKS if "TABLE_NAME" in columns else _MYSQL_CHECKS).fetchall())
 
 
 def _column(table: TableInfo, name: str, data_type: str, column_type: str, nullable: str, length: int | None,
@@ -159,7 +180,7 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
     quoted = quote_identifier(name)
     holds = None
     info = ColumnInfo(name=name, type_name=declared, category=category, nullable=nullable == "YES",
-                      generated=any(word in extra for word in ("generated", "virtual", "persistent", "stored")))
+                      generated=GENERATED.search(extra) is not None)
     if data_type in _INTEGERS:
         info.category = "bool" if declared.startswith("tinyint(1)") else "integer"
         bits = _INTEGERS[data_type]

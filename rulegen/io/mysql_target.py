@@ -18,7 +18,7 @@ from rulegen.errors import Diagnostic
 from rulegen.io.refusals import Locate
 from rulegen.io.target import TargetForeignKey, TargetTable
 
-__all__ = ["find_orphan", "mysql_refusal", "mysql_tables"]
+__all__ = ["GENERATED", "find_orphan", "mysql_refusal", "mysql_tables"]
 
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA
@@ -44,6 +44,9 @@ _HINTS = {
     1265: "the database's column is too short for these values: widen it, or make them shorter",
     1366: "the database's column cannot read these values: change its type, or the column's kind",
 }
+# EXTRA of a generated column: VIRTUAL, STORED or (older MariaDB) PERSISTENT GENERATED; not
+# MySQL 8's DEFAULT_GENERATED (a DEFAULT such as CURRENT_TIMESTAMP)
+GENERATED = re.compile(r"\b(virtual|stored|persistent) generated\b", re.IGNORECASE)
 _COLUMN = re.compile(r"column [`']?([^`']+)[`']?", re.IGNORECASE)
 _KEY = re.compile(r"for key '(?:[^'.]*\.)?([^']+)'")
 _CHECK = re.compile(r"CONSTRAINT `([^`]+)` failed", re.IGNORECASE)
@@ -75,7 +78,7 @@ def mysql_tables(connection: Any, database: str, names: list[str]) -> dict[str, 
             target.not_null.add(column)
         if (default is not None and default != "NULL") or "auto_increment" in extra:
             target.defaults.add(column)
-        if "generated" in extra or "persistent" in extra or "virtual" in extra:
+        if GENERATED.search(extra):
             target.generated.add(column)
         if "auto_increment" in extra:
             target.sequences[column] = "auto_increment"

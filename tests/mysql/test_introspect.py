@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from click.testing import CliRunner
 
 import rulegen
 from rulegen.cli import main
+from rulegen.io.mysql_target import GENERATED
 from tests.mariadb import mysql_connect
 from tests.mysql.test_seed import orphans, query, tables
 
@@ -115,3 +117,11 @@ def test_cli_errors_are_one_line(tmp_path) -> None:
     assert result.output.startswith("rulegen: error[RG520] ") and "cannot connect" in result.output
     result = CliRunner().invoke(main, ["introspect", f"duckdb:///{tmp_path}/missing.duckdb"])
     assert result.exit_code == 1 and "cannot open the database" in result.output
+
+
+@pytest.mark.parametrize(("extra", "generated"), [
+    ("VIRTUAL GENERATED", True), ("STORED GENERATED", True), ("PERSISTENT GENERATED", True),
+    ("DEFAULT_GENERATED", False), ("DEFAULT_GENERATED on update CURRENT_TIMESTAMP", False), ("auto_increment", False),
+])
+def test_generated_columns_are_told_from_mysql_8_defaults(extra: str, generated: bool) -> None:
+    assert (GENERATED.search(extra) is not None) == generated
