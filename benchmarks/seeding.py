@@ -2,6 +2,7 @@
 """Seeding speed: ``rulegen seed`` against the database's own bulk load of the same rows.
 
     python benchmarks/seeding.py [--customers 250000] [--db postgresql://...] [--reps 1] [--skip-postgres]
+                                 [--mysql [mysql://...]]
 
 The schema is W2 (benchmarks/specs/w2.yaml: customers and a Poisson(3) number of orders each,
 so about 4 x ``--customers`` rows in all; 250,000 customers make about 1M rows). Each figure is
@@ -17,6 +18,9 @@ the whole load, in one transaction, from an empty database:
 - **SQLite, rulegen**: ``rulegen.seed_database`` into a new file.
 - **SQLite, executemany**: the same rows made into Python tuples beforehand (not timed), then
   the same DDL and one ``executemany`` of a prepared ``INSERT`` per table, in one transaction.
+
+With ``--mysql``, MySQL or MariaDB too (:mod:`benchmarks.seeding_mysql`: against the server's
+own ``LOAD DATA`` of the same CSV, and against multi-row ``INSERT``s).
 
 Without ``--db`` a private PostgreSQL server is started in a temporary folder (the server
 binaries of ``/usr/lib/postgresql/*/bin``) and removed at the end. The target is rulegen within
@@ -55,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="a PostgreSQL URL (default: a private server started here)")
     parser.add_argument("--reps", type=int, default=1, help="runs of each load (the median is shown)")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--mysql", nargs="?", const="", metavar="URL",
+                        help="compare on MySQL too (benchmarks/seeding_mysql.py): a mysql:// URL, or none for a "
+                             "private MariaDB started here")
     args = parser.parse_args(argv)
     import rulegen
 
@@ -70,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             with _server(args.db, work) as (url, data):
                 _compare("PostgreSQL", total, args.reps, lambda: _rulegen_postgres(url, rows),
                          _psql_baseline(work, plan, url, rows), _server_cpu(data) if data else lambda: 0.0)
+    if args.mysql is not None:
+        from benchmarks.seeding_mysql import compare
+
+        compare(args.customers, args.mysql or None, args.reps)
     return 0
 
 

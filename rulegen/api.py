@@ -237,11 +237,11 @@ def seed_database(
 ) -> dict[str, int]:
     """Create the spec's tables in the database at ``url`` and load them, in one transaction.
 
-    ``url`` is ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``;
-    ``if_exists`` is ``fail``, ``replace`` or ``append``; ``tables`` and ``exclude`` pick the
-    tables to load (their parents are loaded too or already in the database). Returns the rows
-    loaded per table. ``max_bytes`` as in :func:`write` (the free space counted is that of a
-    SQLite or DuckDB file).
+    ``url`` is ``sqlite:///path.db``, ``postgresql://...``, ``duckdb:///path.duckdb`` or
+    ``mysql://user@host/db`` (MySQL or MariaDB); ``if_exists`` is ``fail``, ``replace`` or
+    ``append``; ``tables`` and ``exclude`` pick the tables to load (their parents are loaded too
+    or already in the database). Returns the rows loaded per table. ``max_bytes`` as in
+    :func:`write` (the free space counted is that of a SQLite or DuckDB file).
 
     Raises:
         SpecError: the spec is invalid, or the run could pass ``max_bytes``.
@@ -353,7 +353,7 @@ def _database_file(url: str) -> Path | None:
         where = parse_url(url)
     except ValueError:  # seed_plan reports it
         return None
-    return Path(where.target) if where.dialect != "postgresql" and where.target != ":memory:" else None
+    return Path(where.target) if where.dialect in ("sqlite", "duckdb") and where.target != ":memory:" else None
 
 
 def _spec(spec: SpecLike) -> Spec:
@@ -403,8 +403,9 @@ def introspect(url: str, sample: int = 0, *, schema: str | None = None, allow_va
     """A spec (YAML text) that fakes the data of the database at ``url``.
 
     Reads tables, column types, nullability, primary, unique and foreign keys and simple CHECK
-    constraints from SQLite (``sqlite:///path.db``) or PostgreSQL (``postgresql://...``, the
-    tables of every user schema, or of ``schema`` only), and chooses a kind per column from its
+    constraints from SQLite (``sqlite:///path.db``), PostgreSQL (``postgresql://...``, the
+    tables of every user schema, or of ``schema`` only), MySQL or MariaDB (``mysql://...``) or
+    DuckDB (``duckdb:///path.duckdb``), and chooses a kind per column from its
     type and name. With ``sample=N`` it also reads a random sample of up to N rows per table to
     fit numeric laws, category weights, null rates and children per parent; sampled text is never
     copied into the spec, except the values of columns with few distinct values, and a sensitive column's values

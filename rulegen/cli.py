@@ -183,7 +183,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 @main.command()
 @_spec_argument
 @click.option("--db", "url", required=True, metavar="URL",
-              help="sqlite:///path.db (the default kind: no server), postgresql://... or duckdb:///path.duckdb")
+              help="sqlite:///path.db (the default kind: no server), postgresql://..., duckdb:///path.duckdb "
+                   "or mysql://user@host/db")
 @click.option("--seed", type=_SEED, help="Overrides the spec's seed.")
 @click.option("--scale", type=_Scale(), default=1.0, show_default=True, help="Multiplies row counts.")
 @click.option("--rows", "rows", multiple=True, metavar="TABLE=N", help="Exact row count of a table.")
@@ -372,7 +373,8 @@ def docs(output: Path | None) -> None:
 @run
 def introspect(url: str, sample: int, schema: str | None, allow_values: bool, keep_bookkeeping: bool,
                output: Path | None) -> None:
-    """Write a spec for the database at URL (sqlite:///path.db or postgresql://...).
+    """Write a spec for the database at URL (sqlite:///path.db, postgresql://..., mysql://... or
+    duckdb:///path.duckdb).
 
     Reads tables, column types, keys, foreign keys and simple CHECK constraints; every guess
     is explained in a comment of the spec.

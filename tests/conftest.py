@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.mariadb import mariadb_url, mysql_database  # noqa: F401  (fixtures: one server for the whole run)
 from tests.postgres import pg_database, postgres_url  # noqa: F401  (fixtures: one server for the whole run)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,12 +1,12 @@
 """``rulegen introspect``: read a database's schema and write a spec that fakes its data.
 
-One module per job: :mod:`.sqlite` and :mod:`.postgres` read a catalog (every user schema, or
-one) into the neutral model of :mod:`.model`; :mod:`.bookkeeping` finds the framework tables
-left out; :mod:`.checks` reads CHECK constraints, :mod:`.facts` sorts what they say,
-:mod:`.patterns` and :mod:`.exprs` translate the rest; :mod:`.sample` sums up sampled rows
-(:mod:`.sensitive` keeps personal values out, :mod:`.counts` fits children per parent);
-:mod:`.names`, :mod:`.guesses`, :mod:`.fitting`, :mod:`.types` and :mod:`.kinds` choose each
-column's kind; :mod:`.related` orders dates; :mod:`.tables` adds parent links, references and
+One module per job: :mod:`.sqlite`, :mod:`.postgres`, :mod:`.mysql` and :mod:`.duckdb` read a
+catalog (every user schema, or one) into the neutral model of :mod:`.model`; :mod:`.bookkeeping`
+finds the framework tables left out; :mod:`.checks` reads CHECK constraints, :mod:`.facts` sorts
+what they say, :mod:`.patterns` and :mod:`.exprs` translate the rest; :mod:`.sample` sums up
+sampled rows (:mod:`.sensitive` keeps personal values out, :mod:`.counts` fits children per
+parent); :mod:`.names`, :mod:`.guesses`, :mod:`.fitting`, :mod:`.types` and :mod:`.kinds` choose
+each column's kind; :mod:`.related` orders dates; :mod:`.tables` adds parent links, references and
 keys; :mod:`.render` writes the YAML. A translated CHECK the spec's compiler refuses becomes a
 comment, so the spec always validates.
 """
@@ -51,6 +51,8 @@ def introspect_url(url: str, *, sample: int = 0, schema: str | None = None, toda
         raise IntrospectError(str(exc)) from None
     if sample < 0:
         raise IntrospectError(f"sample must be >= 0, got {sample}")
+    if sample and target.dialect in ("mysql", "duckdb"):
+        raise IntrospectError(f"{target}: --sample reads SQLite and PostgreSQL databases only (for now)")
     connection, errors = _connect(target)
     try:
         catalog = _read(connection, target, schema)
@@ -123,7 +125,27 @@ def _connect(target: Any) -> tuple[Any, tuple[type[BaseException], ...]]:
             return connect_postgres(target.target), (psycopg.Error,)
         except psycopg.Error as exc:
             raise IntrospectError(f"{target}: cannot connect: {_first_line(exc)}") from None
-    raise IntrospectError(f"{target}: introspect reads sqlite:// and postgresql:// databases")
+    if target.dialect == "mysql":
+        try:
+            import pymysql
+        except ImportError:
+            raise IntrospectError("reading MySQL needs PyMySQL: pip install 'rulegen[mysql]'") from None
+        from rulegen.introspection.mysql import connect_mysql_reader
+
+        try:
+            return connect_mysql_reader(target.target), (pymysql.Error,)
+        except (pymysql.Error, ValueError) as exc:
+            raise IntrospectError(f"{target}: cannot connect: {_first_line(exc)}") from None
+    try:
+        import duckdb
+    except ImportError:
+        raise IntrospectError("reading DuckDB needs duckdb: pip install 'rulegen[duckdb]'") from None
+    from rulegen.introspection.duckdb import connect_duckdb
+
+    try:
+        return connect_duckdb(target.target), (duckdb.Error,)
+    except duckdb.Error as exc:
+        raise IntrospectError(f"{target}: cannot open the database: {_first_line(exc)}") from None
 
 
 def _read(connection: Any, target: Any, schema: str | None) -> Any:
@@ -131,6 +153,14 @@ def _read(connection: Any, target: Any, schema: str | None) -> Any:
         from rulegen.introspection.sqlite import read_sqlite
 
         return read_sqlite(connection, str(target))
+    if target.dialect == "mysql":
+        from rulegen.introspection.mysql import read_mysql
+
+        return read_mysql(connection, str(target))
+    if target.dialect == "duckdb":
+        from rulegen.introspection.duckdb import read_duckdb
+
+        return read_duckdb(connection, str(target))
     from rulegen.introspection.postgres import read_postgres
 
     return read_postgres(connection, str(target), schema)

@@ -46,14 +46,13 @@ from rulegen.io.refusals import Locate
 from rulegen.io.sql import (
     add_foreign_keys,
     check_target_names,
-    create_table,
     foreign_keys,
     identity_key,
     table_order,
     with_locations,
 )
 from rulegen.io.target import TargetForeignKey, TargetTable
-from rulegen.io.urls import parse_url
+from rulegen.io.urls import DatabaseUrl, parse_url
 from rulegen.plan.plan import Plan, TablePlan
 from rulegen.progress import Progress
 
@@ -69,7 +68,7 @@ def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1
 
     Args:
         plan: the compiled spec.
-        url: ``sqlite:///path.db``, ``postgresql://...`` or ``duckdb:///path.duckdb``.
+        url: ``sqlite:///path.db``, ``postgresql://...``, ``duckdb:///path.duckdb`` or ``mysql://...``.
         if_exists: ``fail``, ``replace`` or ``append``.
         workers: processes generating each table.
         progress: told the rows loaded per table.
@@ -93,9 +92,18 @@ def seed_plan(plan: Plan, url: str, *, if_exists: str = "fail", workers: int = 1
         raise OutputError([Diagnostic("RG502", str(exc))]) from None
     picked = plan.pick(tables, exclude)
     check_target_names(plan, where.dialect)
-    loader = LOADERS[where.dialect](where)
+    loader = _loader(where)
     with _removed_if_new(loader.files()):
         return _seed(loader, plan, picked, if_exists, workers, progress)
+
+
+def _loader(where: DatabaseUrl) -> Loader:
+    """The loader of a database URL's dialect."""
+    if where.dialect == "mysql":
+        from rulegen.io.mysql import MysqlLoader
+
+        return MysqlLoader(where)
+    return LOADERS[where.dialect](where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +126,15 @@ def _seed(loader: Loader, plan: Plan, picked: list[str], if_exists: str, workers
         loader.dialect = with_locations(plan, loader.dialect)
         load = _prepare(loader, plan, picked, if_exists)
         loader.locate = _locator(plan, load.found)
+        loader.tables = load.order.tables
         if if_exists == "replace":
             for name in reversed(table_order(plan)[0]):
                 if name in load.found and name in load.created:
-                    loader.execute(f"DROP TABLE {loader.dialect.table(name)}")
+                    loader.drop_table(name)
+        # Every table is created before the first row is loaded (MySQL commits at each DDL).
+        for name in load.order.tables:
+            if name in load.created:
+                loader.create_table(plan, plan.tables[name], [c for (t, c) in load.order.skipped if t == name])
         _alter(loader, load.order, "DEFERRABLE INITIALLY DEFERRED")
         loaded = {name: _load(loader, plan, plan.tables[name], load.order, load.appended.get(name), load.keys,
                               workers, progress) for name in load.order.tables}
@@ -250,14 +263,11 @@ def _referenced(plan: Plan, tables: list[str]) -> set[str]:
 
 def _load(loader: Loader, plan: Plan, table: TablePlan, order: LoadOrder, target: TargetTable | None,
           keys: KeyFit, workers: int, progress: Progress | None) -> int:
-    """Create (unless appended to) and load one table; its row count."""
+    """Load one table (created already unless appended to); its row count."""
     name = table.name
     loader.loading = name
     if progress is not None:  # the table's clock starts here, not at its first block's end
         progress(name, 0, table.rows)
-    if target is None:
-        skip = [columns for (child, columns) in order.skipped if child == name]
-        loader.execute(create_table(plan, table, loader.dialect, skip=skip))
     written = [c for c in table.output if target is None or c not in target.generated]
     nulled = [c for fk in order.nulled.get(name, []) for c in fk.columns]
     kept: list[pa.RecordBatch] = []  # the nulled columns' values, by key, for the UPDATE after

@@ -26,9 +26,10 @@ from rulegen.errors import Diagnostic, OutputError
 from rulegen.io.durations import seconds_columns
 from rulegen.io.refusals import Locate, refusal
 from rulegen.io.rows import python_values
-from rulegen.io.sql import DIALECTS, Dialect
+from rulegen.io.sql import DIALECTS, Dialect, create_table
 from rulegen.io.target import TargetTable, duckdb_tables, name_parts, postgres_tables, sqlite_tables
 from rulegen.io.urls import DatabaseUrl
+from rulegen.plan.plan import Plan, TablePlan
 
 __all__ = ["LOADERS", "Loader", "type_names"]
 
@@ -87,6 +88,7 @@ class Loader(ABC):
         self.connection: Any = None  # open inside transaction()
         self.loading: str | None = None  # the table being loaded, for a refusal's message
         self.locate: Locate = lambda table, columns, constraint: ""
+        self.tables: list[str] = []  # the tables the seed loads, parents first (set before the first load)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -136,13 +138,22 @@ class Loader(ABC):
         values = list(parameters)
         return self.connection.execute(statement, values) if values else self.connection.execute(statement)
 
+    def create_table(self, plan: Plan, table: TablePlan, skip: list[tuple[str, ...]]) -> None:
+        """Create a table of ``plan`` (without the foreign keys in ``skip``), before any row is loaded."""
+        self.execute(create_table(plan, table, self.dialect, skip=skip))
+
+    def drop_table(self, name: str) -> None:
+        """Drop an existing table the seed replaces."""
+        self.execute(f"DROP TABLE {self.dialect.table(name)}")
+
     @abstractmethod
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
         """Append the rows of ``batches`` (of ``columns``) to ``table`` (a qualified name)."""
 
     def largest(self, table: str, column: str) -> int | None:
         """The largest value of an integer column of an existing table (None when empty)."""
-        found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchone()
+        # fetchall: DuckDB 2 refuses the next statement while a result is unfinished
+        found = self.execute(f"SELECT max({self.dialect.ident(column)}) FROM {self.dialect.table(table)}").fetchall()[0]
         return None if found[0] is None else int(found[0])
 
     def distinct(self, table: str, column: str) -> pa.Array:

@@ -1,10 +1,13 @@
-"""Database URLs: ``sqlite:///path.db``, ``postgresql://user@host/db``, ``duckdb:///path.duckdb``.
+"""Database URLs: ``sqlite:///path.db``, ``postgresql://user@host/db``, ``duckdb:///path.duckdb``,
+``mysql://user:password@host:port/db``.
 
 SQLAlchemy's spelling, so users can paste what they already have. A relative SQLite or DuckDB
 path follows three slashes (``sqlite:///dev.db``), an absolute one four (``sqlite:////tmp/dev.db``);
 ``sqlite://`` alone is an in-memory database. PostgreSQL URLs go to libpq as they are (so
 ``?host=/tmp/sockets`` reaches a unix socket, and ``?options=-csearch_path%3Dshop`` makes ``shop``
 the schema tables go into); ``postgres://`` and ``postgresql+psycopg://`` are accepted too.
+MySQL and MariaDB URLs (``mysql://``, ``mariadb://``, ``mysql+pymysql://``) name a database, and
+reach a unix socket with ``?unix_socket=/path``.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from urllib.parse import urlsplit
 
 __all__ = ["DIALECTS", "DatabaseUrl", "parse_url"]
 
-DIALECTS = ("sqlite", "postgresql", "duckdb")
+DIALECTS = ("sqlite", "postgresql", "duckdb", "mysql")
 
 _SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql",
-            "postgresql+psycopg": "postgresql", "duckdb": "duckdb"}
+            "postgresql+psycopg": "postgresql", "duckdb": "duckdb", "mysql": "mysql", "mariadb": "mysql",
+            "mysql+pymysql": "mysql"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +29,9 @@ class DatabaseUrl:
     """Where a database is.
 
     Attributes:
-        dialect: ``sqlite``, ``postgresql`` or ``duckdb``.
+        dialect: ``sqlite``, ``postgresql``, ``duckdb`` or ``mysql``.
         target: the file path (``:memory:`` for an in-memory SQLite or DuckDB), or the libpq
-            connection URL for PostgreSQL.
+            connection URL for PostgreSQL, or the ``mysql://`` URL.
     """
 
     dialect: str
@@ -35,7 +39,7 @@ class DatabaseUrl:
 
     def __str__(self) -> str:
         """The URL with any password hidden, for messages."""
-        if self.dialect != "postgresql":
+        if self.dialect not in ("postgresql", "mysql"):
             return f"{self.dialect}:///{self.target}"
         parts = urlsplit(self.target)
         if parts.password is None:
@@ -56,6 +60,8 @@ def parse_url(url: str) -> DatabaseUrl:
         raise ValueError(f"unknown database URL {url!r}: use {known}")
     if dialect == "postgresql":
         return DatabaseUrl(dialect, "postgresql://" + rest)
+    if dialect == "mysql":
+        return DatabaseUrl(dialect, "mysql://" + rest)
     if rest in ("", "/"):
         return DatabaseUrl(dialect, ":memory:")
     if not rest.startswith("/"):

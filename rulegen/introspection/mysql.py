@@ -1,0 +1,229 @@
+"""Read a MySQL or MariaDB database's catalog from ``information_schema``: columns and their
+types, not-null, primary, unique (unique indexes) and foreign keys (composite and self ones
+too), and CHECK constraints.
+
+MySQL's types are read into the neutral model: ``TINYINT(1)`` is a boolean, ``ENUM`` labels are
+an enum's, a ``SET`` column takes one of its members per row, ``YEAR`` is an integer from 1901
+to 2155, a narrow or ``UNSIGNED`` integer gets its range as a CHECK (so the spec's values fit),
+``JSON`` (MariaDB: ``LONGTEXT`` with a ``json_valid`` CHECK) is JSON, spatial columns get
+well-known text (a small point, line, triangle, or collection of them) that the seed loads
+through ``ST_GeomFromText``. Generated columns are read as computed (not written),
+``AUTO_INCREMENT`` as the database's numbering. A CHECK is read with its names in double
+quotes, as the CHECK translator reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, quote_identifier
+from rulegen.io.mysql_target import GENERATED
+
+__all__ = ["MysqlReader", "connect_mysql_reader", "read_mysql"]
+
+ROW_COUNT_CAP = 1_000_000  # rows counted per table: enough to size a spec, cheap on any table
+
+# Spatial types, each with a pattern of valid well-known text (a polygon is a closed triangle).
+_SPATIAL = {
+    "point": r"POINT\([1-9][0-9]? [1-9][0-9]?\)",
+    "geometry": r"POINT\([1-9][0-9]? [1-9][0-9]?\)",
+    "linestring": r"LINESTRING\([1-9] [1-9], [1-9][0-9] [1-9][0-9]\)",
+    "polygon": r"POLYGON\(\(0 0, [1-9] 0, 0 [1-9], 0 0\)\)",
+    "multipoint": r"MULTIPOINT\(\([1-9] [1-9]\), \([1-9][0-9] [1-9][0-9]\)\)",
+    "multilinestring": r"MULTILINESTRING\(\([1-9] [1-9], [1-9][0-9] [1-9][0-9]\)\)",
+    "multipolygon": r"MULTIPOLYGON\(\(\(0 0, [1-9] 0, 0 [1-9], 0 0\)\)\)",
+    "geometrycollection": r"GEOMETRYCOLLECTION\(POINT\([1-9][0-9]? [1-9][0-9]?\)\)",
+}
+_INTEGERS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
+_CATEGORIES = {
+    "decimal": "decimal", "numeric": "decimal", "float": "float", "double": "float", "real": "float",
+    "char": "text", "varchar": "text", "tinytext": "text", "text": "text", "mediumtext": "text",
+    "longtext": "text", "date": "date", "datetime": "timestamp", "timestamp": "timestamp", "time": "time",
+    "json": "json", "binary": "binary", "varbinary": "binary", "tinyblob": "binary", "blob": "binary",
+    "mediumblob": "binary", "longblob": "binary", "enum": "enum", "set": "enum", "uuid": "uuid", "inet4": "inet",
+    "inet6": "inet", "year": "integer",
+}
+
+_COLUMNS = """
+SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION,
+       NUMERIC_SCALE, EXTRA
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
+"""
+_INDEXES = """
+SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+_FOREIGN_KEYS = """
+SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
+"""
+# MariaDB names each CHECK's table (its names are unique per table); MySQL 8.0.16+ names them
+# per schema, and TABLE_CONSTRAINTS tells their table; before, there are none.
+_CHECKS = """
+SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME
+"""
+_MYSQL_CHECKS = """
+SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c
+JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA
+  AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+WHERE c.CONSTRAINT_SCHEMA = DATABASE() ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME
+"""
+_CHECK_COLUMNS = """
+SELECT COLUMN_NAME FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'CHECK_CONSTRAINTS'
+"""
+_JSON_VALID = re.compile(r"json_valid\([`\"]((?:[^`\"]|``|\"\")+)[`\"]\)", re.IGNORECASE)
+
+
+class MysqlReader:
+    """A PyMySQL connection that reads as the other readers do: ``execute(sql).fetchall()``."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, statement: str, parameters: list[Any] | None = None) -> Any:
+        """Run one statement; its cursor."""
+        cursor = self.connection.cursor()
+        cursor.execute(statement, parameters)
+        return cursor
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+
+def connect_mysql_reader(url: str) -> MysqlReader:
+    """A read-only, autocommit connection to the database of a ``mysql://`` URL, reading
+    double-quoted names as names (``ANSI_QUOTES``).
+
+    Raises:
+        pymysql.Error: the server cannot be reached or refuses the login.
+        ValueError: the URL names no database.
+    """
+    from rulegen.io.mysql import connect_mysql
+
+    connection = MysqlReader(connect_mysql(url, autocommit=True))
+    if connection.execute("SELECT DATABASE()").fetchone()[0] is None:
+        connection.close()
+        raise ValueError("the URL names no database: mysql://user@host/DATABASE")
+    connection.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+    connection.execute("SET SESSION TRANSACTION READ ONLY")
+    return connection
+
+
+def read_mysql(connection: MysqlReader, source: str) -> Catalog:
+    """Every base table of the URL's database."""
+    names = [row[0] for row in connection.execute(
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+        "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME").fetchall()]
+    tables = {name: TableInfo(name=name, columns={}) for name in names}
+    ranges: dict[tuple[str, str], str] = {}  # the range a column's type holds, as a CHECK
+    for row in connection.execute(_COLUMNS).fetchall():
+        if row[0] in tables:
+            found = _column(tables[row[0]], *row[1:])
+            if found is not None:
+                ranges[row[0], row[1]] = found
+    indexes: dict[tuple[str, str], list[str | None]] = {}
+    for table, index, column in connection.execute(_INDEXES).fetchall():
+        if table in tables:
+            indexes.setdefault((table, index), []).append(column)
+    for (table, index), columns in indexes.items():
+        target = tables[table]
+        if None in columns:  # a part is an expression: not columns rulegen can make unique
+            target.checks.append(f"-- UNIQUE index {index} on an expression (not read)")
+        elif index == "PRIMARY":
+            target.primary_key = tuple(str(c) for c in columns)
+        elif tuple(columns) not in target.unique:
+            target.unique.append(tuple(str(c) for c in columns))
+    for target in tables.values():
+        target.unique = [key for key in target.unique if key != target.primary_key]
+    keys: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for table, name, column, parent, parent_column in connection.execute(_FOREIGN_KEYS).fetchall():
+        if table in tables and parent in tables:
+            keys.setdefault((table, name), []).append((column, parent, parent_column))
+    for (table, _), parts in keys.items():
+        tables[table].foreign_keys.append(
+            ForeignKey(tuple(p[0] for p in parts), parts[0][1], tuple(p[2] for p in parts)))
+    for (table, column), check in ranges.items():
+        # A key's values are the spec's sequences and refs, sized by rows: no range for them
+        # (a sequence would start at the type's low end).
+        target = tables[table]
+        if not any(column in key for key in target.candidate_keys()) and not any(
+                column in fk.columns for fk in target.foreign_keys):
+            target.checks.append(check)
+    for table, _, clause in _checks(connection):
+        if table in tables:
+            _check(tables[table], clause)
+    for name, table in tables.items():
+        table.rows = connection.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {quote_identifier(name)} LIMIT {ROW_COUNT_CAP}) AS t").fetchone()[0]
+    return Catalog(source=source, dialect="mysql", tables=tables)
+
+
+def _checks(connection: MysqlReader) -> list[tuple[str, str, str]]:
+    """(table, name, clause) of every CHECK of the database, on MariaDB and MySQL alike."""
+    columns = {row[0].upper() for row in connection.execute(_CHECK_COLUMNS).fetchall()}
+    if not columns:
+        return []
+    return list(connection.execute(_CHECKS if "TABLE_NAME" in columns else _MYSQL_CHECKS).fetchall())
+
+
+def _column(table: TableInfo, name: str, data_type: str, column_type: str, nullable: str, length: int | None,
+            precision: int | None, scale: int | None, extra: str | None) -> str | None:
+    """Add one column to ``table``; the range its type holds, as a CHECK (an integer's, a year's)."""
+    data_type, declared, extra = data_type.lower(), column_type.lower(), (extra or "").lower()
+    category = _CATEGORIES.get(data_type, "unknown")
+    quoted = quote_identifier(name)
+    holds = None
+    info = ColumnInfo(name=name, type_name=declared, category=category, nullable=nullable == "YES",
+                      generated=GENERATED.search(extra) is not None)
+    if data_type in _INTEGERS:
+        info.category = "bool" if declared.startswith("tinyint(1)") else "integer"
+        bits = _INTEGERS[data_type]
+        low, high = (0, 2**bits - 1) if "unsigned" in declared else (-(2**(bits - 1)), 2**(bits - 1) - 1)
+        if info.category == "integer" and (bits < 64 or "unsigned" in declared):
+            holds = f"{quoted} >= {low} AND {quoted} <= {min(high, 2**63 - 1)}"
+    elif data_type == "year":
+        holds = f"{quoted} >= 1901 AND {quoted} <= 2155"
+    elif data_type in ("enum", "set"):
+        info.labels = tuple(_labels(column_type[len(data_type):]))  # a SET column: one member per row
+    elif data_type in _SPATIAL:
+        info.category, info.type_name = "text", "text"
+        table.checks.append(f"{quoted} ~ '^{_SPATIAL[data_type]}$'")
+    if data_type in ("char", "varchar") and length:
+        info.length, info.fixed = int(length), data_type == "char"
+    if category == "decimal":
+        info.precision, info.scale = precision, scale
+    if "auto_increment" in extra:
+        info.identity = "auto_increment"
+    if data_type == "json":
+        info.type_name = "json"
+    table.columns[name] = info
+    return holds
+
+
+def _labels(text: str) -> list[str]:
+    """The quoted labels of ``('a','b''c')``."""
+    return [label.replace("''", "'") for label in re.findall(r"'((?:[^']|'')*)'", text)]
+
+
+def _check(table: TableInfo, clause: str) -> None:
+    """A CHECK's clause; MariaDB's ``json_valid(`c`)`` of a JSON column marks the column as JSON."""
+    valid = _JSON_VALID.fullmatch(clause.strip())
+    name = valid.group(1).replace("``", "`").replace('""', '"') if valid is not None else None
+    if name is not None and name in table.columns:
+        column = table.columns[name]
+        column.category, column.type_name = "json", "json"
+        return
+    table.checks.append(_double_quoted(clause))
+
+
+def _double_quoted(clause: str) -> str:
+    """A CHECK clause with its backquoted names double-quoted (strings left as they are)."""
+    parts = re.split(r"('(?:[^'\\]|''|\\.)*')", clause)
+    return "".join(part if part.startswith("'") else re.sub(
+        r"`((?:[^`]|``)*)`", lambda m: quote_identifier(m.group(1).replace("``", "`")), part) for part in parts)

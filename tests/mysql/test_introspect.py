@@ -1,0 +1,127 @@
+"""`rulegen introspect mysql://...` and `duckdb:///...`: a schema with keys, composite and self
+references, unique indexes, CHECKs, ENUM/SET, generated and AUTO_INCREMENT columns, TINYINT(1),
+YEAR, JSON and spatial columns becomes a spec that seeds back into the same schema with no edit,
+after which the application's next insert without a key gets one."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from click.testing import CliRunner
+
+import rulegen
+from rulegen.cli import main
+from rulegen.io.mysql_target import GENERATED
+from tests.mariadb import mysql_connect
+from tests.mysql.test_seed import orphans, query, tables
+
+SCHEMA = [
+    """CREATE TABLE teams (
+        team_id INT AUTO_INCREMENT PRIMARY KEY,
+        code CHAR(4) NOT NULL,
+        name VARCHAR(40) NOT NULL,
+        founded YEAR NOT NULL,
+        active TINYINT(1) NOT NULL DEFAULT 1,
+        UNIQUE INDEX team_code (code)
+    ) ENGINE=InnoDB""",
+    """CREATE TABLE players (
+        player_id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
+        team_id INT NOT NULL,
+        mentor_id BIGINT UNSIGNED NULL,
+        nick VARCHAR(30) NOT NULL,
+        position ENUM('keeper', 'defender', 'forward') NOT NULL,
+        skills SET('speed', 'pass', 'shot') NULL,
+        rating TINYINT UNSIGNED NOT NULL,
+        salary DECIMAL(10, 2) NOT NULL CHECK (salary >= 1000),
+        joined DATETIME(6) NOT NULL,
+        profile JSON NULL,
+        home POINT NULL,
+        area MULTIPOLYGON NOT NULL,
+        nick_upper VARCHAR(30) AS (UPPER(nick)) VIRTUAL,
+        UNIQUE KEY team_nick (team_id, nick),
+        CONSTRAINT fit CHECK (rating BETWEEN 1 AND 99),
+        FOREIGN KEY (team_id) REFERENCES teams (team_id),
+        FOREIGN KEY (mentor_id) REFERENCES players (player_id)
+    ) ENGINE=InnoDB""",
+    """CREATE TABLE matches (
+        team_id INT NOT NULL,
+        match_no SMALLINT NOT NULL,
+        played_on DATE NOT NULL,
+        goals TINYINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (team_id, match_no),
+        FOREIGN KEY (team_id) REFERENCES teams (team_id)
+    ) ENGINE=InnoDB""",
+    """CREATE TABLE appearances (
+        appearance_id INT AUTO_INCREMENT PRIMARY KEY,
+        team_id INT NOT NULL,
+        match_no SMALLINT NOT NULL,
+        player_id BIGINT UNSIGNED NOT NULL,
+        minutes SMALLINT NOT NULL CHECK (minutes BETWEEN 0 AND 120),
+        FOREIGN KEY (team_id, match_no) REFERENCES matches (team_id, match_no),
+        FOREIGN KEY (player_id) REFERENCES players (player_id)
+    ) ENGINE=InnoDB""",
+]
+
+
+def test_mysql_introspect_then_seed_with_no_edit_then_the_application_inserts(mysql_database: str) -> None:
+    for statement in SCHEMA:
+        query(mysql_database, statement)
+    text = rulegen.introspect(mysql_database)
+    spec = rulegen.load(text)
+    players = spec.tables["players"].columns
+    assert players["position"].kind == "choice" and players["nick_upper"].hidden
+    assert spec.tables["teams"].columns["active"].kind == "bool"
+    loaded = rulegen.seed_database(spec, mysql_database, scale=0.5, if_exists="append")
+    assert min(loaded.values()) > 0
+    assert tables(mysql_database) == loaded
+    assert orphans(mysql_database) == []
+    assert query(mysql_database, "SELECT count(*) FROM players WHERE ST_X(home) IS NULL AND home IS NOT NULL") \
+        == [(0,)]
+    assert query(mysql_database, "SELECT count(*) FROM players WHERE ST_Area(area) > 0") == [(loaded["players"],)]
+    assert query(mysql_database, "SELECT count(*) FROM players WHERE nick_upper <> UPPER(nick)") == [(0,)]
+    with contextlib.closing(mysql_connect(mysql_database)) as connection:
+        cursor = connection.cursor()
+        cursor.execute("INSERT INTO teams (code, name, founded) VALUES ('ZZZZ', 'New', 2001)")
+        cursor.execute("INSERT INTO players (team_id, nick, position, rating, salary, joined, area) VALUES "
+                       "(%s, 'newbie', 'keeper', 5, 2000, NOW(), ST_GeomFromText('MULTIPOLYGON(((0 0,1 0,0 1,0 0)))'))",
+                       [cursor.lastrowid])
+        assert cursor.lastrowid > max(r[0] for r in query(mysql_database, "SELECT player_id FROM players "
+                                                                           "WHERE nick <> 'newbie'"))
+
+
+def test_duckdb_introspect_then_seed_with_no_edit(tmp_path) -> None:
+    import duckdb
+
+    path = tmp_path / "league.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TYPE mood AS ENUM ('calm', 'tense')")
+        connection.execute("CREATE TABLE teams (team_id INTEGER PRIMARY KEY, code VARCHAR NOT NULL UNIQUE, "
+                           "mood mood NOT NULL, budget DECIMAL(12, 2) CHECK (budget > 0))")
+        connection.execute("CREATE TABLE players (player_id INTEGER PRIMARY KEY, team_id INTEGER NOT NULL "
+                           "REFERENCES teams (team_id), joined TIMESTAMP NOT NULL, fit BOOLEAN, "
+                           "age SMALLINT CHECK (age BETWEEN 16 AND 45), twice INTEGER GENERATED ALWAYS AS "
+                           "(player_id * 2) VIRTUAL)")
+    spec = rulegen.load(rulegen.introspect(f"duckdb:///{path}"))
+    assert spec.tables["players"].columns["team_id"].kind == "ref"
+    loaded = rulegen.seed_database(spec, f"duckdb:///{path}", scale=0.5, if_exists="append")
+    assert min(loaded.values()) > 0
+    with duckdb.connect(str(path)) as connection:
+        assert connection.execute("SELECT count(*) FROM players").fetchone()[0] == loaded["players"]
+        assert connection.execute("SELECT count(*) FROM players WHERE age NOT BETWEEN 16 AND 45").fetchone()[0] == 0
+
+
+def test_cli_errors_are_one_line(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["introspect", f"mysql://nobody@localhost/x?unix_socket={tmp_path}/no.sock"])
+    assert result.exit_code == 1
+    assert result.output.startswith("rulegen: error[RG520] ") and "cannot connect" in result.output
+    result = CliRunner().invoke(main, ["introspect", f"duckdb:///{tmp_path}/missing.duckdb"])
+    assert result.exit_code == 1 and "cannot open the database" in result.output
+
+
+@pytest.mark.parametrize(("extra", "generated"), [
+    ("VIRTUAL GENERATED", True), ("STORED GENERATED", True), ("PERSISTENT GENERATED", True),
+    ("DEFAULT_GENERATED", False), ("DEFAULT_GENERATED on update CURRENT_TIMESTAMP", False), ("auto_increment", False),
+])
+def test_generated_columns_are_told_from_mysql_8_defaults(extra: str, generated: bool) -> None:
+    assert (GENERATED.search(extra) is not None) == generated
