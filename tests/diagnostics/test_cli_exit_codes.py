@@ -5,8 +5,8 @@ A user error never prints a Python traceback; ``--debug`` lets the exception pro
 
 from __future__ import annotations
 
-import subprocess
 import resource
+import subprocess
 import sys
 from pathlib import Path
 
