@@ -113,6 +113,8 @@ def render_text(comparison: Comparison) -> str:
             if p.dcr_median is not None:
                 measures += (f", distance to closest real row median {_g(p.dcr_median)} / p5 {_g(p.dcr_p05)} "
                              f"(real-vs-real {_g(p.baseline_median)} / {_g(p.baseline_p05)})")
+            if p.close is not None:
+                measures += f", closer than the real-vs-real p5 {p.close:.1%} (real 5%)"
             lines.append(f"  {t.name}: privacy {status} [{measures}]")
     for r in comparison.relations:
         if r.synth is None:
@@ -245,7 +247,9 @@ def render_html(comparison: Comparison) -> str:
                     ("exact copies of a row of half the real rows", f"{p.copies_of_half:.2%}",
                      f"{p.copies_baseline:.2%}"),
                     ("distance to closest real row, median", _g(p.dcr_median), _g(p.baseline_median)),
-                    ("distance to closest real row, 5th percentile", _g(p.dcr_p05), _g(p.baseline_p05))]
+                    ("distance to closest real row, 5th percentile", _g(p.dcr_p05), _g(p.baseline_p05)),
+                    ("rows closer than the baseline's 5th percentile", "-" if p.close is None else f"{p.close:.1%}",
+                     "5%")]
             body = "".join("<tr>" + _cell(a) + _cell(b, True) + _cell(c, True) + "</tr>" for a, b, c in rows)
             parts.append(f"<p>privacy: {status}</p><table><tr><th>measure</th><th>synthetic</th>"
                          f"<th>real holdout (baseline)</th></tr>{body}</table>")
