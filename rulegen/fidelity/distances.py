@@ -161,10 +161,14 @@ def _booleans(array: pa.Array) -> np.ndarray | None:
             return None
         return np.array([None if not np.isfinite(v) else ("true" if v == 1 else "false") for v in numbers],
                         dtype=object)
-    words = [None if v is None else v.strip().lower() for v in array.to_pylist()]
-    if not all(w is None or w in _TRUE or w in _FALSE for w in words):
+    distinct = pc.unique(array)
+    if len(distinct) > 32:  # a quick no for text of many values (the words above, in a few cases each)
         return None
-    return np.array([None if w is None else ("true" if w in _TRUE else "false") for w in words], dtype=object)
+    words = {v: v.strip().lower() for v in distinct.to_pylist() if v is not None}
+    if not all(w in _TRUE or w in _FALSE for w in words.values()):
+        return None
+    flags = {v: "true" if w in _TRUE else "false" for v, w in words.items()}
+    return np.array([None if v is None else flags[v] for v in array.to_pylist()], dtype=object)
 
 
 def prepare_column(real: pa.ChunkedArray | pa.Array | None, synth: pa.ChunkedArray | pa.Array | None) -> PreparedColumn:

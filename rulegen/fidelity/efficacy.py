@@ -12,7 +12,7 @@ and one on real training rows, and both predict the same real test rows:
 - features are the table's other numeric, date and categorical columns (categories as codes of
   the real training side's commonest :data:`TOP_CATEGORIES`); keys and free text are left out;
 - the model is scikit-learn's HistGradientBoostingClassifier or Regressor (missing values
-  handled natively), seeded, with default settings.
+  handled natively), seeded, with default settings, on one thread.
 
 ``ratio = synth_score / real_score`` (capped at 1; 1 when the real model scores 0 too) is what
 enters the compare score. scikit-learn is imported only here, when a target is asked for.
@@ -161,10 +161,14 @@ def _fit_score(x: np.ndarray, y: np.ndarray, test_x: np.ndarray, test_y: np.ndar
         prediction = np.full(len(test_y), y[0])
     else:
         model = _models(classify, seed)
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
         if x.shape[1] == 0:
             x, test_x = np.zeros((len(x), 1)), np.zeros((len(test_x), 1))
-        model.fit(x, y)  # type: ignore[attr-defined]
-        prediction = model.predict(test_x)  # type: ignore[attr-defined]
+        # One thread: OpenMP's threads thrash on small data and busy machines (25x slower on 2 loaded cores).
+        with threadpool_limits(limits=1):
+            model.fit(x, y)  # type: ignore[attr-defined]
+            prediction = model.predict(test_x)  # type: ignore[attr-defined]
     if classify:
         return float(np.mean(prediction == test_y))
     total = float(((test_y - test_y.mean()) ** 2).sum())
