@@ -139,9 +139,10 @@ def private_drafts(sources: list[Source], *, epsilon: float, seed: int | None = 
     rng = np.random.default_rng(seed)
     keys = {s.name: _key(s) for s in sources}
     links = _links(sources, keys)
-    per = {}
-    for link in links:
-        per.setdefault(link.child, link)
+    per: dict[str, Link] = {}
+    for link in links:  # the first reference of a table is what it is generated per, unless that closes a cycle
+        if link.child not in per and not _reaches(per, link.parent, link.child):
+            per[link.child] = link
     by_name = {s.name: s for s in sources}
     refs = {s.name: {link.column: link for link in links if link.child == s.name} for s in sources}
     plain = {s.name: [c for c in s.data.column_names if c != keys[s.name] and c not in refs[s.name]] for s in sources}
@@ -181,6 +182,19 @@ def _mean(law: dict[str, Any]) -> float:
     if law["kind"] == "poisson":
         return float(law["lam"])
     return float(law["n"]) * (1 - float(law["p"])) / float(law["p"])
+
+
+def _reaches(per: dict[str, Link], start: str, target: str) -> bool:
+    """Whether ``target`` is ``start`` or one of its ancestors through ``per``."""
+    seen, table = set(), start
+    while table not in seen:
+        if table == target:
+            return True
+        seen.add(table)
+        if table not in per:
+            return False
+        table = per[table].parent
+    return False
 
 
 def _key_column(kind: pa.DataType) -> ColumnDraft:

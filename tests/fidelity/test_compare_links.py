@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rulegen.fidelity.associations import correlation_ratio, cramers_v
 from rulegen.fidelity.compare import compare
@@ -222,3 +224,21 @@ def test_the_pair_plots_render_in_headless_chromium(tmp_path, real):
     blue = (pixels[..., 2] - pixels[..., 0] > 0.3).sum()
     orange = (pixels[..., 0] - pixels[..., 2] > 0.3).sum()
     assert blue > 2000 and orange > 2000
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 6), st.integers(2, 5), st.floats(0.0, 1.0))
+def test_pair_measures_stay_in_0_1_and_equal_1_on_identical_data(seed, ka, kb, link):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, ka, 200)
+    b = np.where(rng.random(200) < link, a % kb, rng.integers(0, kb, 200))
+    x = a * link + rng.normal(size=200)
+    frame = pd.DataFrame({"a": a.astype(str), "b": b.astype(str), "x": x, "g": rng.integers(0, 20, 200).astype(float)})
+    other = frame.sample(frac=1.0, random_state=seed % 1000).reset_index(drop=True)
+    same = compare(frame, frame).tables[0]
+    assert all(p.similarity == pytest.approx(1.0) for p in (*same.categorical_pairs, *same.mixed_pairs))
+    for p in compare(frame, other).tables[0].categorical_pairs:
+        assert 0.0 <= p.similarity <= 1.0 + 1e-12 and 0.0 <= p.real_v <= 1.0 and 0.0 <= p.synth_v <= 1.0
+    assert 0.0 <= correlation_ratio(frame["a"].to_numpy(dtype=object), x) <= 1.0
+    effect = parent_effect(frame["a"].to_numpy(dtype=object), x)
+    assert effect is None or 0.0 <= effect <= 1.0
