@@ -31,7 +31,6 @@ __all__ = ["TOP", "CategoricalPair", "MixedPair", "categorical_pairs", "correlat
            "mixed_pairs"]
 
 TOP = 20  # categories kept per column in a joint table; the others are one "(other)" cell
-_NULL, _OTHER = "\x00(null)", "\x00(other)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +79,17 @@ class MixedPair:
         return 1.0 - abs(self.synth_eta - self.real_eta)
 
 
-def _labels(values: np.ndarray, keep: list[str]) -> np.ndarray:
-    """Each value as its label: itself when among ``keep``, else ``(other)``; null as ``(null)``."""
-    series = pd.Series(values, dtype=object)
-    labels = series.where(series.notna(), _NULL)
-    return labels.where(labels.isin(keep) | (labels == _NULL), _OTHER).to_numpy(dtype=object)
-
-
 def _top(values: np.ndarray) -> list[str]:
     return [str(v) for v in pd.Series(values, dtype=object).dropna().value_counts().index[:TOP]]
+
+
+def _codes(values: np.ndarray, keep: list[str]) -> np.ndarray:
+    """Each value's index in ``keep``; ``len(keep)`` for another value, ``len(keep) + 1`` for null."""
+    series = pd.Series(values, dtype=object)
+    codes = pd.Categorical(series, categories=keep).codes.astype(np.int64)
+    codes[codes < 0] = len(keep)
+    codes[series.isna().to_numpy()] = len(keep) + 1
+    return codes
 
 
 def cramers_v(table: np.ndarray) -> float:
@@ -102,77 +103,79 @@ def cramers_v(table: np.ndarray) -> float:
     return float(np.sqrt(min(1.0, chi2 / (min(table.shape) - 1))))
 
 
-def _joint(a: np.ndarray, b: np.ndarray, labels_a: list[str], labels_b: list[str]) -> np.ndarray:
-    codes_a = pd.Categorical(a, categories=labels_a).codes
-    codes_b = pd.Categorical(b, categories=labels_b).codes
-    shares = np.zeros((len(labels_a), len(labels_b)))
-    np.add.at(shares, (codes_a, codes_b), 1.0)
-    return shares / max(len(a), 1)
-
-
-def _categorical_pair(a: str, b: str, columns: dict[str, PreparedColumn]) -> CategoricalPair:
-    sides = {}
-    keep_a, keep_b = _top(columns[a].real), _top(columns[b].real)
-    for side in ("real", "synth"):
-        sides[side] = (_labels(getattr(columns[a], side), keep_a), _labels(getattr(columns[b], side), keep_b))
-    labels_a = list(dict.fromkeys([*keep_a, _OTHER, _NULL]))
-    labels_b = list(dict.fromkeys([*keep_b, _OTHER, _NULL]))
-    real, synth = (_joint(*sides[s], labels_a, labels_b) for s in ("real", "synth"))
+def _categorical_pair(a: str, b: str, codes: dict[str, dict[str, np.ndarray]],
+                      labels: dict[str, list[str]]) -> CategoricalPair:
+    na, nb = len(labels[a]), len(labels[b])
+    real, synth = (np.bincount(codes[side][a] * nb + codes[side][b], minlength=na * nb).reshape(na, nb)
+                   / max(len(codes[side][a]), 1) for side in ("real", "synth"))
     used_a = (real.sum(axis=1) + synth.sum(axis=1)) > 0
     used_b = (real.sum(axis=0) + synth.sum(axis=0)) > 0
     real, synth = real[used_a][:, used_b], synth[used_a][:, used_b]
     similarity = max(0.0, 1.0 - 0.5 * float(np.abs(real - synth).sum()))
+    return CategoricalPair(a, b, similarity, cramers_v(real), cramers_v(synth),
+                           tuple(v for v, u in zip(labels[a], used_a, strict=True) if u),
+                           tuple(v for v, u in zip(labels[b], used_b, strict=True) if u), real, synth)
 
-    def shown(labels: list[str], used: np.ndarray) -> tuple[str, ...]:
-        return tuple({_NULL: "(null)", _OTHER: "(other)"}.get(v, v) for v, u in zip(labels, used, strict=True) if u)
 
-    return CategoricalPair(a, b, similarity, cramers_v(real), cramers_v(synth), shown(labels_a, used_a),
-                           shown(labels_b, used_b), real, synth)
+def _coded(columns: dict[str, PreparedColumn]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]]]:
+    """The categorical columns as codes on each side, over the real side's commonest values."""
+    codes: dict[str, dict[str, np.ndarray]] = {"real": {}, "synth": {}}
+    labels = {}
+    for name, column in columns.items():
+        if column.kind != "categorical":
+            continue
+        keep = _top(column.real)
+        labels[name] = [*keep, "(other)", "(null)"]
+        for side in ("real", "synth"):
+            codes[side][name] = _codes(getattr(column, side), keep)
+    return codes, labels
 
 
 def categorical_pairs(columns: dict[str, PreparedColumn]) -> list[CategoricalPair]:
     """Every pair of the categorical columns present on both sides, in column order."""
-    names = [n for n, c in columns.items() if c.kind == "categorical"]
-    return [_categorical_pair(a, b, columns) for a, b in combinations(names, 2)]
+    codes, labels = _coded(columns)
+    return [_categorical_pair(a, b, codes, labels) for a, b in combinations(labels, 2)]
+
+
+def _group_means(codes: np.ndarray, numbers: np.ndarray, groups: int) -> tuple[float, np.ndarray, np.ndarray]:
+    """η of ``numbers`` by ``codes`` (rows without a number left out), and each group's count and mean."""
+    present = np.isfinite(numbers)
+    x, c = numbers[present], codes[present]
+    counts = np.bincount(c, minlength=groups).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.bincount(c, weights=x, minlength=groups) / counts
+    if x.size < 2:
+        return 0.0, counts, means
+    grand = x.mean()
+    total = float(((x - grand) ** 2).sum())
+    if total <= 0:
+        return 0.0, counts, means
+    between = float((counts * np.nan_to_num(means - grand) ** 2).sum())
+    return float(np.sqrt(min(1.0, between / total))), counts, means
 
 
 def correlation_ratio(categories: np.ndarray, numbers: np.ndarray) -> float:
     """η: the square root of the share of the variance of ``numbers`` explained by ``categories``.
 
-    Rows where the number is missing are left out; a null category is a group of its own. 0 when
-    the numbers are constant or there are none.
+    Rows where the number is missing are left out; a null category is a group of its own, and
+    the categories past the commonest :data:`TOP` are one group. 0 when the numbers are
+    constant or there are none.
     """
-    present = np.isfinite(numbers)
-    x = numbers[present]
-    if x.size < 2:
-        return 0.0
-    groups = pd.Series(_labels(categories[present], _top(categories)), dtype=object)
-    total = float(((x - x.mean()) ** 2).sum())
-    if total <= 0:
-        return 0.0
-    frame = pd.DataFrame({"g": groups, "x": x})
-    stats = frame.groupby("g", sort=False)["x"].agg(["count", "mean"])
-    between = float((stats["count"] * (stats["mean"] - x.mean()) ** 2).sum())
-    return float(np.sqrt(min(1.0, between / total)))
-
-
-def _means(categories: np.ndarray, numbers: np.ndarray, labels: list[str]) -> tuple[float, ...]:
-    frame = pd.DataFrame({"g": _labels(categories, labels), "x": numbers})
-    means = frame.dropna().groupby("g")["x"].mean()
-    return tuple(float(means.get(label, np.nan)) for label in labels)
+    keep = _top(categories)
+    return _group_means(_codes(categories, keep), np.asarray(numbers, dtype=np.float64), len(keep) + 2)[0]
 
 
 def mixed_pairs(columns: dict[str, PreparedColumn]) -> list[MixedPair]:
     """Every (categorical, numeric or date) pair of columns present on both sides."""
+    codes, labels = _coded(columns)
     found = []
-    for category, c in columns.items():
-        if c.kind != "categorical":
-            continue
-        labels = _top(c.real)[:10]
+    for category, names in labels.items():
+        shown = min(10, len(names) - 2)
         for number, n in columns.items():
             if n.kind not in ("numeric", "datetime"):
                 continue
-            found.append(MixedPair(category, number, correlation_ratio(c.real, n.real),
-                                   correlation_ratio(c.synth, n.synth), tuple(labels),
-                                   _means(c.real, n.real, labels), _means(c.synth, n.synth, labels)))
+            real_eta, _, real_means = _group_means(codes["real"][category], n.real, len(names))
+            synth_eta, _, synth_means = _group_means(codes["synth"][category], n.synth, len(names))
+            found.append(MixedPair(category, number, real_eta, synth_eta, tuple(names[:shown]),
+                                   tuple(map(float, real_means[:shown])), tuple(map(float, synth_means[:shown]))))
     return found
