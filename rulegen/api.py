@@ -441,10 +441,19 @@ def infer(paths: str | Path | Iterable[str | Path], *, allow_values: bool = Fals
                        sample_rows=sample_rows, epsilon=epsilon, seed=seed, bounds=bounds)
 
 
-def compare(real: Any, synth: Any, *, sample: int = 10_000, seed: int = 0) -> Any:
+def compare(real: Any, synth: Any, *, sample: int = 10_000, seed: int = 0, targets: Sequence[str] = (),
+            holdout: Any = None, spec: Spec | str | Path | None = None) -> Any:
     """How close synthetic data is to real data (files, folders or frames): per-column
-    distances, correlations, relations, an overall score in [0, 1], and a privacy check.
-    Returns a :class:`rulegen.fidelity.compare.Comparison` (``.render()``, ``.score``)."""
+    distances, correlations, associations, relations, an overall score in [0, 1], and a privacy
+    check, as ``rulegen compare``: ``targets`` (``table.column``) add the machine-learning
+    efficacy score, tested on ``holdout`` when given; ``spec`` (a spec, its path or text)
+    declares keys and references. Returns a :class:`rulegen.fidelity.compare.Comparison`
+    (``.render()``, ``.score``).
+
+    Raises:
+        SpecError: ``spec`` is not a valid spec.
+    """
     from rulegen.fidelity.compare import compare as compare_data
 
-    return compare_data(real, synth, sample=sample, seed=seed)
+    return compare_data(real, synth, sample=sample, seed=seed, targets=targets, holdout=holdout,
+                        spec=None if spec is None else _spec(spec))

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,13 @@ from rulegen.fidelity.references import (
     ChildCounts,
     RelationComparison,
     compare_relation,
+    declared_relations,
     find_relations,
     table_keys,
 )
+
+if TYPE_CHECKING:
+    from rulegen.spec.model import Spec
 
 __all__ = [
     "ChildCounts",
@@ -186,7 +191,7 @@ class Comparison:
 
 
 def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int = 0,
-            targets: Sequence[str] = (), holdout: DataLike | None = None) -> Comparison:
+            targets: Sequence[str] = (), holdout: DataLike | None = None, spec: Spec | None = None) -> Comparison:
     """Compare synthetic data with real data.
 
     Args:
@@ -199,6 +204,8 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
             there is one table in common).
         holdout: real rows the synthetic data was not fitted on, in the same form as ``real``;
             the efficacy models are tested on them (else on a share of ``real``).
+        spec: a spec (:func:`rulegen.load`) whose primary keys are keys and whose ``ref``
+            columns are references, whatever their names, where the real data bears them out.
 
     Raises:
         DataError: a file cannot be read, the two sides have no table in common, or a target
@@ -220,8 +227,14 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
     held = _holdout(holdout, common) if holdout is not None and aims else {}
     in_common = {n: real_tables[n] for n in common}
     links = find_relations(in_common)
-    key_columns = {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
-    key_columns |= {(t, c) for t, c in table_keys(in_common) if _is_identifier(c)}
+    key_columns = {(t, c) for t, c in table_keys(in_common) if _is_identifier(c)}
+    if spec is not None:
+        declared, problems = declared_relations(in_common, _declared(spec))
+        links = [*declared, *(link for link in links if link[:2] not in {d[:2] for d in declared})]
+        notes += problems
+        key_columns |= {(t.name, c) for t in spec.tables.values() for c in t.primary_key
+                        if (t.name, c) in table_keys(in_common)}
+    key_columns |= {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
     tables = tuple(_compare_table(name, real_tables[name], synth_tables[name], key_columns, sample, seed,
                                   aims.get(name, []), held.get(name))
                    for name in common)
@@ -241,6 +254,18 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
     score = columns_term * correlation_term * association_term * efficacy_term
     return Comparison(tables, relations, columns_term, correlation_term, score, tuple(notes), association_term,
                       efficacy_term)
+
+
+def _declared(spec: Spec) -> list[tuple[str, str, str, str]]:
+    """``(child, column, parent, key)`` of every ``ref`` column of ``spec``."""
+    found = []
+    for table in spec.tables.values():
+        for column in table.columns.values():
+            target = column.options.get("to") if column.kind == "ref" else None
+            if isinstance(target, str) and "." in target:
+                parent, _, key = target.rpartition(".")
+                found.append((table.name, column.name, parent, key))
+    return found
 
 
 def _targets(targets: Sequence[str], tables: list[str]) -> dict[str, list[str]]:

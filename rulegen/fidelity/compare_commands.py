@@ -33,9 +33,12 @@ __all__ = ["augment", "compare"]
 @click.option("--holdout", type=click.Path(path_type=Path),
               help="Real rows the synthetic data was not fitted on, to test the efficacy models on (default: "
                    "30% of REAL).")
+@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A spec whose primary keys and ref columns say which columns are keys and references (still "
+                   "checked against the real data), whatever their names.")
 @run
 def compare(real: Path, synth: Path, html_path: Path | None, min_score: float | None, fail_on_privacy: bool,
-            sample: int, seed: int, targets: tuple[str, ...], holdout: Path | None) -> int:
+            sample: int, seed: int, targets: tuple[str, ...], holdout: Path | None, spec_path: Path | None) -> int:
     """Compare SYNTH with REAL: per-column distances, correlations, associations, relations,
     efficacy, privacy, a score.
 
@@ -47,7 +50,12 @@ def compare(real: Path, synth: Path, html_path: Path | None, min_score: float | 
     from rulegen.fidelity.datafiles import DataError
 
     try:
-        result = run_compare(real, synth, sample=sample, seed=seed, targets=targets, holdout=holdout)
+        spec = None
+        if spec_path is not None:
+            from rulegen.api import load
+
+            spec = load(spec_path)  # a SpecError is rendered by run(): FILE:LINE:COL diagnostics
+        result = run_compare(real, synth, sample=sample, seed=seed, targets=targets, holdout=holdout, spec=spec)
         click.echo(result.render())
         if html_path is not None:
             from rulegen.fidelity.report import write_html

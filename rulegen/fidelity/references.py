@@ -7,7 +7,8 @@ a key of the real parent table (unique and never null, integers or text), every 
 than a bare ``id``), or the parent table's name, singular or plural, then the key's name
 (``customer_id`` or ``customers_id`` for ``customers.id``). A name alone never makes a reference,
 nor do values alone (a ``quantity`` of 1 to 5 is contained in any ``id`` column of 1 to 100).
-Composite keys are not looked for.
+Composite keys are not looked for. A reference *declared* by a spec (a ``ref`` column) needs no
+name to match, only the containment of its values (:func:`declared_relations`).
 
 **Children per parent**: the KS distance between the real and synthetic counts of children of
 each parent row, and their mean, maximum, childless share and concentration.
@@ -30,8 +31,8 @@ import pyarrow.types as pat
 
 from rulegen.fidelity import distances as dist
 
-__all__ = ["ChildCounts", "ParentEffect", "RelationComparison", "compare_relation", "find_relations",
-           "parent_effect", "table_keys"]
+__all__ = ["ChildCounts", "ParentEffect", "RelationComparison", "compare_relation", "declared_relations",
+           "find_relations", "parent_effect", "table_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,29 @@ def find_relations(tables: dict[str, pa.Table]) -> list[tuple[str, str, str, str
                 _, _, parent, key = min(candidates)
                 found.append((child, column, parent, key))
     return found
+
+
+def declared_relations(tables: dict[str, pa.Table], declared: list[tuple[str, str, str, str]]
+                       ) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """The declared references ``(child, column, parent, key)`` that the real data bears out (the
+    key unique and never null, every value of the column among its values), and a note for each
+    one it does not."""
+    keys = _keys(tables)
+    kept, notes = [], []
+    for child, column, parent, key in declared:
+        if child not in tables or parent not in tables or column not in tables[child].column_names:
+            continue
+        values = _key_array(tables[child].column(column))
+        present = None if values is None else pc.drop_null(values)
+        if (parent, key) not in keys:
+            notes.append(f"the spec's reference {child}.{column} -> {parent}.{key} is not compared: {parent}.{key} "
+                         "is not a key in the real data (unique, never null)")
+        elif present is None or not pc.all(pc.is_in(present, value_set=keys[(parent, key)])).as_py():
+            notes.append(f"the spec's reference {child}.{column} -> {parent}.{key} is not compared: some real "
+                         f"values of {child}.{column} are not in {parent}.{key}")
+        else:
+            kept.append((child, column, parent, key))
+    return kept, notes
 
 
 def _child_counts(children: pa.ChunkedArray, parents: pa.ChunkedArray) -> tuple[np.ndarray, float]:

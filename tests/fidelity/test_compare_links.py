@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rulegen import load
 from rulegen.fidelity.associations import correlation_ratio, cramers_v
 from rulegen.fidelity.compare import compare
 from rulegen.fidelity.compare_commands import compare as compare_command
@@ -242,3 +243,39 @@ def test_pair_measures_stay_in_0_1_and_equal_1_on_identical_data(seed, ka, kb, l
     assert 0.0 <= correlation_ratio(frame["a"].to_numpy(dtype=object), x) <= 1.0
     effect = parent_effect(frame["a"].to_numpy(dtype=object), x)
     assert effect is None or 0.0 <= effect <= 1.0
+
+
+SPEC = """\
+version: 1
+tables:
+  customers:
+    rows: 100
+    primary_key: id
+    columns:
+      id: {kind: sequence}
+  sales:
+    rows: 300
+    columns:
+      buyer: {kind: ref, to: customers.id}
+      seller: {kind: ref, to: customers.id}
+"""
+
+
+def test_references_declared_by_a_spec_need_no_matching_name(tmp_path):
+    rng = np.random.default_rng(8)
+    customers = pd.DataFrame({"id": np.arange(1, 101)})
+    sales = pd.DataFrame({"buyer": rng.integers(1, 101, 300), "seller": rng.integers(90, 131, 300)})
+    real = {"customers": customers, "sales": sales}
+    assert compare(real, real).relations == ()  # no name says so
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    result = compare(real, real, spec=load(spec))
+    assert [r.label for r in result.relations] == ["sales.buyer -> customers.id"]
+    assert any("sales.seller -> customers.id is not compared: some real values" in n for n in result.notes)
+    assert result.column("sales", "buyer").kind == "key" and result.column("sales", "seller").kind != "key"
+    folder = tmp_path / "real"
+    for name, frame in real.items():
+        write_table(_table(frame), folder / f"{name}.csv")
+    cli = CliRunner().invoke(compare_command, [str(folder), str(folder), "--spec", str(spec)])
+    assert cli.exit_code == 0, cli.output
+    assert "relation sales.buyer -> customers.id" in cli.output
