@@ -13,7 +13,7 @@ Within a table, E is split evenly between the releases:
 - each column that is neither a key nor a reference, from its Arrow type: booleans from noisy
   true/false/null counts; numbers as a ``histogram`` of :data:`BINS` equal bins over a range
   given by the caller (``bounds``) or found privately, with a noisy null count; dates and
-  timestamps as a range found privately; text as a ``choice`` of the categories whose noisy
+  timestamps as a range found privately with noisy monthly weights; text as a ``choice`` of the categories whose noisy
   count passes the threshold, when they hold at least half of the rows (else letters of the
   lengths found privately).
 
@@ -244,7 +244,9 @@ def _count_law(child: Source, parent: Source, link: Link, epsilon: float, rng: n
 
 def _column(column: pa.ChunkedArray, epsilon: float, rng: np.random.Generator,
             bounds: tuple[float, float] | None) -> ColumnDraft:
-    kind = column.type.value_type if pat.is_dictionary(column.type) else column.type
+    if pat.is_dictionary(column.type):
+        column = column.combine_chunks().dictionary_decode()
+    kind = column.type
     present = pc.drop_null(column)
     nulls = len(column) - len(present)
     if pat.is_boolean(kind):
@@ -309,12 +311,18 @@ def _number(values: np.ndarray, nulls: int, integer: bool, epsilon: float, rng: 
 
 def _instants(present: pa.Array, kind: pa.DataType, nulls: int, epsilon: float,
               rng: np.random.Generator) -> ColumnDraft:
+    """Three releases of epsilon / 3: the range, the null and non-null counts, and the counts of
+    each month of the year (the yearly seasonality)."""
+    third = epsilon / 3
     dated = pat.is_date(kind)
     unit = pa.date32() if dated else pa.timestamp("s", kind.tz)
+    months = pc.month(pc.local_timestamp(present) if not dated and kind.tz else present)
     raw = pc.cast(pc.cast(present, unit), pa.int32() if dated else pa.int64())
     values = raw.to_numpy(zero_copy_only=False).astype(np.float64)
-    found = dp.private_range(values, epsilon / 2, rng)
-    noisy = dp.noisy_counts(np.array([len(values), nulls]), epsilon / 2, rng)
+    found = dp.private_range(values, third, rng)
+    noisy = dp.noisy_counts(np.array([len(values), nulls]), third, rng)
+    by_month = dp.noisy_counts(np.bincount(months.to_numpy(zero_copy_only=False).astype(np.int64) - 1,
+                                           minlength=12), third, rng)
     if found is None:
         return ColumnDraft({"kind": "constant", "value": None}, ["no value counted through the noise"])
     epoch = datetime.datetime(1970, 1, 1)
@@ -328,7 +336,12 @@ def _instants(present: pa.Array, kind: pa.DataType, nulls: int, epsilon: float,
         spec = {"kind": "timestamp", "min": low.isoformat(), "max": max(low, high).isoformat()}
         if kind.tz:
             spec["tz"] = kind.tz
-    return _nulls(ColumnDraft(spec, ["range found under noise"]), int(noisy[1]), int(noisy[0]))
+    notes = ["range found under noise"]
+    # Weights only where the range holds every month, and some month stands out of the noise.
+    if (high - low).days >= 365 and by_month.max() > 0 and by_month.min() < by_month.max():
+        spec["seasonality"] = {"yearly": [round(float(w) / float(by_month.max()), 3) for w in by_month]}
+        notes.append("monthly weights from noisy counts")
+    return _nulls(ColumnDraft(spec, notes), int(noisy[1]), int(noisy[0]))
 
 
 def _text(texts: list[str], nulls: int, epsilon: float, rng: np.random.Generator) -> ColumnDraft:
