@@ -162,3 +162,17 @@ def test_tables_that_refer_to_each_other_make_a_valid_spec(tmp_path):
     per = [t for t in spec["tables"].values() if isinstance(t["rows"], dict)]
     assert len(per) == 1  # one of the two is generated per the other, never both
     rulegen.compile(text)
+
+
+def test_a_planted_month_is_found_under_noise_and_the_spec_keeps_it(tmp_path):
+    rng = np.random.default_rng(12)
+    days = pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 4 * 365, 3000), unit="D")
+    december = pd.to_datetime([f"{y}-12-{d:02d}" for y, d in zip(rng.integers(2020, 2024, 3000),
+                                                                 rng.integers(1, 29, 3000), strict=True)])
+    frame = pd.DataFrame({"sold": np.where(rng.random(3000) < 0.5, december, days)})
+    frame["sold"] = frame["sold"].dt.date
+    frame.to_csv(tmp_path / "sales.csv", index=False)
+    column = yaml.safe_load(rulegen.infer(tmp_path, epsilon=1.0, seed=4))["tables"]["sales"]["columns"]["sold"]
+    assert column["kind"] == "date" and str(column["min"]) < "2020-03-01" and str(column["max"]) > "2023-10-01"
+    weights = column["seasonality"]["yearly"]
+    assert weights[11] == 1.0 and max(weights[:11]) < 0.3
