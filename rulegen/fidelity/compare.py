@@ -225,22 +225,33 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
     notes += [f"table {n} is only in the synthetic data" for n in synth_tables if n not in real_tables]
     aims = _targets(targets, common)
     held = _holdout(holdout, common) if holdout is not None and aims else {}
-    in_common = {n: real_tables[n] for n in common}
-    links = find_relations(in_common)
-    key_columns = {(t, c) for t, c in table_keys(in_common) if _is_identifier(c)}
-    if spec is not None:
-        declared, problems = declared_relations(in_common, _declared(spec))
-        links = [*declared, *(link for link in links if link[:2] not in {d[:2] for d in declared})]
-        notes += problems
-        key_columns |= {(t.name, c) for t in spec.tables.values() for c in t.primary_key
-                        if (t.name, c) in table_keys(in_common)}
-    key_columns |= {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
+    links, key_columns = _keys_and_links({n: real_tables[n] for n in common}, spec, notes)
     tables = tuple(_compare_table(name, real_tables[name], synth_tables[name], key_columns, sample, seed,
                                   aims.get(name, []), held.get(name))
                    for name in common)
     relations = tuple(compare_relation(link, real_tables, synth_tables,
                                        {col for t, col in key_columns if t == link[0]}) for link in links)
+    return _scored(tables, relations, tuple(notes))
 
+
+def _keys_and_links(tables: dict[str, pa.Table], spec: Spec | None, notes: list[str]
+                    ) -> tuple[list[tuple[str, str, str, str]], set[tuple[str, str]]]:
+    """The references (declared by ``spec`` first, then found) and the key columns, not scored."""
+    links = find_relations(tables)
+    keys = table_keys(tables)
+    key_columns = {(t, c) for t, c in keys if _is_identifier(c)}
+    if spec is not None:
+        declared, problems = declared_relations(tables, _declared(spec))
+        links = [*declared, *(link for link in links if link[:2] not in {d[:2] for d in declared})]
+        notes += problems
+        key_columns |= {(t.name, c) for t in spec.tables.values() for c in t.primary_key if (t.name, c) in keys}
+    key_columns |= {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
+    return links, key_columns
+
+
+def _scored(tables: tuple[TableComparison, ...], relations: tuple[RelationComparison, ...],
+            notes: tuple[str, ...]) -> Comparison:
+    """The comparison with its score (see the module docstring)."""
     terms = [1.0 - c.distance for t in tables for c in t.columns if c.distance is not None]
     terms += [1.0 - r.distance for r in relations if r.distance is not None]
     columns_term = float(np.mean(terms)) if terms else 1.0
@@ -252,7 +263,7 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
     ratios = [e.ratio for t in tables for e in t.efficacy]
     efficacy_term = float(np.mean(ratios)) if ratios else 1.0
     score = columns_term * correlation_term * association_term * efficacy_term
-    return Comparison(tables, relations, columns_term, correlation_term, score, tuple(notes), association_term,
+    return Comparison(tables, relations, columns_term, correlation_term, score, notes, association_term,
                       efficacy_term)
 
 

@@ -102,6 +102,7 @@ def _heatmaps(table: str, corr: CorrelationComparison) -> Figure:
 
 
 def column_figure(c: ColumnComparison) -> str | None:
+    """A column's histogram or bar chart; None when it was not scored."""
     if c.histogram is None or c.distance is None:
         return None
     if c.kind == "categorical":
@@ -114,6 +115,7 @@ def column_figure(c: ColumnComparison) -> str | None:
 
 
 def relation_figure(r: RelationComparison) -> str | None:
+    """A relation's children-per-parent histogram; None when the synthetic data lacks it."""
     if r.histogram is None or r.distance is None:
         return None
     figure = _histogram_figure(f"{r.label} (KS {r.distance:.3f})", np.asarray(r.histogram.edges), r.histogram.real,

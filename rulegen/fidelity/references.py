@@ -21,6 +21,7 @@ column drawn independently of its parent scores near 0 however few children each
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -259,7 +260,7 @@ def _effects(link: tuple[str, str, str, str], real: pa.Table, synth: pa.Table | 
 
 
 def compare_relation(link: tuple[str, str, str, str], real: dict[str, pa.Table],
-                     synth: dict[str, pa.Table], skip: set[str] = frozenset()) -> RelationComparison:
+                     synth: dict[str, pa.Table], skip: Collection[str] = ()) -> RelationComparison:
     """The children per parent and parent effects of one reference, real against synthetic.
 
     Args:
