@@ -164,18 +164,26 @@ def private_drafts(sources: list[Source], *, epsilon: float, seed: int | None = 
             rows = int(dp.noisy_counts(np.array([source.rows]), share, rng)[0])
             table.rows, table.rows_note = max(rows, 1), "a noisy count of the rows"
             expected[name] = table.rows
-        for column in source.data.column_names:
-            if column == keys[name]:
-                table.columns[column] = _key_column(source.data.schema.field(column).type)
-            elif column in refs[name]:
-                link = refs[name][column]
-                table.columns[column] = ColumnDraft({"kind": "ref", "to": f"{link.parent}.{link.key}"},
-                                                    ["a reference, from its name"])
-            else:
-                table.columns[column] = _column(source.data.column(column), share, rng,
-                                                bounds.get(f"{name}.{column}"))
+        table.columns = _columns(source, keys[name], refs[name], share, rng, bounds)
         drafts.append(table)
     return drafts
+
+
+def _columns(source: Source, key: str | None, refs: dict[str, Link], epsilon: float, rng: np.random.Generator,
+             bounds: dict[str, tuple[float, float]]) -> dict[str, ColumnDraft]:
+    """Every column of a table: the key and references from their names, the others from noisy
+    counts with ``epsilon`` each."""
+    columns = {}
+    for column in source.data.column_names:
+        if column == key:
+            columns[column] = _key_column(source.data.schema.field(column).type)
+        elif column in refs:
+            link = refs[column]
+            columns[column] = ColumnDraft({"kind": "ref", "to": f"{link.parent}.{link.key}"},
+                                          ["a reference, from its name"])
+        else:
+            columns[column] = _column(source.data.column(column), epsilon, rng, bounds.get(f"{source.name}.{column}"))
+    return columns
 
 
 def _mean(law: dict[str, Any]) -> float:
