@@ -423,23 +423,38 @@ def introspect(url: str, sample: int = 0, *, schema: str | None = None, allow_va
                           keep_bookkeeping=keep_bookkeeping)
 
 
-def infer(paths: str | Path | Iterable[str | Path], *, allow_values: bool = False, sample_rows: int = 100_000) -> str:
+def infer(paths: str | Path | Iterable[str | Path], *, allow_values: bool = False, sample_rows: int = 100_000,
+          epsilon: float | None = None, seed: int | None = None,
+          bounds: Mapping[str, tuple[float, float]] | None = None) -> str:
     """A spec (YAML text) learned from CSV or Parquet files (or folders of them): one table per
     file, each column's fitted law, keys, relations between the files and correlations. Values
-    that could identify a person are not copied unless ``allow_values``.
+    that could identify a person are not copied unless ``allow_values``. With ``epsilon``, the
+    spec is learnt under differential privacy (docs/privacy.md), as ``infer --epsilon``:
+    ``seed`` fixes the noise, ``bounds`` maps ``table.column`` to a (low, high) clipping range.
 
     Raises:
         InferError: (an ``OutputError``) a file is missing or cannot be read.
+        PrivacyOptionError: (an ``OutputError``) a bad epsilon or bound, or ``allow_values`` with epsilon.
     """
     from rulegen.fidelity.infer import infer as infer_files
 
-    return infer_files(paths, allow_values=allow_values, sample_rows=sample_rows)
+    return infer_files(paths if isinstance(paths, str | Path) else list(paths), allow_values=allow_values,
+                       sample_rows=sample_rows, epsilon=epsilon, seed=seed, bounds=bounds)
 
 
-def compare(real: Any, synth: Any, *, sample: int = 10_000, seed: int = 0) -> Any:
+def compare(real: Any, synth: Any, *, sample: int = 10_000, seed: int = 0, targets: Sequence[str] = (),
+            holdout: Any = None, spec: Spec | str | Path | None = None) -> Any:
     """How close synthetic data is to real data (files, folders or frames): per-column
-    distances, correlations, relations, an overall score in [0, 1], and a privacy check.
-    Returns a :class:`rulegen.fidelity.compare.Comparison` (``.render()``, ``.score``)."""
+    distances, correlations, associations, relations, an overall score in [0, 1], and a privacy
+    check, as ``rulegen compare``: ``targets`` (``table.column``) add the machine-learning
+    efficacy score, tested on ``holdout`` when given; ``spec`` (a spec, its path or text)
+    declares keys and references. Returns a :class:`rulegen.fidelity.compare.Comparison`
+    (``.render()``, ``.score``).
+
+    Raises:
+        SpecError: ``spec`` is not a valid spec.
+    """
     from rulegen.fidelity.compare import compare as compare_data
 
-    return compare_data(real, synth, sample=sample, seed=seed)
+    return compare_data(real, synth, sample=sample, seed=seed, targets=targets, holdout=holdout,
+                        spec=None if spec is None else _spec(spec))

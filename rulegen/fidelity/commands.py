@@ -21,8 +21,17 @@ __all__ = ["infer"]
               help="Copy rare values (categories seen fewer than 5 times) into the spec; they could identify a person.")
 @click.option("--sample-rows", type=click.IntRange(min=1), default=DEFAULT_SAMPLE_ROWS, show_default=True,
               metavar="N", help="Rows read per file for fitting (rows: is still each file's full count).")
+@click.option("--epsilon", type=float, metavar="E",
+              help="Learn under differential privacy with budget E per table (noisy counts only; see "
+                   "docs/privacy.md). Smaller is more private.")
+@click.option("--bounds", "bounds", multiple=True, metavar="TABLE.COLUMN=LOW:HIGH",
+              help="With --epsilon: clip a numeric column to [LOW, HIGH] instead of spending budget on its range "
+                   "(repeatable).")
+@click.option("--seed", type=int, help="With --epsilon: fix the noise (for tests; by default it comes from the "
+                                       "operating system, as the guarantee needs).")
 @run
-def infer(data: tuple[Path, ...], output: Path | None, allow_values: bool, sample_rows: int) -> None:
+def infer(data: tuple[Path, ...], output: Path | None, allow_values: bool, sample_rows: int, epsilon: float | None,
+          bounds: tuple[str, ...], seed: int | None) -> None:
     """Write a spec whose data looks like DATA (CSV or Parquet files, or folders of them).
 
     One table per file, named after it, with the file's row count; each column's law fitted to
@@ -31,8 +40,20 @@ def infer(data: tuple[Path, ...], output: Path | None, allow_values: bool, sampl
     """
     from rulegen.fidelity.infer import infer as infer_spec
 
-    text = infer_spec(list(data), allow_values=allow_values, sample_rows=sample_rows)
+    text = infer_spec(list(data), allow_values=allow_values, sample_rows=sample_rows, epsilon=epsilon, seed=seed,
+                      bounds=dict(_bound(text) for text in bounds) or None)
     if output is None:
         click.echo(text, nl=False)
     else:
         replace_file(output, text.encode("utf-8"), "spec")
+
+
+def _bound(text: str) -> tuple[str, tuple[float, float]]:
+    """``TABLE.COLUMN=LOW:HIGH`` -> (``TABLE.COLUMN``, (LOW, HIGH)); a usage error otherwise."""
+    name, _, span = text.partition("=")
+    low, _, high = span.partition(":")
+    try:
+        return name, (float(low), float(high))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write TABLE.COLUMN=LOW:HIGH, e.g. orders.amount=0:500",
+                                 param_hint="--bounds") from None

@@ -3,47 +3,63 @@
 Tables are matched by name (a file's stem). For each column present on both sides, the
 distance between the two distributions (see :mod:`rulegen.fidelity.distances`): the
 Kolmogorov-Smirnov statistic for numbers and dates, the total-variation distance for
-categories, the KS statistic of the lengths for free text; identifiers (``id``, ``*_id``, and
-the keys of the relations found) are listed but not scored. For each table, the difference of
-the Pearson correlation matrices of its numeric and date columns, and a privacy check (see
-:mod:`rulegen.fidelity.privacy`). For each relation, the distribution of children per parent.
+categories, the KS statistic of the lengths for free text; keys are listed but not scored (the
+two ends of each reference found, and the columns that are unique and never null in the real
+data and named like an identifier: ``id``, ``*_id``, ``*Id``). For each table, the difference
+of the Pearson correlation matrices of its numeric and date columns, the association of its
+categorical pairs and of its categorical-numeric pairs (see
+:mod:`rulegen.fidelity.associations`), optionally a machine-learning efficacy score (see
+:mod:`rulegen.fidelity.efficacy`), and a privacy check (see :mod:`rulegen.fidelity.privacy`).
+For each reference, the children per parent and the parent effect (see
+:mod:`rulegen.fidelity.references`, which also says how references are found).
 
 **The score** is in [0, 1], 1 when the synthetic data cannot be told from the real by these
 measures::
 
-    score = columns x correlation
+    score = columns x correlation x association x efficacy
     columns = mean of (1 - d) over the scored columns and the relations, where d is the
               column's KS or TV distance (1 for a real column missing from the synthetic data)
               or the relation's KS distance between children-per-parent counts
     correlation = 1 - mean |rho_synth - rho_real| over every pair of numeric and date
                   columns of every table (1 when no table has two), floored at 0
+    association = mean, over every categorical pair, categorical-numeric pair and parent
+                  effect, of its similarity: the contingency similarity, 1 - |eta_synth -
+                  eta_real|, 1 - |effect_synth - effect_real| (1 when there is none)
+    efficacy = mean of min(1, synthetic-trained score / real-trained score) over the
+               targets asked for (1 when none)
 
 So columns that each look right but lose their relationships (the values of each column
-shuffled independently) keep ``columns`` near 1 while ``correlation`` drops. Privacy is
-reported beside the score, never inside it.
-
-**Relations** are found in the real data: a column of one table is a reference to another
-table's key (a column that is unique and never null, of integers or text) when its name is the
-key's name (other than a bare ``id``), or the parent table's name, singular or plural, then the
-key's name (``customer_id`` or ``customers_id`` for ``customers.id``), and all its values are
-among the key's values. Composite keys are not looked for.
+shuffled independently) keep ``columns`` near 1 while ``correlation`` and ``association``
+drop. Privacy is reported beside the score, never inside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.types as pat
 
 from rulegen.fidelity import distances as dist
+from rulegen.fidelity.associations import CategoricalPair, MixedPair, categorical_pairs, mixed_pairs
 from rulegen.fidelity.datafiles import DataError, read_dataset
+from rulegen.fidelity.efficacy import Efficacy, measure_efficacy
 from rulegen.fidelity.privacy import Privacy, check_privacy
+from rulegen.fidelity.references import (
+    ChildCounts,
+    RelationComparison,
+    compare_relation,
+    declared_relations,
+    find_relations,
+    table_keys,
+)
+
+if TYPE_CHECKING:
+    from rulegen.spec.model import Spec
 
 __all__ = [
     "ChildCounts",
@@ -116,7 +132,7 @@ class CorrelationComparison:
 
 @dataclass(frozen=True, slots=True)
 class TableComparison:
-    """One table: its columns, correlations and privacy check."""
+    """One table: its columns, correlations, associations, efficacy and privacy check."""
 
     name: str
     real_rows: int
@@ -124,48 +140,9 @@ class TableComparison:
     columns: tuple[ColumnComparison, ...]
     correlation: CorrelationComparison | None = None
     privacy: Privacy | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChildCounts:
-    """How one side's children spread over their parents.
-
-    Attributes:
-        parents: rows of the parent table.
-        mean, max: children per parent.
-        childless: share of parents without a child.
-        top_decile: share of children held by the 10 % of parents with the most.
-        orphans: share of children whose reference matches no parent row.
-    """
-
-    parents: int
-    mean: float
-    max: int
-    childless: float
-    top_decile: float
-    orphans: float
-
-
-@dataclass(frozen=True, slots=True)
-class RelationComparison:
-    """A reference ``child.column -> parent.key`` found in the real data.
-
-    ``distance`` is the KS statistic between the real and synthetic counts of children per
-    parent; None (and ``synth`` None) when the synthetic data lacks one of the columns.
-    """
-
-    child: str
-    column: str
-    parent: str
-    key: str
-    distance: float | None
-    real: ChildCounts
-    synth: ChildCounts | None
-    histogram: dist.Histogram | None = field(default=None, repr=False)
-
-    @property
-    def label(self) -> str:
-        return f"{self.child}.{self.column} -> {self.parent}.{self.key}"
+    categorical_pairs: tuple[CategoricalPair, ...] = ()
+    mixed_pairs: tuple[MixedPair, ...] = ()
+    efficacy: tuple[Efficacy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +152,7 @@ class Comparison:
     Attributes:
         tables: the tables on both sides, and those on one side only (with no column).
         relations: the references found in the real data.
-        columns_term, correlation_term: the two factors of the score.
+        columns_term, correlation_term, association_term, efficacy_term: the factors of the score.
         score: in [0, 1], 1 = indistinguishable by these measures.
         notes: tables present on one side only, and other remarks.
     """
@@ -186,6 +163,8 @@ class Comparison:
     correlation_term: float
     score: float
     notes: tuple[str, ...] = ()
+    association_term: float = 1.0
+    efficacy_term: float = 1.0
 
     @property
     def privacy_ok(self) -> bool:
@@ -211,7 +190,8 @@ class Comparison:
         return render_text(self)
 
 
-def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int = 0) -> Comparison:
+def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int = 0,
+            targets: Sequence[str] = (), holdout: DataLike | None = None, spec: Spec | None = None) -> Comparison:
     """Compare synthetic data with real data.
 
     Args:
@@ -219,10 +199,17 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
             file stem, as ``generate`` writes), a mapping of table name to DataFrame or Arrow
             table, or a single DataFrame or Arrow table.
         sample: rows of each side used for the distance to closest record.
-        seed: seeds the privacy check's holdout split and samples.
+        seed: seeds the privacy check's holdout split and samples, and the efficacy models.
+        targets: columns to predict for the efficacy score, ``table.column`` (or ``column`` when
+            there is one table in common).
+        holdout: real rows the synthetic data was not fitted on, in the same form as ``real``;
+            the efficacy models are tested on them (else on a share of ``real``).
+        spec: a spec (:func:`rulegen.load`) whose primary keys are keys and whose ``ref``
+            columns are references, whatever their names, where the real data bears them out.
 
     Raises:
-        DataError: a file cannot be read, or the two sides have no table in common.
+        DataError: a file cannot be read, the two sides have no table in common, or a target
+            cannot be predicted.
     """
     real_tables, synth_tables = _dataset(real), _dataset(synth)
     notes = []
@@ -236,19 +223,80 @@ def compare(real: DataLike, synth: DataLike, *, sample: int = 10_000, seed: int 
                         f"synthetic has {', '.join(synth_tables) or 'none'}")
     notes += [f"table {n} is only in the real data" for n in real_tables if n not in synth_tables]
     notes += [f"table {n} is only in the synthetic data" for n in synth_tables if n not in real_tables]
-    links = _find_relations({n: real_tables[n] for n in common})
-    key_columns = {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
-    tables = tuple(_compare_table(name, real_tables[name], synth_tables[name], key_columns, sample, seed)
+    aims = _targets(targets, common)
+    held = _holdout(holdout, common) if holdout is not None and aims else {}
+    links, key_columns = _keys_and_links({n: real_tables[n] for n in common}, spec, notes)
+    tables = tuple(_compare_table(name, real_tables[name], synth_tables[name], key_columns, sample, seed,
+                                  aims.get(name, []), held.get(name))
                    for name in common)
-    relations = tuple(_compare_relation(link, real_tables, synth_tables) for link in links)
+    relations = tuple(compare_relation(link, real_tables, synth_tables,
+                                       {col for t, col in key_columns if t == link[0]}) for link in links)
+    return _scored(tables, relations, tuple(notes))
 
+
+def _keys_and_links(tables: dict[str, pa.Table], spec: Spec | None, notes: list[str]
+                    ) -> tuple[list[tuple[str, str, str, str]], set[tuple[str, str]]]:
+    """The references (declared by ``spec`` first, then found) and the key columns, not scored."""
+    links = find_relations(tables)
+    keys = table_keys(tables)
+    key_columns = {(t, c) for t, c in keys if _is_identifier(c)}
+    if spec is not None:
+        declared, problems = declared_relations(tables, _declared(spec))
+        links = [*declared, *(link for link in links if link[:2] not in {d[:2] for d in declared})]
+        notes += problems
+        key_columns |= {(t.name, c) for t in spec.tables.values() for c in t.primary_key if (t.name, c) in keys}
+    key_columns |= {(c, col) for c, col, _, _ in links} | {(p, key) for _, _, p, key in links}
+    return links, key_columns
+
+
+def _scored(tables: tuple[TableComparison, ...], relations: tuple[RelationComparison, ...],
+            notes: tuple[str, ...]) -> Comparison:
+    """The comparison with its score (see the module docstring)."""
     terms = [1.0 - c.distance for t in tables for c in t.columns if c.distance is not None]
     terms += [1.0 - r.distance for r in relations if r.distance is not None]
     columns_term = float(np.mean(terms)) if terms else 1.0
     diffs = [abs(d) for t in tables if t.correlation for d in _upper(t.correlation.difference)]
     correlation_term = max(0.0, 1.0 - float(np.mean(diffs))) if diffs else 1.0
-    return Comparison(tables, relations, columns_term, correlation_term, columns_term * correlation_term,
-                      tuple(notes))
+    links_kept = [p.similarity for t in tables for p in (*t.categorical_pairs, *t.mixed_pairs)]
+    links_kept += [1.0 - e.difference for r in relations for e in r.effects if e.difference is not None]
+    association_term = float(np.mean(links_kept)) if links_kept else 1.0
+    ratios = [e.ratio for t in tables for e in t.efficacy]
+    efficacy_term = float(np.mean(ratios)) if ratios else 1.0
+    score = columns_term * correlation_term * association_term * efficacy_term
+    return Comparison(tables, relations, columns_term, correlation_term, score, notes, association_term,
+                      efficacy_term)
+
+
+def _declared(spec: Spec) -> list[tuple[str, str, str, str]]:
+    """``(child, column, parent, key)`` of every ``ref`` column of ``spec``."""
+    found = []
+    for table in spec.tables.values():
+        for column in table.columns.values():
+            target = column.options.get("to") if column.kind == "ref" else None
+            if isinstance(target, str) and "." in target:
+                parent, _, key = target.rpartition(".")
+                found.append((table.name, column.name, parent, key))
+    return found
+
+
+def _targets(targets: Sequence[str], tables: list[str]) -> dict[str, list[str]]:
+    """``table.column`` targets by table; a bare column belongs to the only table in common."""
+    found: dict[str, list[str]] = {}
+    for target in targets:
+        table, dot, column = target.partition(".")
+        if not dot or table not in tables:
+            if len(tables) != 1 or (dot and target.split(".")[0] in tables):
+                raise DataError(f"--target {target}: name TABLE.COLUMN, TABLE among {', '.join(tables)}")
+            table, column = tables[0], target
+        found.setdefault(table, []).append(column)
+    return found
+
+
+def _holdout(holdout: DataLike, tables: list[str]) -> dict[str, pa.Table]:
+    held = _dataset(holdout)
+    if len(held) == 1 and len(tables) == 1:
+        return {tables[0]: next(iter(held.values()))}
+    return {name: table for name, table in held.items() if name in tables}
 
 
 def _dataset(data: DataLike) -> dict[str, pa.Table]:
@@ -272,7 +320,7 @@ def _is_identifier(name: str) -> bool:
 
 
 def _compare_table(name: str, real: pa.Table, synth: pa.Table, key_columns: set[tuple[str, str]],
-                   sample: int, seed: int) -> TableComparison:
+                   sample: int, seed: int, targets: list[str], holdout: pa.Table | None) -> TableComparison:
     columns: list[ColumnComparison] = []
     prepared: dict[str, dist.PreparedColumn] = {}
     names = [*real.column_names, *(c for c in synth.column_names if c not in real.column_names)]
@@ -280,8 +328,7 @@ def _compare_table(name: str, real: pa.Table, synth: pa.Table, key_columns: set[
         r = real.column(column) if column in real.column_names else None
         s = synth.column(column) if column in synth.column_names else None
         col = dist.prepare_column(r, s)
-        keyish = col.kind in ("categorical", "text") or (col.kind == "numeric" and _integral(col.real, col.synth))
-        if (name, column) in key_columns or (keyish and _is_identifier(column)):
+        if (name, column) in key_columns:
             col = dist.PreparedColumn("key", col.real, col.synth)
         prepared[column] = col
         columns.append(_compare_column(name, column, col))
@@ -291,11 +338,19 @@ def _compare_table(name: str, real: pa.Table, synth: pa.Table, key_columns: set[
     correlation = _correlation(numeric, both) if len(numeric) >= 2 else None
     privacy = check_privacy({c: (p.kind, p.real) for c, p in both.items()},
                             {c: (p.kind, p.synth) for c, p in both.items()}, sample=sample, seed=seed)
-    return TableComparison(name, real.num_rows, synth.num_rows, tuple(columns), correlation, privacy)
+    efficacy = tuple(measure_efficacy(name, target, both, _held(holdout, real, both), seed=seed)
+                     for target in targets)
+    return TableComparison(name, real.num_rows, synth.num_rows, tuple(columns), correlation, privacy,
+                           tuple(categorical_pairs(both)), tuple(mixed_pairs(both)), efficacy)
 
 
-def _integral(*sides: np.ndarray | None) -> bool:
-    return all(s is None or bool(np.all(np.mod(s[np.isfinite(s)], 1) == 0)) for s in sides)
+def _held(holdout: pa.Table | None, real: pa.Table,
+          columns: dict[str, dist.PreparedColumn]) -> dict[str, dist.PreparedColumn] | None:
+    """The holdout's columns prepared as the real ones were (its values on the ``real`` side)."""
+    if holdout is None:
+        return None
+    return {c: dist.PreparedColumn(p.kind, dist.prepare_column(real.column(c), holdout.column(c)).synth, None)
+            for c, p in columns.items() if c in holdout.column_names}
 
 
 def _compare_column(table: str, column: str, col: dist.PreparedColumn) -> ColumnComparison:
@@ -340,102 +395,3 @@ def _correlation(numeric: list[str], prepared: dict[str, dist.PreparedColumn]) -
     return result
 
 
-# -- relations ---------------------------------------------------------------------------------
-
-def _key_array(column: pa.ChunkedArray) -> pa.Array | None:
-    """The column as text keys, or None when it cannot hold keys (floats with fractions, dates)."""
-    array = column.combine_chunks()
-    if pat.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    if pat.is_floating(array.type):
-        values = array.to_numpy(zero_copy_only=False)
-        if not np.all(np.mod(values[np.isfinite(values)], 1) == 0):
-            return None
-        array = pc.cast(array, pa.int64(), safe=False)
-    if not (pat.is_integer(array.type) or pat.is_string(array.type) or pat.is_large_string(array.type)):
-        return None
-    return pc.cast(array, pa.string())
-
-
-def _singulars(name: str) -> set[str]:
-    lower = name.lower()
-    forms = {lower}
-    if lower.endswith("ies"):
-        forms.add(lower[:-3] + "y")
-    elif lower.endswith(("sses", "xes", "ches", "shes")):
-        forms.add(lower[:-2])
-    elif lower.endswith("s") and not lower.endswith("ss"):
-        forms.add(lower[:-1])
-    return forms
-
-
-def _name_rank(column: str, parent: str, key: str) -> int | None:
-    """0 when the column names the parent table and its key, 1 for the key's name alone, else None."""
-    lower, key = column.lower(), key.lower()
-    if any(lower in (f"{stem}_{key}", f"{stem}{key}") for stem in _singulars(parent)):
-        return 0
-    if lower == key and key != "id":
-        return 0 if any(lower.startswith(stem) for stem in _singulars(parent)) else 1
-    return None
-
-
-def _find_relations(tables: dict[str, pa.Table]) -> list[tuple[str, str, str, str]]:
-    """``(child, column, parent, key)`` for each reference found (see the module docstring)."""
-    keys: dict[tuple[str, str], pa.Array] = {}
-    for name, table in tables.items():
-        for column in table.column_names:
-            values = _key_array(table.column(column))
-            if values is not None and len(values) and values.null_count == 0 and \
-                    pc.count_distinct(values).as_py() == len(values):
-                keys[(name, column)] = values
-    found = []
-    for child, table in tables.items():
-        for column in table.column_names:
-            candidates = []
-            named = [(rank, parent, key, parent_keys) for (parent, key), parent_keys in keys.items()
-                     if parent != child and (rank := _name_rank(column, parent, key)) is not None]
-            values = _key_array(table.column(column)) if named else None
-            present = None if values is None else pc.drop_null(values)
-            for rank, parent, key, parent_keys in named:
-                if present is not None and len(present) and pc.all(pc.is_in(present, value_set=parent_keys)).as_py():
-                    candidates.append((rank, -len(parent_keys), parent, key))
-            if candidates:
-                _, _, parent, key = min(candidates)
-                found.append((child, column, parent, key))
-    return found
-
-
-def _child_counts(children: pa.ChunkedArray, parents: pa.ChunkedArray) -> tuple[np.ndarray, float]:
-    """Children per parent row (in parent order), and the share of children with no parent."""
-    child_keys, parent_keys = _key_array(children), _key_array(parents)
-    if child_keys is None or parent_keys is None:
-        return np.zeros(len(parents)), 1.0
-    present = pd.Series(pc.drop_null(child_keys).to_numpy(zero_copy_only=False), dtype=object)
-    counts = present.value_counts()
-    parent_index = pd.Index(parent_keys.to_numpy(zero_copy_only=False), dtype=object)
-    per_parent = counts.reindex(parent_index, fill_value=0).to_numpy(dtype=np.float64)
-    orphans = 1.0 - float(counts[counts.index.isin(parent_index)].sum()) / len(present) if len(present) else 0.0
-    return per_parent, orphans
-
-
-def _spread(counts: np.ndarray, orphans: float) -> ChildCounts:
-    if counts.size == 0:
-        return ChildCounts(0, 0.0, 0, 0.0, 0.0, orphans)
-    ordered = np.sort(counts)[::-1]
-    top = ordered[: max(1, int(np.ceil(counts.size / 10)))].sum()
-    total = counts.sum()
-    return ChildCounts(int(counts.size), float(counts.mean()), int(ordered[0]), float((counts == 0).mean()),
-                       float(top / total) if total else 0.0, orphans)
-
-
-def _compare_relation(link: tuple[str, str, str, str], real: dict[str, pa.Table],
-                      synth: dict[str, pa.Table]) -> RelationComparison:
-    child, column, parent, key = link
-    real_counts, real_orphans = _child_counts(real[child].column(column), real[parent].column(key))
-    real_spread = _spread(real_counts, real_orphans)
-    s_child, s_parent = synth.get(child), synth.get(parent)
-    if s_child is None or s_parent is None or column not in s_child.column_names or key not in s_parent.column_names:
-        return RelationComparison(child, column, parent, key, None, real_spread, None)
-    synth_counts, synth_orphans = _child_counts(s_child.column(column), s_parent.column(key))
-    return RelationComparison(child, column, parent, key, dist.ks_distance(real_counts, synth_counts), real_spread,
-                              _spread(synth_counts, synth_orphans), dist.histogram(real_counts, synth_counts))

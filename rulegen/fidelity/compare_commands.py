@@ -25,11 +25,22 @@ __all__ = ["augment", "compare"]
 @click.option("--fail-on-privacy", is_flag=True, help="Exit 1 when a table fails the privacy check.")
 @click.option("--sample", type=click.IntRange(min=10), default=10_000, show_default=True,
               help="Rows of each side for the distance to closest record.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seeds the privacy check's samples.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seeds the privacy check's samples and the efficacy models.")
+@click.option("--target", "targets", multiple=True, metavar="TABLE.COLUMN",
+              help="Score machine-learning efficacy: predict this column trained on synthetic rows against trained "
+                   "on real rows (repeatable; COLUMN alone for a single table). Needs scikit-learn.")
+@click.option("--holdout", type=click.Path(path_type=Path),
+              help="Real rows the synthetic data was not fitted on, to test the efficacy models on (default: "
+                   "30% of REAL).")
+@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A spec whose primary keys and ref columns say which columns are keys and references (still "
+                   "checked against the real data), whatever their names.")
 @run
 def compare(real: Path, synth: Path, html_path: Path | None, min_score: float | None, fail_on_privacy: bool,
-            sample: int, seed: int) -> int:
-    """Compare SYNTH with REAL: per-column distances, correlations, relations, privacy, a score.
+            sample: int, seed: int, targets: tuple[str, ...], holdout: Path | None, spec_path: Path | None) -> int:
+    """Compare SYNTH with REAL: per-column distances, correlations, associations, relations,
+    efficacy, privacy, a score.
 
     REAL and SYNTH are each a CSV, JSON Lines or Parquet file, or a folder of them with one file
     per table (as generate writes), tables matched by file name. Prints one line per column
@@ -39,7 +50,12 @@ def compare(real: Path, synth: Path, html_path: Path | None, min_score: float | 
     from rulegen.fidelity.datafiles import DataError
 
     try:
-        result = run_compare(real, synth, sample=sample, seed=seed)
+        spec = None
+        if spec_path is not None:
+            from rulegen.api import load
+
+            spec = load(spec_path)  # a SpecError is rendered by run(): FILE:LINE:COL diagnostics
+        result = run_compare(real, synth, sample=sample, seed=seed, targets=targets, holdout=holdout, spec=spec)
         click.echo(result.render())
         if html_path is not None:
             from rulegen.fidelity.report import write_html

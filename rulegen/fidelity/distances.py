@@ -5,6 +5,9 @@ A column pair is first brought to one *kind*, decided by both sides' Arrow types
 - ``numeric``: numbers (integers, floats, decimals), as float64 with NaN for null;
 - ``datetime``: dates and timestamps, as float64 nanoseconds since the epoch (UTC);
 - ``categorical``: booleans, and text with few distinct values, as Python strings or None;
+  booleans read as ``"true"``/``"false"`` however either side writes them (``true``/``false``,
+  ``t``/``f``, ``yes``/``no``, ``y``/``n``, any case, or integers 0/1 facing one of these), so a
+  CSV's ``t`` meets a Parquet file's ``True``;
 - ``text``: text with many distinct values (names, e-mails), compared by length.
 
 When one side is text and the other numbers or dates (a CSV with a stray value), the text side
@@ -45,6 +48,9 @@ __all__ = [
 QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 _MAX_CATEGORIES = 1000  # more distinct values than this (or than half the rows) is free text
 _PARSE_SHARE = 0.9  # text converts to numbers or dates when this share of its values parse
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+_EXACT = 2.0**50  # beyond this, float64 cannot hold x +- 0.5: no bin per integer
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -140,12 +146,41 @@ def _parse(values: np.ndarray, kind: str) -> np.ndarray | None:
     return parsed if good.size == 0 or good.mean() >= _PARSE_SHARE else None
 
 
+def _booleans(array: pa.Array) -> np.ndarray | None:
+    """The values as ``"true"``/``"false"``/None when the array holds booleans however written
+    (see the module docstring), else None. Integers count only when all are 0 or 1."""
+    kind = _base_kind(array.type)
+    if kind == "bool":
+        return _strings(array)
+    if kind not in ("numeric", "string"):
+        return None
+    if kind == "numeric":
+        numbers = _numbers(array)
+        present = numbers[np.isfinite(numbers)]
+        if not np.isin(present, (0.0, 1.0)).all():
+            return None
+        return np.array([None if not np.isfinite(v) else ("true" if v == 1 else "false") for v in numbers],
+                        dtype=object)
+    distinct = pc.unique(array)
+    if len(distinct) > 32:  # a quick no for text of many values (the words above, in a few cases each)
+        return None
+    words = {v: v.strip().lower() for v in distinct.to_pylist() if v is not None}
+    if not all(w in _TRUE or w in _FALSE for w in words.values()):
+        return None
+    flags = {v: "true" if w in _TRUE else "false" for v, w in words.items()}
+    return np.array([None if v is None else flags[v] for v in array.to_pylist()], dtype=object)
+
+
 def prepare_column(real: pa.ChunkedArray | pa.Array | None, synth: pa.ChunkedArray | pa.Array | None) -> PreparedColumn:
     """Bring both sides of a column to one kind (either may be None: on one side only)."""
     sides = [None if a is None else _plain(a) for a in (real, synth)]
     kinds = {_base_kind(a.type) for a in sides if a is not None}
-    if kinds == {"numeric", "bool"}:  # 0/1 on one side, true/false on the other
-        kinds = {"numeric"}
+    # true/false, t/f, yes/no or 0/1, however each side writes them
+    if kinds <= {"bool", "string", "numeric"} and kinds != {"numeric"}:
+        flags = [None if a is None else _booleans(a) for a in sides]
+        if all(f is not None for f, a in zip(flags, sides, strict=True) if a is not None) and \
+                any(f is not None and len(f) and any(v is not None for v in f) for f in flags):
+            return PreparedColumn("categorical", *flags)
     if kinds <= {"numeric"} or kinds <= {"datetime"}:
         kind = kinds.pop()
         convert = _numbers if kind == "numeric" else _instants
@@ -226,11 +261,12 @@ def histogram(real: np.ndarray, synth: np.ndarray, *, bins: int = 30) -> Histogr
     if both.size == 0:
         return Histogram((0.0,), (0.0,), (0.0, 1.0))
     lo, hi = (float(q) for q in np.quantile(both, [0.005, 0.995]))
-    if np.all(np.mod(both, 1) == 0) and hi - lo <= 2 * bins:
-        edges = np.arange(np.floor(lo) - 0.5, np.ceil(hi) + 1.0, 1.0)
+    if np.all(np.mod(both, 1) == 0) and hi - lo <= 2 * bins and max(abs(lo), abs(hi)) < _EXACT:
+        edges = np.floor(lo) - 0.5 + np.arange(int(np.ceil(hi) - np.floor(lo)) + 2, dtype=np.float64)
     else:
-        if hi <= lo:
-            lo, hi = lo - 0.5, hi + 0.5
+        if hi <= lo:  # one value: a bin around it, wide enough to exist at the value's precision
+            pad = max(0.5, abs(lo) * 1e-6)
+            lo, hi = lo - pad, hi + pad
         edges = np.linspace(lo, hi, bins + 1)
     shares = [np.histogram(side, edges)[0] / max(side.size, 1) for side in (a, b)]
     return Histogram(tuple(map(float, shares[0])), tuple(map(float, shares[1])), tuple(map(float, edges)))

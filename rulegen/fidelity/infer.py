@@ -10,7 +10,7 @@ the literal parts of patterns, unless ``allow_values`` (rare categories are then
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +41,21 @@ _COPULA_KINDS = {*DISTRIBUTIONS, "histogram"}
 
 
 def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = False,
-          sample_rows: int = DEFAULT_SAMPLE_ROWS) -> str:
+          sample_rows: int = DEFAULT_SAMPLE_ROWS, epsilon: float | None = None, seed: int | None = None,
+          bounds: Mapping[str, tuple[float, float]] | None = None) -> str:
     """The spec text of the tables in ``paths`` (CSV or Parquet files, or folders of them).
 
     Up to ``sample_rows`` rows of each file are read for fitting; ``rows`` is the file's full
-    count. Raises :class:`~rulegen.fidelity.read.InferError` for data that cannot be read.
+    count. With ``epsilon``, the spec is learnt under differential privacy instead
+    (:mod:`rulegen.fidelity.private`; ``seed`` fixes its noise, ``bounds`` clips numeric
+    columns). Raises :class:`~rulegen.fidelity.read.InferError` for data that cannot be read.
     """
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     sources = read_sources(paths, sample_rows=sample_rows)
+    if epsilon is not None or bounds:
+        from rulegen.fidelity.private import private_spec
+
+        return private_spec(sources, epsilon=epsilon, seed=seed, bounds=bounds, allow_values=allow_values)
     profiles = {source.name: profile_table(source.data) for source in sources}
     keys = {name: primary_key(name, columns) for name, columns in profiles.items()}
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})

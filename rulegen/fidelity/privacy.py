@@ -15,8 +15,10 @@ rows from the same population):
   KD-tree; reported as the median and 5th percentile, next to B's.
 
 The check fails when the copy share (against A) exceeds the baseline by more than one point
-plus three standard errors of the difference, or when the DCR's 5th percentile is under half
-the baseline's: then the generator has memorised real rows. The
+plus three standard errors of the difference, when the DCR's 5th percentile is under half
+the baseline's, or when more synthetic rows than real ones sit closer to A than B's 5th
+percentile (more than 5 % of them, beyond one point plus three standard errors): then the
+generator has memorised real rows, or some of them. The
 DCR baseline needs at least :data:`MIN_DCR_ROWS` rows in each real half, and the DCR criterion as
 many synthetic rows: on fewer, a 5th percentile is noise, and only the measures are reported.
 """
@@ -29,11 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-__all__ = ["COPY_TOLERANCE", "DCR_FACTOR", "MIN_DCR_ROWS", "Privacy", "check_privacy"]
+__all__ = ["CLOSE_SHARE", "COPY_TOLERANCE", "DCR_FACTOR", "MIN_DCR_ROWS", "Privacy", "check_privacy"]
 
 COPY_TOLERANCE = 0.01  # copy share allowed above the real-vs-real baseline, besides sampling noise
 DCR_FACTOR = 0.5  # the synthetic DCR 5th percentile may not fall under this share of the baseline's
 MIN_DCR_ROWS = 100  # rows of each sample below which the DCR is reported but not judged
+CLOSE_SHARE = 0.05  # share of B's rows closer to A than B's 5th percentile: what synthetic rows may match
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,9 @@ class Privacy:
         baseline_median, baseline_p05: the same for the real holdout half (None when a real half
             has fewer than :data:`MIN_DCR_ROWS` rows).
         dcr_rows: synthetic rows in the distance sample.
+        close: share of the sampled synthetic rows closer to a real row than ``baseline_p05``
+            (None without a baseline).
+        close_margin: how far ``close`` may exceed :data:`CLOSE_SHARE` (tolerance plus noise).
     """
 
     columns: tuple[str, ...]
@@ -65,6 +71,8 @@ class Privacy:
     baseline_median: float | None = None
     baseline_p05: float | None = None
     dcr_rows: int = 0
+    close: float | None = None
+    close_margin: float = 0.0
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -77,6 +85,9 @@ class Privacy:
                 and self.dcr_rows >= MIN_DCR_ROWS and self.dcr_p05 < DCR_FACTOR * self.baseline_p05):
             found.append(f"the 5th percentile of the distance to the closest real row is {self.dcr_p05:.3g}, "
                          f"under {DCR_FACTOR:g} x the real-vs-real {self.baseline_p05:.3g}")
+        if self.close is not None and self.dcr_rows >= MIN_DCR_ROWS and self.close > CLOSE_SHARE + self.close_margin:
+            found.append(f"{self.close:.1%} of synthetic rows are closer to a real row than 95% of real rows are "
+                         f"to each other (at most {CLOSE_SHARE + self.close_margin:.1%} expected)")
         return tuple(found)
 
     @property
@@ -148,5 +159,10 @@ def check_privacy(real: dict[str, tuple[str, np.ndarray]], synth: dict[str, tupl
     else:
         reference, base_median, base_p05 = real_x[order[:sample]], None, None
     synth_d = cKDTree(reference).query(synth_x[picked], k=1)[0]
+    close, close_margin = None, 0.0
+    if base_p05 is not None and base_p05 > 0:  # with ties among real rows, copies are the measure
+        close = float((synth_d < base_p05).mean())
+        spread = CLOSE_SHARE * (1 - CLOSE_SHARE) * (1 / len(picked) + 1 / len(base_d))
+        close_margin = COPY_TOLERANCE + 3 * float(np.sqrt(spread))
     return Privacy(tuple(names), copies, of_half, baseline, margin, tuple(numeric), float(np.median(synth_d)),
-                   float(np.quantile(synth_d, 0.05)), base_median, base_p05, len(picked))
+                   float(np.quantile(synth_d, 0.05)), base_median, base_p05, len(picked), close, close_margin)

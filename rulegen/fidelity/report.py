@@ -2,18 +2,15 @@
 
 The HTML report is self-contained: metrics in plain HTML tables, and every figure a PNG
 embedded as ``<img src="data:image/png;base64,...">``, so it opens in any browser from disk,
-with no server and no JavaScript. Figures: a histogram of real against synthetic values for
-each compared numeric, date and text (lengths) column, a bar chart of the commonest categories
-for each categorical column, the real, synthetic and difference correlation heatmaps of each
-table with two numeric columns or more, and the children-per-parent histogram of each relation.
-matplotlib is imported only here, and only its Agg canvas is used (no pyplot, no display).
+with no server and no JavaScript. The figures are drawn by :mod:`rulegen.fidelity.figures`:
+one per compared column, the correlation heatmaps of each table with two numeric columns or
+more, the categorical pair and the categorical-numeric pair of each table that differ most, and
+the children-per-parent histogram of each relation.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,14 +22,11 @@ from rulegen.fidelity.datafiles import DataError
 from rulegen.io import outputs
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from rulegen.fidelity.compare import ColumnComparison, Comparison, CorrelationComparison, RelationComparison
+    from rulegen.fidelity.compare import ColumnComparison, Comparison, TableComparison
     from rulegen.fidelity.distances import Summary
 
 __all__ = ["render_html", "render_text", "write_html"]
 
-_REAL, _SYNTH = "#1f77b4", "#ff7f0e"  # matplotlib's first two colours: real blue, synthetic orange
 _NS_PER_DAY = 86_400e9
 
 
@@ -106,6 +100,11 @@ def render_text(comparison: Comparison) -> str:
             r = t.correlation
             lines.append(f"  {t.name}: correlation: mean |delta rho| {r.mean_abs:.3f}, max {r.max_abs:.3f} "
                          f"over {r.pairs} pairs of {len(r.columns)} columns")
+        lines += _association_lines(t)
+        for e in t.efficacy:
+            lines.append(f"  {t.name}: efficacy predicting {e.target} ({e.task}, {e.metric} on {e.test_rows:,} real "
+                         f"rows): trained on real {e.real_score:.3f}, on synthetic {e.synth_score:.3f} "
+                         f"(ratio {e.ratio:.3f})")
         if t.privacy is not None:
             p = t.privacy
             status = "ok" if p.ok else "FAILED: " + "; ".join(p.problems)
@@ -114,6 +113,8 @@ def render_text(comparison: Comparison) -> str:
             if p.dcr_median is not None:
                 measures += (f", distance to closest real row median {_g(p.dcr_median)} / p5 {_g(p.dcr_p05)} "
                              f"(real-vs-real {_g(p.baseline_median)} / {_g(p.baseline_p05)})")
+            if p.close is not None:
+                measures += f", closer than the real-vs-real p5 {p.close:.1%} (real 5%)"
             lines.append(f"  {t.name}: privacy {status} [{measures}]")
     for r in comparison.relations:
         if r.synth is None:
@@ -123,109 +124,37 @@ def render_text(comparison: Comparison) -> str:
                      f"{r.synth.mean:.3g}  max {r.real.max} / {r.synth.max}  childless {r.real.childless:.1%} / "
                      f"{r.synth.childless:.1%}  top 10% of parents hold {r.real.top_decile:.1%} / "
                      f"{r.synth.top_decile:.1%}  orphans {r.synth.orphans:.1%}")
+        for e in r.effects:
+            lines.append(f"  parent effect of {r.label} on {e.column} (share of its variance explained by the "
+                         f"parent row) {e.real:.3f} / {_g(e.synth)}")
     lines += [f"note: {note}" for note in comparison.notes]
     scored = sum(c.distance is not None for t in comparison.tables for c in t.columns)
     related = sum(r.distance is not None for r in comparison.relations)
     failed = [t.name for t in comparison.tables if t.privacy is not None and not t.privacy.ok]
     privacy = f"privacy FAILED in {', '.join(failed)}" if failed else "privacy ok"
     lines.append(f"score {comparison.score:.3f} = columns {comparison.columns_term:.3f} x correlation "
-                 f"{comparison.correlation_term:.3f} ({scored} column{'s' if scored != 1 else ''} and {related} "
+                 f"{comparison.correlation_term:.3f} x association {comparison.association_term:.3f} x efficacy "
+                 f"{comparison.efficacy_term:.3f} ({scored} column{'s' if scored != 1 else ''} and {related} "
                  f"relation{'s' if related != 1 else ''} scored); {privacy}")
     return "\n".join(lines)
 
 
-# -- figures ----------------------------------------------------------------------------------
-
-def _figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=80, layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _png(figure: Figure, alt: str) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-
-
-def _histogram_figure(title: str, edges: np.ndarray, real: tuple[float, ...], synth: tuple[float, ...],
-                      xlabel: str, dates: bool = False) -> Figure:
-    figure = _figure(5.0, 3.0)
-    axes = figure.add_subplot()
-    axes.stairs(real, edges, fill=True, alpha=0.5, color=_REAL, label="real")
-    axes.stairs(synth, edges, color=_SYNTH, linewidth=1.6, label="synthetic")
-    axes.set_title(title, fontsize=10)
-    axes.set_xlabel(xlabel, fontsize=8)
-    axes.set_ylabel("share of rows", fontsize=8)
-    axes.tick_params(labelsize=7)
-    if dates:
-        from matplotlib.ticker import FuncFormatter
-
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: pd.Timestamp(int(x)).strftime("%Y-%m-%d")))
-        axes.tick_params(axis="x", labelrotation=30)
-    axes.legend(fontsize=7)
-    return figure
-
-
-def _bars_figure(c: ColumnComparison) -> Figure:
-    assert c.histogram is not None
-    labels = [label if len(label) <= 18 else label[:17] + "…" for label in c.histogram.labels]
-    figure = _figure(5.0, 3.0)
-    axes = figure.add_subplot()
-    x = np.arange(len(labels))
-    axes.bar(x - 0.2, c.histogram.real, width=0.4, color=_REAL, label="real")
-    axes.bar(x + 0.2, c.histogram.synth, width=0.4, color=_SYNTH, label="synthetic")
-    axes.set_xticks(x, labels, rotation=45 if len(labels) > 4 else 0, ha="right" if len(labels) > 4 else "center")
-    axes.set_title(f"{c.table}.{c.column} (TV {c.distance:.3f})", fontsize=10)
-    axes.set_ylabel("share of rows", fontsize=8)
-    axes.tick_params(labelsize=7)
-    axes.legend(fontsize=7)
-    return figure
-
-
-def _heatmaps_figure(table: str, corr: CorrelationComparison) -> Figure:
-    n = len(corr.columns)
-    size = min(4.5, 1.6 + 0.35 * n)
-    figure = _figure(3 * size + 0.8, size)
-    panels = figure.subplots(1, 3)
-    labels = [name if len(name) <= 14 else name[:13] + "…" for name in corr.columns]
-    for axes, matrix, title in zip(panels, (corr.real, corr.synth, corr.difference),
-                                   ("real", "synthetic", "synthetic - real"), strict=True):
-        image = axes.imshow(np.ma.masked_invalid(matrix), cmap="RdBu_r", vmin=-1, vmax=1)
-        axes.set_title(f"{table}: {title}", fontsize=9)
-        axes.set_xticks(range(n), labels, rotation=90, fontsize=7)
-        axes.set_yticks(range(n), labels, fontsize=7)
-        if n <= 8:
-            for (i, j), value in np.ndenumerate(matrix):
-                if not np.isnan(value):
-                    axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6,
-                              color="white" if abs(value) > 0.6 else "black")
-    figure.colorbar(image, ax=list(panels), shrink=0.8)
-    return figure
-
-
-def _column_figure(c: ColumnComparison) -> str | None:
-    if c.histogram is None or c.distance is None:
-        return None
-    if c.kind == "categorical":
-        return _png(_bars_figure(c), f"bar chart of {c.table}.{c.column}")
-    title = f"{c.table}.{c.column} ({c.metric} {c.distance:.3f})"
-    xlabel = "length" if c.kind == "text" else c.column
-    figure = _histogram_figure(title, np.asarray(c.histogram.edges), c.histogram.real, c.histogram.synth, xlabel,
-                               dates=c.kind == "datetime")
-    return _png(figure, f"histogram of {c.table}.{c.column}")
-
-
-def _relation_figure(r: RelationComparison) -> str | None:
-    if r.histogram is None or r.distance is None:
-        return None
-    figure = _histogram_figure(f"{r.label} (KS {r.distance:.3f})", np.asarray(r.histogram.edges), r.histogram.real,
-                               r.histogram.synth, f"children per {r.parent} row")
-    return _png(figure, f"children per parent of {r.label}")
+def _association_lines(t: TableComparison) -> list[str]:
+    """A line for the categorical pairs and one for the categorical-numeric pairs, naming the worst."""
+    lines = []
+    if t.categorical_pairs:
+        worst = min(t.categorical_pairs, key=lambda p: p.similarity)
+        mean = float(np.mean([p.similarity for p in t.categorical_pairs]))
+        lines.append(f"  {t.name}: category pairs: contingency similarity mean {mean:.3f} over "
+                     f"{len(t.categorical_pairs)} pairs, lowest {worst.a} x {worst.b} {worst.similarity:.3f} "
+                     f"(Cramer's V {worst.real_v:.3f} / {worst.synth_v:.3f})")
+    if t.mixed_pairs:
+        worst_mixed = min(t.mixed_pairs, key=lambda p: p.similarity)
+        mean = float(np.mean([abs(p.synth_eta - p.real_eta) for p in t.mixed_pairs]))
+        lines.append(f"  {t.name}: category-number pairs: mean |delta eta| {mean:.3f} over {len(t.mixed_pairs)} "
+                     f"pairs, largest {worst_mixed.category} -> {worst_mixed.number} eta {worst_mixed.real_eta:.3f} / "
+                     f"{worst_mixed.synth_eta:.3f}")
+    return lines
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -291,13 +220,19 @@ def render_html(comparison: Comparison) -> str:
              "<title>rulegen compare</title>", f"<style>{_STYLE}</style></head><body>",
              "<h1>rulegen compare: real against synthetic</h1>"]
     failed = [t.name for t in comparison.tables if t.privacy is not None and not t.privacy.ok]
+    from rulegen.fidelity import figures as fig
+
     parts.append(f'<p class="score">score <b>{comparison.score:.3f}</b> = columns {comparison.columns_term:.3f} '
-                 f"&times; correlation {comparison.correlation_term:.3f}; "
+                 f"&times; correlation {comparison.correlation_term:.3f} &times; association "
+                 f"{comparison.association_term:.3f} &times; efficacy {comparison.efficacy_term:.3f}; "
                  + (f'<span class="fail">privacy FAILED in {html.escape(", ".join(failed))}</span>' if failed
                     else '<span class="ok">privacy ok</span>') + "</p>")
     parts.append("<p>Distances are in [0, 1], 0 when identical: KS (Kolmogorov-Smirnov) for numbers, dates and "
                  "text lengths, TV (total variation) for categories. The score is the mean of (1 - distance) "
-                 "over columns and relations, times 1 - the mean absolute difference of correlations. "
+                 "over columns and relations, times 1 - the mean absolute difference of correlations, times the "
+                 "mean similarity of the category pairs (contingency similarity), of the category-number pairs "
+                 "(1 - |&Delta;&eta;|, &eta; the correlation ratio) and of the parent effects, times the "
+                 "machine-learning efficacy (synthetic-trained / real-trained score, when targets are given). "
                  "In the figures, real is blue and synthetic orange.</p>")
     parts += [f"<p>note: {html.escape(note)}</p>" for note in comparison.notes]
     for t in comparison.tables:
@@ -312,21 +247,31 @@ def render_html(comparison: Comparison) -> str:
                     ("exact copies of a row of half the real rows", f"{p.copies_of_half:.2%}",
                      f"{p.copies_baseline:.2%}"),
                     ("distance to closest real row, median", _g(p.dcr_median), _g(p.baseline_median)),
-                    ("distance to closest real row, 5th percentile", _g(p.dcr_p05), _g(p.baseline_p05))]
+                    ("distance to closest real row, 5th percentile", _g(p.dcr_p05), _g(p.baseline_p05)),
+                    ("rows closer than the baseline's 5th percentile", "-" if p.close is None else f"{p.close:.1%}",
+                     "5%")]
             body = "".join("<tr>" + _cell(a) + _cell(b, True) + _cell(c, True) + "</tr>" for a, b, c in rows)
             parts.append(f"<p>privacy: {status}</p><table><tr><th>measure</th><th>synthetic</th>"
                          f"<th>real holdout (baseline)</th></tr>{body}</table>")
-        figures = [img for c in t.columns if (img := _column_figure(c))]
+        figures = [img for c in t.columns if (img := fig.column_figure(c))]
         if t.correlation is not None:
             r = t.correlation
             parts.append(f"<p>correlation: mean |&Delta;&rho;| {r.mean_abs:.3f}, max {r.max_abs:.3f} over "
                          f"{r.pairs} pairs</p>")
-            figures.append(_png(_heatmaps_figure(t.name, r), f"correlation heatmaps of {t.name}"))
+            figures.append(fig.heatmaps_figure(t.name, r))
+        parts += _associations_html(t)
+        if t.categorical_pairs:
+            figures.append(fig.categorical_pair_figure(t.name, min(t.categorical_pairs, key=lambda p: p.similarity)))
+        if t.mixed_pairs:
+            worst = min(t.mixed_pairs, key=lambda p: p.similarity)
+            dates = any(c.column == worst.number and c.kind == "datetime" for c in t.columns)
+            figures.append(fig.mixed_pair_figure(t.name, worst, dates))
         parts.append(f'<div class="figures">{"".join(figures)}</div>')
     if comparison.relations:
         parts.append("<h2>relations</h2>")
         head = "".join(f"<th>{h}</th>" for h in ("reference", "KS", "children per parent (mean)", "max",
-                                                  "childless", "top 10% hold", "orphans"))
+                                                  "childless", "top 10% hold", "orphans",
+                                                  "parent effect (real / synthetic)"))
         rows = []
         for r in comparison.relations:
             s = r.synth
@@ -335,12 +280,40 @@ def render_html(comparison: Comparison) -> str:
                         + _cell(f"{r.real.max} / {s.max}" if s else "-", True)
                         + _cell(f"{r.real.childless:.1%} / {s.childless:.1%}" if s else "-", True)
                         + _cell(f"{r.real.top_decile:.1%} / {s.top_decile:.1%}" if s else "-", True)
-                        + _cell(f"{s.orphans:.1%}" if s else "-", True) + "</tr>")
+                        + _cell(f"{s.orphans:.1%}" if s else "-", True)
+                        + _cell(", ".join(f"{e.column} {e.real:.2f} / {_g(e.synth)}" for e in r.effects) or "-")
+                        + "</tr>")
         parts.append(f"<table><tr>{head}</tr>{''.join(rows)}</table>")
-        figures = [img for r in comparison.relations if (img := _relation_figure(r))]
+        figures = [img for r in comparison.relations if (img := fig.relation_figure(r))]
         parts.append(f'<div class="figures">{"".join(figures)}</div>')
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _associations_html(t: TableComparison) -> list[str]:
+    """The efficacy and association measures of a table as HTML tables."""
+    parts = []
+    if t.efficacy:
+        rows = "".join("<tr>" + _cell(e.target) + _cell(e.task) + _cell(e.metric) + _cell(f"{e.real_score:.3f}", True)
+                       + _cell(f"{e.synth_score:.3f}", True) + _cell(f"{e.ratio:.3f}", True)
+                       + _cell(f"{e.test_rows:,}", True) + "</tr>" for e in t.efficacy)
+        parts.append("<p>machine-learning efficacy (tested on real rows)</p><table><tr><th>target</th><th>task</th>"
+                     "<th>metric</th><th>trained on real</th><th>trained on synthetic</th><th>ratio</th>"
+                     f"<th>test rows</th></tr>{rows}</table>")
+    worst = sorted(t.categorical_pairs, key=lambda p: p.similarity)[:10]
+    if worst:
+        rows = "".join("<tr>" + _cell(f"{p.a} x {p.b}") + _cell(f"{p.similarity:.3f}", True)
+                       + _cell(f"{p.real_v:.3f} / {p.synth_v:.3f}", True) + "</tr>" for p in worst)
+        parts.append(f"<p>category pairs ({len(t.categorical_pairs)}, the 10 least alike shown)</p><table><tr>"
+                     f"<th>pair</th><th>contingency similarity</th><th>Cram&eacute;r's V real / synthetic</th></tr>"
+                     f"{rows}</table>")
+    mixed = sorted(t.mixed_pairs, key=lambda p: p.similarity)[:10]
+    if mixed:
+        rows = "".join("<tr>" + _cell(f"{p.category} -> {p.number}") + _cell(f"{p.real_eta:.3f}", True)
+                       + _cell(f"{p.synth_eta:.3f}", True) + "</tr>" for p in mixed)
+        parts.append(f"<p>category-number pairs ({len(t.mixed_pairs)}, the 10 least alike shown)</p><table><tr>"
+                     f"<th>pair</th><th>&eta; real</th><th>&eta; synthetic</th></tr>{rows}</table>")
+    return parts
 
 
 def write_html(comparison: Comparison, path: str | Path) -> Path:

@@ -217,6 +217,7 @@ def test_single_files_with_different_names_are_paired(tmp_path, real):
 PLOTTED = 7 + 1  # customers: x, y, z, k, seen, c, name, plus orders.amount
 HEATMAPS = 1  # customers (orders has one numeric column)
 RELATIONS = 1
+PAIRS = 1  # customers: the categorical-numeric pair that differs most (c is its only category)
 IMG = '<img src="data:image/png;base64,'
 
 
@@ -231,10 +232,11 @@ def report(tmp_path_factory, real) -> Path:
 
 def test_html_embeds_one_image_per_plotted_column(report):
     text = report.read_text(encoding="utf-8")
-    assert text.count(IMG) == PLOTTED + HEATMAPS + RELATIONS
+    assert text.count(IMG) == PLOTTED + HEATMAPS + RELATIONS + PAIRS
     assert text.count('alt="histogram of ') == 7  # numbers, dates and text lengths
     assert text.count('alt="bar chart of ') == 1
     assert text.count('alt="correlation heatmaps of ') == HEATMAPS
+    assert text.count('alt="means of customers.') == PAIRS
     assert "<script" not in text and "http" not in text  # nothing to fetch, nothing to run
 
 
@@ -243,7 +245,7 @@ def test_cli_writes_the_html_report(tmp_path, real):
     out = tmp_path / "report.html"
     result = CliRunner().invoke(compare_command, [str(real_dir), str(real_dir), "--html", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").count(IMG) == PLOTTED + HEATMAPS + RELATIONS
+    assert out.read_text(encoding="utf-8").count(IMG) == PLOTTED + HEATMAPS + RELATIONS + PAIRS
 
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
