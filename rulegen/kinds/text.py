@@ -107,11 +107,14 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     share them share one pool, and one cost, per run.
     """
     from rulegen.engine.random import stream_seed
-    from rulegen.providers import custom_provider
 
     pool_seed = stream_seed(seed, "faker", locale, provider, args, size)
     kwargs = dict(args)
-    custom = custom_provider(provider) if provider not in FAKER_PROVIDERS else None
+    custom = None
+    if provider not in FAKER_PROVIDERS:  # (the registry, and its plug-ins, only for a name Faker does not allow)
+        from rulegen.providers import custom_provider
+
+        custom = custom_provider(provider)
     if custom is not None:  # the user's code: not kept on disk, whose key could not say what it does
         return _draw(custom.caller(locale, pool_seed), kwargs, size, distinct)
 
