@@ -17,8 +17,9 @@ Commands, each run as ``python -m rulegen ...`` in a fresh process (what the con
 Each command runs once to warm up (bytecode compiled, Faker's answers kept in a cache folder of
 the benchmark's own, as they are after a user's first run), then ``--reps`` times; commands and,
 with ``--baseline``, the two checkouts take turns, so that a change of the machine's load hits
-them alike. The figure is the median wall time of the process, from ``subprocess`` start to
-exit. ``generate, no Faker cache`` runs with ``RULEGEN_NO_CACHE=1`` (this checkout only): what a
+them alike. The figures are medians of the process's wall time, from ``subprocess`` start to
+exit (the target's measure), and of its CPU time (user + system, ``wait4``), which another
+process's load disturbs less. ``generate, no Faker cache`` runs with ``RULEGEN_NO_CACHE=1`` (this checkout only): what a
 first run, or a run with the cache off, costs. ``-X importtime`` runs (the minimum of 5 for each
 module) give the modules whose import takes longest, per command.
 
@@ -87,26 +88,30 @@ def environment(tree: Path, scratch: Path) -> dict[str, str]:
     return env
 
 
-def run_once(command: Command, env: dict[str, str], cwd: Path) -> float:
-    """Seconds from the process's start to its exit (it must succeed)."""
+def run_once(command: Command, env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds from the process's start to its exit, and its CPU seconds (user + system,
+    from ``wait4``; it must succeed)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, *command.args], env={**env, **dict(command.env)}, cwd=cwd,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+    process = subprocess.Popen([sys.executable, *command.args], env={**env, **dict(command.env)}, cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{command.name} failed:\n{done.stderr.decode(errors='replace')}")
-    return seconds
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command.name} failed:\n{errors.decode(errors='replace')}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
-def measure(trees: dict[str, Path], scratch: Path, reps: int) -> dict[tuple[str, str], list[float]]:
-    """Wall seconds of each (tree, command), the commands and trees taking turns."""
+def measure(trees: dict[str, Path], scratch: Path, reps: int) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """(wall, CPU) seconds of each (tree, command), the commands and trees taking turns."""
     out = scratch / "out"
     plan = [(label, command) for command in commands(out) for label in trees
             if command.baseline or label == "this checkout"]
     envs = {label: environment(tree, scratch / label) for label, tree in trees.items()}
     for label, command in plan:  # warm-up: bytecode written, Faker's answers kept
         run_once(command, envs[label], scratch)
-    times: dict[tuple[str, str], list[float]] = defaultdict(list)
+    times: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for rep in range(reps):
         for label, command in plan if rep % 2 == 0 else reversed(plan):
             times[(label, command.name)].append(run_once(command, envs[label], scratch))
@@ -138,27 +143,35 @@ def export(revision: str, into: Path) -> Path:
     return into
 
 
-def report(times: dict[tuple[str, str], list[float]], trees: dict[str, Path], revision: str | None) -> list[str]:
+def _median(values: list[tuple[float, float]], which: int) -> float:
+    return statistics.median(v[which] for v in values)
+
+
+def report(times: dict[tuple[str, str], list[tuple[float, float]]], trees: dict[str, Path],
+           revision: str | None) -> list[str]:
     names = list(dict.fromkeys(name for _, name in times))
     labels = list(trees)
-    head = "| command | " + " | ".join(f"{label}: median s" for label in labels)
-    head += " | this ÷ baseline |" if revision else " |"
-    lines = [head, "| --- |" + " ---: |" * (len(labels) + (1 if revision else 0))]
+    head = "| command | " + " | ".join(f"{label}: wall s (min-max) | {label}: CPU s" for label in labels)
+    head += " | this ÷ baseline, wall | this ÷ baseline, CPU |" if revision else " |"
+    lines = [head, "| --- |" + " ---: |" * (2 * len(labels) + (2 if revision else 0))]
     for name in names:
         cells = []
         for label in labels:
             values = times.get((label, name))
-            cells.append("—" if not values else
-                         f"{statistics.median(values):.3f} ({min(values):.3f}-{max(values):.3f})")
+            walls = [v[0] for v in values or ()]
+            cells += ["—", "—"] if not values else [
+                f"{_median(values, 0):.3f} ({min(walls):.3f}-{max(walls):.3f})", f"{_median(values, 1):.3f}"]
         if revision:
             ours, theirs = times.get(("this checkout", name)), times.get(("baseline", name))
-            cells.append(f"{statistics.median(ours) / statistics.median(theirs):.2f}x" if ours and theirs else "—")
+            cells += [f"{_median(ours, i) / _median(theirs, i):.2f}x" if ours and theirs else "—" for i in (0, 1)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Targets (issue 17, item 4: whole process, on a quiet machine):", ""]
+    floor = times[("this checkout", "python -c pass")]
+    lines += ["", f"Targets (issue 17, item 4: whole process, on a quiet machine; the interpreter alone takes "
+                  f"{_median(floor, 0):.3f} s here, {_median(floor, 1):.3f} s of CPU):", ""]
     for name, target in TARGETS.items():
-        median = statistics.median(times[("this checkout", name)])
-        lines.append(f"- {name}: {median:.3f} s against {target} s: **{'met' if median <= target else 'not met'}**"
-                     f" (the interpreter alone: {statistics.median(times[('this checkout', 'python -c pass')]):.3f} s)")
+        wall, cpu = _median(times[("this checkout", name)], 0), _median(times[("this checkout", name)], 1)
+        lines.append(f"- {name}: {wall:.3f} s wall, {cpu:.3f} s CPU, against {target} s: "
+                     f"**{'met' if wall <= target else 'not met'}** (wall)")
     return lines
 
 
@@ -198,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = (load_before, os.getloadavg())
     revision = args.baseline
     how = "".join(f" {a}" for a in sys.argv[1:]) if argv is None else " " + shlex.join(argv)
-    body = context_lines(machine(), load, args.note, how, script="benchmarks/startup.py") + [""]
+    body = [*context_lines(machine(), load, args.note, how, script="benchmarks/startup.py"), ""]
     body.append(f"Whole process, `python -m rulegen ...` from start to exit; median (min-max) of {reps} runs after "
                 "a warm-up, commands" + (" and checkouts" if revision else "") + " taking turns"
                 + (f"; baseline: `{revision}`" if revision else "") + ". Faker's answers come from the cache "

@@ -241,9 +241,11 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 @run
 def validate(spec: Path, lock: Path | None) -> None:
     """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
+    from rulegen.lazy_compute import defer_compute
     from rulegen.lazy_pandas import defer_pandas
 
     defer_pandas()  # compiling makes no DataFrame: pyarrow need not import pandas (see that module)
+    defer_compute()  # nor, for most specs, compute anything with Arrow
     import rulegen
 
     plan = rulegen.compile(spec, lock=lock, draw_counts=False)  # validate never draws data

@@ -56,7 +56,7 @@ class _PandasWatch:
 
         def exec_module(module: ModuleType) -> None:
             run(module)
-            shim.pd  # the shim imports pandas again (it is in sys.modules now) and uses it from here on
+            _ = shim.pd  # the shim imports pandas again (it is in sys.modules now) and uses it from here on
 
         spec.loader.exec_module = exec_module  # type: ignore[method-assign]  # this import's own loader object
         return spec

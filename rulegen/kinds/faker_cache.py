@@ -21,6 +21,7 @@ folder, and a run that finds them does not import Faker at all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import importlib.util
@@ -130,10 +131,8 @@ def _read(path: Path, key: str) -> Any:
         return None
     if not isinstance(document, dict) or document.get("key") != key:
         return None
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)  # used now: the last to go when the folder is full
-    except OSError:
-        pass
     return document.get("data")
 
 
@@ -156,10 +155,8 @@ def _write(folder: Path, path: Path, key: str, data: Any) -> None:
         pass
     finally:
         if temporary is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
 
 
 def _trim(folder: Path) -> None:
@@ -175,11 +172,9 @@ def _trim(folder: Path) -> None:
     for _, size, name in sorted(entries):
         if total <= MAX_BYTES * 3 // 4:
             break
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(name)
             total -= size
-        except OSError:
-            pass
 
 
 # --- values -------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from rulegen.spec.conform import conforms, schema_problem
 from rulegen.spec.loader import load_document
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = sorted((ROOT / "tests" / "diagnostics" / "cases").glob("*.yaml")) + sorted((ROOT / "schemas").glob("*.yaml"))
+DOCUMENTS = [*sorted((ROOT / "tests" / "diagnostics" / "cases").glob("*.yaml")),
+             *sorted((ROOT / "schemas").glob("*.yaml"))]
 LOOSE_COLUMN = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
 
 
@@ -73,7 +74,7 @@ def _columns(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     example = dict(cls.example)
     names = sorted({*cls.options, *structure.COMMON_COLUMN_OPTIONS} - {"kind"})
     column = {key: value for key, value in example.items() if draw(st.booleans()) or key == "kind"}
-    for name in draw(st.lists(st.sampled_from(names + ["nonsense"]), max_size=3)):
+    for name in draw(st.lists(st.sampled_from([*names, "nonsense"]), max_size=3)):
         column[name] = draw(st.sampled_from([example[name]]) | _JSON) if name in example else draw(_JSON)
     return column, structure.column_schema(cls.name)
 
