@@ -11,13 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from rulegen.checking import CheckReport, check_plan
-from rulegen.engine.stream import stream_table
 from rulegen.errors import Diagnostic, OutputError, RulegenError, SpecError
-from rulegen.io.databases import seed_plan
-from rulegen.io.files import TableOutput, write_tables
-from rulegen.io.manifest import Manifest, ManifestError, read_manifest, spec_digest, versions
-from rulegen.io.sql import DIALECTS, sql_scripts
 from rulegen.plan.budget import check_drawing, default_max_bytes
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
@@ -26,8 +20,14 @@ from rulegen.progress import Progress
 from rulegen.spec.build import load_spec
 from rulegen.spec.model import Spec
 
+# The stages that make, write, load or check rows are imported by the functions that run them:
+# `rulegen validate` (and an editor checking a spec on every save) compiles only, and should not
+# wait for the engine's process pool, the writers, the database drivers or the checker.
 if TYPE_CHECKING:
     import pandas as pd
+
+    from rulegen.checking import CheckReport
+    from rulegen.io.manifest import Manifest
 
 __all__ = [
     "check",
@@ -121,6 +121,8 @@ def iter_blocks(
 
     ``blocks`` picks block numbers to generate; each is the same whatever else is generated.
     """
+    from rulegen.engine.stream import stream_table
+
     _prepare(workers)
     plan = spec if isinstance(spec, Plan) else compile(spec, seed=seed, scale=scale, rows=rows, lock=lock)
     table_plan = _table(plan, table)
@@ -175,6 +177,10 @@ def write(
         GenerationError: its rules cannot be met (constraints, uniqueness).
         OutputError: a file cannot be written.
     """
+    from rulegen.engine.stream import stream_table
+    from rulegen.io.files import TableOutput, write_tables
+    from rulegen.io.sql import DIALECTS, sql_scripts
+
     _prepare(workers if client is None else 1)
     manifest = functools.partial(_manifest, scale=scale, rows=rows, fmt=fmt, max_bytes=max_bytes)
     max_bytes = default_max_bytes(out_dir) if max_bytes is None else max_bytes
@@ -209,6 +215,8 @@ def _manifest(plan: Plan, *, scale: float, rows: Mapping[str, int] | None, fmt: 
               max_bytes: int | None) -> Callable[[Mapping[str, Path]], bytes]:
     """What makes the manifest of a run, given the tables' final paths once all are written
     (``max_bytes`` as the user gave it: the default depends on the disk's free space)."""
+    from rulegen.io.manifest import Manifest, spec_digest, versions
+
     manifest = Manifest(seed=plan.seed, scale=scale, rows=dict(rows or {}), format=fmt,
                         spec_sha256=spec_digest(plan.spec.source.text), versions=versions(), max_bytes=max_bytes)
 
@@ -248,6 +256,8 @@ def seed_database(
         GenerationError: its rules cannot be met (nothing is left in the database).
         OutputError: the database cannot be reached or refuses the data (nothing is left).
     """
+    from rulegen.io.databases import seed_plan
+
     _prepare(workers)
     max_bytes = default_max_bytes(_database_file(url)) if max_bytes is None else max_bytes
     plan = compile(spec, seed=seed, scale=scale, rows=rows, lock=lock, max_bytes=max_bytes)
@@ -273,6 +283,8 @@ def check(
         SpecError: the spec itself is invalid, or the run checked could pass ``max_bytes``.
         OutputError: the manifest is there but cannot be read (RG514).
     """
+    from rulegen.checking import check_plan
+
     found = _read_manifest(directory)
     if found is not None:
         seed = found.seed if seed is None else seed
@@ -287,6 +299,8 @@ def check(
 
 
 def _read_manifest(directory: str | Path) -> Manifest | None:
+    from rulegen.io.manifest import ManifestError, read_manifest
+
     try:
         return read_manifest(Path(directory))
     except ManifestError as exc:
@@ -309,6 +323,8 @@ def preview(
         SpecError: the spec is invalid, or counts would be drawn for a table past ``max_bytes``.
         KeyError: ``table`` is not one of the spec's.
     """
+    from rulegen.engine.stream import stream_table
+
     spec = _spec(spec)
     _refuse_drawing_past(spec, max_bytes, seed=seed, lock=lock)
     plan = compile(spec, seed=seed, lock=lock)
@@ -367,6 +383,8 @@ def _table(plan: Plan, name: str) -> TablePlan:
 
 
 def _arrow_table(plan: Plan, name: str, workers: int) -> pa.Table:
+    from rulegen.engine.stream import stream_table
+
     table_plan = plan.tables[name]
     batches = list(stream_table(table_plan, plan.seed, workers=min(workers, max(1, table_plan.blocks))))
     return pa.Table.from_batches(batches, table_plan.schema)

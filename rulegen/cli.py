@@ -158,6 +158,12 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
     workers = workers or default_workers()
     if workers > 1 and engine == "local":
         prepare_workers()  # before the imports below: the workers' imports overlap them
+    if engine == "local" and fmt != "sql":
+        # No DataFrame in this run, nor a Python value of an Arrow one (the SQL scripts are made
+        # of those; Dask imports pandas): pyarrow need not import pandas (rulegen.lazy_pandas).
+        from rulegen.lazy_pandas import defer_pandas
+
+        defer_pandas()
 
     import rulegen
     from rulegen.progress import RunStats
@@ -236,6 +242,11 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 @run
 def validate(spec: Path, lock: Path | None) -> None:
     """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
+    from rulegen.lazy_compute import defer_compute
+    from rulegen.lazy_pandas import defer_pandas
+
+    defer_pandas()  # compiling makes no DataFrame: pyarrow need not import pandas (see that module)
+    defer_compute()  # nor, for most specs, compute anything with Arrow
     import rulegen
 
     plan = rulegen.compile(spec, lock=lock, draw_counts=False)  # validate never draws data

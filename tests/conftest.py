@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -11,6 +15,12 @@ from tests.mariadb import mariadb_url, mysql_database  # noqa: F401  (fixtures: 
 from tests.postgres import pg_database, postgres_url  # noqa: F401  (fixtures: one server for the whole run)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Faker's answers (rulegen.kinds.faker_cache) are kept in a folder of the test run's own, never
+# in the user's cache; subprocesses inherit it.
+if "RULEGEN_CACHE_DIR" not in os.environ:
+    os.environ["RULEGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="rulegen-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["RULEGEN_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

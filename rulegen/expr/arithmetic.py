@@ -236,7 +236,7 @@ def _integer_power(left: Value, right: Value) -> Value:
     return checked(pc.power_checked, "**", left, right)
 
 
-_CHECKED = {"+": pc.add_checked, "-": pc.subtract_checked, "*": pc.multiply_checked}
+_CHECKED = {"+": "add_checked", "-": "subtract_checked", "*": "multiply_checked"}  # names: rulegen.lazy_compute
 
 
 def binary(op: str, left: Value, right: Value) -> Value:
@@ -256,7 +256,7 @@ def binary(op: str, left: Value, right: Value) -> Value:
             return finite(pc.divide(duration_seconds(left), duration_seconds(right)))
         return duration_from_seconds(finite(pc.divide(duration_seconds(left), pc.cast(right, pa.float64()))), "`/`")
     if op in _CHECKED and not (pat.is_floating(left.type) or pat.is_floating(right.type)):
-        return temporal_range(checked(_CHECKED[op], op, left, right))  # integers, durations, instants
+        return temporal_range(checked(getattr(pc, _CHECKED[op]), op, left, right))  # integers, durations, instants
     as_float = pc.cast(left, pa.float64()), pc.cast(right, pa.float64())
     if op == "/":
         return finite(pc.divide(*as_float))

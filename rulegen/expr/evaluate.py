@@ -25,8 +25,9 @@ __all__ = ["evaluate_expression"]
 
 Value = pa.Array | pa.Scalar
 
-_COMPARE = {"==": pc.equal, "!=": pc.not_equal, "<": pc.less, "<=": pc.less_equal, ">": pc.greater,
-            ">=": pc.greater_equal}
+# Arrow's kernels by name, looked up when used (importing this module reads nothing of pc: see
+# rulegen.lazy_compute).
+_COMPARE = {"==": "equal", "!=": "not_equal", "<": "less", "<=": "less_equal", ">": "greater", ">=": "greater_equal"}
 
 
 def evaluate_expression(expression: Expression, columns: Mapping[str, pa.Array], n: int,
@@ -69,7 +70,7 @@ def _eval(node: Node, columns: Mapping[str, pa.Array]) -> Value:
         return _at(node, lambda: _binary(node.op, left, right))
     if isinstance(node, Compare):
         left, right = aligned(_eval(node.left, columns), _eval(node.right, columns))
-        return _COMPARE[node.op](left, right)
+        return getattr(pc, _COMPARE[node.op])(left, right)
     if isinstance(node, Logic):
         combine = pc.and_kleene if node.op == "and" else pc.or_kleene
         result = _eval(node.operands[0], columns)

@@ -225,6 +225,12 @@ def _between(unit: str) -> Callable[[Value, Value], Value]:
     return between
 
 
+def _compute(name: str) -> Callable[..., Value]:
+    """Arrow's compute function ``name``, looked up when called: importing this module reads no
+    attribute of ``pc``, so that a command computing nothing never imports it (rulegen.lazy_compute)."""
+    return lambda *args, **options: getattr(pc, name)(*args, **options)
+
+
 def _date_part(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
     return lambda x: pc.cast(fn(x), pa.int64())
 
@@ -234,26 +240,27 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("round", (1, 2), _round_type, _round,
      f"round(x) to an integer, round(x, n) to n decimals (n a whole number from {ROUND_DIGITS[0]} to "
      f"{ROUND_DIGITS[1]}; negative: tens, hundreds, ...)"),
-    ("floor", (1, 1), _numeric(INT), _integer_function("floor", pc.floor), "round down"),
-    ("ceil", (1, 1), _numeric(INT), _integer_function("ceil", pc.ceil), "round up"),
-    ("min", (2, 99), _same, _fold(pc.min_element_wise), "smallest of its arguments, row by row"),
-    ("max", (2, 99), _same, _fold(pc.max_element_wise), "largest of its arguments, row by row"),
+    ("floor", (1, 1), _numeric(INT), _integer_function("floor", _compute("floor")), "round down"),
+    ("ceil", (1, 1), _numeric(INT), _integer_function("ceil", _compute("ceil")), "round up"),
+    ("min", (2, 99), _same, _fold(_compute("min_element_wise")), "smallest of its arguments, row by row"),
+    ("max", (2, 99), _same, _fold(_compute("max_element_wise")), "largest of its arguments, row by row"),
     ("clip", (3, 3), _same, _clip, "clip(x, lo, hi) clamps x into [lo, hi]"),
-    ("log", (1, 1), _numeric(FLOAT), _float_function(pc.ln), "natural logarithm (null for x <= 0)"),
-    ("exp", (1, 1), _numeric(FLOAT), _float_function(pc.exp), "e to the power x (null beyond about e**709)"),
-    ("sqrt", (1, 1), _numeric(FLOAT), _float_function(pc.sqrt), "square root (null for x < 0)"),
+    ("log", (1, 1), _numeric(FLOAT), _float_function(_compute("ln")), "natural logarithm (null for x <= 0)"),
+    ("exp", (1, 1), _numeric(FLOAT), _float_function(_compute("exp")),
+     "e to the power x (null beyond about e**709)"),
+    ("sqrt", (1, 1), _numeric(FLOAT), _float_function(_compute("sqrt")), "square root (null for x < 0)"),
     ("if", (3, 3), _if_type, lambda c, a, b: pc.if_else(c, a, b), "if(cond, a, b): a where cond, else b"),
     ("lower", (1, 1), _strings(STR), lower, "lower-case"),
     ("upper", (1, 1), _strings(STR), upper, "upper-case"),
     ("concat", (1, 99), lambda types: STR, _concat, "join values as text (nulls as empty)"),
     ("len", (1, 1), _strings(INT), lambda x: pc.cast(pc.utf8_length(x), pa.int64()), "length of a string"),
-    ("coalesce", (1, 99), _same, pc.coalesce, "first non-null argument"),
-    ("is_null", (1, 1), lambda types: BOOL, pc.is_null, "true where the value is null"),
-    ("year", (1, 1), _temporal(INT), _date_part(pc.year), "year of a date or timestamp"),
-    ("month", (1, 1), _temporal(INT), _date_part(pc.month), "month 1..12"),
-    ("day", (1, 1), _temporal(INT), _date_part(pc.day), "day of month 1..31"),
-    ("weekday", (1, 1), _temporal(INT), _date_part(pc.day_of_week), "0 for Monday .. 6 for Sunday"),
-    ("hour", (1, 1), _timestamp_only(INT), _date_part(pc.hour), "hour 0..23"),
+    ("coalesce", (1, 99), _same, _compute("coalesce"), "first non-null argument"),
+    ("is_null", (1, 1), lambda types: BOOL, _compute("is_null"), "true where the value is null"),
+    ("year", (1, 1), _temporal(INT), _date_part(_compute("year")), "year of a date or timestamp"),
+    ("month", (1, 1), _temporal(INT), _date_part(_compute("month")), "month 1..12"),
+    ("day", (1, 1), _temporal(INT), _date_part(_compute("day")), "day of month 1..31"),
+    ("weekday", (1, 1), _temporal(INT), _date_part(_compute("day_of_week")), "0 for Monday .. 6 for Sunday"),
+    ("hour", (1, 1), _timestamp_only(INT), _date_part(_compute("hour")), "hour 0..23"),
     ("date", (1, 1), _instant(DATE), lambda x: pc.cast(x, pa.date32()),
      "the date of a timestamp; `date('2024-01-31')` is a date literal"),
     ("timestamp", (1, 1), _instant(None), _timestamp,

@@ -15,13 +15,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 import pyarrow.types as pat
 
 from rulegen.io import outputs
@@ -30,6 +29,9 @@ from rulegen.io.jsonl import encode_jsonl
 from rulegen.io.manifest import MANIFEST_NAME
 from rulegen.io.parquet import ParquetAssembler, ParquetEncoder
 from rulegen.io.sql import SqlScript, comment, insert_rows
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq  # (imported by the Parquet writer when it writes: CSV needs none of it)
 
 __all__ = ["FORMATS", "Encoder", "TableOutput", "TableWriter", "write_tables"]
 

@@ -11,12 +11,14 @@ run scales with its workers, and the file is the same bytes whoever encoded each
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from rulegen.io import thrift
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 __all__ = ["ParquetAssembler", "ParquetEncoder"]
 
@@ -47,6 +49,8 @@ class ParquetEncoder:
     def writer(self, sink: pa.NativeFile | BinaryIO | str) -> pq.ParquetWriter:
         """An Arrow writer with these settings: the blocks it is given one by one make the same
         file as their encodings assembled."""
+        import pyarrow.parquet as pq  # here: pyarrow.parquet (and its file systems) cost a CSV run 30-40 ms
+
         return pq.ParquetWriter(sink, self.schema, use_dictionary=list(self.categorical))
 
     def _encode(self, table: pa.Table) -> pa.Buffer:

@@ -246,7 +246,15 @@ def longest_text(values: pa.Array) -> int:
         if width is not None:
             return width
         values = values.cast(pa.string())
-    import pyarrow.compute as pc
-
-    longest = pc.max(pc.binary_length(values)).as_py()
-    return int(longest or 0)
+    # From the offsets, not with pyarrow.compute: compiling a Faker column must not import it
+    # (rulegen.lazy_compute). A null's slot may span bytes: only valid values count.
+    if len(values) == 0 or values.null_count == len(values):
+        return 0
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    validity, offsets = values.buffers()[:2]
+    ends = np.frombuffer(offsets, dtype=width, count=len(values) + 1, offset=values.offset * width().itemsize)
+    lengths = np.diff(ends)
+    if values.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        lengths = lengths[bits[values.offset:values.offset + len(values)].astype(bool)]
+    return int(lengths.max())

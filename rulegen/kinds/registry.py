@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import jsonschema
-
 from rulegen.kinds.base import Kind
+from rulegen.spec.conform import schema_problem
 
 __all__ = ["KINDS", "KindRegistry", "register"]
 
@@ -33,7 +32,11 @@ class KindRegistry:
         missing = [r for r in cls.required if r not in cls.options]
         if missing:
             raise ValueError(f"kind {name!r} requires undeclared options {missing}")
-        jsonschema.Draft7Validator.check_schema({"type": "object", "properties": cls.options})
+        # Only keywords the quick structure check knows (tests check the whole schema against
+        # draft-07's meta-schema; jsonschema is not imported for every command).
+        problem = schema_problem({"type": "object", "properties": cls.options})
+        if problem:
+            raise ValueError(f"kind {name!r} has an options schema rulegen cannot check: {problem}")
         self._kinds[name] = cls
         return cls
 

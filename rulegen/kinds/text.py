@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.functions import lower, upper
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of, longest_text
+from rulegen.kinds.faker_cache import remembered, restore_values, stored_values
 from rulegen.kinds.fakers import FAKER_PROVIDERS, MAX_POOL_BYTES, MAX_UNIQUE_POOL, check_provider, provider_max_bytes
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import matches, unknown, verdict
@@ -46,11 +47,15 @@ def _faker(locale: str) -> Any:
 @functools.lru_cache(maxsize=32)
 def faker_providers(locale: str) -> frozenset[str]:
     """Names of the public methods of Faker's providers for ``locale`` (only those in
-    :data:`~rulegen.kinds.fakers.FAKER_PROVIDERS` may be used)."""
-    fake = _faker(locale)
-    names = {name for provider in fake.providers for name in dir(provider)
-             if not name.startswith("_") and callable(getattr(provider, name, None))}
-    return frozenset(names)
+    :data:`~rulegen.kinds.fakers.FAKER_PROVIDERS` may be used); kept on disk
+    (:mod:`rulegen.kinds.faker_cache`), as Faker's locales and pools are."""
+
+    def build() -> frozenset[str]:
+        fake = _faker(locale)
+        return frozenset(name for provider in fake.providers for name in dir(provider)
+                         if not name.startswith("_") and callable(getattr(provider, name, None)))
+
+    return frozenset(remembered("providers", {"locale": locale}, build, sorted, _names))
 
 
 class Pool(NamedTuple):
@@ -102,20 +107,45 @@ def _pool(locale: str, provider: str, args: tuple[tuple[str, Any], ...], size: i
     share them share one pool, and one cost, per run.
     """
     from rulegen.engine.random import stream_seed
-    from rulegen.providers import custom_provider
 
     pool_seed = stream_seed(seed, "faker", locale, provider, args, size)
     kwargs = dict(args)
-    custom = custom_provider(provider) if provider not in FAKER_PROVIDERS else None
-    if custom is not None:
+    custom = None
+    if provider not in FAKER_PROVIDERS:  # (the registry, and its plug-ins, only for a name Faker does not allow)
+        from rulegen.providers import custom_provider
+
+        custom = custom_provider(provider)
+    if custom is not None:  # the user's code: not kept on disk, whose key could not say what it does
         return _draw(custom.caller(locale, pool_seed), kwargs, size, distinct)
-    fake = _faker(locale)
-    fake.seed_instance(pool_seed)
-    method = getattr(fake, provider)
-    pick = _single_pick(method, kwargs)
-    if pick is not None:
-        return pick if not distinct else Pool(pick.values, seeded=False)
-    return _draw(method, kwargs, size, distinct)
+
+    def build() -> Pool:
+        fake = _faker(locale)
+        fake.seed_instance(pool_seed)
+        method = getattr(fake, provider)
+        pick = _single_pick(method, kwargs)
+        if pick is not None:
+            return pick if not distinct else Pool(pick.values, seeded=False)
+        return _draw(method, kwargs, size, distinct)
+
+    key = {"locale": locale, "provider": provider, "args": args, "size": size, "distinct": distinct,
+           "seed": pool_seed}
+    return remembered("pool", key, build, _stored_pool, _restored_pool)
+
+
+def _stored_pool(pool: Pool) -> dict[str, Any] | None:
+    values = stored_values(pool.values)
+    if values is None:
+        return None
+    return {**values, "weights": None if pool.weights is None else list(pool.weights), "seeded": pool.seeded}
+
+
+def _restored_pool(data: dict[str, Any]) -> Pool:
+    values, weights, seeded = restore_values(data), data["weights"], data["seeded"]
+    if weights is not None and (len(weights) != len(values) or not all(type(w) is float for w in weights)):
+        raise ValueError("weights do not match the values")
+    if not isinstance(seeded, bool):
+        raise ValueError("seeded is not a boolean")
+    return Pool(values, None if weights is None else tuple(weights), seeded)
 
 
 def _draw(method: Callable[..., Any], kwargs: dict[str, Any], size: int, distinct: int) -> Pool:
@@ -200,10 +230,25 @@ def _frozen(args: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 
 
 def faker_locales() -> list[str]:
-    """Locales Faker knows."""
-    from faker.config import AVAILABLE_LOCALES
+    """Locales Faker knows (kept on disk: :mod:`rulegen.kinds.faker_cache`)."""
+    return list(_locales())
 
-    return list(AVAILABLE_LOCALES)
+
+@functools.cache
+def _locales() -> tuple[str, ...]:
+    def build() -> tuple[str, ...]:
+        from faker.config import AVAILABLE_LOCALES
+
+        return tuple(AVAILABLE_LOCALES)
+
+    return remembered("locales", {}, build, list, _names)
+
+
+def _names(data: Any) -> tuple[str, ...]:
+    """Names read back from the cache (raises on data of another shape)."""
+    if not isinstance(data, list) or not all(isinstance(name, str) for name in data):
+        raise ValueError("not a list of names")
+    return tuple(data)
 
 
 def _plain(value: Any) -> Any:

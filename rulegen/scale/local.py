@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -30,8 +31,8 @@ import tempfile
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +43,9 @@ from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan
 from rulegen.scale.lifeline import die_with_parent
 from rulegen.scale.startup import starting_workers
+
+if TYPE_CHECKING:  # imported by the runs that start workers (with multiprocessing): see _pool_class
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["run_blocks"]
 
@@ -171,7 +175,7 @@ def run_blocks(
         return
     slots = _Slots(2 * workers)
     try:
-        with starting_workers() as context, ProcessPoolExecutor(
+        with starting_workers() as context, _pool_class()(
                 max_workers=workers, mp_context=context, initializer=_init,
                 initargs=(table, seed, encode, os.getpid())) as pool:
             _RUNNING.add(pool)
@@ -212,7 +216,16 @@ def _in_order(pool: ProcessPoolExecutor, table: TablePlan, blocks: Sequence[int]
 _RUNNING: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
 
 
-@atexit.register
+@functools.cache
+def _pool_class() -> type[ProcessPoolExecutor]:
+    """The executor class, imported (with multiprocessing, whose exit handler that registers)
+    by the first run that starts workers, which then registers :func:`_stop_running` after it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    atexit.register(_stop_running)
+    return ProcessPoolExecutor
+
+
 def _stop_running() -> None:
     for pool in list(_RUNNING):
         _stop(pool)

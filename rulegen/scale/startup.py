@@ -10,13 +10,15 @@ the CLI can decide before it imports anything heavy.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # multiprocessing is imported when workers start: a run on one worker needs none of it
+    from multiprocessing.context import BaseContext
 
 __all__ = ["default_workers", "prepare_workers", "starting_workers"]
 
@@ -50,14 +52,18 @@ def starting_workers() -> Iterator[BaseContext]:
         # Python 3.12+ warns on any fork of a process with other OS threads; the only ones here
         # are native (jemalloc's, the BLAS pool), which prepare for fork themselves.
         warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+        import multiprocessing
+
         yield multiprocessing.get_context("fork")
 
 
 def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    # multiprocessing offers "fork" wherever os.fork exists (every platform but Windows)
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _fork_server() -> BaseContext:
+    import multiprocessing
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")

@@ -8,19 +8,22 @@ precise pointer and a message a person can act on.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.kinds.numeric import COUNT_LAWS
 from rulegen.kinds.registry import KINDS, KindRegistry
 from rulegen.spec.as_of import AS_OF
 from rulegen.spec.caps import cap_problems
+from rulegen.spec.conform import conforms
 from rulegen.spec.names import name_problems
 from rulegen.spec.source_map import join_pointer
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
 
@@ -295,15 +298,24 @@ def _finite_number(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int | float) and not isinstance(instance, bool) and math.isfinite(instance)
 
 
-_Validator = jsonschema.validators.extend(
-    jsonschema.Draft7Validator,
-    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine_many(
-        {"integer": _integer, "number": _finite_number}),
-)
+@functools.cache
+def _validator_class() -> Any:
+    """Draft-07 with the types above. jsonschema is imported here, for a document that
+    :func:`~rulegen.spec.conform.conforms` did not pass: its import costs more than checking
+    a valid spec takes (see that module)."""
+    import jsonschema
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft7Validator,
+        type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine_many(
+            {"integer": _integer, "number": _finite_number}),
+    )
 
 
 def _validate(instance: Any, schema: dict[str, Any], base: str) -> Iterator[Diagnostic]:
-    validator = _Validator(schema)
+    if conforms(instance, schema):
+        return
+    validator = _validator_class()(schema)
     seen: set[Diagnostic] = set()  # alternatives of a schema may report the same problem twice
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         pointer = base
