@@ -3,7 +3,7 @@
 
     python benchmarks/run.py --tpch                 # sf 1, median of 3 rounds, updates BENCHMARKS.md
     python benchmarks/run.py --tpch --sf 1 --sf 10  # sf 1 (3 rounds) then sf 10 (1 round)
-    python benchmarks/run.py --tpch --quick         # sf 0.05, one round, prints only (smoke test)
+    python benchmarks/run.py --tpch --quick         # sf 0.01, one round, prints only (smoke test)
 
 Each tool makes TPC-H's eight tables at the scale factor and writes one Parquet file per table,
 as a whole process timed from start to exit, on every core of the machine:
@@ -131,11 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tpch", action="store_true", help=argparse.SUPPRESS)  # as given to run.py
     parser.add_argument("--sf", type=float, action="append", help="scale factor (repeatable; default 1)")
     parser.add_argument("--rounds", type=int, help="rounds per scale factor (default 3 at sf <= 1, else 1)")
-    parser.add_argument("--quick", action="store_true", help="sf 0.05, one round, prints only")
+    parser.add_argument("--quick", action="store_true", help="sf 0.01, one round, prints only")
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md / results.json")
     parser.add_argument("--note", default="", help="a note written with the figures")
     args = parser.parse_args(argv)
-    factors = [0.05] if args.quick else (args.sf or [1.0])
+    factors = [0.01] if args.quick else (args.sf or [1.0])
     write = not (args.quick or args.no_write)
     info = machine()
     info["generators"] = _versions()

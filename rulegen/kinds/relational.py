@@ -374,7 +374,8 @@ def _coprimes(size: int, most: int = 64) -> np.ndarray:
 
 def take_rows(column: pa.Array, rows: np.ndarray) -> pa.Array:
     """``column`` at ``rows``, null where a row is -1 (no parent row to read)."""
-    return column.take(pa.array(rows, mask=rows < 0))
+    missing = rows < 0
+    return column.take(pa.array(rows, mask=missing) if missing.any() else rows)
 
 
 _AGGREGATES = ("sum", "count", "min", "max", "mean")
