@@ -29,7 +29,9 @@ class ChildBlocks:
     def get(self, table: Any, seed: int, block: int, columns: frozenset[str]) -> dict[str, pa.Array]:
         """``columns`` of ``table``'s ``block``, evaluated with its constraints unless kept."""
         key = (table, seed, block, columns)
-        found = self._blocks.get(key) or _SEAM.get(key)
+        found = self._blocks.get(key)
+        if found is None:
+            found = _SEAM.get(key)
         if found is None:
             from rulegen.engine.evaluate import evaluate_values  # evaluate makes block contexts
 
