@@ -4,6 +4,7 @@
     python benchmarks/run.py --tpch                 # sf 1, median of 3 rounds, updates BENCHMARKS.md
     python benchmarks/run.py --tpch --sf 1 --sf 10  # sf 1 (3 rounds) then sf 10 (1 round)
     python benchmarks/run.py --tpch --quick         # sf 0.01, one round, prints only (smoke test)
+    python benchmarks/run.py --tpch --sf 10 --tools rulegen   # rulegen alone (its peak memory at sf 10)
 
 Each tool makes TPC-H's eight tables at the scale factor and writes one Parquet file per table,
 as a whole process timed from start to exit, on every core of the machine:
@@ -16,7 +17,9 @@ as a whole process timed from start to exit, on every core of the machine:
 
 A round runs the three one after the other; the figures are the median of the rounds (3 at
 sf <= 1, 1 above: sf 10 takes minutes), so load that changes during the run hits all three
-alike. "÷ rulegen" divides a tool's seconds by rulegen's (above 1: rulegen is faster). Peak
+alike. "÷ rulegen" divides a tool's median seconds by rulegen's (above 1: rulegen is faster), and
+"÷ rulegen, per round" is the median of the rounds' own ratios (each against rulegen's run of
+the same round, so load that changes between rounds cancels out). Peak
 memory is the most the process tree held at once (the sum of its processes' PSS, sampled every
 0.25 s), and maxrss the largest single process (``wait4``). The machine's load average is
 printed before and after each round.
@@ -64,14 +67,14 @@ def _load() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(sf: float, rounds: int) -> dict[str, list[dict[str, Any]]]:
-    """``rounds`` rounds of the three tools at ``sf``: per tool, each run's wall, CPU, rows, bytes, memory."""
+def measure(sf: float, rounds: int, tools: tuple[str, ...] = TOOLS) -> dict[str, list[dict[str, Any]]]:
+    """``rounds`` rounds of ``tools`` at ``sf``: per tool, each run's wall, CPU, rows, bytes, memory."""
     found: dict[str, list[dict[str, Any]]] = {tool: [] for tool in TOOLS}
     with tempfile.TemporaryDirectory(prefix="rulegen-tpch-") as tmp:
         for i in range(rounds):
             cmds = commands(sf, Path(tmp))
             for tool, cmd in cmds.items():
-                if cmd is None:
+                if cmd is None or tool not in tools:
                     continue
                 out = Path(tmp) / tool
                 (out if tool == "tpchgen-cli" else out.parent).mkdir(parents=True, exist_ok=True)
@@ -93,23 +96,27 @@ def table_lines(sf: float, found: dict[str, list[dict[str, Any]]]) -> list[str]:
     """The side-by-side table of one scale factor (medians of the rounds)."""
     med = {tool: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rows", "bytes", "tree_peak",
                                                                         "maxrss")}
-           for tool, runs in found.items() if runs}
+           for tool, runs in ((t, found.get(t)) for t in TOOLS) if runs}
     base = med.get("rulegen", {}).get("wall")
     lines = [f"TPC-H sf {sf:g} to Parquet, whole process, median of {len(found['rulegen'])} round(s):", "",
-             "| tool | wall s | ÷ rulegen | CPU s | rows | rows/s | MiB written | peak memory (tree) | maxrss |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| tool | wall s | ÷ rulegen | ÷ rulegen, per round | CPU s | rows | rows/s | MiB written | "
+             "peak memory (tree) | maxrss |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for tool, m in med.items():
         ratio = f"{m['wall'] / base:.2f}x" if base else "-"
-        lines.append(f"| {tool} | {m['wall']:.2f} | {ratio} | {m['cpu']:.1f} | {m['rows']:,.0f} | "
+        # each round's ratio against rulegen's run of the same round: load that changes between
+        # rounds cancels out; the median of those
+        pairs = [r["wall"] / g["wall"] for r, g in zip(found[tool], found.get("rulegen", []), strict=False)]
+        paired = f"{statistics.median(pairs):.2f}x" if pairs else "-"
+        lines.append(f"| {tool} | {m['wall']:.2f} | {ratio} | {paired} | {m['cpu']:.1f} | {m['rows']:,.0f} | "
                      f"{m['rows'] / m['wall']:,.0f} | {m['bytes'] / 2**20:,.1f} | {m['tree_peak'] / GIB:.2f} GiB | "
                      f"{m['maxrss'] / GIB:.2f} GiB |")
     missing = [tool for tool in TOOLS if not found.get(tool)]
-    if "duckdb" in missing:
+    if "duckdb" in missing and duckdb_tpch.unavailable():
         lines += ["", f"- duckdb: skipped: {duckdb_tpch.unavailable()}"]
-    if "tpchgen-cli" in missing:
+    if "tpchgen-cli" in missing and not shutil.which("tpchgen-cli"):
         lines += ["", "- tpchgen-cli: skipped: not on PATH (`pip install tpchgen-cli`)"]
     lines += ["", "Load average of each run (before -> after): " + "; ".join(
-        f"{tool} {r['load']}" for tool, runs in found.items() for r in runs)]
+        f"{tool} {r['load']}" for tool in TOOLS for r in found.get(tool, []))]
     return lines
 
 
@@ -132,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sf", type=float, action="append", help="scale factor (repeatable; default 1)")
     parser.add_argument("--rounds", type=int, help="rounds per scale factor (default 3 at sf <= 1, else 1)")
     parser.add_argument("--quick", action="store_true", help="sf 0.01, one round, prints only")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of: " + ", ".join(TOOLS))
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md / results.json")
     parser.add_argument("--note", default="", help="a note written with the figures")
     args = parser.parse_args(argv)
@@ -144,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     for sf in factors:
         rounds = args.rounds or (1 if args.quick or sf > 1 else 3)
         print(f"TPC-H sf {sf:g}: {rounds} round(s); load {_load()}", file=sys.stderr)
-        found = measure(sf, rounds)
+        found = measure(sf, rounds, tuple(t.strip() for t in args.tools.split(",")))
         lines = table_lines(sf, found)
         print("\n".join(lines))
         body += [*lines, ""]
@@ -152,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             save_section(f"tpch-sf{sf:g}", {"load": [load_before, os.getloadavg()], "runs": found})
     if write:
         how = " " + " ".join(argv if argv is not None else sys.argv[1:])
-        update_markdown("tpch", [*context_lines(info, (load_before, os.getloadavg()), args.note, how), "", *body],
-                        "TPC-H: rulegen vs tpchgen-cli and DuckDB dbgen")
+        sfs = "-".join(f"sf{sf:g}" for sf in factors)  # a section per set of scale factors
+        update_markdown(f"tpch-{sfs}", [*context_lines(info, (load_before, os.getloadavg()), args.note, how), "",
+                                        *body], f"TPC-H {sfs.replace('-', ', ')}: rulegen vs tpchgen-cli and DuckDB dbgen")
     return 0
 
 
