@@ -10,6 +10,7 @@
     python benchmarks/run.py --peak-rss          # W1, 10M rows to Parquet, CLI: peak RSS (--workers 1, 2)
     python benchmarks/run.py --peak-rss-100m     # W1, 100M rows to Parquet, CLI --workers 2: peak RSS
     python benchmarks/run.py --summary           # the targets table again, from benchmarks/results.json
+    python benchmarks/run.py --tpch [--sf 1] [--sf 10]  # TPC-H vs tpchgen-cli and DuckDB (benchmarks/tpch.py)
     python benchmarks/run.py --quick [...]       # small N, one repetition, prints only (smoke test)
 
 Workloads and tools, each tool in its own module under ``benchmarks/tools/`` whose docstring
@@ -1004,6 +1005,11 @@ def print_summary(write: bool, session: dict[str, Any] | None = None) -> None:
 # ----------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
+    given = argv if argv is not None else sys.argv[1:]
+    if "--tpch" in given:  # TPC-H against tpchgen-cli and DuckDB: its own options (benchmarks/tpch.py)
+        from benchmarks import tpch
+
+        return tpch.main(given)
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--all", action="store_true",

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from rulegen.engine.random import block_rng, stream_key, stream_seed
 
-__all__ = ["BlockContext"]
+__all__ = ["BlockContext", "ChildBlocks"]
+
+
+class ChildBlocks:
+    """Child blocks that the aggregates of one parent block read, by (table, seed, block, columns).
+
+    Engine-owned run-time state, kept off the frozen plan: each block context has its own, so
+    the aggregates of a parent block share the child blocks they read, and the last blocks made
+    are also kept for the whole process (:data:`_SEAM`), so that the next parent block finds the
+    child block at their seam. Values are a pure function of the key: whatever is kept or
+    dropped, the data is the same.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[Any, ...], dict[str, pa.Array]] = {}
+
+    def get(self, table: Any, seed: int, block: int, columns: frozenset[str]) -> dict[str, pa.Array]:
+        """``columns`` of ``table``'s ``block``, evaluated with its constraints unless kept."""
+        key = (table, seed, block, columns)
+        found = self._blocks.get(key)
+        if found is None:
+            found = _SEAM.get(key)
+        if found is None:
+            from rulegen.engine.evaluate import evaluate_values  # evaluate makes block contexts
+
+            found = evaluate_values(table, seed, block, columns)
+            if len(_SEAM) >= _SEAM_KEPT:
+                del _SEAM[next(iter(_SEAM))]  # the oldest: parent blocks move forward
+            _SEAM[key] = found
+        self._blocks[key] = found
+        return found
+
+
+_SEAM: dict[tuple[Any, ...], dict[str, pa.Array]] = {}  # the last child blocks made in this process
+_SEAM_KEPT = 2
 
 
 @dataclass(slots=True)
@@ -30,6 +65,7 @@ class BlockContext:
     values: dict[str, pa.Array] = field(default_factory=dict)
     uniforms: dict[str, np.ndarray] = field(default_factory=dict)  # from a copula, by column
     parent_rows: dict[str, np.ndarray] = field(default_factory=dict)  # row index each `ref` points to
+    children: ChildBlocks = field(default_factory=ChildBlocks)  # read by aggregates (rulegen.engine.children)
 
     @property
     def n(self) -> int:

@@ -374,7 +374,8 @@ def _coprimes(size: int, most: int = 64) -> np.ndarray:
 
 def take_rows(column: pa.Array, rows: np.ndarray) -> pa.Array:
     """``column`` at ``rows``, null where a row is -1 (no parent row to read)."""
-    return column.take(pa.array(rows, mask=rows < 0))
+    missing = rows < 0
+    return column.take(pa.array(rows, mask=missing) if missing.any() else rows)
 
 
 _AGGREGATES = ("sum", "count", "min", "max", "mean")
@@ -456,7 +457,7 @@ class Aggregate(Kind):
             fn = self.option("fn")
             children = pa.table({"i": index, "v": values}).filter(pc.is_valid(index))
             if fn == "sum" and pa.types.is_integer(self.type):
-                self._check_sums_fit(children, keys)
+                self._check_sums_fit(children)
             grouped = children.group_by("i").aggregate([("v", "count" if fn == "count" else fn)])
             empty = 0 if fn in ("sum", "count") else None
             result = pa.array([empty] * len(keys), type=self.type)
@@ -468,7 +469,7 @@ class Aggregate(Kind):
             cache[key] = pc.replace_with_mask(result, pa.array(mask), filled)
         return cache[key]
 
-    def _check_sums_fit(self, children: pa.Table, keys: pa.Array) -> None:
+    def _check_sums_fit(self, children: pa.Table) -> None:
         """Stop the run when a parent's integer sum leaves the 64-bit integers: Arrow's grouped
         sum wraps around silently. Sums in floats find the parents near the edge (beyond 2**62),
         whose sums are then made exactly."""
@@ -488,4 +489,37 @@ class Aggregate(Kind):
         return unknown(values, null=self.option("fn") in ("min", "max", "mean"))
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
-        return self.totals(ctx.seed).take(pa.array(ctx.rows))
+        if not self._over_own_children():
+            return self.totals(ctx.seed).take(pa.array(ctx.rows))
+        from rulegen.engine.children import SumRangeError, child_ranges, child_values, reduce_runs
+
+        child = self.plans[self.child]
+        starts, counts = child_ranges(child.link, ctx.rows)
+        values = child_values(ctx, child, self._siblings(), starts, counts)[self.of]
+        fn = self.option("fn")
+        if fn == "sum" and pa.types.is_integer(self.type) and values.null_count > 0:
+            self._check_runs(values, counts, ctx.rows)
+        try:
+            return reduce_runs(values, counts, fn, self.type)
+        except SumRangeError:
+            self._check_runs(values, counts, ctx.rows)
+            return reduce_runs(values, counts, fn, self.type, checked=True)
+
+    def _over_own_children(self) -> bool:
+        """Whether the children are this table's rows per parent through ``via``, never null: each
+        parent row's children are then one run of child rows (see rulegen.engine.children)."""
+        child = self.plans[self.child]
+        via, key = child.columns[self.via], self.plans[self.parent].columns[self.ref.key]
+        return (getattr(self.ref, "holds_parent", False) and child.link is not None
+                and via.spec.null == 0 and via.when is None and key.spec.null == 0 and key.when is None)
+
+    def _siblings(self) -> frozenset[str]:
+        """The child columns that this table's aggregates over the same children read: one
+        evaluation of the child blocks serves them all."""
+        return frozenset(c.kind.of for c in self.plans[self.parent].columns.values()
+                         if isinstance(c.kind, Aggregate) and c.kind.child == self.child and c.kind.via == self.via)
+
+    def _check_runs(self, values: pa.Array, counts: np.ndarray, parents: np.ndarray) -> None:
+        """:meth:`_check_sums_fit` over one parent block's children."""
+        children = pa.table({"i": np.repeat(parents, counts), "v": values})
+        self._check_sums_fit(children)

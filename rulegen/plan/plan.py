@@ -167,9 +167,15 @@ class ParentLink:
             return parents * self.count
         assert self.prefix is not None
         result = np.empty(len(parents), dtype=np.int64)
+        if len(parents) == 0:
+            return result
         blocks = parents // self.block_rows
-        for block in np.unique(blocks):
-            mask = blocks == block
+        low, high = int(blocks.min()), int(blocks.max())
+        # The parents of a child block lie in one or two parent blocks: no sort to find them.
+        for block in range(low, high + 1) if high - low < 8 else np.unique(blocks):
+            mask = blocks == block if high > low else slice(None)
+            if high > low and not mask.any():
+                continue
             local = parents[mask] - int(block) * self.block_rows
             ends = self._block_ends(int(block))
             result[mask] = np.where(local > 0, ends[np.maximum(local - 1, 0)], self.prefix[block])

@@ -146,6 +146,9 @@ def plan_composites(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, 
             found.append(Composite(names, pointer, "holds"))
             continue
         parent = next((p.name for p in plans if isinstance(p.kind, Ref) and p.kind.holds_parent), None)
+        if parent is not None and _numbered_within(plans, columns[parent]):
+            found.append(Composite(names, pointer, "holds"))
+            continue
         members = tuple(n for n in names if n != parent)
         spaces = [_space(columns[n], jointly, tables) for n in members]
         if taken & set(members) or any(s is None or s[1] == 0 for s in spaces):
@@ -187,6 +190,18 @@ def _unique_refs(spec: TableSpec, columns: dict[str, ColumnPlan], rows: int, dia
         columns[name] = dataclasses.replace(column, uniqueness=Uniqueness.INHERENT, composite=slot)
         built.add(name)
     return built
+
+
+def _numbered_within(plans: Sequence[ColumnPlan], parent: ColumnPlan) -> bool:
+    """Whether the key holds the row's own parent and a ``sequence`` numbering the rows within
+    that parent (an order line's ``(order_id, line_no)``): distinct by construction, so nothing
+    is checked (or kept) while streaming."""
+    def plain(column: ColumnPlan) -> bool:
+        return column.spec.null == 0 and column.when is None
+
+    return plain(parent) and any(
+        p.kind.name == "sequence" and p.kind.option("within") == parent.name and p.kind.option("step", 1) != 0
+        and plain(p) and p.spec.round is None and p.clip is None for p in plans)
 
 
 def _space(column: ColumnPlan, jointly: set[str], tables: Mapping[str, Any]) -> tuple[str, int, pa.Array | None] | None:
