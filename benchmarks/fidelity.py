@@ -235,13 +235,14 @@ def verdict(results: list[Result]) -> list[str]:
     return misses
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 when every target is met, 1 otherwise."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", help="comma-separated names (default: all): "
                                            + ", ".join(d.name for d in DATASETS))
     parser.add_argument("--ctgan", action="store_true", help="also fit CTGAN (300 epochs: minutes per dataset)")
     parser.add_argument("--json", type=Path, help="write the results here")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     wanted = args.datasets.split(",") if args.datasets else [d.name for d in DATASETS]
     models = ["rulegen", "gaussian_copula", *(["ctgan"] if args.ctgan else [])]
     results: list[Result] = []
@@ -254,7 +255,8 @@ def main() -> None:
     print("\nTargets met on every dataset." if not misses else "\nTargets missed:\n- " + "\n- ".join(misses))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
