@@ -29,11 +29,8 @@ def case_key(values: tuple[Any, ...]) -> Any:
 
 
 def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: list[tuple[Any, ...]],
-                  given: Sequence[str]) -> bool:
-    """Give ``draft`` a law per case (``groups[i]``: the case of row i, -1 for none); False,
-    unchanged, when a key cannot be written (a value holding a comma)."""
-    if len(given) > 1 and any("," in str(v) for key in keys for v in key):
-        return False
+                  given: Sequence[str]) -> None:
+    """Give ``draft`` a law per case (``groups[i]``: the case of row i, -1 for none)."""
     spec = dict(draft.spec)
     kind = spec["kind"]
     shift = spec.get("shift", 0)
@@ -55,7 +52,6 @@ def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: l
     null = {"null": spec.pop("null")} if "null" in spec else {}
     spec |= {"given": given[0] if len(given) == 1 else list(given), "cases": cases}
     draft.spec = spec | null
-    return True
 
 
 def _moments(kind: str, x: np.ndarray, groups: np.ndarray, keys: list[tuple[Any, ...]],

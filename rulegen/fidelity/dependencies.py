@@ -38,6 +38,7 @@ MIN_CASE_ROWS = 15  # rows a combination needs for a case of a numeric column
 MAX_PARENTS = 2
 MAX_PARENT_VALUES = 20  # categorical columns with more values are not parents
 _NUMERIC_KINDS = {*DISTRIBUTIONS, "histogram"}
+_LEAST_SPREAD = 1e-4  # of the column's variance: the least a case's variance counts for
 
 
 @dataclass(slots=True)
@@ -81,8 +82,7 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
     for index, child in enumerate(categories):
         picked = _pick(lambda parents, c=child: _categorical_bic(c, parents, allow_values),
                        [c for c in categories[:index] if len(c.values) <= MAX_PARENT_VALUES])
-        if picked is not None:
-            _condition_choice(table.columns[child.name], child, picked, allow_values)
+        if picked is not None and _condition_choice(table.columns[child.name], child, picked, allow_values):
             linked |= {child.name, *(p.name for p in picked.parents)}
     uniforms: dict[str, np.ndarray] = {}
     parents = [c for c in categories if len(c.values) <= MAX_PARENT_VALUES]
@@ -91,7 +91,8 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
             continue
         x = _floats(data.column(name))
         picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen), parents) if len(x) else None
-        if picked is not None and numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents]):
+        if picked is not None:
+            numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
             _note_numeric(draft, name, picked)
             linked |= {p.name for p in picked.parents}
             uniforms[name] = _ranks(x, picked.groups)
@@ -130,6 +131,11 @@ def _pick(score: Any, candidates: Sequence[_Category]) -> _Choice | None:
     return best
 
 
+def _writable(parents: tuple[_Category, ...]) -> bool:
+    """Whether the cases' keys can be written: values of several columns are joined by commas."""
+    return len(parents) == 1 or not any("," in str(v) for p in parents for v in p.values)
+
+
 def _groups(parents: tuple[_Category, ...], least: int) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Each row's combination of parent values (-1: a null parent, or a combination seen fewer
     than ``least`` times), and the combinations kept, as values."""
@@ -156,6 +162,8 @@ def _groups(parents: tuple[_Category, ...], least: int) -> tuple[np.ndarray, lis
 
 def _categorical_bic(child: _Category, parents: tuple[_Category, ...], allow_values: bool) -> _Choice | None:
     """BIC of ``child`` given ``parents`` (a categorical law per combination) minus its own."""
+    if not _writable(parents):
+        return None
     rows = child.codes >= 0
     groups, keys = _groups(parents, 1 if allow_values else RARE_COUNT)
     if not keys:
@@ -182,6 +190,8 @@ def _loglik(counts: np.ndarray) -> float:
 def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...]) -> _Choice | None:
     """BIC of a Gaussian law per combination of ``parents`` (rows of no case keep the column's
     own) minus one Gaussian law, and the share of variance the combinations explain."""
+    if not _writable(parents):
+        return None
     groups, keys = _groups(parents, MIN_CASE_ROWS)
     present = ~np.isnan(x)
     if not keys or present.sum() < 2 * MIN_CASE_ROWS:
@@ -197,8 +207,9 @@ def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...]) -> _Choice | Non
     residual = v - means[g]
     spread = np.bincount(g, weights=residual**2, minlength=len(keys) + 1) / np.maximum(sizes, 1)
     spread[-1] = total
-    if (spread[:-1][sizes[:-1] > 0] <= 0).any():
-        return None
+    # A case of one value has no Gaussian likelihood: its spread is floored, which still makes
+    # it the strongest of dependencies.
+    spread = np.maximum(spread, total * _LEAST_SPREAD)
     loglik = -0.5 * float((sizes[sizes > 0] * np.log(spread[sizes > 0])).sum())
     own = -0.5 * n * math.log(total)
     bic = -2 * (loglik - own) + 2 * len(keys) * math.log(n)
@@ -206,8 +217,9 @@ def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...]) -> _Choice | Non
     return _Choice(parents, groups, keys, bic, explained)
 
 
-def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, allow_values: bool) -> None:
-    """Rewrite a `choice` as ``given``/``cases`` (counts per combination) with its own values as the default."""
+def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, allow_values: bool) -> bool:
+    """Rewrite a `choice` as ``given``/``cases`` (counts per combination) with its own values as
+    the default; False, unchanged, when no combination has a value seen often enough."""
     least = 1 if allow_values else RARE_COUNT
     cases: dict[Any, dict[Any, int]] = {}
     for index, key in enumerate(picked.keys):
@@ -217,7 +229,7 @@ def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, all
         if weights:
             cases[case_key(key)] = weights
     if not cases:
-        return
+        return False
     names = [p.name for p in picked.parents]
     spec = {"kind": "choice", "given": names[0] if len(names) == 1 else names, "cases": cases,
             "default": draft.spec["values"]}
@@ -225,6 +237,7 @@ def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, all
     dropped = "" if allow_values else f", values seen fewer than {RARE_COUNT} times in a case left out"
     draft.notes.append(f"depends on {' and '.join(names)}: BIC {picked.bic:+.0f} against no dependency "
                        f"({len(cases)} cases{dropped}; other combinations draw from the default)")
+    return True
 
 
 def _note_numeric(draft: ColumnDraft, name: str, picked: _Choice) -> None:

@@ -114,3 +114,23 @@ def test_correlations_are_kept_within_each_category(tmp_path: Path) -> None:
     assert columns["x"]["given"] == columns["y"]["given"] == "group"
     for _, rows in synth.groupby("group"):
         assert rows[["x", "y"]].corr(method="spearman").iloc[0, 1] > 0.7
+
+
+def test_awkward_values_still_make_a_valid_spec(tmp_path: Path) -> None:
+    """Categories holding commas (not joinable into a key of two columns), nulls among the
+    parents, YAML words as values and numbers as categories: the spec validates, generates and
+    keeps the dependencies it can write."""
+    rng = np.random.default_rng(4)
+    rows = 1500
+    town = rng.choice(["Paris, FR", "Lyon, FR", "Bern, CH"], rows)
+    kind = rng.choice(["yes", "no", "null"], rows)
+    level = np.where(town == "Bern, CH", 3, rng.choice([1, 2], rows))
+    answer = np.where((kind == "yes") == (level == 3), "ok", "ko")
+    amount = np.where(town == "Bern, CH", 100.0, 10.0) + rng.normal(0, 2, rows)
+    frame = pd.DataFrame({"town": town, "kind": kind, "level": level, "answer": answer, "amount": amount.round(2)})
+    frame.loc[rng.random(rows) < 0.1, "kind"] = None
+    _, columns, synth = _infer(tmp_path, frame)
+    assert columns["level"]["given"] == "town"
+    assert columns["amount"]["given"] in ("town", "level", ["town", "level"], ["level", "town"])
+    assert not isinstance(columns["answer"].get("given"), list) or "town" not in columns["answer"]["given"]
+    assert synth.loc[synth["town"] == "Bern, CH", "level"].eq(3).all()
