@@ -19,6 +19,7 @@ import numpy as np
 from rulegen.errors import Diagnostic
 from rulegen.kinds.cases import GIVEN_SCHEMA, Cases, cases_schema
 from rulegen.kinds.domains import DOMAIN_HINT
+from rulegen.kinds.window import Window
 
 __all__ = ["case_options", "check_cases", "draw_cases", "law_leaf"]
 
@@ -66,8 +67,6 @@ def check_cases(kind: Any, table: Any, leaf_problems: Callable[[Any, str], list[
 def law_problems(kind: Any, case: Mapping[str, Any], pointer: str) -> list[Diagnostic]:
     """Problems of one case of a distribution: its parameters (with the kind's own for the rest)
     broken by the law's rules or domain, or with no mass inside ``truncate``."""
-    from rulegen.kinds.window import Window
-
     params = {**kind.params, **case}
     problem = kind.family.rule(**params)
     if problem:
@@ -90,8 +89,6 @@ def law_problems(kind: Any, case: Mapping[str, Any], pointer: str) -> list[Diagn
 
 def law_windows(kind: Any) -> list[Quantile]:
     """The quantile function of each case of a distribution kind (truncation included)."""
-    from rulegen.kinds.window import Window
-
     lo, hi = kind.option("truncate") or (None, None)
     return [Window(kind.family.scipy(**{**kind.params, **case}), lo, hi, kind.family.integer).quantile
             for case in (kind.option("cases") or {}).values()]

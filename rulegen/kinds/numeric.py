@@ -182,8 +182,7 @@ class Distribution(Kind):
         return f"{self.name}({', '.join(f'{k}={shown[k]}' for k in self.family.params if k in shown)})"
 
     def check(self, table: Any) -> list[Diagnostic]:
-        cases = check_cases(self, table, lambda case, at: law_problems(self, case, at))
-        return cases or self._check_own(table)
+        return [*check_cases(self, table, lambda case, at: law_problems(self, case, at)), *self._check_own(table)]
 
     def _check_own(self, table: Any) -> list[Diagnostic]:
         if self.texts:
