@@ -102,12 +102,14 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
 
 
 def _is_category(draft: ColumnDraft) -> bool:
-    return draft.spec.get("kind") == "choice" and isinstance(draft.spec.get("values"), dict)
+    kind = draft.spec.get("kind")
+    return kind == "bool" or (kind == "choice" and isinstance(draft.spec.get("values"), dict))
 
 
 def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None:
-    """The codes of a `choice` column's kept values; a value folded into (other) takes its code."""
-    values = list(draft.spec["values"])
+    """The codes of a `choice` column's kept values (a value folded into (other) takes its
+    code), or of a `bool` column's two values."""
+    values = [True, False] if draft.spec["kind"] == "bool" else list(draft.spec["values"])
     index = {value: i for i, value in enumerate(values)}
     other = index.get(OTHER, -1)
     column = data.column(name).to_pylist()
@@ -231,9 +233,10 @@ def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, all
     if not cases:
         return False
     names = [p.name for p in picked.parents]
-    spec = {"kind": "choice", "given": names[0] if len(names) == 1 else names, "cases": cases,
-            "default": draft.spec["values"]}
-    draft.spec = spec | {k: v for k, v in draft.spec.items() if k not in ("kind", "values")}
+    own = np.bincount(child.codes[child.codes >= 0], minlength=len(child.values))
+    default = draft.spec.get("values") or {value: int(count) for value, count in zip(child.values, own, strict=True)}
+    spec = {"kind": "choice", "given": names[0] if len(names) == 1 else names, "cases": cases, "default": default}
+    draft.spec = spec | {k: v for k, v in draft.spec.items() if k not in ("kind", "values", "p")}
     dropped = "" if allow_values else f", values seen fewer than {RARE_COUNT} times in a case left out"
     draft.notes.append(f"depends on {' and '.join(names)}: BIC {picked.bic:+.0f} against no dependency "
                        f"({len(cases)} cases{dropped}; other combinations draw from the default)")

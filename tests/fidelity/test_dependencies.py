@@ -134,3 +134,17 @@ def test_awkward_values_still_make_a_valid_spec(tmp_path: Path) -> None:
     assert columns["amount"]["given"] in ("town", "level", ["town", "level"], ["level", "town"])
     assert not isinstance(columns["answer"].get("given"), list) or "town" not in columns["answer"]["given"]
     assert synth.loc[synth["town"] == "Bern, CH", "level"].eq(3).all()
+
+
+def test_booleans_take_part(tmp_path: Path) -> None:
+    """A boolean column depends on a category, and a number on the boolean."""
+    rng = np.random.default_rng(6)
+    group = rng.choice(["a", "b"], 2000)
+    member = np.where(group == "a", rng.random(2000) < 0.9, rng.random(2000) < 0.2)
+    spend = np.where(member, 50.0, 20.0) + rng.normal(0, 3, 2000)
+    frame = pd.DataFrame({"group": group, "member": member, "spend": spend.round(2)})
+    _, columns, synth = _infer(tmp_path, frame)
+    assert columns["member"]["kind"] == "choice" and columns["member"]["given"] == "group"
+    assert columns["spend"]["given"] in ("member", ["member", "group"], ["group", "member"])
+    assert abs(synth.loc[synth["group"] == "a", "member"].mean() - 0.9) < 0.03
+    assert abs(synth.loc[synth["member"], "spend"].mean() - 50) < 0.5
