@@ -3,7 +3,8 @@
 Each file becomes a table with its row count; each column a kind fitted to its values
 (:mod:`rulegen.fidelity.columns`); then the tables are tied together: primary keys, references
 between files, tables generated per parent row with a fitted law of children per parent,
-numberings that restart per parent, and rank correlations between numeric columns. Tables come
+numberings that restart per parent, dependencies of columns on a table's categories
+(:mod:`rulegen.fidelity.dependencies`), and rank correlations between numeric columns. Tables come
 parents first. Nothing of the data reaches the spec but laws, ranges, frequent categories and
 the literal parts of patterns, unless ``allow_values`` (rare categories are then kept).
 """
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.fit import fit_count_law
 from rulegen.fidelity.profile import ColumnProfile, profile_table
 from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS, Source, read_sources
@@ -96,7 +98,9 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
         table.primary_key = [per.column, within[0]]
     if per is not None:
         _per_parent(table, per, source, sources[per.parent])
-    _correlate(table, source, profiles, key, refs, allow_values)
+    skip = {key, *refs, *(within[:1] if within else ())}
+    uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
+    _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
     return table
 
 
@@ -157,17 +161,18 @@ def _per_parent(table: TableDraft, link: Link, source: Source, parent: Source) -
 
 
 def _correlate(table: TableDraft, source: Source, profiles: dict[str, ColumnProfile], key: str | None,
-               refs: dict[str, Link], allow_values: bool) -> None:
-    """Rank correlations between the table's numeric columns (labels as one-bin-per-value histograms)."""
+               refs: dict[str, Link], allow_values: bool, uniforms: dict[str, np.ndarray], linked: set[str]) -> None:
+    """Rank correlations between the table's numeric columns (labels as one-bin-per-value histograms),
+    measured on ``uniforms`` where given: ranks within the cases a column depends on."""
     candidates: dict[str, np.ndarray] = {}
     for name, draft in table.columns.items():
         profile = profiles[name]
-        if name == key or name in refs or not profile.numeric:
+        if name == key or name in refs or not profile.numeric or name in linked:
             continue
         kind = draft.spec.get("kind")
         labels = kind == "choice" and (profile.category == "integer" or profile.decimals is not None)
         if kind in _COPULA_KINDS or labels:
-            candidates[name] = _floats(source.data.column(name))
+            candidates[name] = uniforms[name] if name in uniforms else _floats(source.data.column(name))
     pairs, note = correlations(candidates)
     for name in dict.fromkeys(n for a, b, _ in pairs for n in (a, b)):
         if table.columns[name].spec.get("kind") == "choice":

@@ -10,10 +10,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rulegen.errors import Diagnostic, did_you_mean
+from rulegen.errors import Diagnostic
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
-from rulegen.expr.types import common_type, describe
 from rulegen.kinds.base import CompileEnv, Kind, arrow_type_of
+from rulegen.kinds.cases import GIVEN_SCHEMA, Cases, cases_schema
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import near, near_integers, numbers, verdict
 
@@ -104,15 +104,15 @@ class _Weights:
 
 @register
 class Choice(Kind):
-    """A categorical draw; with ``given``, the weights depend on another column's value."""
+    """A categorical draw; with ``given``, the weights depend on the values of other columns
+    (:mod:`rulegen.kinds.cases`)."""
 
     name = "choice"
-    summary = "a categorical draw from weighted values, optionally conditional on another column"
+    summary = "a categorical draw from weighted values, optionally conditional on other columns"
     options = {
         "values": {**_WEIGHTS, "description": "the values and their weights (without `given`)"},
-        "given": {"type": "string", "description": "column whose value picks the case"},
-        "cases": {"type": "object", "minProperties": 1, "additionalProperties": _WEIGHTS,
-                  "description": "for each value of `given`, the values and weights to draw from"},
+        "given": GIVEN_SCHEMA,
+        "cases": cases_schema(_WEIGHTS, "the values and weights to draw from"),
         "default": {**_WEIGHTS, "description": "values and weights where `given` has no case (else null)"},
     }
     example = {"kind": "choice", "values": {"US": 40, "DE": 10, "FR": 8}}
@@ -122,6 +122,7 @@ class Choice(Kind):
         self.weights = _Weights(self.option("values")) if self.option("values") is not None else None
         self.cases = {key: _Weights(w) for key, w in (self.option("cases") or {}).items()}
         self.default = _Weights(self.option("default")) if self.option("default") is not None else None
+        self.given = Cases.of(self)
 
     def check(self, table: Any) -> list[Diagnostic]:
         given = self.option("given")
@@ -137,11 +138,7 @@ class Choice(Kind):
             if self.weights is not None:
                 problems.append(Diagnostic("RG210", "use `default` rather than `values` with `given`",
                                            self.pointer("values")))
-            if not self.cases:
-                problems.append(Diagnostic("RG204", "`given` needs `cases`", self.pointer("given")))
-            if given not in table.columns:
-                problems.append(Diagnostic("RG212", f"`given` names unknown column `{given}`", self.pointer("given"),
-                                           hint=did_you_mean(given, table.columns)))
+            problems += self.given.check(table)
         for option, weights in [("values", self.weights), ("default", self.default),
                                 *((f"cases/{k}", w) for k, w in self.cases.items())]:
             if weights is not None and weights.total <= 0:
@@ -154,8 +151,7 @@ class Choice(Kind):
         return True
 
     def dependencies(self) -> frozenset[str]:
-        given = self.option("given")
-        return frozenset([given]) if given else frozenset()
+        return frozenset(self.given.given) if self.given else frozenset()
 
     def _all_values(self) -> list[Any]:
         groups = [self.weights, self.default, *self.cases.values()]
@@ -165,31 +161,23 @@ class Choice(Kind):
         self.type = arrow_type_of(self._all_values())
         self.pool = pa.array(self._all_values(), type=self.type) if self.type != pa.string() else \
             pa.array([str(v) for v in self._all_values()])
-        given = self.option("given")
-        if given is not None and given in env.types:
-            for key in self.cases:
-                if common_type(env.types[given], pa.scalar(key).type) is None:
-                    env.report("RG224", f"case `{key}` cannot match `{given}`, which holds "
-                                        f"{describe(env.types[given])} values", self.pointer("cases", key))
+        if self.given is not None:
+            self.given.compile(env)
 
     def do_evaluate(self, ctx: Any) -> pa.Array:
         u = ctx.rng().random(ctx.n)
         if self.weights is not None:
             return self.pool.take(pa.array(self.weights.indices(u)))
         # Conditional: each group of rows draws from its case, using the same uniforms.
-        given = ctx.values[self.option("given")]
         offsets, start = {}, 0
         for group in [self.default, *self.cases.values()]:
             if group is not None:
                 offsets[id(group)] = start
                 start += len(group.values)
         index = np.full(ctx.n, -1, dtype=np.int64)
-        unmatched = np.ones(ctx.n, dtype=bool)
-        for key, group in self.cases.items():
-            rows = pc.fill_null(pc.equal(given, pa.scalar(key).cast(given.type)), False).to_numpy(
-                zero_copy_only=False)
+        masks, unmatched = self.given.rows(ctx.values, ctx.n)
+        for rows, group in zip(masks, self.cases.values(), strict=True):
             index[rows] = offsets[id(group)] + group.indices(u[rows])
-            unmatched &= ~rows
         if self.default is not None:
             index[unmatched] = offsets[id(self.default)] + self.default.indices(u[unmatched])
         return self.pool.take(pa.array(index, mask=index < 0))

@@ -22,6 +22,8 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
+from rulegen.kinds.cases import Cases
+from rulegen.kinds.conditional import case_options, check_cases, draw_cases, law_leaf, law_problems, law_windows
 from rulegen.kinds.domains import DOMAIN_HINT, counts_domain, rounding_problem, width_domain
 from rulegen.kinds.parameters import Parameters, parameter_schema
 from rulegen.kinds.registry import register
@@ -210,12 +212,16 @@ class Distribution(Kind):
         self.texts = {name: value for name, value in given.items() if isinstance(value, str)}
         self.per_row = Parameters(self.family.name, self.pointer)
         self.acceptance = 1.0
+        self.by_case = Cases.of(self)  # parameters per case of other columns (rulegen.kinds.conditional)
 
     def __repr__(self) -> str:
         shown = {**self.params, **{name: repr(text) for name, text in self.texts.items()}}
         return f"{self.name}({', '.join(f'{k}={shown[k]}' for k in self.family.params if k in shown)})"
 
     def check(self, table: Any) -> list[Diagnostic]:
+        return [*check_cases(self, table, lambda case, at: law_problems(self, case, at)), *self._check_own(table)]
+
+    def _check_own(self, table: Any) -> list[Diagnostic]:
         if self.texts:
             return self._check_per_row(table)
         problem = self.family.rule(**self.params)
@@ -259,7 +265,7 @@ class Distribution(Kind):
         return self.per_row.parse(self.texts, table.columns)
 
     def dependencies(self) -> frozenset[str]:
-        return self.per_row.names()
+        return self.per_row.names() | frozenset(self.by_case.given if self.by_case else ())
 
     def _domain(self) -> list[Diagnostic]:
         """Parameters NumPy cannot draw from, or whose draws (moved by ``shift``) leave the 64-bit
@@ -306,6 +312,9 @@ class Distribution(Kind):
     def compile(self, env: CompileEnv) -> None:
         self.type = pa.int64() if self.family.integer else pa.float64()
         self.per_row.compile(env)
+        if self.by_case is not None:
+            self.by_case.compile(env)
+            self.case_laws = law_windows(self)
 
     def law(self) -> Any:
         """The SciPy distribution of the draws, before truncation and shift."""
@@ -342,8 +351,8 @@ class Distribution(Kind):
     def valid(self, values: pa.Array, *, within: float = 0.0) -> pa.Array:
         """In the support of the law, cut by ``truncate``, then moved by ``shift`` (integers only
         for integer laws, both ends inclusive); a law given per row cannot tell."""
-        if self.texts:
-            return unknown(values, null=True)  # a null parameter makes a null
+        if self.texts or self.by_case:  # a null parameter makes a null; cases make other ranges
+            return unknown(values, null=bool(self.texts))
         low, high = self.bounds()
         if self.family.integer and pa.types.is_integer(values.type):  # exact, past 2**53 too
             nulls = values.is_null().to_numpy(zero_copy_only=False)
@@ -356,8 +365,8 @@ class Distribution(Kind):
     def bounds(self) -> tuple[float | None, float | None]:
         """The law's support cut by ``truncate``, moved by ``shift`` (an open end is None);
         Python integers for an integer law, so a bound past 2**53 stays exact. Unknown for a
-        law given per row."""
-        if self.texts:
+        law given per row or per case."""
+        if self.texts or self.by_case:
             return None, None
         low, high = self._support()
         cut_low, cut_high = self.option("truncate") or (None, None)
@@ -383,6 +392,9 @@ class Distribution(Kind):
     def do_evaluate(self, ctx: Any) -> np.ndarray | pa.Array:
         if self.texts:
             return self._evaluate_per_row(ctx)
+        if self.by_case is not None:
+            values = draw_cases(self.by_case, ctx, self.inverse_cdf, self.case_laws, integer=self.family.integer)
+            return self._shifted(values, ctx.rows)
         u = ctx.uniform()
         truncate = self.option("truncate")
         if u is not None or (truncate is not None and self.acceptance < _MIN_ACCEPTANCE):
@@ -447,7 +459,7 @@ class Distribution(Kind):
         return -(-low // step) * step, high // step * step, step
 
     def space_size(self) -> int | None:
-        if self.family.name == "integers" and not self.texts:
+        if self.family.name == "integers" and not self.texts and not self.by_case:
             first, last, step = self._integer_grid()
             return max(0, (last - first) // step + 1)
         return None
@@ -484,6 +496,8 @@ def _make(family: Family) -> type[Distribution]:
     options["truncate"] = {"type": "array", "items": bound, "minItems": 2, "maxItems": 2,
                            "description": "[lo, hi]: out-of-range draws are redrawn (null: open side)"}
     options["shift"] = {"type": "integer" if family.integer else "number", "description": "added after drawing"}
+    options |= case_options(law_leaf({name: schema for name, (schema, _) in family.params.items()}),
+                            "parameters that replace the law's own")
     required = tuple(name for name, (_, default) in family.params.items() if default is REQUIRED)
     example_params = {name: (default if default is not REQUIRED else _EXAMPLES[family.name][name])
                       for name, (_, default) in family.params.items()}

@@ -17,6 +17,7 @@ __all__ = ["column_lines", "comment", "flow", "yaml_scalar"]
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATA = {"values", "cases", "default"}  # options whose keys are data (values, cases of other columns)
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}  # YAML 1.1 and 1.2 words
 
 
@@ -57,9 +58,10 @@ def _escape(char: str) -> str:
 
 def flow(value: Any, *, options: bool = True) -> str:
     """A flow-style mapping or list. Keys are rulegen's option names (written plain, as in
-    ``null: 0.1``) except those of a ``values`` mapping, which are data."""
+    ``null: 0.1``) except those inside a ``values``, ``cases`` or ``default`` mapping, which are data."""
     if isinstance(value, dict):
-        items = [f"{k if options else yaml_scalar(k)}: {flow(v, options=k != 'values')}" for k, v in value.items()]
+        items = [f"{k if options else yaml_scalar(k)}: {flow(v, options=options and k not in _DATA)}"
+                 for k, v in value.items()]
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(flow(v) for v in value) + "]"

@@ -1,0 +1,262 @@
+#!/usr/bin/env python
+"""Fidelity on real data: `rulegen infer` → `generate` against SDV's GaussianCopulaSynthesizer
+(and CTGAN with ``--ctgan``), side by side on public datasets shipped inside PyPI packages.
+
+    python benchmarks/fidelity.py [--datasets penguins,iris] [--ctgan] [--json out.json]
+
+Each dataset (rows with a missing value dropped, identifiers and free text left out) is split
+70/30 with a fixed seed. Every synthesizer is fitted on the 70 % and makes as many rows; the
+synthetic rows are judged against the held-out 30 % by
+
+- SDMetrics' QualityReport (an independent judge): the overall score, Column Shapes and
+  Column Pair Trends;
+- `rulegen compare`'s score;
+- train on synthetic, test on real (TSTR): a RandomForest (100 trees, seed 0) trained on the
+  synthetic rows predicts the dataset's target on the held-out rows: accuracy for a category,
+  R² for a number. The same model trained on the real 70 % gives the ceiling (TRTR).
+
+The targets (issue 16): SDMetrics overall and Column Pair Trends, and TSTR, at least SDV
+GaussianCopula's on every dataset. Seconds are wall time on a loaded machine: compare ratios
+within one run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED = 0
+TEST_SHARE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A table and the column a model predicts from the others."""
+
+    name: str
+    source: str
+    load: Callable[[], pd.DataFrame]
+    target: str
+
+
+def _penguins() -> pd.DataFrame:
+    import palmerpenguins
+
+    return palmerpenguins.load_penguins()
+
+
+def _cars() -> pd.DataFrame:
+    from vega_datasets import data
+
+    frame = data.cars().drop(columns=["Name"])
+    frame["Year"] = frame["Year"].dt.year
+    return frame
+
+
+def _weather() -> pd.DataFrame:
+    from vega_datasets import data
+
+    frame = data.seattle_weather()
+    frame["month"] = frame.pop("date").dt.month
+    return frame
+
+
+def _sklearn(name: str, target: str, labels: bool) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        import sklearn.datasets
+
+        bunch = getattr(sklearn.datasets, f"load_{name}")(as_frame=True)
+        frame = bunch.frame.rename(columns={"target": target})
+        if labels:
+            frame[target] = [str(bunch.target_names[i]) for i in frame[target]]
+        return frame
+
+    return load
+
+
+def _statsmodels(name: str) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        import statsmodels.api as sm
+
+        frame = getattr(sm.datasets, name).load_pandas().data
+        if name == "anes96":
+            frame["vote"] = frame["vote"].map({0.0: "Clinton", 1.0: "Dole"})
+        if name == "grunfeld":
+            frame["year"] = frame["year"].astype(int)
+        return frame
+
+    return load
+
+
+DATASETS = [
+    Dataset("penguins", "palmerpenguins", _penguins, "species"),
+    Dataset("cars", "vega_datasets cars", _cars, "Origin"),
+    Dataset("weather", "vega_datasets seattle_weather", _weather, "weather"),
+    Dataset("iris", "scikit-learn iris", _sklearn("iris", "species", True), "species"),
+    Dataset("wine", "scikit-learn wine", _sklearn("wine", "cultivar", True), "cultivar"),
+    Dataset("diabetes", "scikit-learn diabetes", _sklearn("diabetes", "progression", False), "progression"),
+    Dataset("anes96", "statsmodels anes96", _statsmodels("anes96"), "vote"),
+    Dataset("grunfeld", "statsmodels grunfeld", _statsmodels("grunfeld"), "invest"),
+]
+
+
+@dataclass(slots=True)
+class Result:
+    """One synthesizer on one dataset."""
+
+    dataset: str
+    synthesizer: str
+    seconds: float
+    overall: float
+    shapes: float
+    pairs: float
+    compare: float
+    tstr: float
+    metric: str
+
+
+def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """70/30, rows shuffled with a fixed seed."""
+    order = np.random.default_rng(SEED).permutation(len(frame))
+    cut = round(len(frame) * (1 - TEST_SHARE))
+    return frame.iloc[order[:cut]].reset_index(drop=True), frame.iloc[order[cut:]].reset_index(drop=True)
+
+
+def rulegen_synth(train: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`rulegen infer` on the training rows written as CSV, then `generate` of as many rows."""
+    import rulegen
+    from rulegen.fidelity.infer import infer
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.csv"
+        train.to_csv(path, index=False)
+        spec = infer(path)
+    return rulegen.generate(spec, seed=SEED)[name]
+
+
+def sdv_synth(train: pd.DataFrame, name: str, metadata: object, model: str) -> pd.DataFrame:
+    """SDV's GaussianCopulaSynthesizer, or CTGANSynthesizer, with their defaults."""
+    from sdv.single_table import CTGANSynthesizer, GaussianCopulaSynthesizer
+
+    synthesizer = (GaussianCopulaSynthesizer(metadata) if model == "gaussian_copula"
+                   else CTGANSynthesizer(metadata, epochs=300))
+    synthesizer.fit({name: train})  # SDV 2 takes a mapping of one table name to its rows
+    sample = synthesizer.sample(len(train))
+    return sample[name] if isinstance(sample, dict) else sample
+
+
+def tstr(train: pd.DataFrame, test: pd.DataFrame, target: str) -> tuple[float, str]:
+    """A RandomForest trained on ``train`` scored on ``test``: accuracy or R²."""
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.metrics import accuracy_score, r2_score
+
+    features = pd.get_dummies(pd.concat([train.drop(columns=[target]), test.drop(columns=[target])]), dtype=float)
+    x_train, x_test = features.iloc[:len(train)].fillna(0), features.iloc[len(train):].fillna(0)
+    y_train, y_test = train[target], test[target]
+    if pd.api.types.is_numeric_dtype(test[target]):
+        model = RandomForestRegressor(n_estimators=100, random_state=0).fit(x_train, y_train.astype(float))
+        return float(r2_score(y_test, model.predict(x_test))), "R²"
+    model = RandomForestClassifier(n_estimators=100, random_state=0).fit(x_train, y_train.astype(str))
+    return float(accuracy_score(y_test.astype(str), model.predict(x_test))), "accuracy"
+
+
+def judge(dataset: Dataset, synthesizer: str, seconds: float, synth: pd.DataFrame, train: pd.DataFrame,
+          test: pd.DataFrame, metadata: dict) -> Result:
+    """Every score of one synthetic table against the held-out rows."""
+    from sdmetrics.reports.single_table import QualityReport
+
+    from rulegen.fidelity.compare import compare
+
+    synth = synth[list(test.columns)].astype({c: test[c].dtype for c in test.columns if test[c].dtype != object},
+                                             errors="ignore")
+    report = QualityReport()
+    report.generate(test, synth, metadata, verbose=False)
+    properties = report.get_properties().set_index("Property")["Score"]
+    score, metric = tstr(synth, test, dataset.target)
+    return Result(dataset.name, synthesizer, seconds, float(report.get_score()), float(properties["Column Shapes"]),
+                  float(properties["Column Pair Trends"]), compare(test, synth).score, score, metric)
+
+
+def run(dataset: Dataset, models: list[str]) -> list[Result]:
+    """Every synthesizer on one dataset, and the real training rows as the ceiling."""
+    from sdv.metadata import Metadata
+
+    frame = dataset.load().dropna().reset_index(drop=True)
+    train, test = split(frame)
+    metadata = Metadata.detect_from_dataframes({dataset.name: train}, infer_keys=None)
+    for column in train.columns:  # numbers of many values are numbers, whatever their names say
+        if pd.api.types.is_numeric_dtype(train[column]) and train[column].nunique() > 10:
+            metadata.update_column(column, table_name=dataset.name, sdtype="numerical")
+    single = metadata.to_dict()["tables"][dataset.name]
+    results = [judge(dataset, "real 70 %", 0.0, train, train, test, single)]
+    for model in models:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            synth = (rulegen_synth(train, dataset.name) if model == "rulegen"
+                     else sdv_synth(train, dataset.name, metadata, model))
+        results.append(judge(dataset, model, time.perf_counter() - start, synth, train, test, single))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    """The results as a Markdown table."""
+    lines = ["| dataset | synthesizer | SDMetrics overall | Column Shapes | Column Pair Trends | rulegen compare "
+             "| TSTR | seconds |", "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.dataset} | {r.synthesizer} | {r.overall:.3f} | {r.shapes:.3f} | {r.pairs:.3f} | {r.compare:.3f} "
+              f"| {r.tstr:.3f} ({r.metric}) | {r.seconds:.1f} |" for r in results]
+    return "\n".join(lines)
+
+
+def verdict(results: list[Result]) -> list[str]:
+    """Where rulegen misses a target against GaussianCopula."""
+    misses = []
+    for name in dict.fromkeys(r.dataset for r in results):
+        mine = next(r for r in results if r.dataset == name and r.synthesizer == "rulegen")
+        theirs = next(r for r in results if r.dataset == name and r.synthesizer == "gaussian_copula")
+        for label, ours, other in [("overall", mine.overall, theirs.overall), ("pairs", mine.pairs, theirs.pairs),
+                                   ("TSTR", mine.tstr, theirs.tstr)]:
+            if ours < other:
+                misses.append(f"{name}: {label} {ours:.3f} < GaussianCopula's {other:.3f}")
+    return misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 when every target is met, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", help="comma-separated names (default: all): "
+                                           + ", ".join(d.name for d in DATASETS))
+    parser.add_argument("--ctgan", action="store_true", help="also fit CTGAN (300 epochs: minutes per dataset)")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args(argv)
+    wanted = args.datasets.split(",") if args.datasets else [d.name for d in DATASETS]
+    models = ["rulegen", "gaussian_copula", *(["ctgan"] if args.ctgan else [])]
+    results: list[Result] = []
+    for dataset in (d for d in DATASETS if d.name in wanted):
+        results += run(dataset, models)
+        print(table([r for r in results if r.dataset == dataset.name]).split("\n", 2)[2], flush=True)
+    print()
+    print(table(results))
+    misses = verdict(results)
+    print("\nTargets met on every dataset." if not misses else "\nTargets missed:\n- " + "\n- ".join(misses))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

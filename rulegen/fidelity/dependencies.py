@@ -1,0 +1,266 @@
+"""Dependencies between a table's columns, learnt by `rulegen infer` and written as `given`/`cases`.
+
+Categorical columns (``choice``) are conditioned on one or two earlier categorical columns, and
+numeric columns (a law or a ``histogram``) on one or two categorical columns, each only where
+the Bayesian information criterion (BIC: -2 log-likelihood + parameters x log n) of the
+conditional model beats the column alone: a dependency must pay for the parameters it adds, so
+small data keeps simple laws and an independent pair stays independent. A category is scored
+by its counts; a number by a Gaussian law per case, which is what the share of variance a
+category explains measures. A combination seen fewer than :data:`MIN_CASE_ROWS` times gets no
+case of its own: its rows draw from the column's own law.
+
+A numeric column with cases is drawn through each case's inverse CDF, so its copula uniforms
+are its ranks within its case: :func:`learn_dependencies` returns them, and the table's
+``correlations`` are measured on them, which keeps the rank correlations within each category
+(the penguins' bill length and depth correlate negatively over all species and positively
+within each).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rulegen.fidelity.cases import case_key, numeric_cases
+from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.text import OTHER, RARE_COUNT
+from rulegen.kinds.numeric import DISTRIBUTIONS
+
+__all__ = ["MIN_CASE_ROWS", "learn_dependencies"]
+
+MIN_CASE_ROWS = 15  # rows a combination needs for a case of a numeric column
+MAX_PARENTS = 2
+MAX_PARENT_VALUES = 20  # categorical columns with more values are not parents
+_NUMERIC_KINDS = {*DISTRIBUTIONS, "histogram"}
+_LEAST_SPREAD = 1e-4  # of the column's variance: the least a case's variance counts for
+
+
+@dataclass(slots=True)
+class _Category:
+    """A categorical column as codes: the index of each row's value among its kept values (-1: null or dropped)."""
+
+    name: str
+    values: list[Any]
+    codes: np.ndarray
+
+
+@dataclass(slots=True)
+class _Choice:
+    """The parents picked for a column, its groups of rows (-1: no case) and the BIC gain."""
+
+    parents: tuple[_Category, ...]
+    groups: np.ndarray
+    keys: list[tuple[Any, ...]]
+    bic: float  # the model's BIC minus the BIC of the column alone (negative: better)
+    explained: float = 0.0  # share of variance explained, for numbers
+
+
+def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
+                       allow_values: bool) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Condition ``table``'s columns on its categories where BIC says so (editing the drafts).
+
+    Args:
+        table: the drafts of the table's columns, fitted one by one.
+        data: the rows read.
+        skip: columns that are keys or references.
+        allow_values: keep combinations seen fewer than the rare count.
+
+    Returns:
+        Each numeric column's copula uniforms (its rank within its case, or overall), and the
+        categorical columns that take part in a dependency (they must stay `choice` columns).
+    """
+    categories = [_category(name, draft, data) for name, draft in table.columns.items()
+                  if name not in skip and _is_category(draft)]
+    categories = [c for c in categories if c is not None]
+    linked: set[str] = set()
+    for index, child in enumerate(categories):
+        picked = _pick(lambda parents, c=child: _categorical_bic(c, parents, allow_values),
+                       [c for c in categories[:index] if len(c.values) <= MAX_PARENT_VALUES])
+        if picked is not None and _condition_choice(table.columns[child.name], child, picked, allow_values):
+            linked |= {child.name, *(p.name for p in picked.parents)}
+    uniforms: dict[str, np.ndarray] = {}
+    parents = [c for c in categories if len(c.values) <= MAX_PARENT_VALUES]
+    for name, draft in table.columns.items():
+        if name in skip or draft.spec.get("kind") not in _NUMERIC_KINDS or "given" in draft.spec:
+            continue
+        x = _floats(data.column(name))
+        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen), parents) if len(x) else None
+        if picked is not None:
+            numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
+            _note_numeric(draft, name, picked)
+            linked |= {p.name for p in picked.parents}
+            uniforms[name] = _ranks(x, picked.groups)
+        else:
+            uniforms[name] = _ranks(x, np.zeros(len(x), dtype=np.int64))
+    return uniforms, linked
+
+
+def _is_category(draft: ColumnDraft) -> bool:
+    kind = draft.spec.get("kind")
+    return kind == "bool" or (kind == "choice" and isinstance(draft.spec.get("values"), dict))
+
+
+def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None:
+    """The codes of a `choice` column's kept values (a value folded into (other) takes its
+    code), or of a `bool` column's two values."""
+    values = [True, False] if draft.spec["kind"] == "bool" else list(draft.spec["values"])
+    index = {value: i for i, value in enumerate(values)}
+    other = index.get(OTHER, -1)
+    column = data.column(name).to_pylist()
+    codes = np.array([-1 if v is None else index.get(v, other) for v in column], dtype=np.int64)
+    return _Category(name, values, codes) if (codes >= 0).any() else None
+
+
+def _pick(score: Any, candidates: Sequence[_Category]) -> _Choice | None:
+    """Greedy forward selection: the best single parent by BIC, then a second one while BIC falls."""
+    best: _Choice | None = None
+    chosen: tuple[_Category, ...] = ()
+    for _ in range(MAX_PARENTS):
+        trials = [score((*chosen, c)) for c in candidates if c not in chosen]
+        trials = [t for t in trials if t is not None]
+        if not trials:
+            break
+        trial = min(trials, key=lambda t: t.bic)
+        if trial.bic >= (best.bic if best else 0.0):
+            break
+        best, chosen = trial, trial.parents
+    return best
+
+
+def _writable(parents: tuple[_Category, ...]) -> bool:
+    """Whether the cases' keys can be written: values of several columns are joined by commas."""
+    return len(parents) == 1 or not any("," in str(v) for p in parents for v in p.values)
+
+
+def _groups(parents: tuple[_Category, ...], least: int) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Each row's combination of parent values (-1: a null parent, or a combination seen fewer
+    than ``least`` times), and the combinations kept, as values."""
+    n = len(parents[0].codes)
+    combined = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    for parent in parents:
+        missing |= parent.codes < 0
+        combined = combined * (len(parent.values) + 1) + np.maximum(parent.codes, 0)
+    combined[missing] = -1
+    found, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    kept = (found >= 0) & (counts >= least)
+    renumber = np.where(kept, np.cumsum(kept) - 1, -1)
+    groups = renumber[inverse]
+    keys = []
+    for code in found[kept]:
+        parts = []
+        for parent in reversed(parents):
+            code, part = divmod(int(code), len(parent.values) + 1)
+            parts.append(parent.values[part])
+        keys.append(tuple(reversed(parts)))
+    return groups, keys
+
+
+def _categorical_bic(child: _Category, parents: tuple[_Category, ...], allow_values: bool) -> _Choice | None:
+    """BIC of ``child`` given ``parents`` (a categorical law per combination) minus its own."""
+    if not _writable(parents):
+        return None
+    rows = child.codes >= 0
+    groups, keys = _groups(parents, 1 if allow_values else RARE_COUNT)
+    if not keys:
+        return None
+    k = len(child.values)
+    counts = np.bincount(child.codes[rows], minlength=k).astype(np.float64)
+    n = counts.sum()
+    own = _loglik(counts)
+    cells = np.zeros((len(keys), k))
+    np.add.at(cells, (groups[rows & (groups >= 0)], child.codes[rows & (groups >= 0)]), 1)
+    rest = counts - cells.sum(axis=0)  # rows of no case draw from the column's own law
+    marginal = counts / n
+    loglik = sum(_loglik(row) for row in cells) + float((rest[rest > 0] * np.log(marginal[rest > 0])).sum())
+    bic = -2 * (loglik - own) + (k - 1) * len(keys) * math.log(n)
+    return _Choice(parents, groups, keys, bic)
+
+
+def _loglik(counts: np.ndarray) -> float:
+    """Log-likelihood of counts under their own frequencies."""
+    counts = counts[counts > 0]
+    return float((counts * np.log(counts / counts.sum())).sum()) if len(counts) else 0.0
+
+
+def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...]) -> _Choice | None:
+    """BIC of a Gaussian law per combination of ``parents`` (rows of no case keep the column's
+    own) minus one Gaussian law, and the share of variance the combinations explain."""
+    if not _writable(parents):
+        return None
+    groups, keys = _groups(parents, MIN_CASE_ROWS)
+    present = ~np.isnan(x)
+    if not keys or present.sum() < 2 * MIN_CASE_ROWS:
+        return None
+    g = np.where(groups >= 0, groups, len(keys))[present]  # the rest as one more group
+    v = x[present]
+    n, total = len(v), float(v.var())
+    if total <= 0:
+        return None
+    sizes = np.bincount(g, minlength=len(keys) + 1).astype(np.float64)
+    means = np.bincount(g, weights=v, minlength=len(keys) + 1) / np.maximum(sizes, 1)
+    means[-1] = v.mean()  # the rest keeps the column's own law
+    residual = v - means[g]
+    spread = np.bincount(g, weights=residual**2, minlength=len(keys) + 1) / np.maximum(sizes, 1)
+    spread[-1] = total
+    # A case of one value has no Gaussian likelihood: its spread is floored, which still makes
+    # it the strongest of dependencies.
+    spread = np.maximum(spread, total * _LEAST_SPREAD)
+    loglik = -0.5 * float((sizes[sizes > 0] * np.log(spread[sizes > 0])).sum())
+    own = -0.5 * n * math.log(total)
+    bic = -2 * (loglik - own) + 2 * len(keys) * math.log(n)
+    explained = 1 - float((residual**2).sum()) / (total * n)
+    return _Choice(parents, groups, keys, bic, explained)
+
+
+def _condition_choice(draft: ColumnDraft, child: _Category, picked: _Choice, allow_values: bool) -> bool:
+    """Rewrite a `choice` as ``given``/``cases`` (counts per combination) with its own values as
+    the default; False, unchanged, when no combination has a value seen often enough."""
+    least = 1 if allow_values else RARE_COUNT
+    cases: dict[Any, dict[Any, int]] = {}
+    for index, key in enumerate(picked.keys):
+        rows = (picked.groups == index) & (child.codes >= 0)
+        counts = np.bincount(child.codes[rows], minlength=len(child.values))
+        weights = {child.values[i]: int(c) for i, c in enumerate(counts) if c >= least}
+        if weights:
+            cases[case_key(key)] = weights
+    if not cases:
+        return False
+    names = [p.name for p in picked.parents]
+    own = np.bincount(child.codes[child.codes >= 0], minlength=len(child.values))
+    default = draft.spec.get("values") or {value: int(count) for value, count in zip(child.values, own, strict=True)}
+    spec = {"kind": "choice", "given": names[0] if len(names) == 1 else names, "cases": cases, "default": default}
+    draft.spec = spec | {k: v for k, v in draft.spec.items() if k not in ("kind", "values", "p")}
+    dropped = "" if allow_values else f", values seen fewer than {RARE_COUNT} times in a case left out"
+    draft.notes.append(f"depends on {' and '.join(names)}: BIC {picked.bic:+.0f} against no dependency "
+                       f"({len(cases)} cases{dropped}; other combinations draw from the default)")
+    return True
+
+
+def _note_numeric(draft: ColumnDraft, name: str, picked: _Choice) -> None:
+    names = " and ".join(p.name for p in picked.parents)
+    draft.notes.append(f"{names} explain{'s' if len(picked.parents) == 1 else ''} {picked.explained:.0%} of "
+                       f"{name}'s variance: BIC {picked.bic:+.0f} against one law (a law per case; "
+                       "correlations measured within cases)")
+
+
+def _ranks(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each value's rank within its group, scaled into (0, 1); rows of no case (-1) are ranked
+    among all values (they draw from the column's own law). NaN stays NaN."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": x, "g": groups})
+    within = frame.groupby("g")["x"].rank(method="average") / (frame.groupby("g")["x"].transform("count") + 1)
+    overall = frame["x"].rank(method="average") / (frame["x"].count() + 1)
+    return np.where(groups >= 0, within, overall).astype(np.float64)
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    values: Any = pc.cast(column, pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype(np.float64)

@@ -1,0 +1,24 @@
+"""Smoke test of ``benchmarks/fidelity.py``: one small dataset end to end (rulegen and SDV's
+GaussianCopula, every score printed). The figures themselves are BENCHMARKS.md's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("sdv")
+pytest.importorskip("sdmetrics")
+
+from benchmarks import fidelity
+
+
+@pytest.mark.slow
+def test_fidelity_benchmark_runs_on_iris(capsys, tmp_path) -> None:
+    out = tmp_path / "results.json"
+    fidelity.main(["--datasets", "iris", "--json", str(out)])
+    printed = capsys.readouterr().out
+    assert "| iris | rulegen |" in printed and "| iris | gaussian_copula |" in printed
+    results = json.loads(out.read_text())
+    assert {r["synthesizer"] for r in results} == {"real 70 %", "rulegen", "gaussian_copula"}
+    assert all(0 <= r["overall"] <= 1 and 0 <= r["pairs"] <= 1 for r in results)
