@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.fit import fit_count_law
+from rulegen.fidelity.parent_effects import shape_children
 from rulegen.fidelity.profile import ColumnProfile, profile_table
 from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS, Source, read_sources
 from rulegen.fidelity.relations import (
@@ -54,10 +55,14 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})
     parents = pick_parents(links, {name: list(columns) for name, columns in profiles.items()})
     by_name = {source.name: source for source in sources}
-    drafts = [_table(by_name[name], profiles[name], keys[name], [link for link in links if link.child == name],
-                     parents.get(name), by_name, allow_values)
-              for name in parent_first(list(by_name), links)]
-    return render_spec(drafts, sources=[str(source.path) for source in sources], allow_values=allow_values)
+    drafts: dict[str, TableDraft] = {}
+    for name in parent_first(list(by_name), links):
+        per = parents.get(name)
+        drafts[name] = _table(by_name[name], profiles[name], keys[name], [link for link in links if link.child == name],
+                              per, by_name, allow_values)
+        if per is not None and per.parent in drafts:  # parents first, unless the tables form a cycle
+            shape_children(drafts[name], drafts[per.parent], per, by_name[name], by_name[per.parent])
+    return render_spec(list(drafts.values()), sources=[str(source.path) for source in sources], allow_values=allow_values)
 
 
 def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, links: list[Link],
