@@ -30,14 +30,15 @@ import scipy.stats as st
 from scipy.optimize import minimize
 from scipy.special import gammaln
 
-from rulegen.fidelity.fit import histogram
+from rulegen.fidelity.fit import fit_numeric, histogram, spec_cdf
+from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["Children", "fit_children", "round_to"]
 
 _MAX_COLUMNS = 3  # parent columns a count's mean reads at most
 _MIN_PARENTS = 20  # parents needed before a mean reads the parent row
 _TIE = 2.0  # BIC within which the simpler law is kept
-_SIMPLER = ("poisson", "negative_binomial", "zip", "zinb", "histogram")
+_SIMPLER = ("poisson", "negative_binomial", "zip", "zinb", "column", "histogram")
 _DIGITS = 6  # significant digits of written coefficients
 
 
@@ -58,14 +59,15 @@ class Children:
 
 @dataclass(slots=True)
 class _Law:
-    name: str  # fixed, poisson, negative_binomial, zip, zinb, histogram
+    name: str  # poisson, negative_binomial, zip, zinb, histogram, column
     loglik: float
     params: int
     mu: np.ndarray | None = None  # the mean of each parent's count (before zero inflation)
     size: float | None = None  # negative binomial n
     zero: float = 0.0  # share of structural zeros
     lift: float = 0.0  # log of the family's mean over the fitted one (zero-inflated laws)
-    spec: dict[str, Any] | None = None  # histogram spec
+    spec: dict[str, Any] | None = None  # the hidden column's spec (histogram, column)
+    cdf: Any = None  # the law's CDF at each count (column)
     linear: tuple[float, list[tuple[str, float]], float, float] | None = None  # a, [(col, b)], lo, hi
 
     def bic(self, n: int) -> float:
@@ -89,7 +91,7 @@ def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, child: st
         return Children({"count": int(y[0])}, f"every parent row has {int(y[0])}", 0.0)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        laws = [_histogram(y), *_families(y, None)]
+        laws = [_histogram(y), *_column(y), *_families(y, None)]
         linear = _select(y, parent) if len(y) >= _MIN_PARENTS else None
         if linear is not None:
             laws += _families(y, linear)
@@ -109,6 +111,21 @@ def _histogram(y: np.ndarray) -> _Law:
     share = weights / weights.sum() / np.diff(edges)
     index = np.clip(np.searchsorted(edges, y, side="right") - 1, 0, len(weights) - 1)
     return _Law("histogram", float(np.log(share[index]).sum()), 2 * len(weights) - 1, spec=spec)
+
+
+def _column(y: np.ndarray) -> list[_Law]:
+    """The family :func:`~rulegen.fidelity.fit.fit_numeric` fits best to the counts as to any
+    column (a continuous family rounded, a shift and a truncation included), however well."""
+    fit = fit_numeric(y, integer=True, max_ks=1.0)  # BIC judges it against the others
+    if fit.spec["kind"] not in DISTRIBUTIONS:
+        return []
+    cdf = spec_cdf(fit.spec)
+    half = 0.0 if DISTRIBUTIONS[fit.spec["kind"]].integer else 0.5
+    k = np.arange(int(y.max()) + 2)
+    at = np.clip(cdf(k + half), 0.0, 1.0)
+    mass = np.diff(np.concatenate([[float(np.clip(cdf(np.array([-1 + half]))[0], 0, 1))], at]))
+    params = len(DISTRIBUTIONS[fit.spec["kind"]].params) + ("shift" in fit.spec) + 2 * ("truncate" in fit.spec)
+    return [_Law("column", float(np.log(np.maximum(mass[y], 1e-300)).sum()), params, spec=fit.spec, cdf=at)]
 
 
 def _poisson_log(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -220,7 +237,9 @@ def _regress(y: np.ndarray, xs: list[np.ndarray]) -> tuple[tuple[float, list[flo
 def _ks(y: np.ndarray, law: _Law) -> float:
     """KS distance between the counts and the law (averaged over the parent rows)."""
     k = np.arange(int(y.max()) + 1)
-    if law.name == "histogram":
+    if law.name == "column":
+        model = law.cdf[k]
+    elif law.name == "histogram":
         assert law.spec is not None
         edges, weights = np.asarray(law.spec["edges"]), np.asarray(law.spec["weights"], dtype=np.float64)
         cumulative = np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
@@ -241,12 +260,18 @@ def _write(law: _Law, child: str, ks: float, lead: str) -> Children:
     """The spec of ``law``: in ``rows`` for a plain family, else as a hidden parent column."""
     names = {"poisson": "Poisson", "negative_binomial": "negative binomial", "zip": "zero-inflated Poisson",
              "zinb": "zero-inflated negative binomial", "histogram": "histogram of the counts"}
+    names["column"] = f"{law.spec['kind'] if law.spec else ''} fitted as to a column"
     reads = [name for name, _ in law.linear[1]] if law.linear is not None else []
     note = f"{names[law.name]}{' with a mean read from ' + ', '.join(reads) if reads else ''} ({lead}): KS {ks:.3f}"
     if law.name == "histogram":
         assert law.spec is not None
         column = f"n_{child}"
         return Children({"count": column}, note, ks, hidden=(column, {**law.spec, "hidden": True}))
+    if law.name == "column":
+        assert law.spec is not None
+        column = f"n_{child}"
+        count = column if DISTRIBUTIONS[law.spec["kind"]].integer else f"round({column})"
+        return Children({"count": count}, note, ks, hidden=(column, {**law.spec, "hidden": True}))
     assert law.mu is not None
     mean = _mean(law)
     if law.size is None:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.fit import fit_count_law
+from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
 from rulegen.fidelity.profile import ColumnProfile, profile_table
 from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS, Source, read_sources
@@ -51,7 +52,7 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     sources = read_sources(paths, sample_rows=sample_rows)
     profiles = {source.name: profile_table(source.data) for source in sources}
-    keys = {name: primary_key(name, columns) for name, columns in profiles.items()}
+    keys = shared_keys(profiles, {name: primary_key(name, columns) for name, columns in profiles.items()})
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})
     parents = pick_parents(links, {name: list(columns) for name, columns in profiles.items()})
     by_name = {source.name: source for source in sources}

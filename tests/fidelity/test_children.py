@@ -51,11 +51,15 @@ def test_each_planted_law_is_found(parent, seed):
         assert law.ks < 0.03
 
 
-def test_constant_counts_are_fixed_and_uniform_ones_a_histogram(parent):
+def test_constant_counts_are_fixed_and_a_uniform_law_only_for_uniform_counts(parent):
     assert fit_children(np.full(50, 4), {}, child="x").rows == {"count": 4}
+    # Counts uniform on 1..6: the uniform law wins on likelihood (a hidden column of the parent).
     uniform = fit_children(np.random.default_rng(5).integers(1, 7, PARENTS), parent, child="lines")
-    assert uniform.rows == {"count": "n_lines"} and uniform.hidden[1]["kind"] == "histogram"
+    assert uniform.rows == {"count": "n_lines"} and uniform.hidden[1]["kind"] in ("integers", "histogram")
     assert uniform.ks < 0.01 and not uniform.reads
+    # Skewed counts over the same range: never a uniform range.
+    skewed = np.minimum(np.random.default_rng(6).geometric(0.5, PARENTS), 6)
+    assert "integers" not in str(fit_children(skewed, parent, child="lines"))
 
 
 def _write_related(folder, counts: np.ndarray, revenue: np.ndarray) -> None:
