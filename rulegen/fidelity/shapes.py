@@ -1,0 +1,69 @@
+"""Shapes of real numbers that no single law has: a value that carries a share of the rows at
+the edge of a column's range (no rain on 40 % of days, a price floor), written so that the
+column keeps its place in the table's copula.
+
+Values on a grid (integers, or a fixed number of decimals) already keep their point masses:
+their histogram gives each heavy value a cell of its own, which rounding brings back to the
+value (:func:`rulegen.fidelity.fit.histogram`). Values of full precision have no grid, so a
+value repeated in :data:`MIN_MASS` of the rows at the bottom or the top of the range is written
+as a histogram bin just outside the range, which ``clip`` folds onto that value exactly: a
+censored law, still one column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rulegen.fidelity.children import round_to
+from rulegen.fidelity.fit import MAX_KS, Fit, histogram
+
+__all__ = ["MIN_MASS", "edge_masses"]
+
+MIN_MASS = 0.05  # share of the rows a value at an edge carries to be a point mass
+_MIN_REST = 20  # values off the masses needed to describe the rest
+
+
+def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
+    """A censored histogram for ``values`` (numbers of full precision) when the least or the
+    greatest of them carries :data:`MIN_MASS` of the rows and ``fit`` misses it; else None."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(x)
+    low, high = float(x[0]), float(x[-1])
+    at_low, at_high = int((x == low).sum()), int((x == high).sum())
+    low_mass, high_mass = at_low / n >= MIN_MASS, at_high / n >= MIN_MASS
+    if not (low_mass or high_mass) or low == high or fit.ks <= MAX_KS:
+        return None
+    rest = x[(x > low if low_mass else True) & (x < high if high_mass else True)]
+    if len(rest) < _MIN_REST or np.ptp(rest) == 0:
+        return None
+    inner = histogram(rest, integer=False)
+    edges, weights = list(inner.spec["edges"]), list(inner.spec["weights"])
+    width = (high - low) * 1e-3
+    if low_mass:  # [low - width, low) clipped up to low; an empty bin up to the rest's least value
+        gap = edges[0] > low
+        edges = [round_to(low - width, down=True), low, *edges] if gap else [round_to(low - width, down=True), *edges]
+        weights = [at_low, 0, *weights] if gap else [at_low, *weights]
+    if high_mass:
+        gap = edges[-1] < high
+        edges = [*edges, high, round_to(high + width, down=False)] if gap else [*edges, round_to(high + width, down=False)]
+        weights = [*weights, 0, at_high] if gap else [*weights, at_high]
+    spec = {"kind": "histogram", "edges": edges, "weights": weights,
+            "clip": [low if low_mass else None, high if high_mass else None]}
+    ks = _ks(x, edges, weights, low if low_mass else None, high if high_mass else None)
+    notes = [f"{share:.0%} of rows are exactly {value:g}" for share, value, on in
+             ((at_low / n, low, low_mass), (at_high / n, high, high_mass)) if on]
+    return Fit(spec=spec, ks=ks, note=f"{' and '.join(notes)}: a histogram of the rest with a bin beyond the edge "
+                                      f"that `clip` folds onto it, KS {ks:.3f}; {fit.note}")
+
+
+def _ks(x: np.ndarray, edges: list[float], weights: list[int], low: float | None, high: float | None) -> float:
+    """KS distance between ``x`` and the clipped histogram."""
+    cumulative = np.concatenate([[0.0], np.cumsum(weights) / np.sum(weights)])
+    points = np.unique(x)
+    model = np.interp(points, edges, cumulative)
+    if low is not None:
+        model = np.where(points >= low, np.interp(np.maximum(points, low), edges, cumulative), 0.0)
+    if high is not None:
+        model = np.where(points >= high, 1.0, model)
+    below_or_at = np.searchsorted(x, points, side="right") / len(x)
+    return float(np.abs(below_or_at - model).max())
