@@ -1,6 +1,7 @@
-"""Shapes of real numbers that no single law has: a value that carries a share of the rows at
+"""Shapes of real columns that no single law has: a value that carries a share of the rows at
 the edge of a column's range (no rain on 40 % of days, a price floor), written so that the
-column keeps its place in the table's copula.
+column keeps its place in the table's copula; dates that are all the first of a month, or all
+1 January (:func:`day_grain`).
 
 Values on a grid (integers, or a fixed number of decimals) already keep their point masses:
 their histogram gives each heavy value a cell of its own, which rounding brings back to the
@@ -16,11 +17,14 @@ import numpy as np
 
 from rulegen.fidelity.children import round_to
 from rulegen.fidelity.fit import MAX_KS, Fit, histogram
+from rulegen.fidelity.profile import ColumnProfile
+from rulegen.fidelity.render import ColumnDraft, TableDraft
 
-__all__ = ["MIN_MASS", "edge_masses"]
+__all__ = ["MIN_MASS", "day_grain", "edge_masses"]
 
 MIN_MASS = 0.05  # share of the rows a value at an edge carries to be a point mass
 _MIN_REST = 20  # values off the masses needed to describe the rest
+_MIN_DATES = 20  # dates needed before their day is taken to be always the first
 
 
 def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
@@ -67,3 +71,47 @@ def _ks(x: np.ndarray, edges: list[float], weights: list[int], low: float | None
         model = np.where(points >= high, 1.0, model)
     below_or_at = np.searchsorted(x, points, side="right") / len(x)
     return float(np.abs(below_or_at - model).max())
+
+
+def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
+    """Dates that are all the first of a month (or all 1 January) stay so: the column becomes
+    the first day of the month (of the year) of a hidden date drawn as before, over whole months
+    (years), that falls in January only for a year."""
+    for name, draft in list(table.columns.items()):
+        profile = profiles.get(name)
+        if draft.spec.get("kind") != "date" or profile is None or profile.present < _MIN_DATES or "after" in draft.spec:
+            continue
+        days = np.asarray(profile.values).astype("datetime64[D]")
+        months = days.astype("datetime64[M]")
+        if not (days == months.astype("datetime64[D]")).all() or len(np.unique(months)) < 2:
+            continue
+        yearly = bool((months.astype(np.int64) % 12 == 0).all())
+        last = months.max().astype("datetime64[Y]") + 1 if yearly else months.max() + 1
+        spec = {key: value for key, value in draft.spec.items() if key not in ("null", "seasonality")}
+        spec["max"] = str((last.astype("datetime64[D]") - 1).astype("datetime64[D]"))
+        seasonality = dict(draft.spec.get("seasonality") or {})
+        seasonality.pop("weekly", None)
+        if yearly:
+            seasonality["yearly"] = [1.0] + [0.0] * 11
+        if seasonality:
+            spec["seasonality"] = seasonality
+        hidden = _free_name(f"{name}_day", table)
+        grain = "1 January" if yearly else "the first of a month"
+        columns = list(table.columns)
+        at = columns.index(name)
+        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
+        table.columns[hidden] = ColumnDraft({**spec, "hidden": True},
+                                            [*draft.notes, "a day of January" if yearly else "any day of the month"])
+        column = {"kind": "expr", "expr": f"date({hidden} - days(day({hidden}) - 1))"}
+        if "null" in draft.spec:
+            column["null"] = draft.spec["null"]
+        table.columns[name] = ColumnDraft(column, [f"every value is {grain}: the first day of that "
+                                                   f"{'year' if yearly else 'month'}"])
+
+
+def _free_name(name: str, table: TableDraft) -> str:
+    found, n = name, 1
+    while found in table.columns:
+        n += 1
+        found = f"{name}_{n}"
+    return found

@@ -51,3 +51,24 @@ def test_masses_are_reproduced(weather, seed):
     # rain still moves with humidity, as in the data
     rho = made["rain"].corr(made["humidity"], method="spearman")
     assert rho == pytest.approx(real["rain"].corr(real["humidity"], method="spearman"), abs=0.1)
+
+
+def test_first_days_stay_first_days_and_other_dates_stay_dates(tmp_path):
+    rng = np.random.default_rng(9)
+    n = 600
+    frame = pd.DataFrame({
+        "founded": pd.to_datetime(pd.DataFrame({"year": rng.integers(1990, 2020, n), "month": 1, "day": 1})),
+        "billed": pd.to_datetime(pd.DataFrame({"year": rng.integers(2010, 2020, n),
+                                               "month": rng.integers(1, 13, n), "day": 1})),
+        "seen": pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D"),
+    }).apply(lambda column: column.dt.date)
+    frame.to_csv(tmp_path / "dates.csv", index=False)
+    text = infer(tmp_path / "dates.csv")
+    columns = load_document(text)[0]["tables"]["dates"]["columns"]
+    assert columns["founded"]["kind"] == columns["billed"]["kind"] == "expr"
+    assert columns["seen"]["kind"] == "date" and "seen_day" not in columns
+    made = rulegen.generate(text, seed=2)["dates"].apply(pd.to_datetime)
+    assert (made["founded"].dt.dayofyear == 1).all() and (made["billed"].dt.day == 1).all()
+    assert made["billed"].dt.month.nunique() == 12 and made["founded"].dt.year.nunique() > 20
+    assert made["founded"].dt.year.between(1990, 2019).all()
+    assert (made["seen"].dt.day != 1).mean() > 0.9
