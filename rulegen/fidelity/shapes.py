@@ -1,7 +1,7 @@
 """Shapes of real columns that no single law has: a value that carries a share of the rows at
 the edge of a column's range (no rain on 40 % of days, a price floor), written so that the
 column keeps its place in the table's copula; dates that are all the first of a month, or all
-1 January (:func:`day_grain`).
+1 January (:func:`day_grain`); values missing in the same rows (:func:`missing_together`).
 
 Values on a grid (integers, or a fixed number of decimals) already keep their point masses:
 their histogram gives each heavy value a cell of its own, which rounding brings back to the
@@ -14,17 +14,19 @@ censored law, still one column.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 from rulegen.fidelity.children import round_to
 from rulegen.fidelity.fit import MAX_KS, Fit, histogram
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
-__all__ = ["MIN_MASS", "day_grain", "edge_masses"]
+__all__ = ["MIN_MASS", "day_grain", "edge_masses", "missing_together"]
 
 MIN_MASS = 0.05  # share of the rows a value at an edge carries to be a point mass
 _MIN_REST = 20  # values off the masses needed to describe the rest
 _MIN_DATES = 20  # dates needed before their day is taken to be always the first
+_TOGETHER = 0.8  # Jaccard index of two columns' null rows from which they are missing together
 
 
 def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
@@ -115,3 +117,42 @@ def _free_name(name: str, table: TableDraft) -> str:
         n += 1
         found = f"{name}_{n}"
     return found
+
+
+def missing_together(table: TableDraft, data: pa.Table) -> None:
+    """Columns whose values are missing in the same rows (Jaccard index of their null rows at
+    least :data:`_TOGETHER`) share a hidden flag: each is null where the flag is true (``when``),
+    and keeps a null rate of its own for the rest of its missing values."""
+    masks = {name: np.asarray(data.column(name).is_null().to_numpy(zero_copy_only=False), dtype=bool)
+             for name, draft in table.columns.items()
+             if "null" in draft.spec and name in data.column_names and "when" not in draft.spec}
+    groups: list[list[str]] = []
+    for name, mask in masks.items():
+        group = next((g for g in groups if _jaccard(masks[g[0]], mask) >= _TOGETHER), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    for group in (g for g in groups if len(g) > 1):
+        joint = np.logical_and.reduce([masks[name] for name in group])
+        share = float(joint.mean())
+        flag = _free_name(f"{group[0]}_missing", table)
+        columns = list(table.columns)
+        at = columns.index(group[0])
+        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], flag, *columns[at:]]}
+        table.columns[flag] = ColumnDraft({"kind": "bool", "p": round(share, 4), "hidden": True},
+                                          [f"rows where {', '.join(group)} are all missing ({share:.1%})"])
+        for name in group:
+            draft = table.columns[name]
+            rest = (masks[name].mean() - share) / (1 - share) if share < 1 else 0.0
+            draft.spec.pop("null")
+            draft.spec["when"] = f"not {flag}"
+            if rest >= 1e-4:
+                draft.spec["null"] = round(float(rest), 4)
+            draft.notes.append(f"missing with {', '.join(n for n in group if n != name)} (rows of {flag})")
+            table.columns[name] = draft
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    either = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / either) if either else 0.0

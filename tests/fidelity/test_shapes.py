@@ -72,3 +72,25 @@ def test_first_days_stay_first_days_and_other_dates_stay_dates(tmp_path):
     assert made["billed"].dt.month.nunique() == 12 and made["founded"].dt.year.nunique() > 20
     assert made["founded"].dt.year.between(1990, 2019).all()
     assert (made["seen"].dt.day != 1).mean() > 0.9
+
+
+def test_values_missing_together_stay_together(tmp_path):
+    rng = np.random.default_rng(10)
+    n = 4_000
+    frame = pd.DataFrame({"a": rng.normal(0, 1, n), "b": rng.gamma(2, 1, n), "c": rng.normal(5, 1, n),
+                          "d": rng.normal(9, 1, n)})
+    together = rng.random(n) < 0.2
+    frame.loc[together, ["a", "b"]] = np.nan
+    frame.loc[rng.random(n) < 0.05, "b"] = np.nan  # b also misses alone
+    frame.loc[rng.random(n) < 0.1, "c"] = np.nan  # c misses on its own
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    text = infer(tmp_path / "t.csv")
+    columns = load_document(text)[0]["tables"]["t"]["columns"]
+    assert columns["a"]["when"] == columns["b"]["when"] == "not a_missing"
+    assert "when" not in columns["c"] and "when" not in columns["d"] and columns["c"]["null"] > 0
+    made = rulegen.generate(text, seed=3)["t"]
+    missing = made.isna()
+    assert (missing["a"] & missing["b"]).mean() == pytest.approx((frame["a"].isna() & frame["b"].isna()).mean(),
+                                                                   abs=0.02)
+    assert missing["b"].mean() == pytest.approx(frame["b"].isna().mean(), abs=0.02)
+    assert missing["c"][missing["a"]].mean() == pytest.approx(0.1, abs=0.04)  # c's are not tied to a's
