@@ -46,3 +46,16 @@ def test_no_key_is_invented_without_a_reference(tmp_path):
     spec = load_document(infer(tmp_path))[0]["tables"]
     assert spec["a"].get("primary_key") != "state" or spec["a"]["primary_key"] == "x"
     assert "ref" not in str(spec["b"])
+
+
+def test_unique_codes_of_three_or_four_characters_validate_and_generate(tmp_path):
+    rng = np.random.default_rng(12)
+    alphabet = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+    codes = {"".join(rng.choice(alphabet, rng.integers(3, 5))) for _ in range(1_100)}
+    pd.DataFrame({"code": sorted(codes)[:1_000], "n": rng.integers(0, 50, 1_000)}).to_csv(
+        tmp_path / "codes.csv", index=False)
+    text = infer(tmp_path / "codes.csv")
+    column = load_document(text)[0]["tables"]["codes"]["columns"]["code"]
+    assert column.get("unique") is True
+    made = rulegen.generate(text, seed=1)["codes"]["code"]
+    assert made.is_unique and made.str.fullmatch("[A-Z0-9]{3,4}").all()
