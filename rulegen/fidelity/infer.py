@@ -34,6 +34,7 @@ from rulegen.fidelity.relations import (
     sequence_within,
 )
 from rulegen.fidelity.render import ColumnDraft, TableDraft, render_spec
+from rulegen.fidelity.seasons import seasonal_numbers
 from rulegen.fidelity.shapes import day_grain, missing_together
 from rulegen.fidelity.text import derive_pattern, pattern_space
 from rulegen.kinds.numeric import DISTRIBUTIONS
@@ -97,6 +98,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     if per is not None:
         _per_parent(table, per, source, sources[per.parent])
     _correlate(table, source, profiles, key, refs, allow_values)
+    seasonal_numbers(table, source.data)
     day_grain(table, profiles)
     missing_together(table, source.data)
     return table

@@ -28,7 +28,8 @@ from rulegen.fidelity.relations import Link
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_EFFECT", "parent_effect", "shape_children"]
+__all__ = ["MIN_EFFECT", "add_correlations", "insert_before", "level_expression", "log_scale", "parent_effect",
+           "shape_children"]
 
 MIN_EFFECT = 0.05  # share of a child column's variance its parent must explain to be modelled
 _MAX_P = 1e-3  # the F test's p-value must be below this
@@ -100,7 +101,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
         present = ~np.isnan(raw)
         if present.sum() < 2 * _MIN_GROUPS or len(np.unique(groups[present])) < _MIN_GROUPS:
             continue
-        x, log = _scale(raw[present])
+        x, log = log_scale(raw[present])
         share, p, between, within = parent_effect(x, groups[present])
         if share < MIN_EFFECT or p > _MAX_P or within <= 0:
             continue
@@ -116,30 +117,30 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
             {"kind": "normal", "loc": round_to(float(np.nanmean(levels[level]))), "scale": round_to(math.sqrt(between)),
              "hidden": True},
             [f"the level of {child.name}.{name}{' (its logarithm)' if log else ''} that each row sets"])
-        _before(child, name, lookup, deviation)
+        insert_before(child, name, lookup, deviation)
         child.columns[lookup] = ColumnDraft({"kind": "lookup", "via": link.column, "column": level, "hidden": True},
                                             [f"the level its {link.parent} row sets"])
         child.columns[deviation] = ColumnDraft({"kind": "normal", "loc": 0.0, "scale": round_to(math.sqrt(within)),
                                                 "hidden": True}, ["each row's deviation from that level"])
-        child.columns[name] = _expression(draft, lookup, deviation, log, raw[present],
+        child.columns[name] = level_expression(draft, lookup, deviation, log, raw[present],
                                           f"{share:.0%} of its variance{' (of its logarithm)' if log else ''} is "
                                           f"between {link.parent} rows (F test p = {p:.1g})")
     if levels:
-        _recorrelate(parent, numbers, levels)
+        add_correlations(parent, numbers, levels)
         kept = {n: _floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
                 if n not in replaced and n in source.data.column_names}
         child.correlations = [pair for pair in child.correlations if not replaced & set(pair[:2])]
-        _recorrelate(child, kept, deviations)
+        add_correlations(child, kept, deviations)
 
 
-def _before(table: TableDraft, name: str, *new: str) -> None:
+def insert_before(table: TableDraft, name: str, *new: str) -> None:
     """Make room for the ``new`` columns just before ``name`` (the order a reader follows)."""
     columns = list(table.columns)
     at = columns.index(name)
     table.columns = {n: table.columns.get(n, ColumnDraft({})) for n in [*columns[:at], *new, *columns[at:]]}
 
 
-def _expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool, values: np.ndarray,
+def level_expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool, values: np.ndarray,
                 note: str) -> ColumnDraft:
     """The column as its level plus its deviation, clipped to the data's range and rounded as
     the fitted law was."""
@@ -157,7 +158,8 @@ def _expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool, valu
     return ColumnDraft(spec, [note, *[n for n in draft.notes if "null" in n]])
 
 
-def _recorrelate(table: TableDraft, others: dict[str, np.ndarray], new: dict[str, np.ndarray]) -> None:
+def add_correlations(table: TableDraft, others: dict[str, np.ndarray], new: dict[str, np.ndarray],
+                     note: str = "of the hidden levels and deviations that parents set") -> None:
     """Add to ``table``'s correlations the pairs of the ``new`` columns (with each other and with
     ``others``), the weakest left out while the copula would not exist."""
     from rulegen.fidelity.correlate import positive_definite
@@ -169,12 +171,11 @@ def _recorrelate(table: TableDraft, others: dict[str, np.ndarray], new: dict[str
         fresh.pop()
     if fresh:
         table.correlations = [*table.correlations, *fresh]
-        note = "of the hidden levels and deviations that parents set"
         table.correlations_note = f"{table.correlations_note}, and {note}" if table.correlations_note else \
             f"Spearman's rho {note}"
 
 
-def _scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
+def log_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
     """``values``, or their logarithm when all are positive and the logarithm is less skewed."""
     import scipy.stats as st
 
