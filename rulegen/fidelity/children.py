@@ -110,7 +110,8 @@ def _histogram(y: np.ndarray) -> _Law:
     edges, weights = np.asarray(spec["edges"]), np.asarray(spec["weights"], dtype=np.float64)
     share = weights / weights.sum() / np.diff(edges)
     index = np.clip(np.searchsorted(edges, y, side="right") - 1, 0, len(weights) - 1)
-    return _Law("histogram", float(np.log(share[index]).sum()), 2 * len(weights) - 1, spec=spec)
+    # Bins hold equal shares of the parents (heavy counts apart): the B - 1 inner edges are its parameters.
+    return _Law("histogram", float(np.log(share[index]).sum()), len(weights) - 1, spec=spec)
 
 
 def _column(y: np.ndarray) -> list[_Law]:
