@@ -110,7 +110,7 @@ def fit_rulegen(real: dict[str, pd.DataFrame], relation: Relation) -> Callable[[
     return sample
 
 
-def _metadata(real: dict[str, pd.DataFrame], relation: Relation):  # noqa: ANN202 (SDV's type)
+def _metadata(real: dict[str, pd.DataFrame], relation: Relation):
     from sdv.metadata import Metadata
 
     parent, key, child, ref = relation
@@ -166,7 +166,7 @@ def parent_effects(data: dict[str, pd.DataFrame], relation: Relation) -> dict[st
     return shares
 
 
-def quality(real: dict[str, pd.DataFrame], made: dict[str, pd.DataFrame], metadata) -> dict[str, float]:  # noqa: ANN001
+def quality(real: dict[str, pd.DataFrame], made: dict[str, pd.DataFrame], metadata) -> dict[str, float]:
     from sdmetrics.reports.multi_table import QualityReport
 
     report = QualityReport()

@@ -1,15 +1,16 @@
 """Children per parent row: the law of the counts, chosen by likelihood, and its mean read from
 the parent row where that pays.
 
-The candidates are a fixed count, Poisson, negative binomial, their zero-inflated forms, and
+The candidates are a fixed count, Poisson, negative binomial, their zero-inflated forms, the
+family :func:`~rulegen.fidelity.fit.fit_numeric` fits best to the counts as to a column, and
 the counts' own histogram; each is fitted by maximum likelihood and the one of least BIC
 (Schwarz's criterion: the parameters times log n minus twice the log-likelihood) is kept, so a
 law with more parameters must earn them, and a uniform range is never the default. BIC rather
 than Akaike's AIC, whose penalty of two per parameter picks a negative binomial for one sample
-in twenty of a Poisson law. The mean of the
-Poisson and negative binomial families (zero-inflated or not) may be log-linear in the parent's
-numeric columns, ``exp(a + b * revenue)``: columns are added one at a time while BIC falls. The kept law is checked by the Kolmogorov-Smirnov distance between
-the counts and the law (a mixture over the parent rows when the mean reads them).
+in twenty of a Poisson law. The mean of the Poisson and negative binomial families (zero-inflated
+or not) may be log-linear in the parent's numeric columns, ``exp(a + b * revenue)``: columns are
+added one at a time while BIC falls. The kept law is checked by the Kolmogorov-Smirnov distance
+between the counts and the law (a mixture over the parent rows when the mean reads them).
 
 A plain family is written in ``rows`` (``{per: P, kind: poisson, lam: "exp(...)"}``); a
 zero-inflated law or a histogram has no kind of its own, so the count becomes a hidden column

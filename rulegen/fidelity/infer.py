@@ -65,7 +65,8 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
                               per, by_name, allow_values)
         if per is not None and per.parent in drafts:  # parents first, unless the tables form a cycle
             shape_children(drafts[name], drafts[per.parent], per, by_name[name], by_name[per.parent])
-    return render_spec(list(drafts.values()), sources=[str(source.path) for source in sources], allow_values=allow_values)
+    return render_spec(list(drafts.values()), sources=[str(source.path) for source in sources],
+                       allow_values=allow_values)
 
 
 def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, links: list[Link],

@@ -45,13 +45,14 @@ def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
     inner = histogram(rest, integer=False)
     edges, weights = list(inner.spec["edges"]), list(inner.spec["weights"])
     width = (high - low) * 1e-3
+    below, above = round_to(low - width, down=True), round_to(high + width, down=False)
     if low_mass:  # [low - width, low) clipped up to low; an empty bin up to the rest's least value
         gap = edges[0] > low
-        edges = [round_to(low - width, down=True), low, *edges] if gap else [round_to(low - width, down=True), *edges]
+        edges = [below, low, *edges] if gap else [below, *edges]
         weights = [at_low, 0, *weights] if gap else [at_low, *weights]
     if high_mass:
         gap = edges[-1] < high
-        edges = [*edges, high, round_to(high + width, down=False)] if gap else [*edges, round_to(high + width, down=False)]
+        edges = [*edges, high, above] if gap else [*edges, above]
         weights = [*weights, 0, at_high] if gap else [*weights, at_high]
     spec = {"kind": "histogram", "edges": edges, "weights": weights,
             "clip": [low if low_mass else None, high if high_mass else None]}
