@@ -75,14 +75,15 @@ class _Law:
         return self.params * math.log(n) - 2 * self.loglik
 
 
-def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, child: str) -> Children:
+def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, column: str) -> Children:
     """The law of ``counts`` (children of each parent row), reading ``parent``'s columns where
     that lowers BIC.
 
     Args:
         counts: children of each parent row.
         parent: numeric, never-null columns of the parent, aligned with ``counts``.
-        child: the child table's name (names the hidden column).
+        column: the name of the hidden parent column a law without a kind of its own is written
+            as (an identifier the parent does not use).
 
     Returns:
         The law to write, with a note that names the family, how it was chosen and its KS distance.
@@ -102,7 +103,7 @@ def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, child: st
         best = min((law for law in laws if law.bic(len(y)) <= least + _TIE),
                    key=lambda law: (law.params, _SIMPLER.index(law.name)))
         ks = _ks(y, best)
-    return _write(best, child, ks, f"the simplest within {_TIE:g} of the least BIC of {len(laws)} laws")
+    return _write(best, column, ks, f"the simplest within {_TIE:g} of the least BIC of {len(laws)} laws")
 
 
 def _histogram(y: np.ndarray) -> _Law:
@@ -258,7 +259,7 @@ def _ks(y: np.ndarray, law: _Law) -> float:
     return float(np.abs(empirical - model).max())
 
 
-def _write(law: _Law, child: str, ks: float, lead: str) -> Children:
+def _write(law: _Law, column: str, ks: float, lead: str) -> Children:
     """The spec of ``law``: in ``rows`` for a plain family, else as a hidden parent column."""
     names = {"poisson": "Poisson", "negative_binomial": "negative binomial", "zip": "zero-inflated Poisson",
              "zinb": "zero-inflated negative binomial", "histogram": "histogram of the counts"}
@@ -267,11 +268,9 @@ def _write(law: _Law, child: str, ks: float, lead: str) -> Children:
     note = f"{names[law.name]}{' with a mean read from ' + ', '.join(reads) if reads else ''} ({lead}): KS {ks:.3f}"
     if law.name == "histogram":
         assert law.spec is not None
-        column = f"n_{child}"
         return Children({"count": column}, note, ks, hidden=(column, {**law.spec, "hidden": True}))
     if law.name == "column":
         assert law.spec is not None
-        column = f"n_{child}"
         count = column if DISTRIBUTIONS[law.spec["kind"]].integer else f"round({column})"
         return Children({"count": count}, note, ks, hidden=(column, {**law.spec, "hidden": True}))
     assert law.mu is not None
@@ -284,7 +283,6 @@ def _write(law: _Law, child: str, ks: float, lead: str) -> Children:
         spec = {"kind": "negative_binomial", "n": n, "p": p}
     if law.name in ("poisson", "negative_binomial"):
         return Children(spec, note, ks, reads=reads)
-    column = f"n_{child}"
     hidden = {**spec, "null": round_to(law.zero, 4), "hidden": True}
     return Children({"count": f"coalesce({column}, 0)"},
                     f"{note}; {law.zero:.1%} of parent rows are structural zeros (the null rows of {column})",

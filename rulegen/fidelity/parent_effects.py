@@ -14,7 +14,9 @@ are modelled on their logarithm, so that a large parent's children vary more in 
 
 from __future__ import annotations
 
+import keyword
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -28,8 +30,8 @@ from rulegen.fidelity.relations import Link
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_EFFECT", "add_correlations", "insert_before", "level_expression", "log_scale", "parent_effect",
-           "shape_children"]
+__all__ = ["MIN_EFFECT", "add_correlations", "identifier", "insert_before", "level_expression", "log_scale",
+           "parent_effect", "shape_children"]
 
 MIN_EFFECT = 0.05  # share of a child column's variance its parent must explain to be modelled
 _MAX_P = 1e-3  # the F test's p-value must be below this
@@ -50,7 +52,7 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
     assert link.counts is not None
     order = np.argsort(_values(parent_source.data.column(link.key)), kind="stable")
     numbers = {name: _floats(parent_source.data.column(name))[order] for name in _readable(parent, parent_source)}
-    law = fit_children(link.counts, numbers, child=child.name)
+    law = fit_children(link.counts, numbers, column=_free(identifier(f"n_{child.name}"), parent))
     child.rows = {"per": link.parent, **law.rows}
     mean = float(np.mean(link.counts))
     child.rows_note = f"{source.rows:,} rows in {source.path.name}, {mean:.2f} per {link.parent} row: {law.note}"
@@ -58,7 +60,7 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
         child.rows_note += " (counted on the rows read)"
     if law.hidden is not None:
         name, spec = law.hidden
-        parent.columns[_free(name, parent)] = ColumnDraft(spec, [f"children in {child.name} of each row"])
+        parent.columns[name] = ColumnDraft(spec, [f"children in {child.name} of each row"])
     groups = np.searchsorted(np.sort(_values(parent_source.data.column(link.key))),
                              _values(source.data.column(link.column)))
     _levels(child, parent, link, source, groups, numbers)
@@ -105,7 +107,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
         share, p, between, within = parent_effect(x, groups[present])
         if share < MIN_EFFECT or p > _MAX_P or within <= 0:
             continue
-        level, deviation = _free(f"{child.name}_{name}", parent), _free(f"{name}_deviation", child)
+        level, deviation = _free(identifier(f"{child.name}_{name}"), parent), _free(f"{name}_deviation", child)
         lookup = _free(f"{name}_level", child)
         sums = np.bincount(groups[present], weights=x, minlength=len(link.counts))
         sizes = np.bincount(groups[present], minlength=len(link.counts))
@@ -199,6 +201,12 @@ def _readable(parent: TableDraft, source: Source) -> list[str]:
         if (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)) and column.null_count == 0:
             names.append(name)
     return names
+
+
+def identifier(text: str) -> str:
+    """``text`` as a name an expression can read: other characters as ``_``, no leading digit."""
+    name = re.sub(r"\W", "_", text)
+    return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
 
 
 def _free(name: str, table: TableDraft) -> str:

@@ -86,6 +86,8 @@ def _season_column(table: TableDraft, data: pa.Table) -> str | None:
     for name, draft in table.columns.items():
         if draft.spec.get("kind") not in ("date", "timestamp") or "null" in draft.spec or name not in data.column_names:
             continue
+        if not name.isidentifier():  # the levels read month(name)
+            continue
         column = data.column(name)
         if column.null_count or not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):
             continue

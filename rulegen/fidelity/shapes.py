@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from rulegen.fidelity.children import round_to
 from rulegen.fidelity.fit import MAX_KS, Fit, histogram
+from rulegen.fidelity.parent_effects import identifier
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
@@ -84,6 +85,8 @@ def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
         profile = profiles.get(name)
         if draft.spec.get("kind") != "date" or profile is None or profile.present < _MIN_DATES or "after" in draft.spec:
             continue
+        if not name.isidentifier():  # the expression names the hidden date after it
+            continue
         days = np.asarray(profile.values).astype("datetime64[D]")
         months = days.astype("datetime64[M]")
         if not (days == months.astype("datetime64[D]")).all() or len(np.unique(months)) < 2:
@@ -137,7 +140,7 @@ def missing_together(table: TableDraft, data: pa.Table) -> None:
     for group in (g for g in groups if len(g) > 1):
         joint = np.logical_and.reduce([masks[name] for name in group])
         share = float(joint.mean())
-        flag = _free_name(f"{group[0]}_missing", table)
+        flag = _free_name(identifier(f"{group[0]}_missing"), table)
         columns = list(table.columns)
         at = columns.index(group[0])
         table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], flag, *columns[at:]]}

@@ -36,7 +36,7 @@ def _planted(seed: int) -> dict[str, np.ndarray]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_each_planted_law_is_found(parent, seed):
     planted = _planted(seed)
-    found = {name: fit_children(counts, parent, child="cars") for name, counts in planted.items()}
+    found = {name: fit_children(counts, parent, column="n_cars") for name, counts in planted.items()}
     assert found["poisson"].rows["kind"] == "poisson" and not found["poisson"].reads
     assert found["poisson"].rows["lam"] == pytest.approx(3, rel=0.05)
     assert found["negative_binomial"].rows["kind"] == "negative_binomial" and not found["negative_binomial"].reads
@@ -52,14 +52,14 @@ def test_each_planted_law_is_found(parent, seed):
 
 
 def test_constant_counts_are_fixed_and_a_uniform_law_only_for_uniform_counts(parent):
-    assert fit_children(np.full(50, 4), {}, child="x").rows == {"count": 4}
+    assert fit_children(np.full(50, 4), {}, column="n_x").rows == {"count": 4}
     # Counts uniform on 1..6: the uniform law wins on likelihood (a hidden column of the parent).
-    uniform = fit_children(np.random.default_rng(5).integers(1, 7, PARENTS), parent, child="lines")
+    uniform = fit_children(np.random.default_rng(5).integers(1, 7, PARENTS), parent, column="n_lines")
     assert uniform.rows == {"count": "n_lines"} and uniform.hidden[1]["kind"] in ("integers", "histogram")
     assert uniform.ks < 0.01 and not uniform.reads
     # Skewed counts over the same range: never a uniform range.
     skewed = np.minimum(np.random.default_rng(6).geometric(0.5, PARENTS), 6)
-    assert "integers" not in str(fit_children(skewed, parent, child="lines"))
+    assert "integers" not in str(fit_children(skewed, parent, column="n_lines"))
 
 
 def _write_related(folder, counts: np.ndarray, revenue: np.ndarray) -> None:
@@ -86,3 +86,21 @@ def test_infer_writes_a_law_that_generates_the_counts(tmp_path, law):
     if law == "reads_revenue":  # firms with more revenue have more cars, as in the data
         rho = pd.Series(made).corr(data["firms"]["revenue"].reset_index(drop=True), method="spearman")
         assert rho == pytest.approx(pd.Series(counts).corr(pd.Series(revenue), method="spearman"), abs=0.08)
+
+
+def test_the_hidden_count_has_a_free_name_an_expression_can_read(tmp_path):
+    rng = np.random.default_rng(14)
+    ids = np.arange(1, 301)
+    counts = np.where(rng.random(300) < 0.3, 0, rng.poisson(4, 300))  # zero-inflated: a hidden column
+    pd.DataFrame({"firm_id": ids, "n_fleet_cars": rng.integers(0, 9, 300)}).to_csv(tmp_path / "firms.csv",
+                                                                                  index=False)
+    firm = np.repeat(ids, counts)
+    pd.DataFrame({"firm_id": firm, "km": rng.gamma(2, 1000, len(firm)).round()}).to_csv(
+        tmp_path / "fleet-cars.csv", index=False)
+    text = infer(tmp_path)
+    spec = load_document(text)[0]["tables"]
+    assert "n_fleet_cars_2" in spec["firms"]["columns"]
+    assert spec["fleet-cars"]["rows"] == {"per": "firms", "count": "coalesce(n_fleet_cars_2, 0)"}
+    made = rulegen.generate(text, seed=1)
+    assert (made["fleet-cars"]["firm_id"].value_counts().reindex(made["firms"]["firm_id"], fill_value=0) == 0).mean() \
+        == pytest.approx((counts == 0).mean(), abs=0.07)
