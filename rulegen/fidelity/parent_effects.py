@@ -25,9 +25,11 @@ import pyarrow.compute as pc
 
 from rulegen.fidelity.children import fit_children, round_to
 from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.parent_categories import split_by_category
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
 from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["MIN_EFFECT", "add_correlations", "identifier", "insert_before", "level_expression", "log_scale",
@@ -63,34 +65,14 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
         parent.columns[name] = ColumnDraft(spec, [f"children in {child.name} of each row"])
     groups = np.searchsorted(np.sort(_values(parent_source.data.column(link.key))),
                              _values(source.data.column(link.column)))
-    _levels(child, parent, link, source, groups, numbers)
-
-
-def parent_effect(values: np.ndarray, groups: np.ndarray) -> tuple[float, float, float, float]:
-    """The one-way analysis of variance of ``values`` by ``groups``.
-
-    Returns:
-        (share of the variance between groups, its F test's p-value, the variance between
-        groups, the variance within them), the variances as estimated for a random effect.
-    """
-    import scipy.stats as st
-
-    labels, inverse, sizes = np.unique(groups, return_inverse=True, return_counts=True)
-    n, k = len(values), len(labels)
-    if k < 2 or n <= k:
-        return 0.0, 1.0, 0.0, float(np.var(values))
-    means = np.bincount(inverse, weights=values) / sizes
-    between = float((sizes * (means - values.mean()) ** 2).sum()) / (k - 1)
-    within = float(((values - means[inverse]) ** 2).sum()) / (n - k)
-    n0 = (n - float((sizes**2).sum()) / n) / (k - 1)
-    level = max(0.0, (between - within) / n0)
-    p = float(st.f.sf(between / within, k - 1, n - k)) if within > 0 else 0.0
-    share = level / (level + within) if level + within > 0 else 0.0
-    return share, p, level, within
+    texts = {name: _values(parent_source.data.column(name))[order] for name, draft in parent.columns.items()
+             if draft.spec.get("kind") == "choice" and name in parent_source.data.column_names
+             and pa.types.is_string(parent_source.data.column(name).type)}
+    _levels(child, parent, link, source, groups, numbers, texts)
 
 
 def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray,
-            numbers: dict[str, np.ndarray]) -> None:
+            numbers: dict[str, np.ndarray], texts: dict[str, np.ndarray]) -> None:
     """Replace each child number its parent explains by the parent's level plus a deviation."""
     assert link.counts is not None
     levels: dict[str, np.ndarray] = {}  # hidden parent column -> level of each parent row
@@ -128,6 +110,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
                                           f"{share:.0%} of its variance{' (of its logarithm)' if log else ''} is "
                                           f"between {link.parent} rows (F test p = {p:.1g})")
     if levels:
+        levels = dict(split_by_category(parent, texts, name, values) for name, values in levels.items())
         add_correlations(parent, numbers, levels)
         kept = {n: _floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
                 if n not in replaced and n in source.data.column_names}

@@ -25,9 +25,9 @@ from rulegen.fidelity.parent_effects import (
     insert_before,
     level_expression,
     log_scale,
-    parent_effect,
 )
 from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["MIN_SEASON", "seasonal_numbers"]

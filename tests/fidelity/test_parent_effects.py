@@ -71,3 +71,26 @@ def test_parent_effect_statistics():
     assert between == pytest.approx(1, rel=0.25) and within == pytest.approx(1, rel=0.1)
     share, p, _, _ = parent_effect(rng.normal(0, 1, 1000), groups)
     assert share < 0.05 and p > 1e-3
+
+
+def test_a_parent_category_sets_the_level(tmp_path):
+    rng = np.random.default_rng(22)
+    customers = pd.DataFrame({"customer_id": np.arange(1, 401),
+                              "tier": rng.choice(["basic", "premium"], 400, p=[0.7, 0.3]),
+                              "age": rng.integers(18, 80, 400)})
+    level = np.where(customers["tier"] == "premium", 120.0, 60.0) + rng.normal(0, 10, 400)
+    per = rng.integers(3, 9, 400)
+    owner = np.repeat(np.arange(400), per)
+    amount = np.round(level[owner] + rng.normal(0, 8, len(owner)), 2)
+    orders = pd.DataFrame({"customer_id": owner + 1, "amount": amount})
+    customers.to_csv(tmp_path / "customers.csv", index=False)
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    text = infer(tmp_path)
+    columns = load_document(text)[0]["tables"]["customers"]["columns"]
+    assert "tier == 'premium'" in columns["orders_amount"]["expr"] and columns["orders_amount_rest"]["hidden"]
+    made = rulegen.generate(text, seed=4)
+    joined = made["orders"].merge(made["customers"], on="customer_id")
+    means = joined.groupby("tier")["amount"].mean()
+    assert means["premium"] == pytest.approx(120, abs=6) and means["basic"] == pytest.approx(60, abs=4)
+    # age has no part in it: no level by age is invented
+    assert joined["amount"].corr(joined["age"], method="spearman") == pytest.approx(0, abs=0.1)
