@@ -3,7 +3,7 @@
 Columns are computed in dependency order, each as one vectorised call. The options common to
 all kinds are applied here, in a fixed order: value (or the keyed permutation for ``unique``
 and composite keys), ``round``, ``clip`` (its bounds already snapped to the rounding grid),
-``when``/``else``, then ``null``. Each column is measured against the byte budget
+``when``/``else``, then ``null``; a negative zero becomes zero. Each column is measured against the byte budget
 (:mod:`rulegen.plan.budget`) as it is made.
 """
 
@@ -94,6 +94,8 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
         values = pc.if_else(keep, values, pa.scalar(spec.else_).cast(column.type))
     if values.type != column.type:
         values = values.cast(column.type)
+    if pa.types.is_floating(values.type):  # -0.0 + 0.0 is 0.0: no output ever shows a negative zero
+        values = pc.add(values, pa.scalar(0.0, values.type))
     if spec.null > 0:
         missing = ctx.rng("null").random(ctx.n) < spec.null
         values = pc.if_else(pa.array(missing), pa.scalar(None, column.type), values)

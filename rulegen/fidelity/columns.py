@@ -18,6 +18,7 @@ from rulegen.fidelity.dates import fit_dates
 from rulegen.fidelity.fit import MAX_KS, fit_numeric
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft
+from rulegen.fidelity.shapes import edge_masses
 from rulegen.fidelity.text import (
     RARE_COUNT,
     categories,
@@ -84,6 +85,8 @@ def _number(profile: ColumnProfile, allow_values: bool) -> ColumnDraft:
         if labels is not None:
             return labels
     fit = fit_numeric(profile.values, integer=integer, decimals=profile.decimals)
+    if not integer and profile.decimals is None:  # no grid to keep a repeated value on
+        fit = edge_masses(profile.values, fit) or fit
     if integer and profile.distinct <= _FEW and (fit.tv is None or fit.tv > _FEW_TV or fit.ks > MAX_KS):
         labels = _choice(profile, allow_values=allow_values, fold=False)
         if labels is not None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MAX_KS", "Fit", "fit_count_law", "fit_numeric", "histogram"]
+__all__ = ["MAX_KS", "Fit", "fit_count_law", "fit_numeric", "histogram", "spec_cdf"]
 
 MAX_KS = 0.05  # a family whose KS distance exceeds this does not fit: a histogram is written instead
 MIN_BIN = 5  # values a histogram bin holds at least (no bin pins down one rare value)
@@ -82,6 +82,14 @@ def _law(name: str, params: dict[str, Any], shift: float, lo: float | None, hi: 
         return np.clip((law.cdf(x - shift) - start) / mass, 0.0, 1.0)
 
     return cdf
+
+
+def spec_cdf(spec: dict[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+    """The CDF before rounding of a column ``spec`` that :func:`fit_numeric` wrote as a family."""
+    family = DISTRIBUTIONS[spec["kind"]]
+    lo, hi = spec.get("truncate") or (None, None)
+    return _law(spec["kind"], {k: spec[k] for k in family.params if k in spec}, spec.get("shift", 0), lo, hi,
+                family.integer)
 
 
 def _outside(name: str, params: dict[str, Any], lo: float, hi: float, integer: bool) -> float:
@@ -160,8 +168,8 @@ def _discrete(x: np.ndarray) -> list[tuple[str, dict[str, Any], float]]:
     return out
 
 
-def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = None) -> Fit:
-    """The best law for ``values`` (a family, or a histogram when none passes :data:`MAX_KS`)."""
+def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = None, max_ks: float = MAX_KS) -> Fit:
+    """The best law for ``values`` (a family, or a histogram when none passes ``max_ks``)."""
     x = np.asarray(values, dtype=np.float64)
     step = 1.0 if integer else (10.0 ** -decimals if decimals is not None else 0.0)
     data = _Data(_sample(x, _SCORE_SAMPLE), step, integer)
@@ -177,7 +185,7 @@ def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = Non
                 candidates += _continuous(fitted, step)
     fits = [fit for fit in (_judge(data, *candidate, integer, decimals) for candidate in candidates) if fit]
     best = _choose(fits, by_tv=discrete_only, n=len(x))
-    if best is not None and best.ks <= MAX_KS:
+    if best is not None and best.ks <= max_ks:
         by = "total variation" if discrete_only else "KS"
         best.note = f"{best.spec['kind']} fitted, the best of {len(fits)} laws by {by}: KS {best.ks:.3f}"
         if discrete_only and best.tv is not None:

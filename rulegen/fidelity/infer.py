@@ -23,6 +23,8 @@ from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nul
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.fit import fit_count_law
+from rulegen.fidelity.keys import shared_keys
+from rulegen.fidelity.parent_effects import shape_children
 from rulegen.fidelity.profile import ColumnProfile, profile_table
 from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS, Source, read_sources
 from rulegen.fidelity.relations import (
@@ -34,6 +36,8 @@ from rulegen.fidelity.relations import (
     sequence_within,
 )
 from rulegen.fidelity.render import ColumnDraft, TableDraft, render_spec
+from rulegen.fidelity.seasons import seasonal_numbers
+from rulegen.fidelity.shapes import day_grain, missing_together
 from rulegen.fidelity.text import derive_pattern, pattern_space
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
@@ -59,14 +63,19 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
 
         return private_spec(sources, epsilon=epsilon, seed=seed, bounds=bounds, allow_values=allow_values)
     profiles = {source.name: profile_table(source.data) for source in sources}
-    keys = {name: primary_key(name, columns) for name, columns in profiles.items()}
+    keys = shared_keys(profiles, {name: primary_key(name, columns) for name, columns in profiles.items()})
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})
     parents = pick_parents(links, {name: list(columns) for name, columns in profiles.items()})
     by_name = {source.name: source for source in sources}
-    drafts = [_table(by_name[name], profiles[name], keys[name], [link for link in links if link.child == name],
-                     parents.get(name), by_name, allow_values)
-              for name in parent_first(list(by_name), links)]
-    return render_spec(drafts, sources=[str(source.path) for source in sources], allow_values=allow_values)
+    drafts: dict[str, TableDraft] = {}
+    for name in parent_first(list(by_name), links):
+        per = parents.get(name)
+        drafts[name] = _table(by_name[name], profiles[name], keys[name], [link for link in links if link.child == name],
+                              per, by_name, allow_values)
+        if per is not None and per.parent in drafts:  # parents first, unless the tables form a cycle
+            shape_children(drafts[name], drafts[per.parent], per, by_name[name], by_name[per.parent])
+    return render_spec(list(drafts.values()), sources=[str(source.path) for source in sources],
+                       allow_values=allow_values)
 
 
 def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, links: list[Link],
@@ -101,6 +110,9 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     skip = {key, *refs, *(within[:1] if within else ())}
     uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
     _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
+    seasonal_numbers(table, source.data)
+    day_grain(table, profiles)
+    missing_together(table, source.data)
     return table
 
 

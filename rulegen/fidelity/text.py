@@ -48,6 +48,7 @@ _PERSONAL: list[tuple[str, str, str, float]] = [
 _PLACES: list[tuple[str, str, str, float]] = [
     (r"city|town", "city", r"[A-Za-z][A-Za-z .'\-]+", 0.9),
     (r"country", "country", r"[A-Za-z][A-Za-z .,'()\-]+", 0.9),
+    (r"state|province|region", "state_abbr", r"[A-Z]{2}", 0.9),  # codes (TX) stay codes, not names
     (r"state|province|region", "state", r"[A-Za-z][A-Za-z .'\-]+", 0.9),
     (r"zip|zip_?code|post_?code|postal_?code", "postcode", r"[A-Z0-9 \-]{3,10}", 0.9),
 ]

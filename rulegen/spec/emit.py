@@ -32,6 +32,7 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        value += 0.0  # a negative zero is written 0.0
         if math.isnan(value) or math.isinf(value):
             return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
         mantissa, e, exponent = repr(value).partition("e")

@@ -129,7 +129,12 @@ def test_shop_relations(shop):
     assert orders["rows"]["per"] == "customers" and orders["rows"]["kind"] == "poisson"
     real_orders = pd.read_csv(folder / "orders.csv")
     assert orders["rows"]["lam"] == pytest.approx(len(real_orders) / CUSTOMERS, rel=1e-3)
-    assert lines["rows"] == {"per": "orders", "kind": "integers", "low": 1, "high": 4}
+    # 1 to 4 lines per order, uniformly: a uniform law (or the counts' histogram), a hidden column of orders
+    assert lines["rows"] == {"per": "orders", "count": "n_order_lines"}
+    counts = orders["columns"]["n_order_lines"]
+    assert counts in ({"kind": "integers", "low": 1, "high": 4, "hidden": True},
+                      {"kind": "histogram", "edges": [1, 2, 3, 4, 5], "weights": counts.get("weights"),
+                       "integer": True, "hidden": True})
     assert lines["primary_key"] == ["order_id", "line_no"]
     assert lines["columns"]["order_id"] == {"kind": "ref", "to": "orders.order_id"}
     assert lines["columns"]["line_no"] == {"kind": "sequence", "within": "order_id"}

@@ -1,0 +1,225 @@
+#!/usr/bin/env python
+"""Multi-table fidelity (issue 16): rulegen `infer` -> `generate` against SDV's HMASynthesizer
+on real parent/child data shipped inside PyPI packages (nothing is downloaded).
+
+    python benchmarks/fidelity_relations.py            # every data set, prints the table
+    python benchmarks/fidelity_relations.py --only grunfeld
+
+Data sets:
+
+* ``grunfeld`` (statsmodels): 11 firms -> 220 yearly rows of investment, firm value and capital
+  (the firms' names left out: see :func:`grunfeld`).
+* ``airports`` (vega_datasets joined to statsmodels' ``statecrime``): 51 states with their crime,
+  poverty and urban figures -> 3,376 airports with their city and coordinates; the states' codes
+  come from Faker's list of US state names and codes (the two lists, aligned).
+* ``modechoice`` (statsmodels): 210 travellers with income and party size -> 4 travel modes each
+  with time, cost and choice.
+
+Both tools learn from the whole real data once and generate five synthetic copies with as many
+parent rows (rulegen: ``rulegen.infer`` on the CSV files, then ``rulegen.generate`` with seeds
+1..5; SDV: the detected metadata with the keys and relation set by hand, ``HMASynthesizer.fit``
+then ``sample``); each score is the mean over the copies, each copy against the real data (a
+data set of 51 parents gives a children-per-parent KS that varies by 0.1 from copy to copy).
+"seconds" is the fit and the five samples. Scores:
+
+* children-per-parent KS: the two-sample Kolmogorov-Smirnov statistic between the real and the
+  synthetic numbers of children of each parent row (lower is better);
+* parent effect: for each numeric child column, the share of its variance explained by its
+  parent row (the variance of the per-parent means, spread over the children, over the total
+  variance); the table shows real / synthetic per column and the largest gap (target: <= 0.1);
+* SDMetrics' multi-table QualityReport: Intertable Trends (the correlations between parent and
+  child columns over the joined rows; target: at least HMA's), Cardinality, and the overall score.
+
+Timings are wall seconds on a shared machine: compare them only within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import ks_2samp
+
+import rulegen
+from rulegen.fidelity.infer import infer
+
+Relation = tuple[str, str, str, str]  # parent, its key, child, the child's reference to it
+SAMPLES = 5  # synthetic copies scored per tool (each score is their mean)
+
+
+def grunfeld() -> tuple[dict[str, pd.DataFrame], Relation]:
+    import statsmodels.api as sm
+
+    data = sm.datasets.grunfeld.load_pandas().data
+    names = list(dict.fromkeys(data["firm"]))
+    # The firm's name is left out: a label of one row each, that rulegen does not copy (SDMetrics
+    # would score its association with the yearly figures, which only a copy of the names keeps).
+    firms = pd.DataFrame({"firm_id": np.arange(1, len(names) + 1)})
+    years = data.assign(firm_id=data["firm"].map(dict(zip(names, firms["firm_id"], strict=True))),
+                        year=data["year"].astype(int)).drop(columns="firm")
+    return {"firms": firms, "years": years[["firm_id", "year", "invest", "value", "capital"]]}, \
+        ("firms", "firm_id", "years", "firm_id")
+
+
+def airports() -> tuple[dict[str, pd.DataFrame], Relation]:
+    import statsmodels.api as sm
+    from faker.providers.address.en_US import Provider
+    from vega_datasets import data as vega
+
+    codes = [code for code in Provider.states_abbr if code != "DC"][: len(Provider.states)]
+    to_code = dict(zip(Provider.states, codes, strict=True)) | {"District of Columbia": "DC"}
+    crime = sm.datasets.statecrime.load_pandas().data
+    states = crime.reset_index().assign(state=lambda f: f["state"].str.strip().map(to_code))
+    states = states[["state", "violent", "murder", "hs_grad", "poverty", "urban"]]
+    places = vega.airports()
+    places = places[places["state"].isin(states["state"])][["iata", "state", "latitude", "longitude"]]
+    return {"states": states, "airports": places.reset_index(drop=True)}, ("states", "state", "airports", "state")
+
+
+def modechoice() -> tuple[dict[str, pd.DataFrame], Relation]:
+    import statsmodels.api as sm
+
+    data = sm.datasets.modechoice.load_pandas().data.astype({"individual": int, "mode": int, "choice": int,
+                                                              "psize": int})
+    travellers = data.groupby("individual", as_index=False)[["hinc", "psize"]].first()
+    modes = data[["individual", "mode", "choice", "ttme", "invc", "invt", "gc"]]
+    return {"travellers": travellers, "modes": modes}, ("travellers", "individual", "modes", "individual")
+
+
+DATASETS: dict[str, Callable[[], tuple[dict[str, pd.DataFrame], Relation]]] = {
+    "grunfeld": grunfeld, "airports": airports, "modechoice": modechoice}
+
+
+def fit_rulegen(real: dict[str, pd.DataFrame], relation: Relation) -> Callable[[int], dict[str, pd.DataFrame]]:
+    """``rulegen infer`` on the tables written as CSV files; returns a sampler by seed."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, frame in real.items():
+            frame.to_csv(Path(folder) / f"{name}.csv", index=False)
+        text = infer(folder)
+
+    def sample(seed: int) -> dict[str, pd.DataFrame]:
+        made = rulegen.generate(text, seed=seed)
+        return {name: made[name][list(frame.columns)] for name, frame in real.items()}
+
+    return sample
+
+
+def _metadata(real: dict[str, pd.DataFrame], relation: Relation):
+    from sdv.metadata import Metadata
+
+    parent, key, child, ref = relation
+    metadata = Metadata.detect_from_dataframes(real)
+    for table in list(metadata.relationships):
+        metadata.remove_relationship(table["parent_table_name"], table["child_table_name"])
+    for table, frame in real.items():
+        for column in frame.columns:
+            if column not in (key, ref) and frame[column].dtype.kind in "if" and frame[column].nunique() > 5:
+                metadata.update_column(column, table, sdtype="numerical")
+    metadata.update_column(key, parent, sdtype="id")
+    metadata.set_primary_key(key, parent)
+    if metadata.tables[child].primary_key == ref:
+        metadata.tables[child].primary_key = None
+    metadata.update_column(ref, child, sdtype="id")
+    metadata.add_relationship(parent, child, key, ref)
+    metadata.validate()
+    return metadata
+
+
+def fit_hma(real: dict[str, pd.DataFrame], relation: Relation) -> Callable[[int], dict[str, pd.DataFrame]]:
+    """SDV's HMASynthesizer fitted once; returns a sampler (as many parent rows as the data)."""
+    from sdv.multi_table import HMASynthesizer
+
+    synthesizer = HMASynthesizer(_metadata(real, relation), verbose=False)
+    synthesizer.fit(real)
+
+    def sample(seed: int) -> dict[str, pd.DataFrame]:
+        np.random.seed(seed)  # HMA draws from NumPy's global state (a benchmark may set it)
+        return synthesizer.sample(num_rows=len(real[relation[0]]), main_table_name=relation[0])
+
+    return sample
+
+
+def children_ks(real: dict[str, pd.DataFrame], made: dict[str, pd.DataFrame], relation: Relation) -> float:
+    parent, key, child, ref = relation
+
+    def counts(data: dict[str, pd.DataFrame]) -> np.ndarray:
+        return data[child][ref].value_counts().reindex(data[parent][key], fill_value=0).to_numpy()
+
+    return float(ks_2samp(counts(real), counts(made)).statistic)
+
+
+def parent_effects(data: dict[str, pd.DataFrame], relation: Relation) -> dict[str, float]:
+    _, _, child, ref = relation
+    frame = data[child]
+    shares = {}
+    for column in frame.columns:
+        if column == ref or frame[column].dtype.kind not in "if" or frame[column].nunique() <= 5:
+            continue
+        values = frame[column].astype(float)
+        shares[column] = float(values.groupby(frame[ref]).transform("mean").var() / values.var())
+    return shares
+
+
+def quality(real: dict[str, pd.DataFrame], made: dict[str, pd.DataFrame], metadata) -> dict[str, float]:
+    from sdmetrics.reports.multi_table import QualityReport
+
+    report = QualityReport()
+    report.generate(real, made, metadata.to_dict(), verbose=False)
+    scores = report.get_properties().set_index("Property")["Score"]
+    return {"overall": float(report.get_score()), **{name: float(scores[name]) for name in scores.index}}
+
+
+def _typed(made: dict[str, pd.DataFrame], real: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Synthetic tables with the real columns' types (SDMetrics compares like with like)."""
+    return {name: made[name].astype({c: real[name][c].dtype for c in real[name].columns}, errors="ignore")
+            for name in real}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=list(DATASETS), action="append")
+    parser.add_argument("--samples", type=int, default=SAMPLES, help="synthetic copies scored per tool")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    rows = []
+    for name in args.only or list(DATASETS):
+        real, relation = DATASETS[name]()
+        metadata = _metadata(real, relation)
+        real_effects = parent_effects(real, relation)
+        for tool, fit in (("rulegen", fit_rulegen), ("SDV HMA", fit_hma)):
+            start = time.perf_counter()
+            sample = fit(real, relation)
+            made = [_typed(sample(seed), real) for seed in range(1, args.samples + 1)]
+            seconds = time.perf_counter() - start
+            effects = pd.DataFrame([parent_effects(m, relation) for m in made]).mean()
+            scores = pd.DataFrame([quality(real, m, metadata) for m in made]).mean()
+            gap = max(abs(effects.get(c, 0.0) - real_effects[c]) for c in real_effects)
+            rows.append({
+                "data": name, "tool": tool, "seconds": round(seconds, 1),
+                "children KS": round(float(np.mean([children_ks(real, m, relation) for m in made])), 3),
+                "parent effect real / synthetic": ", ".join(f"{c} {real_effects[c]:.2f}/{effects.get(c, 0):.2f}"
+                                                            for c in real_effects),
+                "largest gap": round(gap, 2),
+                "Intertable Trends": round(scores.get("Intertable Trends", float("nan")), 3),
+                "Cardinality": round(scores.get("Cardinality", float("nan")), 3),
+                "overall": round(scores["overall"], 3),
+            })
+    print(_markdown(rows))
+
+
+def _markdown(rows: list[dict[str, object]]) -> str:
+    """The rows as a Markdown table (as BENCHMARKS.md shows them)."""
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(row[c]) for c in header) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

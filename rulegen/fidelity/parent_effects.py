@@ -1,0 +1,210 @@
+"""Parents shape their children: the law of children per parent row
+(:mod:`rulegen.fidelity.children`) and each child number's share that comes from its parent.
+
+A child number often sits at a level its parent sets (a firm's yearly investment varies around
+the firm's own level). A one-way analysis of variance by parent row splits the column's variance
+into a part between parents and a part within them; when the part between is both significant
+(F test) and large enough to matter (:data:`MIN_EFFECT` of the variance), the column is written
+as its parent's level plus its own deviation: the parent gets a hidden column of levels (a
+normal law with the variance between parents, in rank correlation with the parent's other
+numbers and levels), the child looks it up and adds a hidden deviation (a normal law with the
+variance within parents, in the child's copula instead of the column). Skewed positive columns
+are modelled on their logarithm, so that a large parent's children vary more in units.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rulegen.fidelity.children import fit_children, round_to
+from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.parent_categories import split_by_category
+from rulegen.fidelity.read import Source
+from rulegen.fidelity.relations import Link
+from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.variance import parent_effect
+from rulegen.kinds.numeric import DISTRIBUTIONS
+
+__all__ = ["MIN_EFFECT", "add_correlations", "identifier", "insert_before", "level_expression", "log_scale",
+           "parent_effect", "shape_children"]
+
+MIN_EFFECT = 0.05  # share of a child column's variance its parent must explain to be modelled
+_MAX_P = 1e-3  # the F test's p-value must be below this
+_MIN_GROUPS = 5  # parents with children needed to tell an effect
+_DRAWN = {*DISTRIBUTIONS, "histogram"}  # kinds of the columns a parent may shape
+_UNREAD = {"sequence", "ref", "lookup", "uuid", "constant", "expr"}  # parent columns a law never reads
+
+
+def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: Source, parent_source: Source) -> None:
+    """Write into ``child`` (and hidden columns into ``parent``) the law of its rows per parent
+    row and the parent levels of its numbers.
+
+    Args:
+        child, parent: the drafts of the two tables, the parent already complete.
+        link: the reference ``child`` is generated per (with its counts).
+        source, parent_source: the data read of both tables.
+    """
+    assert link.counts is not None
+    order = np.argsort(_values(parent_source.data.column(link.key)), kind="stable")
+    numbers = {name: _floats(parent_source.data.column(name))[order] for name in _readable(parent, parent_source)}
+    law = fit_children(link.counts, numbers, column=_free(identifier(f"n_{child.name}"), parent))
+    child.rows = {"per": link.parent, **law.rows}
+    mean = float(np.mean(link.counts))
+    child.rows_note = f"{source.rows:,} rows in {source.path.name}, {mean:.2f} per {link.parent} row: {law.note}"
+    if not (source.complete and parent_source.complete):
+        child.rows_note += " (counted on the rows read)"
+    if law.hidden is not None:
+        name, spec = law.hidden
+        parent.columns[name] = ColumnDraft(spec, [f"children in {child.name} of each row"])
+    groups = np.searchsorted(np.sort(_values(parent_source.data.column(link.key))),
+                             _values(source.data.column(link.column)))
+    texts = {name: _values(parent_source.data.column(name))[order] for name, draft in parent.columns.items()
+             if draft.spec.get("kind") == "choice" and name in parent_source.data.column_names
+             and pa.types.is_string(parent_source.data.column(name).type)}
+    _levels(child, parent, link, source, groups, numbers, texts)
+
+
+def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray,
+            numbers: dict[str, np.ndarray], texts: dict[str, np.ndarray]) -> None:
+    """Replace each child number its parent explains by the parent's level plus a deviation."""
+    assert link.counts is not None
+    levels: dict[str, np.ndarray] = {}  # hidden parent column -> level of each parent row
+    deviations: dict[str, np.ndarray] = {}  # hidden child column -> deviation of each child row
+    replaced: set[str] = set()
+    for name, draft in list(child.columns.items()):
+        if draft.spec.get("kind") not in _DRAWN or name == link.column or not name.isidentifier():
+            continue
+        raw = _floats(source.data.column(name))
+        present = ~np.isnan(raw)
+        if present.sum() < 2 * _MIN_GROUPS or len(np.unique(groups[present])) < _MIN_GROUPS:
+            continue
+        x, log = log_scale(raw[present])
+        share, p, between, within = parent_effect(x, groups[present])
+        if share < MIN_EFFECT or p > _MAX_P or within <= 0:
+            continue
+        level, deviation = _free(identifier(f"{child.name}_{name}"), parent), _free(f"{name}_deviation", child)
+        lookup = _free(f"{name}_level", child)
+        sums = np.bincount(groups[present], weights=x, minlength=len(link.counts))
+        sizes = np.bincount(groups[present], minlength=len(link.counts))
+        levels[level] = np.where(sizes > 0, sums / np.maximum(sizes, 1), np.nan)
+        deviations[deviation] = np.full(len(raw), np.nan)
+        deviations[deviation][present] = x - levels[level][groups[present]]
+        replaced.add(name)
+        parent.columns[level] = ColumnDraft(
+            {"kind": "normal", "loc": round_to(float(np.nanmean(levels[level]))), "scale": round_to(math.sqrt(between)),
+             "hidden": True},
+            [f"the level of {child.name}.{name}{' (its logarithm)' if log else ''} that each row sets"])
+        insert_before(child, name, lookup, deviation)
+        child.columns[lookup] = ColumnDraft({"kind": "lookup", "via": link.column, "column": level, "hidden": True},
+                                            [f"the level its {link.parent} row sets"])
+        child.columns[deviation] = ColumnDraft({"kind": "normal", "loc": 0.0, "scale": round_to(math.sqrt(within)),
+                                                "hidden": True}, ["each row's deviation from that level"])
+        child.columns[name] = level_expression(draft, lookup, deviation, log, raw[present],
+                                          f"{share:.0%} of its variance{' (of its logarithm)' if log else ''} is "
+                                          f"between {link.parent} rows (F test p = {p:.1g})")
+    if levels:
+        levels = dict(split_by_category(parent, texts, name, values) for name, values in levels.items())
+        add_correlations(parent, numbers, levels)
+        kept = {n: _floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
+                if n not in replaced and n in source.data.column_names}
+        child.correlations = [pair for pair in child.correlations if not replaced & set(pair[:2])]
+        add_correlations(child, kept, deviations)
+
+
+def insert_before(table: TableDraft, name: str, *new: str) -> None:
+    """Make room for the ``new`` columns just before ``name`` (the order a reader follows)."""
+    columns = list(table.columns)
+    at = columns.index(name)
+    table.columns = {n: table.columns.get(n, ColumnDraft({})) for n in [*columns[:at], *new, *columns[at:]]}
+
+
+def level_expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool, values: np.ndarray,
+                note: str) -> ColumnDraft:
+    """The column as its level plus its deviation, clipped to the data's range and rounded as
+    the fitted law was."""
+    total = f"{lookup} + {deviation}"
+    text = f"clip({f'exp({total})' if log else total}, {round_to(float(values.min()), down=True)}, " \
+           f"{round_to(float(values.max()), down=False)})"
+    digits = draft.spec.get("round")
+    if draft.spec.get("integer") or digits == 0:
+        text = f"round({text})"
+    elif digits is not None:
+        text = f"round({text}, {digits})"
+    spec: dict[str, Any] = {"kind": "expr", "expr": text}
+    if "null" in draft.spec:
+        spec["null"] = draft.spec["null"]
+    return ColumnDraft(spec, [note, *[n for n in draft.notes if "null" in n]])
+
+
+def add_correlations(table: TableDraft, others: dict[str, np.ndarray], new: dict[str, np.ndarray],
+                     note: str = "of the hidden levels and deviations that parents set") -> None:
+    """Add to ``table``'s correlations the pairs of the ``new`` columns (with each other and with
+    ``others``), the weakest left out while the copula would not exist."""
+    from rulegen.fidelity.correlate import positive_definite
+
+    pairs, _ = correlations({**others, **new})
+    fresh = [pair for pair in pairs if set(pair[:2]) & new.keys()]
+    fresh.sort(key=lambda pair: -abs(pair[2]))
+    while fresh and not positive_definite([*table.correlations, *fresh]):
+        fresh.pop()
+    if fresh:
+        table.correlations = [*table.correlations, *fresh]
+        table.correlations_note = f"{table.correlations_note}, and {note}" if table.correlations_note else \
+            f"Spearman's rho {note}"
+
+
+def log_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``values``, or their logarithm when all are positive and the logarithm is less skewed."""
+    import scipy.stats as st
+
+    if values.min() <= 0 or np.ptp(values) == 0:
+        return values, False
+    logs = np.log(values)
+    if abs(float(st.skew(logs))) < abs(float(st.skew(values))):
+        return logs, True
+    return values, False
+
+
+def _readable(parent: TableDraft, source: Source) -> list[str]:
+    """The parent's numbers a law of its children may read: drawn, never null, not keys."""
+    names = []
+    for name, draft in parent.columns.items():
+        if draft.spec.get("kind") in _UNREAD or draft.spec.get("hidden") or name == parent.primary_key:
+            continue
+        if name not in source.data.column_names or "null" in draft.spec:
+            continue
+        column = source.data.column(name)
+        if (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)) and column.null_count == 0:
+            names.append(name)
+    return names
+
+
+def identifier(text: str) -> str:
+    """``text`` as a name an expression can read: other characters as ``_``, no leading digit."""
+    name = re.sub(r"\W", "_", text)
+    return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
+
+
+def _free(name: str, table: TableDraft) -> str:
+    """``name``, or ``name_2``, ``name_3``... when ``table`` has a column of that name."""
+    found, n = name, 1
+    while found in table.columns:
+        n += 1
+        found = f"{name}_{n}"
+    return found
+
+
+def _values(column: pa.ChunkedArray) -> np.ndarray:
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    values: Any = pc.cast(column, pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype(np.float64)

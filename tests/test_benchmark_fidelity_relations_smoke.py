@@ -1,0 +1,26 @@
+"""Smoke test of ``benchmarks/fidelity_relations.py``: its data sets are parent/child pairs
+whose keys hold, and rulegen's side of the benchmark scores grunfeld as the real data does."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import fidelity_relations as bench
+
+
+@pytest.mark.parametrize("name", list(bench.DATASETS))
+def test_datasets_are_parents_and_children(name):
+    pytest.importorskip("statsmodels")
+    pytest.importorskip("vega_datasets")
+    data, (parent, key, child, ref) = bench.DATASETS[name]()
+    assert data[parent][key].is_unique
+    assert data[child][ref].isin(data[parent][key]).all()
+
+
+def test_rulegen_keeps_grunfeld_parent_effects():
+    pytest.importorskip("statsmodels")
+    real, relation = bench.grunfeld()
+    made = bench.fit_rulegen(real, relation)(1)
+    assert bench.children_ks(real, made, relation) == 0.0
+    real_effects, effects = bench.parent_effects(real, relation), bench.parent_effects(made, relation)
+    assert max(abs(effects[c] - real_effects[c]) for c in real_effects) < 0.1
