@@ -19,7 +19,7 @@ within each).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +117,7 @@ def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None
     return _Category(name, values, codes) if (codes >= 0).any() else None
 
 
-def _pick(score: Any, candidates: Sequence[_Category]) -> _Choice | None:
+def _pick(score: Callable[[tuple[_Category, ...]], _Choice | None], candidates: Sequence[_Category]) -> _Choice | None:
     """Greedy forward selection: the best single parent by BIC, then a second one while BIC falls."""
     best: _Choice | None = None
     chosen: tuple[_Category, ...] = ()
