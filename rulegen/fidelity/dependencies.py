@@ -19,7 +19,7 @@ within each).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,11 +86,12 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
             linked |= {child.name, *(p.name for p in picked.parents)}
     uniforms: dict[str, np.ndarray] = {}
     parents = [c for c in categories if len(c.values) <= MAX_PARENT_VALUES]
+    grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}  # the same for every number
     for name, draft in table.columns.items():
         if name in skip or draft.spec.get("kind") not in _NUMERIC_KINDS or "given" in draft.spec:
             continue
         x = _floats(data.column(name))
-        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen), parents) if len(x) else None
+        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped), parents) if len(x) else None
         if picked is not None:
             numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
             _note_numeric(draft, name, picked)
@@ -117,7 +118,7 @@ def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None
     return _Category(name, values, codes) if (codes >= 0).any() else None
 
 
-def _pick(score: Any, candidates: Sequence[_Category]) -> _Choice | None:
+def _pick(score: Callable[[tuple[_Category, ...]], _Choice | None], candidates: Sequence[_Category]) -> _Choice | None:
     """Greedy forward selection: the best single parent by BIC, then a second one while BIC falls."""
     best: _Choice | None = None
     chosen: tuple[_Category, ...] = ()
@@ -189,12 +190,17 @@ def _loglik(counts: np.ndarray) -> float:
     return float((counts * np.log(counts / counts.sum())).sum()) if len(counts) else 0.0
 
 
-def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...]) -> _Choice | None:
+def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...],
+                 grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]]) -> _Choice | None:
     """BIC of a Gaussian law per combination of ``parents`` (rows of no case keep the column's
-    own) minus one Gaussian law, and the share of variance the combinations explain."""
+    own) minus one Gaussian law, and the share of variance the combinations explain; ``grouped``
+    keeps the groups of each set of parents, for the next column."""
     if not _writable(parents):
         return None
-    groups, keys = _groups(parents, MIN_CASE_ROWS)
+    names = tuple(p.name for p in parents)
+    if names not in grouped:
+        grouped[names] = _groups(parents, MIN_CASE_ROWS)
+    groups, keys = grouped[names]
     present = ~np.isnan(x)
     if not keys or present.sum() < 2 * MIN_CASE_ROWS:
         return None

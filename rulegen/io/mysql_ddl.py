@@ -79,16 +79,17 @@ def _column_type(column: ColumnPlan, dialect: Dialect, *, key: bool) -> str:
     # MySQL cuts trailing spaces off ENUM labels: such a choice stays text
     if choices is not None and 0 < len(choices) <= MAX_ENUM and all(
             isinstance(c, str) and c == c.rstrip(" ") for c in choices):
-        return f"ENUM({', '.join(_label(c) for c in choices)})"
+        return f"ENUM({', '.join(_text(c) for c in choices)})"
     width = column.width
     if width is not None and width <= MAX_VARCHAR:
         return f"VARCHAR({max(width, 1)})"
     return f"VARCHAR({KEY_VARCHAR})" if key else "TEXT"
 
 
-def _label(text: str) -> str:
-    """An ENUM label: a plain literal (no expression is allowed there), sent to the server as
-    it is (no client reads it line by line), with NUL, the backslash and the quote escaped."""
+def _text(text: str) -> str:
+    """Text as a plain literal, sent to the server as it is (no client reads it line by line),
+    with NUL, the backslash and the quote escaped. An ENUM label cannot be an expression, and
+    MariaDB keeps a CHECK's ``_utf8mb4 X'1F'`` as the text ``'x1F'``: both take this form."""
     return "'" + text.replace("\\", "\\\\").replace("'", "''").replace("\0", "\\0") + "'"
 
 
@@ -101,7 +102,8 @@ def _checks(name: str, column: ColumnPlan, declared: str, dialect: Dialect) -> l
     quoted = dialect.ident(name)
     choices = value_choices(column)
     if choices is not None:
-        return [f"CHECK ({quoted} IN ({', '.join(dialect.literal(c) for c in choices)}))"]
+        listed = ", ".join(_text(c) if isinstance(c, str) else dialect.literal(c) for c in choices)
+        return [f"CHECK ({quoted} IN ({listed}))"]
     bounds = value_bounds(column) if number else None
     if bounds is None:
         return []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import rulegen
@@ -55,6 +55,8 @@ def test_text_that_looks_like_null_or_csv_stays_text(mysql_database: str) -> Non
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=NAMES, column=NAMES, value=VALUES, choices=st.lists(VALUES, min_size=1, max_size=3, unique=True))
+@example(table="0", column="0", value="", choices=["\x1f "])  # a control byte in a CHECK's list (not an ENUM)
+@example(table="t", column="c", value="a\\b", choices=["n\r\n", "it's \\", "NULL"])
 def test_names_and_values_round_trip_or_are_refused_before_connecting(mysql_database: str, table: str, column: str,
                                                                       value: str, choices: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="rulegen-names-") as base:
