@@ -10,7 +10,7 @@ for every value whatever made it (the spec, Faker, a sample file, an expression)
 - **No control character is ever written inside a literal.** Text is written as quoted runs of
   ordinary characters joined to the control characters spelled as functions or escapes:
   ``('a' || char(13) || 'b')`` in SQLite, ``('a' || chr(13) || 'b')`` in DuckDB,
-  ``E'a\\u000db'`` in PostgreSQL, ``CONCAT('a', _utf8mb4 X'0D', 'b')`` in MySQL. So a script
+  ``E'a\\u000db'`` in PostgreSQL, ``CONCAT('a', CHAR(13 USING utf8mb4), 'b')`` in MySQL. So a script
   holds no control byte but the newlines between its lines, and no value can end a line, a
   comment or a quote in any client.
 - **A backslash is never an escape by accident**: PostgreSQL text holding one is an ``E''``
@@ -144,8 +144,8 @@ class Dialect:
         return f"'{text}'"
 
     def _controls(self, run: str) -> str:
-        if self.name == "mysql":
-            return f"_utf8mb4 X'{run.encode('utf-8').hex().upper()}'"
+        if self.name == "mysql":  # not _utf8mb4 X'..': MariaDB keeps that in a CHECK as the text 'x..'
+            return f"CHAR({', '.join(str(byte) for byte in run.encode('utf-8'))} USING utf8mb4)"
         function = "char" if self.name == "sqlite" else "chr"
         return " || ".join(f"{function}({ord(c)})" for c in run)
 

@@ -96,3 +96,25 @@ def test_without_local_files_rows_go_in_as_inserts(mysql_database: str) -> None:
     expected = _expected(spec)
     assert query(mysql_database, "SELECT * FROM parent ORDER BY id") == expected["parent"]
     assert sorted(query(mysql_database, "SELECT * FROM `%s child`")) == sorted(expected["%s child"])
+
+
+def test_mysql_scripts_with_control_bytes_load_back_through_the_mariadb_client(tmp_path: Path,
+                                                                              mysql_database: str) -> None:
+    """The ``--dialect mysql`` script's CHECK lists a choice holding control characters: MariaDB
+    keeps the CHECK as written and then accepts exactly the script's own rows."""
+    import subprocess
+    from urllib.parse import parse_qs, urlsplit
+
+    _victim(mysql_database)
+    paths = rulegen.write(HOSTILE_VALUES, tmp_path / "out", "sql", dialect="mysql")
+    parts = urlsplit(mysql_database)
+    socket = parse_qs(parts.query)["unix_socket"][0]
+    for path in paths.values():  # parents first
+        with path.open("rb") as script:
+            done = subprocess.run(["mariadb", f"--socket={socket}", "-uroot", "--binary-mode",
+                                   parts.path.strip("/")], stdin=script, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+    expected = _expected(HOSTILE_VALUES)
+    assert query(mysql_database, "SELECT * FROM victim ORDER BY id") == [(1,), (2,)]
+    assert query(mysql_database, "SELECT * FROM parent ORDER BY id") == expected["parent"]
+    assert sorted(query(mysql_database, "SELECT * FROM child")) == sorted(expected["child"])

@@ -23,9 +23,9 @@ from rulegen.io.dialects import DIALECTS, UnwritableValue
     ("postgresql", "plain 'q'", "'plain ''q'''"),
     ("postgresql", "back\\", "E'back\\\\'"),
     ("postgresql", "a\r'\x85", "E'a\\u000d''\\u0085'"),
-    ("mysql", "a\r\n'b\\", "CONCAT('a', _utf8mb4 X'0D0A', '''b\\\\')"),
-    ("mysql", "\x00", "_utf8mb4 X'00'"),
-    ("mysql", "\x85", "_utf8mb4 X'C285'"),
+    ("mysql", "a\r\n'b\\", "CONCAT('a', CHAR(13, 10 USING utf8mb4), '''b\\\\')"),
+    ("mysql", "\x00", "CHAR(0 USING utf8mb4)"),
+    ("mysql", "\x85", "CHAR(194, 133 USING utf8mb4)"),
 ])
 def test_text_literals(dialect: str, text: str, literal: str) -> None:
     assert DIALECTS[dialect].literal(text) == literal
