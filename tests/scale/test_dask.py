@@ -90,13 +90,28 @@ def test_failure_is_the_local_error_and_leaves_nothing(client, tmp_path, text):
     assert "Compute Failed" not in logs and "Traceback" not in logs
 
 
+CHECKED = """
+version: 1
+seed: 5
+tables:
+  readings:
+    rows: 9000
+    unique: [[sensor, value]]
+    columns:
+      sensor: {kind: integers, low: 1, high: 50}
+      value:  {kind: normal, loc: 0, scale: 1000000}
+"""
+
+
 def test_unique_checks_pass_when_met(client, tmp_path):
-    """shop's order_items (order_id, line_no) is checked over hashes, not by construction."""
-    plan = compile_spec(rulegen.load(SHOP), block_rows=2000)
-    assert plan.tables["order_items"].unique_checks
-    paths = write_dask(plan, tmp_path, client)
-    keys = pq.read_table(paths["order_items"], columns=["order_id", "line_no"]).to_pylist()
-    assert len({(k["order_id"], k["line_no"]) for k in keys}) == plan.tables["order_items"].rows
+    """(sensor, value) of drawn numbers is checked over hashes, not by construction."""
+    spec = tmp_path / "readings.yaml"
+    spec.write_text(CHECKED)
+    plan = compile_spec(rulegen.load(spec), block_rows=2000)
+    assert plan.tables["readings"].unique_checks
+    paths = write_dask(plan, tmp_path / "out", client)
+    keys = pq.read_table(paths["readings"], columns=["sensor", "value"]).to_pylist()
+    assert len({(k["sensor"], k["value"]) for k in keys}) == plan.tables["readings"].rows
 
 
 def test_part_written_twice_is_the_same_bytes(shop_plan, tmp_path):
