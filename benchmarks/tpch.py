@@ -42,7 +42,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import (  # noqa: E402
-    GIB, Child, context_lines, machine, rows_in, run_child, save_section, update_markdown,
+    GIB,
+    Child,
+    context_lines,
+    machine,
+    rows_in,
+    run_child,
+    save_section,
+    update_markdown,
 )
 from benchmarks.tools import duckdb_tpch  # noqa: E402
 
@@ -161,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     if write:
         how = " " + " ".join(argv if argv is not None else sys.argv[1:])
         sfs = "-".join(f"sf{sf:g}" for sf in factors)  # a section per set of scale factors
-        update_markdown(f"tpch-{sfs}", [*context_lines(info, (load_before, os.getloadavg()), args.note, how), "",
-                                        *body], f"TPC-H {sfs.replace('-', ', ')}: rulegen vs tpchgen-cli and DuckDB dbgen")
+        title = f"TPC-H {sfs.replace('-', ', ')}: rulegen vs tpchgen-cli and DuckDB dbgen"
+        context = context_lines(info, (load_before, os.getloadavg()), args.note, how)
+        update_markdown(f"tpch-{sfs}", [*context, "", *body], title)
     return 0
 
 

@@ -58,7 +58,7 @@ def connect() -> Any:
     con.execute("SET autoinstall_known_extensions = false")
     found = importlib.util.find_spec("duckdb_ext")
     if found is not None and found.submodule_search_locations:
-        folder = Path(list(found.submodule_search_locations)[0]) / "extensions"
+        folder = Path(next(iter(found.submodule_search_locations))) / "extensions"
         con.execute("SET extension_directory = ?", [str(folder)])
     con.execute("LOAD tpch")
     return con

@@ -47,7 +47,8 @@ def test_tpch_loads_into_postgresql_under_tpch_ddl_and_keeps_its_rules(pg_databa
                 SELECT l_orderkey, bool_and(l_linestatus = 'F') AS f, bool_and(l_linestatus = 'O') AS o
                 FROM lineitem GROUP BY l_orderkey) l ON l.l_orderkey = o.o_orderkey
                 WHERE o.o_orderstatus <> CASE WHEN l.f THEN 'F' WHEN l.o THEN 'O' ELSE 'P' END""",
-            "orders without lines": "SELECT count(*) FROM orders WHERE o_orderkey NOT IN (SELECT l_orderkey FROM lineitem)",
+            "orders without lines":
+                "SELECT count(*) FROM orders WHERE o_orderkey NOT IN (SELECT l_orderkey FROM lineitem)",
             "dates": """SELECT count(*) FROM lineitem JOIN orders ON o_orderkey = l_orderkey
                 WHERE l_shipdate - o_orderdate NOT BETWEEN 1 AND 121 OR l_commitdate - o_orderdate NOT BETWEEN 30 AND 90
                    OR l_receiptdate - l_shipdate NOT BETWEEN 1 AND 30""",
