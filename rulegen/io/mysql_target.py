@@ -32,6 +32,14 @@ FROM information_schema.KEY_COLUMN_USAGE k WHERE k.TABLE_SCHEMA = %s
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
 """
 
+# Unique indexes (those of primary keys and unique constraints too), column by column: an index
+# over a prefix of a column (SUB_PART) or over an expression (no COLUMN_NAME, MySQL 8) does not
+# keep whole values apart, so it is not one of the table's unique keys.
+_UNIQUE = """
+SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = %s AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+
 # MySQL error numbers, and the hint of each (as rulegen.io.refusals has them for PostgreSQL).
 _HINTS = {
     1062: "make the column's values distinct (unique: true), or fewer than the values it can take",
@@ -96,6 +104,14 @@ def mysql_tables(connection: Any, database: str, names: list[str]) -> dict[str, 
         elif parts[0][2] is not None and parts[0][1] == database and parts[0][2] in wanted:
             target.foreign_keys.append(TargetForeignKey(columns, str(parts[0][2]), tuple(str(p[3]) for p in parts),
                                                         True, not set(columns) & target.not_null, name))
+    indexes: dict[tuple[str, str], list[str | None]] = {}
+    cursor.execute(_UNIQUE, [database])
+    for table, index, column, prefix in cursor.fetchall():
+        if table in found:
+            indexes.setdefault((table, index), []).append(None if prefix is not None else column)
+    for (table, _), columns in indexes.items():
+        if None not in columns and tuple(columns) not in found[table].unique:
+            found[table].unique.append(tuple(columns))
     for table, target in found.items():
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_name(database)}.{_name(table)})")
         target.has_rows = bool(cursor.fetchone()[0])
