@@ -4,7 +4,7 @@ interpreter's start to its exit when the data is small, so that the fixed cost i
 
     python benchmarks/startup.py                       # this checkout, median of 21; updates BENCHMARKS.md
     python benchmarks/startup.py --baseline dcc5cb4    # and the same runs of another commit, side by side
-    python benchmarks/startup.py --quick               # 3 repetitions, prints only (smoke test)
+    python benchmarks/startup.py --quick               # 2 repetitions, prints only (smoke test)
 
 Commands, each run as ``python -m rulegen ...`` in a fresh process (what the console script does):
 
@@ -12,7 +12,8 @@ Commands, each run as ``python -m rulegen ...`` in a fresh process (what the con
 * ``generate`` of ``benchmarks/specs/startup_1k.yaml`` (1,000 rows, 10 columns: W1's and a
   nullable Faker one) to CSV and to Parquet, ``--workers 1``;
 * ``preview`` of the same spec (10 rows of it);
-* ``python -c pass``, the interpreter alone: the floor under every figure.
+* ``python -c pass``, the interpreter alone, and ``import pyarrow, yaml, click``, what any
+  command that compiles a spec imports first: the floors under the figures.
 
 Each command runs once to warm up (bytecode compiled, Faker's answers kept in a cache folder of
 the benchmark's own, as they are after a user's first run), then ``--reps`` times; commands and,
@@ -72,6 +73,7 @@ def commands(out: Path) -> list[Command]:
     generate = (*rulegen, "generate", str(THOUSAND), "--workers", "1", "--quiet", "--out")
     return [
         Command("python -c pass", ("-c", "pass")),
+        Command("import pyarrow, yaml, click", ("-c", "import pyarrow, yaml, click")),
         Command("validate", (*rulegen, "validate", str(SMALL))),
         Command("generate CSV", (*generate, str(out / "csv"), "--format", "csv")),
         Command("generate Parquet", (*generate, str(out / "parquet"), "--format", "parquet")),
@@ -176,6 +178,8 @@ def report(times: dict[tuple[str, str], list[tuple[float, float]]], trees: dict[
 
 
 def profile_lines(profiles: dict[str, list[tuple[str, float, float]]]) -> list[str]:
+    if not profiles:
+        return []
     lines = ["Slowest imports of this checkout (`python -X importtime`, minimum of 5 runs, ms; a module's "
              "cumulative time includes what it imports):", ""]
     for name, rows in profiles.items():
@@ -189,11 +193,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", metavar="REV", help="also run the tree of this git revision, side by side")
     parser.add_argument("--reps", type=int, default=21, help="repetitions of each command (default 21)")
-    parser.add_argument("--quick", action="store_true", help="3 repetitions, no import profile, prints only")
+    parser.add_argument("--quick", action="store_true", help="2 repetitions, no import profile, prints only")
     parser.add_argument("--no-write", action="store_true", help="print only; do not update BENCHMARKS.md")
     parser.add_argument("--note", default="", help="a note for the report (e.g. the machine's state)")
     args = parser.parse_args(argv)
-    reps = 3 if args.quick else args.reps
+    reps = 2 if args.quick else args.reps
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="rulegen-startup-") as folder:
         scratch = Path(folder)

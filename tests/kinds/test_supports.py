@@ -7,7 +7,8 @@ import math
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from rulegen.kinds.numeric import DISTRIBUTIONS, SUPPORTS
+from rulegen.kinds.numeric import DISTRIBUTIONS
+from rulegen.kinds.supports import SUPPORTS
 
 _ANY = st.floats(-1e300, 1e300)
 _POSITIVE = st.floats(1e-300, 1e300)
