@@ -13,7 +13,7 @@ import ast
 import datetime
 import io
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rulegen.errors import Diagnostic, did_you_mean
@@ -23,7 +23,7 @@ from rulegen.expr.nodes import Binary, Call, Compare, Const, Expression, InList,
 
 __all__ = [
     "Binary", "Call", "Compare", "Const", "Expression", "InList", "Logic", "Name", "Node", "Unary",
-    "parse_expression",
+    "parse_expression", "parse_expressions",
 ]
 
 MAX_LENGTH = 10_000  # characters; longer expressions are refused before parsing
@@ -47,6 +47,30 @@ class _Problem(Exception):
     def __init__(self, code: str, message: str, offset: int, hint: str | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.offset, self.hint = code, message, offset, hint
+
+
+def parse_expressions(
+    texts: Mapping[str, str], pointer: Callable[[str], str], columns: Iterable[str]
+) -> tuple[dict[str, Expression], list[Diagnostic]]:
+    """Parse several options given as expressions (a law's parameters, a column's bounds).
+
+    Args:
+        texts: each option's name and expression text.
+        pointer: the JSON pointer of an option, by its name.
+        columns: the columns the expressions may read.
+
+    Returns:
+        The expressions that parsed, by option name, and the problems of all of them.
+    """
+    known = list(columns)
+    parsed: dict[str, Expression] = {}
+    problems: list[Diagnostic] = []
+    for name, text in texts.items():
+        expression, found = parse_expression(text, pointer(name), known)
+        problems += found
+        if expression is not None:
+            parsed[name] = expression
+    return parsed, problems
 
 
 def parse_expression(

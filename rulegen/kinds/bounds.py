@@ -27,7 +27,7 @@ import pyarrow.types as pat
 
 from rulegen.errors import Diagnostic
 from rulegen.expr.evaluate import evaluate_expression
-from rulegen.expr.parser import Expression, parse_expression
+from rulegen.expr.parser import Expression, parse_expressions
 from rulegen.expr.types import describe
 from rulegen.kinds.base import CompileEnv
 from rulegen.kinds.numeric import value_error
@@ -56,12 +56,8 @@ class RowBounds:
 
     def parse(self, texts: Mapping[str, str], columns: Any) -> list[Diagnostic]:
         """Parse each bound's expression over the table's ``columns``; the problems found."""
-        problems: list[Diagnostic] = []
-        for name, text in texts.items():
-            expression, found = parse_expression(text, self.pointer(name), columns)
-            problems += found
-            if expression is not None:
-                self.expressions[name] = expression
+        parsed, problems = parse_expressions(texts, self.pointer, columns)
+        self.expressions.update(parsed)
         return problems
 
     def names(self) -> frozenset[str]:

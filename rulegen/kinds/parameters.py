@@ -24,7 +24,7 @@ import pyarrow.types as pat
 
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.evaluate import evaluate_expression
-from rulegen.expr.parser import Expression, parse_expression
+from rulegen.expr.parser import Expression, parse_expressions
 from rulegen.expr.types import describe, is_numeric
 from rulegen.kinds.base import CompileEnv
 
@@ -73,12 +73,8 @@ class Parameters:
 
     def parse(self, texts: Mapping[str, str], columns: Any) -> list[Diagnostic]:
         """Parse each parameter's expression over the table's ``columns``; the problems found."""
-        problems: list[Diagnostic] = []
-        for name, text in texts.items():
-            expression, found = parse_expression(text, self.pointer(name), columns)
-            problems += found
-            if expression is not None:
-                self.expressions[name] = expression
+        parsed, problems = parse_expressions(texts, self.pointer, columns)
+        self.expressions.update(parsed)
         return problems
 
     def names(self) -> frozenset[str]:
