@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from rulegen.fidelity.cases import case_key, numeric_cases
+from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.fidelity.text import OTHER, RARE_COUNT
 from rulegen.kinds.numeric import DISTRIBUTIONS
@@ -90,7 +90,7 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
     for name, draft in table.columns.items():
         if name in skip or draft.spec.get("kind") not in _NUMERIC_KINDS or "given" in draft.spec:
             continue
-        x = _floats(data.column(name))
+        x = as_floats(data.column(name))
         picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped), parents) if len(x) else None
         if picked is not None:
             numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
@@ -266,7 +266,3 @@ def _ranks(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
     overall = frame["x"].rank(method="average") / (frame["x"].count() + 1)
     return np.where(groups >= 0, within, overall).astype(np.float64)
 
-
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    values: Any = pc.cast(column, pa.float64())
-    return values.to_numpy(zero_copy_only=False).astype(np.float64)

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
@@ -25,7 +22,7 @@ from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.fit import fit_count_law
 from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
-from rulegen.fidelity.profile import ColumnProfile, profile_table
+from rulegen.fidelity.profile import ColumnProfile, as_floats, profile_table
 from rulegen.fidelity.read import DEFAULT_SAMPLE_ROWS, Source, read_sources
 from rulegen.fidelity.relations import (
     Link,
@@ -184,7 +181,7 @@ def _correlate(table: TableDraft, source: Source, profiles: dict[str, ColumnProf
         kind = draft.spec.get("kind")
         labels = kind == "choice" and (profile.category == "integer" or profile.decimals is not None)
         if kind in _COPULA_KINDS or labels:
-            candidates[name] = uniforms[name] if name in uniforms else _floats(source.data.column(name))
+            candidates[name] = uniforms[name] if name in uniforms else as_floats(source.data.column(name))
     pairs, note = correlations(candidates)
     for name in dict.fromkeys(n for a, b, _ in pairs for n in (a, b)):
         if table.columns[name].spec.get("kind") == "choice":
@@ -195,7 +192,3 @@ def _correlate(table: TableDraft, source: Source, profiles: dict[str, ColumnProf
             table.columns[name] = with_nulls(histogram, profiles[name])
     table.correlations, table.correlations_note = pairs, note
 
-
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    values: Any = pc.cast(column, pa.float64())
-    return values.to_numpy(zero_copy_only=False).astype(np.float64)

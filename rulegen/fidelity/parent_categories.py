@@ -57,7 +57,7 @@ def split_by_category(parent: TableDraft, categories: dict[str, np.ndarray], lev
     text = str(round_to(overall))
     for label in reversed(list(means)):
         text = f"if({name} == {_quoted(label)}, {round_to(means[label])}, {text})"
-    rest_name = _free(f"{level}_rest", parent)
+    rest_name = parent.free_name(f"{level}_rest")
     spread = float(np.nanstd(rest))
     draft = parent.columns[level]
     parent.columns[rest_name] = ColumnDraft({"kind": "normal", "loc": 0.0, "scale": round_to(spread or 1e-9),
@@ -72,12 +72,5 @@ def split_by_category(parent: TableDraft, categories: dict[str, np.ndarray], lev
 def _quoted(label: str) -> str:
     return "'" + label.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
-
-def _free(name: str, table: TableDraft) -> str:
-    found, n = name, 1
-    while found in table.columns:
-        n += 1
-        found = f"{name}_{n}"
-    return found
 
 

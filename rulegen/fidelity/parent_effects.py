@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from rulegen.fidelity.children import fit_children, round_to
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.parent_categories import split_by_category
+from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
 from rulegen.fidelity.render import ColumnDraft, TableDraft
@@ -53,8 +53,8 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
     """
     assert link.counts is not None
     order = np.argsort(_values(parent_source.data.column(link.key)), kind="stable")
-    numbers = {name: _floats(parent_source.data.column(name))[order] for name in _readable(parent, parent_source)}
-    law = fit_children(link.counts, numbers, column=_free(identifier(f"n_{child.name}"), parent))
+    numbers = {name: as_floats(parent_source.data.column(name))[order] for name in _readable(parent, parent_source)}
+    law = fit_children(link.counts, numbers, column=parent.free_name(identifier(f"n_{child.name}")))
     child.rows = {"per": link.parent, **law.rows}
     mean = float(np.mean(link.counts))
     child.rows_note = f"{source.rows:,} rows in {source.path.name}, {mean:.2f} per {link.parent} row: {law.note}"
@@ -81,7 +81,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
     for name, draft in list(child.columns.items()):
         if draft.spec.get("kind") not in _DRAWN or name == link.column or not name.isidentifier():
             continue
-        raw = _floats(source.data.column(name))
+        raw = as_floats(source.data.column(name))
         present = ~np.isnan(raw)
         if present.sum() < 2 * _MIN_GROUPS or len(np.unique(groups[present])) < _MIN_GROUPS:
             continue
@@ -89,8 +89,8 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
         share, p, between, within = parent_effect(x, groups[present])
         if share < MIN_EFFECT or p > _MAX_P or within <= 0:
             continue
-        level, deviation = _free(identifier(f"{child.name}_{name}"), parent), _free(f"{name}_deviation", child)
-        lookup = _free(f"{name}_level", child)
+        level, deviation = parent.free_name(identifier(f"{child.name}_{name}")), child.free_name(f"{name}_deviation")
+        lookup = child.free_name(f"{name}_level")
         sums = np.bincount(groups[present], weights=x, minlength=len(link.counts))
         sizes = np.bincount(groups[present], minlength=len(link.counts))
         levels[level] = np.where(sizes > 0, sums / np.maximum(sizes, 1), np.nan)
@@ -112,7 +112,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
     if levels:
         levels = dict(split_by_category(parent, texts, name, values) for name, values in levels.items())
         add_correlations(parent, numbers, levels)
-        kept = {n: _floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
+        kept = {n: as_floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
                 if n not in replaced and n in source.data.column_names}
         child.correlations = [pair for pair in child.correlations if not replaced & set(pair[:2])]
         add_correlations(child, kept, deviations)
@@ -192,19 +192,7 @@ def identifier(text: str) -> str:
     return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
 
 
-def _free(name: str, table: TableDraft) -> str:
-    """``name``, or ``name_2``, ``name_3``... when ``table`` has a column of that name."""
-    found, n = name, 1
-    while found in table.columns:
-        n += 1
-        found = f"{name}_{n}"
-    return found
-
 
 def _values(column: pa.ChunkedArray) -> np.ndarray:
     return column.to_numpy(zero_copy_only=False)
 
-
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    values: Any = pc.cast(column, pa.float64())
-    return values.to_numpy(zero_copy_only=False).astype(np.float64)

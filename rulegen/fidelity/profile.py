@@ -128,3 +128,9 @@ def decimals_of(values: np.ndarray) -> int | None:
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 + 1e-9 * np.abs(scaled)):
             return digits
     return None
+
+
+def as_floats(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A numeric column's values as float64 NumPy (nulls as NaN)."""
+    values = pc.cast(column, pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype(np.float64)

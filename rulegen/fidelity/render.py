@@ -34,6 +34,15 @@ class TableDraft:
     correlations_note: str = ""
     notes: list[str] = field(default_factory=list)
 
+    def free_name(self, name: str) -> str:
+        """``name``, or ``name_2``, ``name_3``... when the table has a column of that name (for
+        the hidden columns ``infer`` adds)."""
+        found, n = name, 1
+        while found in self.columns:
+            n += 1
+            found = f"{name}_{n}"
+        return found
+
 
 def render_spec(drafts: list[TableDraft], *, sources: list[str], allow_values: bool, seed: int = 1) -> str:
     """The whole spec as YAML text."""

@@ -26,6 +26,7 @@ from rulegen.fidelity.parent_effects import (
     level_expression,
     log_scale,
 )
+from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
@@ -50,7 +51,7 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
     for name, draft in list(table.columns.items()):
         if draft.spec.get("kind") not in _DRAWN or draft.spec.get("hidden") or not name.isidentifier():
             continue
-        raw = _floats(data.column(name))
+        raw = as_floats(data.column(name))
         present = ~np.isnan(raw)
         if present.sum() < 120:
             continue
@@ -63,7 +64,7 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
         means = np.where(sizes > 0, sums / np.maximum(sizes, 1), x.mean())
         residual = x - means[months[present]]
         law = fit_numeric(residual, integer=False)
-        level, deviation = _free(f"{name}_season", table), _free(f"{name}_deviation", table)
+        level, deviation = table.free_name(f"{name}_season"), table.free_name(f"{name}_deviation")
         insert_before(table, name, level, deviation)
         table.columns[level] = ColumnDraft({"kind": "expr", "expr": _by_month(day, means), "hidden": True},
                                            [f"the mean{' logarithm' if log else ''} of {name} in each month of {day}"])
@@ -76,7 +77,7 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
         deviations[deviation][present] = residual
         replaced.add(name)
     if deviations:
-        kept = {n: _floats(data.column(n)) for a, b, _ in table.correlations for n in (a, b)
+        kept = {n: as_floats(data.column(n)) for a, b, _ in table.correlations for n in (a, b)
                 if n not in replaced and n in data.column_names}
         table.correlations = [pair for pair in table.correlations if not replaced & set(pair[:2])]
         add_correlations(table, kept, deviations, "of the deviations from each month's mean")
@@ -112,14 +113,3 @@ def _by_month(day: str, means: np.ndarray) -> str:
     return text
 
 
-def _free(name: str, table: TableDraft) -> str:
-    found, n = name, 1
-    while found in table.columns:
-        n += 1
-        found = f"{name}_{n}"
-    return found
-
-
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    values: Any = pc.cast(column, pa.float64())
-    return values.to_numpy(zero_copy_only=False).astype(np.float64)

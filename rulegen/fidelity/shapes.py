@@ -101,7 +101,7 @@ def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
             seasonality["yearly"] = [1.0] + [0.0] * 11
         if seasonality:
             spec["seasonality"] = seasonality
-        hidden = _free_name(f"{name}_day", table)
+        hidden = table.free_name(f"{name}_day")
         grain = "1 January" if yearly else "the first of a month"
         columns = list(table.columns)
         at = columns.index(name)
@@ -114,13 +114,6 @@ def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
         table.columns[name] = ColumnDraft(column, [f"every value is {grain}: the first day of that "
                                                    f"{'year' if yearly else 'month'}"])
 
-
-def _free_name(name: str, table: TableDraft) -> str:
-    found, n = name, 1
-    while found in table.columns:
-        n += 1
-        found = f"{name}_{n}"
-    return found
 
 
 def missing_together(table: TableDraft, data: pa.Table) -> None:
@@ -140,7 +133,7 @@ def missing_together(table: TableDraft, data: pa.Table) -> None:
     for group in (g for g in groups if len(g) > 1):
         joint = np.logical_and.reduce([masks[name] for name in group])
         share = float(joint.mean())
-        flag = _free_name(identifier(f"{group[0]}_missing"), table)
+        flag = table.free_name(identifier(f"{group[0]}_missing"))
         columns = list(table.columns)
         at = columns.index(group[0])
         table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], flag, *columns[at:]]}
