@@ -97,7 +97,8 @@ def _value(node: Node) -> Number | None:
         operand = _value(node.operand)
         if operand is None:
             return None
-        return _check(-operand if node.op == "-" else operand, node.offset, f"`{node.op}{_short(operand)}`")
+        shown = _short(operand) if operand >= 0 else f"({_short(operand)})"  # -(-5), never --5
+        return _check(-operand if node.op == "-" else operand, node.offset, f"`{node.op}{shown}`")
     if isinstance(node, Binary):
         left, right = _value(node.left), _value(node.right)
         if left is None or right is None:

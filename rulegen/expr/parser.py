@@ -201,7 +201,11 @@ class _Builder:
         if op is None:
             raise _Problem("RG221", "operator `~` not allowed in expressions", at)
         operand = self.build(node.operand)
-        if op == "-" and isinstance(operand, Const) and isinstance(operand.value, int | float):
+        # A signed literal (`-5`) is one constant; a negation of anything else, even of a signed
+        # literal, is computed, so that `-(-(-9223372036854775808))` overflows as its middle
+        # step does rather than folding back into range.
+        if op == "-" and isinstance(node.operand, ast.Constant) and isinstance(operand, Const) \
+                and isinstance(operand.value, int | float):
             return Const(at, -operand.value)
         return Unary(at, op, operand)
 

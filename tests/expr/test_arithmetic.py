@@ -135,6 +135,8 @@ def test_the_offset_is_the_failing_operator():
     ("x + 1e400", "RG271", 4, "the number literal is beyond the range of a 64-bit float"),
     ("i in [1, 99999999999999999999]", "RG271", 0, "99999999999999999999 does not fit"),
     ("9223372036854775807 + 1 + i", "RG271", 20, "does not fit"),
+    # The middle negation overflows: a chain of negations is not folded back into range.
+    ("i + -(-(-9223372036854775808))", "RG271", 6, "`-(-9223372036854775808)` does not fit"),
     ("i ** -1", "RG272", 2, "an integer to the power -1 is not a whole number"),
     ("round(x, 400)", "RG273", 9, "got 400"),
     ("round(x, -16)", "RG273", 9, "got -16"),
