@@ -88,7 +88,9 @@ def measure(sf: float, rounds: int, tools: tuple[str, ...] = TOOLS) -> dict[str,
                 before = _load()
                 child: Child = run_child(cmd, sample_tree=True, memory=True, every=0.25)
                 files = [p for p in out.rglob("*") if p.is_file()]
-                run = {"wall": child.wall, "cpu": child.cpu + sum(child.tree_cpu.values()), "rows": rows_in(out),
+                # wait4's CPU already holds every process the tool reaped (rulegen's workers) and
+                # every thread: adding the sampled tree again counted rulegen's workers twice.
+                run = {"wall": child.wall, "cpu": child.cpu, "rows": rows_in(out),
                        "bytes": sum(p.stat().st_size for p in files), "tree_peak": child.tree_peak,
                        "maxrss": child.maxrss, "load": f"{before} -> {_load()}"}
                 found[tool].append(run)

@@ -6,9 +6,10 @@ the eight tables to Parquet.
 * DuckDB's ``tpch`` extension must be loadable without a download: the benchmark machine has no
   route to DuckDB's extension server, so it comes from PyPI as ``duckdb-ext-tpch``, whose builds
   match one DuckDB release (1.4.4) and so live in their own virtual environment, which
-  :func:`python` finds: ``$RULEGEN_BENCH_DUCKDB_PYTHON``, or ``/tmp/duckdb-tpch-venv`` made by
-  ``python -m venv /tmp/duckdb-tpch-venv && /tmp/duckdb-tpch-venv/bin/pip install duckdb==1.4.4
-  duckdb-ext-tpch==1.4.4.20260205``, or this interpreter when its DuckDB loads the extension.
+  :func:`python` finds: ``$RULEGEN_BENCH_DUCKDB_PYTHON``, or ``benchmarks/.venvs/duckdb-tpch``
+  (ignored by git) made by ``python -m venv benchmarks/.venvs/duckdb-tpch &&
+  benchmarks/.venvs/duckdb-tpch/bin/pip install duckdb==1.4.4 duckdb-ext-tpch==1.4.4.20260205``,
+  or this interpreter when its DuckDB loads the extension.
 * DuckDB uses every core (its default ``threads``); ``COPY ... (FORMAT parquet)`` writes one
   file per table with DuckDB's default compression (snappy), as tpchgen-cli does.
 """
@@ -23,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 TABLES = ("region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem")
-VENV_PYTHON = Path("/tmp/duckdb-tpch-venv/bin/python")
+VENV = Path(__file__).resolve().parents[1] / ".venvs" / "duckdb-tpch"  # inside the checkout, ignored by git
+VENV_PYTHON = VENV / "bin" / "python"
 ENV_PYTHON = "RULEGEN_BENCH_DUCKDB_PYTHON"
 _PROBE = "from benchmarks.tools.duckdb_tpch import connect\nconnect()\n"
 
@@ -42,7 +44,7 @@ def unavailable() -> str | None:
     """Why DuckDB's dbgen cannot run here, or None."""
     if python() is None:
         return (f"no DuckDB that loads the tpch extension offline (set {ENV_PYTHON}, or "
-                "`python -m venv /tmp/duckdb-tpch-venv && /tmp/duckdb-tpch-venv/bin/pip install "
+                "`python -m venv benchmarks/.venvs/duckdb-tpch && benchmarks/.venvs/duckdb-tpch/bin/pip install "
                 "duckdb==1.4.4 duckdb-ext-tpch==1.4.4.20260205`)")
     return None
 
