@@ -62,6 +62,23 @@ ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
 """
 # MariaDB names each CHECK's table (its names are unique per table); MySQL 8.0.16+ names them
 # per schema, and TABLE_CONSTRAINTS tells their table; before, there are none.
+# A trigger's statement, read for the tables it inserts rows into (seeding those too would
+# collide with the trigger's rows: see leave_to_triggers).
+_TRIGGERS = ("SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS "
+             "WHERE TRIGGER_SCHEMA = DATABASE()")
+_INSERT = re.compile(r'\b(?:insert|replace)\s+(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?'
+                     r'(?:(?:`[^`]+`|"[^"]+"|\w+)\s*\.\s*)?(`[^`]+`|"[^"]+"|\w+)', re.IGNORECASE)
+
+
+def _unquote(name: str) -> str:
+    """A name as written in SQL (`quoted`, "quoted" or bare) as the catalog holds it."""
+    if name[:1] == "`":
+        return name[1:-1].replace("``", "`")
+    if name[:1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name
+
+
 _CHECKS = """
 SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME
@@ -158,6 +175,12 @@ def read_mysql(connection: MysqlReader, source: str) -> Catalog:
     for table, _, clause in _checks(connection):
         if table in tables:
             _check(tables[table], clause)
+    for owner, statement in connection.execute(_TRIGGERS).fetchall():
+        for target in _INSERT.findall(statement or ""):
+            name = _unquote(target)
+            name = name if name in tables else next((n for n in tables if n.lower() == name.lower()), None)
+            if name is not None and owner in tables and name != owner and owner not in tables[name].filled_by:
+                tables[name].filled_by.append(owner)
     for name, table in tables.items():
         table.rows = connection.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {quote_identifier(name)} LIMIT {ROW_COUNT_CAP}) AS t").fetchone()[0]
