@@ -20,7 +20,7 @@ import re
 import pyarrow.types as pat
 
 from rulegen.io.dialects import Dialect
-from rulegen.io.sql import foreign_keys, identity_key, makes_nulls, value_bounds, value_choices
+from rulegen.io.sql import foreign_keys, identity_key, key_clauses, makes_nulls, value_bounds, value_choices
 from rulegen.kinds import numeric
 from rulegen.kinds.text import Uuid
 from rulegen.plan.plan import ColumnPlan, Plan, TablePlan
@@ -115,7 +115,6 @@ def _checks(name: str, column: ColumnPlan, declared: str, dialect: Dialect) -> l
 
 def create_mysql_table(plan: Plan, table: TablePlan, dialect: Dialect) -> str:
     """``CREATE TABLE`` for one table: columns, keys, checks and foreign keys, InnoDB, utf8mb4."""
-    spec = plan.spec.tables[table.name]
     identity = identity_key(plan, table)
     declared = _fit_row(plan, table, {name: mysql_type(plan, table, name, dialect) for name in table.output})
     lines, checks = [], []
@@ -124,13 +123,7 @@ def create_mysql_table(plan: Plan, table: TablePlan, dialect: Dialect) -> str:
         numbered = " AUTO_INCREMENT" if name == identity else ""
         lines.append(f"{dialect.ident(name)} {declared[name]}{not_null}{numbered}")
         checks += _checks(name, table.columns[name], declared[name], dialect)
-    written = set(table.output)
-    if spec.primary_key and set(spec.primary_key) <= written:
-        lines.append(f"PRIMARY KEY ({_names(spec.primary_key, dialect)})")
-    uniques = [key for key in spec.unique if set(key) <= written]
-    uniques += [(name,) for name, column in table.columns.items()
-                if column.spec.unique and name in written and (name,) != spec.primary_key]
-    lines += [f"UNIQUE ({_names(key, dialect)})" for key in dict.fromkeys(uniques)]
+    lines += key_clauses(plan, table, dialect)
     lines += checks
     lines += [f"FOREIGN KEY ({_names(fk.columns, dialect)}) REFERENCES {dialect.table(fk.parent)} "
               f"({_names(fk.parent_columns, dialect)})" for fk in foreign_keys(plan, table)]

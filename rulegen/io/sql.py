@@ -42,7 +42,8 @@ from rulegen.spec.names import shown, target_problems
 
 __all__ = [
     "DIALECTS", "Dialect", "ForeignKey", "SqlScript", "add_foreign_keys", "advance_identity", "check_target_names",
-    "comment", "create_table", "foreign_keys", "identity_key", "insert_rows", "sql_scripts", "table_order",
+    "comment", "create_table", "foreign_keys", "identity_key", "insert_rows", "key_clauses", "sql_scripts",
+    "table_order",
 ]
 
 MAX_CHOICES = 100  # a longer domain is not worth a CHECK
@@ -211,20 +212,13 @@ def create_table(plan: Plan, table: TablePlan, dialect: Dialect, *,
                  skip: Sequence[tuple[str, ...]] = ()) -> str:
     """``CREATE TABLE`` for one table: columns, keys, checks, and (where the dialect declares
     them here) foreign keys other than those in ``skip``."""
-    spec = plan.spec.tables[table.name]
     identity = identity_key(plan, table)
     lines = []
     for name in table.output:
         not_null = "" if makes_nulls(plan, table, name) else " NOT NULL"
         numbered = dialect.identity if name == identity else ""
         lines.append(f"{dialect.ident(name)} {sql_type(plan, table, name, dialect)}{numbered}{not_null}")
-    written = set(table.output)
-    if spec.primary_key and set(spec.primary_key) <= written:
-        lines.append(f"PRIMARY KEY ({_names(spec.primary_key, dialect)})")
-    uniques = [key for key in spec.unique if set(key) <= written]
-    uniques += [(name,) for name, column in table.columns.items()
-                if column.spec.unique and name in written and (name,) != spec.primary_key]
-    lines += [f"UNIQUE ({_names(key, dialect)})" for key in dict.fromkeys(uniques)]
+    lines += key_clauses(plan, table, dialect)
     for name in table.output:
         lines += _checks(name, table.columns[name], dialect)
     if not dialect.alter_foreign_keys:
@@ -269,6 +263,20 @@ def _reference(fk: ForeignKey, dialect: Dialect) -> str:
     deferred = " DEFERRABLE INITIALLY DEFERRED" if dialect.deferrable else ""
     return (f"FOREIGN KEY ({_names(fk.columns, dialect)}) REFERENCES {dialect.reference(fk.parent)} "
             f"({_names(fk.parent_columns, dialect)}){deferred}")
+
+
+def key_clauses(plan: Plan, table: TablePlan, dialect: Dialect) -> list[str]:
+    """A table's ``PRIMARY KEY`` and ``UNIQUE`` clauses over the columns it writes (the spec's
+    keys and unique lists, and each column marked ``unique``), in every dialect."""
+    spec = plan.spec.tables[table.name]
+    written = set(table.output)
+    clauses = []
+    if spec.primary_key and set(spec.primary_key) <= written:
+        clauses.append(f"PRIMARY KEY ({_names(spec.primary_key, dialect)})")
+    uniques = [key for key in spec.unique if set(key) <= written]
+    uniques += [(name,) for name, column in table.columns.items()
+                if column.spec.unique and name in written and (name,) != spec.primary_key]
+    return clauses + [f"UNIQUE ({_names(key, dialect)})" for key in dict.fromkeys(uniques)]
 
 
 def _names(names: Sequence[str], dialect: Dialect) -> str:
