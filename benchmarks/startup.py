@@ -10,7 +10,8 @@ Commands, each run as ``python -m rulegen ...`` in a fresh process (what the con
 
 * ``validate`` of ``benchmarks/specs/startup_small.yaml`` (3 columns, one of them Faker's);
 * ``generate`` of ``benchmarks/specs/startup_1k.yaml`` (1,000 rows, 10 columns: W1's and a
-  nullable Faker one) to CSV and to Parquet, ``--workers 1``;
+  nullable Faker one) to CSV, to Parquet and to SQL, ``--workers 1``, and ``seed`` of it into
+  SQLite;
 * ``preview`` of the same spec (10 rows of it);
 * ``python -c pass``, the interpreter alone, and ``import pyarrow, yaml, click``, what any
   command that compiles a spec imports first: the floors under the figures.
@@ -77,6 +78,9 @@ def commands(out: Path) -> list[Command]:
         Command("validate", (*rulegen, "validate", str(SMALL))),
         Command("generate CSV", (*generate, str(out / "csv"), "--format", "csv")),
         Command("generate Parquet", (*generate, str(out / "parquet"), "--format", "parquet")),
+        Command("generate SQL", (*generate, str(out / "sql"), "--format", "sql")),
+        Command("seed SQLite", (*rulegen, "seed", str(THOUSAND), "--workers", "1", "--quiet", "--if-exists", "replace",
+                                "--db", f"sqlite:///{out / 'seeded.db'}")),
         Command("preview", (*rulegen, "preview", str(THOUSAND), "-n", "10")),
         Command("generate CSV, no Faker cache", (*generate, str(out / "nocache"), "--format", "csv"),
                 env=(("RULEGEN_NO_CACHE", "1"),), baseline=False),

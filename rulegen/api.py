@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from rulegen.errors import Diagnostic, OutputError, RulegenError, SpecError
+from rulegen.lazy_pandas import pandas_for_nanoseconds
 from rulegen.plan.budget import check_drawing, default_max_bytes
 from rulegen.plan.compiler import compile_spec
 from rulegen.plan.plan import Plan, TablePlan
@@ -83,7 +84,9 @@ def compile(
             # Sized from one parent block first: a run past the budget is refused in a moment,
             # not after drawing a count for each of a billion parent rows.
             compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=False, max_bytes=max_bytes)
-        return compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts, max_bytes=max_bytes)
+        plan = compile_spec(spec, seed=seed, scale=scale, rows=rows, draw_counts=draw_counts, max_bytes=max_bytes)
+    pandas_for_nanoseconds(column.type for table in plan.tables.values() for column in table.columns.values())
+    return plan
 
 
 def lock(

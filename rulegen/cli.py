@@ -61,6 +61,14 @@ class _Scale(click.FloatRange):
 _SEED = click.IntRange(0, 2**64 - 1)  # seeds are 64-bit keys of the random streams
 
 
+def _defer_pandas() -> None:
+    """A command that makes no DataFrame keeps pyarrow from importing pandas, 0.2 s of start-up
+    (rulegen.lazy_pandas)."""
+    from rulegen.lazy_pandas import defer_pandas
+
+    defer_pandas()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rulegen")
 def main() -> None:
@@ -158,12 +166,8 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
     workers = workers or default_workers()
     if workers > 1 and engine == "local":
         prepare_workers()  # before the imports below: the workers' imports overlap them
-    if engine == "local" and fmt != "sql":
-        # No DataFrame in this run, nor a Python value of an Arrow one (the SQL scripts are made
-        # of those; Dask imports pandas): pyarrow need not import pandas (rulegen.lazy_pandas).
-        from rulegen.lazy_pandas import defer_pandas
-
-        defer_pandas()
+    if engine == "local":  # Dask imports pandas
+        _defer_pandas()
 
     import rulegen
     from rulegen.progress import RunStats
@@ -220,6 +224,7 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
     workers = workers or default_workers()
     if workers > 1:
         prepare_workers()  # before the imports below: the workers' imports overlap them
+    _defer_pandas()
 
     import rulegen
     from rulegen.progress import RunStats
@@ -243,9 +248,8 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 def validate(spec: Path, lock: Path | None) -> None:
     """Check SPEC (and its lock file, if any) and print every problem; exit 0 when valid."""
     from rulegen.lazy_compute import defer_compute
-    from rulegen.lazy_pandas import defer_pandas
 
-    defer_pandas()  # compiling makes no DataFrame: pyarrow need not import pandas (see that module)
+    _defer_pandas()
     defer_compute()  # nor, for most specs, compute anything with Arrow
     import rulegen
 
@@ -273,6 +277,7 @@ def check(spec: Path, directory: Path, seed: int | None, scale: float | None, ro
     DIRECTORY (rulegen-manifest.json); options given here win. Prints one line per broken rule
     (table.column: rule: rows and examples), then a summary.
     """
+    _defer_pandas()
     import rulegen
 
     report = rulegen.check(spec, directory, seed=seed, scale=scale, rows=_rows(rows) if rows else None, lock=lock,

@@ -12,22 +12,23 @@ the Python shim looks again at that moment, so that ``to_pandas`` and ``from_pan
 Two things stay different in such a process: the C++ look is never repeated, so pyarrow does
 not tell pandas' own scalars (``pd.NA``, ``pd.NaT``, ``pd.Timestamp``) apart in lists of
 Python values; and until pandas is imported, a nanosecond timestamp read as a Python value
-(``as_py``, ``to_pylist``) is a ``datetime``, or an error when it has nanoseconds. So only
-commands that make no DataFrame and write no such Python values call it (``rulegen validate``,
-and ``generate`` to CSV, JSON Lines or Parquet: see ``rulegen.cli``), and a library never
-should: it decides for the whole process.
+(``as_py``, ``to_pylist``) is a ``datetime``, or an error when it has nanoseconds: so
+:func:`pandas_for_nanoseconds` imports pandas as soon as a compiled spec holds such a column
+(``rulegen.api.compile``). Only commands that make no DataFrame call :func:`defer_pandas`
+(``rulegen validate``, ``generate``, ``seed`` and ``check``: see ``rulegen.cli``), and a library
+never should: it decides for the whole process.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
 
-__all__ = ["defer_pandas"]
+__all__ = ["defer_pandas", "pandas_for_nanoseconds"]
 
 
 class _NoPandas:
@@ -85,3 +86,14 @@ def defer_pandas() -> None:
         sys.meta_path.remove(blocker)
     if looked is False:
         sys.meta_path.insert(0, _PandasWatch(shim))
+
+
+def pandas_for_nanoseconds(types: Iterable[Any]) -> None:
+    """Import pandas when one of the Arrow ``types`` holds nanoseconds (timestamps, durations), so
+    that their Python values are pandas' whether or not :func:`defer_pandas` was called."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    if any((pa.types.is_timestamp(t) or pa.types.is_duration(t)) and t.unit == "ns" for t in types):
+        import pandas  # noqa: F401  # the watch set by defer_pandas tells pyarrow's shim

@@ -4,7 +4,7 @@ write the bytes they wrote with pandas loaded, and pandas works as before once i
 from __future__ import annotations
 
 import filecmp
-import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -56,25 +56,49 @@ tables:
 """
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def _spec(spec_name: str, tmp_path: Path) -> Path:
+    """A benchmark spec, or `sampled`: nanosecond timestamps and durations, whose Python values
+    are pandas' with pandas loaded."""
+    if spec_name != "sampled":
+        return ROOT / "benchmarks" / "specs" / f"{spec_name}.yaml"
+    pq.write_table(pa.table({
+        "at": pa.array([1_700_000_000_123_456_789, None], pa.timestamp("ns")),
+        "took": pa.array([5, 1_000_000_007], pa.duration("ns")),
+        "n": pa.array([1, 2]),
+    }), tmp_path / "source.parquet")
+    spec = tmp_path / "sampled.yaml"
+    spec.write_text(SAMPLED)
+    return spec
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rulegen", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "sql"])
 @pytest.mark.parametrize("spec_name", ["startup_1k", "sampled"])
 def test_the_command_line_writes_what_the_api_writes(spec_name, fmt, tmp_path):
-    """The CLI defers pandas, this test process has it loaded: the same files. `sampled` holds
-    nanosecond timestamps and durations, whose Python values would be pandas' with pandas."""
-    if spec_name == "sampled":
-        pq.write_table(pa.table({
-            "at": pa.array([1_700_000_000_123_456_789, None], pa.timestamp("ns")),
-            "took": pa.array([5, 1_000_000_007], pa.duration("ns")),
-            "n": pa.array([1, 2]),
-        }), tmp_path / "source.parquet")
-        spec = tmp_path / "sampled.yaml"
-        spec.write_text(SAMPLED)
-    else:
-        spec = ROOT / "benchmarks" / "specs" / f"{spec_name}.yaml"
+    """The CLI defers pandas, this test process has it loaded: the same files, which the CLI's
+    `check` finds clean."""
+    spec = _spec(spec_name, tmp_path)
     api = rulegen.write(spec, tmp_path / "api", fmt)
-    done = subprocess.run([sys.executable, "-m", "rulegen", "generate", str(spec), "--out", str(tmp_path / "cli"),
-                           "--format", fmt, "--quiet"], capture_output=True, text=True, timeout=300,
-                          env={**os.environ})
+    done = _cli("generate", str(spec), "--out", str(tmp_path / "cli"), "--format", fmt, "--quiet")
     assert done.returncode == 0, done.stderr
     for name, path in api.items():
         assert filecmp.cmp(path, tmp_path / "cli" / path.name, shallow=False), name
+    if fmt != "sql":
+        checked = _cli("check", str(spec), str(tmp_path / "cli"))
+        assert checked.returncode == 0 and "ok: no violations" in checked.stdout, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("spec_name", ["startup_1k", "sampled"])
+def test_the_command_line_seeds_what_the_api_seeds(spec_name, tmp_path):
+    spec = _spec(spec_name, tmp_path)
+    rulegen.seed_database(spec, f"sqlite:///{tmp_path / 'api.db'}")
+    done = _cli("seed", str(spec), "--db", f"sqlite:///{tmp_path / 'cli.db'}", "--quiet")
+    assert done.returncode == 0, done.stderr
+    dumps = []
+    for name in ("api.db", "cli.db"):
+        with sqlite3.connect(tmp_path / name) as connection:
+            dumps.append(list(connection.iterdump()))
+    assert dumps[0] == dumps[1]
