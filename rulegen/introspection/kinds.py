@@ -169,9 +169,9 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
         high = low + 10 * max(rows, 100)  # room for distinct values
         if limit is not None:
             high = min(high, limit)
-    if integer:
-        return Draft({"kind": "integers", "low": math.ceil(low), "high": max(math.floor(high), math.ceil(low))},
-                     notes)
+    if integer:  # bounds went through floats: 2**63 - 1 came back as 2**63
+        first = min(max(math.ceil(low), -(2**63)), 2**63 - 1)
+        return Draft({"kind": "integers", "low": first, "high": min(max(math.floor(high), first), 2**63 - 1)}, notes)
     if high <= low:
         return Draft({"kind": "constant", "value": _tidy(low)}, notes)
     spec: dict[str, Any] = {"kind": "uniform", "low": _tidy(low), "high": _tidy(high)}

@@ -210,6 +210,11 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
         low, high = (0, 2**bits - 1) if "unsigned" in declared else (-(2**(bits - 1)), 2**(bits - 1) - 1)
         if info.category == "integer" and (bits < 64 or "unsigned" in declared):
             holds = f"{quoted} >= {low} AND {quoted} <= {min(high, 2**63 - 1)}"
+    elif data_type == "bit":  # BIT(1) is a flag (as JDBC reads it); BIT(n) an n-bit number
+        width = int(re.search(r"\d+", declared).group()) if re.search(r"\d+", declared) else 1
+        info.category = "bool" if width == 1 else "integer"
+        if width > 1:
+            holds = f"{quoted} >= 0 AND {quoted} <= {min(2**width - 1, 2**63 - 1)}"
     elif data_type == "year":
         holds = f"{quoted} >= 1901 AND {quoted} <= 2155"
     elif data_type in ("enum", "set"):

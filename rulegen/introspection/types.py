@@ -71,7 +71,7 @@ def type_draft(column: ColumnInfo, today: datetime.date) -> Draft | None:
         pattern, what = fixed[name]
         return Draft({"kind": "pattern", "pattern": pattern}, [f"{name}: {what}"])
     sized = re.fullmatch(r"(bit|bit varying)\((\d+)\)", name)
-    if sized is not None:
+    if sized is not None and column.category == "unknown":  # (MySQL's BIT is a flag or a number)
         width = int(sized.group(2))
         pattern = f"[01]{{{width}}}" if sized.group(1) == "bit" else f"[01]{{1,{width}}}"
         return Draft({"kind": "pattern", "pattern": pattern}, [f"{name}: a bit string"])

@@ -53,8 +53,11 @@ _SESSION = ("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_D
             # Notes (a decimal rounded to its scale) are not problems, and would hide warnings.
             "SET SESSION sql_notes = 0")
 _SYSTEM = ("mysql", "information_schema", "performance_schema", "sys")
-_SPATIAL = ("point", "geometry", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-            "geometrycollection")
+# Columns that read a value through a function rather than as written in the CSV file: spatial
+# ones from well-known text; BIT from a number (LOAD DATA would store the text's bytes).
+_CONVERSIONS = {**dict.fromkeys(("point", "geometry", "linestring", "polygon", "multipoint", "multilinestring",
+                                 "multipolygon", "geometrycollection"), "ST_GeomFromText({})"),
+                "bit": "CAST({} AS UNSIGNED)"}
 
 
 def connect_mysql(url: str, **options: Any) -> Any:
@@ -82,14 +85,14 @@ class MysqlLoader(Loader):
     # Foreign keys are declared in CREATE TABLE, and those a load order cannot meet (a cycle, a
     # self-reference) are checked before commit: every one counts as deferrable.
     dialect = dataclasses.replace(DIALECTS["mysql"], alter_foreign_keys=False, deferrable=True)
-    holders = {**Loader.holders, "int": (*Loader.holders["int"], "year"), "bool": ("bool", "int", "bit"),
+    holders = {**Loader.holders, "int": (*Loader.holders["int"], "year", "bit"), "bool": ("bool", "int", "bit"),
                "date": ("date", "char", "text")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.created: list[str] = []  # the tables this seed created, qualified
         self.moved: list[tuple[str, str]] = []  # (where, back to) of the tables replace renamed
-        self.spatial: dict[str, set[str]] = {}  # qualified table -> its spatial columns
+        self.converted: dict[str, dict[str, str]] = {}  # qualified table -> column -> how it reads its value
         self.unchecked: set[str] = set()  # tables loaded with foreign_key_checks = 0
 
     def driver(self) -> Any:
@@ -167,9 +170,10 @@ class MysqlLoader(Loader):
 
     def existing(self, names: Iterable[str]) -> dict[str, TargetTable]:
         found = mysql_tables(self.connection, self.dialect.schema or "", list(names))
-        self.spatial = {self.dialect.table(name): {c for c, declared in target.columns.items()
-                                                   if declared.split("(")[0] in _SPATIAL}
-                        for name, target in found.items()}
+        self.converted = {self.dialect.table(name): {c: _CONVERSIONS[declared.split("(")[0].strip().lower()]
+                                                     for c, declared in target.columns.items()
+                                                     if declared.split("(")[0].strip().lower() in _CONVERSIONS}
+                          for name, target in found.items()}
         return found
 
     def create_table(self, plan: Plan, table: TablePlan, skip: list[tuple[str, ...]]) -> None:
@@ -197,15 +201,14 @@ class MysqlLoader(Loader):
     def load(self, table: str, columns: list[str], batches: Iterator[pa.RecordBatch]) -> None:
         """One ``LOAD DATA LOCAL INFILE`` per batch, the next batch written on a thread meanwhile;
         multi-row ``INSERT``s where the server refuses local files (MySQL 8's default)."""
-        # A spatial column reads well-known text through ST_GeomFromText.
-        spatial = self.spatial.get(table, set())
+        converted = self.converted.get(table, {})
         self._check_as_loaded(self.loading)
         if not self.execute("SELECT @@GLOBAL.local_infile").fetchone()[0]:
-            self._insert(table, columns, spatial, batches)
+            self._insert(table, columns, converted, batches)
             return
-        names = ", ".join(f"@v{i}" if n in spatial else self.dialect.ident(n) for i, n in enumerate(columns))
-        sets = ", ".join(f"{self.dialect.ident(n)} = ST_GeomFromText(@v{i})" for i, n in enumerate(columns)
-                         if n in spatial)
+        names = ", ".join(f"@v{i}" if n in converted else self.dialect.ident(n) for i, n in enumerate(columns))
+        sets = ", ".join(f"{self.dialect.ident(n)} = {converted[n].format(f'@v{i}')}" for i, n in enumerate(columns)
+                         if n in converted)
         names += f") SET {sets}" if sets else ")"
         folder = Path(tempfile.mkdtemp(prefix="rulegen-mysql-"))
         try:
@@ -232,10 +235,11 @@ class MysqlLoader(Loader):
             self.unchecked.add(str(name))
         self.execute(f"SET SESSION foreign_key_checks = {0 if later else 1}")
 
-    def _insert(self, table: str, columns: list[str], spatial: set[str], batches: Iterator[pa.RecordBatch]) -> None:
+    def _insert(self, table: str, columns: list[str], converted: dict[str, str],
+                batches: Iterator[pa.RecordBatch]) -> None:
         """PyMySQL's ``executemany``: multi-row ``INSERT`` statements of up to a megabyte."""
         names = ", ".join(self.dialect.ident(n) for n in columns).replace("%", "%%")  # % is PyMySQL's placeholder
-        values = ", ".join("ST_GeomFromText(%s)" if n in spatial else "%s" for n in columns)
+        values = ", ".join(converted[n].format("%s") if n in converted else "%s" for n in columns)
         statement = f"INSERT INTO {table.replace('%', '%%')} ({names}) VALUES ({values})"
         cursor = self.connection.cursor()
         for batch in batches:

@@ -141,3 +141,24 @@ def test_a_table_a_trigger_fills_is_left_to_the_trigger(mysql_database: str) -> 
     assert "book_search" not in rulegen.load(text).tables
     loaded = rulegen.seed_database(text, mysql_database, if_exists="append")
     assert query(mysql_database, "SELECT count(*) FROM book_search") == [(loaded["books"],)]
+
+
+@pytest.mark.parametrize("local_files", [True, False])
+def test_bit_columns_and_the_widest_unsigned_integers_seed_as_numbers(mysql_database: str, local_files: bool) -> None:
+    """BIT(1) is a flag, BIT(n) an n-bit number: loaded as numbers (LOAD DATA would store the
+    bytes of their text). BIGINT UNSIGNED's range is cut to the 64-bit signed integers."""
+    query(mysql_database, "CREATE TABLE devices (id INT AUTO_INCREMENT PRIMARY KEY, enabled BIT(1) NOT NULL, "
+                          "mask BIT(6) NULL, serial BIGINT UNSIGNED NOT NULL)")
+    spec = rulegen.load(rulegen.introspect(mysql_database))
+    columns = spec.tables["devices"].columns
+    assert columns["enabled"].kind == "bool" and columns["mask"].kind == "integers"
+    assert columns["serial"].options["high"] == 2**63 - 1
+    if not local_files:
+        query(mysql_database, "SET GLOBAL local_infile = 0")
+    try:
+        loaded = rulegen.seed_database(spec, mysql_database, if_exists="append")
+    finally:
+        query(mysql_database, "SET GLOBAL local_infile = 1")
+    flags, low, high, distinct = query(mysql_database, "SELECT count(DISTINCT enabled), min(mask + 0), max(mask + 0), "
+                                                       "count(DISTINCT mask) FROM devices")[0]
+    assert loaded["devices"] == 1000 and flags == 2 and low >= 0 and high <= 63 and distinct > 50
