@@ -12,6 +12,8 @@ import json
 import os
 import signal
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,36 @@ class _Scale(click.FloatRange):
 
 
 _SEED = click.IntRange(0, 2**64 - 1)  # seeds are 64-bit keys of the random streams
+
+
+@dataclass(frozen=True, slots=True)
+class _Started:
+    """A run that makes data (``generate``, ``seed``), started: its worker count, its progress
+    bars and the moment it started."""
+
+    workers: int
+    run: Any  # rulegen.progress.RunStats
+    at: float
+
+    @classmethod
+    def now(cls, workers: int | None, quiet: bool, *, local: bool = True) -> _Started:
+        """Start the worker processes first, so that their imports overlap this process's; with
+        ``local`` work (not Dask's, which imports pandas), keep pyarrow from pandas."""
+        from rulegen.scale.startup import default_workers, prepare_workers
+
+        at = time.perf_counter()
+        workers = workers or default_workers()
+        if local:
+            if workers > 1:
+                prepare_workers()
+            _defer_pandas()
+        from rulegen.progress import RunStats
+
+        return cls(workers, RunStats.for_terminal(quiet), at)
+
+    def seconds(self) -> float:
+        """Seconds since the run started."""
+        return time.perf_counter() - self.at
 
 
 def _defer_pandas() -> None:
@@ -158,36 +190,24 @@ def generate(spec: Path, out: Path, fmt: str, dialect: str, seed: int | None, sc
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
     """
-    import time
-
-    from rulegen.scale.startup import default_workers, prepare_workers
-
-    started = time.perf_counter()
-    workers = workers or default_workers()
-    if workers > 1 and engine == "local":
-        prepare_workers()  # before the imports below: the workers' imports overlap them
-    if engine == "local":  # Dask imports pandas
-        _defer_pandas()
-
-    import rulegen
-    from rulegen.progress import RunStats
-
-    run = RunStats.for_terminal(quiet)
     if engine == "dask" and fmt != "parquet":
         raise click.UsageError(f"--engine dask writes Parquet parts: give --format parquet (not {fmt})")
     if engine == "local" and scheduler is not None:
         raise click.UsageError("--scheduler goes with --engine dask")
+    started = _Started.now(workers, quiet, local=engine == "local")
+    import rulegen
+
     paths = rulegen.write(spec, out, fmt, seed=seed, scale=scale, rows=_rows(rows),
-                          workers=workers, dialect=dialect, progress=run,
+                          workers=started.workers, dialect=dialect, progress=started.run,
                           client=(scheduler or "local") if engine == "dask" else None, lock=lock,
                           max_bytes=max_bytes, tables=_names(tables) if tables else None, exclude=_names(exclude))
-    run.finish(paths)
+    started.run.finish(paths)
     if not quiet:
         for path in paths.values():
             click.echo(f"wrote {path}")
-        click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
+        click.echo(f"done in {started.seconds():.2f}s", err=True)
     if stats:
-        click.echo(run.render(), err=True)
+        click.echo(started.run.render(), err=True)
 
 
 @main.command()
@@ -216,29 +236,18 @@ def seed(spec: Path, url: str, seed: int | None, scale: float, rows: tuple[str, 
 
     On a terminal, a bar per table shows rows, rows/s and the time left.
     """
-    import time
-
-    from rulegen.scale.startup import default_workers, prepare_workers
-
-    started = time.perf_counter()
-    workers = workers or default_workers()
-    if workers > 1:
-        prepare_workers()  # before the imports below: the workers' imports overlap them
-    _defer_pandas()
-
+    started = _Started.now(workers, quiet)
     import rulegen
-    from rulegen.progress import RunStats
 
-    run = RunStats.for_terminal(quiet)
     loaded = rulegen.seed_database(spec, url, seed=seed, scale=scale, rows=_rows(rows), if_exists=if_exists,
-                                   workers=workers, progress=run, lock=lock, max_bytes=max_bytes,
+                                   workers=started.workers, progress=started.run, lock=lock, max_bytes=max_bytes,
                                    tables=_names(tables) if tables else None, exclude=_names(exclude))
-    run.finish()
+    started.run.finish()
     if not quiet:
         total = sum(loaded.values())
-        click.echo(f"seeded {len(loaded)} tables ({total:,} rows) in {time.perf_counter() - started:.2f}s")
+        click.echo(f"seeded {len(loaded)} tables ({total:,} rows) in {started.seconds():.2f}s")
     if stats:
-        click.echo(run.render(), err=True)
+        click.echo(started.run.render(), err=True)
 
 
 @main.command()
