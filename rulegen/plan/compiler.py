@@ -1,6 +1,7 @@
 """Compile a :class:`Spec` into a :class:`Plan`: semantic checks, graph, types.
 
-Row counts come from :mod:`rulegen.plan.sizing`, every column's byte bound from
+Checks that need no compiled column come from :mod:`rulegen.plan.checks`, the copula from
+:mod:`rulegen.plan.copula`, row counts from :mod:`rulegen.plan.sizing`, every column's byte bound from
 :mod:`rulegen.plan.budget`, how each ``unique`` is met from :mod:`rulegen.plan.uniqueness` and
 what a failing row draws again from :mod:`rulegen.plan.redraw`. Every problem of every table is
 collected before anything is raised, so a user fixes a spec in one pass rather than one error at
@@ -16,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.types as pat
 
@@ -27,9 +27,11 @@ from rulegen.kinds import KINDS
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.relational import Ref
 from rulegen.plan.budget import check_column, check_run, column_width
+from rulegen.plan.checks import check_common_options, check_correlations, check_keys, check_locale
+from rulegen.plan.copula import copula_plan
 from rulegen.plan.graph import ColumnGraph
 from rulegen.plan.parent_counts import waits_for_parent
-from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, CopulaPlan, ParentLink, Plan, TablePlan, Timeline
+from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, ParentLink, Plan, TablePlan, Timeline
 from rulegen.plan.redraw import redraw_set
 from rulegen.plan.sizing import Sizing, size_tables
 from rulegen.plan.uniqueness import (
@@ -41,7 +43,7 @@ from rulegen.plan.uniqueness import (
     unique_checks,
     with_spares,
 )
-from rulegen.spec.model import ColumnSpec, Spec, TableSpec
+from rulegen.spec.model import Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -134,7 +136,7 @@ def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
     for unknown in set(rows or {}) - set(spec.tables):
         problems.append(Diagnostic("RG212", f"--rows names unknown table `{unknown}`", "/tables",
                                    hint=did_you_mean(unknown, spec.tables)))
-    problems += _check_locale(spec)
+    problems += check_locale(spec)
     for table in tables.values():
         problems += _check_table(table)
     problems += _resolve(tables)
@@ -230,17 +232,6 @@ def _check_per(tables: Mapping[str, _Table], rows: Mapping[str, int] | None) -> 
     return problems
 
 
-def _check_locale(spec: Spec) -> list[Diagnostic]:
-    if spec.locale == "en_US":
-        return []  # the default: no need to import Faker to know it
-    from rulegen.kinds.text import faker_locales
-
-    if spec.locale in faker_locales():
-        return []
-    return [Diagnostic("RG216", f"unknown Faker locale `{spec.locale}`", "/locale",
-                       hint=did_you_mean(spec.locale, faker_locales()))]
-
-
 def _check_table(table: _Table) -> list[Diagnostic]:
     """Per-column semantic checks and expressions parsed."""
     spec = table.spec
@@ -255,7 +246,7 @@ def _check_table(table: _Table) -> list[Diagnostic]:
             found += when_found
             if when is not None:
                 table.whens[name] = when
-        found += _check_common_options(column)
+        found += check_common_options(column)
         if found:
             table.broken.add(name)
             problems += found
@@ -264,82 +255,9 @@ def _check_table(table: _Table) -> list[Diagnostic]:
         problems += found
         if parsed is not None:
             table.constraints.append(parsed)
-    problems += _check_keys(spec)
-    problems += _check_correlations(spec, table.kinds)
+    problems += check_keys(spec)
+    problems += check_correlations(spec, table.kinds)
     return problems
-
-
-def _check_common_options(column: ColumnSpec) -> list[Diagnostic]:
-    problems = []
-    if column.clip is not None and None not in column.clip and column.clip[0] > column.clip[1]:
-        problems.append(Diagnostic("RG210", f"clip needs lo <= hi, got [{column.clip[0]}, {column.clip[1]}]",
-                                   join_pointer(column.pointer, "clip")))
-    if column.else_ is not None and column.when is None:
-        problems.append(Diagnostic("RG210", "`else` needs `when`", join_pointer(column.pointer, "else")))
-    return problems
-
-
-def _check_keys(spec: TableSpec) -> list[Diagnostic]:
-    problems = []
-    groups = [("primary_key", spec.primary_key, join_pointer(spec.pointer, "primary_key"))]
-    groups += [("unique", names, join_pointer(join_pointer(spec.pointer, "unique"), i))
-               for i, names in enumerate(spec.unique)]
-    for option, names, pointer in groups:
-        for name in names:
-            if name not in spec.columns:
-                problems.append(Diagnostic("RG212", f"{option} names unknown column `{name}`", pointer,
-                                           hint=did_you_mean(name, spec.columns)))
-            elif option == "primary_key" and spec.columns[name].null > 0:
-                problems.append(Diagnostic(
-                    "RG213", f"primary key column `{name}` cannot have nulls (null: {spec.columns[name].null})",
-                    join_pointer(spec.columns[name].pointer, "null")))
-    return problems
-
-
-def _check_correlations(spec: TableSpec, kinds: Mapping[str, Kind]) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    pairs: set[frozenset[str]] = set()
-    for corr in spec.correlations:
-        for i, name in enumerate(corr.columns):
-            pointer = join_pointer(join_pointer(corr.pointer, "columns"), i)
-            if name not in kinds:
-                problems.append(Diagnostic("RG212", f"correlation names unknown column `{name}`", pointer,
-                                           hint=did_you_mean(name, kinds)))
-            elif not hasattr(kinds[name], "inverse_cdf"):
-                problems.append(Diagnostic(
-                    "RG214", f"correlated column `{name}` must be a numeric distribution, not `{kinds[name].name}`",
-                    pointer))
-            elif (problem := getattr(kinds[name], "quantile_problem", lambda: None)()) is not None:
-                problems.append(problem)
-        if corr.columns[0] == corr.columns[1]:
-            problems.append(Diagnostic("RG214", "a correlation needs two different columns", corr.pointer))
-        elif frozenset(corr.columns) in pairs:  # the later rho would silently replace the earlier one
-            problems.append(Diagnostic("RG279", f"the correlation of `{corr.columns[0]}` and `{corr.columns[1]}` is "
-                                                "given twice", corr.pointer, hint="keep one of them"))
-        pairs.add(frozenset(corr.columns))
-    if not problems and spec.correlations and _copula(spec) is None:
-        problems.append(Diagnostic(
-            "RG214", "these correlations cannot hold together (the matrix is not positive definite)",
-            spec.correlations[0].pointer, hint="lower some of the rho values"))
-    return problems
-
-
-def _copula(spec: TableSpec) -> CopulaPlan | None:
-    """Cholesky factor of the normal correlations that give the declared rank correlations; None
-    without correlations, or when they cannot hold together (a problem :func:`_check_correlations`
-    reports)."""
-    names = list(dict.fromkeys(c for corr in spec.correlations for c in corr.columns))
-    if not names:
-        return None
-    matrix = np.eye(len(names))
-    for corr in spec.correlations:
-        i, j = names.index(corr.columns[0]), names.index(corr.columns[1])
-        # A Gaussian copula with normal correlation r has Spearman rho = 6/pi * asin(r/2).
-        matrix[i, j] = matrix[j, i] = 2 * np.sin(np.pi * corr.rho / 6)
-    try:
-        return CopulaPlan(columns=tuple(names), cholesky=np.linalg.cholesky(matrix))
-    except np.linalg.LinAlgError:  # also a column correlated with itself: its diagonal is not 1
-        return None
 
 
 def _compile_column(table: _Table, name: str, env: CompileEnv, tables: Mapping[str, _Table]) -> None:
@@ -399,7 +317,7 @@ def _finish_table(table: _Table, env: CompileEnv, order: list[str], block_rows: 
         redraw=redraw,
         unique_checks=checks,
         unique_redraws=tuple(check for check in checks if set(check.columns) & set(redraw)),
-        copula=_copula(tspec),
+        copula=copula_plan(tspec),
         block_rows=block_rows,
         link=table.link,
         estimated=table.estimated,
