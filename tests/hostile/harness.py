@@ -3,7 +3,7 @@
 For one input, :class:`InputRun` makes a sandbox (see :mod:`tests.hostile.corpus`) and runs
 ``validate``, ``generate`` in every format (and SQL in every dialect), ``preview``, ``check``
 (on the CSV that generate wrote) and ``seed`` into SQLite, DuckDB and PostgreSQL, each in a
-child of the fork server (:mod:`tests.hostile.runner`) under a 10 s deadline and a 1 GiB
+child of the fork server (:mod:`tests.hostile.runner`) under 10 s of CPU time and a 1 GiB
 address-space limit. Every run is checked for (:func:`check_run`):
 
 - its exit code: validate's is the input's ``expect``, the other runs' follow it (or the
@@ -39,7 +39,7 @@ from tests.hostile.runner import Outcome, Runner
 
 __all__ = ["FILE_SIZE", "MEMORY", "RUNS", "TIMEOUT", "Failure", "InputRun", "Result", "check_run"]
 
-TIMEOUT = 10.0  # seconds of wall time per run
+TIMEOUT = 10.0  # seconds of CPU time per run (the wall deadline is a few times longer)
 MEMORY = 1 << 30  # bytes of address space per run
 FILE_SIZE = 512 << 20  # bytes per file a run writes (keeps a runaway run off the disk)
 RUNS = ["validate", "generate-csv", "generate-jsonl", "generate-parquet", "generate-sql-sqlite",
@@ -99,7 +99,7 @@ def check_run(outcome: Outcome, expected: frozenset[int], stdout: str, stderr: s
     found: list[tuple[str, str]] = []
     text = stdout + "\n" + stderr
     if outcome.timed_out:
-        found.append(("time", f"killed after {TIMEOUT:.0f} s"))
+        found.append(("time", f"killed after {TIMEOUT:.0f} s of CPU time"))
     elif outcome.signal is not None:
         found.append(("killed", f"killed by {_SIGNALS.get(outcome.signal, f'signal {outcome.signal}')}"))
     memory = _MEMORY.search(stderr)

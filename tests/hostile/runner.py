@@ -2,11 +2,14 @@
 
 Starting Python and importing rulegen (NumPy, pandas, pyarrow, Faker, DuckDB) takes a second;
 the corpus makes thousands of runs. So one server process imports everything once and forks a
-child per run. The child puts itself in a new process group, sets its limits (address space,
-file size, no core dumps), points its standard streams at files, changes to the run's folder
-and calls :func:`rulegen.cli.entry`, the console script itself, which exits the process. The
-server waits for it with a deadline and kills the whole group when the deadline passes, so a
-hung run (or a worker it left) cannot outlive its budget.
+child per run. The child puts itself in a new process group, sets its limits (CPU time,
+address space, file size, no core dumps), points its standard streams at files, changes to the
+run's folder and calls :func:`rulegen.cli.entry`, the console script itself, which exits the
+process. A run's time is its CPU time, which the machine's other jobs do not stretch: at
+``timeout`` CPU seconds the child writes its Python stack, a second later the kernel kills it.
+The server also waits with a wall deadline (:data:`WALL_SLACK` times longer) and kills the whole
+group when it passes, so a run that hangs without using CPU (or a worker it left) cannot
+outlive its budget either.
 
 The server runs one request at a time: a JSON line on its stdin, a JSON line back on stdout.
 :class:`Runner` is the client the tests use. Besides rulegen commands the server loads SQL
@@ -26,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import math
 import os
 import pkgutil
 import resource
@@ -56,6 +60,7 @@ _PRELOAD = ["scipy.stats", "scipy.special", "sqlite3", "duckdb", "psycopg", "pya
             "pyarrow.json", "pyarrow.compute", "pandas", "faker", "holidays", "zoneinfo", "orjson", "jsonschema",
             "yaml", "click", "tqdm"]
 _EXIT_UNCAUGHT = 70  # an exception escaped the command: the child printed its traceback
+WALL_SLACK = 4  # the wall deadline, in CPU budgets: room for a loaded machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +70,9 @@ class Outcome:
     Attributes:
         exit: the exit code, or None when a signal ended the run.
         signal: the signal that ended it (SIGKILL after the deadline), or None.
-        timed_out: the run passed its deadline and was killed.
+        timed_out: the run used up its CPU time, or passed its wall deadline, and was killed.
         seconds: wall time from fork to exit.
+        cpu: CPU seconds (user + system) of the run's own process.
         max_rss: the child's peak resident set, in bytes.
         leftover: processes of the run's group still alive after it exited (they were killed).
     """
@@ -75,6 +81,7 @@ class Outcome:
     signal: int | None
     timed_out: bool
     seconds: float
+    cpu: float
     max_rss: int
     leftover: bool
 
@@ -151,6 +158,8 @@ def _child(request: dict[str, Any]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(request["file_size"]),) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        budget = math.ceil(float(request["timeout"]))
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 1))  # SIGXCPU, then SIGKILL
         _redirect(0, None, os.O_RDONLY)
         _redirect(1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         _redirect(2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -165,7 +174,8 @@ def _child(request: dict[str, Any]) -> None:
             import faulthandler
 
             stack = open(request["stack"], "w")  # noqa: SIM115  (open until the process ends)
-            faulthandler.dump_traceback_later(max(float(request["timeout"]) - 0.5, 0.1), file=stack)
+            faulthandler.register(signal.SIGXCPU, file=stack)  # at the CPU budget
+            faulthandler.dump_traceback_later(max(float(request["timeout"]) * WALL_SLACK - 0.5, 0.1), file=stack)
         if request["op"] == "rulegen":
             import rulegen.cli
 
@@ -249,9 +259,9 @@ def _serve(request: dict[str, Any]) -> dict[str, Any]:
     """Fork a child for ``request`` and report how it ended.
 
     A request has ``op`` ("rulegen" with ``args``, or "duckdb" with ``db`` and ``scripts``),
-    ``cwd``, ``stdout``, ``stderr``, ``env``, ``timeout`` (seconds), ``memory`` (bytes of
+    ``cwd``, ``stdout``, ``stderr``, ``env``, ``timeout`` (CPU seconds), ``memory`` (bytes of
     address space beyond the server's) and ``file_size`` (bytes); and optionally ``stack`` (a
-    file that gets the Python stack half a second before the deadline) and ``plant``
+    file that gets the Python stack when the CPU budget is spent) and ``plant``
     (``[link, target]`` symlinks the child makes before the command, ``{pid}`` in ``link``
     being its own process id).
     """
@@ -262,8 +272,12 @@ def _serve(request: dict[str, Any]) -> dict[str, Any]:
         _child(request)
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)  # also here: the child may not have run yet
-    status, usage, timed_out = _wait(pid, float(request["timeout"]))
+    budget = float(request["timeout"])
+    status, usage, timed_out = _wait(pid, budget * WALL_SLACK)
     seconds = time.perf_counter() - started
+    cpu = usage.ru_utime + usage.ru_stime
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGKILL, signal.SIGXCPU):
+        timed_out = timed_out or cpu >= math.ceil(budget)
     leftover = False
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, 0)  # anything still in the run's group is a process it left behind
@@ -271,8 +285,8 @@ def _serve(request: dict[str, Any]) -> dict[str, Any]:
         os.killpg(pid, signal.SIGKILL)
     return {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "timed_out": timed_out, "seconds": round(seconds, 3), "max_rss": usage.ru_maxrss * 1024,
-            "leftover": leftover}
+            "timed_out": timed_out, "seconds": round(seconds, 3), "cpu": round(cpu, 3),
+            "max_rss": usage.ru_maxrss * 1024, "leftover": leftover}
 
 
 def main(requests: TextIO = sys.stdin, answers: TextIO = sys.stdout) -> None:
