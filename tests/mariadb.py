@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import shutil
 import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.servers import as_user, owned_folder, wait_until_ready
+
 _SERVER_USER = "mysql"  # mariadbd refuses to run as root without --user: as root it runs as this user
-_START_TIMEOUT = 60  # seconds for the server to accept connections
 _SETTINGS = [  # a throwaway server: speed over durability
     "--skip-networking", "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
     "--innodb-buffer-pool-size=64M", "--skip-log-bin", "--local-infile=1", "--max-connections=30",
@@ -40,32 +37,6 @@ def find_mariadb() -> tuple[str, str] | None:
     return (server, install) if server and install else None
 
 
-def _owner() -> dict[str, Any]:
-    """subprocess arguments that run a command as the server's user (only needed as root)."""
-    if os.geteuid() != 0:
-        return {}
-    try:
-        entry = pwd.getpwnam(_SERVER_USER)
-    except KeyError:
-        pytest.skip(f"running as root and there is no `{_SERVER_USER}` user to run MariaDB as")
-    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-
-
-def _wait_until_ready(socket: Path, server: subprocess.Popen[bytes], log: Path) -> None:
-    import pymysql
-
-    deadline = time.monotonic() + _START_TIMEOUT
-    while True:
-        try:
-            pymysql.connect(unix_socket=str(socket), user="root", connect_timeout=5).close()
-            return
-        except pymysql.err.OperationalError as exc:
-            if server.poll() is not None or time.monotonic() > deadline:
-                text = log.read_text(errors="replace") if log.exists() else "(no log)"
-                raise RuntimeError(f"MariaDB did not accept connections: {exc}\n{text}") from exc
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="session")
 def mariadb_url() -> Iterator[str]:
     """The ``mysql://`` URL (root, unix socket, no database) of a private MariaDB server."""
@@ -74,11 +45,9 @@ def mariadb_url() -> Iterator[str]:
     if found is None:
         pytest.skip("no MariaDB server binaries (mariadbd, mariadb-install-db): apt-get install mariadb-server")
     server_binary, install = found
-    owner = _owner()
-    base = Path(tempfile.mkdtemp(prefix="rulegen-maria-"))
+    owner = as_user(_SERVER_USER, "MariaDB")
+    base = owned_folder("rulegen-maria-", owner)
     data, log, socket = base / "data", base / "server.log", base / "mysqld.sock"
-    if owner:
-        os.chown(base, owner["user"], owner["group"])
     result = subprocess.run([install, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal",
                              "--skip-test-db", *(["--user=" + _SERVER_USER] if owner else [])],
                             capture_output=True, text=True, check=False, **owner)
@@ -89,7 +58,10 @@ def mariadb_url() -> Iterator[str]:
                                f"--pid-file={base / 'server.pid'}", f"--log-error={log}", *_SETTINGS],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **owner)
     try:
-        _wait_until_ready(socket, server, log)
+        import pymysql
+
+        wait_until_ready(lambda: pymysql.connect(unix_socket=str(socket), user="root", connect_timeout=5).close(),
+                         pymysql.err.OperationalError, log, "MariaDB", running=lambda: server.poll() is None)
         yield f"mysql://root@localhost/?unix_socket={socket}"
     finally:
         server.terminate()

@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import os
-import pwd
 import shutil
 import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from tests.servers import START_TIMEOUT, as_user, owned_folder, wait_until_ready
+
 _SERVER_USER = "postgres"  # the server refuses to run as root: as root, it runs as this user
-_START_TIMEOUT = 60  # seconds for the server to accept connections
 _SETTINGS = {  # a throwaway server: speed over durability
     "listen_addresses": "''",
     "fsync": "off",
@@ -51,38 +48,19 @@ def find_server_binaries() -> Path | None:
     return None
 
 
-def _as_server_user() -> dict[str, Any]:
-    """subprocess arguments that run a command as the server's user (only needed as root)."""
-    if os.geteuid() != 0:
-        return {}
-    try:
-        entry = pwd.getpwnam(_SERVER_USER)
-    except KeyError:
-        pytest.skip(f"running as root and there is no `{_SERVER_USER}` user to run PostgreSQL as")
-    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
-
-
 def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(command, capture_output=True, text=True, check=False, **_as_server_user(), **kwargs)
+    result = subprocess.run(command, capture_output=True, text=True, check=False,
+                            **as_user(_SERVER_USER, "PostgreSQL"), **kwargs)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
     return result
 
 
-def _wait_until_ready(url: str, log: Path) -> None:
+def _connect(url: str) -> None:
     import psycopg
 
-    deadline = time.monotonic() + _START_TIMEOUT
-    while True:
-        try:
-            with psycopg.connect(url, connect_timeout=5) as connection:
-                connection.execute("select 1")
-            return
-        except psycopg.OperationalError as exc:
-            if time.monotonic() > deadline:
-                text = log.read_text(errors="replace") if log.exists() else "(no log)"
-                raise RuntimeError(f"PostgreSQL did not accept connections: {exc}\n{text}") from exc
-            time.sleep(0.2)
+    with psycopg.connect(url, connect_timeout=5) as connection:
+        connection.execute("select 1")
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +71,8 @@ def postgres_url() -> Iterator[str]:
     if bindir is None:
         pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin or `pg_config --bindir`): "
                     "apt-get install postgresql")
-    base = Path(tempfile.mkdtemp(prefix="rulegen-pg-"))
+    base = owned_folder("rulegen-pg-", as_user(_SERVER_USER, "PostgreSQL"))
     data, log = base / "data", base / "server.log"
-    owner = _as_server_user()
-    if owner:
-        os.chown(base, owner["user"], owner["group"])
     started = False
     try:
         _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync",
@@ -105,10 +80,12 @@ def postgres_url() -> Iterator[str]:
         settings = {**_SETTINGS, "unix_socket_directories": f"'{base}'"}
         with (data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
-        _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", str(_START_TIMEOUT), "start"])
+        _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", str(START_TIMEOUT), "start"])
         started = True
         url = f"postgresql://postgres@/postgres?host={base}"
-        _wait_until_ready(url, log)
+        import psycopg
+
+        wait_until_ready(lambda: _connect(url), psycopg.OperationalError, log, "PostgreSQL")
         yield url
     finally:
         if started:
