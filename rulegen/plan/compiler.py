@@ -360,6 +360,12 @@ def _clip_bounds(kind: Kind, value_type: pa.DataType, env: CompileEnv) -> tuple[
     if low is not None and high is not None and low > high:
         env.report("RG210", f"clip {list(column.clip)} holds no value rounded to {decimals} decimals",
                    kind.pointer("clip"))
+    if pat.is_integer(value_type):  # a bound past the 64-bit integers clips nothing there
+        if (low is not None and low > 2**63 - 1) or (high is not None and high < -(2**63)):
+            env.report("RG210", f"clip {list(column.clip)} holds no 64-bit integer", kind.pointer("clip"))
+            return None, None
+        low = None if low is not None and low <= -(2**63) else low
+        high = None if high is not None and high >= 2**63 - 1 else high
     return low, high
 
 
@@ -371,6 +377,9 @@ def _snap(bound: float | None, decimals: int, inward: Callable[[float], int]) ->
     """
     if bound is None:
         return None
+    if decimals <= 0 and isinstance(bound, int):  # exactly: through a float, 2**63 - 1 became 2**63
+        step = 10**-decimals
+        return (bound // step if inward is math.floor else -(-bound // step)) * step
     if decimals > 0:
         scale = 10**decimals
         return inward(round(bound * scale, 9)) / scale

@@ -87,3 +87,18 @@ def test_negative_round_on_integers_rounds_to_tens() -> None:
     x = frame(yaml, seed=1)["x"]
     assert (x % 10 == 0).all(), f"round: -1 left {x[x % 10 != 0].head(3).tolist()}"
 
+
+
+def test_clip_at_the_edges_of_the_64_bit_integers_is_exact() -> None:
+    """Was: the bounds went through floats, and 2**63 - 1 came back as 2**63: an internal error."""
+    edge = 2**63 - 1
+    yaml = one_table(f"      x: {{kind: integers, low: 0, high: {edge}, clip: [{edge - 807}, {edge}]}}\n"
+                     f"      y: {{kind: integers, low: -5, high: 5, clip: [{-(2**63)}, 3]}}\n", rows=50)
+    values = frame(yaml, seed=1)
+    assert (values["x"] >= edge - 807).all() and values["y"].between(-5, 3).all()
+
+
+def test_clip_past_the_64_bit_integers_is_a_spec_error() -> None:
+    yaml = one_table("      x: {kind: integers, low: 0, high: 9, clip: [1.0e19, 2.0e19]}\n", rows=10)
+    with pytest.raises(SpecError, match="holds no 64-bit integer"):
+        frame(yaml)
