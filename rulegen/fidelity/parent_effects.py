@@ -26,6 +26,7 @@ from rulegen.fidelity.cases import case_groups
 from rulegen.fidelity.children import fit_children, round_to
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.parent_categories import split_by_category
+from rulegen.fidelity.parent_picks import pick_flags
 from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
@@ -70,6 +71,7 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
              if draft.spec.get("kind") == "choice" and name in parent_source.data.column_names
              and pa.types.is_string(parent_source.data.column(name).type)}
     _levels(child, parent, link, source, groups, numbers, texts)
+    pick_flags(child, parent, link, source, groups)
 
 
 def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray,

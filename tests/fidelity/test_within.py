@@ -18,6 +18,7 @@ from rulegen.spec.loader import load_document
 TRAVELLERS, MODES = 150, 4
 WAIT = np.array([60.0, 35.0, 40.0, 0.0])  # the mean wait of each mode; the car (4) never waits
 COST = np.array([4.4, 3.9, 3.4, 2.9])  # the mean log cost of each mode
+PICKED = np.array([0.1, 0.2, 0.3, 0.4])  # the share of travellers who choose each mode (one each)
 
 
 def _share(frame: pd.DataFrame, column: str, by: str = "traveller_id") -> float:
@@ -43,8 +44,10 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, str
     # The cost: the traveller's level (the trip's length) plus the mode's own, on a log scale.
     level = rng.normal(0, 0.5, TRAVELLERS)[who - 1]
     cost = np.round(np.exp(COST[mode - 1] + level + rng.normal(0, 0.2, len(mode))))
+    chosen = rng.choice(np.arange(1, MODES + 1), TRAVELLERS, p=PICKED)[who - 1] == mode
     trips = pd.DataFrame({"traveller_id": who, "mode": mode, "wait": np.maximum(wait, 0).astype(int),
-                          "cost": cost.astype(int), "noise": np.round(rng.normal(10, 2, len(mode)), 2)})
+                          "cost": cost.astype(int), "noise": np.round(rng.normal(10, 2, len(mode)), 2),
+                          "chosen": chosen.astype(int)})
     text, spec = _write(tmp_path_factory.mktemp("modes"), travellers, trips)
     return trips, text, spec
 
@@ -80,6 +83,19 @@ def test_the_dependency_and_the_parent_level_are_reproduced(planted, seed: int) 
         assert _share(made, column) == pytest.approx(_share(real, column), abs=0.1)
         assert _share(made, column, "mode") == pytest.approx(_share(real, column, "mode"), abs=0.1)
     assert made.groupby("mode")["wait"].mean().to_numpy() == pytest.approx(WAIT, abs=4)
+    # One chosen mode per traveller, each mode as often as in the data.
+    assert (made.groupby("traveller_id")["chosen"].sum() == 1).all()
+    shares = made.groupby("mode")["chosen"].mean().to_numpy()
+    assert shares == pytest.approx(real.groupby("mode")["chosen"].mean().to_numpy(), abs=0.12)  # 150 picks
+
+
+def test_a_flag_of_one_child_per_parent_is_the_parents_pick(planted) -> None:
+    _, _, spec = planted
+    travellers, trips = spec["tables"]["travellers"]["columns"], spec["tables"]["trips"]["columns"]
+    assert trips["chosen"] == {"kind": "expr", "expr": "if(mode == chosen_pick, 1, 0)"}
+    assert trips["chosen_pick"] == {"kind": "lookup", "via": "traveller_id", "column": "trips_chosen",
+                                    "hidden": True}
+    assert travellers["trips_chosen"]["kind"] == "choice" and set(travellers["trips_chosen"]["values"]) <= {1, 2, 3, 4}
 
 
 def test_an_absent_dependency_is_not_invented(tmp_path: Path) -> None:
@@ -90,10 +106,12 @@ def test_an_absent_dependency_is_not_invented(tmp_path: Path) -> None:
                           "mode": np.tile(np.arange(1, MODES + 1), TRAVELLERS),
                           "code": rng.integers(1, 5, rows),
                           "wait": np.round(rng.gamma(4, 10, rows)).astype(int),
-                          "cost": np.round(rng.normal(50, 10, rows), 1)})
+                          "cost": np.round(rng.normal(50, 10, rows), 1),
+                          "flag": (rng.random(rows) < 0.25).astype(int)})
     _, spec = _write(tmp_path, travellers, trips)
     columns = spec["tables"]["trips"]["columns"]
     assert not [name for name, column in columns.items() if "given" in column]
+    assert columns["flag"]["kind"] == "choice"  # some travellers flag none or several: no pick
 
 
 def test_a_small_integer_code_is_a_given_of_the_columns_after_it(tmp_path: Path) -> None:
