@@ -41,7 +41,7 @@ from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.fidelity.text import OTHER, RARE_COUNT
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_CASE_ROWS", "learn_dependencies"]
+__all__ = ["MIN_CASE_ROWS", "condition_choice", "learn_dependencies"]
 
 MIN_CASE_ROWS = 15  # rows a combination needs for a case of a numeric column
 MAX_PARENTS = 2
@@ -118,6 +118,29 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
         else:
             uniforms[name] = _ranks(x, np.zeros(len(x), dtype=np.int64))
     return uniforms, linked
+
+
+def condition_choice(draft: ColumnDraft, name: str, values: list[Any], codes: np.ndarray, table: TableDraft,
+                     data: pa.Table) -> bool:
+    """Condition a `choice` column added to ``table`` after its others (a parent's hidden pick of
+    a child) on the table's categories and integer codes, where BIC says so (editing ``draft``).
+
+    Args:
+        draft: the `choice` column's draft.
+        name: its name.
+        values: its values; ``codes`` the index of each row's value among them (-1: none).
+        table, data: the table's drafts (none of which reads the column) and its rows.
+
+    Returns:
+        Whether a dependency was written.
+    """
+    candidates = [_category(n, d, data) for n, d in table.columns.items() if _is_category(d) and n != name]
+    candidates += [_code(n, data, MAX_CODE_VALUES) for n, d in table.columns.items()
+                   if d.spec.get("kind") in _NUMERIC_KINDS and n in data.column_names]
+    candidates = [c for c in candidates if c is not None and len(c.values) <= MAX_PARENT_VALUES]
+    child = _Category(name, values, codes)
+    picked = _pick(lambda parents: _categorical_bic(child, parents, False), candidates)
+    return picked is not None and _condition_choice(draft, child, picked, False)
 
 
 def _is_category(draft: ColumnDraft) -> bool:

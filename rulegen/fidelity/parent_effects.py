@@ -71,7 +71,7 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
              if draft.spec.get("kind") == "choice" and name in parent_source.data.column_names
              and pa.types.is_string(parent_source.data.column(name).type)}
     _levels(child, parent, link, source, groups, numbers, texts)
-    pick_flags(child, parent, link, source, groups)
+    pick_flags(child, parent, link, source, parent_source, groups, order)
 
 
 def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray,

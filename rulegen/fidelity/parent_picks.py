@@ -17,24 +17,27 @@ from typing import Any
 
 import numpy as np
 
+from rulegen.fidelity.dependencies import condition_choice
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
 __all__ = ["pick_flags"]
 
-_MIN_PARENTS = 5  # parents with children needed before a flag is read as one per parent
+_MIN_PARENTS = 20  # parents with children needed before a flag is read as one per parent (2^-20 by chance)
 _NOT_FLAGS = {"sequence", "ref", "lookup", "expr", "uuid", "constant"}
 
 
-def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray) -> None:
+def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source, parent_source: Source,
+               groups: np.ndarray, order: np.ndarray) -> None:
     """Rewrite each column of ``child`` that flags one child per parent as the parent's pick.
 
     Args:
         child, parent: the drafts of the two tables.
         link: the reference ``child`` is generated per.
-        source: the child's data read.
-        groups: the index of each child row's parent row.
+        source, parent_source: the data read of both tables.
+        groups: the index of each child row's parent row, among the parent rows in ``order``
+            (the parent's rows sorted by key).
     """
     numbering = next((name for name, draft in child.columns.items() if draft.spec.get("kind") == "sequence"
                       and draft.spec.get("within") == link.column and name in source.data.column_names), None)
@@ -53,9 +56,15 @@ def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source
         picked = np.unique(numbers[values == on], return_counts=True)
         pick = parent.free_name(f"{child.name}_{name}")  # read by a lookup: any name will do
         lookup = child.free_name(f"{name}_pick")
-        parent.columns[pick] = ColumnDraft(
+        draft = ColumnDraft(
             {"kind": "choice", "values": {int(n): int(c) for n, c in zip(*picked, strict=True)}, "hidden": True},
             [f"the {numbering} of its one {child.name} row whose {name} is {on!r}"])
+        # The pick may follow the parent's categories (larger parties take the car): each parent
+        # row's picked number as codes, in the parent data's row order.
+        codes = np.full(parent_source.data.num_rows, -1, dtype=np.int64)
+        codes[order[groups[values == on]]] = np.searchsorted(picked[0], numbers[values == on])
+        condition_choice(draft, pick, [int(n) for n in picked[0]], codes, parent, parent_source.data)
+        parent.columns[pick] = draft
         at = list(child.columns).index(name)
         child.columns = {n: child.columns.get(n, ColumnDraft({})) for n in [*list(child.columns)[:at], lookup,
                                                                            *list(child.columns)[at:]]}

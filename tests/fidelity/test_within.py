@@ -18,7 +18,7 @@ from rulegen.spec.loader import load_document
 TRAVELLERS, MODES = 150, 4
 WAIT = np.array([60.0, 35.0, 40.0, 0.0])  # the mean wait of each mode; the car (4) never waits
 COST = np.array([4.4, 3.9, 3.4, 2.9])  # the mean log cost of each mode
-PICKED = np.array([0.1, 0.2, 0.3, 0.4])  # the share of travellers who choose each mode (one each)
+PICKED = np.array([0.1, 0.1, 0.2, 0.6])  # the share of families who choose each mode (one each)
 
 
 def _share(frame: pd.DataFrame, column: str, by: str = "traveller_id") -> float:
@@ -37,14 +37,19 @@ def _write(folder: Path, travellers: pd.DataFrame, trips: pd.DataFrame) -> tuple
 def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, str, dict]:
     rng = np.random.default_rng(16)
     travellers = pd.DataFrame({"traveller_id": np.arange(1, TRAVELLERS + 1),
-                               "income": np.round(rng.lognormal(3.5, 0.5, TRAVELLERS), 1)})
+                               "income": np.round(rng.lognormal(3.5, 0.5, TRAVELLERS), 1),
+                               "party": rng.choice(["alone", "family"], TRAVELLERS)})
     who = np.repeat(travellers["traveller_id"].to_numpy(), MODES)
     mode = np.tile(np.arange(1, MODES + 1), TRAVELLERS)
     wait = np.where(mode == 4, 0.0, np.round(WAIT[mode - 1] + rng.normal(0, 8, len(mode))))
     # The cost: the traveller's level (the trip's length) plus the mode's own, on a log scale.
     level = rng.normal(0, 0.5, TRAVELLERS)[who - 1]
     cost = np.round(np.exp(COST[mode - 1] + level + rng.normal(0, 0.2, len(mode))))
-    chosen = rng.choice(np.arange(1, MODES + 1), TRAVELLERS, p=PICKED)[who - 1] == mode
+    # Each traveller chooses one mode; a family takes the car (4) more often than one alone.
+    family = travellers["party"].to_numpy() == "family"
+    picks = np.where(family, rng.choice(np.arange(1, MODES + 1), TRAVELLERS, p=PICKED),
+                     rng.choice(np.arange(1, MODES + 1), TRAVELLERS, p=PICKED[::-1]))
+    chosen = picks[who - 1] == mode
     trips = pd.DataFrame({"traveller_id": who, "mode": mode, "wait": np.maximum(wait, 0).astype(int),
                           "cost": cost.astype(int), "noise": np.round(rng.normal(10, 2, len(mode)), 2),
                           "chosen": chosen.astype(int)})
@@ -87,6 +92,9 @@ def test_the_dependency_and_the_parent_level_are_reproduced(planted, seed: int) 
     assert (made.groupby("traveller_id")["chosen"].sum() == 1).all()
     shares = made.groupby("mode")["chosen"].mean().to_numpy()
     assert shares == pytest.approx(real.groupby("mode")["chosen"].mean().to_numpy(), abs=0.12)  # 150 picks
+    parties = rulegen.generate(text, seed=seed)["travellers"].set_index("traveller_id")["party"]
+    cars = made[made["chosen"] == 1].set_index("traveller_id")["mode"].eq(4)
+    assert cars.groupby(parties).mean()["family"] > cars.groupby(parties).mean()["alone"] + 0.3
 
 
 def test_a_flag_of_one_child_per_parent_is_the_parents_pick(planted) -> None:
@@ -95,22 +103,29 @@ def test_a_flag_of_one_child_per_parent_is_the_parents_pick(planted) -> None:
     assert trips["chosen"] == {"kind": "expr", "expr": "if(mode == chosen_pick, 1, 0)"}
     assert trips["chosen_pick"] == {"kind": "lookup", "via": "traveller_id", "column": "trips_chosen",
                                     "hidden": True}
-    assert travellers["trips_chosen"]["kind"] == "choice" and set(travellers["trips_chosen"]["values"]) <= {1, 2, 3, 4}
+    pick = travellers["trips_chosen"]
+    assert pick["kind"] == "choice" and pick["given"] == "party" and set(pick["cases"]) == {"alone", "family"}
+    assert max(pick["cases"]["family"], key=pick["cases"]["family"].get) == 4
+    assert max(pick["cases"]["alone"], key=pick["cases"]["alone"].get) == 1
 
 
 def test_an_absent_dependency_is_not_invented(tmp_path: Path) -> None:
     rng = np.random.default_rng(17)
-    travellers = pd.DataFrame({"traveller_id": np.arange(1, TRAVELLERS + 1)})
+    travellers = pd.DataFrame({"traveller_id": np.arange(1, TRAVELLERS + 1),
+                               "party": rng.choice(["alone", "family"], TRAVELLERS)})
     rows = TRAVELLERS * MODES
+    picks = np.repeat(rng.choice(np.arange(1, MODES + 1), TRAVELLERS, p=PICKED), MODES)
     trips = pd.DataFrame({"traveller_id": np.repeat(travellers["traveller_id"], MODES),
                           "mode": np.tile(np.arange(1, MODES + 1), TRAVELLERS),
                           "code": rng.integers(1, 5, rows),
                           "wait": np.round(rng.gamma(4, 10, rows)).astype(int),
                           "cost": np.round(rng.normal(50, 10, rows), 1),
                           "flag": (rng.random(rows) < 0.25).astype(int)})
+    trips["chosen"] = (picks == trips["mode"]).astype(int)  # one per traveller, whatever the party
     _, spec = _write(tmp_path, travellers, trips)
     columns = spec["tables"]["trips"]["columns"]
     assert not [name for name, column in columns.items() if "given" in column]
+    assert "given" not in spec["tables"]["travellers"]["columns"]["trips_chosen"]
     assert columns["flag"]["kind"] == "choice"  # some travellers flag none or several: no pick
 
 
