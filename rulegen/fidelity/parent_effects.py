@@ -10,6 +10,12 @@ normal law with the variance between parents, in rank correlation with the paren
 numbers and levels), the child looks it up and adds a hidden deviation (a normal law with the
 variance within parents, in the child's copula instead of the column). Skewed positive columns
 are modelled on their logarithm, so that a large parent's children vary more in units.
+
+A column with cases (:mod:`rulegen.fidelity.dependencies`: the wait of a travel mode given the
+mode, the row's number within its parent) is judged on what its cases leave, its values less
+their case's mean; the deviation then keeps a mean and a spread per case, so the level adds to
+the case's own. A flag of one child per parent becomes the parent's pick
+(:mod:`rulegen.fidelity.parent_picks`).
 """
 
 from __future__ import annotations
