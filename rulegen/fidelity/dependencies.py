@@ -14,9 +14,10 @@ within: ref}``, a key part that other columns are never conditioned on otherwise
 what a row is: in a table of four travel modes per traveller, row 4 is the car, whose wait at
 the terminal is always 0, so the wait depends on the numbering and not on the traveller. And an
 integer column of at most :data:`MAX_CODE_VALUES` values (a ``mode`` code 1..4) may be the
-``given`` of a numeric column after it (only after it: a numeric column with cases may itself
-be a code, so the order of the columns keeps the dependencies free of cycles). Both are scored
-by the same BIC, so a numbering that says nothing about a column is never written.
+``given`` of a column after it, and stays in the copula (it is drawn from its own law; the
+columns with cases on it read its values). A column never takes as ``given`` one whose cases
+read it, directly or through others, so the dependencies have no cycle. Both are scored by the
+same BIC, so a numbering or a code that says nothing about a column is never written.
 
 A numeric column with cases is drawn through each case's inverse CDF, so its copula uniforms
 are its ranks within its case: :func:`learn_dependencies` returns them, and the table's
@@ -90,33 +91,42 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
     categories = [c for c in categories if c is not None]
     numberings = [c for c in (_code(name, data) for name, draft in table.columns.items()
                               if draft.spec.get("kind") == "sequence" and "within" in draft.spec) if c is not None]
+    codes = {name: code for name, draft in table.columns.items() if name not in skip
+             and draft.spec.get("kind") in _NUMERIC_KINDS and (code := _code(name, data, MAX_CODE_VALUES)) is not None}
+    order = list(table.columns)
+    given: dict[str, set[str]] = {}  # each column conditioned so far -> its given columns
+
+    def candidates(name: str, others: list[_Category]) -> list[_Category]:
+        """The parents ``name`` may take: few values, codes before it, none that reads it (no cycle)."""
+        before = [c for c in codes.values() if order.index(c.name) < order.index(name)]
+        below = _readers(name, given)
+        return [c for c in [*others, *before] if len(c.values) <= MAX_PARENT_VALUES and c.name not in below]
+
     linked: set[str] = set()
     for index, child in enumerate(categories):
         picked = _pick(lambda parents, c=child: _categorical_bic(c, parents, allow_values),
-                       [c for c in [*numberings, *categories[:index]] if len(c.values) <= MAX_PARENT_VALUES])
+                       candidates(child.name, [*numberings, *categories[:index]]))
         if picked is not None and _condition_choice(table.columns[child.name], child, picked, allow_values):
             linked |= {child.name, *(p.name for p in picked.parents)}
+            given[child.name] = {p.name for p in picked.parents}
     uniforms: dict[str, np.ndarray] = {}
-    parents = [c for c in [*numberings, *categories] if len(c.values) <= MAX_PARENT_VALUES]
-    codes: list[_Category] = []  # the integer columns of few values met so far
     grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}  # the same for every number
     for name, draft in table.columns.items():
         if name in skip or draft.spec.get("kind") not in _NUMERIC_KINDS or "given" in draft.spec:
             continue
         x = as_floats(data.column(name))
-        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped), [*parents, *codes]) if len(x) else None
-        code = _code(name, data, MAX_CODE_VALUES)
-        if code is not None:
-            codes.append(code)
+        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped),
+                       candidates(name, [*numberings, *categories])) if len(x) else None
         if picked is not None:
             numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
             _note_numeric(draft, name, picked)
-            # A code stays in the copula: it is drawn from its own law, and a column with cases
-            # on it reads its values; a category or a numbering never is in the copula.
-            linked |= {p.name for p in picked.parents} - {c.name for c in codes}
+            given[name] = {p.name for p in picked.parents}
             uniforms[name] = _ranks(x, picked.groups)
         else:
             uniforms[name] = _ranks(x, np.zeros(len(x), dtype=np.int64))
+    # A code stays in the copula: it is drawn from its own law, and a column with cases on it
+    # reads its values; a category or a numbering never is in the copula.
+    linked = {n for n in linked | {p for parents in given.values() for p in parents} if n not in codes}
     return uniforms, linked
 
 
@@ -157,6 +167,19 @@ def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None
     column = data.column(name).to_pylist()
     codes = np.array([-1 if v is None else index.get(v, other) for v in column], dtype=np.int64)
     return _Category(name, values, codes) if (codes >= 0).any() else None
+
+
+def _readers(name: str, given: dict[str, set[str]]) -> set[str]:
+    """The columns whose cases read ``name``, directly or through others."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        column = todo.pop()
+        for reader, parents in given.items():
+            if column in parents and reader not in found:
+                found.add(reader)
+                todo.append(reader)
+    return found
 
 
 def _code(name: str, data: pa.Table, most: int = MAX_PARENT_VALUES) -> _Category | None:

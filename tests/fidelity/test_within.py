@@ -145,3 +145,21 @@ def test_a_small_integer_code_is_a_given_of_the_columns_after_it(tmp_path: Path)
     made = rulegen.generate(text, seed=3)["rows"]
     means = made.groupby("code")["wait"].mean().to_numpy()
     assert means == pytest.approx(WAIT, abs=2)
+
+
+def test_a_code_is_a_given_of_a_category_after_it_and_no_cycle_is_made(tmp_path: Path) -> None:
+    rng = np.random.default_rng(19)
+    rows = 900
+    code = rng.integers(1, 5, rows)
+    # The label follows the code; the code, drawn first, cannot then be given the label.
+    label = np.where(rng.random(rows) < 0.85, np.array(["a", "b", "c", "d"])[code - 1],
+                     rng.choice(["a", "b", "c", "d"], rows))
+    folder = tmp_path / "codes"
+    folder.mkdir()
+    pd.DataFrame({"code": code, "label": label}).to_csv(folder / "rows.csv", index=False)
+    text = infer(folder)
+    columns = load_document(text)[0]["tables"]["rows"]["columns"]
+    assert columns["label"]["given"] == "code" and "given" not in columns["code"]
+    made = rulegen.generate(text, seed=4)["rows"]
+    agree = (made["label"] == np.array(["a", "b", "c", "d"])[made["code"] - 1]).mean()
+    assert agree == pytest.approx(0.85 + 0.15 / 4, abs=0.05)
