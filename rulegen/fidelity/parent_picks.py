@@ -1,14 +1,15 @@
-"""A flag that marks exactly one child of each parent: the travel mode a traveller chose, an
-address that is the customer's main one.
+"""A flag that marks exactly one child of each parent: the travel mode a traveller chose of
+the four, the winner of each match.
 
 Drawn row by row, such a flag gives some parents no flagged child and others several, and the
 children of one parent no longer differ the way they do (a traveller chooses one mode of four:
 the flag's share explained by the traveller is 0, where independent draws give a quarter). When
-the child numbers its rows within the parent (``{kind: sequence, within: ref}``) and every
-parent with children has exactly one child with one value of a two-valued column, the parent
+every parent has the same number of children, numbered within it (``{kind: sequence, within:
+ref}``), and exactly one child with one value of a two-valued column, the parent
 picks the number of that child instead: a hidden `choice` over the numbers, with the counts of
 the data (so the fourth mode is picked as often as it was chosen), and the child's column
-becomes ``if(mode == choice_pick, 1, 0)``.
+becomes ``if(mode == choice_pick, 1, 0)``. The pick follows the parent's categories where
+BIC says so (:func:`~rulegen.fidelity.dependencies.condition_choice`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source
     """
     numbering = next((name for name, draft in child.columns.items() if draft.spec.get("kind") == "sequence"
                       and draft.spec.get("within") == link.column and name in source.data.column_names), None)
-    if numbering is None or len(np.unique(groups)) < _MIN_PARENTS or len(groups) == len(np.unique(groups)):
+    # With counts that vary, a parent could pick a number past its own count and flag no child.
+    fixed = isinstance(child.rows, dict) and isinstance(child.rows.get("count"), int) and child.rows["count"] > 1
+    if numbering is None or not fixed or len(np.unique(groups)) < _MIN_PARENTS:
         return
     numbers = source.data.column(numbering).to_numpy(zero_copy_only=False)
     for name, draft in list(child.columns.items()):

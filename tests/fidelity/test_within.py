@@ -163,3 +163,15 @@ def test_a_code_is_a_given_of_a_category_after_it_and_no_cycle_is_made(tmp_path:
     made = rulegen.generate(text, seed=4)["rows"]
     agree = (made["label"] == np.array(["a", "b", "c", "d"])[made["code"] - 1]).mean()
     assert agree == pytest.approx(0.85 + 0.15 / 4, abs=0.05)
+
+
+def test_no_pick_when_the_counts_vary(tmp_path: Path) -> None:
+    rng = np.random.default_rng(20)
+    counts = rng.integers(2, 6, TRAVELLERS)
+    who = np.repeat(np.arange(1, TRAVELLERS + 1), counts)
+    number = np.concatenate([np.arange(1, c + 1) for c in counts])
+    first = (number == 1).astype(int)  # one per traveller, but a pick could pass a traveller's count
+    travellers = pd.DataFrame({"traveller_id": np.arange(1, TRAVELLERS + 1)})
+    trips = pd.DataFrame({"traveller_id": who, "leg": number, "first": first})
+    _, spec = _write(tmp_path, travellers, trips)
+    assert spec["tables"]["trips"]["columns"]["first"]["kind"] != "expr"
