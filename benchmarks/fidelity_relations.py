@@ -26,7 +26,9 @@ data set of 51 parents gives a children-per-parent KS that varies by 0.1 from co
   synthetic numbers of children of each parent row (lower is better);
 * parent effect: for each numeric child column, the share of its variance explained by its
   parent row (the variance of the per-parent means, spread over the children, over the total
-  variance); the table shows real / synthetic per column and the largest gap (target: <= 0.1);
+  variance); for a categorical one (or a number of at most five values), the same share of its
+  one-hot indicators' variance summed (Goodman and Kruskal's tau, marked τ); the table shows
+  real / synthetic per column and the largest gap (target: <= 0.1);
 * SDMetrics' multi-table QualityReport: Intertable Trends (the correlations between parent and
   child columns over the joined rows; target: at least HMA's), Cardinality, and the overall score.
 
@@ -51,6 +53,7 @@ from rulegen.fidelity.infer import infer
 
 Relation = tuple[str, str, str, str]  # parent, its key, child, the child's reference to it
 SAMPLES = 5  # synthetic copies scored per tool (each score is their mean)
+CATEGORIES = 20  # child columns of at most this many values are judged as categories
 
 
 def grunfeld() -> tuple[dict[str, pd.DataFrame], Relation]:
@@ -155,14 +158,21 @@ def children_ks(real: dict[str, pd.DataFrame], made: dict[str, pd.DataFrame], re
 
 
 def parent_effects(data: dict[str, pd.DataFrame], relation: Relation) -> dict[str, float]:
+    """The share of each child column's variance its parent explains; a category's (at most
+    ``CATEGORIES`` values, or a number of at most five) is of its one-hot indicators summed
+    (Goodman and Kruskal's tau), named ``column (τ)``."""
     _, _, child, ref = relation
     frame = data[child]
     shares = {}
     for column in frame.columns:
-        if column == ref or frame[column].dtype.kind not in "if" or frame[column].nunique() <= 5:
+        if column == ref:
             continue
-        values = frame[column].astype(float)
-        shares[column] = float(values.groupby(frame[ref]).transform("mean").var() / values.var())
+        if frame[column].dtype.kind in "if" and frame[column].nunique() > 5:
+            values = frame[column].astype(float)
+            shares[column] = float(values.groupby(frame[ref]).transform("mean").var() / values.var())
+        elif 1 < frame[column].nunique() <= CATEGORIES:
+            flags = pd.get_dummies(frame[column].astype(str)).astype(float)
+            shares[f"{column} (τ)"] = float(flags.groupby(frame[ref]).transform("mean").var().sum() / flags.var().sum())
     return shares
 
 

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from rulegen.fidelity.fit import histogram
 from rulegen.fidelity.render import ColumnDraft, yaml_scalar
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["case_key", "numeric_cases"]
+__all__ = ["case_groups", "case_key", "numeric_cases"]
 
 
 def case_key(values: tuple[Any, ...]) -> Any:
@@ -26,6 +27,19 @@ def case_key(values: tuple[Any, ...]) -> Any:
     if len(values) == 1:
         return values[0]
     return ", ".join(yaml_scalar(v).strip('"') if not isinstance(v, str) else v for v in values)
+
+
+def case_groups(spec: dict[str, Any], data: pa.Table) -> np.ndarray | None:
+    """The case of each row of ``data`` under ``spec``'s ``given``/``cases`` (the index of its key
+    among the cases, -1 for a row no case matches); None when ``spec`` has no cases or ``data``
+    lacks a given column."""
+    given = spec.get("given")
+    names = [given] if isinstance(given, str) else list(given or [])
+    if not names or not all(name in data.column_names for name in names):
+        return None
+    index = {key: i for i, key in enumerate(spec.get("cases") or {})}
+    rows = zip(*(data.column(name).to_pylist() for name in names), strict=True)
+    return np.array([-1 if None in row else index.get(case_key(row), -1) for row in rows], dtype=np.int64)
 
 
 def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: list[tuple[Any, ...]],

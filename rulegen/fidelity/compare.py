@@ -10,7 +10,8 @@ of the Pearson correlation matrices of its numeric and date columns, the associa
 categorical pairs and of its categorical-numeric pairs (see
 :mod:`rulegen.fidelity.associations`), optionally a machine-learning efficacy score (see
 :mod:`rulegen.fidelity.efficacy`), and a privacy check (see :mod:`rulegen.fidelity.privacy`).
-For each reference, the children per parent and the parent effect (see
+For each reference, the children per parent and the parent effect on each numeric, date and
+categorical child column (see
 :mod:`rulegen.fidelity.references`, which also says how references are found).
 
 **The score** is in [0, 1], 1 when the synthetic data cannot be told from the real by these

@@ -9,6 +9,16 @@ by its counts; a number by a Gaussian law per case, which is what the share of v
 category explains measures. A combination seen fewer than :data:`MIN_CASE_ROWS` times gets no
 case of its own: its rows draw from the column's own law.
 
+Codes count as categories too. A child table's numbering within its parent (``{kind: sequence,
+within: ref}``, a key part that other columns are never conditioned on otherwise) often says
+what a row is: in a table of four travel modes per traveller, row 4 is the car, whose wait at
+the terminal is always 0, so the wait depends on the numbering and not on the traveller. And an
+integer column of at most :data:`MAX_CODE_VALUES` values (a ``mode`` code 1..4) may be the
+``given`` of a column after it, and stays in the copula (it is drawn from its own law; the
+columns with cases on it read its values). A column never takes as ``given`` one whose cases
+read it, directly or through others, so the dependencies have no cycle. Both are scored by the
+same BIC, so a numbering or a code that says nothing about a column is never written.
+
 A numeric column with cases is drawn through each case's inverse CDF, so its copula uniforms
 are its ranks within its case: :func:`learn_dependencies` returns them, and the table's
 ``correlations`` are measured on them, which keeps the rank correlations within each category
@@ -32,11 +42,12 @@ from rulegen.fidelity.render import ColumnDraft, TableDraft
 from rulegen.fidelity.text import OTHER, RARE_COUNT
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_CASE_ROWS", "learn_dependencies"]
+__all__ = ["MIN_CASE_ROWS", "condition_choice", "learn_dependencies"]
 
 MIN_CASE_ROWS = 15  # rows a combination needs for a case of a numeric column
 MAX_PARENTS = 2
 MAX_PARENT_VALUES = 20  # categorical columns with more values are not parents
+MAX_CODE_VALUES = 10  # integer columns of a law with more values are not parents
 _NUMERIC_KINDS = {*DISTRIBUTIONS, "histogram"}
 _LEAST_SPREAD = 1e-4  # of the column's variance: the least a case's variance counts for
 
@@ -78,28 +89,68 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
     categories = [_category(name, draft, data) for name, draft in table.columns.items()
                   if name not in skip and _is_category(draft)]
     categories = [c for c in categories if c is not None]
+    numberings = [c for c in (_code(name, data) for name, draft in table.columns.items()
+                              if draft.spec.get("kind") == "sequence" and "within" in draft.spec) if c is not None]
+    codes = {name: code for name, draft in table.columns.items() if name not in skip
+             and draft.spec.get("kind") in _NUMERIC_KINDS and (code := _code(name, data, MAX_CODE_VALUES)) is not None}
+    order = list(table.columns)
+    given: dict[str, set[str]] = {}  # each column conditioned so far -> its given columns
+
+    def candidates(name: str, others: list[_Category]) -> list[_Category]:
+        """The parents ``name`` may take: few values, codes before it, none that reads it (no cycle)."""
+        before = [c for c in codes.values() if order.index(c.name) < order.index(name)]
+        below = _readers(name, given)
+        return [c for c in [*others, *before] if len(c.values) <= MAX_PARENT_VALUES and c.name not in below]
+
     linked: set[str] = set()
     for index, child in enumerate(categories):
         picked = _pick(lambda parents, c=child: _categorical_bic(c, parents, allow_values),
-                       [c for c in categories[:index] if len(c.values) <= MAX_PARENT_VALUES])
+                       candidates(child.name, [*numberings, *categories[:index]]))
         if picked is not None and _condition_choice(table.columns[child.name], child, picked, allow_values):
             linked |= {child.name, *(p.name for p in picked.parents)}
+            given[child.name] = {p.name for p in picked.parents}
     uniforms: dict[str, np.ndarray] = {}
-    parents = [c for c in categories if len(c.values) <= MAX_PARENT_VALUES]
     grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}  # the same for every number
     for name, draft in table.columns.items():
         if name in skip or draft.spec.get("kind") not in _NUMERIC_KINDS or "given" in draft.spec:
             continue
         x = as_floats(data.column(name))
-        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped), parents) if len(x) else None
+        picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped),
+                       candidates(name, [*numberings, *categories])) if len(x) else None
         if picked is not None:
             numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
             _note_numeric(draft, name, picked)
-            linked |= {p.name for p in picked.parents}
+            given[name] = {p.name for p in picked.parents}
             uniforms[name] = _ranks(x, picked.groups)
         else:
             uniforms[name] = _ranks(x, np.zeros(len(x), dtype=np.int64))
+    # A code stays in the copula: it is drawn from its own law, and a column with cases on it
+    # reads its values; a category or a numbering never is in the copula.
+    linked = {n for n in linked | {p for parents in given.values() for p in parents} if n not in codes}
     return uniforms, linked
+
+
+def condition_choice(draft: ColumnDraft, name: str, values: list[Any], codes: np.ndarray, table: TableDraft,
+                     data: pa.Table) -> bool:
+    """Condition a `choice` column added to ``table`` after its others (a parent's hidden pick of
+    a child) on the table's categories and integer codes, where BIC says so (editing ``draft``).
+
+    Args:
+        draft: the `choice` column's draft.
+        name: its name.
+        values: its values; ``codes`` the index of each row's value among them (-1: none).
+        table, data: the table's drafts (none of which reads the column) and its rows.
+
+    Returns:
+        Whether a dependency was written.
+    """
+    candidates = [_category(n, d, data) for n, d in table.columns.items() if _is_category(d) and n != name]
+    candidates += [_code(n, data, MAX_CODE_VALUES) for n, d in table.columns.items()
+                   if d.spec.get("kind") in _NUMERIC_KINDS and n in data.column_names]
+    candidates = [c for c in candidates if c is not None and len(c.values) <= MAX_PARENT_VALUES]
+    child = _Category(name, values, codes)
+    picked = _pick(lambda parents: _categorical_bic(child, parents, False), candidates)
+    return picked is not None and _condition_choice(draft, child, picked, False)
 
 
 def _is_category(draft: ColumnDraft) -> bool:
@@ -116,6 +167,33 @@ def _category(name: str, draft: ColumnDraft, data: pa.Table) -> _Category | None
     column = data.column(name).to_pylist()
     codes = np.array([-1 if v is None else index.get(v, other) for v in column], dtype=np.int64)
     return _Category(name, values, codes) if (codes >= 0).any() else None
+
+
+def _readers(name: str, given: dict[str, set[str]]) -> set[str]:
+    """The columns whose cases read ``name``, directly or through others."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        column = todo.pop()
+        for reader, parents in given.items():
+            if column in parents and reader not in found:
+                found.add(reader)
+                todo.append(reader)
+    return found
+
+
+def _code(name: str, data: pa.Table, most: int = MAX_PARENT_VALUES) -> _Category | None:
+    """An integer column of at most ``most`` distinct values as codes (its values in order)."""
+    column = data.column(name)
+    if not pa.types.is_integer(column.type):
+        return None
+    present = column.drop_null().to_numpy()
+    values = np.unique(present)
+    if not 2 <= len(values) <= most:
+        return None
+    codes = np.full(len(column), -1, dtype=np.int64)
+    codes[~column.is_null().to_numpy(zero_copy_only=False)] = np.searchsorted(values, present)
+    return _Category(name, [int(v) for v in values], codes)
 
 
 def _pick(score: Callable[[tuple[_Category, ...]], _Choice | None], candidates: Sequence[_Category]) -> _Choice | None:

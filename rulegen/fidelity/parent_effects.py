@@ -10,6 +10,12 @@ normal law with the variance between parents, in rank correlation with the paren
 numbers and levels), the child looks it up and adds a hidden deviation (a normal law with the
 variance within parents, in the child's copula instead of the column). Skewed positive columns
 are modelled on their logarithm, so that a large parent's children vary more in units.
+
+A column with cases (:mod:`rulegen.fidelity.dependencies`: the wait of a travel mode given the
+mode, the row's number within its parent) is judged on what its cases leave, its values less
+their case's mean; the deviation then keeps a mean and a spread per case, so the level adds to
+the case's own. A flag of one child per parent becomes the parent's pick
+(:mod:`rulegen.fidelity.parent_picks`).
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from rulegen.fidelity.cases import case_groups
 from rulegen.fidelity.children import fit_children, round_to
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.parent_categories import split_by_category
+from rulegen.fidelity.parent_picks import pick_flags
 from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
@@ -69,6 +77,7 @@ def shape_children(child: TableDraft, parent: TableDraft, link: Link, source: So
              if draft.spec.get("kind") == "choice" and name in parent_source.data.column_names
              and pa.types.is_string(parent_source.data.column(name).type)}
     _levels(child, parent, link, source, groups, numbers, texts)
+    pick_flags(child, parent, link, source, parent_source, groups, order)
 
 
 def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, groups: np.ndarray,
@@ -86,16 +95,22 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
         if present.sum() < 2 * _MIN_GROUPS or len(np.unique(groups[present])) < _MIN_GROUPS:
             continue
         x, log = log_scale(raw[present])
-        share, p, between, within = parent_effect(x, groups[present])
+        cases = case_groups(draft.spec, source.data)
+        cases = None if cases is None else cases[present]
+        if cases is not None and _constant_case(x, cases):
+            continue  # a level would move the rows of a case of one value (the car's wait of 0) off it
+        # With cases, the parent's share is of what the cases leave (the wait of a travel mode
+        # apart from the mode's own mean), and the deviation keeps a law per case.
+        rest = x if cases is None else x - _case_means(x, cases, len(draft.spec["cases"]))[cases]
+        share, p, between, within = parent_effect(rest, groups[present])
         if share < MIN_EFFECT or p > _MAX_P or within <= 0:
             continue
         level, deviation = parent.free_name(identifier(f"{child.name}_{name}")), child.free_name(f"{name}_deviation")
         lookup = child.free_name(f"{name}_level")
-        sums = np.bincount(groups[present], weights=x, minlength=len(link.counts))
+        sums = np.bincount(groups[present], weights=rest, minlength=len(link.counts))
         sizes = np.bincount(groups[present], minlength=len(link.counts))
         levels[level] = np.where(sizes > 0, sums / np.maximum(sizes, 1), np.nan)
         deviations[deviation] = np.full(len(raw), np.nan)
-        deviations[deviation][present] = x - levels[level][groups[present]]
         replaced.add(name)
         parent.columns[level] = ColumnDraft(
             {"kind": "normal", "loc": round_to(float(np.nanmean(levels[level]))), "scale": round_to(math.sqrt(between)),
@@ -104,10 +119,13 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
         insert_before(child, name, lookup, deviation)
         child.columns[lookup] = ColumnDraft({"kind": "lookup", "via": link.column, "column": level, "hidden": True},
                                             [f"the level its {link.parent} row sets"])
-        child.columns[deviation] = ColumnDraft({"kind": "normal", "loc": 0.0, "scale": round_to(math.sqrt(within)),
-                                                "hidden": True}, ["each row's deviation from that level"])
+        spec, deviations[deviation][present] = _deviation(x - levels[level][groups[present]], cases, draft.spec,
+                                                              within)
+        child.columns[deviation] = ColumnDraft(spec, ["each row's deviation from that level" +
+                                                      (f", by {_given(draft.spec)}" if cases is not None else "")])
         child.columns[name] = level_expression(draft, lookup, deviation, log, raw[present],
-                                          f"{share:.0%} of its variance{' (of its logarithm)' if log else ''} is "
+                                          f"{share:.0%} of its variance{' (of its logarithm)' if log else ''}"
+                                          f"{' apart from ' + _given(draft.spec) if cases is not None else ''} is "
                                           f"between {link.parent} rows (F test p = {p:.1g})")
     if levels:
         levels = dict(split_by_category(parent, texts, name, values) for name, values in levels.items())
@@ -116,6 +134,52 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
                 if n not in replaced and n in source.data.column_names}
         child.correlations = [pair for pair in child.correlations if not replaced & set(pair[:2])]
         add_correlations(child, kept, deviations)
+
+
+def _case_means(x: np.ndarray, cases: np.ndarray, count: int) -> np.ndarray:
+    """The mean of each of ``count`` cases' values, then (at index ``count``, and -1) that of the
+    rows of no case; the overall mean for a case of no rows."""
+    index = np.where(cases >= 0, cases, count)
+    sizes = np.bincount(index, minlength=count + 1)
+    means = np.bincount(index, weights=x, minlength=count + 1) / np.maximum(sizes, 1)
+    return np.where(sizes > 0, means, x.mean())
+
+
+def _constant_case(x: np.ndarray, cases: np.ndarray) -> bool:
+    """Whether a case's values are all one (with at least two rows)."""
+    for case in np.unique(cases[cases >= 0]):
+        values = x[cases == case]
+        if len(values) > 1 and np.ptp(values) == 0:
+            return True
+    return False
+
+
+def _given(spec: dict[str, Any]) -> str:
+    given = spec["given"]
+    return given if isinstance(given, str) else " and ".join(given)
+
+
+def _deviation(values: np.ndarray, cases: np.ndarray | None, spec: dict[str, Any],
+               within: float) -> tuple[dict[str, Any], np.ndarray]:
+    """The hidden deviation's law, a normal one with the variance ``within`` parents (with a mean
+    and a spread per case of ``spec``'s ``given``, the spreads scaled to that variance as the
+    levels' own noise shrinks them), and each row's deviation as the copula sees it
+    (standardized within its case: the rank its case's quantile function gives it)."""
+    if cases is None:
+        return {"kind": "normal", "loc": 0.0, "scale": round_to(math.sqrt(within)), "hidden": True}, values
+    keys = list(spec["cases"])
+    means = _case_means(values, cases, len(keys))
+    index = np.where(cases >= 0, cases, len(keys))
+    centred = values - means[index]
+    sizes = np.bincount(index, minlength=len(keys) + 1)
+    spreads = np.sqrt(np.bincount(index, weights=centred**2, minlength=len(keys) + 1) / np.maximum(sizes, 1))
+    spreads *= math.sqrt(within) / max(float(centred.std()), 1e-12)
+    spreads = np.where(spreads > 0, spreads, max(math.sqrt(within), 1e-9))
+    law = {"kind": "normal", "loc": round_to(float(means[-1])), "scale": round_to(float(spreads[-1])),
+           "given": spec["given"],
+           "cases": {key: {"loc": round_to(float(means[i])), "scale": round_to(float(spreads[i]))}
+                     for i, key in enumerate(keys) if sizes[i] > 0}, "hidden": True}
+    return law, centred / spreads[index]
 
 
 def insert_before(table: TableDraft, name: str, *new: str) -> None:

@@ -17,6 +17,12 @@ each parent row, and their mean, maximum, childless share and concentration.
 explained by which parent row a child belongs to: the adjusted η² ``1 - (1 - η²)(n - 1)/(n - k)``
 of the column grouped by the reference (n children with a parent, k parents with a child), so a
 column drawn independently of its parent scores near 0 however few children each parent has.
+For a categorical column of the child, the same share of its *Gini variance* (the variance of
+its one-hot indicators, summed over its values: ``1 - sum of p_v²``, the chance that two rows
+differ): Goodman and Kruskal's τ of the category given the parent row, adjusted the same way.
+It is the η² of the indicators pooled, so a column of 0 and 1 scores the same as a category as
+it does as a number; 1 when every parent's children share one value, near 0 when the parent
+says nothing of it. Nulls are left out, like the numbers' NaN.
 """
 
 from __future__ import annotations
@@ -32,8 +38,8 @@ import pyarrow.types as pat
 
 from rulegen.fidelity import distances as dist
 
-__all__ = ["ChildCounts", "ParentEffect", "RelationComparison", "compare_relation", "declared_relations",
-           "find_relations", "parent_effect", "table_keys"]
+__all__ = ["ChildCounts", "ParentEffect", "RelationComparison", "category_effect", "compare_relation",
+           "declared_relations", "find_relations", "parent_effect", "table_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class ParentEffect:
     column: str
     real: float
     synth: float | None
+    measure: str = "variance"  # or "category": the Gini variance of a categorical column
 
     @property
     def difference(self) -> float | None:
@@ -78,7 +85,7 @@ class RelationComparison:
 
     ``distance`` is the KS statistic between the real and synthetic counts of children per
     parent; None (and ``synth`` None) when the synthetic data lacks one of the columns.
-    ``effects`` are the parent effects of the child's numeric columns.
+    ``effects`` are the parent effects of the child's numeric, date and categorical columns.
     """
 
     child: str
@@ -222,17 +229,35 @@ def parent_effect(groups: np.ndarray, values: np.ndarray) -> float | None:
     no more rows than groups remain, or the values are constant.
     """
     frame = pd.DataFrame({"g": pd.Series(groups, dtype=object), "x": values}).dropna()
-    n = len(frame)
-    if n == 0:
+    if frame.empty:
         return None
     stats = frame.groupby("g", sort=False)["x"].agg(["count", "mean"])
-    k = len(stats)
     total = float(((frame["x"] - frame["x"].mean()) ** 2).sum())
+    between = float((stats["count"] * (stats["mean"] - frame["x"].mean()) ** 2).sum())
+    return _adjusted(between, total, len(frame), len(stats))
+
+
+def category_effect(groups: np.ndarray, labels: np.ndarray) -> float | None:
+    """The adjusted Goodman-Kruskal τ of ``labels`` grouped by ``groups`` (see the module
+    docstring), in [0, 1]; None as for :func:`parent_effect` (a single value is constant)."""
+    frame = pd.DataFrame({"g": pd.Series(groups, dtype=object), "x": pd.Series(labels, dtype=object)}).dropna()
+    if frame.empty:
+        return None
+    cells = frame.groupby(["g", "x"], sort=False).size()
+    sizes = cells.groupby(level=0).sum()
+    n = len(frame)
+    # Sums of squares of the one-hot indicators: n (1 - sum p²) in all, n_g (1 - sum p_g²) within a group.
+    total = n - float((frame["x"].value_counts().to_numpy(dtype=np.float64) ** 2).sum()) / n
+    within = n - float((cells.to_numpy(dtype=np.float64) ** 2 / sizes.reindex(cells.index, level=0).to_numpy()).sum())
+    return _adjusted(total - within, total, n, len(sizes))
+
+
+def _adjusted(between: float, total: float, n: int, k: int) -> float | None:
+    """``1 - (1 - between / total)(n - 1)/(n - k)`` in [0, 1] (None when it cannot be told)."""
     if k < 2 or n <= k or total <= 0:
         return None
-    between = float((stats["count"] * (stats["mean"] - frame["x"].mean()) ** 2).sum())
-    eta2 = between / total
-    return float(min(1.0, max(0.0, 1.0 - (1.0 - eta2) * (n - 1) / (n - k))))
+    share = between / total
+    return float(min(1.0, max(0.0, 1.0 - (1.0 - share) * (n - 1) / (n - k))))
 
 
 def _effects(link: tuple[str, str, str, str], real: pa.Table, synth: pa.Table | None) -> tuple[ParentEffect, ...]:
@@ -243,10 +268,11 @@ def _effects(link: tuple[str, str, str, str], real: pa.Table, synth: pa.Table | 
             continue
         prepared = dist.prepare_column(real.column(name), synth.column(name) if synth is not None and
                                        name in synth.column_names else None)
-        if prepared.kind not in ("numeric", "datetime"):
+        if prepared.kind not in ("numeric", "datetime", "categorical"):
             continue
+        measure = category_effect if prepared.kind == "categorical" else parent_effect
         real_groups = _key_array(real.column(column))
-        effect = parent_effect(real_groups.to_numpy(zero_copy_only=False), prepared.real) \
+        effect = measure(real_groups.to_numpy(zero_copy_only=False), prepared.real) \
             if real_groups is not None else None
         if effect is None:
             continue
@@ -254,8 +280,9 @@ def _effects(link: tuple[str, str, str, str], real: pa.Table, synth: pa.Table | 
         if prepared.synth is not None and column in synth.column_names:
             groups = _key_array(synth.column(column))
             if groups is not None:
-                synth_effect = parent_effect(groups.to_numpy(zero_copy_only=False), prepared.synth)
-        effects.append(ParentEffect(name, effect, synth_effect))
+                synth_effect = measure(groups.to_numpy(zero_copy_only=False), prepared.synth)
+        effects.append(ParentEffect(name, effect, synth_effect,
+                                    "category" if prepared.kind == "categorical" else "variance"))
     return tuple(effects)
 
 

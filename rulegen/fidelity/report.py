@@ -125,7 +125,8 @@ def render_text(comparison: Comparison) -> str:
                      f"{r.synth.childless:.1%}  top 10% of parents hold {r.real.top_decile:.1%} / "
                      f"{r.synth.top_decile:.1%}  orphans {r.synth.orphans:.1%}")
         for e in r.effects:
-            lines.append(f"  parent effect of {r.label} on {e.column} (share of its variance explained by the "
+            what = "its Gini variance, Goodman-Kruskal tau" if e.measure == "category" else "its variance"
+            lines.append(f"  parent effect of {r.label} on {e.column} (share of {what} explained by the "
                          f"parent row) {e.real:.3f} / {_g(e.synth)}")
     lines += [f"note: {note}" for note in comparison.notes]
     scored = sum(c.distance is not None for t in comparison.tables for c in t.columns)
@@ -231,7 +232,9 @@ def render_html(comparison: Comparison) -> str:
                  "text lengths, TV (total variation) for categories. The score is the mean of (1 - distance) "
                  "over columns and relations, times 1 - the mean absolute difference of correlations, times the "
                  "mean similarity of the category pairs (contingency similarity), of the category-number pairs "
-                 "(1 - |&Delta;&eta;|, &eta; the correlation ratio) and of the parent effects, times the "
+                 "(1 - |&Delta;&eta;|, &eta; the correlation ratio) and of the parent effects (the share of a "
+                 "child column's variance the parent row explains; for a category, &tau;: the share of its Gini "
+                 "variance, 1 - &Sigma;p&sup2;), times the "
                  "machine-learning efficacy (synthetic-trained / real-trained score, when targets are given). "
                  "In the figures, real is blue and synthetic orange.</p>")
     parts += [f"<p>note: {html.escape(note)}</p>" for note in comparison.notes]
@@ -281,7 +284,8 @@ def render_html(comparison: Comparison) -> str:
                         + _cell(f"{r.real.childless:.1%} / {s.childless:.1%}" if s else "-", True)
                         + _cell(f"{r.real.top_decile:.1%} / {s.top_decile:.1%}" if s else "-", True)
                         + _cell(f"{s.orphans:.1%}" if s else "-", True)
-                        + _cell(", ".join(f"{e.column} {e.real:.2f} / {_g(e.synth)}" for e in r.effects) or "-")
+                        + _cell(", ".join(f"{e.column}{' (τ)' if e.measure == 'category' else ''} {e.real:.2f} / "
+                                          f"{_g(e.synth)}" for e in r.effects) or "-")
                         + "</tr>")
         parts.append(f"<table><tr>{head}</tr>{''.join(rows)}</table>")
         figures = [img for r in comparison.relations if (img := fig.relation_figure(r))]
