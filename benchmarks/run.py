@@ -220,7 +220,7 @@ def _tree_memory(pid: int) -> int:
 
 
 def run_child(cmd: list[str], *, sample_tree: bool = False, memory: bool = True, every: float = 0.05,
-              env: dict[str, str] | None = None) -> Child:
+              env: dict[str, str] | None = None, cwd: Path = ROOT) -> Child:
     """Run ``cmd`` to completion; its wall time, CPU time, peak RSS and its JSON split line.
 
     With ``sample_tree``, a thread samples the process tree every ``every`` seconds: the CPU time
@@ -229,7 +229,7 @@ def run_child(cmd: list[str], *, sample_tree: bool = False, memory: bool = True,
     sample CPU only, and rarely, to leave the cores to the run)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, env=env or CHILD_ENV)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err, env=env or CHILD_ENV)
         peak = [0]
         cpu: dict[int, float] = {}
         stop = threading.Event()

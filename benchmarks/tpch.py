@@ -5,6 +5,7 @@
     python benchmarks/run.py --tpch --sf 1 --sf 10  # sf 1 (3 rounds) then sf 10 (1 round)
     python benchmarks/run.py --tpch --quick         # sf 0.01, one round, prints only (smoke test)
     python benchmarks/run.py --tpch --sf 10 --tools rulegen   # rulegen alone (its peak memory at sf 10)
+    python benchmarks/run.py --tpch --tools rulegen --baseline ../main --no-write  # this tree against another
 
 Each tool makes TPC-H's eight tables at the scale factor and writes one Parquet file per table,
 as a whole process timed from start to exit, on every core of the machine:
@@ -13,7 +14,13 @@ as a whole process timed from start to exit, on every core of the machine:
   spec's row counts are scale factor 1's; region and nation are fixed);
 * tpchgen-cli (Rust, from PyPI): ``tpchgen-cli parquet -s SF -o DIR``;
 * DuckDB: ``CALL dbgen(sf=SF)`` into memory, then ``COPY`` of each table to Parquet
-  (``benchmarks/tools/duckdb_tpch.py``, which says where its tpch extension comes from).
+  (``benchmarks/tools/duckdb_tpch.py``, which says where its tpch extension comes from);
+* with ``--baseline TREE``, also ``rulegen-baseline``: the same rulegen command run from another
+  source tree (a checkout of an earlier commit), its spec included, to measure a change side by
+  side on a loaded machine (its "÷ rulegen, per round" is the ratio to trust there).
+
+rulegen makes ``orders`` together with ``lineitem`` (the blocks its aggregates read are made
+once, :mod:`rulegen.engine.costream`), and gives Parquet statistics to every column but text.
 
 A round runs the three one after the other; the figures are the median of the rounds (3 at
 sf <= 1, 1 above: sf 10 takes minutes), so load that changes during the run hits all three
@@ -42,6 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import (  # noqa: E402
+    CHILD_ENV,
     GIB,
     Child,
     context_lines,
@@ -54,19 +62,22 @@ from benchmarks.run import (  # noqa: E402
 from benchmarks.tools import duckdb_tpch  # noqa: E402
 
 SPEC = ROOT / "benchmarks" / "specs" / "tpch.yaml"
-TOOLS = ("rulegen", "tpchgen-cli", "duckdb")
+TOOLS = ("rulegen", "tpchgen-cli", "duckdb", "rulegen-baseline")
 
 
-def commands(sf: float, out: Path) -> dict[str, list[str] | None]:
-    """Each tool's command writing scale factor ``sf`` under ``out`` (None: not available here)."""
+def commands(sf: float, out: Path, baseline: Path | None = None) -> dict[str, list[str] | None]:
+    """Each tool's command writing scale factor ``sf`` under ``out`` (None: not available here);
+    ``rulegen-baseline`` runs rulegen from the source tree ``baseline``."""
     duck = duckdb_tpch.python()
     tpchgen = shutil.which("tpchgen-cli")
+    rulegen = [sys.executable, "-m", "rulegen", "generate", "--scale", f"{sf:g}", "--format", "parquet", "--quiet"]
     return {
-        "rulegen": [sys.executable, "-m", "rulegen", "generate", str(SPEC), "--scale", f"{sf:g}", "-o",
-                    str(out / "rulegen"), "--format", "parquet", "--quiet"],
+        "rulegen": [*rulegen, str(SPEC), "-o", str(out / "rulegen")],
         "tpchgen-cli": [tpchgen, "parquet", "-s", f"{sf:g}", "-o", str(out / "tpchgen-cli")] if tpchgen else None,
         "duckdb": [duck, "-m", "benchmarks.tools.duckdb_tpch", "--sf", f"{sf:g}", "--out", str(out / "duckdb")]
         if duck else None,
+        "rulegen-baseline": [*rulegen, str(baseline / SPEC.relative_to(ROOT)), "-o", str(out / "rulegen-baseline")]
+        if baseline else None,
     }
 
 
@@ -74,19 +85,24 @@ def _load() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(sf: float, rounds: int, tools: tuple[str, ...] = TOOLS) -> dict[str, list[dict[str, Any]]]:
-    """``rounds`` rounds of ``tools`` at ``sf``: per tool, each run's wall, CPU, rows, bytes, memory."""
+def measure(sf: float, rounds: int, tools: tuple[str, ...] = TOOLS,
+            baseline: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``rounds`` rounds of ``tools`` at ``sf``: per tool, each run's wall, CPU, rows, bytes, memory
+    (``baseline``: the source tree of ``rulegen-baseline``)."""
     found: dict[str, list[dict[str, Any]]] = {tool: [] for tool in TOOLS}
     with tempfile.TemporaryDirectory(prefix="rulegen-tpch-") as tmp:
         for i in range(rounds):
-            cmds = commands(sf, Path(tmp))
+            cmds = commands(sf, Path(tmp), baseline)
             for tool, cmd in cmds.items():
                 if cmd is None or tool not in tools:
                     continue
                 out = Path(tmp) / tool
                 (out if tool == "tpchgen-cli" else out.parent).mkdir(parents=True, exist_ok=True)
                 before = _load()
-                child: Child = run_child(cmd, sample_tree=True, memory=True, every=0.25)
+                # `python -m` imports from its working folder first: the baseline's runs start in its tree
+                where = {"env": {**CHILD_ENV, "PYTHONPATH": str(baseline)}, "cwd": baseline} \
+                    if tool == "rulegen-baseline" and baseline else {}
+                child: Child = run_child(cmd, sample_tree=True, memory=True, every=0.25, **where)
                 files = [p for p in out.rglob("*") if p.is_file()]
                 # wait4's CPU already holds every process the tool reaped (rulegen's workers) and
                 # every thread: adding the sampled tree again counted rulegen's workers twice.
@@ -151,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of: " + ", ".join(TOOLS))
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md / results.json")
     parser.add_argument("--note", default="", help="a note written with the figures")
+    parser.add_argument("--baseline", type=Path, metavar="TREE",
+                        help="also run rulegen from this source tree (rulegen-baseline), side by side")
     args = parser.parse_args(argv)
     factors = [0.01] if args.quick else (args.sf or [1.0])
     write = not (args.quick or args.no_write)
@@ -161,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     for sf in factors:
         rounds = args.rounds or (1 if args.quick or sf > 1 else 3)
         print(f"TPC-H sf {sf:g}: {rounds} round(s); load {_load()}", file=sys.stderr)
-        found = measure(sf, rounds, tuple(t.strip() for t in args.tools.split(",")))
+        tools = tuple(t.strip() for t in args.tools.split(",")) + (("rulegen-baseline",) if args.baseline else ())
+        found = measure(sf, rounds, tools, args.baseline.resolve() if args.baseline else None)
         lines = table_lines(sf, found)
         print("\n".join(lines))
         body += [*lines, ""]

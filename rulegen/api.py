@@ -166,7 +166,8 @@ def write(
     ``fmt`` is csv, jsonl, parquet or sql; a SQL script per table (``CREATE TABLE``, ``INSERT``s,
     its foreign keys) is written for ``dialect`` (sqlite, postgresql, mysql or duckdb), and the
     paths come parents first, the order to load them in. ``progress(table, rows done, rows)``
-    is called as each block is written.
+    is called as each block is written; a table made with its parent (whose aggregates read
+    it, see :mod:`rulegen.engine.costream`) reports all its rows once its parent is done.
 
     With ``client`` (a ``dask.distributed.Client``, a scheduler address, or ``"local"`` for a
     local cluster of ``workers`` processes), blocks are tasks on the cluster and each table is a
@@ -180,8 +181,8 @@ def write(
         GenerationError: its rules cannot be met (constraints, uniqueness).
         OutputError: a file cannot be written.
     """
-    from rulegen.engine.stream import stream_table
-    from rulegen.io.files import TableOutput, write_tables
+    from rulegen.engine.costream import companions
+    from rulegen.io.files import write_tables
     from rulegen.io.sql import DIALECTS, sql_scripts
 
     _prepare(workers if client is None else 1)
@@ -201,17 +202,36 @@ def write(
                                 manifest=manifest(plan), tables=picked)
             return write_dask(plan, out_dir, client, manifest=manifest(plan), tables=picked)
     scripts = sql_scripts(plan, DIALECTS[dialect]) if fmt == "sql" else {}
-    tables = [
-        TableOutput(name, t.schema, lambda encode, t=t: _reported(t, stream_table(
-                        t, plan.seed, workers=min(workers, max(1, t.blocks)), encode=encode), progress),
-                    categorical=t.categorical,
-                    script=scripts.get(name))
-        for name, t in plan.tables.items() if name in picked
-    ]
-    if scripts:
-        tables.sort(key=lambda t: list(scripts).index(t.name))
+    groups = {parent: children for parent, children in companions(plan, picked).items()
+              if plan.tables[parent].blocks >= workers}  # else the children's own turn has more workers
+    along = {child for children in groups.values() for child in children}
+    order = list(scripts) if scripts else picked
+    tables = [_output(plan, name, groups.get(name, ()), workers, scripts, progress) for name in order
+              if name in picked and name not in along]
     with _located(plan.spec):
-        return write_tables(tables, out_dir, fmt, manifest=manifest(plan))
+        paths = write_tables(tables, out_dir, fmt, manifest=manifest(plan))
+    return {name: paths[name] for name in order if name in paths}
+
+
+def _output(plan: Plan, name: str, children: tuple[str, ...], workers: int, scripts: Mapping[str, Any],
+            progress: Progress | None) -> Any:
+    """What :func:`write` writes for table ``name``, made together with ``children`` (tables its
+    aggregates read, written along with it: see :mod:`rulegen.engine.costream`)."""
+    from rulegen.engine.stream import stream_table, stream_together
+    from rulegen.io.files import TableOutput
+
+    t = plan.tables[name]
+    workers = min(workers, max(1, t.blocks))
+
+    def blocks(encode: Any, *encodes: Any) -> Iterator[Any]:
+        if not children:
+            return _reported(t, stream_table(t, plan.seed, workers=workers, encode=encode), progress)
+        group = (t, *(plan.tables[c] for c in children))
+        return _reported_group(group, stream_together(t, group[1:], plan.seed, workers=workers,
+                                                      encodes=(encode, *encodes)), progress)
+
+    return TableOutput(name, t.schema, blocks, categorical=t.categorical, script=scripts.get(name),
+                       along=tuple(_output(plan, c, (), workers, scripts, progress) for c in children))
 
 
 def _manifest(plan: Plan, *, scale: float, rows: Mapping[str, int] | None, fmt: str,
@@ -239,6 +259,26 @@ def _reported(table: TablePlan, blocks: Iterable[Any], progress: Progress | None
         yield data
         if progress is not None:
             progress(table.name, table.block_range(block)[1], table.rows)
+
+
+def _reported_group(group: tuple[TablePlan, ...], parts: Iterable[tuple[int, Any]],
+                    progress: Progress | None) -> Iterator[tuple[int, Any]]:
+    """``parts`` of tables made together (see :func:`_reported`): the first table reports its
+    blocks, the others all their rows once it is done (a bar per table, one after the other)."""
+    first = group[0]
+    if progress is not None:
+        progress(first.name, 0, first.rows)
+    block = 0
+    for part in parts:
+        yield part
+        if part[0] == 0:
+            if progress is not None:
+                progress(first.name, first.block_range(block)[1], first.rows)
+            block += 1
+    if progress is not None:
+        for table in group[1:]:
+            progress(table.name, 0, table.rows)
+            progress(table.name, table.rows, table.rows)
 
 
 def seed_database(

@@ -21,26 +21,37 @@ class ChildBlocks:
     are also kept for the whole process (:data:`_SEAM`), so that the next parent block finds the
     child block at their seam. Values are a pure function of the key: whatever is kept or
     dropped, the data is the same.
+
+    A parent made together with its children (:mod:`rulegen.engine.costream`) is given the
+    child blocks it owns whole (:meth:`put`): they serve any columns.
     """
 
     def __init__(self) -> None:
         self._blocks: dict[tuple[Any, ...], dict[str, pa.Array]] = {}
 
+    def put(self, table: Any, seed: int, block: int, values: dict[str, pa.Array]) -> None:
+        """Keep every column of ``table``'s ``block`` (as :func:`evaluate_values` makes it whole)."""
+        self._blocks[(table, seed, block, None)] = values
+
     def get(self, table: Any, seed: int, block: int, columns: frozenset[str]) -> dict[str, pa.Array]:
         """``columns`` of ``table``'s ``block``, evaluated with its constraints unless kept."""
-        key = (table, seed, block, columns)
-        found = self._blocks.get(key)
-        if found is None:
-            found = _SEAM.get(key)
+        key, whole = (table, seed, block, columns), (table, seed, block, None)
+        found = next((kept[k] for kept in (self._blocks, _SEAM) for k in (key, whole) if k in kept), None)
         if found is None:
             from rulegen.engine.evaluate import evaluate_values  # evaluate makes block contexts
 
             found = evaluate_values(table, seed, block, columns)
-            if len(_SEAM) >= _SEAM_KEPT:
-                del _SEAM[next(iter(_SEAM))]  # the oldest: parent blocks move forward
-            _SEAM[key] = found
+            keep(key, found)
         self._blocks[key] = found
         return found
+
+
+def keep(key: tuple[Any, ...], values: dict[str, pa.Array]) -> None:
+    """Keep a child block made in this process for the next parent block (see :class:`ChildBlocks`);
+    a key whose columns are None holds the whole block."""
+    if len(_SEAM) >= _SEAM_KEPT:
+        del _SEAM[next(iter(_SEAM))]  # the oldest: parent blocks move forward
+    _SEAM[key] = values
 
 
 _SEAM: dict[tuple[Any, ...], dict[str, pa.Array]] = {}  # the last child blocks made in this process

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.engine.constraints import enforce_constraints
-from rulegen.engine.context import BlockContext
+from rulegen.engine.context import BlockContext, ChildBlocks
 from rulegen.engine.random import block_rng, stream_key, stream_seed
 from rulegen.engine.unique import composite_values, permute, row_hashes
 from rulegen.expr.evaluate import evaluate_expression
@@ -26,24 +26,32 @@ from rulegen.plan.budget import check_block
 from rulegen.plan.plan import ColumnPlan, TablePlan, Uniqueness
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["evaluate_block", "evaluate_rows", "evaluate_values"]
+__all__ = ["block_output", "evaluate_block", "evaluate_rows", "evaluate_values"]
 
 
-def evaluate_values(table: TablePlan, seed: int, block: int,
-                    columns: Collection[str] | None = None) -> dict[str, pa.Array]:
+def evaluate_values(table: TablePlan, seed: int, block: int, columns: Collection[str] | None = None, *,
+                    children: ChildBlocks | None = None) -> dict[str, pa.Array]:
     """Every column (hidden ones too) of one block, with its constraints met; or only ``columns``,
-    which must hold their own inputs (see :meth:`TablePlan.needed`)."""
+    which must hold their own inputs (see :meth:`TablePlan.needed`). ``children`` holds child
+    blocks already made for its aggregates."""
     start, stop = table.block_range(block)
     rows = np.arange(start, stop, dtype=np.int64)
-    values = evaluate_rows(table, seed, block, rows, columns=columns)
+    values = evaluate_rows(table, seed, block, rows, columns=columns, children=children)
     if (table.constraints or table.unique_redraws) and (columns is None or not set(table.redraw).isdisjoint(columns)):
         values = enforce_constraints(table, seed, block, rows, values, evaluate_rows)
     return values
 
 
-def evaluate_block(table: TablePlan, seed: int, block: int) -> tuple[pa.RecordBatch, list[np.ndarray]]:
-    """The output rows of one block, and the row hashes of the table's streaming unique checks."""
-    values = evaluate_values(table, seed, block)
+def evaluate_block(table: TablePlan, seed: int, block: int, *,
+                   children: ChildBlocks | None = None) -> tuple[pa.RecordBatch, list[np.ndarray]]:
+    """The output rows of one block, and the row hashes of the table's streaming unique checks
+    (``children`` as in :func:`evaluate_values`)."""
+    return block_output(table, block, evaluate_values(table, seed, block, children=children))
+
+
+def block_output(table: TablePlan, block: int,
+                 values: dict[str, pa.Array]) -> tuple[pa.RecordBatch, list[np.ndarray]]:
+    """What :func:`evaluate_block` returns, from the block's ``values`` (every column)."""
     batch = pa.RecordBatch.from_arrays([values[name] for name in table.output], schema=table.schema)
     rows = np.arange(*table.block_range(block), dtype=np.int64)
     hashes = [row_hashes([values[c] for c in check.columns], rows) for check in table.unique_checks]
@@ -51,15 +59,16 @@ def evaluate_block(table: TablePlan, seed: int, block: int) -> tuple[pa.RecordBa
 
 
 def evaluate_rows(table: TablePlan, seed: int, block: int, rows: np.ndarray, attempt: int = 0,
-                  known: dict[str, pa.Array] | None = None,
-                  columns: Collection[str] | None = None) -> dict[str, pa.Array]:
+                  known: dict[str, pa.Array] | None = None, columns: Collection[str] | None = None,
+                  children: ChildBlocks | None = None) -> dict[str, pa.Array]:
     """Every column (hidden ones too), or only ``columns``, for ``rows`` of ``block`` at redraw
     ``attempt``.
 
-    Columns in ``known`` keep the given values; the others are evaluated.
+    Columns in ``known`` keep the given values; the others are evaluated. ``children`` as in
+    :func:`evaluate_values`.
     """
     ctx = BlockContext(seed=seed, table=table.name, block=block, rows=rows, attempt=attempt,
-                       values=dict(known or {}))
+                       values=dict(known or {}), children=children if children is not None else ChildBlocks())
     if table.copula is not None:
         copula = table.copula
         rng = block_rng(stream_key(seed, table.name, "", "copula"), block, attempt)

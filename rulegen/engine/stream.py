@@ -16,9 +16,9 @@ from rulegen.engine.unique import UniqueChecker
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.io.files import Encoder
 from rulegen.plan.plan import TablePlan, UniqueCheck
-from rulegen.scale.local import run_blocks
+from rulegen.scale.local import run_blocks, run_parts
 
-__all__ = ["raise_on_repeat", "stream_table"]
+__all__ = ["raise_on_repeat", "stream_table", "stream_together"]
 
 
 def stream_table(
@@ -42,6 +42,31 @@ def stream_table(
         yield batch
     for check, checker in zip(table.unique_checks, checkers, strict=False):
         raise_on_repeat(table, seed, check, checker.finish())
+
+
+def stream_together(
+    table: TablePlan, children: tuple[TablePlan, ...], seed: int, *, workers: int = 1,
+    encodes: tuple[Encoder, ...] | None = None,
+) -> Iterator[tuple[int, pa.RecordBatch | bytes | pa.Buffer]]:
+    """Every block of ``table`` and of ``children`` (tables whose parent it is), made together
+    (:mod:`rulegen.engine.costream`): ``(position, block)`` pairs, position 0 for ``table``'s
+    blocks and i for those of ``children[i - 1]``, each table's blocks in order. ``encodes``
+    (one per table) as ``encode`` in :func:`stream_table`.
+
+    Raises:
+        GenerationError: as :func:`stream_table`, for any of the tables.
+    """
+    group = (table, *children)
+    checkers = [[UniqueChecker(0) for _ in t.unique_checks] for t in group]
+    for parts in run_parts(group, seed, range(table.blocks), workers, encodes=encodes):
+        for position, data, hashes in parts:
+            member = group[position]
+            for check, checker, block_hashes in zip(member.unique_checks, checkers[position], hashes, strict=False):
+                raise_on_repeat(member, seed, check, checker.add(block_hashes))
+            yield position, data
+    for member, member_checkers in zip(group, checkers, strict=True):
+        for check, checker in zip(member.unique_checks, member_checkers, strict=False):
+            raise_on_repeat(member, seed, check, checker.finish())
 
 
 def _contiguous(blocks: range | list[int]) -> bool:

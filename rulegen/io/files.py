@@ -5,6 +5,10 @@ Each table is written to a hidden temporary file in the target folder, created e
 (never through a symlink); only when every table is complete are they renamed into place, all
 or none (:mod:`rulegen.io.outputs`), so a failed or killed run leaves no half-written file and
 no mix of new and old files. Whatever a table is called, its file lands directly in the folder.
+
+Tables made together (a parent and the children its aggregates read, see
+:mod:`rulegen.engine.costream`) are written together: their files are open at once, and each
+block is appended to its own table's file as the group streams.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 import contextlib
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -43,13 +47,20 @@ Encoder = Callable[[pa.RecordBatch], bytes | pa.Buffer]  # one block's bytes in 
 class TableOutput:
     """What to write for one table: its schema, its blocks (made on demand, given the format's
     encoder for blocks made in other processes), and the columns with few distinct values
-    (dictionary-encoded where the format can)."""
+    (dictionary-encoded where the format can).
+
+    With ``along`` (tables made with this one), ``blocks`` is given every table's encoder, this
+    one's first, and yields ``(position, block)`` pairs: position 0 for this table's blocks,
+    i for those of ``along[i - 1]``, each table's blocks in order (``along``'s own ``blocks``
+    are not called).
+    """
 
     name: str
     schema: pa.Schema
-    blocks: Callable[[Encoder], Iterable[pa.RecordBatch | bytes | pa.Buffer]]
+    blocks: Callable[..., Iterable[Any]]
     categorical: tuple[str, ...] = ()
     script: SqlScript | None = None  # for the sql format
+    along: tuple[TableOutput, ...] = ()
 
 
 class TableWriter(ABC):
@@ -83,6 +94,13 @@ class TableWriter(ABC):
     def close(self) -> None:
         """Finish and close the file."""
         self._file.close()
+
+    def abandon(self) -> None:
+        """Close the file after a failure (it is removed): whatever fails now is not the news."""
+        with contextlib.suppress(Exception):
+            self.close()
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 class CsvWriter(TableWriter):
@@ -252,57 +270,77 @@ def write_tables(tables: Iterable[TableOutput], out_dir: str | Path, fmt: str = 
     out = Path(out_dir)
     done: dict[str, tuple[Path, Path]] = {}
     moves: list[tuple[Path, Path]] = []  # every file to publish: the tables', then the manifest
-    temp = final = None
+    opened: list[tuple[str, Path, Path]] = []  # the files being written: (table, temp, final)
+    failing: Path | None = None  # the final path being written when something fails
     made: list[Path] = []
     published = False
     try:
         made = outputs.make_folder(out)
         outputs.remove_stale(out)
         for table in tables:
-            final = outputs.contained(out, f"{table.name}.{writer_cls.extension}")
-            temp = outputs.contained(out, outputs.temp_name(final.name))
-            try:
-                writer = writer_cls(temp, table)
-            except FileExistsError:  # planted at the new name: not ours to remove
-                temp = None
-                raise
-            blocks = iter(table.blocks(writer.encode))
-            try:
-                for block in blocks:
-                    if isinstance(block, pa.RecordBatch):
-                        writer.write(block)
-                    else:
-                        writer.append(block)
-            finally:
-                # Closed now, not whenever a traceback lets go of it: its workers stop at once.
-                getattr(blocks, "close", lambda: None)()
-                writer.close()
-            done[table.name] = (temp, final)
-            temp = final = None
+            writers = []
+            for member in (table, *table.along):
+                failing = outputs.contained(out, f"{member.name}.{writer_cls.extension}")
+                temp = outputs.contained(out, outputs.temp_name(failing.name))
+                opened.append((member.name, temp, failing))
+                try:
+                    writers.append(writer_cls(temp, member))
+                except FileExistsError:  # planted at the new name: not ours to remove
+                    opened.pop()
+                    raise
+            for position in _write_blocks(table, writers):
+                failing = opened[position][2]
+            done.update((name, (temp, final)) for name, temp, final in opened)
+            opened, failing = [], None
         moves = list(done.values())
         if manifest is not None:
-            final = outputs.contained(out, MANIFEST_NAME, "manifest")
-            file, temp = outputs.create_temp(out, final.name)
+            failing = outputs.contained(out, MANIFEST_NAME, "manifest")
+            file, temp = outputs.create_temp(out, failing.name)
+            opened.append((MANIFEST_NAME, temp, failing))
             with file:
                 file.write(manifest({name: path for name, (_, path) in done.items()}))
-            moves.append((temp, final))
-            temp = final = None
+            moves.append((temp, failing))
+            opened, failing = [], None
         try:
             outputs.publish(moves)
         except OSError as exc:
             raise outputs.publish_error(exc, out) from exc
         published = True
     except OSError as exc:
-        written = _size(temp) if temp is not None else None
-        raise outputs.write_error(exc, out, final.name if final is not None else None, written) from exc
+        written = next((_size(temp) for _, temp, final in opened if final == failing), None)
+        raise outputs.write_error(exc, out, failing.name if failing is not None else None, written) from exc
     finally:
-        for path in [temp, *(t for t, _ in done.values()), *(t for t, _ in moves)]:
-            if path is not None:
-                with contextlib.suppress(OSError):  # gone already (published), or never made
-                    path.unlink()
+        for path in [*(t for _, t, _ in opened), *(t for t, _ in done.values()), *(t for t, _ in moves)]:
+            with contextlib.suppress(OSError):  # gone already (published), or never made
+                path.unlink()
         if not published:
             outputs.remove_made(made)
     return {name: final for name, (_, final) in done.items()}
+
+
+def _write_blocks(table: TableOutput, writers: list[TableWriter]) -> Iterator[int]:
+    """Write the blocks of ``table`` (and of the tables made along with it) with ``writers``
+    (one per table, in the same order), and close them; yields the position of the table each
+    block is for before writing it (to name its file should the write fail)."""
+    blocks = iter(table.blocks(*(writer.encode for writer in writers)))
+    try:
+        for item in blocks:
+            position, block = item if table.along else (0, item)
+            yield position
+            if isinstance(block, pa.RecordBatch):
+                writers[position].write(block)
+            else:
+                writers[position].append(block)
+    except BaseException:
+        for writer in writers:
+            writer.abandon()
+        raise
+    finally:
+        # Closed now, not whenever a traceback lets go of it: its workers stop at once.
+        getattr(blocks, "close", lambda: None)()
+    for position, writer in enumerate(writers):
+        yield position
+        writer.close()
 
 
 def _size(path: Path) -> int | None:

@@ -6,9 +6,11 @@ which keeps memory flat however many blocks a table has.
 
 Workers do all the per-row work: given an ``encode`` function (a file format's), a worker
 returns the block's bytes in the file, so the main process only appends them; without one, it
-returns the block's Arrow batch. Either comes back through shared memory, not a pipe: each
-block in flight has a slot, a file in ``/dev/shm`` that the worker writes into and the main
-process maps (pickling a batch through a pipe costs more CPU than making it). Workers fork
+returns the block's Arrow batch. A task may also make a parent block together with the child
+blocks it owns (:mod:`rulegen.engine.costream`): their parts come one after the other. Either
+comes back through shared memory, not a pipe: each block in flight has a slot, a file in
+``/dev/shm`` that the worker writes into and the main process maps (pickling a batch through a
+pipe costs more CPU than making it). Workers fork
 from this process or from a server that has imported rulegen already
 (:mod:`rulegen.scale.startup`), so a pool starts in milliseconds.
 
@@ -37,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from rulegen.engine.costream import Part, evaluate_together
 from rulegen.engine.evaluate import evaluate_block
 from rulegen.io import outputs
 from rulegen.io.files import Encoder
@@ -47,24 +50,26 @@ from rulegen.scale.startup import starting_workers
 if TYPE_CHECKING:  # imported by the runs that start workers (with multiprocessing): see _pool_class
     from concurrent.futures import Future, ProcessPoolExecutor
 
-__all__ = ["run_blocks"]
+__all__ = ["run_blocks", "run_parts"]
 
-BlockResult = tuple[pa.RecordBatch | bytes | pa.Buffer, list[np.ndarray]]
+Data = pa.RecordBatch | bytes | pa.Buffer
+BlockResult = tuple[Data, list[np.ndarray]]
+PartResult = tuple[int, Data, list[np.ndarray]]  # a table's position in its group, a block, its hashes
 
 _SHARED_MEMORY = Path("/dev/shm")
 
-_TABLE: TablePlan | None = None
+_TABLES: tuple[TablePlan, ...] = ()  # in a worker: the table, then the children made with it
 _SEED = 0
-_ENCODE: Encoder | None = None
+_ENCODES: tuple[Encoder, ...] | None = None
 _SLOTS: dict[str, _Mapped] = {}  # in a worker: its open slot files
 
 
-def _init(table: TablePlan, seed: int, encode: Encoder | None, run: int) -> None:
-    global _TABLE, _SEED, _ENCODE
+def _init(tables: tuple[TablePlan, ...], seed: int, encodes: tuple[Encoder, ...] | None, run: int) -> None:
+    global _TABLES, _SEED, _ENCODES
     die_with_parent(run)  # a killed run leaves no worker behind
     # A forked worker inherits the run's SIGTERM handler; a worker told to stop just stops.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _TABLE, _SEED, _ENCODE = table, seed, encode
+    _TABLES, _SEED, _ENCODES = tables, seed, encodes
     _keep_freed_memory()
 
 
@@ -87,20 +92,29 @@ def _keep_freed_memory() -> None:
         pass
 
 
-def _work(block: int, slot: str) -> tuple[int, list[np.ndarray]]:
-    """Evaluate ``block``, encoded or as an Arrow IPC message, into the slot file ``slot``;
-    return its size and the unique hashes."""
-    assert _TABLE is not None
-    batch, hashes = evaluate_block(_TABLE, _SEED, block)
-    data = _ENCODE(batch) if _ENCODE is not None else batch.serialize()
+def _evaluate(tables: tuple[TablePlan, ...], seed: int, block: int) -> list[Part]:
+    """Block ``block`` of ``tables[0]``, with the blocks it owns of the others (its children)."""
+    if len(tables) == 1:
+        return [(0, *evaluate_block(tables[0], seed, block))]
+    return evaluate_together(tables[0], tables[1:], seed, block)
+
+
+def _work(block: int, slot: str) -> list[tuple[int, int, list[np.ndarray]]]:
+    """Evaluate ``block``'s parts, each encoded or as an Arrow IPC message, one after the other
+    into the slot file ``slot``; return each part's table position, size and unique hashes."""
+    parts = []
+    for position, batch, hashes in _evaluate(_TABLES, _SEED, block):
+        parts.append((position, _ENCODES[position](batch) if _ENCODES is not None else batch.serialize(), hashes))
+    size = sum(len(data) for _, data, _ in parts)
     sink = _SLOTS.get(slot)
-    if sink is None or sink.mapped < len(data):
-        if os.path.getsize(slot) < len(data):
-            _grow(slot, len(data) * 5 // 4)  # slots only grow; a quarter more spares resizes
+    if sink is None or sink.mapped < size:
+        if os.path.getsize(slot) < size:
+            _grow(slot, size * 5 // 4)  # slots only grow; a quarter more spares resizes
         sink = _SLOTS[slot] = _Mapped(slot, "r+")
     sink.file.seek(0)
-    sink.file.write(data)
-    return len(data), hashes
+    for _, data, _ in parts:
+        sink.file.write(data)
+    return [(position, len(data), hashes) for position, data, hashes in parts]
 
 
 def _grow(slot: str, size: int) -> None:
@@ -145,12 +159,13 @@ class _Slots:
         # Forked workers leave through os._exit and never run it.
         self._remove = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
-    def read(self, path: str, size: int) -> pa.Buffer:
-        """What a worker wrote into ``path``: a view of the slot, valid until it is written again."""
+    def read(self, path: str, size: int, offset: int = 0) -> pa.Buffer:
+        """What a worker wrote into ``path`` from ``offset``: a view of the slot, valid until it
+        is written again."""
         source = self._maps.get(path)
-        if source is None or source.mapped < size:
+        if source is None or source.mapped < offset + size:
             source = self._maps[path] = _Mapped(path)
-        source.file.seek(0)
+        source.file.seek(offset)
         return source.file.read_buffer(size)
 
     def remove(self) -> None:
@@ -168,19 +183,35 @@ def run_blocks(
     next is asked for: for writers that append them at once); blocks made in this process (one
     worker, or one block) stay batches, for the writer to encode.
     """
+    for ((_, data, hashes),) in run_parts((table,), seed, blocks, workers,
+                                          encodes=None if encode is None else (encode,)):
+        yield data, hashes
+
+
+def run_parts(
+    tables: tuple[TablePlan, ...], seed: int, blocks: Iterable[int], workers: int = 1, *,
+    encodes: tuple[Encoder, ...] | None = None,
+) -> Iterator[list[PartResult]]:
+    """Evaluate ``blocks`` of ``tables[0]``, each with the blocks it owns of the other tables (its
+    children, see :mod:`rulegen.engine.costream`), yielding each block's parts in the order of
+    ``blocks``: the table's own first (position 0), then each child's blocks in order.
+
+    ``encodes`` (one per table) as ``encode`` in :func:`run_blocks`: a block's parts are valid
+    until the next block is asked for.
+    """
     blocks = blocks if isinstance(blocks, range) else list(blocks)  # a range of 10^10 blocks stays one
     if workers <= 1 or len(blocks) <= 1:
         for block in blocks:
-            yield evaluate_block(table, seed, block)
+            yield _evaluate(tables, seed, block)
         return
     slots = _Slots(2 * workers)
     try:
         with starting_workers() as context, _pool_class()(
                 max_workers=workers, mp_context=context, initializer=_init,
-                initargs=(table, seed, encode, os.getpid())) as pool:
+                initargs=(tables, seed, encodes, os.getpid())) as pool:
             _RUNNING.add(pool)
             try:
-                yield from _in_order(pool, table, blocks, slots, encode)
+                yield from _in_order(pool, tables, blocks, slots, encodes is None)
             except BaseException:
                 _stop(pool)  # interrupted, or a block failed: the blocks in flight are not wanted
                 raise
@@ -190,20 +221,25 @@ def run_blocks(
         slots.remove()
 
 
-def _in_order(pool: ProcessPoolExecutor, table: TablePlan, blocks: Sequence[int], slots: _Slots,
-              encode: Encoder | None) -> Iterator[BlockResult]:
-    """The blocks' results in order, at most one block per slot in flight."""
-    pending: deque[tuple[str, Future[tuple[int, list[np.ndarray]]]]] = deque()
+def _in_order(pool: ProcessPoolExecutor, tables: tuple[TablePlan, ...], blocks: Sequence[int], slots: _Slots,
+              batches: bool) -> Iterator[list[PartResult]]:
+    """The blocks' results in order, at most one block per slot in flight (``batches``: the
+    parts are Arrow IPC messages, read back as batches)."""
+    pending: deque[tuple[str, Future[list[tuple[int, int, list[np.ndarray]]]]]] = deque()
     todo = iter(blocks)
     for slot, block in zip(slots.paths, todo, strict=False):
         pending.append((slot, pool.submit(_work, block, slot)))
     while pending:
         slot, future = pending.popleft()
-        size, hashes = future.result()
-        data = slots.read(slot, size)
-        if encode is None:  # a copy: a batch may be kept after the slot is reused
-            data = pa.ipc.read_record_batch(pa.py_buffer(data.to_pybytes()), table.schema)
-        yield data, hashes
+        parts: list[PartResult] = []
+        offset = 0
+        for position, size, hashes in future.result():
+            data: Data = slots.read(slot, size, offset)
+            offset += size
+            if batches:  # a copy: a batch may be kept after the slot is reused
+                data = pa.ipc.read_record_batch(pa.py_buffer(data.to_pybytes()), tables[position].schema)
+            parts.append((position, data, hashes))
+        yield parts
         # The consumer is done with the block: its slot takes the next one.
         for block in todo:
             pending.append((slot, pool.submit(_work, block, slot)))
