@@ -18,6 +18,7 @@ import numpy as np
 
 from rulegen.engine.context import BlockContext
 from rulegen.engine.random import block_rng, stream_key
+from rulegen.engine.strata import stratified_uniforms
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.parser import Expression
 from rulegen.kinds.base import Kind
@@ -36,6 +37,7 @@ class LawCounts:
     table: str  # the child table: the stream is (seed, table, "rows")
     parent_rows: int
     block_rows: int
+    stratified: bool = False  # the law's quantiles at stratified uniforms (rulegen.engine.strata)
 
     @property
     def blocks(self) -> int:
@@ -47,6 +49,8 @@ class LawCounts:
         start = block * self.block_rows
         rows = np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
         ctx = BlockContext(seed=self.seed, table=self.table, block=block, rows=rows, column="rows")
+        if self.stratified:  # a law given uniforms draws through its quantile function
+            ctx.uniforms["rows"] = stratified_uniforms(self.seed, self.table, rows, self.parent_rows)
         return np.asarray(self.law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
@@ -117,6 +121,7 @@ class ExprLawCounts:
     parent_rows: int
     block_rows: int
     shift: int = 0
+    stratified: bool = False  # uniforms from rulegen.engine.strata instead of the stream
 
     @property
     def blocks(self) -> int:
@@ -141,7 +146,10 @@ class ExprLawCounts:
         params = {name: np.asarray(evaluate_expression(p, values, len(rows), rows).to_numpy(zero_copy_only=False),
                                    dtype=np.float64) if isinstance(p, Expression) else p
                   for name, p in self.params.items()}
-        u = block_rng(stream_key(self.seed, self.table, "rows", "value"), block).random(len(rows))
+        if self.stratified:
+            u = stratified_uniforms(self.seed, self.table, rows, self.parent_rows)
+        else:
+            u = block_rng(stream_key(self.seed, self.table, "rows", "value"), block).random(len(rows))
         with np.errstate(all="ignore"):
             drawn = np.asarray(self.family.scipy(**params).ppf(u), dtype=np.float64) + self.shift
         bad = np.flatnonzero(~np.isfinite(drawn) | (drawn < 0) | (drawn > INT64_MAX))
