@@ -68,3 +68,28 @@ def test_stratified_counts_follow_their_law_at_51_parents():
 
 def test_stratified_counts_do_not_depend_on_the_block_size():
     assert np.array_equal(_counts(300, 5, stratified=True), _counts(300, 5, stratified=True, block_rows=64))
+
+
+def test_a_law_whose_mean_reads_the_parent_row_may_be_stratified():
+    text = """
+version: 1
+seed: 4
+tables:
+  members:
+    rows: 400
+    primary_key: id
+    columns:
+      id:   {kind: sequence}
+      tier: {kind: choice, values: {basic: 3, premium: 1}}
+  loans:
+    rows: {per: members, kind: poisson, lam: "if(tier == 'premium', 8, 2)", stratified: %s}
+    columns:
+      member: {kind: ref, to: members.id}
+"""
+    stratified, drawn = (rulegen.generate(text % flag) for flag in ("true", "false"))
+    assert stratified["loans"].equals(rulegen.generate(text % "true")["loans"])
+    counts = stratified["loans"]["member"].value_counts().reindex(stratified["members"]["id"], fill_value=0)
+    premium = (stratified["members"]["tier"] == "premium").to_numpy()
+    # Each parent keeps its own mean: premium members borrow about four times as much.
+    assert counts[premium].mean() == pytest.approx(8, rel=0.15) and counts[~premium].mean() == pytest.approx(2, rel=0.15)
+    assert not stratified["loans"].equals(drawn["loans"])

@@ -61,6 +61,25 @@ def test_no_parent_column_is_read_that_the_counts_ignore():
         assert fit_children(rng.negative_binomial(2, 0.03, PARENTS), parent, column="n_child").reads == []
 
 
+def test_overdispersed_counts_read_no_unrelated_column():
+    # Thirty times as variable as a Poisson law, and six columns to choose from: a Poisson
+    # likelihood, or AICc's charge of 2 a column, reads some of them by chance.
+    read = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        parent = {f"x{i}": rng.normal(0, 1, PARENTS) for i in range(6)}
+        read += bool(fit_children(rng.negative_binomial(2, 0.03, PARENTS), parent, column="n_child").reads)
+    assert read <= 1
+
+
+def test_overdispersed_counts_still_read_the_column_they_depend_on():
+    rng = np.random.default_rng(8)
+    size = rng.normal(0, 1, 300)
+    counts = rng.negative_binomial(2, 2 / (2 + np.exp(3 + 0.8 * size)))
+    law = fit_children(counts, {"size": size, "noise": rng.normal(0, 1, 300)}, column="n_child")
+    assert law.reads == ["size"] and law.rows["kind"] == "negative_binomial"
+
+
 def test_the_mean_still_reads_a_parent_column_it_depends_on():
     rng = np.random.default_rng(2)
     revenue = rng.normal(30, 10, 200)
@@ -97,3 +116,10 @@ def test_aicc_charges_each_parameter_more_with_few_observations():
     law = _Law("negative_binomial", loglik=-100.0, params=2)
     assert law.aicc(51) == pytest.approx(2 * 2 + 200 + 2 * 2 * 3 / 48)
     assert law.aicc(3) == math.inf  # n <= k + 1: no estimate
+
+
+def test_few_parents_never_get_a_uniform_range():
+    # Five parents make one bin of at least five: a uniform range from 68 to 123, far from four
+    # parents at 123; a family is kept instead.
+    law = fit_children(np.array([68, 123, 123, 123, 123]), {}, column="n_child")
+    assert law.rows["kind"] == "negative_binomial" and law.ks < 0.5
