@@ -27,6 +27,7 @@ from rulegen.engine.unique import permute
 __all__ = ["stratified_uniforms"]
 
 _BITS = 53  # the mantissa of a float64: v_i takes 2**53 values
+_BELOW_ONE = np.nextafter(1.0, 0.0)
 
 
 def stratified_uniforms(seed: int, table: str, rows: np.ndarray, parent_rows: int) -> np.ndarray:
@@ -46,4 +47,6 @@ def stratified_uniforms(seed: int, table: str, rows: np.ndarray, parent_rows: in
     stratum = permute(rows, parent_rows, stream_seed(seed, table, "rows", "strata"))
     bits = hash_rows(stream_seed(seed, table, "rows", "within"), rows) >> np.uint64(64 - _BITS)
     within = (bits.astype(np.float64) + 0.5) / float(1 << _BITS)  # never 0 or 1: a quantile is finite
-    return (stratum + within) / parent_rows
+    # stratum + within rounds up to the next whole number for a large stratum and a within near
+    # 1 (one row in 2**53 / stratum): kept below 1, where every quantile is finite.
+    return np.minimum((stratum + within) / parent_rows, _BELOW_ONE)

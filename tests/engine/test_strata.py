@@ -8,6 +8,8 @@ import pytest
 import scipy.stats as st
 
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 import rulegen
 from rulegen.engine.strata import stratified_uniforms
@@ -32,6 +34,16 @@ tables:
 @pytest.mark.parametrize("parents", [1, 2, 51, 1_000, 65_537])
 def test_one_uniform_in_each_stratum(parents):
     u = stratified_uniforms(7, "airports", np.arange(parents), parents)
+    assert ((u > 0) & (u < 1)).all()
+    assert np.array_equal(np.sort(np.floor(u * parents).astype(np.int64)), np.arange(parents))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=hs.integers(0, 2**63), parents=hs.integers(1, 5_000), cut=hs.integers(0, 5_000))
+def test_any_split_of_the_parent_rows_gets_one_uniform_per_stratum(seed, parents, cut):
+    cut = min(cut, parents)
+    u = np.concatenate([stratified_uniforms(seed, "t", np.arange(0, cut), parents),
+                        stratified_uniforms(seed, "t", np.arange(cut, parents), parents)])
     assert ((u > 0) & (u < 1)).all()
     assert np.array_equal(np.sort(np.floor(u * parents).astype(np.int64)), np.arange(parents))
 
