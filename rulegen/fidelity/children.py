@@ -120,7 +120,7 @@ def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, column: s
             laws += _families(y, linear)
         laws = [law for law in laws if np.isfinite(law.loglik)]
         least = min(law.score(len(y)) for law in laws)
-        # Within the tie of the least AICc the data cannot tell laws apart: the simplest is kept.
+        # Within the tie of the least score the data cannot tell laws apart: the simplest is kept.
         best = min((law for law in laws if law.score(len(y)) <= least + _TIE),
                    key=lambda law: (law.params, _SIMPLER.index(law.name)))
         ks = _ks(y, best)
