@@ -14,6 +14,13 @@ Data sets:
   come from Faker's list of US state names and codes (the two lists, aligned).
 * ``modechoice`` (statsmodels): 210 travellers with income and party size -> 4 travel modes each
   with time, cost and choice.
+* ``penguins`` (palmerpenguins' raw table): 172 nests (a study's N<k>: species, island, clutch
+  completion, egg date) -> their 2 birds each (sex, bill, flipper, body mass, blood isotopes).
+* ``fertility`` (statsmodels): 219 countries -> 10,284 yearly fertility rates, 0 to 52 years each
+  (the years without a figure dropped; the countries' names left out).
+* ``riots`` (vega_datasets' la-riots): 38 Los Angeles neighbourhoods -> 63 deaths of the 1992
+  riots, 1 to 4 each, with age, gender, race, cause and place (names and addresses left out).
+* ``stocks`` (vega_datasets): 5 ticker symbols -> 560 monthly prices, 68 to 123 each.
 
 Both tools learn from the whole real data once and generate five synthetic copies with as many
 parent rows (rulegen: ``rulegen.infer`` on the CSV files, then ``rulegen.generate`` with seeds
@@ -95,8 +102,60 @@ def modechoice() -> tuple[dict[str, pd.DataFrame], Relation]:
     return {"travellers": travellers, "modes": modes}, ("travellers", "individual", "modes", "individual")
 
 
+def penguins() -> tuple[dict[str, pd.DataFrame], Relation]:
+    from palmerpenguins import load_penguins_raw
+
+    data = load_penguins_raw()
+    # A nest is a study's N<k>: its two birds (A1, A2) share species, island, clutch and egg date.
+    nest = data["studyName"] + data["Individual ID"].str.extract(r"^(N\d+)")[0]
+    ids = {name: number for number, name in enumerate(dict.fromkeys(nest), start=1)}
+    data = data.assign(nest_id=nest.map(ids), bird=data["Individual ID"].str.extract(r"A(\d+)$")[0].astype(int))
+    nests = data.groupby("nest_id", as_index=False).first()[["nest_id", "Species", "Island", "Clutch Completion",
+                                                             "Date Egg"]]
+    nests = nests.rename(columns={"Species": "species", "Island": "island", "Clutch Completion": "clutch",
+                                  "Date Egg": "egg_date"}).assign(species=lambda f: f["species"].str.split().str[0])
+    birds = data.rename(columns={"Culmen Length (mm)": "culmen_length", "Culmen Depth (mm)": "culmen_depth",
+                                 "Flipper Length (mm)": "flipper", "Body Mass (g)": "body_mass", "Sex": "sex",
+                                 "Delta 15 N (o/oo)": "delta_15n", "Delta 13 C (o/oo)": "delta_13c"})
+    birds = birds[["nest_id", "bird", "sex", "culmen_length", "culmen_depth", "flipper", "body_mass", "delta_15n",
+                   "delta_13c"]]
+    return {"nests": nests, "birds": birds}, ("nests", "nest_id", "birds", "nest_id")
+
+
+def fertility() -> tuple[dict[str, pd.DataFrame], Relation]:
+    import statsmodels.api as sm
+
+    data = sm.datasets.fertility.load_pandas().data
+    # The countries' names are left out (a label of one row each, as grunfeld's firms).
+    countries = data[["Country Code"]].rename(columns={"Country Code": "country_code"})
+    years = data.melt(id_vars="Country Code", value_vars=[c for c in data.columns if c.isdigit()],
+                      var_name="year", value_name="fertility").dropna()
+    years = years.rename(columns={"Country Code": "country_code"}).astype({"year": int})
+    years = years.sort_values(["country_code", "year"]).reset_index(drop=True)
+    return {"countries": countries, "years": years}, ("countries", "country_code", "years", "country_code")
+
+
+def riots() -> tuple[dict[str, pd.DataFrame], Relation]:
+    from vega_datasets import data as vega
+
+    # Names and addresses are left out: labels of one row each.
+    deaths = vega("la-riots")[["neighborhood", "age", "gender", "race", "type", "latitude", "longitude"]]
+    neighborhoods = pd.DataFrame({"neighborhood": sorted(deaths["neighborhood"].unique())})
+    return {"neighborhoods": neighborhoods, "deaths": deaths}, ("neighborhoods", "neighborhood", "deaths",
+                                                                "neighborhood")
+
+
+def stocks() -> tuple[dict[str, pd.DataFrame], Relation]:
+    from vega_datasets import data as vega
+
+    prices = vega.stocks()[["symbol", "date", "price"]]
+    symbols = pd.DataFrame({"symbol": list(dict.fromkeys(prices["symbol"]))})
+    return {"symbols": symbols, "prices": prices}, ("symbols", "symbol", "prices", "symbol")
+
+
 DATASETS: dict[str, Callable[[], tuple[dict[str, pd.DataFrame], Relation]]] = {
-    "grunfeld": grunfeld, "airports": airports, "modechoice": modechoice}
+    "grunfeld": grunfeld, "airports": airports, "modechoice": modechoice, "penguins": penguins,
+    "fertility": fertility, "riots": riots, "stocks": stocks}
 
 
 def fit_rulegen(real: dict[str, pd.DataFrame], relation: Relation) -> Callable[[int], dict[str, pd.DataFrame]]:
@@ -126,7 +185,9 @@ def _metadata(real: dict[str, pd.DataFrame], relation: Relation):
                 metadata.update_column(column, table, sdtype="numerical")
     metadata.update_column(key, parent, sdtype="id")
     metadata.set_primary_key(key, parent)
-    if metadata.tables[child].primary_key == ref:
+    key_of_child = metadata.tables[child].primary_key
+    # SDV may take a unique number (la-riots' latitude) for the child's key: only ids are keys.
+    if key_of_child == ref or (key_of_child and metadata.tables[child].columns[key_of_child]["sdtype"] != "id"):
         metadata.tables[child].primary_key = None
     metadata.update_column(ref, child, sdtype="id")
     metadata.add_relationship(parent, child, key, ref)

@@ -19,8 +19,7 @@ import yaml
 from rulegen.expr.arithmetic import RULES as ARITHMETIC_RULES
 from rulegen.expr.functions import FUNCTIONS
 from rulegen.kinds import KINDS, Kind, KindRegistry
-from rulegen.kinds.numeric import COUNT_LAWS
-from rulegen.spec.structure import COMMON_COLUMN_OPTIONS, SPEC_OPTIONS, TABLE_OPTIONS
+from rulegen.spec.structure import COMMON_COLUMN_OPTIONS, ROW_LAWS, SPEC_OPTIONS, TABLE_OPTIONS
 
 __all__ = ["REFERENCE", "render_reference", "type_words"]
 
@@ -159,7 +158,9 @@ def render_reference(registry: KindRegistry = KINDS) -> str:
         "",
         "`rows: {per: PARENT, count: K}` gives every row of PARENT K rows; `rows: {per: PARENT, kind: LAW, ...}`",
         "draws each count from an integer law, with that kind's options: "
-        + ", ".join(f"[`{law}`](#{law})" for law in COUNT_LAWS) + ".",
+        + ", ".join(f"[`{law}`](#{law})" for law in ROW_LAWS) + " (bins of whole numbers); `stratified: true` "
+        "draws the counts at stratified uniforms, one parent row in each of n equal slices of the law, so that "
+        "few parent rows follow it closely.",
         "",
         "## Options of every column",
         "",

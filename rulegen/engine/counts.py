@@ -1,7 +1,8 @@
 """Children per parent row (``rows: {per: PARENT, <integer law>}``), drawn block by block.
 
-The count of parent row i comes from the law's stream at the block of i, like any column value,
-or from an integer expression over the parent row (:class:`ExprCounts`, ``count: "if(late, 1, 0)"``),
+The count of parent row i comes from the law's stream at the block of i, like any column value
+(or, with ``stratified``, from the law's quantile at the row's stratified uniform, a function of
+the row alone: :mod:`rulegen.engine.strata`), or from an integer expression over the parent row (:class:`ExprCounts`, ``count: "if(late, 1, 0)"``),
 so the counts of one parent block are drawn alone, in any process, in any order. Nothing holds
 every parent's count: a :class:`~rulegen.plan.plan.ParentLink` keeps the total of each parent
 block (:func:`block_totals`, one pass) and draws the counts of the few parent blocks a child
@@ -18,6 +19,7 @@ import numpy as np
 
 from rulegen.engine.context import BlockContext
 from rulegen.engine.random import block_rng, stream_key
+from rulegen.engine.strata import stratified_uniforms
 from rulegen.errors import Diagnostic, GenerationError
 from rulegen.expr.parser import Expression
 from rulegen.kinds.base import Kind
@@ -36,6 +38,7 @@ class LawCounts:
     table: str  # the child table: the stream is (seed, table, "rows")
     parent_rows: int
     block_rows: int
+    stratified: bool = False  # the law's quantiles at stratified uniforms (rulegen.engine.strata)
 
     @property
     def blocks(self) -> int:
@@ -47,6 +50,8 @@ class LawCounts:
         start = block * self.block_rows
         rows = np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
         ctx = BlockContext(seed=self.seed, table=self.table, block=block, rows=rows, column="rows")
+        if self.stratified:  # a law given uniforms draws through its quantile function
+            ctx.uniforms["rows"] = stratified_uniforms(self.seed, self.table, rows, self.parent_rows)
         return np.asarray(self.law.evaluate(ctx).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
@@ -117,6 +122,7 @@ class ExprLawCounts:
     parent_rows: int
     block_rows: int
     shift: int = 0
+    stratified: bool = False  # uniforms from rulegen.engine.strata instead of the stream
 
     @property
     def blocks(self) -> int:
@@ -141,7 +147,10 @@ class ExprLawCounts:
         params = {name: np.asarray(evaluate_expression(p, values, len(rows), rows).to_numpy(zero_copy_only=False),
                                    dtype=np.float64) if isinstance(p, Expression) else p
                   for name, p in self.params.items()}
-        u = block_rng(stream_key(self.seed, self.table, "rows", "value"), block).random(len(rows))
+        if self.stratified:
+            u = stratified_uniforms(self.seed, self.table, rows, self.parent_rows)
+        else:
+            u = block_rng(stream_key(self.seed, self.table, "rows", "value"), block).random(len(rows))
         with np.errstate(all="ignore"):
             drawn = np.asarray(self.family.scipy(**params).ppf(u), dtype=np.float64) + self.shift
         bad = np.flatnonzero(~np.isfinite(drawn) | (drawn < 0) | (drawn > INT64_MAX))

@@ -79,7 +79,7 @@ def parent_counts(per: PerParentSpec, parent: TableSpec, parent_rows: int, befor
     kind = KINDS.get(per.law.kind)
     params = {name: per.law.options.get(name, default) for name, (_schema, default) in kind.family.params.items()}
     return ExprLawCounts(kind.family, {**params, **parsed}, per.parent, plans, seed, table, parent_rows, block_rows,
-                         shift=int(per.law.options.get("shift") or 0)), []
+                         shift=int(per.law.options.get("shift") or 0), stratified=per.stratified), []
 
 
 def _parse(per: PerParentSpec, texts: Mapping[str, str], parent: TableSpec,

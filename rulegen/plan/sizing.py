@@ -143,13 +143,29 @@ def _size_per_parent(table: Any, parent_rows: int, sizing: Sizing, tables: Mappi
         table.link = ParentLink(per.parent, parent_rows, count=per.count, block_rows=sizing.block_rows)
         table.rows = table.link.total
         return []
-    law = KINDS.get(per.law.kind)(per.law)
-    found = law.check(table.spec)
+    spec = per.law
+    if spec.kind == "histogram":  # bins of counts give whole numbers
+        spec = dataclasses.replace(spec, options={**spec.options, "integer": True})
+    law = KINDS.get(spec.kind)(spec)
+    found = law.check(table.spec) or _negative_bins(per)
+    if not found and per.stratified and hasattr(law, "quantile_problem"):
+        problem = law.quantile_problem()  # stratified counts are the law's quantiles
+        found = [problem] if problem else []
     if found:
         return found
     law.compile(CompileEnv(seed=sizing.seed, table=table.spec, rows=0, locale="en_US", base_dir="."))
-    counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows)
+    counts = LawCounts(law, sizing.seed, table.spec.name, parent_rows, sizing.block_rows, stratified=per.stratified)
     return _draw_counts(table, counts, counts, parent_rows, sizing, tables)
+
+
+def _negative_bins(per: PerParentSpec) -> list[Diagnostic]:
+    """A histogram of counts must start at 0 or more: a bin below would draw negative counts."""
+    assert per.law is not None
+    edges = per.law.options.get("edges") if per.law.kind == "histogram" else None
+    if not edges or edges[0] >= 0:
+        return []
+    return [Diagnostic("RG210", f"bins of counts per parent row must start at 0 or more, got edges from {edges[0]}",
+                       join_pointer(per.pointer, "edges"), hint="start the first bin at 0")]
 
 
 def _size_by_expression(table: Any, tables: Mapping[str, Any], sizing: Sizing) -> list[Diagnostic]:

@@ -101,8 +101,8 @@ def _rows(rows: int | dict[str, Any], pointer: str) -> int | PerParentSpec:
     if "count" in rows:
         return PerParentSpec(parent=rows["per"], pointer=pointer, count=rows["count"])
     law = ColumnSpec(name="rows", kind=rows["kind"], pointer=pointer,
-                     options={k: v for k, v in rows.items() if k not in ("per", "kind")})
-    return PerParentSpec(parent=rows["per"], pointer=pointer, law=law)
+                     options={k: v for k, v in rows.items() if k not in ("per", "kind", "stratified")})
+    return PerParentSpec(parent=rows["per"], pointer=pointer, law=law, stratified=bool(rows.get("stratified")))
 
 
 def _column(name: str, spec: dict[str, Any], pointer: str) -> ColumnSpec:

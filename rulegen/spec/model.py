@@ -57,6 +57,7 @@ class PerParentSpec:
     count: int | None = None  # a fixed count, or
     expression: str | None = None  # an integer expression over the parent row, or
     law: ColumnSpec | None = None  # an integer distribution of counts
+    stratified: bool = False  # the law's counts drawn at stratified uniforms (one per stratum)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,7 +25,7 @@ from rulegen.spec.source_map import join_pointer
 if TYPE_CHECKING:
     import jsonschema
 
-__all__ = ["SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
+__all__ = ["ROW_LAWS", "SCHEMA_ID", "check_column", "check_structure", "column_schema", "spec_schema"]
 
 SCHEMA_ID = "https://rulegen.dev/schemas/rulegen.schema.json"
 _DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -34,6 +34,10 @@ _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _NAME = {"type": "string", "x-expect": "a column name"}
 _NAME_LIST = {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True}
 _ROW_COUNT = {"type": "integer", "minimum": 0, "maximum": 10**15}
+# Laws of counts per parent row: the integer families, and bins (a histogram of whole numbers).
+ROW_LAWS = (*COUNT_LAWS, "histogram")
+_STRATIFIED = {"type": "boolean", "description": "draw the counts at stratified uniforms (one parent row in each "
+                                                 "of n equal slices of the law), so n counts follow the law closely"}
 # `rows: {fixed: N}`: a table --scale leaves alone (a dimension such as regions), --rows still sizes.
 FIXED_ROWS_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["fixed"], "additionalProperties": False,
@@ -127,6 +131,10 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
                 "required": ["per", "count"], "additionalProperties": False}
     cls = registry.get(kind)
     assert cls is not None, kind
+    if kind == "histogram":  # bins of counts: whole numbers always, one law for every parent row
+        options = {name: cls.options[name] for name in ("edges", "weights")}
+        return {"type": "object", "additionalProperties": False, "required": ["per", "kind", *cls.required],
+                "properties": {"per": per, **options, "stratified": _STRATIFIED, "kind": {"enum": list(ROW_LAWS)}}}
     # A parameter of the law may be an expression over the parent row (``lam: "visits / 4"``).
     params = {name: {"anyOf": [cls.options[name], {"type": "string", "minLength": 1}],
                      "x-expect": f"{cls.options[name].get('x-expect', 'a number')}, or an expression over the "
@@ -134,7 +142,8 @@ def per_parent_schema(kind: str | None, registry: KindRegistry = KINDS) -> dict[
                      "description": f"{cls.options[name].get('description', name)}: a number, or an expression "
                                     "over the parent row"}
               for name in cls.family.params if name in cls.options}
-    return {"type": "object", "properties": {"per": per, **cls.options, **params, "kind": {"enum": list(COUNT_LAWS)}},
+    return {"type": "object", "properties": {"per": per, **cls.options, **params, "stratified": _STRATIFIED,
+                                             "kind": {"enum": list(ROW_LAWS)}},
             "required": ["per", "kind", *cls.required], "additionalProperties": False}
 
 
@@ -179,7 +188,7 @@ def spec_schema(registry: KindRegistry = KINDS) -> dict[str, Any]:
         ],
     }
     schema = _document_schema({"$ref": "#/definitions/column"})
-    per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in COUNT_LAWS]
+    per_forms = [per_parent_schema(None, registry)] + [per_parent_schema(k, registry) for k in ROW_LAWS]
     rows = {**TABLE_OPTIONS["rows"], "anyOf": [_ROW_COUNT, FIXED_ROWS_SCHEMA, *per_forms]}
     table = schema["properties"]["tables"]["additionalProperties"]
     table["properties"] = {**table["properties"], "rows": rows}
@@ -272,9 +281,9 @@ def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegis
     kind = rows.get("kind")
     if kind is None or "count" in rows:
         return list(_validate(rows, per_parent_schema(None, registry), pointer))
-    if kind not in COUNT_LAWS:
+    if kind not in ROW_LAWS:
         return [Diagnostic("RG206", f"a count per parent row needs an integer law, got `{kind}`",
-                           join_pointer(pointer, "kind"), hint=f"use one of: {', '.join(COUNT_LAWS)}")]
+                           join_pointer(pointer, "kind"), hint=f"use one of: {', '.join(ROW_LAWS)}")]
     return list(_validate(rows, per_parent_schema(kind, registry), pointer))
 
 
