@@ -164,7 +164,11 @@ def tstr(train: pd.DataFrame, test: pd.DataFrame, target: str) -> tuple[float, s
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.metrics import accuracy_score, r2_score
 
-    features = pd.get_dummies(pd.concat([train.drop(columns=[target]), test.drop(columns=[target])]), dtype=float)
+    both = pd.concat([train.drop(columns=[target]), test.drop(columns=[target])])
+    for column in both.columns:  # dates as days since 1970: a forest splits on numbers
+        if pd.api.types.is_datetime64_any_dtype(both[column]):
+            both[column] = both[column].astype("datetime64[s]").astype(np.int64) / 86_400
+    features = pd.get_dummies(both, dtype=float)
     x_train, x_test = features.iloc[:len(train)].fillna(0), features.iloc[len(train):].fillna(0)
     y_train, y_test = train[target], test[target]
     if pd.api.types.is_numeric_dtype(test[target]):
@@ -195,7 +199,7 @@ def run(dataset: Dataset, models: list[str]) -> list[Result]:
     """Every synthesizer on one dataset, and the real training rows as the ceiling."""
     from sdv.metadata import Metadata
 
-    frame = dataset.load().dropna().reset_index(drop=True)
+    frame = _dates(dataset.load().dropna().reset_index(drop=True))
     train, test = split(frame)
     metadata = Metadata.detect_from_dataframes({dataset.name: train}, infer_keys=None)
     for column in train.columns:  # numbers of many values are numbers, whatever their names say
@@ -211,6 +215,17 @@ def run(dataset: Dataset, models: list[str]) -> list[Result]:
                      else sdv_synth(train, dataset.name, metadata, model))
         results.append(judge(dataset, model, time.perf_counter() - start, synth, train, test, single))
     return results
+
+
+def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that are all ISO dates as dates (what `rulegen` reads them as, so that the
+    synthetic and the real columns compare as one type)."""
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            parsed = pd.to_datetime(frame[column], format="ISO8601", errors="coerce")
+            if parsed.notna().all():
+                frame[column] = parsed
+    return frame
 
 
 def table(results: list[Result]) -> str:

@@ -12,6 +12,7 @@ the literal parts of patterns, unless ``allow_values`` (rare categories are then
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,7 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
     profiles = {source.name: profile_table(source.data) for source in sources}
     keys = shared_keys(profiles, {name: primary_key(name, columns) for name, columns in profiles.items()})
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})
+    keys = {name: _measured(name, key, profiles[name], links) for name, key in keys.items()}
     parents = pick_parents(links, {name: list(columns) for name, columns in profiles.items()})
     by_name = {source.name: source for source in sources}
     drafts: dict[str, TableDraft] = {}
@@ -111,6 +113,21 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     day_grain(table, profiles)
     missing_together(table, source.data)
     return table
+
+
+def _measured(table: str, key: str | None, profiles: dict[str, ColumnProfile], links: list[Link]) -> str | None:
+    """``key``, or None when it is a measurement that happens to be unique: integers that are not
+    1, 2, 3..., not named like a key, and that no other table refers to (a county's population,
+    a year of a yearly series, a month's payroll count). Taken as a key it would be drawn
+    uniformly over its range, unrelated to the other columns; as a number it keeps its law and
+    its correlations."""
+    if key is None or any(link.parent == table and link.key == key for link in links):
+        return key
+    profile = profiles[key]
+    if profile.category != "integer" or primary_key(table, {key: replace(profile, category="string")}) == key:
+        return key  # named like a key (a string of that name would be taken too)
+    values = np.sort(profile.values)
+    return key if np.array_equal(values, values[0] + np.arange(len(values))) else None
 
 
 def _key(profile: ColumnProfile, rows: int, allow_values: bool) -> ColumnDraft:
