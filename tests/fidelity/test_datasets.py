@@ -48,3 +48,47 @@ def test_keys_stay_keys(tmp_path):
     rows = pd.DataFrame({"row": rng.permutation(np.arange(1, 301)), "amount": rng.gamma(2, 10, 300).round(2)})
     numbered, _ = _infer(rows, tmp_path, "r")
     assert numbered["primary_key"] == "row" and numbered["columns"]["row"]["kind"] == "sequence"
+
+
+# --- a few values get a law, not a handful of bins -------------------------------------------
+def test_a_small_sample_gets_a_law_its_noise_allows(tmp_path):
+    # scikit-learn's linnerud (20 rows) got histograms of two bins: a true law's KS distance to
+    # 14 values is about 0.2, far above the 0.05 a law needed.
+    from rulegen.fidelity.fit import fit_numeric
+
+    rng = np.random.default_rng(2)
+    found = fit_numeric(rng.normal(170, 12, 20).round(), integer=True)
+    assert found.spec["kind"] != "histogram", found.note
+    # Two clusters far apart are no single law at any size: they keep their histogram.
+    clusters = np.concatenate([rng.normal(0, 1, 30), rng.normal(12, 1, 30)]).round(3)
+    assert fit_numeric(clusters, integer=False, decimals=3).spec["kind"] == "histogram"
+
+
+# --- categories with many values --------------------------------------------------------------
+def test_many_repeated_codes_are_categories_and_place_numbers(tmp_path):
+    # vega's airports: 56 states (Faker's state codes drawn evenly before) that set each
+    # airport's latitude, which a state with more than 20 values could not do.
+    rng = np.random.default_rng(3)
+    states = [f"{a}{b}" for a in "ABCDEFGH" for b in "KLMNPQR"]  # 56 codes
+    weights = rng.dirichlet(np.ones(len(states)) * 2)
+    rows = rng.choice(len(states), 3000, p=weights)
+    latitude = (20 + 0.5 * np.arange(len(states)))[rows] + rng.normal(0, 1, len(rows))
+    frame = pd.DataFrame({"state": np.asarray(states)[rows], "latitude": latitude.round(4),
+                          "noise": rng.normal(0, 1, len(rows)).round(4)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["state"]["kind"] == "choice"
+    assert table["columns"]["latitude"]["given"] == "state"
+    assert "given" not in table["columns"]["noise"]  # no dependency invented
+    synthetic = rulegen.generate(text, seed=2)["t"]
+    by_state = synthetic.groupby("state")["latitude"].mean()
+    real = frame.groupby("state")["latitude"].mean()
+    kept = by_state.index.intersection(real.index)  # rare states are folded into "(other)"
+    assert len(kept) > 40 and np.corrcoef(real[kept], by_state[kept])[0, 1] > 0.95
+
+
+def test_names_seen_once_stay_text(tmp_path):
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"code": [f"Q{i:04d}X" for i in rng.permutation(10_000)[:3000]],
+                          "value": rng.normal(0, 1, 3000).round(3)})
+    table, _ = _infer(frame, tmp_path)
+    assert table["columns"]["code"]["kind"] != "choice"
