@@ -19,6 +19,7 @@ import numpy as np
 
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.dates import copula_days, dates_as_numbers
 from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.fit import fit_count_law
 from rulegen.fidelity.keys import shared_keys
@@ -199,7 +200,9 @@ def _correlate(table: TableDraft, source: Source, profiles: dict[str, ColumnProf
         labels = kind == "choice" and (profile.category == "integer" or profile.decimals is not None)
         if kind in _COPULA_KINDS or labels:
             candidates[name] = uniforms[name] if name in uniforms else as_floats(source.data.column(name))
-    pairs, note = correlations(candidates)
+    days = copula_days(table, profiles) if candidates else {}
+    pairs, note = correlations(candidates | days)
+    pairs = dates_as_numbers(table, pairs, days)
     for name in dict.fromkeys(n for a, b, _ in pairs for n in (a, b)):
         if table.columns[name].spec.get("kind") == "choice":
             histogram = per_value_histogram(profiles[name], allow_values)
