@@ -21,6 +21,7 @@ from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nul
 from rulegen.fidelity.correlate import correlations
 from rulegen.fidelity.dates import copula_days, dates_as_numbers
 from rulegen.fidelity.dependencies import learn_dependencies
+from rulegen.fidelity.derived import derive_columns
 from rulegen.fidelity.fit import fit_count_law
 from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
@@ -108,6 +109,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     if per is not None:
         _per_parent(table, per, source, sources[per.parent])
     skip = {key, *refs, *(within[:1] if within else ())}
+    derive_columns(table, source.data, profiles, skip)
     uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
     _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
     seasonal_numbers(table, source.data)

@@ -145,3 +145,25 @@ def test_monthly_dates_stay_on_the_first(tmp_path):
     made = pd.to_datetime(rulegen.generate(text, seed=5)["t"]["month"])
     assert (made.dt.day == 1).all()
     assert made.min() >= months.min() and made.max() <= months.max()
+
+
+# --- columns that are a function of others ----------------------------------------------------
+def test_totals_and_products_are_written_as_expressions(tmp_path):
+    # vega's us_employment (nonfarm = private + government) and statsmodels' star98
+    # (PERMINTE_AVYRSEXP = PERMINTE * AVYRSEXP): a total drawn on its own was noise to a model.
+    rng = np.random.default_rng(8)
+    private = rng.integers(90_000, 120_000, 300)
+    government = rng.integers(20_000, 23_000, 300)
+    share = rng.uniform(1, 40, 300).round(2)
+    years = rng.normal(14, 2, 300).round(3)
+    frame = pd.DataFrame({"total": private + government, "private": private, "government": government,
+                          "share": share, "years": years, "share_years": (share * years).round(4),
+                          "near": private + government + rng.integers(-3, 4, 300)})
+    table, text = _infer(frame, tmp_path)
+    columns = table["columns"]
+    assert columns["total"] == {"kind": "expr", "expr": "private + government"}
+    assert columns["share_years"]["expr"] == "round(share * years, 4)"
+    assert columns["near"]["kind"] != "expr"  # off by a few: no relation invented
+    synthetic = rulegen.generate(text, seed=6)["t"]
+    assert (synthetic["total"] == synthetic["private"] + synthetic["government"]).all()
+    assert np.allclose(synthetic["share_years"], synthetic["share"] * synthetic["years"], atol=1e-4)
