@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from rulegen.fidelity.fit import histogram
 from rulegen.fidelity.render import ColumnDraft, yaml_scalar
+from rulegen.fidelity.shapes import censored_bins
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["case_groups", "case_key", "numeric_cases"]
@@ -58,9 +59,14 @@ def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: l
             own = histogram(present, integer=integer, decimals=decimals).spec
             spec = own | {k: v for k, v in spec.items() if k in ("null", "clip")}
             draft.notes.append("bins per case (no one law fits every case)")
+        clip = spec.get("clip") if kind == "histogram" and not integer and decimals is None else None
         cases = {}
         for index, key in enumerate(keys):
             values = x[(groups == index) & ~np.isnan(x)]
+            if clip:  # point masses at the column's edges (shapes.edge_masses) stay masses in each case
+                edges, weights = censored_bins(values, *clip, (spec["edges"][-1] - spec["edges"][0]) * 1e-3)
+                cases[case_key(key)] = {"edges": edges, "weights": weights}
+                continue
             fitted = histogram(values, integer=integer, decimals=decimals).spec
             cases[case_key(key)] = {"edges": fitted["edges"], "weights": fitted["weights"]}
     null = {"null": spec.pop("null")} if "null" in spec else {}

@@ -31,6 +31,10 @@ from rulegen.fidelity.text import (
 __all__ = ["MAX_CATEGORIES", "draft_column", "per_value_histogram", "with_nulls"]
 
 MAX_CATEGORIES = 50  # strings with at most this many distinct values are categories
+# ... and so are strings of up to _MANY_CATEGORIES values when each is seen _REPEATS times on
+# average: vega's 3,376 airports in 56 states are states, not Faker's state codes drawn evenly.
+_MANY_CATEGORIES = 500
+_REPEATS = 10
 _LABELS = 2  # numbers with at most this many distinct values are labels (a choice)
 _FEW = 10  # integers with at most this many values: an integer family only when it fits well
 _FEW_TV = 0.05
@@ -135,7 +139,8 @@ def _string(profile: ColumnProfile, *, table: str, rows: int, allow_values: bool
             return ColumnDraft({"kind": "pattern", "pattern": found[0]}, [f"phone numbers of one shape: {found[1]}"])
     if provider is not None:
         return _faker(provider, profile, rows, "named and shaped like")
-    if profile.distinct <= MAX_CATEGORIES and profile.distinct * 2 <= profile.present:
+    few = profile.distinct <= MAX_CATEGORIES and profile.distinct * 2 <= profile.present
+    if few or (profile.distinct <= _MANY_CATEGORIES and profile.distinct * _REPEATS <= profile.present):
         labels = _choice(profile, allow_values=allow_values, fold=True)
         if labels is not None:
             return labels

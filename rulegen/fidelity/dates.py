@@ -15,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fit_dates"]
+from rulegen.fidelity.correlate import MIN_RHO
+from rulegen.fidelity.fit import fit_numeric
+from rulegen.fidelity.profile import ColumnProfile
+from rulegen.fidelity.render import ColumnDraft, TableDraft
+
+__all__ = ["copula_days", "dates_as_numbers", "fit_dates"]
 
 _DAY = 86_400
 _EPOCH = datetime.date(1970, 1, 1)
@@ -23,6 +28,7 @@ _P_VALUE = 1e-3
 _EFFECT = 0.1  # a seasonal weight at least this far from 1
 _YEAR_DAYS = 365.25
 _MIN_TREND = 0.05  # yearly growth below this is left out
+_MIN_TREND_DAYS = 10  # distinct dates a column needs to move with a number
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -128,3 +134,45 @@ def _trend(days: np.ndarray, first: int, last: int) -> tuple[float, float | None
     if abs(growth) < _MIN_TREND:
         return 0.0, None, ""
     return beta, round(growth, 3), f"trend: {growth:+.1%} a year (an exponential rate fitted to when values fall)"
+
+
+def copula_days(table: TableDraft, profiles: dict[str, ColumnProfile]) -> dict[str, np.ndarray]:
+    """The days of each never-null `date` column of ``table`` (as floats, one per row): the
+    candidates :func:`dates_as_numbers` may put into the table's copula."""
+    return {name: profile.values.astype(np.float64) for name, profile in profiles.items()
+            if name in table.columns and table.columns[name].spec.get("kind") == "date" and not profile.nulls
+            and profile.count == len(profile.values) and name.isidentifier() and profile.distinct >= _MIN_TREND_DAYS}
+
+
+def dates_as_numbers(table: TableDraft, pairs: list[tuple[str, str, float]],
+                     days: dict[str, np.ndarray]) -> list[tuple[str, str, float]]:
+    """Dates that move with a number (payrolls that grow month after month) take part in the
+    table's copula: each becomes a hidden number of days since 1970, drawn by the law fitted to
+    them, that the date is read from. A date correlated with nothing by at least
+    :data:`~rulegen.fidelity.correlate.MIN_RHO` keeps its own kind and loses its pairs (a
+    principal part of a copula's matrix is still a copula). Returns the pairs renamed."""
+    for name, values in days.items():
+        own = [pair for pair in pairs if name in pair[:2]]
+        if not any(abs(rho) >= MIN_RHO for *_, rho in own):
+            pairs = [pair for pair in pairs if name not in pair[:2]]
+            continue
+        hidden = table.free_name(f"{name}_days")
+        fit = fit_numeric(values, integer=True)
+        columns = list(table.columns)
+        at = columns.index(name)
+        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
+        table.columns[hidden] = ColumnDraft({**fit.spec, "hidden": True},
+                                            [f"days since 1970-01-01 of {name}: {fit.note}"])
+        day = f"date('1970-01-01') + days({hidden})"
+        monthly = all(_first_of_month(v) for v in np.unique(values))
+        expr = f"date({day} + days(1 - day({day})))" if monthly else f"date({day})"
+        table.columns[name] = ColumnDraft({"kind": "expr", "expr": expr},
+                                          [f"read from {hidden}, which follows the table's numbers"
+                                           + ("; always the first of a month" if monthly else "")])
+        pairs = [(hidden if a == name else a, hidden if b == name else b, rho) for a, b, rho in pairs]
+    return pairs
+
+
+def _first_of_month(day: float) -> bool:
+    value = np.datetime64(int(day), "D")
+    return bool(value == value.astype("datetime64[M]").astype("datetime64[D]"))

@@ -46,7 +46,9 @@ __all__ = ["MIN_CASE_ROWS", "condition_choice", "learn_dependencies"]
 
 MIN_CASE_ROWS = 15  # rows a combination needs for a case of a numeric column
 MAX_PARENTS = 2
-MAX_PARENT_VALUES = 20  # categorical columns with more values are not parents
+# categorical columns with more values are not parents; 60 lets a US state (50 and a few
+# territories) place an airport, and BIC still has to pay for every case a parent adds
+MAX_PARENT_VALUES = 60
 MAX_CODE_VALUES = 10  # integer columns of a law with more values are not parents
 _NUMERIC_KINDS = {*DISTRIBUTIONS, "histogram"}
 _LEAST_SPREAD = 1e-4  # of the column's variance: the least a case's variance counts for

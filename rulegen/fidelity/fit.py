@@ -26,6 +26,11 @@ from rulegen.kinds.numeric import DISTRIBUTIONS
 __all__ = ["MAX_KS", "Fit", "fit_count_law", "fit_numeric", "histogram", "spec_cdf"]
 
 MAX_KS = 0.05  # a family whose KS distance exceeds this does not fit: a histogram is written instead
+# ... unless sampling noise alone gives more: n values drawn from a law are further from it than
+# 0.83 / sqrt(n) in half of all samples (the median of Kolmogorov's distribution), 0.19 at 20
+# values. Below about 300 values a law that close is kept rather than a histogram of a handful
+# of bins (scikit-learn's linnerud, 14 rows, had two bins per column).
+_KS_NOISE = 0.83
 MIN_BIN = 5  # values a histogram bin holds at least (no bin pins down one rare value)
 MAX_BINS = 50
 _FIT_SAMPLE = 5_000  # values a family is fitted on
@@ -184,7 +189,8 @@ def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = Non
             if not discrete_only:
                 candidates += _continuous(fitted, step)
     fits = [fit for fit in (_judge(data, *candidate, integer, decimals) for candidate in candidates) if fit]
-    best = _choose(fits, by_tv=discrete_only, n=len(x))
+    max_ks = max(max_ks, _KS_NOISE / math.sqrt(max(len(x), 1)))
+    best = _choose(fits, by_tv=discrete_only, n=len(x), max_ks=max_ks)
     if best is not None and best.ks <= max_ks:
         by = "total variation" if discrete_only else "KS"
         best.note = f"{best.spec['kind']} fitted, the best of {len(fits)} laws by {by}: KS {best.ks:.3f}"
@@ -197,13 +203,13 @@ def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = Non
     return fit
 
 
-def _choose(fits: list[Fit], *, by_tv: bool, n: int) -> Fit | None:
+def _choose(fits: list[Fit], *, by_tv: bool, n: int, max_ks: float = MAX_KS) -> Fit | None:
     """The best fit (least total variation among those that pass KS for integer families, else
     least KS), or a simpler family almost as good (within :data:`_TIE_TV`, or a KS within
     :data:`_TIE_KS` / sqrt(n), the size of the statistic's noise, and at least 0.005)."""
     if not fits:
         return None
-    passing = [fit for fit in fits if fit.ks <= MAX_KS]
+    passing = [fit for fit in fits if fit.ks <= max_ks]
     if by_tv and passing:
         least = min(fit.tv or 0.0 for fit in passing)
         close = [fit for fit in passing if (fit.tv or 0.0) <= least + _TIE_TV]

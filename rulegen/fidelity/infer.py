@@ -12,13 +12,16 @@ the literal parts of patterns, unless ``allow_values`` (rare categories are then
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from rulegen.fidelity.columns import draft_column, per_value_histogram, with_nulls
 from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.dates import copula_days, dates_as_numbers
 from rulegen.fidelity.dependencies import learn_dependencies
+from rulegen.fidelity.derived import derive_columns
 from rulegen.fidelity.fit import fit_count_law
 from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
@@ -62,6 +65,7 @@ def infer(paths: str | Path | Sequence[str | Path], *, allow_values: bool = Fals
     profiles = {source.name: profile_table(source.data) for source in sources}
     keys = shared_keys(profiles, {name: primary_key(name, columns) for name, columns in profiles.items()})
     links = find_links(profiles, keys, {source.name: source.complete for source in sources})
+    keys = {name: _measured(name, key, profiles[name], links) for name, key in keys.items()}
     parents = pick_parents(links, {name: list(columns) for name, columns in profiles.items()})
     by_name = {source.name: source for source in sources}
     drafts: dict[str, TableDraft] = {}
@@ -105,12 +109,28 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     if per is not None:
         _per_parent(table, per, source, sources[per.parent])
     skip = {key, *refs, *(within[:1] if within else ())}
+    derive_columns(table, source.data, profiles, skip)
     uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
     _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
     seasonal_numbers(table, source.data)
     day_grain(table, profiles)
     missing_together(table, source.data)
     return table
+
+
+def _measured(table: str, key: str | None, profiles: dict[str, ColumnProfile], links: list[Link]) -> str | None:
+    """``key``, or None when it is a measurement that happens to be unique: integers that are not
+    1, 2, 3..., not named like a key, and that no other table refers to (a county's population,
+    a year of a yearly series, a month's payroll count). Taken as a key it would be drawn
+    uniformly over its range, unrelated to the other columns; as a number it keeps its law and
+    its correlations."""
+    if key is None or any(link.parent == table and link.key == key for link in links):
+        return key
+    profile = profiles[key]
+    if profile.category != "integer" or primary_key(table, {key: replace(profile, category="string")}) == key:
+        return key  # named like a key (a string of that name would be taken too)
+    values = np.sort(profile.values)
+    return key if np.array_equal(values, values[0] + np.arange(len(values))) else None
 
 
 def _key(profile: ColumnProfile, rows: int, allow_values: bool) -> ColumnDraft:
@@ -182,7 +202,9 @@ def _correlate(table: TableDraft, source: Source, profiles: dict[str, ColumnProf
         labels = kind == "choice" and (profile.category == "integer" or profile.decimals is not None)
         if kind in _COPULA_KINDS or labels:
             candidates[name] = uniforms[name] if name in uniforms else as_floats(source.data.column(name))
-    pairs, note = correlations(candidates)
+    days = copula_days(table, profiles) if candidates else {}
+    pairs, note = correlations(candidates | days)
+    pairs = dates_as_numbers(table, pairs, days)
     for name in dict.fromkeys(n for a, b, _ in pairs for n in (a, b)):
         if table.columns[name].spec.get("kind") == "choice":
             histogram = per_value_histogram(profiles[name], allow_values)

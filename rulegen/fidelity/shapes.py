@@ -22,7 +22,7 @@ from rulegen.fidelity.parent_effects import identifier
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
-__all__ = ["MIN_MASS", "day_grain", "edge_masses", "missing_together"]
+__all__ = ["MIN_MASS", "censored_bins", "day_grain", "edge_masses", "missing_together"]
 
 MIN_MASS = 0.05  # share of the rows a value at an edge carries to be a point mass
 _MIN_REST = 20  # values off the masses needed to describe the rest
@@ -43,18 +43,7 @@ def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
     rest = x[(x > low if low_mass else True) & (x < high if high_mass else True)]
     if len(rest) < _MIN_REST or np.ptp(rest) == 0:
         return None
-    inner = histogram(rest, integer=False)
-    edges, weights = list(inner.spec["edges"]), list(inner.spec["weights"])
-    width = (high - low) * 1e-3
-    below, above = round_to(low - width, down=True), round_to(high + width, down=False)
-    if low_mass:  # [low - width, low) clipped up to low; an empty bin up to the rest's least value
-        gap = edges[0] > low
-        edges = [below, low, *edges] if gap else [below, *edges]
-        weights = [at_low, 0, *weights] if gap else [at_low, *weights]
-    if high_mass:
-        gap = edges[-1] < high
-        edges = [*edges, high, above] if gap else [*edges, above]
-        weights = [*weights, 0, at_high] if gap else [*weights, at_high]
+    edges, weights = censored_bins(x, low if low_mass else None, high if high_mass else None, (high - low) * 1e-3)
     spec = {"kind": "histogram", "edges": edges, "weights": weights,
             "clip": [low if low_mass else None, high if high_mass else None]}
     ks = _ks(x, edges, weights, low if low_mass else None, high if high_mass else None)
@@ -62,6 +51,37 @@ def edge_masses(values: np.ndarray, fit: Fit) -> Fit | None:
              ((at_low / n, low, low_mass), (at_high / n, high, high_mass)) if on]
     return Fit(spec=spec, ks=ks, note=f"{' and '.join(notes)}: a histogram of the rest with a bin beyond the edge "
                                       f"that `clip` folds onto it, KS {ks:.3f}; {fit.note}")
+
+
+def censored_bins(values: np.ndarray, low: float | None, high: float | None,
+                  width: float) -> tuple[list[float], list[int]]:
+    """Histogram bins of ``values`` whose values at ``low`` (``high``) sit in a bin of ``width``
+    just below (above) it, for `clip` to fold back onto it; the rest in quantile bins.
+
+    Used for a column and for each case of it (:mod:`rulegen.fidelity.cases`): a case's bins
+    drawn from its values alone would spread the mass over the first bin, and statsmodels'
+    ``fair`` (68 % of wives report exactly 0 affairs) then had no zero in any case.
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    at_low = int((x == low).sum()) if low is not None else 0
+    at_high = int((x == high).sum()) if high is not None else 0
+    rest = x[(x > low if at_low else True) & (x < high if at_high else True)]
+    if len(rest):
+        inner = histogram(rest, integer=False)
+        edges, weights = list(inner.spec["edges"]), list(inner.spec["weights"])
+    else:
+        edges, weights = [low if at_low else high], []
+    if at_low:  # [low - width, low) clipped up to low; an empty bin up to the rest's least value
+        gap = edges[0] > low
+        below = round_to(low - width, down=True)
+        edges = [below, low, *edges] if gap else [below, *edges]
+        weights = [at_low, 0, *weights] if gap else [at_low, *weights]
+    if at_high:
+        gap = edges[-1] < high
+        above = round_to(high + width, down=False)
+        edges = [*edges, high, above] if gap else [*edges, above]
+        weights = [*weights, 0, at_high] if gap else [*weights, at_high]
+    return edges, weights
 
 
 def _ks(x: np.ndarray, edges: list[float], weights: list[int], low: float | None, high: float | None) -> float:
