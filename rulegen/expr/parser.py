@@ -200,7 +200,12 @@ class _Builder:
         if method is not None:
             return method(node, at)
         what = _FORBIDDEN.get(type(node), type(node).__name__)
-        raise _Problem("RG221", f"{what} not allowed in expressions", at)
+        hint = None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id not in self.columns:
+            # `customers.tier`: a column of another table, which expressions read through a lookup
+            hint = (f"read `{node.value.id}.{node.attr}` through a lookup column of this table, e.g. "
+                    f"`{node.attr}: {{kind: lookup, via: REF, column: {node.attr}}}`, and name `{node.attr}`")
+        raise _Problem("RG221", f"{what} not allowed in expressions", at, hint)
 
     def _Constant(self, node: ast.Constant, at: int) -> Node:
         if not isinstance(node.value, str | int | float | bool | type(None)):
