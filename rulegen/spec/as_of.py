@@ -65,7 +65,10 @@ def _literal_bounds(column: ColumnSpec, text: str) -> ColumnSpec:
     date's bound is the day of a timestamp ``as_of``, as the expression's would be)."""
     if column.kind not in ("date", "timestamp") or column.options.get("tz") is not None:
         return column
-    literal = text[:10] if column.kind == "date" else text
+    instant = parse_instant(text)
+    if instant is None:  # refused at as_of (RG337)
+        return column
+    literal = instant.date().isoformat() if column.kind == "date" else text  # the day of the (UTC) instant
     bounds = {option: literal for option in ("min", "max")
               if isinstance(column.options.get(option), str) and column.options[option].strip() == NAME}
     return dataclasses.replace(column, options={**column.options, **bounds}) if bounds else column

@@ -78,3 +78,13 @@ tables:
     at = pd.to_datetime(data["at"])
     assert at.max() <= pd.Timestamp("2024-06-30 12:00") and (at.dt.weekday == 5).mean() > 0.4  # seasonal
     assert pd.to_datetime(data["day"]).max() <= pd.Timestamp("2024-06-30")
+
+
+def test_a_date_bound_from_an_instant_with_an_offset_is_its_utc_day() -> None:
+    spec = rulegen.load("""
+version: 1
+as_of: 2024-12-31T01:00:00+02:00
+tables:
+  t: {rows: 5, columns: {day: {kind: date, min: 2024-01-01, max: as_of}}}
+""")
+    assert spec.tables["t"].columns["day"].options["max"] == "2024-12-30"  # as the expression `as_of` reads
