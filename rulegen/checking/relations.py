@@ -168,9 +168,10 @@ def _aggregate(table: TablePlan, name: str, column: ColumnPlan, plan: Plan, read
     groups = pa.table({"i": rows, "v": child.columns[aggregate.of]}).filter(pc.greater_equal(pa.array(rows), 0))
     reduced = groups.group_by("i").aggregate([("v", "count" if fn == "count" else fn)])
     actual = read[table.name].columns[name]
-    # Integers compare exactly (a sum wraps past 64 bits as generate's does); others as floats.
-    exact = pa.types.is_integer(actual.type) and pa.types.is_integer(reduced.schema.field(1).type) \
-        and (spec.round is None or spec.round >= 0)
+    # Integers compare exactly (a sum wraps past 64 bits as generate's does), and so do the min
+    # and max of dates and timestamps (no float holds them); others as floats.
+    exact = (pa.types.is_integer(actual.type) and pa.types.is_integer(reduced.schema.field(1).type)
+             and (spec.round is None or spec.round >= 0)) or pa.types.is_temporal(actual.type)
     kind = actual.type if exact else pa.float64()
     expected = pa.array([0 if fn in ("sum", "count") else None] * read[table.name].rows, type=kind)
     at = reduced.column("i").to_numpy()

@@ -23,6 +23,8 @@ from rulegen.checking.report import CheckReport, Skipped, TableChecked, Violatio
 from rulegen.checking.rules import check_constraints, check_keys, keys_of
 from rulegen.expr.types import describe
 from rulegen.plan.plan import Plan, TablePlan
+from rulegen.kinds.temporal import parse_instant
+from rulegen.spec import as_of
 from rulegen.spec.model import TableSpec
 from rulegen.spec.source_map import join_pointer
 
@@ -72,6 +74,7 @@ def _check_table(table: TablePlan, spec: TableSpec, data: TableData,
                  rebuilt: dict[str, pa.Array]) -> tuple[list[Violation], list[Skipped]]:
     violations = _check_shape(table, spec, data)
     skipped: list[Skipped] = []
+    rebuilt = {**_as_of_column(table, data.rows), **rebuilt}
     keys = keys_of(spec)
     primary = next((k for k in keys if k.rule == "primary_key"), None)
     for name in table.output:
@@ -86,6 +89,19 @@ def _check_table(table: TablePlan, spec: TableSpec, data: TableData,
         violations += found
         skipped += passed
     return violations, skipped
+
+
+def _as_of_column(table: TablePlan, n: int) -> dict[str, pa.Array]:
+    """The spec's ``as_of`` as a column of ``n`` rows, when the table reads it: it is the same
+    on every row and never written, so rules that read it are checked rather than skipped."""
+    column = table.columns.get(as_of.NAME)
+    if column is None or not column.spec.hidden or column.spec.pointer != as_of.POINTER:
+        return {}  # no as_of, or the table's own column of that name
+    value = parse_instant(column.spec.options["min"])
+    if value is None:  # refused at load (RG337); kept safe for a plan built by hand
+        return {}
+    day = value.date() if pa.types.is_date(column.type) else value
+    return {as_of.NAME: pa.array([day] * n, type=column.type)}
 
 
 def _check_shape(table: TablePlan, spec: TableSpec, data: TableData) -> list[Violation]:

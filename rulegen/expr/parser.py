@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import datetime
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -101,7 +102,7 @@ def parse_expression(
                                               "64-bit integer", pointer, offset=max(0, min(offset, len(text))))]
         message = (exc.msg or "invalid syntax").replace("'(' was never closed", "`(` is never closed")
         return None, [Diagnostic("RG220", f"invalid expression: {message}", pointer,
-                                 offset=max(0, min(offset, len(text))))]
+                                 offset=max(0, min(offset, len(text))), hint=habit_hint(flat))]
     except _Problem as exc:
         return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset)]
     builder = _Builder(source, set(known))
@@ -114,7 +115,8 @@ def parse_expression(
         hint = exc.hint
         if exc.code == "RG222" and hint is None:
             name = exc.message.split("`")[1]
-            hint = did_you_mean(name, known) or (_AS_OF_HINT if name == "as_of" else None)
+            hint = did_you_mean(name, known) or _NAME_HINTS.get(name.lower()) or (
+                _AS_OF_HINT if name == "as_of" else None)
         return None, [Diagnostic(exc.code, exc.message, pointer, offset=exc.offset, hint=hint)]
     problems = literal_problems(root, pointer)
     if problems:
@@ -124,6 +126,29 @@ def parse_expression(
 
 # `as_of` is the spec's snapshot day (rulegen/spec/as_of.py), a column of every table once declared.
 _AS_OF_HINT = "declare the day the data describes at the top of the spec, e.g. `as_of: 2024-12-31`"
+# The clock is never read (same spec, same data, any day): `as_of` stands for "now".
+_CLOCK = {"now", "today", "current_date", "current_timestamp", "getdate", "sysdate"}
+_CLOCK_HINT = "rulegen never reads the clock: declare `as_of: 2024-12-31` at the top of the spec and write `as_of`"
+# Names that SQL, YAML or JavaScript users write for the literals (read as unknown columns).
+_NAME_HINTS = {"null": "write `None` for null", "nil": "write `None` for null",
+               "true": "write `True`", "false": "write `False`"}
+
+
+# Habits of SQL and C-like languages that Python's grammar refuses, each with what to write.
+_HABITS = ((re.compile(r"&&|\|\|"), "write `and` and `or` (and `not` for `!`)"),
+           (re.compile(r"<>"), "write `!=` for not equal"),
+           (re.compile(r"(?<![=!<>])=(?!=)"), "compare with `==`"),
+           (re.compile(r"\b(?:like|LIKE|ilike|ILIKE)\b"), "there is no LIKE: compare with `==`, or test a list "
+                                                          "with `in ['a', 'b']`"),
+           (re.compile(r"\b(?:between|BETWEEN)\b"), "write `low <= x <= high`"),
+           (re.compile(r"\b(?:AND|OR|NOT|IN)\b"), "write `and`, `or`, `not` and `in` in lower case"),
+           (re.compile(r"\?"), "write `if(condition, a, b)`"))
+
+
+def habit_hint(text: str) -> str | None:
+    """What to write instead of a habit of another language in ``text`` (strings aside), if any."""
+    code = re.sub(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", lambda m: " " * len(m.group()), text)
+    return next((hint for pattern, hint in _HABITS if pattern.search(code)), None)
 
 
 def _rename_if(text: str) -> str:
@@ -175,7 +200,12 @@ class _Builder:
         if method is not None:
             return method(node, at)
         what = _FORBIDDEN.get(type(node), type(node).__name__)
-        raise _Problem("RG221", f"{what} not allowed in expressions", at)
+        hint = None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id not in self.columns:
+            # `customers.tier`: a column of another table, which expressions read through a lookup
+            hint = (f"read `{node.value.id}.{node.attr}` through a lookup column of this table, e.g. "
+                    f"`{node.attr}: {{kind: lookup, via: REF, column: {node.attr}}}`, and name `{node.attr}`")
+        raise _Problem("RG221", f"{what} not allowed in expressions", at, hint)
 
     def _Constant(self, node: ast.Constant, at: int) -> Node:
         if not isinstance(node.value, str | int | float | bool | type(None)):
@@ -253,7 +283,7 @@ class _Builder:
             raise _Problem("RG221", f"dunder name `{name}` not allowed in expressions", at)
         function = FUNCTIONS.get(name)
         if function is None:
-            hint = did_you_mean(name, FUNCTIONS)
+            hint = _CLOCK_HINT if name.lower() in _CLOCK else did_you_mean(name, FUNCTIONS)
             raise _Problem("RG223", f"unknown function `{name}`", at,
                            hint or f"functions are: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords:

@@ -2,7 +2,9 @@
 
 A length of time written as a bare number has no unit: in a ``delay`` (the options of its law
 that are lengths of time) and in a timeline's ``every``, it is refused with RG350 and a hint
-that gives it one, never read as seconds. ``0`` is the same in every unit and needs none.
+that gives it one, never read as seconds. ``0`` is the same in every unit and needs none. The
+other way round, a duration given to a delay's pure number (a gamma's ``shape``, a lognormal's
+``mean``) is RG390: read as seconds it would make delays of centuries, or none at all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from rulegen.errors import Diagnostic
 
-__all__ = ["YEAR", "is_duration_expression", "parse_duration", "unitless", "unitless_options", "whole"]
+__all__ = ["YEAR", "is_duration_expression", "parse_duration", "unit_on_numbers", "unitless", "unitless_options",
+           "whole"]
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(s|m|h|d|w|y)\s*$")
 _MISSPELT_DURATION = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*[A-Za-z]+\s*$")
@@ -41,6 +44,25 @@ def unitless_options(delay: dict[str, Any], pointer: Callable[..., str]) -> list
         for index, item in (enumerate(value) if isinstance(value, list) else [(None, value)]):
             at = pointer("delay", name) if index is None else pointer("delay", name, str(index))
             problems += unitless(item, f"the delay's `{name}`", at)
+    return problems
+
+
+def unit_on_numbers(delay: dict[str, Any], pointer: Callable[..., str]) -> list[Diagnostic]:
+    """A located RG390 for each pure-number option of ``delay`` (not a length of time) written
+    as a duration, such as a gamma's ``shape: 2d``."""
+    problems = []
+    for name, value in delay.items():
+        if name in _TIME_OPTIONS or name == "kind" or isinstance(value, list) or parse_duration(value) is None:
+            continue
+        if isinstance(value, str):
+            lengths = ", ".join(f"`{o}`" for o in _TIME_OPTIONS if o != "truncate")
+            hint = (f"write `{name}` as a plain number; the lengths of time of a delay are its {lengths} and "
+                    "`truncate`")
+            if delay.get("kind") == "lognormal":
+                hint = ("a lognormal's `mean` and `sigma` are those of the delay's natural logarithm in seconds: "
+                        "a median of 2 days is `mean: 12.06` (ln 172,800)")
+            problems.append(Diagnostic("RG390", f"the delay's `{name}` is a pure number, not a duration, got "
+                                                f"{value!r}", pointer("delay", name), hint=hint))
     return problems
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from rulegen.errors import Diagnostic, GenerationError
+from rulegen.errors import Diagnostic, GenerationError, did_you_mean
 from rulegen.expr.arithmetic import INT64_MAX, INT64_MIN
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.cases import Cases
@@ -534,6 +534,9 @@ class Sequence(Kind):
         self.link: Any = None
 
     def check(self, table: Any) -> list[Diagnostic]:
+        if (within := self.option("within")) is not None and within not in table.columns:
+            return [Diagnostic("RG212", f"`within` names unknown column `{within}`", self.pointer("within"),
+                               hint=did_you_mean(within, table.columns))]
         if self.option("step", 1) == 0:
             return [Diagnostic("RG210", "step must not be 0", self.pointer("step"))]
         return []

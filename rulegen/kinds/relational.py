@@ -217,8 +217,14 @@ class Ref(Kind):
         to = self.option("to")
         key = next((k for k in (parent.primary_key, *parent.unique) if len(k) > 1 and self.key in k), None)
         if key is None:
+            column = parent.columns.get(self.key)
+            hint = f"add `unique: true` to {to}"
+            if column is not None and column.kind in ("ref", "lookup"):  # seldom unique: point at a key
+                hint = (f"refer to `{self.table}.{parent.primary_key[0]}` and look `{self.key}` up through it"
+                        if len(parent.primary_key) == 1 else f"give `{self.table}` a key of its own, e.g. "
+                        "`id: {kind: sequence}` with `primary_key: id`, and refer to it")
             env.report("RG218", f"`{to}` is not a key: a ref needs a primary key or unique column",
-                       self.pointer("to"), hint=f"add `unique: true` to {to}")
+                       self.pointer("to"), hint=hint)
             return
         looked_up = {c.options.get("column") for c in env.table.columns.values()
                      if c.kind == "lookup" and c.options.get("via") == self.column.name}
@@ -426,8 +432,13 @@ class Aggregate(Kind):
             what = "no ref" if not refs else f"several refs ({', '.join(refs)}); say which with `via`"
             return [Diagnostic("RG218", f"`{self.child}` has {what} to `{self.parent}`", self.pointer("of"))]
         if via is not None and via not in refs:
+            hint = did_you_mean(via, refs)
+            if child.columns.get(via) is not None and child.columns[via].kind == "lookup":
+                hint = (f"`{via}` is a lookup, and an aggregate follows a ref: aggregate over "
+                        f"`{child.columns[via].options.get('via')}`'s table first, then sum that here")
             return [Diagnostic("RG218", f"`via` must name a ref of `{self.child}` to `{self.parent}`",
-                               self.pointer("via"), hint=did_you_mean(via, refs))]
+                               self.pointer("via"), hint=hint or (f"refs of `{self.child}` to `{self.parent}`: "
+                                                                  f"{', '.join(refs)}" if refs else None))]
         self.via = via or refs[0]
         return []
 

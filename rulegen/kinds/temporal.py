@@ -27,7 +27,8 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.bounds import RowBounds, day_ticks, instant_ticks, is_expression
-from rulegen.kinds.durations import YEAR, is_duration_expression, parse_duration, unitless_options, whole
+from rulegen.kinds.durations import (YEAR, is_duration_expression, parse_duration, unit_on_numbers, unitless_options,
+                                     whole)
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
@@ -217,8 +218,13 @@ class _Between(Kind):
         if kind is None or not hasattr(kind, "family"):
             return [Diagnostic("RG206", f"a delay needs a numeric distribution, got `{delay['kind']}`",
                                self.pointer("delay", "kind"))]
+        if "given" in delay or "cases" in delay:  # cases would be lengths of time as well: not supported
+            name = "given" if "given" in delay else "cases"
+            return [Diagnostic("RG372", "a delay takes no `given` or `cases`", self.pointer("delay", name),
+                               hint="write the parameter that changes as an expression over the row, e.g. "
+                                    "`scale: \"if(country == 'US', days(2), days(5))\"`")]
         options: dict[str, Any] = {}
-        problems = unitless_options(delay, self.pointer)
+        problems = unitless_options(delay, self.pointer) + unit_on_numbers(delay, self.pointer)
         if problems:
             return problems
         for name, value in delay.items():

@@ -43,7 +43,7 @@ from rulegen.plan.uniqueness import (
     unique_checks,
     with_spares,
 )
-from rulegen.spec.model import Spec, TableSpec
+from rulegen.spec.model import PerParentSpec, Spec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
 __all__ = ["compile_spec"]
@@ -114,9 +114,10 @@ def compile_spec(
             problems = [Diagnostic("RG341", f"`{name}` counts its rows from the rows of `{tables[name].spec.parent}`, "
                                             f"but `{tables[name].spec.parent}` reads `{name}` (an aggregate or a "
                                             f"lookup): neither can be made first",
-                                   join_pointer(tables[name].spec.rows.pointer, "count"),
+                                   _count_pointer(tables[name].spec.rows),
                                    hint=f"drop the column of `{tables[name].spec.parent}` that reads `{name}`, or "
-                                        f"give `{name}` a fixed count or a law of rows")
+                                        f"give `{name}` a fixed count or a law of rows"
+                                        + (" with numbers for parameters" if tables[name].spec.rows.law else ""))
                         for name in waiting if tables[tables[name].spec.parent].sized]  # not a waiting parent
             break
         sizing = dataclasses.replace(sizing, before=plans)
@@ -124,6 +125,14 @@ def compile_spec(
         raise SpecError(spec.source.in_document_order(retarget(problems, spec)), spec.source)
     return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
                 options={"scale": scale, "block_rows": block_rows})
+
+
+def _count_pointer(rows: PerParentSpec) -> str:
+    """Where a count per parent row reads the parent: ``count``, or its law's first parameter
+    that is an expression."""
+    law = rows.law.options if rows.law is not None else {}
+    return join_pointer(rows.pointer, next((k for k, v in law.items() if isinstance(v, str) and k != "kind"),
+                                           "count"))
 
 
 def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,

@@ -11,6 +11,11 @@ that name (a date or timestamp whose ``min`` and ``max`` are both ``as_of``), so
 reads a row's columns reads it (expressions, ``when``, constraints, counts per parent row, the
 parameters of laws and the bounds of dates), it is never written, and a table's own column
 named ``as_of`` wins. A value that is not a date is reported at ``as_of`` (RG337).
+
+A bound that is ``as_of`` itself (``max: as_of``) is the same on every row: it is written in as
+the literal, so the column keeps what a fixed range gives (seasonality, trend, unique values
+by construction, ``check``'s range), where an expression bound would refuse them. A zoned
+timestamp keeps the expression: its literals are wall-clock times, ``as_of`` an instant.
 """
 
 from __future__ import annotations
@@ -50,5 +55,20 @@ def with_as_of(tables: Mapping[str, TableSpec], value: Any) -> dict[str, TableSp
     column = ColumnSpec(name=NAME, kind="date" if len(text) <= 10 else "timestamp", pointer=POINTER,
                         options={"min": text, "max": text}, hidden=True)
     return {name: table if NAME in table.columns else
-            dataclasses.replace(table, columns={**table.columns, NAME: column})
+            dataclasses.replace(table, columns={**{c: _literal_bounds(spec, text) for c, spec in table.columns.items()},
+                                                NAME: column})
             for name, table in tables.items()}
+
+
+def _literal_bounds(column: ColumnSpec, text: str) -> ColumnSpec:
+    """``column`` with its ``min: as_of`` and ``max: as_of`` written as the literal ``text`` (a
+    date's bound is the day of a timestamp ``as_of``, as the expression's would be)."""
+    if column.kind not in ("date", "timestamp") or column.options.get("tz") is not None:
+        return column
+    instant = parse_instant(text)
+    if instant is None:  # refused at as_of (RG337)
+        return column
+    literal = instant.date().isoformat() if column.kind == "date" else text  # the day of the (UTC) instant
+    bounds = {option: literal for option in ("min", "max")
+              if isinstance(column.options.get(option), str) and column.options[option].strip() == NAME}
+    return dataclasses.replace(column, options={**column.options, **bounds}) if bounds else column

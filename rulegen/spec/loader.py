@@ -245,6 +245,9 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
         return f"the `{bracket}` opened at {opened} is not closed before this point"
     if "<block end>" in problem:
         return "check the indentation of this line: the keys of one mapping must line up"
+    if "mapping values are not allowed" in problem:
+        return ("a value that is itself `key: value` goes in braces, `amount: {kind: gamma, shape: 2}`, or on "
+                "lines of its own, indented; a text with `: ` in it goes in quotes")
     return None
 
 

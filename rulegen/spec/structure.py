@@ -279,6 +279,14 @@ def _rows_mapping_problems(rows: dict[str, Any], pointer: str, registry: KindReg
 
 def _per_parent_problems(rows: dict[str, Any], pointer: str, registry: KindRegistry) -> list[Diagnostic]:
     kind = rows.get("kind")
+    if kind is not None and "count" in rows:  # the schema would call `kind` unknown
+        return [Diagnostic("RG391", "`count` does not go with `kind`: each parent row gets a fixed count, or one "
+                                    "drawn from the law", join_pointer(pointer, "count"), at_key=True,
+                           hint="drop `count` to draw the counts from the law, or drop `kind` and the law's options")]
+    laws = [law for law in COUNT_LAWS if set(rows) - {"per"} <= set(registry.get(law).options)]
+    if kind is None and "count" not in rows and set(rows) - {"per"} and laws:  # a law's options without its kind
+        return [Diagnostic("RG204", "rows per parent row need `count: K`, or `kind:` an integer law with its options",
+                           pointer, hint=f"add `kind: {laws[0]}`")]
     if kind is None or "count" in rows:
         return list(_validate(rows, per_parent_schema(None, registry), pointer))
     if kind not in ROW_LAWS:

@@ -55,3 +55,36 @@ def test_a_tables_own_as_of_column_wins_and_without_as_of_there_is_none() -> Non
     assert pd.to_datetime(loans.loaned_on).max() <= pd.Timestamp("2024-02-01")
     plain = rulegen.load("version: 1\ntables:\n  t:\n    rows: 1\n    columns:\n      x: {kind: sequence}\n")
     assert list(plain.tables["t"].columns) == ["x"]
+
+
+def test_a_bound_that_is_as_of_is_a_fixed_range() -> None:
+    spec = """
+version: 1
+as_of: "2024-06-30 12:00"
+tables:
+  visits:
+    rows: 180
+    columns:
+      day:   {kind: date, min: 2024-01-01, max: as_of, unique: true}
+      at:    {kind: timestamp, min: 2024-01-01, max: as_of, seasonality: {weekly: {sat: 10}}}
+      local: {kind: timestamp, min: 2024-01-01, max: as_of, tz: Europe/Berlin}
+"""
+    plan = rulegen.compile(spec)
+    visits = plan.tables["visits"].columns
+    assert visits["day"].spec.options["max"] == "2024-06-30"  # a date's bound: the day of the instant
+    assert visits["at"].spec.options["max"] == "2024-06-30 12:00"
+    assert visits["local"].spec.options["max"] == "as_of"  # wall clock against an instant: kept an expression
+    data = rulegen.generate(spec, seed=2)["visits"]
+    at = pd.to_datetime(data["at"])
+    assert at.max() <= pd.Timestamp("2024-06-30 12:00") and (at.dt.weekday == 5).mean() > 0.4  # seasonal
+    assert pd.to_datetime(data["day"]).max() <= pd.Timestamp("2024-06-30")
+
+
+def test_a_date_bound_from_an_instant_with_an_offset_is_its_utc_day() -> None:
+    spec = rulegen.load("""
+version: 1
+as_of: 2024-12-31T01:00:00+02:00
+tables:
+  t: {rows: 5, columns: {day: {kind: date, min: 2024-01-01, max: as_of}}}
+""")
+    assert spec.tables["t"].columns["day"].options["max"] == "2024-12-30"  # as the expression `as_of` reads
