@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rulegen.expr.functions import FUNCTIONS
+from rulegen.introspection.checks import Compare, parse_check
 from rulegen.introspection.counts import bound_children, children_law, mean_count
 from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
@@ -114,7 +115,8 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
     A NOT NULL foreign key to another table, one within the primary key first, then the first
     in column order; never one that would close a cycle of links, and never one whose ref
     column comes after another reference to the same parent (rulegen's first ref to a parent
-    holds the row's parent).
+    holds the row's parent), nor one a CHECK orders against another reference (``low_id <
+    high_id``: the lowest parent would have no higher row to point to).
     """
     links: dict[str, ForeignKey] = {}
     for name in table_order(catalog):
@@ -123,7 +125,8 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
         usable = [fk for fk in table.foreign_keys
                   if fk.parent != name and _key_for(catalog, fk) is not None
                   and all(c in table.columns for c in fk.columns)]
-        candidates = [fk for fk in usable if not any(table.columns[c].nullable for c in fk.columns)]
+        ordered = _ordered_references(table)
+        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)]
         candidates.sort(key=lambda fk: (not set(fk.columns) <= set(table.primary_key),
                                         min(position[c] for c in fk.columns)))
         for fk in candidates:
@@ -136,6 +139,17 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
             links[name] = fk
             break
     return links
+
+
+def _ordered_references(table: TableInfo) -> set[str]:
+    """The foreign-key columns a CHECK compares with ``<``, ``<=``, ``>`` or ``>=`` to another one."""
+    keyed = {c for fk in table.foreign_keys for c in fk.columns}
+    found: set[str] = set()
+    for text in table.checks:
+        for fact in (parse_check(text) if not text.startswith("--") else None) or ():
+            if isinstance(fact, Compare) and fact.op not in ("==", "!=") and {fact.left, fact.right} <= keyed:
+                found |= {fact.left, fact.right}
+    return found
 
 
 def _reaches(links: dict[str, ForeignKey], start: str, target: str) -> bool:
@@ -467,20 +481,44 @@ class _TableDrafter:
         return rows, None
 
     def _constraints(self) -> list[str]:
-        """CHECKs comparing two columns, as the table's constraints when rulegen can redraw both."""
+        """CHECKs comparing two columns, as the table's constraints when rulegen can redraw a side."""
         constraints = []
-        families = {"date": "time", "timestamp": "time", "integers": "number", "uniform": "number"}
         for compare in self.compares:
-            left, right = self.columns.get(compare.left), self.columns.get(compare.right)
-            kinds = [families.get(d.spec["kind"]) if d is not None else None for d in (left, right)]
-            names_ok = all(_identifier(n) for n in (compare.left, compare.right))
-            free = compare.left not in self.roles and compare.right not in self.roles
-            if kinds[0] is not None and kinds[0] == kinds[1] and names_ok and free:
+            if self._comparable(compare):
                 constraints.append(compare.expression())
             else:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
         constraints += [expression for _, expression in self.checks.expressions]
         return list(dict.fromkeys(constraints + self.extra))
+
+    def _comparable(self, compare: Compare) -> bool:
+        """Whether a CHECK comparing two columns can be a constraint: both sides drafted as values
+        of one family (numbers, times, or for ``==``/``!=`` any one type), and a redraw changes a
+        side. A free column qualifies, and so does a reference (``ref_a != ref_b``: two different
+        parent rows) unless it is the row's parent, which a redraw keeps."""
+        names = (compare.left, compare.right)
+        drafts = [self.columns.get(n) for n in names]
+        if any(d is None for d in drafts) or not all(_identifier(n) for n in names):
+            return False
+        families = []
+        for name, draft in zip(names, drafts, strict=True):
+            kind = draft.spec["kind"]
+            if name not in self.roles and kind in _FAMILIES:
+                families.append(_FAMILIES[kind])
+            elif kind == "ref" and not draft.spec.get("hidden"):
+                category = self.table.columns[name].category
+                families.append(_CATEGORY_FAMILIES.get(category, category))
+            else:
+                return False
+        ordered = compare.op not in ("==", "!=")
+        redrawn = any(n not in self.roles or (d.spec["kind"] == "ref" and n != self.link_ref)
+                      for n, d in zip(names, drafts, strict=True))
+        return families[0] == families[1] and redrawn and (not ordered or families[0] in ("number", "time"))
+
+
+_FAMILIES = {"date": "time", "timestamp": "time", "integers": "number", "uniform": "number"}  # free kinds
+_CATEGORY_FAMILIES = {"integer": "number", "decimal": "number", "float": "number", "money": "number",
+                      "date": "time", "timestamp": "time"}
 
 
 def _space(spec: dict[str, Any]) -> int | None:

@@ -184,3 +184,13 @@ def test_postgres_sample_reads_tables_of_every_schema(pg_database: str) -> None:
     assert spec.tables["crm.client"].rows == 40
     assert spec.tables["crm.note"].rows.parent == "crm.client"
     assert spec.tables["crm.note"].columns["body"].options["values"] == {"b": 60}  # sampled from crm.note
+
+
+def test_postgres_checks_between_two_references_become_constraints(pg_database: str) -> None:
+    """``a <> b`` and ``a < b`` over two foreign keys: rows that break them draw their
+    references again (the parent row stays, the other reference moves)."""
+    _, spec = _postgres_spec(pg_database, "pg_assemblies.sql")
+    tables = spec.tables
+    assert [c.expr for c in tables["assembly_step"].constraints] == ["whole_id != piece_id"]
+    assert [c.expr for c in tables["route"].constraints] == ["origin_id != target_id"]
+    assert [c.expr for c in tables["part_swap"].constraints] == ["low_part < high_part"]
