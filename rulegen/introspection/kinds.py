@@ -145,11 +145,7 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
     step = 1 if integer else (10.0 ** -scale if scale is not None else 0.0)
     found = range_hint(column, year)
     (low, high), firm, why = found or ((0, 1000), False, "range guessed")
-    limit = None
-    if column.precision:
-        limit = 10.0 ** (column.precision - (scale or 0)) - (step or 0)
-    elif integer:
-        limit = next((v for k, v in _INTEGER_LIMITS.items() if column.type_name.lower().startswith(k)), None)
+    span = _type_span(column, scale, step)
     lo = float(hints.low) + (step if hints.low_open else 0) if is_number(hints.low) else None
     hi = float(hints.high) - (step if hints.high_open else 0) if is_number(hints.high) else None
     inside = max(low, lo if lo is not None else low), min(high, hi if hi is not None else high)
@@ -159,16 +155,16 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
         high = min(float(stats.high), hi) if hi is not None else float(stats.high)
     elif lo is None and hi is None:
         notes.append(why)
-    if limit is not None:
-        low, high = max(low, -limit), min(high, limit)
+    if span is not None:
+        low, high = max(low, span[0]), min(high, span[1])
         if low > high:  # the name's range is beyond what the type holds: the type's range
-            low = max(-limit, min(0, high))
+            low, high = max(span[0], min(0, span[1])), span[1]
     if stats is not None and stats.law is not None and not unique:
-        return _fitted(stats.law, notes, lo, hi, limit)
+        return _fitted(stats.law, notes, lo, hi, span)
     if unique and integer and high - low + 1 < 10 * rows and hi is None:
         high = low + 10 * max(rows, 100)  # room for distinct values
-        if limit is not None:
-            high = min(high, limit)
+        if span is not None:
+            high = min(high, span[1])
     if integer:  # bounds went through floats: 2**63 - 1 came back as 2**63
         first = min(max(math.ceil(low), -(2**63)), 2**63 - 1)
         return Draft({"kind": "integers", "low": first, "high": min(max(math.floor(high), first), 2**63 - 1)}, notes)
@@ -180,14 +176,29 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
     return Draft(spec, notes)
 
 
+def _type_span(column: ColumnInfo, scale: int | None, step: float) -> tuple[float, float] | None:
+    """The smallest and largest number a column's type holds, where that is narrower than the
+    number kinds' range: a ``numeric(p, s)``'s digits, a named integer type's, or what the
+    dialect's reader found (``holds``)."""
+    if column.holds is not None:
+        return column.holds
+    if column.precision:
+        limit = 10.0 ** (column.precision - (scale or 0)) - (step or 0)
+        return -limit, limit
+    if column.category == "integer":
+        limit = next((v for k, v in _INTEGER_LIMITS.items() if column.type_name.lower().startswith(k)), None)
+        return (-limit, limit) if limit is not None else None
+    return None
+
+
 def _fitted(law: dict[str, Any], notes: list[str], lo: float | None, hi: float | None,
-            limit: float | None) -> Draft:
+            span: tuple[float, float] | None) -> Draft:
     """The law fitted to a sample, clipped to the CHECK's bounds and the type's range (a fitted
     law may stray a little past the sampled values, which met both)."""
     spec = {k: v for k, v in law.items() if k != "note"}
     low, high = lo, hi
-    if limit is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
-        low, high = max(-limit, low if low is not None else -limit), min(limit, high if high is not None else limit)
+    if span is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
+        low, high = max(span[0], low if low is not None else span[0]), min(span[1], high if high is not None else span[1])
     if (low is not None or high is not None) and spec["kind"] != "histogram":
         spec["clip"] = [_tidy(low) if low is not None else None, _tidy(high) if high is not None else None]
     return Draft(spec, [*notes, law["note"]])

@@ -33,6 +33,7 @@ __all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "t
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
 
+NARROW_TYPE = 1000  # a number within a parent whose type holds fewer values bounds the children
 MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
 # The largest value of the integer types a key may be: a sequence key never passes it.
 _INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "integer": 2_147_483_647,
@@ -320,20 +321,23 @@ class _TableDrafter:
 
     def _bounded_children(self, number: str) -> None:
         """A CHECK range on the number within a parent (``line BETWEEN 1 AND 7``) starts it
-        and bounds how many children a parent has."""
-        hint = self.hints.pop(number, None)
-        if hint is None:
-            return
+        and bounds how many children a parent has; so does a narrow type (``TINYINT``)."""
+        hint = self.hints.pop(number, None) or Hints()
         start = 1
         if is_number(hint.low):
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 self.columns[number].spec["start"] = start
+        last, why = None, "a CHECK"
         if is_number(hint.high):
             last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+        holds = self.table.columns[number].holds
+        if holds is not None and holds[1] < NARROW_TYPE and (last is None or holds[1] < last):
+            last, why = holds[1], "its type"
+        if last is not None:
             limit = max(last - start + 1, 0)
             self.truncate = limit if self.truncate is None else min(self.truncate, limit)
-            self.truncate_why = f"{number} is at most {last} (a CHECK)"
+            self.truncate_why = f"{number} is at most {last} ({why})"
 
     def _sequence(self, name: str) -> dict[str, Any]:
         """An integer key: 1, 2, 3, ... or, under a CHECK range, from its low end and no further
@@ -345,7 +349,8 @@ class _TableDrafter:
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 spec["start"] = start
-        last = _INTEGER_LIMITS.get(self.table.columns[name].type_name.lower().split("(")[0])
+        column = self.table.columns[name]
+        last = column.holds[1] if column.holds else _INTEGER_LIMITS.get(column.type_name.lower().split("(")[0])
         if hint is not None and is_number(hint.high):
             high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
             last = high if last is None else min(last, high)
