@@ -24,6 +24,9 @@ __all__ = ["Draft", "Hints", "column_draft", "is_number", "null_rate"]
 DEFAULT_NULL = 0.1  # null share of a nullable column when no sample says otherwise
 _INTEGER_LIMITS = {"smallint": 32_767, "integer": 2_147_483_647}
 _FALLBACK_PATTERN = "[a-z]{8}"
+# A char(n) this wide or narrower holds codes of exactly n characters (IATA, ISO, ticket numbers);
+# a wider one (World's char(45) names) is padded text, drafted as a varchar(n).
+FIXED_CODE_LONGEST = 16
 FAKER_UNIQUE_ROWS = 50_000  # above this, a unique text column is a pattern: distinct Faker pools are slow
 _CODE_NAMES = ("code", "sku", "reference", "ref_no", "serial", "serial_number")
 
@@ -276,6 +279,7 @@ def _when(value: datetime.datetime, category: str) -> str:
 
 def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: bool, rows: int) -> Draft:
     length = column.length
+    fixed = column.fixed and length is not None and length <= FIXED_CODE_LONGEST  # a code, not padded text
     found = provider_for(table, column.name)
     notes = []
     if found is not None and unique and rows > FAKER_UNIQUE_ROWS and found[0].provider == "email":
@@ -283,7 +287,7 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
                      [f"unique emails for {rows:,} rows: a pattern (a pool of distinct Faker emails would be slow)"])
     if found is not None:
         provider, guess = found
-        fits = length is None or (length >= provider.longest if not column.fixed else length == provider.longest)
+        fits = length is None or (length >= provider.longest if not fixed else length == provider.longest)
         if fits and (not unique or (provider.many and rows <= FAKER_UNIQUE_ROWS)):
             spec: dict[str, Any] = {"kind": "faker", "provider": provider.provider}
             if unique:
@@ -296,7 +300,7 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
         why = (f"its values need {provider.longest} characters" if not fits else
                f"{rows:,} distinct values would be slow to draw" if provider.many else "too few distinct values")
         notes.append(f"not Faker's {provider.provider}: {why}")
-    if column.fixed and length:
+    if fixed and length:
         chars = "[A-Z0-9]" if unique or 26 ** length < 10 * rows else "[A-Z]"
         return Draft({"kind": "pattern", "pattern": f"{chars}{{{length}}}", **({"unique": True} if unique else {})},
                      [*notes, f"char({length}): {length} characters"])
