@@ -201,7 +201,8 @@ def _fitted(law: dict[str, Any], notes: list[str], lo: float | None, hi: float |
     spec = {k: v for k, v in law.items() if k != "note"}
     low, high = lo, hi
     if span is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
-        low, high = max(span[0], low if low is not None else span[0]), min(span[1], high if high is not None else span[1])
+        low = span[0] if low is None else max(span[0], low)
+        high = span[1] if high is None else min(span[1], high)
     if (low is not None or high is not None) and spec["kind"] != "histogram":
         spec["clip"] = [_tidy(low) if low is not None else None, _tidy(high) if high is not None else None]
     return Draft(spec, [*notes, law["note"]])

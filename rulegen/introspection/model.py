@@ -181,7 +181,7 @@ def classify_type(declared: str) -> tuple[str, dict[str, Any]]:
         return "timestamp", {"timezone": "with time zone" in base or base.endswith("tz")}
     if base.startswith("time"):
         return "time", details
-    if base == "uuid":
+    if base in ("uuid", "uniqueidentifier", "guid"):  # SQL Server's name, kept by its ports to SQLite
         return "uuid", details
     if base in ("json", "jsonb"):
         return "json", details

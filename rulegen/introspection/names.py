@@ -166,7 +166,8 @@ def number_hint(column: str, year: int) -> tuple[tuple[float, float], bool] | No
             return bounds, True
     for pattern, bounds in [
         (r"quantity|qty", (1, 10)), (r"count", (0, 100)), (r"population|inhabitants", (1_000, 10_000_000)),
-        (r"(in_|on_)?stock|on_hand|inventory", (0, 1000)), (r"line_?(number|no|num)", (1, 10)), (r"salary|wage|income", (20_000, 150_000)),
+        (r"(in_|on_)?stock|on_hand|inventory", (0, 1000)), (r"line_?(number|no|num)", (1, 10)),
+        (r"salary|wage|income", (20_000, 150_000)),
         (r"freight|shipping(_cost)?|fee|tax", (1, 200)), (r"level|rank", (1, 10)),
         (r"days|\w+_days|rental_duration|loan_(duration|period)|term_days", (1, 30)),
         (r"duration|length|minutes|mins", (1, 180)), (r"milliseconds|ms", (60_000, 600_000)),

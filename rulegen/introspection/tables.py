@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, n
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS
 from rulegen.introspection.related import relate_dates
+from rulegen.introspection.shapes import lengthen, long_enough, value_space
 from rulegen.introspection.types import type_draft
 
 __all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "table_order"]
@@ -374,7 +374,9 @@ class _TableDrafter:
             self.columns[name] = column_draft(
                 self.table.name, column, hints, stats, dialect=self.catalog.dialect, unique=unique,
                 rows=int(self.estimate), today=self.today)
-        if shortest and _identifier(name) and not _long_enough(self.columns[name].spec, shortest):
+        if shortest:
+            lengthen(self.columns[name].spec, shortest)
+        if shortest and _identifier(name) and not long_enough(self.columns[name].spec, shortest):
             # A declared lower bound (CHECK char_length(x) >= n); the upper one is the column's
             # width above, which the drafts of columns fit by construction.
             self.extra.append(f"len({name}) >= {shortest}")
@@ -476,7 +478,7 @@ class _TableDrafter:
             return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: {self.truncate_why}"
         spaces = [space for n, d in self.columns.items()
                   if d.spec.get("unique") or (n,) == self.table.primary_key
-                  for space in [_space(d.spec)] if space is not None]
+                  for space in [value_space(d.spec)] if space is not None]
         spaces += [self.max_rows] if self.max_rows is not None else []
         if not spaces or min(spaces) >= (rows if isinstance(rows, int) else self.estimate):
             return rows, None
@@ -524,30 +526,6 @@ class _TableDrafter:
 _FAMILIES = {"date": "time", "timestamp": "time", "integers": "number", "uniform": "number"}  # free kinds
 _CATEGORY_FAMILIES = {"integer": "number", "decimal": "number", "float": "number", "money": "number",
                       "date": "time", "timestamp": "time"}
-
-
-def _space(spec: dict[str, Any]) -> int | None:
-    """How many distinct values a drafted column can make, when that is small enough to matter."""
-    kind = spec["kind"]
-    if kind == "choice" and "values" in spec:
-        return len(spec["values"])
-    if kind == "bool":
-        return 2
-    if kind == "integers":
-        return spec["high"] - spec["low"] + 1
-    found = re.fullmatch(r"\[([a-zA-Z0-9-]+)\]\{(\d+)\}", spec.get("pattern", "")) if kind == "pattern" else None
-    if found:
-        width = sum(26 if part in ("a-z", "A-Z") else 10 for part in re.findall(r"a-z|A-Z|0-9", found.group(1)))
-        return width ** int(found.group(2))
-    return None
-
-
-def _long_enough(spec: dict[str, Any], shortest: int) -> bool:
-    """Whether every value of a text column's draft is ``shortest`` characters or more by
-    construction (a list of values that all are; other kinds are not known to)."""
-    values = spec.get("values")
-    return spec["kind"] == "choice" and isinstance(values, list) and all(
-        isinstance(v, str) and len(v) >= shortest for v in values)
 
 
 def _identifier(name: str) -> bool:

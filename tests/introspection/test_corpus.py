@@ -194,3 +194,24 @@ def test_postgres_checks_between_two_references_become_constraints(pg_database: 
     assert [c.expr for c in tables["assembly_step"].constraints] == ["whole_id != piece_id"]
     assert [c.expr for c in tables["route"].constraints] == ["origin_id != target_id"]
     assert [c.expr for c in tables["part_swap"].constraints] == ["low_part < high_part"]
+
+
+def test_sqlite_json_checks_and_sql_server_types_become_kinds(tmp_path: Path) -> None:
+    """A json_valid CHECK makes a text column JSON (and never null unless the CHECK lets nulls
+    through), UNIQUEIDENTIFIER is a uuid, and a CHECK on an exact length makes that length."""
+    import rulegen
+
+    path = tmp_path / "documents.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript((SCHEMAS / "sqlite_documents.sql").read_text(encoding="utf-8"))
+    connection.close()
+    text = rulegen.introspect(f"sqlite:///{path}")
+    spec = rulegen.load(text)
+    rulegen.compile(spec)
+    document = spec.tables["Document"].columns
+    assert "json" in text and "json_valid" not in text
+    assert document["Body"].kind == document["Extra"].kind == document["Settings"].kind == "pattern"
+    assert (document["Settings"].null, spec.tables["Revision"].columns["Patch"].null) == (0, 0)
+    assert document["Extra"].null > 0
+    assert document["RowGuid"].kind == "uuid"
+    assert document["Shelf"].options == {"pattern": "[a-z]{4}"} and not spec.tables["Document"].constraints
