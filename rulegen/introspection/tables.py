@@ -17,8 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.expr.functions import FUNCTIONS
-from rulegen.introspection.checks import Compare, parse_check
+from rulegen.introspection.compares import comparable, is_identifier, narrow, ordered_references
 from rulegen.introspection.counts import bound_children, children_law, mean_count
 from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
@@ -40,7 +39,6 @@ _INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "i
                    "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
-_IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
 
 
 @dataclass(slots=True)
@@ -126,7 +124,7 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
         usable = [fk for fk in table.foreign_keys
                   if fk.parent != name and _key_for(catalog, fk) is not None
                   and all(c in table.columns for c in fk.columns)]
-        ordered = _ordered_references(table)
+        ordered = ordered_references(table)
         candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)]
         candidates.sort(key=lambda fk: (not set(fk.columns) <= set(table.primary_key),
                                         min(position[c] for c in fk.columns)))
@@ -140,17 +138,6 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
             links[name] = fk
             break
     return links
-
-
-def _ordered_references(table: TableInfo) -> set[str]:
-    """The foreign-key columns a CHECK compares with ``<``, ``<=``, ``>`` or ``>=`` to another one."""
-    keyed = {c for fk in table.foreign_keys for c in fk.columns}
-    found: set[str] = set()
-    for text in table.checks:
-        for fact in (parse_check(text) if not text.startswith("--") else None) or ():
-            if isinstance(fact, Compare) and fact.op not in ("==", "!=") and {fact.left, fact.right} <= keyed:
-                found |= {fact.left, fact.right}
-    return found
 
 
 def _reaches(links: dict[str, ForeignKey], start: str, target: str) -> bool:
@@ -283,7 +270,7 @@ class _TableDrafter:
                   and table.columns[key[0]].category == "integer" and key[0] not in self.roles
                   and column not in self.roles)
         earlier = f"{column}_earlier"
-        if simple and not table.columns[column].nullable and _identifier(earlier) and _identifier(key[0]) \
+        if simple and not table.columns[column].nullable and is_identifier(earlier) and is_identifier(key[0]) \
                 and earlier not in table.columns:
             # The first row has no earlier row: it points at itself.
             self.helpers[earlier] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}", "hidden": True},
@@ -361,9 +348,8 @@ class _TableDrafter:
     def _plain(self, column: ColumnInfo, *, unique: bool) -> None:
         stats = self.sample.columns.get(column.name) if self.sample else None
         name = column.name
-        shortest, longest = self.checks.lengths.get(name, [None, None])
-        if longest is not None and (column.length is None or longest < column.length):
-            column = dataclasses.replace(column, length=longest)
+        shortest = self.checks.lengths.get(name, [None, None])[0]
+        column = self._checked_width(column)
         hints = self.hints.get(name, Hints())
         if name in self.checks.patterns and hints.values is None:
             self.columns[name] = Draft({"kind": "pattern", "pattern": self.checks.patterns[name]},
@@ -376,13 +362,20 @@ class _TableDrafter:
                 rows=int(self.estimate), today=self.today)
         if shortest:
             lengthen(self.columns[name].spec, shortest)
-        if shortest and _identifier(name) and not long_enough(self.columns[name].spec, shortest):
+        if shortest and is_identifier(name) and not long_enough(self.columns[name].spec, shortest):
             # A declared lower bound (CHECK char_length(x) >= n); the upper one is the column's
             # width above, which the drafts of columns fit by construction.
             self.extra.append(f"len({name}) >= {shortest}")
         if unique and (column.name,) != self.table.primary_key and self.columns[column.name].spec["kind"] not in (
                 "sequence", "uuid"):
             self.columns[column.name].spec["unique"] = True
+
+    def _checked_width(self, column: ColumnInfo) -> ColumnInfo:
+        """The column as wide as its type or a CHECK on its length allows, whichever is less."""
+        longest = self.checks.lengths.get(column.name, [None, None])[1]
+        if longest is not None and (column.length is None or longest < column.length):
+            return dataclasses.replace(column, length=longest)
+        return column
 
     def _finish(self, name: str, column: ColumnInfo) -> None:
         """Nulls, generated columns and notes common to every kind."""
@@ -426,11 +419,14 @@ class _TableDrafter:
         for name in key:
             if name in self.roles:
                 continue
-            column = self.table.columns[name]
+            column = self._checked_width(self.table.columns[name])
             stats = self.sample.columns.get(name) if self.sample else None
-            redraft = column_draft(self.table.name, column, self.hints.get(name, Hints()), stats,
-                                   dialect=self.catalog.dialect, unique=True, rows=int(self.estimate),
-                                   today=self.today)
+            if name in self.checks.patterns and self.columns[name].spec["kind"] == "pattern":
+                redraft = Draft(dict(self.columns[name].spec), list(self.columns[name].notes))  # the CHECK's own
+            else:
+                redraft = column_draft(self.table.name, column, self.hints.get(name, Hints()), stats,
+                                       dialect=self.catalog.dialect, unique=True, rows=int(self.estimate),
+                                       today=self.today)
             kind = redraft.spec["kind"]
             if kind in ("pattern", "integers", "uuid", "timestamp") or (
                     kind == "faker" and redraft.spec.get("provider") in _MANY_PROVIDERS):
@@ -449,7 +445,7 @@ class _TableDrafter:
         values = self.columns[name].spec.get("values")
         number = f"{name}_number"
         if self.columns[name].spec["kind"] != "choice" or not isinstance(values, list) \
-                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(number) or number in self.table.columns \
+                or not 0 < len(values) <= MAX_KEY_CHOICES or not is_identifier(number) or number in self.table.columns \
                 or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
             return False
         self.helpers[number] = Draft({"kind": "sequence", "within": self.link_ref, "hidden": True})
@@ -491,47 +487,13 @@ class _TableDrafter:
         """CHECKs comparing two columns, as the table's constraints when rulegen can redraw a side."""
         constraints = []
         for compare in self.compares:
-            if self._comparable(compare):
+            if comparable(compare, self.columns, self.table, self.roles, self.link_ref):
                 constraints.append(compare.expression())
+                narrow(compare, self.columns)
             else:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
         constraints += [expression for _, expression in self.checks.expressions]
         return list(dict.fromkeys(constraints + self.extra))
-
-    def _comparable(self, compare: Compare) -> bool:
-        """Whether a CHECK comparing two columns can be a constraint: both sides drafted as values
-        of one family (numbers, times, or for ``==``/``!=`` any one type), and a redraw changes a
-        side. A free column qualifies, and so does a reference (``ref_a != ref_b``: two different
-        parent rows) unless it is the row's parent, which a redraw keeps."""
-        names = (compare.left, compare.right)
-        drafts = [self.columns.get(n) for n in names]
-        if any(d is None for d in drafts) or not all(_identifier(n) for n in names):
-            return False
-        families = []
-        for name, draft in zip(names, drafts, strict=True):
-            kind = draft.spec["kind"]
-            if name not in self.roles and kind in _FAMILIES:
-                families.append(_FAMILIES[kind])
-            elif kind == "ref" and not draft.spec.get("hidden"):
-                category = self.table.columns[name].category
-                families.append(_CATEGORY_FAMILIES.get(category, category))
-            else:
-                return False
-        ordered = compare.op not in ("==", "!=")
-        redrawn = any(n not in self.roles or (d.spec["kind"] == "ref" and n != self.link_ref)
-                      for n, d in zip(names, drafts, strict=True))
-        return families[0] == families[1] and redrawn and (not ordered or families[0] in ("number", "time"))
-
-
-_FAMILIES = {"date": "time", "timestamp": "time", "integers": "number", "uniform": "number"}  # free kinds
-_CATEGORY_FAMILIES = {"integer": "number", "decimal": "number", "float": "number", "money": "number",
-                      "date": "time", "timestamp": "time"}
-
-
-def _identifier(name: str) -> bool:
-    """Whether an expression can name the column (not a keyword, not one of its functions)."""
-    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS \
-        and name not in FUNCTIONS and name != "if"
 
 
 def fit_count(histogram: dict[int, int]) -> dict[str, Any]:

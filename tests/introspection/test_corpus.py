@@ -215,3 +215,13 @@ def test_sqlite_json_checks_and_sql_server_types_become_kinds(tmp_path: Path) ->
     assert document["Extra"].null > 0
     assert document["RowGuid"].kind == "uuid"
     assert document["Shelf"].options == {"pattern": "[a-z]{4}"} and not spec.tables["Document"].constraints
+
+
+def test_postgres_pattern_domains_in_keys_and_ordered_counts(pg_database: str) -> None:
+    """A part of a composite unique key keeps its domain's pattern when it is made unique on its
+    own; a CHECK ordering two counts narrows the guessed range to the named one."""
+    _, spec = _postgres_spec(pg_database, "pg_stocks.sql")
+    depot, pallet = spec.tables["depot"].columns, spec.tables["pallet"].columns
+    assert depot["code"].options == {"pattern": "[A-Z]{3}"} and depot["code"].unique
+    assert pallet["held"].options["high"] <= pallet["quantity"].options["high"]
+    assert [c.expr for c in spec.tables["pallet"].constraints] == ["held <= quantity"]
