@@ -24,6 +24,9 @@ __all__ = ["Draft", "Hints", "column_draft", "is_number", "null_rate"]
 DEFAULT_NULL = 0.1  # null share of a nullable column when no sample says otherwise
 _INTEGER_LIMITS = {"smallint": 32_767, "integer": 2_147_483_647}
 _FALLBACK_PATTERN = "[a-z]{8}"
+# A char(n) this wide or narrower holds codes of exactly n characters (IATA, ISO, ticket numbers);
+# a wider one (World's char(45) names) is padded text, drafted as a varchar(n).
+FIXED_CODE_LONGEST = 16
 FAKER_UNIQUE_ROWS = 50_000  # above this, a unique text column is a pattern: distinct Faker pools are slow
 _CODE_NAMES = ("code", "sku", "reference", "ref_no", "serial", "serial_number")
 
@@ -145,11 +148,7 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
     step = 1 if integer else (10.0 ** -scale if scale is not None else 0.0)
     found = range_hint(column, year)
     (low, high), firm, why = found or ((0, 1000), False, "range guessed")
-    limit = None
-    if column.precision:
-        limit = 10.0 ** (column.precision - (scale or 0)) - (step or 0)
-    elif integer:
-        limit = next((v for k, v in _INTEGER_LIMITS.items() if column.type_name.lower().startswith(k)), None)
+    span = _type_span(column, scale, step)
     lo = float(hints.low) + (step if hints.low_open else 0) if is_number(hints.low) else None
     hi = float(hints.high) - (step if hints.high_open else 0) if is_number(hints.high) else None
     inside = max(low, lo if lo is not None else low), min(high, hi if hi is not None else high)
@@ -159,16 +158,16 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
         high = min(float(stats.high), hi) if hi is not None else float(stats.high)
     elif lo is None and hi is None:
         notes.append(why)
-    if limit is not None:
-        low, high = max(low, -limit), min(high, limit)
+    if span is not None:
+        low, high = max(low, span[0]), min(high, span[1])
         if low > high:  # the name's range is beyond what the type holds: the type's range
-            low = max(-limit, min(0, high))
+            low, high = max(span[0], min(0, span[1])), span[1]
     if stats is not None and stats.law is not None and not unique:
-        return _fitted(stats.law, notes, lo, hi, limit)
+        return _fitted(stats.law, notes, lo, hi, span)
     if unique and integer and high - low + 1 < 10 * rows and hi is None:
         high = low + 10 * max(rows, 100)  # room for distinct values
-        if limit is not None:
-            high = min(high, limit)
+        if span is not None:
+            high = min(high, span[1])
     if integer:  # bounds went through floats: 2**63 - 1 came back as 2**63
         first = min(max(math.ceil(low), -(2**63)), 2**63 - 1)
         return Draft({"kind": "integers", "low": first, "high": min(max(math.floor(high), first), 2**63 - 1)}, notes)
@@ -180,14 +179,30 @@ def _number(column: ColumnInfo, hints: Hints, stats: ColumnStats | None, *, uniq
     return Draft(spec, notes)
 
 
+def _type_span(column: ColumnInfo, scale: int | None, step: float) -> tuple[float, float] | None:
+    """The smallest and largest number a column's type holds, where that is narrower than the
+    number kinds' range: a ``numeric(p, s)``'s digits, a named integer type's, or what the
+    dialect's reader found (``holds``)."""
+    if column.holds is not None:
+        return column.holds
+    if column.precision:
+        limit = 10.0 ** (column.precision - (scale or 0)) - (step or 0)
+        return -limit, limit
+    if column.category == "integer":
+        limit = next((v for k, v in _INTEGER_LIMITS.items() if column.type_name.lower().startswith(k)), None)
+        return (-limit, limit) if limit is not None else None
+    return None
+
+
 def _fitted(law: dict[str, Any], notes: list[str], lo: float | None, hi: float | None,
-            limit: float | None) -> Draft:
+            span: tuple[float, float] | None) -> Draft:
     """The law fitted to a sample, clipped to the CHECK's bounds and the type's range (a fitted
     law may stray a little past the sampled values, which met both)."""
     spec = {k: v for k, v in law.items() if k != "note"}
     low, high = lo, hi
-    if limit is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
-        low, high = max(-limit, low if low is not None else -limit), min(limit, high if high is not None else limit)
+    if span is not None and "truncate" not in spec:  # an untruncated tail may reach past the type
+        low = span[0] if low is None else max(span[0], low)
+        high = span[1] if high is None else min(span[1], high)
     if (low is not None or high is not None) and spec["kind"] != "histogram":
         spec["clip"] = [_tidy(low) if low is not None else None, _tidy(high) if high is not None else None]
     return Draft(spec, [*notes, law["note"]])
@@ -265,6 +280,7 @@ def _when(value: datetime.datetime, category: str) -> str:
 
 def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: bool, rows: int) -> Draft:
     length = column.length
+    fixed = column.fixed and length is not None and length <= FIXED_CODE_LONGEST  # a code, not padded text
     found = provider_for(table, column.name)
     notes = []
     if found is not None and unique and rows > FAKER_UNIQUE_ROWS and found[0].provider == "email":
@@ -272,7 +288,7 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
                      [f"unique emails for {rows:,} rows: a pattern (a pool of distinct Faker emails would be slow)"])
     if found is not None:
         provider, guess = found
-        fits = length is None or (length >= provider.longest if not column.fixed else length == provider.longest)
+        fits = length is None or (length >= provider.longest if not fixed else length == provider.longest)
         if fits and (not unique or (provider.many and rows <= FAKER_UNIQUE_ROWS)):
             spec: dict[str, Any] = {"kind": "faker", "provider": provider.provider}
             if unique:
@@ -285,7 +301,7 @@ def _text(table: str, column: ColumnInfo, stats: ColumnStats | None, *, unique: 
         why = (f"its values need {provider.longest} characters" if not fits else
                f"{rows:,} distinct values would be slow to draw" if provider.many else "too few distinct values")
         notes.append(f"not Faker's {provider.provider}: {why}")
-    if column.fixed and length:
+    if fixed and length:
         chars = "[A-Z0-9]" if unique or 26 ** length < 10 * rows else "[A-Z]"
         return Draft({"kind": "pattern", "pattern": f"{chars}{{{length}}}", **({"unique": True} if unique else {})},
                      [*notes, f"char({length}): {length} characters"])

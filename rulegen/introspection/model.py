@@ -33,6 +33,9 @@ class ColumnInfo:
         labels: the labels of an enum type, in order.
         generated: computed by the database (a generated column): not written.
         identity: how the database fills it, for a comment (``serial``, ``identity always``).
+        holds: the smallest and largest integer the type holds, where the dialect's reader knows
+            it is narrower than a signed 64-bit integer (MySQL's ``TINYINT``, ``UNSIGNED``,
+            ``YEAR``, ``BIT(n)``): drafted values stay inside, guesses are not replaced by it.
     """
 
     name: str
@@ -47,6 +50,7 @@ class ColumnInfo:
     labels: tuple[str, ...] = ()
     generated: bool = False
     identity: str | None = None
+    holds: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +181,7 @@ def classify_type(declared: str) -> tuple[str, dict[str, Any]]:
         return "timestamp", {"timezone": "with time zone" in base or base.endswith("tz")}
     if base.startswith("time"):
         return "time", details
-    if base == "uuid":
+    if base in ("uuid", "uniqueidentifier", "guid"):  # SQL Server's name, kept by its ports to SQLite
         return "uuid", details
     if base in ("json", "jsonb"):
         return "json", details

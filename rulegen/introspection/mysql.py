@@ -4,7 +4,8 @@ too), and CHECK constraints.
 
 MySQL's types are read into the neutral model: ``TINYINT(1)`` is a boolean, ``ENUM`` labels are
 an enum's, a ``SET`` column takes one of its members per row, ``YEAR`` is an integer from 1901
-to 2155, a narrow or ``UNSIGNED`` integer gets its range as a CHECK (so the spec's values fit),
+to 2155, a narrow or ``UNSIGNED`` integer keeps the range its type holds (the drafted values stay
+inside it, and a guess such as 0-1000 stays a guess rather than the type's whole range),
 ``JSON`` (MariaDB: ``LONGTEXT`` with a ``json_valid`` CHECK) is JSON, spatial columns get
 well-known text (a small point, line, triangle, or collection of them) that the seed loads
 through ``ST_GeomFromText``. Generated columns are read as computed (not written),
@@ -138,12 +139,9 @@ def read_mysql(connection: MysqlReader, source: str) -> Catalog:
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
         "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME").fetchall()]
     tables = {name: TableInfo(name=name, columns={}) for name in names}
-    ranges: dict[tuple[str, str], str] = {}  # the range a column's type holds, as a CHECK
     for row in connection.execute(_COLUMNS).fetchall():
         if row[0] in tables:
-            found = _column(tables[row[0]], *row[1:])
-            if found is not None:
-                ranges[row[0], row[1]] = found
+            _column(tables[row[0]], *row[1:])
     indexes: dict[tuple[str, str], list[str | None]] = {}
     for table, index, column in connection.execute(_INDEXES).fetchall():
         if table in tables:
@@ -165,13 +163,6 @@ def read_mysql(connection: MysqlReader, source: str) -> Catalog:
     for (table, _), parts in keys.items():
         tables[table].foreign_keys.append(
             ForeignKey(tuple(p[0] for p in parts), parts[0][1], tuple(p[2] for p in parts)))
-    for (table, column), check in ranges.items():
-        # A key's values are the spec's sequences and refs, sized by rows: no range for them
-        # (a sequence would start at the type's low end).
-        target = tables[table]
-        if not any(column in key for key in target.candidate_keys()) and not any(
-                column in fk.columns for fk in target.foreign_keys):
-            target.checks.append(check)
     for table, _, clause in _checks(connection):
         if table in tables:
             _check(tables[table], clause)
@@ -196,12 +187,11 @@ def _checks(connection: MysqlReader) -> list[tuple[str, str, str]]:
 
 
 def _column(table: TableInfo, name: str, data_type: str, column_type: str, nullable: str, length: int | None,
-            precision: int | None, scale: int | None, extra: str | None) -> str | None:
-    """Add one column to ``table``; the range its type holds, as a CHECK (an integer's, a year's)."""
+            precision: int | None, scale: int | None, extra: str | None) -> None:
+    """Add one column to ``table``, with the range its type holds (an integer's, a year's)."""
     data_type, declared, extra = data_type.lower(), column_type.lower(), (extra or "").lower()
     category = _CATEGORIES.get(data_type, "unknown")
     quoted = quote_identifier(name)
-    holds = None
     info = ColumnInfo(name=name, type_name=declared, category=category, nullable=nullable == "YES",
                       generated=GENERATED.search(extra) is not None)
     if data_type in _INTEGERS:
@@ -209,14 +199,14 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
         bits = _INTEGERS[data_type]
         low, high = (0, 2**bits - 1) if "unsigned" in declared else (-(2**(bits - 1)), 2**(bits - 1) - 1)
         if info.category == "integer" and (bits < 64 or "unsigned" in declared):
-            holds = f"{quoted} >= {low} AND {quoted} <= {min(high, 2**63 - 1)}"
+            info.holds = (low, min(high, 2**63 - 1))
     elif data_type == "bit":  # BIT(1) is a flag (as JDBC reads it); BIT(n) an n-bit number
         width = int(re.search(r"\d+", declared).group()) if re.search(r"\d+", declared) else 1
         info.category = "bool" if width == 1 else "integer"
         if width > 1:
-            holds = f"{quoted} >= 0 AND {quoted} <= {min(2**width - 1, 2**63 - 1)}"
+            info.holds = (0, min(2**width - 1, 2**63 - 1))
     elif data_type == "year":
-        holds = f"{quoted} >= 1901 AND {quoted} <= 2155"
+        info.holds = (1901, 2155)
     elif data_type in ("enum", "set"):
         info.labels = tuple(_labels(column_type[len(data_type):]))  # a SET column: one member per row
     elif data_type in _SPATIAL:
@@ -231,7 +221,6 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
     if data_type == "json":
         info.type_name = "json"
     table.columns[name] = info
-    return holds
 
 
 def _labels(text: str) -> list[str]:

@@ -34,7 +34,8 @@ PROVIDERS = [
     Provider(r"first_?name|given_?name|forename|f_?name", "first_name", 15, False),
     Provider(r"last_?name|surname|family_?name|l_?name", "last_name", 15, False),
     Provider(r"full_?name|display_?name|contact_?name|customer_?name|person_?name|employee_?name|composer|author|"
-             r"ship_?name|recipient(_?name)?|owner_?name", "name", 32, True),
+             r"ship_?name|recipient(_?name)?|owner_?name|head_of_state|(passenger|guest|patient|student|member|"
+             r"client|driver|travell?er|tenant|reviewer|holder|applicant)_?name", "name", 32, True),
     Provider(r"user_?name|login|handle|nick_?name|screen_?name", "user_name", 24, True),
     Provider(r"company(_?name)?|employer|organi[sz]ation(_?name)?|supplier_?name|vendor_?name", "company", 40,
              False),
@@ -158,11 +159,15 @@ def number_hint(column: str, year: int) -> tuple[tuple[float, float], bool] | No
         return ((year - 85, year - 18) if is_birth(column) else (year - 30, year)), True
     if re.match(r"(num|number_of|count|units|nb)_", name):
         return (0, 100), False
+    if re.match(r"(quantity|qty)_", name):  # quantity_ordered, qty_in_stock
+        return ((0, 1000) if "stock" in name else (1, 10)), False
     for pattern, bounds in _FIRM:
         if _ends(name, pattern):
             return bounds, True
     for pattern, bounds in [
-        (r"quantity|qty", (1, 10)), (r"count", (0, 100)), (r"salary|wage|income", (20_000, 150_000)),
+        (r"quantity|qty", (1, 10)), (r"count", (0, 100)), (r"population|inhabitants", (1_000, 10_000_000)),
+        (r"(in_|on_)?stock|on_hand|inventory", (0, 1000)), (r"line_?(number|no|num)", (1, 10)),
+        (r"salary|wage|income", (20_000, 150_000)),
         (r"freight|shipping(_cost)?|fee|tax", (1, 200)), (r"level|rank", (1, 10)),
         (r"days|\w+_days|rental_duration|loan_(duration|period)|term_days", (1, 30)),
         (r"duration|length|minutes|mins", (1, 180)), (r"milliseconds|ms", (60_000, 600_000)),

@@ -1,5 +1,6 @@
 """Read a SQLite database's catalog: PRAGMA table_xinfo, index_list/index_info, foreign_key_list,
-and the CHECK constraints of each CREATE TABLE statement."""
+and the CHECK constraints of each CREATE TABLE statement. A text column whose CHECK is
+``json_valid(col)`` (SQLite's way to declare a JSON column) is read as JSON."""
 
 from __future__ import annotations
 
@@ -100,10 +101,45 @@ def _read_table(connection: sqlite3.Connection, name: str, sql: str) -> TableInf
         if names and names not in table.unique and names != primary_key:
             table.unique.append(names)
     table.foreign_keys = _foreign_keys(connection, name)
-    table.checks = check_clauses(sql)
+    table.checks = [clause for clause in check_clauses(sql) if not _json_column(table, clause)]
     table.rows = connection.execute(
         f"select count(*) from (select 1 from {quote_identifier(name)} limit {ROW_COUNT_CAP})").fetchone()[0]
     return table
+
+
+# `json_valid(col)`, alone or after `col IS NULL OR`, with the name bare or quoted any SQLite way.
+_NAME = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|\w+)'
+_JSON_VALID = re.compile(rf"(?:\(?\s*(?P<null>{_NAME})\s+is\s+null\s*\)?\s+or\s+)?"
+                         rf"json_valid\s*\(\s*(?P<name>{_NAME})\s*\)", re.IGNORECASE)
+
+
+def _json_column(table: TableInfo, clause: str) -> bool:
+    """Whether ``clause`` only says a column holds valid JSON; that column is then read as JSON
+    (and as never null, unless the clause lets nulls through)."""
+    text = clause.strip()
+    while _enclosed(text):
+        text = text[1:-1].strip()
+    found = _JSON_VALID.fullmatch(text)
+    if found is None:
+        return False
+    name = _unquote(found["name"])
+    if name not in table.columns or (found["null"] is not None and _unquote(found["null"]) != name):
+        return False
+    column = table.columns[name]
+    column.category, column.type_name = "json", "json"
+    # json_valid(NULL) is 0 before SQLite 3.45: a bare json_valid(col) keeps nulls out too.
+    column.nullable = column.nullable and found["null"] is not None
+    return True
+
+
+def _enclosed(text: str) -> bool:
+    """Whether the whole of ``text`` is one parenthesised group (``(a)``, not ``(a) OR (b)``)."""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(text) - 1 and position > 0
+    return False
 
 
 def _foreign_keys(connection: sqlite3.Connection, name: str) -> list[ForeignKey]:

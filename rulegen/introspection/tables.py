@@ -14,17 +14,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rulegen.expr.functions import FUNCTIONS
+from rulegen.introspection.compares import comparable, is_identifier, narrow, ordered_references
 from rulegen.introspection.counts import bound_children, children_law, mean_count
 from rulegen.introspection.facts import read_checks
 from rulegen.introspection.kinds import Draft, Hints, column_draft, is_number, null_rate
 from rulegen.introspection.model import Catalog, ColumnInfo, ForeignKey, TableInfo, TableSample
 from rulegen.introspection.names import PROVIDERS
 from rulegen.introspection.related import relate_dates
+from rulegen.introspection.shapes import lengthen, long_enough, value_space
 from rulegen.introspection.types import type_draft
 
 __all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "table_order"]
@@ -32,13 +32,13 @@ __all__ = ["TableDraft", "choose_links", "draft_tables", "leave_to_triggers", "t
 DEFAULT_ROWS = 1000  # rows of a table that is empty in the source
 DEFAULT_ONE_TO_ONE = 0.8  # share of parents with their one child (a key-covering link)
 
+NARROW_TYPE = 1000  # a number within a parent whose type holds fewer values bounds the children
 MAX_KEY_CHOICES = 50  # a list this short that is part of a key is dealt out per parent, not drawn
 # The largest value of the integer types a key may be: a sequence key never passes it.
 _INTEGER_LIMITS = {"smallint": 32_767, "int2": 32_767, "smallserial": 32_767, "integer": 2_147_483_647,
                    "int4": 2_147_483_647, "int": 2_147_483_647, "serial": 2_147_483_647}
 
 _MANY_PROVIDERS = {p.provider for p in PROVIDERS if p.many} | {"ipv4", "mac_address"}
-_IDENTIFIER_WORDS = {"and", "or", "not", "in", "if", "is", "true", "false", "null", "none"}
 
 
 @dataclass(slots=True)
@@ -114,7 +114,8 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
     A NOT NULL foreign key to another table, one within the primary key first, then the first
     in column order; never one that would close a cycle of links, and never one whose ref
     column comes after another reference to the same parent (rulegen's first ref to a parent
-    holds the row's parent).
+    holds the row's parent), nor one a CHECK orders against another reference (``low_id <
+    high_id``: the lowest parent would have no higher row to point to).
     """
     links: dict[str, ForeignKey] = {}
     for name in table_order(catalog):
@@ -123,7 +124,8 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
         usable = [fk for fk in table.foreign_keys
                   if fk.parent != name and _key_for(catalog, fk) is not None
                   and all(c in table.columns for c in fk.columns)]
-        candidates = [fk for fk in usable if not any(table.columns[c].nullable for c in fk.columns)]
+        ordered = ordered_references(table)
+        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)]
         candidates.sort(key=lambda fk: (not set(fk.columns) <= set(table.primary_key),
                                         min(position[c] for c in fk.columns)))
         for fk in candidates:
@@ -268,7 +270,7 @@ class _TableDrafter:
                   and table.columns[key[0]].category == "integer" and key[0] not in self.roles
                   and column not in self.roles)
         earlier = f"{column}_earlier"
-        if simple and not table.columns[column].nullable and _identifier(earlier) and _identifier(key[0]) \
+        if simple and not table.columns[column].nullable and is_identifier(earlier) and is_identifier(key[0]) \
                 and earlier not in table.columns:
             # The first row has no earlier row: it points at itself.
             self.helpers[earlier] = Draft({"kind": "ref", "to": f"{table.name}.{key[0]}", "hidden": True},
@@ -306,20 +308,23 @@ class _TableDrafter:
 
     def _bounded_children(self, number: str) -> None:
         """A CHECK range on the number within a parent (``line BETWEEN 1 AND 7``) starts it
-        and bounds how many children a parent has."""
-        hint = self.hints.pop(number, None)
-        if hint is None:
-            return
+        and bounds how many children a parent has; so does a narrow type (``TINYINT``)."""
+        hint = self.hints.pop(number, None) or Hints()
         start = 1
         if is_number(hint.low):
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 self.columns[number].spec["start"] = start
+        last, why = None, "a CHECK"
         if is_number(hint.high):
             last = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
+        holds = self.table.columns[number].holds
+        if holds is not None and holds[1] < NARROW_TYPE and (last is None or holds[1] < last):
+            last, why = holds[1], "its type"
+        if last is not None:
             limit = max(last - start + 1, 0)
             self.truncate = limit if self.truncate is None else min(self.truncate, limit)
-            self.truncate_why = f"{number} is at most {last} (a CHECK)"
+            self.truncate_why = f"{number} is at most {last} ({why})"
 
     def _sequence(self, name: str) -> dict[str, Any]:
         """An integer key: 1, 2, 3, ... or, under a CHECK range, from its low end and no further
@@ -331,7 +336,8 @@ class _TableDrafter:
             start = math.floor(float(hint.low)) + 1 if hint.low_open else math.ceil(float(hint.low))
             if start != 1:
                 spec["start"] = start
-        last = _INTEGER_LIMITS.get(self.table.columns[name].type_name.lower().split("(")[0])
+        column = self.table.columns[name]
+        last = column.holds[1] if column.holds else _INTEGER_LIMITS.get(column.type_name.lower().split("(")[0])
         if hint is not None and is_number(hint.high):
             high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
             last = high if last is None else min(last, high)
@@ -342,9 +348,8 @@ class _TableDrafter:
     def _plain(self, column: ColumnInfo, *, unique: bool) -> None:
         stats = self.sample.columns.get(column.name) if self.sample else None
         name = column.name
-        shortest, longest = self.checks.lengths.get(name, [None, None])
-        if longest is not None and (column.length is None or longest < column.length):
-            column = dataclasses.replace(column, length=longest)
+        shortest = self.checks.lengths.get(name, [None, None])[0]
+        column = self._checked_width(column)
         hints = self.hints.get(name, Hints())
         if name in self.checks.patterns and hints.values is None:
             self.columns[name] = Draft({"kind": "pattern", "pattern": self.checks.patterns[name]},
@@ -355,13 +360,22 @@ class _TableDrafter:
             self.columns[name] = column_draft(
                 self.table.name, column, hints, stats, dialect=self.catalog.dialect, unique=unique,
                 rows=int(self.estimate), today=self.today)
-        if shortest and _identifier(name) and not _long_enough(self.columns[name].spec, shortest):
+        if shortest:
+            lengthen(self.columns[name].spec, shortest)
+        if shortest and is_identifier(name) and not long_enough(self.columns[name].spec, shortest):
             # A declared lower bound (CHECK char_length(x) >= n); the upper one is the column's
             # width above, which the drafts of columns fit by construction.
             self.extra.append(f"len({name}) >= {shortest}")
         if unique and (column.name,) != self.table.primary_key and self.columns[column.name].spec["kind"] not in (
                 "sequence", "uuid"):
             self.columns[column.name].spec["unique"] = True
+
+    def _checked_width(self, column: ColumnInfo) -> ColumnInfo:
+        """The column as wide as its type or a CHECK on its length allows, whichever is less."""
+        longest = self.checks.lengths.get(column.name, [None, None])[1]
+        if longest is not None and (column.length is None or longest < column.length):
+            return dataclasses.replace(column, length=longest)
+        return column
 
     def _finish(self, name: str, column: ColumnInfo) -> None:
         """Nulls, generated columns and notes common to every kind."""
@@ -405,11 +419,14 @@ class _TableDrafter:
         for name in key:
             if name in self.roles:
                 continue
-            column = self.table.columns[name]
+            column = self._checked_width(self.table.columns[name])
             stats = self.sample.columns.get(name) if self.sample else None
-            redraft = column_draft(self.table.name, column, self.hints.get(name, Hints()), stats,
-                                   dialect=self.catalog.dialect, unique=True, rows=int(self.estimate),
-                                   today=self.today)
+            if name in self.checks.patterns and self.columns[name].spec["kind"] == "pattern":
+                redraft = Draft(dict(self.columns[name].spec), list(self.columns[name].notes))  # the CHECK's own
+            else:
+                redraft = column_draft(self.table.name, column, self.hints.get(name, Hints()), stats,
+                                       dialect=self.catalog.dialect, unique=True, rows=int(self.estimate),
+                                       today=self.today)
             kind = redraft.spec["kind"]
             if kind in ("pattern", "integers", "uuid", "timestamp") or (
                     kind == "faker" and redraft.spec.get("provider") in _MANY_PROVIDERS):
@@ -428,7 +445,7 @@ class _TableDrafter:
         values = self.columns[name].spec.get("values")
         number = f"{name}_number"
         if self.columns[name].spec["kind"] != "choice" or not isinstance(values, list) \
-                or not 0 < len(values) <= MAX_KEY_CHOICES or not _identifier(number) or number in self.table.columns \
+                or not 0 < len(values) <= MAX_KEY_CHOICES or not is_identifier(number) or number in self.table.columns \
                 or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
             return False
         self.helpers[number] = Draft({"kind": "sequence", "within": self.link_ref, "hidden": True})
@@ -457,7 +474,7 @@ class _TableDrafter:
             return {**rows, "truncate": [0, limit]}, f"at most {limit} per parent: {self.truncate_why}"
         spaces = [space for n, d in self.columns.items()
                   if d.spec.get("unique") or (n,) == self.table.primary_key
-                  for space in [_space(d.spec)] if space is not None]
+                  for space in [value_space(d.spec)] if space is not None]
         spaces += [self.max_rows] if self.max_rows is not None else []
         if not spaces or min(spaces) >= (rows if isinstance(rows, int) else self.estimate):
             return rows, None
@@ -467,50 +484,16 @@ class _TableDrafter:
         return rows, None
 
     def _constraints(self) -> list[str]:
-        """CHECKs comparing two columns, as the table's constraints when rulegen can redraw both."""
+        """CHECKs comparing two columns, as the table's constraints when rulegen can redraw a side."""
         constraints = []
-        families = {"date": "time", "timestamp": "time", "integers": "number", "uniform": "number"}
         for compare in self.compares:
-            left, right = self.columns.get(compare.left), self.columns.get(compare.right)
-            kinds = [families.get(d.spec["kind"]) if d is not None else None for d in (left, right)]
-            names_ok = all(_identifier(n) for n in (compare.left, compare.right))
-            free = compare.left not in self.roles and compare.right not in self.roles
-            if kinds[0] is not None and kinds[0] == kinds[1] and names_ok and free:
+            if comparable(compare, self.columns, self.table, self.roles, self.link_ref):
                 constraints.append(compare.expression())
+                narrow(compare, self.columns)
             else:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
         constraints += [expression for _, expression in self.checks.expressions]
         return list(dict.fromkeys(constraints + self.extra))
-
-
-def _space(spec: dict[str, Any]) -> int | None:
-    """How many distinct values a drafted column can make, when that is small enough to matter."""
-    kind = spec["kind"]
-    if kind == "choice" and "values" in spec:
-        return len(spec["values"])
-    if kind == "bool":
-        return 2
-    if kind == "integers":
-        return spec["high"] - spec["low"] + 1
-    found = re.fullmatch(r"\[([a-zA-Z0-9-]+)\]\{(\d+)\}", spec.get("pattern", "")) if kind == "pattern" else None
-    if found:
-        width = sum(26 if part in ("a-z", "A-Z") else 10 for part in re.findall(r"a-z|A-Z|0-9", found.group(1)))
-        return width ** int(found.group(2))
-    return None
-
-
-def _long_enough(spec: dict[str, Any], shortest: int) -> bool:
-    """Whether every value of a text column's draft is ``shortest`` characters or more by
-    construction (a list of values that all are; other kinds are not known to)."""
-    values = spec.get("values")
-    return spec["kind"] == "choice" and isinstance(values, list) and all(
-        isinstance(v, str) and len(v) >= shortest for v in values)
-
-
-def _identifier(name: str) -> bool:
-    """Whether an expression can name the column (not a keyword, not one of its functions)."""
-    return name.isidentifier() and name.isascii() and name.lower() not in _IDENTIFIER_WORDS \
-        and name not in FUNCTIONS and name != "if"
 
 
 def fit_count(histogram: dict[int, int]) -> dict[str, Any]:

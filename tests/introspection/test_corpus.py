@@ -184,3 +184,44 @@ def test_postgres_sample_reads_tables_of_every_schema(pg_database: str) -> None:
     assert spec.tables["crm.client"].rows == 40
     assert spec.tables["crm.note"].rows.parent == "crm.client"
     assert spec.tables["crm.note"].columns["body"].options["values"] == {"b": 60}  # sampled from crm.note
+
+
+def test_postgres_checks_between_two_references_become_constraints(pg_database: str) -> None:
+    """``a <> b`` and ``a < b`` over two foreign keys: rows that break them draw their
+    references again (the parent row stays, the other reference moves)."""
+    _, spec = _postgres_spec(pg_database, "pg_assemblies.sql")
+    tables = spec.tables
+    assert [c.expr for c in tables["assembly_step"].constraints] == ["whole_id != piece_id"]
+    assert [c.expr for c in tables["route"].constraints] == ["origin_id != target_id"]
+    assert [c.expr for c in tables["part_swap"].constraints] == ["low_part < high_part"]
+
+
+def test_sqlite_json_checks_and_sql_server_types_become_kinds(tmp_path: Path) -> None:
+    """A json_valid CHECK makes a text column JSON (and never null unless the CHECK lets nulls
+    through), UNIQUEIDENTIFIER is a uuid, and a CHECK on an exact length makes that length."""
+    import rulegen
+
+    path = tmp_path / "documents.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript((SCHEMAS / "sqlite_documents.sql").read_text(encoding="utf-8"))
+    connection.close()
+    text = rulegen.introspect(f"sqlite:///{path}")
+    spec = rulegen.load(text)
+    rulegen.compile(spec)
+    document = spec.tables["Document"].columns
+    assert "json" in text and "json_valid" not in text
+    assert document["Body"].kind == document["Extra"].kind == document["Settings"].kind == "pattern"
+    assert (document["Settings"].null, spec.tables["Revision"].columns["Patch"].null) == (0, 0)
+    assert document["Extra"].null > 0
+    assert document["RowGuid"].kind == "uuid"
+    assert document["Shelf"].options == {"pattern": "[a-z]{4}"} and not spec.tables["Document"].constraints
+
+
+def test_postgres_pattern_domains_in_keys_and_ordered_counts(pg_database: str) -> None:
+    """A part of a composite unique key keeps its domain's pattern when it is made unique on its
+    own; a CHECK ordering two counts narrows the guessed range to the named one."""
+    _, spec = _postgres_spec(pg_database, "pg_stocks.sql")
+    depot, pallet = spec.tables["depot"].columns, spec.tables["pallet"].columns
+    assert depot["code"].options == {"pattern": "[A-Z]{3}"} and depot["code"].unique
+    assert pallet["held"].options["high"] <= pallet["quantity"].options["high"]
+    assert [c.expr for c in spec.tables["pallet"].constraints] == ["held <= quantity"]

@@ -185,3 +185,27 @@ def test_single_precision_categories_read_as_written():
     assert set(summarize(ColumnInfo("discount", "real", "float"), values).categories) == {0.05, 0.1, 0.25, 0.0}
     doubles = [0.123456789, 0.5] * 10
     assert set(summarize(ColumnInfo("share", "REAL", "float"), doubles).categories) == {0.123456789, 0.5}
+
+
+def test_wide_char_columns_are_text_and_narrow_ones_codes():
+    """A char(n) up to 16 wide holds codes of exactly n characters; a wider one is padded text
+    (a name in a char(45) is not 45 capital letters)."""
+    assert draft("iata", "CHAR(3)") == {"kind": "pattern", "pattern": "[A-Z]{3}"}
+    assert draft("GovernmentForm", "CHAR(45)") == {"kind": "faker", "provider": "word"}
+    assert draft("LocalName", "CHAR(45)")["kind"] != "pattern"
+
+
+@pytest.mark.parametrize(("name", "spec"), [
+    ("quantityOrdered", {"kind": "integers", "low": 1, "high": 10}),
+    ("quantityInStock", {"kind": "integers", "low": 0, "high": 1000}),
+    ("units_in_stock", {"kind": "integers", "low": 0, "high": 100}),
+    ("Population", {"kind": "integers", "low": 1000, "high": 10_000_000}),
+    ("orderLineNumber", {"kind": "integers", "low": 1, "high": 10}),
+])
+def test_counts_of_things_are_never_negative(name, spec):
+    assert draft(name, "INT") == spec
+
+
+@pytest.mark.parametrize("name", ["HeadOfState", "passenger_name", "guestName", "reviewer_name"])
+def test_the_names_of_people_are_names(name):
+    assert draft(name, "VARCHAR(60)") == {"kind": "faker", "provider": "name"}

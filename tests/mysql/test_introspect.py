@@ -152,7 +152,7 @@ def test_bit_columns_and_the_widest_unsigned_integers_seed_as_numbers(mysql_data
     spec = rulegen.load(rulegen.introspect(mysql_database))
     columns = spec.tables["devices"].columns
     assert columns["enabled"].kind == "bool" and columns["mask"].kind == "integers"
-    assert columns["serial"].options["high"] == 2**63 - 1
+    assert 0 <= columns["serial"].options["low"] <= columns["serial"].options["high"] <= 2**63 - 1
     if not local_files:
         query(mysql_database, "SET GLOBAL local_infile = 0")
     try:
@@ -162,3 +162,25 @@ def test_bit_columns_and_the_widest_unsigned_integers_seed_as_numbers(mysql_data
     flags, low, high, distinct = query(mysql_database, "SELECT count(DISTINCT enabled), min(mask + 0), max(mask + 0), "
                                                        "count(DISTINCT mask) FROM devices")[0]
     assert loaded["devices"] == 1000 and flags == 2 and low >= 0 and high <= 63 and distinct > 50
+
+
+def test_integer_types_bound_the_guesses_without_replacing_them(mysql_database: str) -> None:
+    """A plain INT is guessed 0-1000 as on PostgreSQL (never the type's whole range, negative half
+    included); a narrow or unsigned type cuts the guess to what it holds, a YEAR slides it into
+    1901-2155, and a TINYINT numbering a parent's children bounds how many a parent has."""
+    query(mysql_database, "CREATE TABLE racks (rack_id INT AUTO_INCREMENT PRIMARY KEY, visitors INT NOT NULL, "
+                          "depth SMALLINT NOT NULL, slots TINYINT NOT NULL, grade TINYINT UNSIGNED NOT NULL, "
+                          "built YEAR NOT NULL, mask BIT(4) NOT NULL, weight MEDIUMINT UNSIGNED NOT NULL)")
+    query(mysql_database, "CREATE TABLE trays (rack_id INT NOT NULL, tray_no TINYINT NOT NULL, "
+                          "PRIMARY KEY (rack_id, tray_no), FOREIGN KEY (rack_id) REFERENCES racks (rack_id))")
+    spec = rulegen.load(rulegen.introspect(mysql_database))
+    options = {name: column.options for name, column in spec.tables["racks"].columns.items()}
+    assert options["visitors"] == options["depth"] == options["weight"] == {"low": 0, "high": 1000}
+    assert options["slots"] == {"low": 0, "high": 127} and options["grade"] == {"low": 0, "high": 255}
+    assert options["mask"] == {"low": 0, "high": 15}
+    assert 1901 <= options["built"]["low"] <= options["built"]["high"] <= 2155
+    assert spec.tables["trays"].rows.law.options["truncate"] == [0, 127]
+    loaded = rulegen.seed_database(spec, mysql_database, scale=0.2, if_exists="append")
+    assert min(loaded.values()) > 0 and orphans(mysql_database) == []
+    assert query(mysql_database, "SELECT min(visitors) >= 0, max(tray_no) <= 127 FROM racks JOIN trays "
+                                 "USING (rack_id)") == [(1, 1)]
