@@ -20,9 +20,7 @@ the case's own. A flag of one child per parent becomes the parent's pick
 
 from __future__ import annotations
 
-import keyword
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -36,11 +34,11 @@ from rulegen.fidelity.parent_picks import pick_flags
 from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier
 from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_EFFECT", "add_correlations", "identifier", "insert_before", "level_expression", "log_scale",
+__all__ = ["MIN_EFFECT", "add_correlations", "insert_before", "level_expression", "log_scale",
            "parent_effect", "shape_children"]
 
 MIN_EFFECT = 0.05  # share of a child column's variance its parent must explain to be modelled
@@ -248,13 +246,6 @@ def _readable(parent: TableDraft, source: Source) -> list[str]:
         if (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)) and column.null_count == 0:
             names.append(name)
     return names
-
-
-def identifier(text: str) -> str:
-    """``text`` as a name an expression can read: other characters as ``_``, no leading digit."""
-    name = re.sub(r"\W", "_", text)
-    return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
-
 
 
 def _values(column: pa.ChunkedArray) -> np.ndarray:

@@ -3,14 +3,22 @@ aligned, and a comment on every line saying what was inferred and how well it fi
 
 from __future__ import annotations
 
+import keyword
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from rulegen.spec.emit import column_lines, comment, flow, yaml_scalar
 
-__all__ = ["ColumnDraft", "TableDraft", "render_spec", "yaml_scalar"]
+__all__ = ["ColumnDraft", "TableDraft", "identifier", "render_spec", "yaml_scalar"]
 
 _ALIGN_LIMIT = 24  # column names longer than this are not padded to
+
+
+def identifier(text: str) -> str:
+    """``text`` as a name an expression can read: other characters as ``_``, no leading digit."""
+    name = re.sub(r"\W", "_", text)
+    return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
 
 
 @dataclass(slots=True)

@@ -18,9 +18,8 @@ import pyarrow as pa
 
 from rulegen.fidelity.children import round_to
 from rulegen.fidelity.fit import MAX_KS, Fit, histogram
-from rulegen.fidelity.parent_effects import identifier
 from rulegen.fidelity.profile import ColumnProfile
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier
 
 __all__ = ["MIN_MASS", "censored_bins", "day_grain", "edge_masses", "missing_together"]
 
