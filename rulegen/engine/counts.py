@@ -2,10 +2,11 @@
 
 The count of parent row i comes from the law's stream at the block of i, like any column value
 (or, with ``stratified``, from the law's quantile at the row's stratified uniform, a function of
-the row alone: :mod:`rulegen.engine.strata`), or from an integer expression over the parent row (:class:`ExprCounts`, ``count: "if(late, 1, 0)"``),
-so the counts of one parent block are drawn alone, in any process, in any order. Nothing holds
-every parent's count: a :class:`~rulegen.plan.plan.ParentLink` keeps the total of each parent
-block (:func:`block_totals`, one pass) and draws the counts of the few parent blocks a child
+the row alone: :mod:`rulegen.engine.strata`), or from an integer expression over the parent row
+(:class:`ExprCounts`, ``count: "if(late, 1, 0)"``), so the counts of one parent block are drawn
+alone, in any process, in any order. Nothing holds every parent's count: a
+:class:`~rulegen.plan.plan.ParentLink` keeps the total of each parent block
+(:func:`block_totals`, one pass) and draws the counts of the few parent blocks a child
 block needs when it needs them. Memory follows the number of parent blocks, never the rows.
 """
 

@@ -3,7 +3,7 @@ the parent row where that pays.
 
 The candidates are a fixed count, Poisson, negative binomial, their zero-inflated forms, the
 family :func:`~rulegen.fidelity.fit.fit_numeric` fits best to the counts as to a column, and
-the counts' own histogram (none of a single bin: that is a uniform range); each is fitted by
+the counts' own histogram (of three bins or more: one is a uniform range); each is fitted by
 maximum likelihood and the one of least AICc is kept (Akaike's criterion with Hurvich and Tsai's
 small-sample correction: twice the parameters k, plus 2k(k + 1) / (n - k - 1), minus twice the
 log-likelihood), so a law with more parameters must earn them, and a uniform range is never the
@@ -130,10 +130,13 @@ def fit_children(counts: np.ndarray, parent: dict[str, np.ndarray], *, column: s
 
 def _histogram(y: np.ndarray) -> list[_Law]:
     """The counts' histogram (bins of at least five parents), uniform inside each bin; none of
-    one bin, which is a uniform range from the least count to the most (fewer than ten parents
-    or a single count): it has no shape of the data, and a uniform range is never the default."""
+    fewer than three bins (fewer than 15 parents, or counts that are nearly all one value). One
+    bin is a uniform range from the least count to the most, never the default; two are one
+    step, whose edges fitted to the data are not counted in its parameters: with 12 parents of
+    a negative binomial or Poisson law, the family's stratified counts are closer to the data's
+    (KS 0.17 and 0.14 on average) than the two bins' (0.20 and 0.18), and as close to new ones."""
     spec = histogram(y, integer=True).spec
-    if len(spec["weights"]) < 2:
+    if len(spec["weights"]) < 3:
         return []
     edges, weights = np.asarray(spec["edges"]), np.asarray(spec["weights"], dtype=np.float64)
     share = weights / weights.sum() / np.diff(edges)

@@ -38,6 +38,14 @@ def test_the_planted_law_is_chosen_from_51_parents(planted, kind):
     assert found.count(kind) >= 9, found
 
 
+@pytest.mark.parametrize(("planted", "kind"), [
+    (lambda rng: rng.poisson(20, 12), "poisson"),
+    (lambda rng: rng.negative_binomial(2, 0.05, 12), "negative_binomial"),
+])
+def test_twelve_parents_keep_their_family_over_two_bins(planted, kind):
+    assert [_kind(planted(np.random.default_rng(seed))) for seed in range(10)] == [kind] * 10
+
+
 def test_the_family_is_still_chosen_from_many_parents():
     for seed in range(5):
         rng = np.random.default_rng(seed)
