@@ -22,8 +22,8 @@ from rulegen.checking.relations import check_relations
 from rulegen.checking.report import CheckReport, Skipped, TableChecked, Violation, examples
 from rulegen.checking.rules import check_constraints, check_keys, keys_of
 from rulegen.expr.types import describe
-from rulegen.plan.plan import Plan, TablePlan
 from rulegen.kinds.temporal import parse_instant
+from rulegen.plan.plan import Plan, TablePlan
 from rulegen.spec import as_of
 from rulegen.spec.model import TableSpec
 from rulegen.spec.source_map import join_pointer

@@ -148,7 +148,7 @@ def _histogram(y: np.ndarray) -> list[_Law]:
 def _column(y: np.ndarray) -> list[_Law]:
     """The family :func:`~rulegen.fidelity.fit.fit_numeric` fits best to the counts as to any
     column (a continuous family rounded, a shift and a truncation included), however well."""
-    fit = fit_numeric(y, integer=True, max_ks=1.0)  # BIC judges it against the others
+    fit = fit_numeric(y, integer=True, max_ks=1.0, within_noise=False)  # AICc judges it against the others
     if fit.spec["kind"] not in DISTRIBUTIONS:
         return []
     cdf = spec_cdf(fit.spec)

@@ -173,8 +173,10 @@ def _discrete(x: np.ndarray) -> list[tuple[str, dict[str, Any], float]]:
     return out
 
 
-def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = None, max_ks: float = MAX_KS) -> Fit:
-    """The best law for ``values`` (a family, or a histogram when none passes ``max_ks``)."""
+def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = None, max_ks: float = MAX_KS,
+                within_noise: bool = True) -> Fit:
+    """The best law for ``values`` (a family, or a histogram when none passes ``max_ks``, or,
+    ``within_noise``, the KS distance a sample of their size strays by from its own law)."""
     x = np.asarray(values, dtype=np.float64)
     step = 1.0 if integer else (10.0 ** -decimals if decimals is not None else 0.0)
     data = _Data(_sample(x, _SCORE_SAMPLE), step, integer)
@@ -189,8 +191,9 @@ def fit_numeric(values: np.ndarray, *, integer: bool, decimals: int | None = Non
             if not discrete_only:
                 candidates += _continuous(fitted, step)
     fits = [fit for fit in (_judge(data, *candidate, integer, decimals) for candidate in candidates) if fit]
-    max_ks = max(max_ks, _KS_NOISE / math.sqrt(max(len(x), 1)))
-    best = _choose(fits, by_tv=discrete_only, n=len(x), max_ks=max_ks)
+    passing = max(MAX_KS, _KS_NOISE / math.sqrt(max(len(x), 1))) if within_noise else MAX_KS
+    max_ks = max(max_ks, passing)
+    best = _choose(fits, by_tv=discrete_only, n=len(x), max_ks=passing)
     if best is not None and best.ks <= max_ks:
         by = "total variation" if discrete_only else "KS"
         best.note = f"{best.spec['kind']} fitted, the best of {len(fits)} laws by {by}: KS {best.ks:.3f}"

@@ -27,8 +27,14 @@ from rulegen.errors import Diagnostic, did_you_mean
 from rulegen.expr.arithmetic import MAX_DURATION_SECONDS, RangeProblem, temporal_range
 from rulegen.kinds.base import CompileEnv, Kind
 from rulegen.kinds.bounds import RowBounds, day_ticks, instant_ticks, is_expression
-from rulegen.kinds.durations import (YEAR, is_duration_expression, parse_duration, unit_on_numbers, unitless_options,
-                                     whole)
+from rulegen.kinds.durations import (
+    YEAR,
+    is_duration_expression,
+    parse_duration,
+    unit_on_numbers,
+    unitless_options,
+    whole,
+)
 from rulegen.kinds.numeric import value_error
 from rulegen.kinds.registry import register
 from rulegen.kinds.seasonality import (
