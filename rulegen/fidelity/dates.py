@@ -5,6 +5,9 @@ what a uniform spread over [min, max] would give (each weekday and month weighed
 its days the range holds), by a chi-square test. Only a clear difference (p < 0.001 and a rate
 at least 10 % off) becomes a ``seasonality`` entry, with the weights the counts show (mean 1).
 A trend is the growth of an exponential rate fitted by maximum likelihood to when values fall.
+
+A date that numbers of its row move with (:func:`dates_as_numbers`) is drawn instead as a hidden
+number of days in the table's copula, and read from it.
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 Each file becomes a table with its row count; each column a kind fitted to its values
 (:mod:`rulegen.fidelity.columns`); then the tables are tied together: primary keys, references
 between files, tables generated per parent row with a fitted law of children per parent,
-numberings that restart per parent, dependencies of columns on a table's categories
-(:mod:`rulegen.fidelity.dependencies`), and rank correlations between numeric columns. Tables come
+numberings that restart per parent, columns that are the sum or product of two others
+(:mod:`rulegen.fidelity.derived`), dependencies of columns on a table's categories
+(:mod:`rulegen.fidelity.dependencies`), and rank correlations between numeric columns (and the
+dates that move with them, :func:`~rulegen.fidelity.dates.dates_as_numbers`). Tables come
 parents first. Nothing of the data reaches the spec but laws, ranges, frequent categories and
 the literal parts of patterns, unless ``allow_values`` (rare categories are then kept).
 """

@@ -123,8 +123,8 @@ def test_a_date_with_a_trend_keeps_it(tmp_path):
     rng = np.random.default_rng(6)
     day = np.sort(rng.choice(np.arange(3 * 365), 400, replace=False))
     dates = pd.Timestamp("2015-01-01") + pd.to_timedelta(day, unit="D")
-    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"), "sales": (100 + 0.2 * day + rng.normal(0, 10, 400)).round(1),
-                          "noise": rng.normal(0, 1, 400).round(3)})
+    sales = (100 + 0.2 * day + rng.normal(0, 10, 400)).round(1)
+    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"), "sales": sales, "noise": rng.normal(0, 1, 400).round(3)})
     table, text = _infer(frame, tmp_path)
     assert table["columns"]["day"]["kind"] == "expr"
     synthetic = rulegen.generate(text, seed=4)["t"]
