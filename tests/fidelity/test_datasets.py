@@ -167,3 +167,20 @@ def test_totals_and_products_are_written_as_expressions(tmp_path):
     synthetic = rulegen.generate(text, seed=6)["t"]
     assert (synthetic["total"] == synthetic["private"] + synthetic["government"]).all()
     assert np.allclose(synthetic["share_years"], synthetic["share"] * synthetic["years"], atol=1e-4)
+
+
+def test_a_trend_and_a_season_on_one_date(tmp_path):
+    # The date joins the copula for the number that grows with it, and the month still sets the
+    # level of the one that follows the season.
+    rng = np.random.default_rng(9)
+    day = np.sort(rng.choice(np.arange(4 * 365), 1000, replace=False))
+    dates = pd.Timestamp("2012-01-01") + pd.to_timedelta(day, unit="D")
+    season = 8 * np.sin(2 * np.pi * (dates.month - 4) / 12)
+    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"),
+                          "sales": (100 + 0.1 * day + rng.normal(0, 10, 1000)).round(1),
+                          "temp": (10 + season + rng.normal(0, 1, 1000)).round(1)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["day"]["kind"] == "expr" and "temp_season" in table["columns"]
+    synthetic = rulegen.generate(text, seed=7)["t"]
+    month = pd.to_datetime(synthetic["day"]).dt.month
+    assert synthetic.groupby(month)["temp"].mean().max() - synthetic.groupby(month)["temp"].mean().min() > 12
