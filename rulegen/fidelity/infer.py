@@ -25,6 +25,7 @@ from rulegen.fidelity.dates import copula_days, dates_as_numbers
 from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.derived import derive_columns
 from rulegen.fidelity.fit import fit_count_law
+from rulegen.fidelity.grid import integer_grid
 from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
 from rulegen.fidelity.profile import ColumnProfile, as_floats, profile_table
@@ -114,6 +115,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     derive_columns(table, source.data, profiles, skip)
     uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
     _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
+    integer_grid(table, profiles)
     seasonal_numbers(table, source.data)
     day_grain(table, profiles)
     missing_together(table, source.data)

@@ -184,3 +184,20 @@ def test_a_trend_and_a_season_on_one_date(tmp_path):
     synthetic = rulegen.generate(text, seed=7)["t"]
     month = pd.to_datetime(synthetic["day"]).dt.month
     assert synthetic.groupby(month)["temp"].mean().max() - synthetic.groupby(month)["temp"].mean().min() > 12
+
+
+# --- integers on a grid -----------------------------------------------------------------------
+def test_integers_on_a_grid_stay_on_it(tmp_path):
+    # vega's wheat: a price every 5 years (1565, 1570...) came back as any year.
+    rng = np.random.default_rng(10)
+    year = 1565 + 5 * rng.choice(49, 40, replace=False)
+    amount = 100 * rng.integers(5, 60, 40)
+    frame = pd.DataFrame({"year": year, "wages": (5 + 0.05 * (year - 1565) + rng.normal(0, 1, 40)).round(2),
+                          "amount": amount, "count": rng.poisson(40, 40)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["year"]["expr"].startswith(f"{year.min()} + 5 * ")
+    assert table["columns"]["amount"]["kind"] == "expr"
+    assert table["columns"]["count"]["kind"] != "expr"  # a step of 1: no grid invented
+    synthetic = rulegen.generate(text, seed=8, scale=10)["t"]
+    assert ((synthetic["year"] - year.min()) % 5 == 0).all() and ((synthetic["amount"] % 100) == 0).all()
+    assert synthetic["year"].corr(synthetic["wages"], method="spearman") > 0.8
