@@ -5,6 +5,9 @@ what a uniform spread over [min, max] would give (each weekday and month weighed
 its days the range holds), by a chi-square test. Only a clear difference (p < 0.001 and a rate
 at least 10 % off) becomes a ``seasonality`` entry, with the weights the counts show (mean 1).
 A trend is the growth of an exponential rate fitted by maximum likelihood to when values fall.
+
+A date that numbers of its row move with (:func:`dates_as_numbers`) is drawn instead as a hidden
+number of days in the table's copula, and read from it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
-__all__ = ["copula_days", "dates_as_numbers", "fit_dates"]
+__all__ = ["copula_days", "dates_as_numbers", "fit_dates", "reads_days"]
 
 _DAY = 86_400
 _EPOCH = datetime.date(1970, 1, 1)
@@ -28,6 +31,7 @@ _P_VALUE = 1e-3
 _EFFECT = 0.1  # a seasonal weight at least this far from 1
 _YEAR_DAYS = 365.25
 _MIN_TREND = 0.05  # yearly growth below this is left out
+_EPOCH_DAY = "date('1970-01-01') + days("  # how a date read from its hidden days begins
 _MIN_TREND_DAYS = 10  # distinct dates a column needs to move with a number
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -163,7 +167,7 @@ def dates_as_numbers(table: TableDraft, pairs: list[tuple[str, str, float]],
         table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
         table.columns[hidden] = ColumnDraft({**fit.spec, "hidden": True},
                                             [f"days since 1970-01-01 of {name}: {fit.note}"])
-        day = f"date('1970-01-01') + days({hidden})"
+        day = f"{_EPOCH_DAY}{hidden})"
         monthly = all(_first_of_month(v) for v in np.unique(values))
         expr = f"date({day} + days(1 - day({day})))" if monthly else f"date({day})"
         table.columns[name] = ColumnDraft({"kind": "expr", "expr": expr},
@@ -171,6 +175,12 @@ def dates_as_numbers(table: TableDraft, pairs: list[tuple[str, str, float]],
                                            + ("; always the first of a month" if monthly else "")])
         pairs = [(hidden if a == name else a, hidden if b == name else b, rho) for a, b, rho in pairs]
     return pairs
+
+
+def reads_days(draft: ColumnDraft) -> bool:
+    """Whether ``draft`` is a date that :func:`dates_as_numbers` reads from hidden days (still a
+    date, whose month numbers may follow: :mod:`rulegen.fidelity.seasons`)."""
+    return draft.spec.get("kind") == "expr" and _EPOCH_DAY in str(draft.spec.get("expr"))
 
 
 def _first_of_month(day: float) -> bool:

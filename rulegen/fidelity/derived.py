@@ -15,8 +15,6 @@ alone. Rows are screened on a small sample first, then checked on all rows read.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pyarrow as pa
 
@@ -64,25 +62,32 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
 
 def _relation(target: str, names: list[str], values: dict[str, np.ndarray], grain: dict[str, float],
               inputs: dict[str, tuple[str, ...]], screen: np.ndarray) -> tuple[str, str, str] | None:
-    """The first ``(a, "+" or "*", b)`` that ``target`` equals on every row, or None."""
-    y = values[target]
-    for a, b in itertools.combinations_with_replacement([n for n in names if n != target], 2):
-        if _reaches(target, a, inputs) or _reaches(target, b, inputs):
-            continue  # a cycle: a or b is written from target
+    """The first ``(a, "+" or "*", b)`` that ``target`` equals on every row, or None. Every pair
+    is screened at once on the ``screen`` rows (an array of rows x columns x columns), and only
+    the pairs that pass are checked on all rows."""
+    others = [n for n in names if n != target]
+    x = np.stack([values[n][screen] for n in others], axis=1)
+    g = np.array([grain[n] for n in others])
+    y = values[target][screen][:, None, None]
+    a, b = x[:, :, None], x[:, None, :]
+    close = {"+": np.abs(y - (a + b)) <= grain[target] + g[:, None] + g[None, :] + _RELATIVE * np.abs(y),
+             "*": np.abs(y - a * b) <= (grain[target] + np.abs(b) * g[:, None] + np.abs(a) * g[None, :]
+                                        + g[:, None] * g[None, :] + _RELATIVE * np.abs(y))}
+    for i, j in zip(*np.triu_indices(len(others)), strict=True):
+        first, second = others[i], others[j]
+        if _reaches(target, first, inputs) or _reaches(target, second, inputs):
+            continue  # a cycle: an input is written from target
         for operator in ("+", "*"):
-            if a == b and operator == "+":
+            if i == j and operator == "+":
                 continue  # 2a is a scale, not a relation between columns
-            if _holds(y, values[a], values[b], operator, grain[target], grain[a], grain[b], screen) and \
-                    _holds(y, values[a], values[b], operator, grain[target], grain[a], grain[b], None):
-                return a, operator, b
+            if close[operator][:, i, j].all() and _holds(values[target], values[first], values[second], operator,
+                                                         grain[target], grain[first], grain[second]):
+                return first, operator, second
     return None
 
 
-def _holds(y: np.ndarray, a: np.ndarray, b: np.ndarray, operator: str, gy: float, ga: float, gb: float,
-           rows: np.ndarray | None) -> bool:
-    """Whether ``y == a op b`` on ``rows`` (all when None) within the rounding of each value."""
-    if rows is not None:
-        y, a, b = y[rows], a[rows], b[rows]
+def _holds(y: np.ndarray, a: np.ndarray, b: np.ndarray, operator: str, gy: float, ga: float, gb: float) -> bool:
+    """Whether ``y == a op b`` on every row within the rounding of each value."""
     if operator == "+":
         made, slack = a + b, gy + ga + gb
     else:

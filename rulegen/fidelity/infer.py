@@ -3,8 +3,10 @@
 Each file becomes a table with its row count; each column a kind fitted to its values
 (:mod:`rulegen.fidelity.columns`); then the tables are tied together: primary keys, references
 between files, tables generated per parent row with a fitted law of children per parent,
-numberings that restart per parent, dependencies of columns on a table's categories
-(:mod:`rulegen.fidelity.dependencies`), and rank correlations between numeric columns. Tables come
+numberings that restart per parent, columns that are the sum or product of two others
+(:mod:`rulegen.fidelity.derived`), dependencies of columns on a table's categories
+(:mod:`rulegen.fidelity.dependencies`), and rank correlations between numeric columns (and the
+dates that move with them, :func:`~rulegen.fidelity.dates.dates_as_numbers`). Tables come
 parents first. Nothing of the data reaches the spec but laws, ranges, frequent categories and
 the literal parts of patterns, unless ``allow_values`` (rare categories are then kept).
 """
@@ -23,6 +25,7 @@ from rulegen.fidelity.dates import copula_days, dates_as_numbers
 from rulegen.fidelity.dependencies import learn_dependencies
 from rulegen.fidelity.derived import derive_columns
 from rulegen.fidelity.fit import fit_count_law
+from rulegen.fidelity.grid import integer_grid
 from rulegen.fidelity.keys import shared_keys
 from rulegen.fidelity.parent_effects import shape_children
 from rulegen.fidelity.profile import ColumnProfile, as_floats, profile_table
@@ -112,6 +115,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     derive_columns(table, source.data, profiles, skip)
     uniforms, linked = learn_dependencies(table, source.data, skip, allow_values)
     _correlate(table, source, profiles, key, refs, allow_values, uniforms, linked)
+    integer_grid(table, profiles)
     seasonal_numbers(table, source.data)
     day_grain(table, profiles)
     missing_together(table, source.data)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rulegen.fidelity.children import round_to
+from rulegen.fidelity.dates import reads_days
 from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.parent_effects import (
     add_correlations,
@@ -85,7 +86,8 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
 
 def _season_column(table: TableDraft, data: pa.Table) -> str | None:
     for name, draft in table.columns.items():
-        if draft.spec.get("kind") not in ("date", "timestamp") or "null" in draft.spec or name not in data.column_names:
+        dated = draft.spec.get("kind") in ("date", "timestamp") or reads_days(draft)  # a trend and a season both
+        if not dated or "null" in draft.spec or name not in data.column_names:
             continue
         if not name.isidentifier():  # the levels read month(name)
             continue

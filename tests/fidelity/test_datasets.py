@@ -123,9 +123,8 @@ def test_a_date_with_a_trend_keeps_it(tmp_path):
     rng = np.random.default_rng(6)
     day = np.sort(rng.choice(np.arange(3 * 365), 400, replace=False))
     dates = pd.Timestamp("2015-01-01") + pd.to_timedelta(day, unit="D")
-    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"),
-                          "sales": (100 + 0.2 * day + rng.normal(0, 10, 400)).round(1),
-                          "noise": rng.normal(0, 1, 400).round(3)})
+    sales = (100 + 0.2 * day + rng.normal(0, 10, 400)).round(1)
+    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"), "sales": sales, "noise": rng.normal(0, 1, 400).round(3)})
     table, text = _infer(frame, tmp_path)
     assert table["columns"]["day"]["kind"] == "expr"
     synthetic = rulegen.generate(text, seed=4)["t"]
@@ -168,3 +167,37 @@ def test_totals_and_products_are_written_as_expressions(tmp_path):
     synthetic = rulegen.generate(text, seed=6)["t"]
     assert (synthetic["total"] == synthetic["private"] + synthetic["government"]).all()
     assert np.allclose(synthetic["share_years"], synthetic["share"] * synthetic["years"], atol=1e-4)
+
+
+def test_a_trend_and_a_season_on_one_date(tmp_path):
+    # The date joins the copula for the number that grows with it, and the month still sets the
+    # level of the one that follows the season.
+    rng = np.random.default_rng(9)
+    day = np.sort(rng.choice(np.arange(4 * 365), 1000, replace=False))
+    dates = pd.Timestamp("2012-01-01") + pd.to_timedelta(day, unit="D")
+    season = 8 * np.sin(2 * np.pi * (dates.month - 4) / 12)
+    frame = pd.DataFrame({"day": dates.strftime("%Y-%m-%d"),
+                          "sales": (100 + 0.1 * day + rng.normal(0, 10, 1000)).round(1),
+                          "temp": (10 + season + rng.normal(0, 1, 1000)).round(1)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["day"]["kind"] == "expr" and "temp_season" in table["columns"]
+    synthetic = rulegen.generate(text, seed=7)["t"]
+    month = pd.to_datetime(synthetic["day"]).dt.month
+    assert synthetic.groupby(month)["temp"].mean().max() - synthetic.groupby(month)["temp"].mean().min() > 12
+
+
+# --- integers on a grid -----------------------------------------------------------------------
+def test_integers_on_a_grid_stay_on_it(tmp_path):
+    # vega's wheat: a price every 5 years (1565, 1570...) came back as any year.
+    rng = np.random.default_rng(10)
+    year = 1565 + 5 * rng.choice(49, 40, replace=False)
+    amount = 100 * rng.integers(5, 60, 40)
+    frame = pd.DataFrame({"year": year, "wages": (5 + 0.05 * (year - 1565) + rng.normal(0, 1, 40)).round(2),
+                          "amount": amount, "count": rng.poisson(40, 40)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["year"]["expr"].startswith(f"{year.min()} + 5 * ")
+    assert table["columns"]["amount"]["kind"] == "expr"
+    assert table["columns"]["count"]["kind"] != "expr"  # a step of 1: no grid invented
+    synthetic = rulegen.generate(text, seed=8, scale=10)["t"]
+    assert ((synthetic["year"] - year.min()) % 5 == 0).all() and ((synthetic["amount"] % 100) == 0).all()
+    assert synthetic["year"].corr(synthetic["wages"], method="spearman") > 0.8
