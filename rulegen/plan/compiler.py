@@ -30,7 +30,7 @@ from rulegen.plan.budget import check_column, check_run, column_width
 from rulegen.plan.checks import check_common_options, check_correlations, check_keys, check_locale
 from rulegen.plan.copula import copula_plan
 from rulegen.plan.graph import ColumnGraph
-from rulegen.plan.parent_counts import waits_for_parent
+from rulegen.plan.parent_counts import count_names, waits_for_parent
 from rulegen.plan.plan import BLOCK_ROWS, ColumnPlan, ParentLink, Plan, TablePlan, Timeline
 from rulegen.plan.redraw import redraw_set
 from rulegen.plan.sizing import Sizing, size_tables
@@ -105,26 +105,67 @@ def compile_spec(
                     max_bytes=max_bytes)
     # A count per parent row that reads the parent's columns needs the parent's plan: a pass
     # compiles what it can, and the next sizes the tables that waited from the plans it made.
+    # A parent whose aggregates read such a child has no plan before the child's: its plan of
+    # the other columns (a partial plan) is what the child's counts read meanwhile.
+    partial_parents: set[str] = set()
     while True:
-        tables, plans, problems = _compile_pass(spec, sizing, rows)
+        tables, plans, problems, partials = _compile_pass(spec, sizing, rows)
         waiting = [name for name, t in tables.items() if not t.sized and waits_for_parent(t.spec)]
         if problems or not waiting:
             break
+        usable = {parent: plan for parent, plan in partials.items()
+                  if all(count_names(tables[child].spec.rows, tables[parent].spec) <= plan.columns.keys()
+                         for child in waiting if tables[child].spec.parent == parent)}
+        partial_parents |= usable.keys()
+        plans = {**plans, **usable}
         if not any(tables[name].spec.parent in plans for name in waiting):
-            problems = [Diagnostic("RG341", f"`{name}` counts its rows from the rows of `{tables[name].spec.parent}`, "
-                                            f"but `{tables[name].spec.parent}` reads `{name}` (an aggregate or a "
-                                            f"lookup): neither can be made first",
-                                   _count_pointer(tables[name].spec.rows),
-                                   hint=f"drop the column of `{tables[name].spec.parent}` that reads `{name}`, or "
-                                        f"give `{name}` a fixed count or a law of rows"
-                                        + (" with numbers for parameters" if tables[name].spec.rows.law else ""))
-                        for name in waiting if tables[tables[name].spec.parent].sized]  # not a waiting parent
+            problems = [_cycle(name, tables, partials) for name in waiting
+                        if tables[tables[name].spec.parent].sized]  # not a waiting parent
             break
         sizing = dataclasses.replace(sizing, before=plans)
+    if not problems:
+        problems = _redrawn_counts(tables, plans, partial_parents)
     if problems:
         raise SpecError(spec.source.in_document_order(retarget(problems, spec)), spec.source)
     return Plan(spec=spec, seed=seed, tables={name: plans[name] for name in spec.tables},
                 options={"scale": scale, "block_rows": block_rows})
+
+
+def _cycle(name: str, tables: Mapping[str, _Table], partials: Mapping[str, TablePlan]) -> Diagnostic:
+    """RG341: ``name``'s counts read its parent's row, and the parent cannot be made first."""
+    per, parent = tables[name].spec.rows, tables[name].spec.parent
+    partial = partials.get(parent)
+    if partial is not None:  # the counts read the very columns that read the child
+        read = sorted(count_names(per, tables[parent].spec) - partial.columns.keys())
+        cols, verb = ", ".join(f"`{c}`" for c in read), "reads" if len(read) == 1 else "read"
+        return Diagnostic("RG341", f"`{name}` counts its rows from {cols} of `{parent}`, which {verb} `{name}` (an "
+                                   f"aggregate or a lookup): neither can be made first", _count_pointer(per),
+                          hint=f"count from columns of `{parent}` that do not read `{name}`, or give `{name}` a "
+                               f"fixed count or a law of rows" + (" with numbers for parameters" if per.law else ""))
+    because = " and has constraints, whose redraws would depend on it" if tables[parent].spec.constraints else ""
+    return Diagnostic("RG341", f"`{name}` counts its rows from the rows of `{parent}`, but `{parent}` reads `{name}` "
+                               f"(an aggregate or a lookup){because}: neither can be made first", _count_pointer(per),
+                      hint=f"drop the column of `{parent}` that reads `{name}`, or give `{name}` a fixed count or "
+                           f"a law of rows" + (" with numbers for parameters" if per.law else ""))
+
+
+def _redrawn_counts(tables: Mapping[str, _Table], plans: Mapping[str, TablePlan],
+                    partial_parents: set[str]) -> list[Diagnostic]:
+    """Counts sized from a parent's partial plan must read what the whole plan makes: none of
+    the columns they read may be redrawn (by a repeat of a unique key that takes in a column the
+    partial plan lacked)."""
+    problems = []
+    for name, table in tables.items():
+        parent = table.spec.parent
+        if parent not in partial_parents or not waits_for_parent(table.spec):
+            continue
+        read = plans[parent].needed(count_names(table.spec.rows, tables[parent].spec))
+        if read & set(plans[parent].redraw):
+            problems.append(Diagnostic(
+                "RG341", f"`{name}` counts its rows from columns of `{parent}` that `{parent}` redraws after "
+                         f"reading `{name}`: neither can be made first", _count_pointer(table.spec.rows),
+                hint=f"give `{name}` a fixed count or a law of rows with numbers for parameters"))
+    return problems
 
 
 def _count_pointer(rows: PerParentSpec) -> str:
@@ -136,9 +177,10 @@ def _count_pointer(rows: PerParentSpec) -> str:
 
 
 def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
-                  ) -> tuple[dict[str, _Table], dict[str, TablePlan], list[Diagnostic]]:
+                  ) -> tuple[dict[str, _Table], dict[str, TablePlan], list[Diagnostic], dict[str, TablePlan]]:
     """One compile of every table that can be sized (see compile_spec): its tables, the plans
-    made, and the problems found."""
+    made, the problems found, and the partial plans of the tables some of whose columns read a
+    table that waits for its parent (see :func:`_partial_plan`)."""
     seed, block_rows, max_bytes = sizing.seed, sizing.block_rows, sizing.max_bytes
     problems: list[Diagnostic] = []
     tables = {name: _Table(t) for name, t in spec.tables.items()}
@@ -166,17 +208,35 @@ def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
     orders: dict[str, list[str]] = {name: [] for name in tables}
     for name, column in order:  # each table's own order, in one pass (not a pass per table)
         orders[name].append(column)
+    partials: dict[str, TablePlan] = {}
     for name, table in tables.items():
         if table.sized or table.typed_only:
             plan = _finish_table(table, envs[name], orders[name], block_rows)
             problems += envs[name].diagnostics
             if plan is not None and table.sized:
                 plans[name] = plan
+            elif table.sized and (partial := _partial_plan(table, envs[name], orders[name], block_rows)):
+                partials[name] = partial
     if not problems:
         problems += _evaluation_cycles(plans)
     if not problems and max_bytes is not None:
         problems += check_run(plans, max_bytes)
-    return tables, plans, problems
+    return tables, plans, problems, partials
+
+
+def _partial_plan(table: _Table, env: CompileEnv, order: list[str], block_rows: int) -> TablePlan | None:
+    """The plan of the columns of ``table`` that compiled, when the rest could not only because
+    they read a table that waits for this one (an aggregate over children whose counts read
+    this table's row): the plan those counts read. None when the table has constraints, whose
+    redraws would depend on the missing columns."""
+    if table.spec.constraints or not table.columns:
+        return None
+    kept = {name: column for name, column in table.spec.columns.items() if name in table.columns}
+    spec = dataclasses.replace(table.spec, columns=kept,
+                               primary_key=table.spec.primary_key if set(table.spec.primary_key) <= kept.keys() else (),
+                               unique=tuple(u for u in table.spec.unique if set(u) <= kept.keys()))
+    part = dataclasses.replace(table, spec=spec, columns=dict(table.columns), constraints=[])
+    return _finish_table(part, dataclasses.replace(env, diagnostics=[]), [c for c in order if c in kept], block_rows)
 
 
 def _type_while_waiting(table: _Table, tables: Mapping[str, _Table], block_rows: int) -> None:

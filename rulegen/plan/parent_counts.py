@@ -26,7 +26,7 @@ from rulegen.kinds import KINDS
 from rulegen.spec.model import PerParentSpec, TableSpec
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["parameter_texts", "parent_counts", "waits_for_parent"]
+__all__ = ["count_names", "parameter_texts", "parent_counts", "waits_for_parent"]
 
 
 def parameter_texts(per: PerParentSpec) -> dict[str, str]:
@@ -43,6 +43,13 @@ def waits_for_parent(table: TableSpec) -> bool:
     compile pass after the one that makes its parent's plan."""
     per = table.rows
     return isinstance(per, PerParentSpec) and (per.expression is not None or bool(parameter_texts(per)))
+
+
+def count_names(per: PerParentSpec, parent: TableSpec) -> frozenset[str]:
+    """The parent's columns that ``per``'s count or law parameters read."""
+    texts = {"count": per.expression} if per.expression is not None else parameter_texts(per)
+    parsed, _ = _parse(per, texts, parent)
+    return frozenset(name for expression in parsed.values() for name in expression.names)
 
 
 def parent_counts(per: PerParentSpec, parent: TableSpec, parent_rows: int, before: Mapping[str, Any],

@@ -95,13 +95,38 @@ def test_a_negative_count_names_the_parent_row() -> None:
     assert problem.pointer == "/tables/fines/rows/count"
 
 
-def test_a_count_of_a_parent_that_reads_its_children_is_refused() -> None:
-    spec = LIBRARY.replace("      member_id: {kind: ref, to: members.member_id}\n",
-                           "      member_id: {kind: ref, to: members.member_id}\n"
-                           "      fined: {kind: aggregate, of: fines.fine_id, fn: count}\n")
+FINED = LIBRARY.replace("      member_id: {kind: ref, to: members.member_id}\n",
+                        "      member_id: {kind: ref, to: members.member_id}\n"
+                        "      fined: {kind: aggregate, of: fines.fine_id, fn: count}\n")
+
+
+def test_a_parent_may_aggregate_children_whose_counts_read_its_other_columns(tmp_path: Path) -> None:
+    """The counts read the loan's dates; the loan's `fined` counts its fines: made from a plan of
+    the loan without `fined`, then the whole plan, the two agree row for row."""
+    one = rulegen.write(FINED, tmp_path / "one", "parquet", workers=1)
+    two = rulegen.write(FINED, tmp_path / "two", "parquet", workers=2)
+    assert all(one[t].read_bytes() == two[t].read_bytes() for t in one)
+    loans, fines = pd.read_parquet(one["loans"]), pd.read_parquet(one["fines"])
+    per_loan = fines.groupby("loan_id").size().reindex(loans["loan_id"], fill_value=0).to_numpy()
+    assert (per_loan == loans["fined"].to_numpy()).all() and 0 < per_loan.sum() < len(loans)
+    assert rulegen.check(FINED, tmp_path / "one").ok
+
+
+_FINES_ROWS = 'rows: {per: loans, count: "if(is_null(returned_at) or date(returned_at) <= due_on, 0, 1)"}'
+_LOANS_KEY = "    primary_key: loan_id\n"
+
+
+@pytest.mark.parametrize(("spec", "says"), [
+    (FINED.replace(_FINES_ROWS, 'rows: {per: loans, count: "if(fined > 0, 0, 1)"}'),
+     "counts its rows from `fined` of `loans`, which reads `fines`"),
+    # a constraint of the parent: its redraws would depend on `fined`
+    (FINED.replace(_LOANS_KEY, _LOANS_KEY + '    constraints:\n      - "due_on >= borrowed_on"\n'), "has constraints"),
+])
+def test_a_count_that_needs_what_reads_its_children_is_refused(spec: str, says: str) -> None:
     with pytest.raises(SpecError) as info:
         compile_spec(rulegen.load(spec))
     assert [d.code for d in info.value.diagnostics] == ["RG341"]
+    assert says in info.value.diagnostics[0].message
 
 
 def test_check_recomputes_the_counts(tmp_path: Path) -> None:
