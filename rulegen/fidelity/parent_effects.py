@@ -195,7 +195,9 @@ def level_expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool,
     text = f"clip({f'exp({total})' if log else total}, {round_to(float(values.min()), down=True)}, " \
            f"{round_to(float(values.max()), down=False)})"
     digits = draft.spec.get("round")
-    if draft.spec.get("integer") or digits == 0:
+    seen = values[np.isfinite(values)]
+    whole = seen.size > 0 and bool(np.all(seen == np.round(seen)))  # an integer family's column too
+    if draft.spec.get("integer") or digits == 0 or (whole and digits is None):
         text = f"round({text})"
     elif digits is not None:
         text = f"round({text}, {digits})"

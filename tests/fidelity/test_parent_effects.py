@@ -94,3 +94,18 @@ def test_a_parent_category_sets_the_level(tmp_path):
     assert means["premium"] == pytest.approx(120, abs=6) and means["basic"] == pytest.approx(60, abs=4)
     # age has no part in it: no level by age is invented
     assert joined["amount"].corr(joined["age"], method="spearman") == pytest.approx(0, abs=0.1)
+
+
+def test_a_whole_number_set_by_its_parent_stays_whole(tmp_path):
+    """A count each firm sets the level of (hires per year): its level plus deviation is rounded
+    back to whole numbers, as the data has them."""
+    rng = np.random.default_rng(5)
+    size = rng.gamma(2, 5, FIRMS)
+    firm = np.repeat(np.arange(1, FIRMS + 1), YEARS)
+    pd.DataFrame({"firm_id": np.arange(1, FIRMS + 1)}).to_csv(tmp_path / "firms.csv", index=False)
+    pd.DataFrame({"firm_id": firm, "hires": rng.poisson(size[firm - 1])}).to_csv(tmp_path / "years.csv", index=False)
+    text = infer(tmp_path)
+    hires = load_document(text)[0]["tables"]["years"]["columns"]["hires"]
+    assert hires["kind"] == "expr" and hires["expr"].startswith("round(")
+    made = rulegen.generate(text, seed=1)["years"]["hires"]
+    assert (made == made.round()).all()
