@@ -184,3 +184,15 @@ def test_integer_types_bound_the_guesses_without_replacing_them(mysql_database: 
     assert min(loaded.values()) > 0 and orphans(mysql_database) == []
     assert query(mysql_database, "SELECT min(visitors) >= 0, max(tray_no) <= 127 FROM racks JOIN trays "
                                  "USING (rack_id)") == [(1, 1)]
+
+
+def test_a_unique_index_on_a_prefix_keeps_values_that_short(mysql_database: str) -> None:
+    """UNIQUE (title(12)) compares the first 12 characters only: longer distinct values could
+    share them, so the drafted values are no longer than the prefix."""
+    query(mysql_database, "CREATE TABLE posts (post_id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(200) NOT NULL, "
+                          "body TEXT NOT NULL, UNIQUE KEY (title(12)), UNIQUE KEY (body(16)))")
+    spec = rulegen.load(rulegen.introspect(mysql_database))
+    loaded = rulegen.seed_database(spec, mysql_database, if_exists="append")
+    assert loaded["posts"] == 1000
+    assert query(mysql_database, "SELECT max(char_length(title)) <= 12, max(char_length(body)) <= 16 FROM posts") \
+        == [(1, 1)]
