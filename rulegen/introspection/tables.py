@@ -183,7 +183,7 @@ class _TableDrafter:
         self.checks = read_checks(table, today)
         self.hints, self.compares = self.checks.hints, self.checks.compares
         self.notes += [f"not translated: {text}" for text in self.checks.skipped]
-        self.notes += [f"CHECK {text}: rows that break it are drawn again, by the constraint `{expression}`"
+        self.notes += [f"{_checked(text)}: rows that break it are drawn again, by the constraint `{expression}`"
                        for text, expression in self.checks.expressions]
         if self.checks.relative:
             self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
@@ -494,6 +494,11 @@ class _TableDrafter:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
         constraints += [expression for _, expression in self.checks.expressions]
         return list(dict.fromkeys(constraints + self.extra))
+
+
+def _checked(text: str) -> str:
+    """A CHECK's text with the word CHECK once (PostgreSQL's definitions have it already)."""
+    return text if text.upper().startswith("CHECK") else f"CHECK {text}"
 
 
 def fit_count(histogram: dict[int, int]) -> dict[str, Any]:
