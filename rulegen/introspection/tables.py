@@ -115,17 +115,22 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
     in column order; never one that would close a cycle of links, and never one whose ref
     column comes after another reference to the same parent (rulegen's first ref to a parent
     holds the row's parent), nor one a CHECK orders against another reference (``low_id <
-    high_id``: the lowest parent would have no higher row to point to).
+    high_id``: the lowest parent would have no higher row to point to). A table whose integer
+    key's type holds few values (a ``TINYINT``) has a parent only through a unique reference (at
+    most one row per parent); else its rows are as many as its key holds.
     """
     links: dict[str, ForeignKey] = {}
     for name in table_order(catalog):
         table = catalog.tables[name]
+        key = [table.columns[c] for c in table.primary_key if c in table.columns]
+        narrow = len(key) == 1 and key[0].holds is not None and key[0].holds[1] < NARROW_TYPE
         position = {c: i for i, c in enumerate(table.columns)}
         usable = [fk for fk in table.foreign_keys
                   if fk.parent != name and _key_for(catalog, fk) is not None
                   and all(c in table.columns for c in fk.columns)]
         ordered = ordered_references(table)
-        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)]
+        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)
+                      and (not narrow or table.is_key(fk.columns))]
         candidates.sort(key=lambda fk: (not set(fk.columns) <= set(table.primary_key),
                                         min(position[c] for c in fk.columns)))
         for fk in candidates:
