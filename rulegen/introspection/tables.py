@@ -343,6 +343,8 @@ class _TableDrafter:
                 spec["start"] = start
         column = self.table.columns[name]
         last = column.holds[1] if column.holds else _INTEGER_LIMITS.get(column.type_name.lower().split("(")[0])
+        if column.holds and column.holds[1] < NARROW_TYPE:  # half a TINYINT key left for the application's rows
+            last = start + (column.holds[1] - start) // 2
         if hint is not None and is_number(hint.high):
             high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
             last = high if last is None else min(last, high)
