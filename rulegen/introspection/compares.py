@@ -28,7 +28,7 @@ def is_identifier(name: str) -> bool:
 def comparable(compare: Compare, drafts: Mapping[str, Draft], table: TableInfo, roles: set[str],
                parent_ref: str | None) -> bool:
     """Whether a CHECK comparing two columns can be a constraint: both sides drafted as values
-    of one family (numbers, times, or for ``==``/``!=`` any one type), and a redraw changes a
+    of one family (numbers, instants, times of day, or for ``==``/``!=`` any one type), and a redraw changes a
     side. A free column qualifies, and so does a reference (``ref_a != ref_b``: two different
     parent rows) unless it is the row's parent, which a redraw keeps.
 
@@ -51,6 +51,8 @@ def comparable(compare: Compare, drafts: Mapping[str, Draft], table: TableInfo, 
         kind = draft.spec["kind"]
         if name not in roles and kind in _FAMILIES:
             families.append(_FAMILIES[kind])
+        elif name not in roles and kind == "pattern" and table.columns[name].category == "time":
+            families.append("clock")  # zero-padded HH:MM:SS text: its order is the times' order
         elif kind == "ref" and not draft.spec.get("hidden"):
             category = table.columns[name].category
             families.append(_CATEGORY_FAMILIES.get(category, category))
@@ -59,7 +61,7 @@ def comparable(compare: Compare, drafts: Mapping[str, Draft], table: TableInfo, 
     ordered = compare.op not in ("==", "!=")
     redrawn = any(n not in roles or (d.spec["kind"] == "ref" and n != parent_ref)
                   for n, d in zip(names, sides, strict=True))
-    return families[0] == families[1] and redrawn and (not ordered or families[0] in ("number", "time"))
+    return families[0] == families[1] and redrawn and (not ordered or families[0] in ("number", "time", "clock"))
 
 
 def narrow(compare: Compare, drafts: Mapping[str, Draft]) -> None:

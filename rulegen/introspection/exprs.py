@@ -5,7 +5,8 @@ passes, so a CHECK kept as a constraint is met by every row that is loaded. The 
 works token by token on the subset both languages share: columns, literals, comparisons,
 ``AND``/``OR``/``NOT``, ``+ - * %``, ``IS [NOT] NULL`` (``is_null``), ``IN (...)`` and ``=
 ANY (ARRAY[...])`` lists, and the functions ``lower``, ``upper``, ``length`` (``len``),
-``abs``, ``coalesce``, ``round``, ``floor``, ``ceil``, ``greatest`` and ``least``. Casts are
+``abs``, ``coalesce``, ``round``, ``floor``, ``ceil``, ``greatest`` and ``least``, and
+``EXTRACT`` of a year, month, day, hour or day of the week (``isodow``, ``dow``). Casts are
 dropped. Anything else (``LIKE``, ``now()``, ``CASE``, division, whose integer semantics
 differ) gives None, and the CHECK stays a comment.
 """
@@ -21,6 +22,10 @@ __all__ = ["check_expression"]
 _FUNCTIONS = {"lower": "lower", "upper": "upper", "length": "len", "char_length": "len", "abs": "abs",
               "coalesce": "coalesce", "round": "round", "floor": "floor", "ceil": "ceil", "ceiling": "ceil",
               "greatest": "max", "least": "min"}
+# EXTRACT(field FROM x): what to write before x and after it. PostgreSQL's isodow counts
+# Monday as 1 and dow Sunday as 0; rulegen's weekday counts Monday as 0.
+_EXTRACTS = {"year": ("year(", ")"), "month": ("month(", ")"), "day": ("day(", ")"), "hour": ("hour(", ")"),
+             "isodow": ("(weekday(", ") + 1)"), "dow": ("((weekday(", ") + 1) % 7)")}
 _OPERATORS = {"=": "==", "<>": "!=", "!=": "!=", "==": "==", ">=": ">=", "<=": "<=", ">": ">", "<": "<",
               "+": "+", "-": "-", "*": "*", "%": "%", ",": ","}
 _WORDS = {"and": "and", "or": "or", "not": "not", "true": "True", "false": "False", "null": "None"}
@@ -92,6 +97,9 @@ class _Writer:
 
     def name(self, token: _Token) -> None:
         following = self.peek()
+        if following is not None and following.text == "(" and token.word("extract"):
+            self.extract()
+            return
         if following is not None and following.text == "(" and token.kind == "word":
             function = _FUNCTIONS.get(token.text.lower())
             if function is None:
@@ -110,6 +118,17 @@ class _Writer:
             raise _Untranslatable(name)
         self.operand = len(self.out)
         self.out.append(name)
+
+    def extract(self) -> None:
+        """``EXTRACT(field FROM x)`` as rulegen's function of ``x`` for that field."""
+        field, keyword = self.peek(1), self.peek(2)
+        if field is None or keyword is None or not keyword.word("from") or field.text.lower() not in _EXTRACTS:
+            raise _Untranslatable("EXTRACT")
+        self.at += 3  # ( field FROM
+        opening, closing = _EXTRACTS[field.text.lower()]
+        self.operand = len(self.out)
+        self.groups.append((self.operand, closing))
+        self.out.append(opening)
 
     def skip_cast(self) -> None:
         while self.peek() is not None and self.peek().kind in ("word", "name") \

@@ -1,6 +1,6 @@
 """Read a MySQL or MariaDB database's catalog from ``information_schema``: columns and their
-types, not-null, primary, unique (unique indexes) and foreign keys (composite and self ones
-too), and CHECK constraints.
+types, not-null, primary, unique (unique indexes; one on a text's first N characters keeps
+its values that short) and foreign keys (composite and self ones too), and CHECK constraints.
 
 MySQL's types are read into the neutral model: ``TINYINT(1)`` is a boolean, ``ENUM`` labels are
 an enum's, a ``SET`` column takes one of its members per row, ``YEAR`` is an integer from 1901
@@ -52,7 +52,7 @@ SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_M
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 _INDEXES = """
-SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
+SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
 _FOREIGN_KEYS = """
@@ -143,9 +143,10 @@ def read_mysql(connection: MysqlReader, source: str) -> Catalog:
         if row[0] in tables:
             _column(tables[row[0]], *row[1:])
     indexes: dict[tuple[str, str], list[str | None]] = {}
-    for table, index, column in connection.execute(_INDEXES).fetchall():
+    for table, index, column, prefix in connection.execute(_INDEXES).fetchall():
         if table in tables:
             indexes.setdefault((table, index), []).append(column)
+            _unique_prefix(tables[table], column, prefix)
     for (table, index), columns in indexes.items():
         target = tables[table]
         if None in columns:  # a part is an expression: not columns rulegen can make unique
@@ -226,6 +227,14 @@ def _column(table: TableInfo, name: str, data_type: str, column_type: str, nulla
 def _labels(text: str) -> list[str]:
     """The quoted labels of ``('a','b''c')``."""
     return [label.replace("''", "'") for label in re.findall(r"'((?:[^']|'')*)'", text)]
+
+
+def _unique_prefix(table: TableInfo, name: str | None, prefix: int | None) -> None:
+    """A unique index on a text column's first ``prefix`` characters (``UNIQUE (title(12))``):
+    values no longer than that, so that distinct values have distinct prefixes."""
+    column = table.columns.get(name) if name is not None and prefix else None
+    if column is not None and column.category == "text" and (column.length is None or prefix < column.length):
+        column.length = int(prefix)
 
 
 def _check(table: TableInfo, clause: str) -> None:

@@ -115,17 +115,22 @@ def choose_links(catalog: Catalog) -> dict[str, ForeignKey]:
     in column order; never one that would close a cycle of links, and never one whose ref
     column comes after another reference to the same parent (rulegen's first ref to a parent
     holds the row's parent), nor one a CHECK orders against another reference (``low_id <
-    high_id``: the lowest parent would have no higher row to point to).
+    high_id``: the lowest parent would have no higher row to point to). A table whose integer
+    key's type holds few values (a ``TINYINT``) has a parent only through a unique reference (at
+    most one row per parent); else its rows are as many as its key holds.
     """
     links: dict[str, ForeignKey] = {}
     for name in table_order(catalog):
         table = catalog.tables[name]
+        key = [table.columns[c] for c in table.primary_key if c in table.columns]
+        narrow = len(key) == 1 and key[0].holds is not None and key[0].holds[1] < NARROW_TYPE
         position = {c: i for i, c in enumerate(table.columns)}
         usable = [fk for fk in table.foreign_keys
                   if fk.parent != name and _key_for(catalog, fk) is not None
                   and all(c in table.columns for c in fk.columns)]
         ordered = ordered_references(table)
-        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)]
+        candidates = [fk for fk in usable if not any(table.columns[c].nullable or c in ordered for c in fk.columns)
+                      and (not narrow or table.is_key(fk.columns))]
         candidates.sort(key=lambda fk: (not set(fk.columns) <= set(table.primary_key),
                                         min(position[c] for c in fk.columns)))
         for fk in candidates:
@@ -183,7 +188,7 @@ class _TableDrafter:
         self.checks = read_checks(table, today)
         self.hints, self.compares = self.checks.hints, self.checks.compares
         self.notes += [f"not translated: {text}" for text in self.checks.skipped]
-        self.notes += [f"CHECK {text}: rows that break it are drawn again, by the constraint `{expression}`"
+        self.notes += [f"{_checked(text)}: rows that break it are drawn again, by the constraint `{expression}`"
                        for text, expression in self.checks.expressions]
         if self.checks.relative:
             self.notes.append(f"a CHECK counts from now(): its dates are fixed as of {today.isoformat()}")
@@ -338,6 +343,8 @@ class _TableDrafter:
                 spec["start"] = start
         column = self.table.columns[name]
         last = column.holds[1] if column.holds else _INTEGER_LIMITS.get(column.type_name.lower().split("(")[0])
+        if column.holds and column.holds[1] < NARROW_TYPE:  # half a TINYINT key left for the application's rows
+            last = start + (column.holds[1] - start) // 2
         if hint is not None and is_number(hint.high):
             high = math.ceil(float(hint.high)) - 1 if hint.high_open else math.floor(float(hint.high))
             last = high if last is None else min(last, high)
@@ -494,6 +501,11 @@ class _TableDrafter:
                 self.notes.append(f"not translated: CHECK ({compare.left} {compare.op} {compare.right})")
         constraints += [expression for _, expression in self.checks.expressions]
         return list(dict.fromkeys(constraints + self.extra))
+
+
+def _checked(text: str) -> str:
+    """A CHECK's text with the word CHECK once (PostgreSQL's definitions have it already)."""
+    return text if text.upper().startswith("CHECK") else f"CHECK {text}"
 
 
 def fit_count(histogram: dict[int, int]) -> dict[str, Any]:

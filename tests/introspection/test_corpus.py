@@ -225,3 +225,10 @@ def test_postgres_pattern_domains_in_keys_and_ordered_counts(pg_database: str) -
     assert depot["code"].options == {"pattern": "[A-Z]{3}"} and depot["code"].unique
     assert pallet["held"].options["high"] <= pallet["quantity"].options["high"]
     assert [c.expr for c in spec.tables["pallet"].constraints] == ["held <= quantity"]
+
+
+def test_postgres_times_of_day_and_days_of_the_week_become_constraints(pg_database: str) -> None:
+    _, spec = _postgres_spec(pg_database, "pg_rotas.sql")
+    rota = [c.expr for c in spec.tables["rota"].constraints]
+    assert "opens < closes" in rota and any("weekday(workday)" in e for e in rota)
+    assert [c.expr for c in spec.tables["pause"].constraints] == ["(((weekday(taken_on) + 1) % 7) != (0))"]

@@ -74,6 +74,12 @@ def test_regexes_outside_the_subset_are_none(regex):
     ("x LIKE 'a%'", None),
     ("unknown_column > 1", None),
     ("minutes > 1", None),  # a column named like a function of the language
+    # EXTRACT: PostgreSQL's isodow is Monday 1 .. Sunday 7, dow Sunday 0 .. Saturday 6.
+    ("((EXTRACT(isodow FROM a) >= (1)::numeric) AND (EXTRACT(isodow FROM a) <= (5)::numeric))",
+     "(((weekday(a) + 1) >= (1)) and ((weekday(a) + 1) <= (5)))"),
+    ("EXTRACT(dow FROM a) <> 0", "((weekday(a) + 1) % 7) != 0"),
+    ("extract(year from a) >= 2000 and EXTRACT(hour FROM b) < 18", "year(a) >= 2000 and hour(b) < 18"),
+    ("EXTRACT(epoch FROM a) > 0", None),
 ])
 def test_checks_as_expressions(check, expression):
     assert check_expression(check, {"a", "b", "x", "title", "slot", "minutes"}) == expression
@@ -132,3 +138,16 @@ def test_range_patterns_are_never_empty():
 
 def test_plain_types_are_left_to_the_kinds():
     assert type_draft(ColumnInfo("c", "integer", "integer"), TODAY) is None
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("isodow", lambda day: day.isoweekday()), ("dow", lambda day: day.isoweekday() % 7),
+])
+def test_extracted_days_of_the_week_count_as_postgresql_does(field, expected):
+    expression = check_expression(f"EXTRACT({field} FROM d)", {"d"})
+    text = json.dumps({"version": 1, "tables": {"t": {"rows": 60, "columns": {
+        "d": {"kind": "date", "min": "2025-06-30", "max": "2025-07-13"},
+        "n": {"kind": "expr", "expr": expression}}}}})
+    frame = rulegen.generate(rulegen.load(text))["t"]
+    days = [datetime.date.fromisoformat(str(d)[:10]) for d in frame["d"]]
+    assert len(set(days)) == 14 and list(frame["n"]) == [expected(day) for day in days]

@@ -184,3 +184,38 @@ def test_integer_types_bound_the_guesses_without_replacing_them(mysql_database: 
     assert min(loaded.values()) > 0 and orphans(mysql_database) == []
     assert query(mysql_database, "SELECT min(visitors) >= 0, max(tray_no) <= 127 FROM racks JOIN trays "
                                  "USING (rack_id)") == [(1, 1)]
+
+
+def test_a_unique_index_on_a_prefix_keeps_values_that_short(mysql_database: str) -> None:
+    """UNIQUE (title(12)) compares the first 12 characters only: longer distinct values could
+    share them, so the drafted values are no longer than the prefix."""
+    query(mysql_database, "CREATE TABLE posts (post_id INT AUTO_INCREMENT PRIMARY KEY, title VARCHAR(200) NOT NULL, "
+                          "body TEXT NOT NULL, UNIQUE KEY (title(12)), UNIQUE KEY (body(16)))")
+    spec = rulegen.load(rulegen.introspect(mysql_database))
+    loaded = rulegen.seed_database(spec, mysql_database, if_exists="append")
+    assert loaded["posts"] == 1000
+    assert query(mysql_database, "SELECT max(char_length(title)) <= 12, max(char_length(body)) <= 16 FROM posts") \
+        == [(1, 1)]
+
+
+def test_tables_numbered_by_a_tinyint_stay_within_it(mysql_database: str) -> None:
+    """A TINYINT UNSIGNED AUTO_INCREMENT key holds 255 rows: such a table gets half of them (the
+    application inserts the rest), and is not made per parent (three kiosks for each of 1000
+    towns would not fit), unless through a unique reference (one row per parent, whose own key
+    is as narrow)."""
+    for statement in [
+        "CREATE TABLE town (town_id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL)",
+        "CREATE TABLE clerk (clerk_id TINYINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL)",
+        "CREATE TABLE kiosk (kiosk_id TINYINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
+        "town_id INT NOT NULL, head_clerk_id TINYINT UNSIGNED NOT NULL UNIQUE, "
+        "FOREIGN KEY (town_id) REFERENCES town (town_id), FOREIGN KEY (head_clerk_id) REFERENCES clerk (clerk_id))",
+    ]:
+        query(mysql_database, statement)
+    spec = rulegen.load(rulegen.introspect(mysql_database))
+    assert spec.tables["clerk"].rows == 128 and spec.tables["kiosk"].rows.parent == "clerk"
+    loaded = rulegen.seed_database(spec, mysql_database, if_exists="append")
+    assert 0 < loaded["kiosk"] <= 128 and orphans(mysql_database) == []
+    query(mysql_database, "INSERT INTO clerk (name) VALUES ('new')")
+    [(clerk,)] = query(mysql_database, "SELECT min(head_clerk_id) FROM kiosk")
+    query(mysql_database, f"DELETE FROM kiosk WHERE head_clerk_id = {clerk}")
+    query(mysql_database, f"INSERT INTO kiosk (town_id, head_clerk_id) SELECT min(town_id), {clerk} FROM town")
