@@ -101,7 +101,7 @@ class Cases:
         for key in self.keys:
             typed = []
             for name, part in zip(self.given, self.parts(key), strict=True):
-                scalar = _typed(part, env.types.get(name), several=len(self.given) > 1)
+                scalar = _typed(part, env.types.get(name))
                 if scalar is None:
                     env.report("RG224", f"case `{key}` cannot match `{name}`, which holds "
                                         f"{describe(env.types[name])} values", self.pointer("cases", key))
@@ -126,12 +126,13 @@ class Cases:
         return masks, unmatched
 
 
-def _typed(part: Any, column_type: pa.DataType | None, *, several: bool) -> pa.Scalar | None:
-    """A key part as a scalar comparable with the column (None when it cannot be one). A part of
-    a key over several columns is text, read as the column's type."""
+def _typed(part: Any, column_type: pa.DataType | None) -> pa.Scalar | None:
+    """A key part as a scalar comparable with the column (None when it cannot be one). Text is
+    read as the column's type: every part of a key over several columns is text, and a date key
+    (``2024-01-01:``) stays text in a spec."""
     if column_type is None or pa.types.is_null(column_type):
         return pa.scalar(part)
-    if not several or isinstance(part, bool) or not isinstance(part, str):
+    if isinstance(part, bool) or not isinstance(part, str):
         scalar = pa.scalar(part)
         return scalar if common_type(column_type, scalar.type) is not None else None
     if pa.types.is_string(column_type) or pa.types.is_large_string(column_type):

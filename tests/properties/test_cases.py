@@ -89,3 +89,14 @@ def test_each_row_draws_from_its_case() -> None:
     assert pairs == {("A", "X"): ["m"], ("A", "Y"): ["u"], ("B", "X"): ["u"], ("B", "Y"): ["f"]}
     means = frame.groupby("species")["size"].mean()
     assert abs(means["A"]) < 0.1 and abs(means["B"] - 100) < 0.1
+
+
+def test_a_date_column_picks_cases_keyed_by_its_dates() -> None:
+    """Was: one `given` date column refused its date keys (RG224), two of them took them."""
+    text = ("version: 1\ntables:\n  t:\n    rows: 2000\n    columns:\n"
+            "      day: {kind: date, min: 2024-01-01, max: 2024-01-02}\n"
+            "      sales: {kind: normal, loc: 0, scale: 1, given: day,\n"
+            "              cases: {2024-01-01: {loc: 100}, 2024-01-02: {loc: 200}}}\n")
+    frame = rulegen.generate(text, seed=5)["t"]
+    means = frame.groupby(frame["day"].astype(str))["sales"].mean()
+    assert abs(means["2024-01-01"] - 100) < 0.1 and abs(means["2024-01-02"] - 200) < 0.1
