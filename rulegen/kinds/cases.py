@@ -106,6 +106,12 @@ class Cases:
                     env.report("RG224", f"case `{key}` cannot match `{name}`, which holds "
                                         f"{describe(env.types[name])} values", self.pointer("cases", key))
                     scalar = pa.scalar(None)
+                elif (known := _values_taken(env, name)) is not None and scalar.as_py() not in known:
+                    shown = ", ".join(str(v) for v in known[:8]) + (", ..." if len(known) > 8 else "")
+                    env.report("RG375", f"case `{key}` names a value of `{name}` that it never takes "
+                                        f"(`{part}`; it takes {shown})", self.pointer("cases", key),
+                               hint=did_you_mean(str(part), [str(v) for v in known]) or
+                               f"key the case by one of the values of `{name}`")
                 typed.append(scalar)
             self.values.append(tuple(typed))
 
@@ -124,6 +130,12 @@ class Cases:
             masks.append(mask)
             unmatched &= ~mask
         return masks, unmatched
+
+
+def _values_taken(env: Any, name: str) -> list[Any] | None:
+    """The values the given column ``name`` can take, when its kind knows them (a ``choice``)."""
+    taken = getattr(env.kinds.get(name), "values_taken", None)
+    return taken() if taken is not None else None
 
 
 def _typed(part: Any, column_type: pa.DataType | None) -> pa.Scalar | None:

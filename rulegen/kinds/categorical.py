@@ -157,6 +157,12 @@ class Choice(Kind):
         groups = [self.weights, self.default, *self.cases.values()]
         return [v for g in groups if g is not None for v in g.values]
 
+    def values_taken(self) -> list[Any]:
+        """Every value a row of this column can hold (nulls aside), once compiled: its own, and
+        the value of its ``else``."""
+        taken = self.pool.to_pylist()
+        return taken if self.column.else_ is None else [*taken, self.column.else_]
+
     def compile(self, env: CompileEnv) -> None:
         self.type = arrow_type_of(self._all_values())
         self.pool = pa.array(self._all_values(), type=self.type) if self.type != pa.string() else \
