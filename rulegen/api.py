@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rulegen.checking import CheckReport
+    from rulegen.io.files import TableOutput
     from rulegen.io.manifest import Manifest
 
 __all__ = [
@@ -214,7 +215,7 @@ def write(
 
 
 def _output(plan: Plan, name: str, children: tuple[str, ...], workers: int, scripts: Mapping[str, Any],
-            progress: Progress | None) -> Any:
+            progress: Progress | None) -> TableOutput:
     """What :func:`write` writes for table ``name``, made together with ``children`` (tables its
     aggregates read, written along with it: see :mod:`rulegen.engine.costream`)."""
     from rulegen.engine.stream import stream_table, stream_together

@@ -23,14 +23,16 @@ class ChildBlocks:
     dropped, the data is the same.
 
     A parent made together with its children (:mod:`rulegen.engine.costream`) is given the
-    child blocks it owns whole (:meth:`put`): they serve any columns.
+    child blocks it owns (:meth:`put`), with every column its aggregates read: they serve any
+    of its aggregates.
     """
 
     def __init__(self) -> None:
         self._blocks: dict[tuple[Any, ...], dict[str, pa.Array]] = {}
 
     def put(self, table: Any, seed: int, block: int, values: dict[str, pa.Array]) -> None:
-        """Keep every column of ``table``'s ``block`` (as :func:`evaluate_values` makes it whole)."""
+        """Keep ``table``'s ``block`` made whole: ``values`` holds (at least) every column that
+        this parent block's aggregates read."""
         self._blocks[(table, seed, block, None)] = values
 
     def get(self, table: Any, seed: int, block: int, columns: frozenset[str]) -> dict[str, pa.Array]:
@@ -48,7 +50,7 @@ class ChildBlocks:
 
 def keep(key: tuple[Any, ...], values: dict[str, pa.Array]) -> None:
     """Keep a child block made in this process for the next parent block (see :class:`ChildBlocks`);
-    a key whose columns are None holds the whole block."""
+    a key whose columns are None holds a block made whole, as :meth:`ChildBlocks.put` does."""
     if len(_SEAM) >= _SEAM_KEPT:
         del _SEAM[next(iter(_SEAM))]  # the oldest: parent blocks move forward
     _SEAM[key] = values

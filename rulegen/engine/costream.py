@@ -22,7 +22,8 @@ number of processes, the bytes are the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +35,7 @@ from rulegen.plan.plan import Plan, TablePlan
 
 __all__ = ["Part", "companions", "evaluate_together", "owned_blocks"]
 
-Part = tuple[int, pa.RecordBatch, list[np.ndarray]]  # a table's position in its group, a block, its hashes
+Part = tuple[int, Any, list[np.ndarray]]  # a table's position in its group, a block (or its bytes), its hashes
 
 
 def companions(plan: Plan, picked: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -60,7 +61,7 @@ def companions(plan: Plan, picked: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _aggregates_over(parent: TablePlan, child: str) -> bool:
-    return any(isinstance(column.kind, Aggregate) and column.kind.child == child for column in parent.columns.values())
+    return bool(_read_by(parent, child))
 
 
 def owned_blocks(parent: TablePlan, child: TablePlan, block: int) -> range:
@@ -72,19 +73,35 @@ def owned_blocks(parent: TablePlan, child: TablePlan, block: int) -> range:
     return range(-(-first // child.block_rows), -(-after // child.block_rows))
 
 
-def evaluate_together(parent: TablePlan, children: tuple[TablePlan, ...], seed: int, block: int) -> list[Part]:
+def evaluate_together(parent: TablePlan, children: tuple[TablePlan, ...], seed: int, block: int,
+                      finish: Callable[[int, pa.RecordBatch], Any] | None = None) -> list[Part]:
     """Parent block ``block`` and the child blocks it owns: the parent's part first (position 0),
     then each child's blocks in order (position 1 for the first child...), each with the row
-    hashes of its table's streaming unique checks."""
+    hashes of its table's streaming unique checks.
+
+    ``finish(position, batch)``, when given, turns each block into what is returned (its bytes
+    in a file), as soon as it is made: of a child block, only the columns the aggregates read
+    are kept until the parent block is made, so memory holds a few blocks' bytes, not their
+    columns.
+    """
     given = ChildBlocks()
     parts: list[Part] = []
     for position, child in enumerate(children, 1):
+        read = _read_by(parent, child.name)
         owned = owned_blocks(parent, child, block)
         for number in owned:
             values = evaluate_values(child, seed, number)
-            given.put(child, seed, number, values)
-            parts.append((position, *block_output(child, number, values)))
+            batch, hashes = block_output(child, number, values)
+            kept = {name: values[name] for name in read}
+            given.put(child, seed, number, kept)
+            parts.append((position, batch if finish is None else finish(position, batch), hashes))
             if number == owned[-1]:  # the next parent block's seam, when made in this process
-                keep((child, seed, number, None), values)
+                keep((child, seed, number, None), kept)
     batch, hashes = evaluate_block(parent, seed, block, children=given)
-    return [(0, batch, hashes), *parts]
+    return [(0, batch if finish is None else finish(0, batch), hashes), *parts]
+
+
+def _read_by(parent: TablePlan, child: str) -> frozenset[str]:
+    """The columns of ``child`` that the aggregates of ``parent`` reduce."""
+    return frozenset(column.kind.of for column in parent.columns.values()
+                     if isinstance(column.kind, Aggregate) and column.kind.child == child)

@@ -32,7 +32,7 @@ import signal
 import tempfile
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,19 +92,25 @@ def _keep_freed_memory() -> None:
         pass
 
 
-def _evaluate(tables: tuple[TablePlan, ...], seed: int, block: int) -> list[Part]:
-    """Block ``block`` of ``tables[0]``, with the blocks it owns of the others (its children)."""
+def _evaluate(tables: tuple[TablePlan, ...], seed: int, block: int,
+              finish: Callable[[int, pa.RecordBatch], Data] | None = None) -> list[Part]:
+    """Block ``block`` of ``tables[0]``, with the blocks it owns of the others (its children);
+    ``finish(position, batch)`` as in :func:`evaluate_together`."""
     if len(tables) == 1:
-        return [(0, *evaluate_block(tables[0], seed, block))]
-    return evaluate_together(tables[0], tables[1:], seed, block)
+        batch, hashes = evaluate_block(tables[0], seed, block)
+        return [(0, batch if finish is None else finish(0, batch), hashes)]
+    return evaluate_together(tables[0], tables[1:], seed, block, finish)
+
+
+def _bytes(position: int, batch: pa.RecordBatch) -> Data:
+    """A block as a worker returns it: encoded for its table's file, or as an Arrow IPC message."""
+    return _ENCODES[position](batch) if _ENCODES is not None else batch.serialize()
 
 
 def _work(block: int, slot: str) -> list[tuple[int, int, list[np.ndarray]]]:
     """Evaluate ``block``'s parts, each encoded or as an Arrow IPC message, one after the other
     into the slot file ``slot``; return each part's table position, size and unique hashes."""
-    parts = []
-    for position, batch, hashes in _evaluate(_TABLES, _SEED, block):
-        parts.append((position, _ENCODES[position](batch) if _ENCODES is not None else batch.serialize(), hashes))
+    parts = _evaluate(_TABLES, _SEED, block, _bytes)
     size = sum(len(data) for _, data, _ in parts)
     sink = _SLOTS.get(slot)
     if sink is None or sink.mapped < size:
