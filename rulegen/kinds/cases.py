@@ -108,8 +108,8 @@ class Cases:
                     scalar = pa.scalar(None)
                 elif (known := _values_taken(env, name)) is not None and scalar.as_py() not in known:
                     shown = ", ".join(str(v) for v in known[:8]) + (", ..." if len(known) > 8 else "")
-                    env.report("RG375", f"case `{key}` names a value of `{name}` that it never takes "
-                                        f"(`{part}`; it takes {shown})", self.pointer("cases", key),
+                    env.report("RG375", f"case `{key}`: `{name}` never takes `{part}` (it takes {shown}), so no "
+                                        f"row would reach the case", self.pointer("cases", key),
                                hint=did_you_mean(str(part), [str(v) for v in known]) or
                                f"key the case by one of the values of `{name}`")
                 typed.append(scalar)
