@@ -25,7 +25,7 @@ import pyarrow.types as pat
 from rulegen.io import outputs
 from rulegen.io.inputs import InputFileError
 from rulegen.io.jsonl import encode_jsonl
-from rulegen.io.read import CSV_NULLS, EXTENSIONS, ReadError, check_table_file, dataset_files, jsonl_records
+from rulegen.io.read import EXTENSIONS, ReadError, check_table_file, dataset_files, jsonl_records
 
 __all__ = ["EXTENSIONS", "DataError", "read_dataset", "read_table", "table_format", "write_table"]
 
@@ -65,8 +65,8 @@ def read_table(path: str | Path) -> pa.Table:
         check_table_file(path)  # a FIFO or a device would hang or never end
         if fmt == "parquet":
             return pq.read_table(path)
-        if fmt == "csv":
-            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(**CSV_NULLS))
+        if fmt == "csv":  # nulls as `infer` reads them (NA, null, N/A... and empty), so the two agree
+            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
         return _read_jsonl(path)
     except InputFileError as exc:
         raise DataError(exc.message) from None

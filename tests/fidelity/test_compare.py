@@ -272,3 +272,15 @@ def test_html_report_renders_in_headless_chromium(tmp_path, report):
     rows, cols = np.nonzero(blue)
     region = pixels[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     assert region.reshape(-1, 3).std(axis=0).mean() > 0.1  # the plots are pictures, not flat boxes
+
+
+def test_compare_reads_nulls_as_infer_does(tmp_path):
+    """`NA` in a real CSV is a null to `infer`, which writes a null rate; `compare` reads it alike,
+    so the generated nulls (empty fields) match it instead of a category `NA`."""
+    real, made = tmp_path / "real", tmp_path / "made"
+    real.mkdir()
+    made.mkdir()
+    for folder, values in [(real, ["DE", "NA", "FR", "null"]), (made, ["DE", "", "FR", ""])]:
+        (folder / "t.csv").write_text("id,country\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values * 50)))
+    column = compare(real, made).column("t", "country")
+    assert column.distance == pytest.approx(0.0) and column.coverage == pytest.approx(1.0)
