@@ -151,7 +151,7 @@ def _typed(part: Any, column_type: pa.DataType | None) -> pa.Scalar | None:
         return pa.scalar(part)
     try:
         return pa.scalar(part).cast(column_type)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowException, OverflowError):  # text that is not a value of the column's type
         return None
 
 

@@ -215,8 +215,11 @@ def _compile_pass(spec: Spec, sizing: Sizing, rows: Mapping[str, int] | None,
             problems += envs[name].diagnostics
             if plan is not None and table.sized:
                 plans[name] = plan
-            elif table.sized and (partial := _partial_plan(table, envs[name], orders[name], block_rows)):
-                partials[name] = partial
+            elif table.sized and not envs[name].diagnostics and any(
+                    t.typed_only and t.spec.parent == name for t in tables.values()):
+                partial = _partial_plan(table, envs[name], orders[name], block_rows)
+                if partial is not None:
+                    partials[name] = partial
     if not problems:
         problems += _evaluation_cycles(plans)
     if not problems and max_bytes is not None:
@@ -229,9 +232,9 @@ def _partial_plan(table: _Table, env: CompileEnv, order: list[str], block_rows: 
     they read a table that waits for this one (an aggregate over children whose counts read
     this table's row): the plan those counts read. None when the table has constraints, whose
     redraws would depend on the missing columns."""
-    if table.spec.constraints or not table.columns:
-        return None
     kept = {name: column for name, column in table.spec.columns.items() if name in table.columns}
+    if table.spec.constraints or not kept or any(set(c.columns) - kept.keys() for c in table.spec.correlations):
+        return None
     spec = dataclasses.replace(table.spec, columns=kept,
                                primary_key=table.spec.primary_key if set(table.spec.primary_key) <= kept.keys() else (),
                                unique=tuple(u for u in table.spec.unique if set(u) <= kept.keys()))
