@@ -28,10 +28,12 @@ def counts_domain(name: str, mean: Callable[..., float], deviation: Callable[...
     multiple of 128, and further on NumPy refuses the parameters or clamps draws to 2**63 - 1."""
 
     def domain(**params: float) -> str | None:
-        if mean(**params) + 50 * deviation(**params) < 2.0**53:
-            return None
+        with np.errstate(all="ignore"):  # an overflow (n of 1e308, p of 5e-324) is outside too
+            if mean(**params) + 50 * deviation(**params) < 2.0**53:
+                return None
+            average = mean(**params)
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
-        return (f"{name}({shown}) has a mean of {mean(**params):.3g}: its draws would pass 2**53 "
+        return (f"{name}({shown}) has a mean of {average:.3g}: its draws would pass 2**53 "
                 f"(about 9.0e15), where NumPy makes them in floats that skip most integers")
 
     def outside(**params: np.ndarray) -> np.ndarray:

@@ -204,7 +204,7 @@ class Distribution(Kind):
             self.acceptance = self._acceptance(lo, hi)
             if self.acceptance < _MIN_ACCEPTANCE:  # a narrow window: measure it exactly
                 self.acceptance = Window(self.law(), lo, hi, self.family.integer).mass
-            if self.acceptance <= 0:
+            if not self.acceptance > 0:  # (NaN too: SciPy could not measure it)
                 return [Diagnostic("RG210", f"truncate [{lo}, {hi}] has no probability under {self!r}",
                                    self.pointer("truncate"), hint="move the range to where values fall")]
             if self.acceptance < _MIN_ACCEPTANCE:  # drawn through the quantile function

@@ -25,16 +25,21 @@ class Window:
         self.lo = low_end if lo is None else max(lo, low_end)
         self.hi = high_end if hi is None else min(hi, high_end)
         below = (np.ceil(self.lo) - 1) if integer else self.lo
-        self.upper = lo is not None and float(law.cdf(below)) > 0.5
-        if self.upper:
-            self.start, self.stop = float(law.sf(below)), float(law.sf(self.hi))
-            self.mass = self.start - self.stop
-        else:
-            self.start = 0.0 if lo is None else float(law.cdf(below))
-            self.stop = float(law.cdf(self.hi))
-            self.mass = self.stop - self.start
+        with np.errstate(all="ignore"):  # extreme parameters overflow inside SciPy: a NaN mass, refused
+            self.upper = lo is not None and float(law.cdf(below)) > 0.5
+            if self.upper:
+                self.start, self.stop = float(law.sf(below)), float(law.sf(self.hi))
+                self.mass = self.start - self.stop
+            else:
+                self.start = 0.0 if lo is None else float(law.cdf(below))
+                self.stop = float(law.cdf(self.hi))
+                self.mass = self.stop - self.start
 
     def quantile(self, u: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):  # SciPy's overflows at extreme parameters: the clip below holds
+            return self._quantile(u)
+
+    def _quantile(self, u: np.ndarray) -> np.ndarray:
         q = self.start + u * (self.stop - self.start)
         if self.integer:
             values = discrete_inverse(self.law, q, upper=self.upper, limit=self.hi)

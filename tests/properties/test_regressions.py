@@ -102,3 +102,17 @@ def test_clip_past_the_64_bit_integers_is_a_spec_error() -> None:
     yaml = one_table("      x: {kind: integers, low: 0, high: 9, clip: [1.0e19, 2.0e19]}\n", rows=10)
     with pytest.raises(SpecError, match="holds no 64-bit integer"):
         frame(yaml)
+
+
+@pytest.mark.parametrize("column", [
+    "      x: {kind: negative_binomial, n: 1.7689653513065993e+308, p: 5.0e-324}\n",
+    "      x: {kind: gamma, shape: 3.0e-66, scale: 5.0e-324, truncate: [null, -3.6e+16]}\n",
+])
+def test_extreme_parameters_are_refused_without_a_numpy_warning(column: str) -> None:
+    """Found by the fuzzer: an overflow inside the domain check or SciPy's CDF was a RuntimeWarning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(SpecError):
+            frame(one_table(column, rows=10))
