@@ -266,7 +266,10 @@ def _temporal(category: str, column: ColumnInfo, hints: Hints, stats: ColumnStat
         notes.append("birth dates of adults" if is_birth(column.name) else "range guessed: the last 5 years")
     if unique and category == "date" and (high - low).days + 1 < 2 * rows:
         low = high - datetime.timedelta(days=2 * rows)
-    spec: dict[str, Any] = {"kind": category, "min": _when(low, category), "max": _when(high, category)}
+    # A date-only max of a timestamp means the end of its day: a bound a CHECK sets is written to the second.
+    exact = category == "timestamp" and hi is not None and high == hi
+    spec: dict[str, Any] = {"kind": category, "min": _when(low, category),
+                            "max": high.isoformat(timespec="seconds") if exact else _when(high, category)}
     if category == "timestamp" and column.timezone:
         spec["tz"] = "UTC"
     return Draft(spec, notes)

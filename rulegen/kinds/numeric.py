@@ -27,7 +27,7 @@ from rulegen.kinds.conditional import case_options, check_cases, draw_cases, law
 from rulegen.kinds.domains import DOMAIN_HINT, counts_domain, rounding_problem, width_domain
 from rulegen.kinds.parameters import Parameters, parameter_schema
 from rulegen.kinds.registry import register
-from rulegen.kinds.supports import SUPPORTS
+from rulegen.kinds.supports import SUPPORTS, exp_scale
 from rulegen.kinds.validity import in_integer_range, in_intervals, in_progression, numbers, unknown, verdict
 from rulegen.kinds.window import Window
 from rulegen.spec.source_map import join_pointer
@@ -102,7 +102,7 @@ DISTRIBUTIONS: dict[str, Family] = {f.name: f for f in [
     Family("normal", {"loc": (_NUMBER, 0.0), "scale": (_POSITIVE, 1.0)}, _numpy("normal"),
            _scipy("norm"), summary="Gaussian with mean loc and standard deviation scale"),
     Family("lognormal", {"mean": (_NUMBER, 0.0), "sigma": (_POSITIVE, 1.0)}, _numpy("lognormal"),
-           lambda mean, sigma: _scipy("lognorm")(s=sigma, scale=np.exp(mean)),
+           lambda mean, sigma: _scipy("lognorm")(s=sigma, scale=exp_scale(mean)),
            summary="exp of a normal(mean, sigma)"),
     Family("exponential", {"scale": (_POSITIVE, 1.0)}, _numpy("exponential"),
            lambda scale: _scipy("expon")(scale=scale), summary="exponential with mean scale"),

@@ -21,6 +21,14 @@ def _scaled(a: float, b: float, loc: float = 0.0, scale: float = 1.0) -> tuple[f
         return float(np.float64(a) * scale + loc), float(np.float64(b) * scale + loc)
 
 
+def exp_scale(mean: float) -> float:
+    """``exp(mean)``, the scale of a lognormal: infinite past float64's range, without an overflow warning."""
+    try:
+        return math.exp(mean)
+    except OverflowError:
+        return math.inf
+
+
 def _triangular(left: float, mode: float, right: float) -> tuple[float, float]:
     c = (mode - left) / (right - left) if right != left else math.nan
     return _scaled(0, 1, left, right - left) if 0 <= c <= 1 else (math.nan, math.nan)  # SciPy's check of c
@@ -30,7 +38,7 @@ def _triangular(left: float, mode: float, right: float) -> tuple[float, float]:
 SUPPORTS: dict[str, Callable[..., tuple[float, float]]] = {
     "uniform": lambda low, high: _scaled(0, 1, low, high - low),
     "normal": lambda loc, scale: _scaled(-math.inf, math.inf, loc, scale),
-    "lognormal": lambda mean, sigma: _scaled(0, math.inf, 0.0, np.exp(mean)),
+    "lognormal": lambda mean, sigma: _scaled(0, math.inf, 0.0, exp_scale(mean)),
     "exponential": lambda scale: _scaled(0, math.inf, 0.0, scale),
     "gamma": lambda shape, scale: _scaled(0, math.inf, 0.0, scale),
     "beta": lambda a, b: (0.0, 1.0),

@@ -209,3 +209,11 @@ def test_counts_of_things_are_never_negative(name, spec):
 @pytest.mark.parametrize("name", ["HeadOfState", "passenger_name", "guestName", "reviewer_name"])
 def test_the_names_of_people_are_names(name):
     assert draft(name, "VARCHAR(60)") == {"kind": "faker", "provider": "name"}
+
+
+def test_a_timestamp_bound_from_a_check_is_written_to_the_second():
+    # `due <= now() + 1 year` on a timestamp: a date-only max would mean the end of that day, past the bound.
+    high = datetime.datetime(2026, 6, 30)
+    spec = draft("due", "TIMESTAMP", hints=Hints(high=high))
+    assert spec["max"] == "2026-06-30T00:00:00"
+    assert draft("due", "DATE", hints=Hints(high=high))["max"] == "2026-06-30"
