@@ -17,13 +17,15 @@ import math
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from rulegen.fidelity.correlate import MIN_RHO
 from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.profile import ColumnProfile
 from rulegen.fidelity.render import ColumnDraft, TableDraft
 
-__all__ = ["copula_days", "dates_as_numbers", "fit_dates", "reads_days"]
+__all__ = ["copula_days", "dates_as_numbers", "fit_dates", "hidden_days", "reads_days"]
 
 _DAY = 86_400
 _EPOCH = datetime.date(1970, 1, 1)
@@ -181,6 +183,16 @@ def reads_days(draft: ColumnDraft) -> bool:
     """Whether ``draft`` is a date that :func:`dates_as_numbers` reads from hidden days (still a
     date, whose month numbers may follow: :mod:`rulegen.fidelity.seasons`)."""
     return draft.spec.get("kind") == "expr" and _EPOCH_DAY in str(draft.spec.get("expr"))
+
+
+def hidden_days(table: TableDraft, data: pa.Table, name: str) -> np.ndarray | None:
+    """The data's values of ``name`` when it is the hidden days a date of ``table`` is read from
+    (:func:`dates_as_numbers`): the days since 1970 of that date; None for any other column."""
+    for date, draft in table.columns.items():
+        if reads_days(draft) and f"{_EPOCH_DAY}{name})" in str(draft.spec["expr"]) and date in data.column_names:
+            days = pc.cast(pc.cast(data.column(date), pa.date32()), pa.int32())
+            return days.to_numpy(zero_copy_only=False).astype(np.float64)
+    return None
 
 
 def _first_of_month(day: float) -> bool:

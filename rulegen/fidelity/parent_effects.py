@@ -29,6 +29,7 @@ import pyarrow as pa
 from rulegen.fidelity.cases import case_groups
 from rulegen.fidelity.children import fit_children, round_to
 from rulegen.fidelity.correlate import correlations
+from rulegen.fidelity.dates import hidden_days
 from rulegen.fidelity.parent_categories import split_by_category
 from rulegen.fidelity.parent_picks import pick_flags
 from rulegen.fidelity.profile import as_floats
@@ -88,6 +89,8 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
     for name, draft in list(child.columns.items()):
         if draft.spec.get("kind") not in _DRAWN or name == link.column or not name.isidentifier():
             continue
+        if name not in source.data.column_names:
+            continue  # a hidden column infer made (a date's days in the copula): no data of its own
         raw = as_floats(source.data.column(name))
         present = ~np.isnan(raw)
         if present.sum() < 2 * _MIN_GROUPS or len(np.unique(groups[present])) < _MIN_GROUPS:
@@ -128,8 +131,8 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
     if levels:
         levels = dict(split_by_category(parent, texts, name, values) for name, values in levels.items())
         add_correlations(parent, numbers, levels)
-        kept = {n: as_floats(source.data.column(n)) for a, b, _ in child.correlations for n in (a, b)
-                if n not in replaced and n in source.data.column_names}
+        kept = {n: values for n in {n for a, b, _ in child.correlations for n in (a, b)} - replaced
+                if (values := _data_values(child, source, n)) is not None}
         child.correlations = [pair for pair in child.correlations if not replaced & set(pair[:2])]
         add_correlations(child, kept, deviations)
 
@@ -248,6 +251,13 @@ def _readable(parent: TableDraft, source: Source) -> list[str]:
         if (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)) and column.null_count == 0:
             names.append(name)
     return names
+
+
+def _data_values(table: TableDraft, source: Source, name: str) -> np.ndarray | None:
+    """A column's values in the data, as floats: a hidden date's days from the date itself."""
+    if name in source.data.column_names:
+        return as_floats(source.data.column(name))
+    return hidden_days(table, source.data, name)
 
 
 def _values(column: pa.ChunkedArray) -> np.ndarray:

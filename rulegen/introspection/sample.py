@@ -229,8 +229,10 @@ def _durations(law: dict[str, Any]) -> dict[str, Any]:
     def duration(seconds: Any) -> Any:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool):
             return seconds
+        seconds = round(seconds, 6)  # a fit's 7e-16 s is 0: nothing finer than a microsecond is stored
         size, unit = next(((n, u) for n, u in _UNITS if abs(seconds) >= n), (1, "s"))
-        return f"{seconds / size:.{digits}g}{unit}"
+        # positional, never 7.1e-16s or 1.2e+07d: a duration has no exponent
+        return f"{np.format_float_positional(seconds / size, precision=digits, fractional=False, trim='-')}{unit}"
 
     return {k: ([duration(v) for v in value] if isinstance(value, list) else duration(value)) if k in _SPANS
             else value for k, value in law.items()}

@@ -109,3 +109,24 @@ def test_a_whole_number_set_by_its_parent_stays_whole(tmp_path):
     assert hires["kind"] == "expr" and hires["expr"].startswith("round(")
     made = rulegen.generate(text, seed=1)["years"]["hires"]
     assert (made == made.round()).all()
+
+
+def test_a_child_date_that_trends_with_a_number_beside_a_parent_level(tmp_path):
+    # Monthly prices of a few symbols (vega_datasets' stocks): the price rises with the date, so
+    # the date joins the copula as hidden days, and each symbol sets the price's level.
+    rng = np.random.default_rng(23)
+    symbols = pd.DataFrame({"symbol": [f"S{i}" for i in range(8)]})
+    months = pd.date_range("2001-01-01", periods=60, freq="MS")
+    level = rng.normal(4, 1, len(symbols))
+    prices = pd.DataFrame({"symbol": np.repeat(symbols["symbol"], len(months)),
+                           "date": np.tile(months.strftime("%Y-%m-%d"), len(symbols))})
+    trend = np.tile(np.arange(len(months)) * 0.02, len(symbols))
+    prices["price"] = np.round(np.exp(np.repeat(level, len(months)) + trend + rng.normal(0, 0.1, len(prices))), 2)
+    symbols.to_csv(tmp_path / "symbols.csv", index=False)
+    prices.to_csv(tmp_path / "prices.csv", index=False)
+    text = infer(tmp_path)
+    columns = load_document(text)[0]["tables"]["prices"]["columns"]
+    assert columns["date_days"]["hidden"] and "price_level" in columns["price"]["expr"]
+    made = rulegen.generate(text, seed=1)["prices"]
+    share = made.groupby("symbol")["price"].transform("mean").var() / made["price"].var()
+    assert share > 0.5

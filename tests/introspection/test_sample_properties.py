@@ -7,12 +7,14 @@ import datetime
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rulegen
 from rulegen.introspection.model import Catalog, ColumnInfo, TableInfo
-from rulegen.introspection.sample import read_samples
+from rulegen.introspection.sample import _durations, read_samples
+from rulegen.kinds.durations import parse_duration
 
 NAMES = ["email", "Discount", "release_year", "is_active", "UnitPrice", "phone", "from_date", "to_date",
          "created_at", "updated_at", "BirthDate", "HireDate", "notes", "qty", "score", "BillingCity", "status",
@@ -152,3 +154,13 @@ def test_fitted_delays_always_validate(tmp_path_factory, gaps, dates):
     spec = rulegen.load(rulegen.introspect(f"sqlite:///{path}", sample=100))
     frame = rulegen.generate(spec, rows={"trip": 50})["trip"]
     assert len(frame) == 50
+
+
+
+@given(seconds=st.floats(0, 1e13) | st.sampled_from([7.10219e-16, 1e-7, 4.9e-7, 86_400 * 1e7]),
+       kind=st.sampled_from(["gamma", "uniform"]))
+def test_a_fitted_delay_is_written_as_a_duration_the_spec_reads(seconds, kind):
+    # A fit's lower bound of 7.1e-16 s was written `7.10219e-16s`, which no duration parses.
+    written = _durations({"kind": kind, "scale": seconds, "truncate": [seconds, 2 * seconds]})
+    for text, value in ((written["scale"], seconds), *zip(written["truncate"], (seconds, 2 * seconds))):
+        assert "e" not in text and parse_duration(text) == pytest.approx(value, rel=1e-5, abs=1e-6)
