@@ -162,5 +162,5 @@ def test_fitted_delays_always_validate(tmp_path_factory, gaps, dates):
 def test_a_fitted_delay_is_written_as_a_duration_the_spec_reads(seconds, kind):
     # A fit's lower bound of 7.1e-16 s was written `7.10219e-16s`, which no duration parses.
     written = _durations({"kind": kind, "scale": seconds, "truncate": [seconds, 2 * seconds]})
-    for text, value in ((written["scale"], seconds), *zip(written["truncate"], (seconds, 2 * seconds))):
+    for text, value in ((written["scale"], seconds), *zip(written["truncate"], (seconds, 2 * seconds), strict=True)):
         assert "e" not in text and parse_duration(text) == pytest.approx(value, rel=1e-5, abs=1e-6)
