@@ -30,8 +30,26 @@ __all__ = ["INT64_MAX", "REASONS", "ExprCounts", "ExprLawCounts", "LawCounts", "
 INT64_MAX = 2**63 - 1
 
 
+class _PerParentBlock:
+    """What the three kinds of counts share: the parent's rows, read block by block."""
+
+    __slots__ = ()
+    parent_rows: int
+    block_rows: int
+
+    @property
+    def blocks(self) -> int:
+        """Parent blocks."""
+        return -(-self.parent_rows // self.block_rows)
+
+    def rows_of(self, block: int) -> np.ndarray:
+        """The parent rows of block ``block`` (int64)."""
+        start = block * self.block_rows
+        return np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
-class LawCounts:
+class LawCounts(_PerParentBlock):
     """The counts of children of each row of a parent block, drawn from a compiled integer law."""
 
     law: Kind
@@ -41,15 +59,9 @@ class LawCounts:
     block_rows: int
     stratified: bool = False  # the law's quantiles at stratified uniforms (rulegen.engine.strata)
 
-    @property
-    def blocks(self) -> int:
-        """Parent blocks."""
-        return -(-self.parent_rows // self.block_rows)
-
     def __call__(self, block: int) -> np.ndarray:
         """The counts of parent block ``block``'s rows (int64; may be negative: see block_totals)."""
-        start = block * self.block_rows
-        rows = np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
+        rows = self.rows_of(block)
         ctx = BlockContext(seed=self.seed, table=self.table, block=block, rows=rows, column="rows")
         if self.stratified:  # a law given uniforms draws through its quantile function
             ctx.uniforms["rows"] = stratified_uniforms(self.seed, self.table, rows, self.parent_rows)
@@ -57,7 +69,7 @@ class LawCounts:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class ExprCounts:
+class ExprCounts(_PerParentBlock):
     """The counts of children of each row of a parent block, from an integer expression over
     the parent's columns (``count: "if(is_null(returned_at), 0, 1)"``).
 
@@ -73,11 +85,6 @@ class ExprCounts:
     parent_rows: int
     block_rows: int
 
-    @property
-    def blocks(self) -> int:
-        """Parent blocks."""
-        return -(-self.parent_rows // self.block_rows)
-
     def __call__(self, block: int) -> np.ndarray:
         """The counts of parent block ``block``'s rows (int64, never negative).
 
@@ -88,8 +95,7 @@ class ExprCounts:
         from rulegen.expr.evaluate import evaluate_expression
 
         table = self.plans[self.parent]
-        start = block * self.block_rows
-        rows = np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
+        rows = self.rows_of(block)
         values = evaluate_values(table, self.seed, block, table.needed(self.expression.names))
         counts = evaluate_expression(self.expression, values, len(rows), rows)
         nulls = np.asarray(counts.is_null().to_numpy(zero_copy_only=False), dtype=bool)
@@ -106,7 +112,7 @@ class ExprCounts:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class ExprLawCounts:
+class ExprLawCounts(_PerParentBlock):
     """The counts of children of each row of a parent block, drawn from an integer law whose
     parameters are expressions over the parent row (``lam: "if(tier == 'premium', 8, 4)"``).
 
@@ -125,11 +131,6 @@ class ExprLawCounts:
     shift: int = 0
     stratified: bool = False  # uniforms from rulegen.engine.strata instead of the stream
 
-    @property
-    def blocks(self) -> int:
-        """Parent blocks."""
-        return -(-self.parent_rows // self.block_rows)
-
     def __call__(self, block: int) -> np.ndarray:
         """The counts of parent block ``block``'s rows (int64, never negative).
 
@@ -140,8 +141,7 @@ class ExprLawCounts:
         from rulegen.engine.evaluate import evaluate_values
         from rulegen.expr.evaluate import evaluate_expression
 
-        start = block * self.block_rows
-        rows = np.arange(start, min(start + self.block_rows, self.parent_rows), dtype=np.int64)
+        rows = self.rows_of(block)
         table = self.plans[self.parent]
         names = frozenset().union(*(p.names for p in self.params.values() if isinstance(p, Expression)))
         values = evaluate_values(table, self.seed, block, table.needed(names))
