@@ -5,7 +5,8 @@ Drawn row by row, such a flag gives some parents no flagged child and others sev
 children of one parent no longer differ the way they do (a traveller chooses one mode of four:
 the flag's share explained by the traveller is 0, where independent draws give a quarter). When
 every parent has the same number of children, numbered within it (``{kind: sequence, within:
-ref}``), and exactly one child with one value of a two-valued column, the parent
+ref}``), and exactly one child with one value of a two-valued column (at most one where
+some children's values are missing: one male and one female bird in each nest), the parent
 picks the number of that child instead: a hidden `choice` over the numbers, with the counts of
 the data (so the fourth mode is picked as often as it was chosen), and the child's column
 becomes ``if(mode == choice_pick, 1, 0)``. The pick follows the parent's categories where
@@ -49,46 +50,58 @@ def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source
     numbers = source.data.column(numbering).to_numpy(zero_copy_only=False)
     for name, draft in list(child.columns.items()):
         if draft.spec.get("kind") in _NOT_FLAGS or draft.spec.get("hidden") or name not in source.data.column_names \
-                or not name.isidentifier() or source.data.column(name).null_count:
+                or not name.isidentifier():
             continue
         values = np.asarray(source.data.column(name).to_pylist(), dtype=object)
         flag = _flag(values, groups)
         if flag is None:
             continue
         on, off = flag
-        picked = np.unique(numbers[values == on], return_counts=True)
+        flagged = values == on  # never a null
+        picked = np.unique(numbers[flagged], return_counts=True)
         pick = parent.free_name(f"{child.name}_{name}")  # read by a lookup: any name will do
         lookup = child.free_name(f"{name}_pick")
-        draft = ColumnDraft(
+        chooser = ColumnDraft(
             {"kind": "choice", "values": {int(n): int(c) for n, c in zip(*picked, strict=True)}, "hidden": True},
             [f"the {numbering} of its one {child.name} row whose {name} is {on!r}"])
         # The pick may follow the parent's categories (larger parties take the car): each parent
         # row's picked number as codes, in the parent data's row order.
         codes = np.full(parent_source.data.num_rows, -1, dtype=np.int64)
-        codes[order[groups[values == on]]] = np.searchsorted(picked[0], numbers[values == on])
-        condition_choice(draft, pick, [int(n) for n in picked[0]], codes, parent, parent_source.data)
-        parent.columns[pick] = draft
+        codes[order[groups[flagged]]] = np.searchsorted(picked[0], numbers[flagged])
+        condition_choice(chooser, pick, [int(n) for n in picked[0]], codes, parent, parent_source.data)
+        parent.columns[pick] = chooser
         at = list(child.columns).index(name)
         child.columns = {n: child.columns.get(n, ColumnDraft({})) for n in [*list(child.columns)[:at], lookup,
                                                                            *list(child.columns)[at:]]}
         child.columns[lookup] = ColumnDraft({"kind": "lookup", "via": link.column, "column": pick, "hidden": True},
                                             [f"the {numbering} its {link.parent} row picks"])
-        child.columns[name] = ColumnDraft(
-            {"kind": "expr", "expr": f"if({numbering} == {lookup}, {_literal(on)}, {_literal(off)})"},
-            [f"every {link.parent} row with {child.name} rows has exactly one whose {name} is {on!r}: "
-             f"its {link.parent} row picks which"])
+        spec = {"kind": "expr", "expr": f"if({numbering} == {lookup}, {_literal(on)}, {_literal(off)})"}
+        if "null" in draft.spec:
+            spec["null"] = draft.spec["null"]
+        child.columns[name] = ColumnDraft(spec, [
+            f"every {link.parent} row with {child.name} rows has exactly one whose {name} is {on!r}"
+            f"{' (or a null)' if 'null' in spec else ''}: its {link.parent} row picks which",
+            *[note for note in draft.notes if "null" in note]])
         child.correlations = [pair for pair in child.correlations if name not in pair[:2]]
 
 
 def _flag(values: np.ndarray, groups: np.ndarray) -> tuple[Any, Any] | None:
-    """The value (and the other one) that exactly one child of every parent with children has."""
-    distinct = list(dict.fromkeys(values.tolist()))
+    """The value (and the other one) that exactly one child of every parent with children has;
+    where some of a parent's children are null (a bird whose sex was not told), at most one.
+    At least :data:`_MIN_PARENTS` parents must have no null child: a column nearly all null
+    would flag by chance."""
+    present = np.array([v is not None for v in values.tolist()], dtype=bool)
+    distinct = list(dict.fromkeys(values[present].tolist()))
     if len(distinct) != 2:
         return None
+    size = int(groups.max()) + 1
     parents = np.unique(groups)
+    whole = np.bincount(groups[~present], minlength=size)[parents] == 0  # parents with no null child
+    if whole.sum() < _MIN_PARENTS:
+        return None
     for on, off in (distinct, distinct[::-1]):
-        flagged = np.bincount(groups[values == on], minlength=int(groups.max()) + 1)[parents]
-        if (flagged == 1).all():
+        flagged = np.bincount(groups[present & (values == on)], minlength=size)[parents]
+        if (flagged[whole] == 1).all() and (flagged <= 1).all():
             return on, off
     return None
 

@@ -175,3 +175,44 @@ def test_no_pick_when_the_counts_vary(tmp_path: Path) -> None:
     trips = pd.DataFrame({"traveller_id": who, "leg": number, "first": first})
     _, spec = _write(tmp_path, travellers, trips)
     assert spec["tables"]["trips"]["columns"]["first"]["kind"] != "expr"
+
+
+def _nests(rng: np.random.Generator, nests: int, missing: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nests of two birds, one male and one female (the male first in 80 % of nests), each
+    bird's sex missing with probability ``missing``."""
+    male_first = rng.random(nests) < 0.8
+    sex = np.where(np.repeat(male_first, 2) == np.tile([True, False], nests), "MALE", "FEMALE").astype(object)
+    sex[rng.random(2 * nests) < missing] = None
+    birds = pd.DataFrame({"nest_id": np.repeat(np.arange(1, nests + 1), 2), "bird": np.tile([1, 2], nests),
+                          "sex": sex, "mass": np.round(rng.normal(4000, 300, 2 * nests))})
+    nests_frame = pd.DataFrame({"nest_id": np.arange(1, nests + 1)})
+    return nests_frame, birds
+
+
+def _write_nests(folder: Path, nests: pd.DataFrame, birds: pd.DataFrame) -> tuple[str, dict]:
+    nests.to_csv(folder / "nests.csv", index=False)
+    birds.to_csv(folder / "birds.csv", index=False)
+    text = infer(folder)
+    return text, load_document(text)[0]
+
+
+def test_one_of_each_per_parent_is_a_pick_though_some_values_are_missing(tmp_path: Path) -> None:
+    # palmerpenguins' nests: one male and one female bird each, 3 % of the sexes not told.
+    nests, birds = _nests(np.random.default_rng(24), 200, 0.03)
+    text, spec = _write_nests(tmp_path, nests, birds)
+    sex = spec["tables"]["birds"]["columns"]["sex"]
+    assert sex["expr"] in ("if(bird == sex_pick, 'MALE', 'FEMALE')", "if(bird == sex_pick, 'FEMALE', 'MALE')")
+    assert sex["null"] == pytest.approx(0.03, abs=0.02)
+    made = rulegen.generate(text, seed=5)["birds"]
+    told = made.dropna(subset=["sex"])
+    males = told[told["sex"] == "MALE"].groupby("nest_id").size()
+    assert males.max() == 1  # never two males in a nest
+    assert (told[told["bird"] == 1]["sex"] == "MALE").mean() == pytest.approx(0.8, abs=0.08)
+    assert made["sex"].isna().mean() == pytest.approx(0.03, abs=0.03)
+
+
+def test_a_column_mostly_missing_is_no_pick(tmp_path: Path) -> None:
+    # Nearly every nest has a bird whose sex is missing: one value per nest could be chance.
+    nests, birds = _nests(np.random.default_rng(25), 60, 0.6)
+    _, spec = _write_nests(tmp_path, nests, birds)
+    assert spec["tables"]["birds"]["columns"]["sex"]["kind"] == "choice"
