@@ -86,7 +86,7 @@ def _top(values: np.ndarray) -> list[str]:
 def _codes(values: np.ndarray, keep: list[str]) -> np.ndarray:
     """Each value's index in ``keep``; ``len(keep)`` for another value, ``len(keep) + 1`` for null."""
     series = pd.Series(values, dtype=object)
-    codes = pd.Categorical(series, categories=keep).codes.astype(np.int64)
+    codes = pd.Index(keep, dtype=object).get_indexer(series).astype(np.int64)  # -1: not kept (nor a category)
     codes[codes < 0] = len(keep)
     codes[series.isna().to_numpy()] = len(keep) + 1
     return codes

@@ -68,7 +68,7 @@ def test_first_days_stay_first_days_and_other_dates_stay_dates(tmp_path):
     assert columns["founded"]["kind"] == columns["billed"]["kind"] == "expr"
     assert columns["seen"]["kind"] == "date" and "seen_day" not in columns
     made = rulegen.generate(text, seed=2)["dates"].apply(pd.to_datetime)
-    assert (made["founded"].dt.dayofyear == 1).all() and (made["billed"].dt.day == 1).all()
+    assert (made["founded"].dt.day_of_year == 1).all() and (made["billed"].dt.day == 1).all()
     assert made["billed"].dt.month.nunique() == 12 and made["founded"].dt.year.nunique() > 20
     assert made["founded"].dt.year.between(1990, 2019).all()
     assert (made["seen"].dt.day != 1).mean() > 0.9
