@@ -102,7 +102,7 @@ def _evaluate_column(column: ColumnPlan, ctx: BlockContext, table: TablePlan) ->
         keep = pc.fill_null(evaluate_expression(column.when, ctx.values, ctx.n, rows=ctx.rows), False)
         values = pc.if_else(keep, values, pa.scalar(spec.else_).cast(column.type))
     if values.type != column.type:
-        values = values.cast(column.type)
+        values = _cast(values, column, ctx.rows)
     if pa.types.is_floating(values.type):  # -0.0 + 0.0 is 0.0: no output ever shows a negative zero
         values = pc.add(values, pa.scalar(0.0, values.type))
     if spec.null > 0:
@@ -125,6 +125,24 @@ def _round(values: pa.Array, column: ColumnPlan, rows: np.ndarray) -> pa.Array:
                 raise value_error("RG415", problem, join_pointer(column.spec.pointer, "round"), int(rows[i]),
                                   hint="round to fewer digits, or keep the values further from ±9.2e18") from None
         raise
+
+
+def _cast(values: pa.Array, column: ColumnPlan, rows: np.ndarray) -> pa.Array:
+    """``values`` as the column's type; a drawn float past the 64-bit integers that ``round``
+    makes whole numbers (a law whose tail validate cannot bound) stops the run naming its row."""
+    try:
+        return values.cast(column.type)
+    except pa.ArrowInvalid:
+        if not (pa.types.is_integer(column.type) and pa.types.is_floating(values.type)):
+            raise
+        x = values.fill_null(0).to_numpy(zero_copy_only=False)
+        past = np.flatnonzero(~(np.abs(x) < 2.0**63))
+        if not len(past):
+            raise
+        at = int(past[0])
+        raise value_error("RG415", f"{x[at]:.6g} is past the 64-bit integers that `round: {column.spec.round}` "
+                                   "writes whole numbers as", join_pointer(column.spec.pointer, "round"), int(rows[at]),
+                          hint="keep the values within ±9.2e18, or drop `round` to keep them as floats") from None
 
 
 _MAX_SPACE = 1 << 62  # larger spaces are permuted within their first 2**62 points

@@ -264,7 +264,7 @@ def _column(column: pa.ChunkedArray, epsilon: float, rng: np.random.Generator,
         return _nulls(ColumnDraft({"kind": "bool", "p": round(float(p), 4)}, [f"{p:.1%} true (noisy counts)"]),
                       noisy[2], noisy[0] + noisy[1])
     if pat.is_integer(kind) or pat.is_floating(kind) or pat.is_decimal(kind):
-        values = pc.cast(present, pa.float64()).to_numpy(zero_copy_only=False)
+        values = pc.cast(present, pa.float64(), safe=False).to_numpy(zero_copy_only=False)  # past 2^53: rounded
         return _number(values[np.isfinite(values)], nulls, pat.is_integer(kind), epsilon, rng, bounds)
     if pat.is_timestamp(kind) or pat.is_date(kind):
         return _instants(present, kind, nulls, epsilon, rng)
@@ -325,7 +325,8 @@ def _instants(present: pa.Array, kind: pa.DataType, nulls: int, epsilon: float,
     dated = pat.is_date(kind)
     unit = pa.date32() if dated else pa.timestamp("s", kind.tz)
     months = pc.month(pc.local_timestamp(present) if not dated and kind.tz else present)
-    raw = pc.cast(pc.cast(present, unit), pa.int32() if dated else pa.int64())
+    # to whole seconds (or days): sub-second parts are dropped, never an error
+    raw = pc.cast(pc.cast(present, unit, safe=False), pa.int32() if dated else pa.int64())
     values = raw.to_numpy(zero_copy_only=False).astype(np.float64)
     found = dp.private_range(values, third, rng)
     noisy = dp.noisy_counts(np.array([len(values), nulls]), third, rng)

@@ -9,13 +9,14 @@ clock of their zone, for zoned ones).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["ColumnProfile", "decimals_of", "profile_column", "profile_table"]
+__all__ = ["ColumnProfile", "decimals_of", "named_zone", "profile_column", "profile_table"]
 
 MAX_DECIMALS = 6  # finer values are kept at full precision (no `round`)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y")  # text read as dates, first match wins
@@ -83,7 +84,7 @@ def profile_column(name: str, column: pa.ChunkedArray) -> ColumnProfile:
         category = "date"
         values = present.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     elif pa.types.is_timestamp(kind):
-        category, zone = "timestamp", kind.tz
+        category, zone = "timestamp", named_zone(kind.tz)
         if zone:  # the zone's wall clock: what min, max and seasonality of a zoned column are read on
             present = pc.local_timestamp(present)
         values = present.cast(pa.timestamp("s"), safe=False).cast(pa.int64()).to_numpy(zero_copy_only=False)
@@ -118,10 +119,24 @@ def _dates(texts: pa.Array) -> tuple[np.ndarray, str] | None:
     return None
 
 
+def named_zone(tz: str | None) -> str | None:
+    """An Arrow time zone as a spec names it: a fixed offset of whole hours (``-08:00``, what a
+    Parquet writer may store) as its IANA zone (``Etc/GMT+8``: POSIX signs are reversed), one of
+    minutes (``+05:30``) as ``UTC`` (the instants are right, the wall clock of the offset is
+    lost); a named zone as it is."""
+    offset = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz or "")
+    if offset is None:
+        return tz
+    sign, hours, minutes = offset.groups()
+    if minutes != "00" or int(hours) > (14 if sign == "+" else 12):  # Etc/GMT-14 to Etc/GMT+12
+        return "UTC"
+    return "UTC" if int(hours) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
+
+
 def decimals_of(values: np.ndarray) -> int | None:
     """The fewest digits after the point that hold every value (None when more than MAX_DECIMALS)."""
-    if not len(values):
-        return None
+    if not len(values) or np.abs(values).max() >= 2.0**62:
+        return None  # whole numbers this large do not fit the 64-bit integers `round: 0` writes
     sample = np.unique(values)[:20_000]
     for digits in range(MAX_DECIMALS + 1):
         scaled = sample * 10.0**digits
@@ -132,5 +147,5 @@ def decimals_of(values: np.ndarray) -> int | None:
 
 def as_floats(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """A numeric column's values as float64 NumPy (nulls as NaN)."""
-    values = pc.cast(column, pa.float64())
+    values = pc.cast(column, pa.float64(), safe=False)  # an integer past 2^53 rounds to the nearest float
     return values.to_numpy(zero_copy_only=False).astype(np.float64)

@@ -8,7 +8,7 @@ reads them); the full row count is still counted, without keeping the rest. Ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,7 +17,7 @@ from rulegen.errors import Diagnostic, OutputError
 from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
 from rulegen.io.inputs import InputFileError, check_regular_file
 
-__all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources"]
+__all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources", "spec_names"]
 
 _CSV = (".csv", ".csv.gz", ".csv.bz2", ".tsv")
 _PARQUET = (".parquet", ".pq")
@@ -47,6 +47,7 @@ class Source:
     path: Path
     data: pa.Table
     rows: int
+    renamed: dict[str, str] = field(default_factory=dict)  # a column's name in the spec -> in the file
 
     @property
     def complete(self) -> bool:
@@ -114,7 +115,28 @@ def _read(path: Path, limit: int) -> Source:
         raise InferError(f"{path}: cannot read it: {message}") from exc
     if not data.num_columns:
         raise InferError(f"{path}: no columns")
-    return Source(name=table_name(path), path=path, data=data, rows=rows)
+    names = spec_names(data.column_names)
+    renamed = {new: old for new, old in zip(names, data.column_names, strict=True) if new != old}
+    return Source(name=table_name(path), path=path, data=data.rename_columns(names) if renamed else data, rows=rows,
+                  renamed=renamed)
+
+
+def spec_names(columns: list[str]) -> list[str]:
+    """The columns' names as a spec may hold them: without white space around them, and
+    ``unnamed`` for an empty one (the index pandas' ``to_csv`` writes under an empty header),
+    each unique."""
+    taken = set(columns)
+    names = []
+    for column in columns:
+        name = column.strip() or "unnamed"
+        if name != column:
+            base, number = name, 1
+            while name in taken:
+                number += 1
+                name = f"{base}_{number}"
+            taken.add(name)
+        names.append(name)
+    return names
 
 
 def _csv_options(path: Path) -> tuple[object, object, object]:

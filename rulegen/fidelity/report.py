@@ -263,8 +263,10 @@ def render_html(comparison: Comparison) -> str:
                          f"{r.pairs} pairs</p>")
             figures.append(fig.heatmaps_figure(t.name, r))
         parts += _associations_html(t)
-        if t.categorical_pairs:
-            figures.append(fig.categorical_pair_figure(t.name, min(t.categorical_pairs, key=lambda p: p.similarity)))
+        drawn = [p for p in t.categorical_pairs if p.real is not None and p.real.size and p.synth is not None
+                 and p.synth.size]  # a table of no rows has no shares to draw
+        if drawn:
+            figures.append(fig.categorical_pair_figure(t.name, min(drawn, key=lambda p: p.similarity)))
         if t.mixed_pairs:
             worst = min(t.mixed_pairs, key=lambda p: p.similarity)
             dates = any(c.column == worst.number and c.kind == "datetime" for c in t.columns)

@@ -284,3 +284,15 @@ def test_compare_reads_nulls_as_infer_does(tmp_path):
         (folder / "t.csv").write_text("id,country\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values * 50)))
     column = compare(real, made).column("t", "country")
     assert column.distance == pytest.approx(0.0) and column.coverage == pytest.approx(1.0)
+
+
+def test_html_report_of_a_table_of_no_rows(tmp_path):
+    # The joint shares of two categories of no rows: drawing them raised "zero-size array".
+    pytest.importorskip("matplotlib")
+    folder = tmp_path / "real"
+    folder.mkdir()
+    pd.DataFrame({"a": pd.Series([], dtype=str), "b": pd.Series([], dtype=str)}).to_csv(folder / "t.csv", index=False)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(compare_command, [str(folder), str(folder), "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<!DOCTYPE html>")

@@ -259,3 +259,14 @@ def test_long_free_text_infers_faker_arguments_that_validate(tmp_path, words):
     assert low <= body["args"]["max_nb_chars"] <= high
     result = CliRunner().invoke(main, ["validate", str(out)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_index_written_by_pandas_and_padded_names_get_names_a_spec_can_hold(tmp_path):
+    # pandas' to_csv writes its index under an empty header; a spec column cannot be named ''.
+    frame = pd.DataFrame({" sp ace ": np.arange(50.0) * 1.5, "b": np.random.default_rng(0).normal(size=50)})
+    frame.to_csv(tmp_path / "t.csv")
+    text = infer(tmp_path)
+    columns = rulegen.load(text).tables["t"].columns  # loads: every name is valid
+    assert list(columns) == ["unnamed", "sp ace", "b"]
+    assert "named '' in t.csv" in text and "named ' sp ace ' in t.csv" in text
+    assert list(rulegen.generate(text, seed=1)["t"].columns) == ["unnamed", "sp ace", "b"]

@@ -161,3 +161,14 @@ def test_integers_rounding_inside_int64_are_drawn():
     text = spec(f"      a: {{kind: integers, low: {MIN + 10**15}, high: {MAX - 10**15}, round: -15}}\n")
     values = rulegen.generate(text)["t"]["a"]
     assert (values % 10**15 == 0).all()
+
+
+@pytest.mark.parametrize("column", ["{kind: normal, loc: 1.0e+20, scale: 1.0e+18, round: 0}",
+                                    "{kind: histogram, edges: [1.0e+20, 2.0e+20], weights: [1], round: 0}",
+                                    "{kind: lognormal, mean: 46, sigma: 1, round: 0}"])
+def test_a_drawn_float_past_int64_made_whole_stops_the_run_at_the_row(column):
+    # They validate (an unbounded law's tail is not a bound); the cast to integers raised ArrowInvalid.
+    rulegen.compile(spec(f"      a: {column}\n"))
+    diagnostic = stopped(spec(f"      a: {column}\n"))
+    assert diagnostic.code == "RG415" and diagnostic.pointer == "/tables/t/columns/a/round"
+    assert diagnostic.message.startswith("row 0: ") and "past the 64-bit integers" in diagnostic.message

@@ -1,0 +1,54 @@
+"""Data at the edges of the types infer reads (found by a sweep of real tables with their values
+pushed there): integers past 2^53 and past the 64-bit integers, and timestamps with fractions
+of a second, learnt with and without differential privacy, always give a spec that generates."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rulegen
+from rulegen.fidelity.infer import infer
+
+
+def _write(tmp_path, frame: pd.DataFrame):
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("epsilon", [None, 1.0])
+def test_integers_past_two_to_the_53(tmp_path, epsilon):
+    folder = _write(tmp_path, pd.DataFrame({"x": np.int64(2**62) + np.arange(200) * 2**50}))
+    made = rulegen.generate(infer(folder, epsilon=epsilon, seed=0), seed=1)["t"]
+    assert len(made) == pytest.approx(200, abs=0 if epsilon is None else 20) and made["x"].notna().all()
+
+
+def test_whole_numbers_past_int64_stay_floats(tmp_path):
+    # Read as floats (no 64-bit integer holds them): `round: 0` would write them as integers.
+    folder = _write(tmp_path, pd.DataFrame({"x": [10**20 + k * 10**18 for k in range(100)]}))
+    text = infer(folder)
+    assert "round" not in rulegen.load(text).tables["t"].columns["x"].options
+    made = rulegen.generate(text, seed=1)["t"]["x"]
+    assert made.between(1e20, 2e20).all()
+
+
+def test_timestamps_with_milliseconds_under_differential_privacy(tmp_path):
+    # (1,000 rows: with fewer, no range stands out of the noise and the column is all null)
+    folder = _write(tmp_path, pd.DataFrame({"t": pd.date_range("2000-01-01", periods=1000, freq="1234567ms")}))
+    made = rulegen.generate(infer(folder, epsilon=1.0, seed=0), seed=1)["t"]
+    assert made["t"].notna().mean() > 0.9
+
+
+@pytest.mark.parametrize(("offset", "zone"), [(-8, "Etc/GMT+8"), (5.5, "UTC"), (14, "Etc/GMT-14")])
+def test_a_parquet_timestamp_at_a_fixed_offset_gets_a_zone_a_spec_knows(tmp_path, offset, zone):
+    # A Parquet writer stores the zone as `-08:00`, which is no IANA name: the spec was refused (RG206).
+    tz = datetime.timezone(datetime.timedelta(hours=offset))
+    pd.DataFrame({"t": pd.date_range("2020-01-01", periods=200, freq="7h", tz=tz)}).to_parquet(tmp_path / "t.parquet")
+    text = infer(tmp_path)
+    assert rulegen.load(text).tables["t"].columns["t"].options["tz"] == zone
+    made = rulegen.generate(text, seed=1)["t"]["t"]
+    if zone != "UTC":  # the wall clock of the data's offset is kept
+        assert made.min() >= pd.Timestamp("2020-01-01", tz=zone) - pd.Timedelta(days=1)
