@@ -38,6 +38,7 @@ from rulegen.fidelity import dp
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link, parent_first, singular
 from rulegen.fidelity.render import ColumnDraft, TableDraft, render_spec
+from rulegen.kinds.seasonality import MAX_BINS
 
 __all__ = ["BINS", "DELTA", "MAX_CHILDREN", "PrivacyOptionError", "private_drafts", "private_spec"]
 
@@ -47,6 +48,9 @@ MAX_CHILDREN = 100  # children per parent counted one by one; more are counted a
 MAX_CATEGORIES = 50
 _MAX_LENGTH = 255  # text lengths counted one by one; longer counts as this long
 _CHOICE_SHARE = 0.5  # released categories must hold this share of the rows to make a choice
+# An integer column's range is clamped to ±this: its last edge (at most a bin's width, 1/32 of
+# the range, past it) stays a 64-bit integer.
+_INT_LIMIT = 8.5e18
 
 
 class PrivacyOptionError(OutputError):
@@ -281,10 +285,10 @@ def _nulls(draft: ColumnDraft, nulls: int, present: int) -> ColumnDraft:
 
 
 def _edges(low: float, high: float, integer: bool) -> np.ndarray:
-    if integer:
-        low, high = np.floor(low), np.ceil(high) + 1
-        width = max(1.0, np.ceil((high - low) / BINS))
-        return low + width * np.arange(int(np.ceil((high - low) / width)) + 1)
+    if integer:  # in Python integers: past 2^53 a float's low + 1 is low again
+        lo, hi = int(np.floor(low)), int(np.ceil(high)) + 1
+        width = max(1, -(-(hi - lo) // BINS))
+        return np.array([lo + width * i for i in range(-(-(hi - lo) // width) + 1)], dtype=np.int64)
     if high <= low:
         high = low + 1.0
     edges = np.linspace(low, high, BINS + 1)
@@ -302,6 +306,8 @@ def _number(values: np.ndarray, nulls: int, integer: bool, epsilon: float, rng: 
         found, how = bounds, "range from --bounds"
     if found is None:
         return ColumnDraft({"kind": "constant", "value": None}, ["no value counted through the noise"])
+    if integer:  # the noise may stretch the range past what 64-bit integer edges hold
+        found = (float(np.clip(found[0], -_INT_LIMIT, _INT_LIMIT)), float(np.clip(found[1], -_INT_LIMIT, _INT_LIMIT)))
     edges = _edges(*found, integer)
     weights, noisy_nulls = dp.private_histogram(values, edges, epsilon, rng, nulls=nulls, clip=bounds is not None)
     nonzero = np.flatnonzero(weights)
@@ -347,7 +353,8 @@ def _instants(present: pa.Array, kind: pa.DataType, nulls: int, epsilon: float,
             spec["tz"] = kind.tz
     notes = ["range found under noise"]
     # Weights only where the range holds every month, and some month stands out of the noise.
-    if (high - low).days >= 365 and by_month.max() > 0 and by_month.min() < by_month.max():
+    # (and a grid of days the kind can build: the noise may stretch the range to the year 9999)
+    if 365 <= (high - low).days < MAX_BINS and by_month.max() > 0 and by_month.min() < by_month.max():
         spec["seasonality"] = {"yearly": [round(float(w) / float(by_month.max()), 3) for w in by_month]}
         notes.append("monthly weights from noisy counts")
     return _nulls(ColumnDraft(spec, notes), int(noisy[1]), int(noisy[0]))
