@@ -63,6 +63,21 @@ def wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def workers_die(workers: set[int], what: str) -> None:
+    """Wait for ``workers`` to end; a survivor is reported with its state, parent and where it
+    waits in the kernel. (30 s: on 2 busy cores a fork-server worker once took more than 10.)"""
+    try:
+        wait_for(lambda: not any(alive(p) for p in workers), 30, what)
+    except AssertionError as exc:
+        def where(pid: int) -> str:
+            try:
+                return Path(f"/proc/{pid}/wchan").read_text()
+            except OSError:
+                return "?"
+        survivors = {p: (_stat(p), where(p)) for p in workers if alive(p)}
+        raise AssertionError(f"{exc}: (parent, state), wchan of the survivors: {survivors}") from None
+
+
 def start_run(tmp_path: Path, out: Path, fork_server: bool) -> tuple[subprocess.Popen[str], set[int]]:
     """`rulegen generate --workers 2` of a large table, caught in the middle of it."""
     spec = tmp_path / "big.yaml"
@@ -97,7 +112,7 @@ def test_sigkill_leaves_no_worker_and_the_next_run_cleans_up(tmp_path, fork_serv
     assert slot_folders(run.pid)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)
-    wait_for(lambda: not any(alive(p) for p in workers), 10, f"workers {workers} to die with the run")
+    workers_die(workers, f"workers {workers} to die with the run")
     left = list(out.glob(".rulegen-*.tmp"))
     assert left and slot_folders(run.pid)  # SIGKILL runs no cleanup: the next run does it
     small = tmp_path / "small.yaml"
@@ -117,6 +132,6 @@ def test_sigterm_cleans_up_and_says_so(tmp_path, fork_server):
     _, stderr = run.communicate(timeout=30)
     assert run.returncode == 1
     assert stderr.strip().splitlines() == ["rulegen: stopped by SIGTERM; its temporary files were removed"]
-    wait_for(lambda: not any(alive(p) for p in workers), 10, f"workers {workers} to stop")
+    workers_die(workers, f"workers {workers} to stop")
     assert not out.exists()  # the run made the folder, and removed it with its temporary files
     assert not slot_folders(run.pid)
