@@ -85,7 +85,7 @@ def profile_column(name: str, column: pa.ChunkedArray) -> ColumnProfile:
         values = present.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     elif pa.types.is_timestamp(kind):
         category, zone = "timestamp", named_zone(kind.tz)
-        if zone:  # the zone's wall clock: what min, max and seasonality of a zoned column are read on
+        if zone and zone != "UTC":  # the zone's wall clock: what min, max and seasonality of a zoned column are read on
             present = pc.local_timestamp(present)
         values = present.cast(pa.timestamp("s"), safe=False).cast(pa.int64()).to_numpy(zero_copy_only=False)
     else:
