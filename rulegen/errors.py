@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Diagnostic",
     "GenerationError",
+    "MessageError",
     "OutputError",
     "RulegenError",
     "SpecError",
@@ -120,3 +121,20 @@ class GenerationError(RulegenError):
 
 class OutputError(RulegenError):
     """Data could not be written or read."""
+
+
+class MessageError(OutputError):
+    """An :class:`OutputError` of one line, its message (a file that cannot be read, a database
+    that cannot be reached), under the code of its class."""
+
+    code = "RG500"
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Diagnostic(self.code, message)])
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[type[MessageError], tuple[str]]:  # type: ignore[override]
+        return type(self), (self.message,)

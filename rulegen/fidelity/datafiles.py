@@ -22,7 +22,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pyarrow.types as pat
 
-from rulegen.errors import Diagnostic, OutputError
+from rulegen.errors import MessageError
 from rulegen.io import outputs
 from rulegen.io.inputs import InputFileError
 from rulegen.io.jsonl import encode_jsonl
@@ -31,19 +31,11 @@ from rulegen.io.read import EXTENSIONS, ReadError, check_table_file, dataset_fil
 __all__ = ["EXTENSIONS", "DataError", "read_dataset", "read_table", "table_format", "write_table"]
 
 
-class DataError(OutputError):
+class DataError(MessageError):
     """Data cannot be read, written or compared; the message is one line for the user (and a
     :class:`~rulegen.errors.RulegenError`, as every error rulegen's API raises for its input)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__([Diagnostic("RG531", message)])
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[type[DataError], tuple[str]]:  # type: ignore[override]
-        return type(self), (self.message,)
+    code = "RG531"
 
 
 def table_format(path: Path) -> str:

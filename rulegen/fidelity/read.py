@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from rulegen.errors import Diagnostic, OutputError
+from rulegen.errors import MessageError
 from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
 from rulegen.io.inputs import InputFileError, check_regular_file
 
@@ -24,19 +24,11 @@ _PARQUET = (".parquet", ".pq")
 _BLOCK = 16 << 20  # bytes per CSV block: column types are inferred from the first one
 
 
-class InferError(OutputError):
+class InferError(MessageError):
     """The data given to ``rulegen infer`` cannot be read (a missing file, an unreadable one...).
     Its text is one line."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__([Diagnostic("RG530", message)])
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[type[InferError], tuple[str]]:  # type: ignore[override]
-        return type(self), (self.message,)
+    code = "RG530"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,23 +17,15 @@ import datetime
 import sqlite3
 from typing import Any
 
-from rulegen.errors import Diagnostic, OutputError
+from rulegen.errors import MessageError
 
 __all__ = ["IntrospectError", "introspect_url"]
 
 
-class IntrospectError(OutputError):
+class IntrospectError(MessageError):
     """A database could not be read: a bad URL, no server, no tables. Its text is one line."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__([Diagnostic("RG520", message)])
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[type[IntrospectError], tuple[str]]:  # type: ignore[override]
-        return type(self), (self.message,)
+    code = "RG520"
 
 
 def introspect_url(url: str, *, sample: int = 0, schema: str | None = None, today: datetime.date | None = None,
