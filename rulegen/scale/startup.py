@@ -11,6 +11,7 @@ the CLI can decide before it imports anything heavy.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -62,10 +63,18 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+# The resource tracker of a fork server's workers warns, on the run's stderr, of the semaphores
+# of workers a stopped run killed (Ctrl-C, SIGTERM), and then removes them: noise after the
+# one line a stopped run prints. Its interpreter takes its -W options from sys.warnoptions.
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
+
+
 def _fork_server() -> BaseContext:
     import multiprocessing
     from multiprocessing import forkserver
 
+    if _QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(_QUIET_TRACKER)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     forkserver.ensure_running()
