@@ -307,7 +307,7 @@ def _number(values: np.ndarray, nulls: int, integer: bool, epsilon: float, rng: 
     if found is None:
         return ColumnDraft({"kind": "constant", "value": None}, ["no value counted through the noise"])
     if integer:  # the noise may stretch the range past what 64-bit integer edges hold
-        found = (float(np.clip(found[0], -_INT_LIMIT, _INT_LIMIT)), float(np.clip(found[1], -_INT_LIMIT, _INT_LIMIT)))
+        found = tuple(float(np.clip(v, -_INT_LIMIT, _INT_LIMIT)) for v in found)
     edges = _edges(*found, integer)
     weights, noisy_nulls = dp.private_histogram(values, edges, epsilon, rng, nulls=nulls, clip=bounds is not None)
     nonzero = np.flatnonzero(weights)
