@@ -144,9 +144,9 @@ def _string(profile: ColumnProfile, *, table: str, rows: int, allow_values: bool
         labels = _choice(profile, allow_values=allow_values, fold=True)
         if labels is not None:
             return labels
-    place = faker_provider(profile.name, table, values, places=True)
-    if place is not None and place != "postcode":
-        return _faker(place, profile, rows, "named and shaped like")
+    shared = faker_provider(profile.name, table, values, shared=True)
+    if shared is not None and shared != "postcode":
+        return _faker(shared, profile, rows, "named and shaped like")
     found = derive_pattern(values, allow_values=allow_values)
     if found is not None:
         spec: dict[str, Any] = {"kind": "pattern", "pattern": found[0]}
@@ -157,8 +157,8 @@ def _string(profile: ColumnProfile, *, table: str, rows: int, allow_values: bool
             else:
                 notes.append("unique in the data, but the pattern has too few strings to keep it so")
         return ColumnDraft(spec, notes)
-    if place is not None:
-        return _faker(place, profile, rows, "named and shaped like")
+    if shared is not None:
+        return _faker(shared, profile, rows, "named and shaped like")
     spec, note = free_text(values)
     return ColumnDraft(spec, [note])
 

@@ -36,21 +36,22 @@ _PERSONAL: list[tuple[str, str, str, float]] = [
     (r"e_?mail", "email", r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", 0.9),
     (r"(first|given|fore)_?name|fname", "first_name", _NAME_WORD + r"( " + _NAME_WORD + ")?", 0.9),
     (r"(last|family|sur)_?name|lname", "last_name", _NAME_WORD + r"([ \-]" + _NAME_WORD + ")?", 0.9),
-    (r"(company|employer|organi[sz]ation|business|supplier|vendor)(_name)?", "company", r".*[A-Za-z].*", 0.9),
     (r"(full_?|customer_|contact_|person_|user_|client_|employee_)?name", "name",
      r"(" + _NAME_WORD + r" ){1,3}" + _NAME_WORD, 0.8),
     (r"(user_?name|login|handle|nick_?name)", "user_name", r"[A-Za-z0-9._\-]{2,}", 0.9),
     (r"(street_?)?address(_line)?_?1?|street", "street_address", r"\d+[A-Za-z]? [A-Za-z0-9 .,'\-]+", 0.8),
     (r"(phone|tel|telephone|mobile|cell|fax)(_?(number|no))?", "phone_number", r"[0-9+()./\- x]{7,}", 0.9),
     (r"(url|website|homepage|web_site)", "url", r"https?://\S+", 0.9),
-    (r"(job|job_title|occupation|position)", "job", r".*[A-Za-z].*", 0.9),
 ]
-_PLACES: list[tuple[str, str, str, float]] = [
+# Values many people share: a column of a few of them repeated is better kept as a category.
+_SHARED: list[tuple[str, str, str, float]] = [
     (r"city|town", "city", r"[A-Za-z][A-Za-z .'\-]+", 0.9),
     (r"country", "country", r"[A-Za-z][A-Za-z .,'()\-]+", 0.9),
     (r"state|province|region", "state_abbr", r"[A-Z]{2}", 0.9),  # codes (TX) stay codes, not names
     (r"state|province|region", "state", r"[A-Za-z][A-Za-z .'\-]+", 0.9),
     (r"zip|zip_?code|post_?code|postal_?code", "postcode", r"[A-Z0-9 \-]{3,10}", 0.9),
+    (r"(company|employer|organi[sz]ation|business|supplier|vendor)(_name)?", "company", r".*[A-Za-z].*", 0.9),
+    (r"(job|job_title|occupation|position)", "job", r".*[A-Za-z].*", 0.9),
 ]
 _COMPANY_TABLES = re.compile(r"(compan|supplier|vendor|organi[sz]ation|business|employer|shop|store|brand)")
 
@@ -59,17 +60,17 @@ def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)).lower().strip("_")
 
 
-def faker_provider(column: str, table: str, values: Sequence[str], *, places: bool = False) -> str | None:
+def faker_provider(column: str, table: str, values: Sequence[str], *, shared: bool = False) -> str | None:
     """The Faker provider for a column whose name says what it holds and whose values look it.
 
-    ``places`` asks about cities, countries, states and postcodes (less personal than names,
-    and often better kept as categories); otherwise about people, their contacts and companies.
+    ``shared`` asks about values many people share: places, employers and jobs (often better
+    kept as categories); otherwise about a person's own: names and contacts.
     """
     name = _snake(column)
     sample = [v for v in values[:2_000] if v]
     if not sample:
         return None
-    for words, provider, shape, share in _PLACES if places else _PERSONAL:
+    for words, provider, shape, share in _SHARED if shared else _PERSONAL:
         if not re.fullmatch(rf"(\w+_)?({words})", name):
             continue
         if provider == "name" and _COMPANY_TABLES.search(_snake(table)) and not name.endswith("_name"):

@@ -144,7 +144,19 @@ def test_faker_needs_the_name_and_the_shape():
     assert faker_provider("notes", "users", emails) is None
     assert faker_provider("name", "customers", ["Ann Lee", "Bo Diddley"] * 10) == "name"
     assert faker_provider("name", "suppliers", ["Acme Corp", "Globex"] * 10) == "company"
-    assert faker_provider("city", "t", ["Paris", "Lyon"] * 10, places=True) == "city"
+    assert faker_provider("city", "t", ["Paris", "Lyon"] * 10, shared=True) == "city"
+
+
+def test_a_few_jobs_or_employers_repeated_stay_categories(tmp_path):
+    jobs = ["Service_Workers", "Craftsmen, Foremen_and_kindred", "Laborers_and_farmers"]
+    unique = [f"{title} {n}" for n, title in enumerate(["Engineer, civil", "Nurse, adult"] * 30)]
+    pd.DataFrame({"occupation": jobs * 20, "company": ["Acme", "Globex", "Initech", "Umbrella"] * 15,
+                  "job": unique}).to_csv(tmp_path / "workers.csv", index=False)
+    columns = yaml.safe_load(infer(tmp_path / "workers.csv"))["tables"]["workers"]["columns"]
+    assert columns["occupation"] == {"kind": "choice", "values": dict.fromkeys(sorted(jobs), 20)}
+    assert columns["company"] == {"kind": "choice",
+                                  "values": dict.fromkeys(["Acme", "Globex", "Initech", "Umbrella"], 15)}
+    assert columns["job"] == {"kind": "faker", "provider": "job"}
 
 
 # --- dates -------------------------------------------------------------------------------------
