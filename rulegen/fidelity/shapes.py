@@ -64,7 +64,12 @@ def censored_bins(values: np.ndarray, low: float | None, high: float | None,
     x = np.sort(np.asarray(values, dtype=np.float64))
     at_low = int((x == low).sum()) if low is not None else 0
     at_high = int((x == high).sum()) if high is not None else 0
-    rest = x[(x > low if at_low else True) & (x < high if at_high else True)]
+    inside = np.ones(len(x), dtype=bool)  # a case may hold no value at an edge
+    if at_low:
+        inside &= x > low
+    if at_high:
+        inside &= x < high
+    rest = x[inside]
     if len(rest):
         inner = histogram(rest, integer=False)
         edges, weights = list(inner.spec["edges"]), list(inner.spec["weights"])

