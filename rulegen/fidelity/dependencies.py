@@ -5,8 +5,8 @@ numeric columns (a law or a ``histogram``) on one or two categorical columns, ea
 the Bayesian information criterion (BIC: -2 log-likelihood + parameters x log n) of the
 conditional model beats the column alone: a dependency must pay for the parameters it adds, so
 small data keeps simple laws and an independent pair stays independent. A category is scored
-by its counts; a number by a Gaussian law per case, which is what the share of variance a
-category explains measures. A combination seen fewer than :data:`MIN_CASE_ROWS` times gets no
+by its counts; a number by a Gaussian law per case (or a mean per case and one spread, the
+better of the two), which is what the share of variance a category explains measures. A combination seen fewer than :data:`MIN_CASE_ROWS` times gets no
 case of its own: its rows draw from the column's own law.
 
 Codes count as categories too. A child table's numbering within its parent (``{kind: sequence,
@@ -301,6 +301,12 @@ def _numeric_bic(x: np.ndarray, parents: tuple[_Category, ...],
     loglik = -0.5 * float((sizes[sizes > 0] * np.log(spread[sizes > 0])).sum())
     own = -0.5 * n * math.log(total)
     bic = -2 * (loglik - own) + 2 * len(keys) * math.log(n)
+    # A shift of the mean alone (one spread for every case) pays for one parameter a case: with
+    # heavy tails the spreads of small cases are noisy, and a mean and spread per case then lost
+    # a dependency that explains 23 % of a column (MASS Boston's house values by highway access).
+    pooled = float((residual**2).sum()) / n
+    if pooled > 0:
+        bic = min(bic, n * math.log(pooled / total) + len(keys) * math.log(n))
     explained = 1 - float((residual**2).sum()) / (total * n)
     return _Choice(parents, groups, keys, bic, explained)
 
