@@ -72,6 +72,8 @@ RULES = (
     "A float result that is not a finite number is null: `log(0)`, `sqrt(-1)`, `exp(1000)`, `1e308 * 10`; "
     "no NaN or infinity reaches a file or a database.",
     "`round(x, n)` takes n, a whole-number literal from -15 to 15 (`RG273`).",
+    "`strftime(t, format)` takes the format as a text literal of the directives expressions.md lists "
+    "(`RG283`).",
     "Durations are limited to ±10,000 years (`RG413`) and dates and timestamps to the years 1 to 9999 "
     "(`RG412`), whether made by an expression or by `after` with a `delay`; a duration of literals "
     "(`years(1e300)`) is refused when the spec is read (`RG280`).",

@@ -10,6 +10,7 @@ import pyarrow.types as pat
 from rulegen.errors import Diagnostic
 from rulegen.expr.functions import FUNCTIONS, ROUND_DIGITS
 from rulegen.expr.parser import Binary, Call, Compare, Const, Expression, InList, Logic, Name, Node, Unary
+from rulegen.expr.strftime import format_problem
 from rulegen.expr.types import BOOL, arithmetic_type, common_type, describe, is_numeric, literal
 
 __all__ = ["infer_type"]
@@ -72,6 +73,8 @@ def _type(node: Node, types: Mapping[str, pa.DataType]) -> pa.DataType:
     if isinstance(node, Call):
         if node.func == "round" and len(node.args) == 2:
             _check_digits(node.args[1])
+        if node.func == "strftime":
+            _check_format(node.args[1])
         arg_types = [_type(arg, types) for arg in node.args]
         result = FUNCTIONS[node.func].typer(arg_types)
         if isinstance(result, str):
@@ -93,6 +96,16 @@ def _check_digits(node: Node) -> None:
         shown = f"got {value!r}" if isinstance(node, Const) else "got an expression"
         raise _TypeProblem(f"`round(x, n)` needs n, the decimals, as a whole number from {low} to {high}; {shown}",
                            node.offset, "RG273", hint="a float has about 15 significant digits: more do nothing")
+
+
+def _check_format(node: Node) -> None:
+    """``strftime(t, format)``: the format is a text literal of known directives."""
+    if not isinstance(node, Const) or not isinstance(node.value, str):
+        raise _TypeProblem("`strftime(t, format)` needs the format as a text literal such as '%Y-%m-%d'",
+                           node.offset, "RG283")
+    problem = format_problem(node.value)
+    if problem is not None:
+        raise _TypeProblem(f"`strftime` format {node.value!r}: {problem}", node.offset, "RG283")
 
 
 def _expect_bool(t: pa.DataType, node: Node, where: str) -> None:

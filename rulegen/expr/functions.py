@@ -36,6 +36,7 @@ from rulegen.expr.types import (
     is_temporal,
     normalize,
 )
+from rulegen.expr.strftime import strftime
 
 __all__ = ["FUNCTIONS", "ROUND_DIGITS", "Function", "lower", "upper"]
 
@@ -231,6 +232,12 @@ def _compute(name: str) -> Callable[..., Value]:
     return lambda *args, **options: getattr(pc, name)(*args, **options)
 
 
+def _strftime_type(types: Sequence[pa.DataType]) -> pa.DataType | str:
+    if not is_temporal(types[0]):
+        return f"needs a date or timestamp first, got {describe(types[0])}"
+    return STR  # the format is a checked text literal (expr.check)
+
+
 def _date_part(fn: Callable[[Value], Value]) -> Callable[[Value], Value]:
     return lambda x: pc.cast(fn(x), pa.int64())
 
@@ -261,6 +268,8 @@ _TABLE: list[tuple[str, tuple[int, int], Typer, Callable[..., Value], str]] = [
     ("day", (1, 1), _temporal(INT), _date_part(_compute("day")), "day of month 1..31"),
     ("weekday", (1, 1), _temporal(INT), _date_part(_compute("day_of_week")), "0 for Monday .. 6 for Sunday"),
     ("hour", (1, 1), _timestamp_only(INT), _date_part(_compute("hour")), "hour 0..23"),
+    ("strftime", (2, 2), _strftime_type, strftime,
+     "strftime(t, format): t as text, e.g. '%d.%m.%Y', '%Y %b' (1998 Jan), '%Y Q%q' (1998 Q1), '%G W%V' (ISO week)"),
     ("date", (1, 1), _instant(DATE), lambda x: pc.cast(x, pa.date32()),
      "the date of a timestamp; `date('2024-01-31')` is a date literal"),
     ("timestamp", (1, 1), _instant(None), _timestamp,

@@ -10,6 +10,7 @@ import pyarrow as pa
 from rulegen.errors import Diagnostic
 from rulegen.expr.evaluate import evaluate_expression
 from rulegen.expr.parser import Call, Const, Expression, Name, Node, parse_expression
+from rulegen.expr.strftime import format_width
 from rulegen.kinds.base import CompileEnv, Kind, fixed_width
 from rulegen.kinds.registry import register
 from rulegen.kinds.validity import unknown
@@ -78,4 +79,6 @@ def _width(node: Node, widths: Mapping[str, int | None]) -> int | None:
         return args[0] * 3 // 2  # type: ignore[operator]  # a 2-byte character may become 3
     if node.func in _LARGEST_OF:
         return max(args)  # type: ignore[type-var]
+    if node.func == "strftime":
+        return format_width(node.args[1].value)  # type: ignore[union-attr]  # a checked literal
     return _NUMBER_TEXT
