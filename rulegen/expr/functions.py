@@ -24,6 +24,7 @@ from rulegen.expr.arithmetic import (
     finite,
     to_integer,
 )
+from rulegen.expr.strftime import strftime
 from rulegen.expr.types import (
     BOOL,
     DATE,
@@ -36,7 +37,6 @@ from rulegen.expr.types import (
     is_temporal,
     normalize,
 )
-from rulegen.expr.strftime import strftime
 
 __all__ = ["FUNCTIONS", "ROUND_DIGITS", "Function", "lower", "upper"]
 

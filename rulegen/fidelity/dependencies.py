@@ -6,8 +6,9 @@ the Bayesian information criterion (BIC: -2 log-likelihood + parameters x log n)
 conditional model beats the column alone: a dependency must pay for the parameters it adds, so
 small data keeps simple laws and an independent pair stays independent. A category is scored
 by its counts; a number by a Gaussian law per case (or a mean per case and one spread, the
-better of the two), which is what the share of variance a category explains measures. A combination seen fewer than :data:`MIN_CASE_ROWS` times gets no
-case of its own: its rows draw from the column's own law.
+better of the two), which is what the share of variance a category explains measures. A
+combination seen fewer than :data:`MIN_CASE_ROWS` times gets no case of its own: its rows draw
+from the column's own law.
 
 Codes count as categories too. A child table's numbering within its parent (``{kind: sequence,
 within: ref}``, a key part that other columns are never conditioned on otherwise) often says
