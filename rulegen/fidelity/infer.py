@@ -42,6 +42,7 @@ from rulegen.fidelity.render import ColumnDraft, TableDraft, render_spec
 from rulegen.fidelity.seasons import seasonal_numbers
 from rulegen.fidelity.shapes import day_grain, missing_together
 from rulegen.fidelity.text import derive_pattern, pattern_space
+from rulegen.fidelity.text_dates import written_as_text
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["infer"]
@@ -122,6 +123,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
     seasonal_numbers(table, source.data)
     day_grain(table, profiles)
     missing_together(table, source.data)
+    written_as_text(table, source.text_dates)
     return table
 
 

@@ -2,9 +2,9 @@
 
 Arrow types decide the category (``integer``, ``float``, ``bool``, ``date``, ``timestamp``,
 ``string``); floats that are all whole numbers (integers with nulls, as pandas writes them)
-count as integers, and text that is all dates in a common format (``31.01.2024``, ``01/31/2024``)
-counts as dates. Dates are kept as days since 1970-01-01, timestamps as seconds (on the wall
-clock of their zone, for zoned ones).
+count as integers (text that is all dates was read as dates already, :mod:`rulegen.fidelity.text_dates`).
+Dates are kept as days since 1970-01-01, timestamps as seconds (on the wall clock of their
+zone, for zoned ones).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 __all__ = ["ColumnProfile", "decimals_of", "named_zone", "profile_column", "profile_table"]
 
 MAX_DECIMALS = 6  # finer values are kept at full precision (no `round`)
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y")  # text read as dates, first match wins
 
 
 @dataclass(slots=True)
@@ -62,7 +61,7 @@ def profile_table(data: pa.Table) -> dict[str, ColumnProfile]:
 def profile_column(name: str, column: pa.ChunkedArray) -> ColumnProfile:
     """The profile of one Arrow column."""
     kind = column.type
-    nulls, note = column.null_count, ""
+    nulls = column.null_count
     present = pc.drop_null(column).combine_chunks() if len(column) else pa.array([], type=kind)
     zone = None
     if pa.types.is_dictionary(kind):
@@ -92,31 +91,13 @@ def profile_column(name: str, column: pa.ChunkedArray) -> ColumnProfile:
         category = "string"
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             present = pa.array([str(v) for v in present.to_pylist()], type=pa.string())
-        dates = _dates(present)
-        if dates is not None:
-            category, values, note = "date", dates[0], dates[1]
-        else:
-            values = np.asarray(present.to_pylist(), dtype=object)
+        values = np.asarray(present.to_pylist(), dtype=object)
     distinct = len(np.unique(values)) if len(values) else 0
     profile = ColumnProfile(name=name, category=category, count=len(column), nulls=nulls, values=values,
                             distinct=distinct, zone=zone)
-    if note:
-        profile.notes.append(note)
     if category == "float":
         profile.decimals = decimals_of(values)
     return profile
-
-
-def _dates(texts: pa.Array) -> tuple[np.ndarray, str] | None:
-    """Days since 1970 of text that is all dates in one of :data:`DATE_FORMATS`, and a note."""
-    if not len(texts) or not pc.all(pc.match_substring_regex(texts, r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")).as_py():
-        return None
-    for fmt in DATE_FORMATS:
-        parsed = pc.strptime(texts, format=fmt, unit="s", error_is_null=True)
-        if parsed.null_count == 0:
-            days = parsed.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
-            return days, f"dates written {fmt} (generated as ISO dates)"
-    return None
 
 
 def named_zone(tz: str | None) -> str | None:

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from rulegen.errors import MessageError
 from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
+from rulegen.fidelity.text_dates import parse_text_dates
 from rulegen.io.inputs import InputFileError, check_regular_file
 
 __all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources", "spec_names"]
@@ -40,6 +41,7 @@ class Source:
     data: pa.Table
     rows: int
     renamed: dict[str, str] = field(default_factory=dict)  # a column's name in the spec -> in the file
+    text_dates: dict[str, str] = field(default_factory=dict)  # a column of dates read from text -> their format
 
     @property
     def complete(self) -> bool:
@@ -109,8 +111,16 @@ def _read(path: Path, limit: int) -> Source:
         raise InferError(f"{path}: no columns")
     names = spec_names(data.column_names)
     renamed = {new: old for new, old in zip(names, data.column_names, strict=True) if new != old}
-    return Source(name=table_name(path), path=path, data=data.rename_columns(names) if renamed else data, rows=rows,
-                  renamed=renamed)
+    data = data.rename_columns(names) if renamed else data
+    text_dates = {}
+    for index, name in enumerate(data.column_names):
+        column = data.column(index)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            parsed = parse_text_dates(column.combine_chunks())
+            if parsed is not None:
+                data = data.set_column(index, name, parsed[0])
+                text_dates[name] = parsed[1]
+    return Source(name=table_name(path), path=path, data=data, rows=rows, renamed=renamed, text_dates=text_dates)
 
 
 def spec_names(columns: list[str]) -> list[str]:

@@ -249,7 +249,25 @@ def test_awkward_tables(tmp_path):
     assert columns["at"]["tz"] == "Europe/Berlin"
 
 
-def test_dates_written_as_text(tmp_path):
-    pd.DataFrame({"day": ["31.01.2024", "01.02.2024", "15.03.2024"] * 4}).to_csv(tmp_path / "t.csv", index=False)
-    column = yaml.safe_load(infer(tmp_path / "t.csv"))["tables"]["t"]["columns"]["day"]
-    assert column == {"kind": "date", "min": datetime.date(2024, 1, 31), "max": datetime.date(2024, 3, 15)}
+def test_dates_written_as_text_are_written_so_again(tmp_path):
+    quarters = [f"{year} Q{q}" for year in range(1998, 2010) for q in range(1, 5)]
+    months = [f"{year} {month}" for year in range(2001, 2005) for month in
+              ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
+    pd.DataFrame({"day": ["31.01.2024", "01.02.2024", "15.03.2024", None] * 12, "quarter": quarters,
+                  "month": months, "week": [f"1991 W{w:02d}" for w in range(1, 49)],
+                  "us": ["01/05/2024", "12/31/2023", "07/04/2024", "02/29/2024"] * 12,
+                  "loose": ["1/5/2024", "12/31/2023"] * 24}).to_csv(tmp_path / "t.csv", index=False)
+    text = infer(tmp_path / "t.csv")
+    columns = yaml.safe_load(text)["tables"]["t"]["columns"]
+    assert columns["day"] == {"kind": "expr", "expr": "strftime(day_date, '%d.%m.%Y')"}
+    assert columns["day_date"]["min"] == datetime.date(2024, 1, 31) and columns["day_date"]["hidden"]
+    assert columns["quarter"] == {"kind": "expr", "expr": "strftime(quarter_date, '%Y Q%q')"}
+    assert columns["month"] == {"kind": "expr", "expr": "strftime(month_date, '%Y %b')"}
+    assert columns["week"] == {"kind": "expr", "expr": "strftime(week_date, '%G W%V')"}
+    assert columns["us"] == {"kind": "expr", "expr": "strftime(us_date, '%m/%d/%Y')"}
+    assert columns["loose"]["kind"] == "date"  # no format writes 1/5/2024 back: a date, as ISO
+    made = rulegen.generate(text, seed=1)["t"]
+    assert made["quarter"].str.fullmatch(r"(199[89]|200\d) Q[1-4]").all()
+    assert made["month"].str.fullmatch(r"200[1-4] [A-Z][a-z]{2}").all()
+    assert made["week"].str.fullmatch(r"1991 W\d\d").all()
+    assert made["day"].isna().mean() > 0.1 and made["day"].dropna().str.fullmatch(r"\d\d\.0[1-3]\.2024").all()
