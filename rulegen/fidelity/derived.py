@@ -1,19 +1,22 @@
-"""Columns that are a function of others: a sum or a product of two of the table's numbers.
+"""Columns that are a function of others: a sum, a product or a ratio of two of the table's numbers.
 
-Real tables carry totals (vega's us_employment: ``nonfarm = private + government``) and
-interaction terms (statsmodels' star98: ``PERMINTE_AVYRSEXP = PERMINTE * AVYRSEXP``, ccard's
-``INCOMESQ = INCOME * INCOME``). Drawn as a column of its own, a total is only correlated with
-its parts, and a model that learns it from them learns noise. :func:`derive_columns` finds
-every column that equals ``a + b`` or ``a * b`` on every row, up to the rounding of the values
-written, and writes it as that ``expr``: readable, exact, and its inputs keep their laws and
-correlations.
+Real tables carry totals (vega's us_employment: ``nonfarm = private + government``), interaction
+terms (statsmodels' star98: ``PERMINTE_AVYRSEXP = PERMINTE * AVYRSEXP``, ccard's ``INCOMESQ =
+INCOME * INCOME``) and ratios (Stat2Data's GrinnellHouses: the sale price as a percentage of the
+list price, ``SPLPPct = 100 * SalePrice / ListPrice``). Drawn as a column of its own, a total is
+only correlated with its parts, and a model that learns it from them learns noise.
+:func:`derive_columns` finds every column that equals ``a + b``, ``a * b``, ``a / b`` or
+``100 * a / b`` on every row, up to the rounding of the values written, and writes it as that
+``expr``: readable, exact, and its inputs keep their laws and correlations.
 
-Only sums and products are tried (not differences or ratios), so a column is never written
-from the total it is part of; a candidate whose inputs are themselves written from it is left
-alone. Rows are screened on a small sample first, then checked on all rows read.
+Differences are not tried, so a column is never written from the total it is part of; a
+candidate whose inputs are themselves written from it is left alone. Rows are screened on a
+small sample first, then checked on all rows read.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pyarrow as pa
@@ -44,55 +47,70 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
     grain = {name: _half_step(profiles[name]) for name in names}
     inputs: dict[str, tuple[str, ...]] = {}
     screen = np.linspace(0, data.num_rows - 1, min(_SCREEN, data.num_rows)).astype(np.int64)
-    for target in names:
-        found = _relation(target, names, values, grain, inputs, screen)
+    # Sums and products first: where y = a * b, a = y / b holds too, and the product is the relation.
+    # A whole number that is a ratio of rounded values is rounding's coincidence.
+    order = [(target, ratios) for ratios in (False, True) for target in names
+             if not ratios or profiles[target].category == "float"]
+    for target, ratios in order:
+        if target in inputs:
+            continue
+        found = _relation(target, names, values, grain, inputs, screen, ratios)
         if found is None:
             continue
         a, operator, b = found
         inputs[target] = (a, b)
-        text = f"{a} {operator} {b}"
+        text = f"{a} {operator} {b}" if operator in ("+", "*", "/") else f"100 * {a} / {b}"
         decimals = profiles[target].decimals if profiles[target].category == "float" else 0
-        whole = all(profiles[n].category == "integer" for n in (a, b))
+        whole = operator in ("+", "*") and all(profiles[n].category == "integer" for n in (a, b))
         if decimals is not None and not (decimals == 0 and whole):  # integers add and multiply to integers
             text = f"round({text}, {decimals})" if decimals else f"round({text})"
-        word = "sum" if operator == "+" else "product"
+        word = {"+": "sum", "*": "product"}.get(operator, "ratio")
         table.columns[target] = ColumnDraft({"kind": "expr", "expr": text},
                                             [f"the {word} of {a} and {b} on every one of the {data.num_rows:,} rows"])
 
 
 def _relation(target: str, names: list[str], values: dict[str, np.ndarray], grain: dict[str, float],
-              inputs: dict[str, tuple[str, ...]], screen: np.ndarray) -> tuple[str, str, str] | None:
-    """The first ``(a, "+" or "*", b)`` that ``target`` equals on every row, or None. Every pair
-    is screened at once on the ``screen`` rows (an array of rows x columns x columns), and only
-    the pairs that pass are checked on all rows."""
+              inputs: dict[str, tuple[str, ...]], screen: np.ndarray, ratios: bool) -> tuple[str, str, str] | None:
+    """The first ``(a, operator, b)`` that ``target`` equals on every row, or None (operators:
+    ``+``, ``*``, and with ``ratios`` ``/`` and ``%``, for 100 * a / b). Every pair is screened at once on the
+    ``screen`` rows (an array of rows x columns x columns), and only the pairs that pass are
+    checked on all rows."""
     others = [n for n in names if n != target]
     x = np.stack([values[n][screen] for n in others], axis=1)
     g = np.array([grain[n] for n in others])
     y = values[target][screen][:, None, None]
-    a, b = x[:, :, None], x[:, None, :]
-    close = {"+": np.abs(y - (a + b)) <= grain[target] + g[:, None] + g[None, :] + _RELATIVE * np.abs(y),
-             "*": np.abs(y - a * b) <= (grain[target] + np.abs(b) * g[:, None] + np.abs(a) * g[None, :]
-                                        + g[:, None] * g[None, :] + _RELATIVE * np.abs(y))}
-    for i, j in zip(*np.triu_indices(len(others)), strict=True):
+    operators = _OPERATORS if ratios else _OPERATORS[:2]
+    close = {op: _close(y, x[:, :, None], x[:, None, :], op, grain[target], g[:, None], g[None, :])
+             for op in operators}
+    for i, j in itertools.product(range(len(others)), repeat=2):
         first, second = others[i], others[j]
         if _reaches(target, first, inputs) or _reaches(target, second, inputs):
             continue  # a cycle: an input is written from target
-        for operator in ("+", "*"):
-            if i == j and operator == "+":
-                continue  # 2a is a scale, not a relation between columns
-            if close[operator][:, i, j].all() and _holds(values[target], values[first], values[second], operator,
-                                                         grain[target], grain[first], grain[second]):
+        for operator in operators:
+            if (operator in ("+", "*") and i > j) or (i == j and operator != "*"):
+                continue  # a + b and a * b once; a + a is a scale and a / a a constant
+            if close[operator][:, i, j].all() and _close(values[target], values[first], values[second], operator,
+                                                         grain[target], grain[first], grain[second]).all():
                 return first, operator, second
     return None
 
 
-def _holds(y: np.ndarray, a: np.ndarray, b: np.ndarray, operator: str, gy: float, ga: float, gb: float) -> bool:
-    """Whether ``y == a op b`` on every row within the rounding of each value."""
-    if operator == "+":
-        made, slack = a + b, gy + ga + gb
-    else:
-        made, slack = a * b, gy + np.abs(b) * ga + np.abs(a) * gb + ga * gb
-    return bool(np.all(np.abs(y - made) <= slack + _RELATIVE * np.abs(y)))
+_OPERATORS = ("+", "*", "/", "%")
+
+
+def _close(y: np.ndarray, a: np.ndarray, b: np.ndarray, operator: str, gy: float, ga: float | np.ndarray,
+           gb: float | np.ndarray) -> np.ndarray:
+    """Where ``y == a op b`` within the rounding of each value (``%``: 100 * a / b)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if operator == "+":
+            made, slack = a + b, gy + ga + gb
+        elif operator == "*":
+            made, slack = a * b, gy + np.abs(b) * ga + np.abs(a) * gb + ga * gb
+        else:
+            scale = 100.0 if operator == "%" else 1.0
+            made = scale * a / b
+            slack = gy + scale * (ga / np.abs(b) + np.abs(a) * gb / (b * b))
+        return np.abs(y - made) <= slack + _RELATIVE * np.abs(y)  # false where b is 0 (NaN or inf)
 
 
 def _half_step(profile: ColumnProfile) -> float:

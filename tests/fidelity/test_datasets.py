@@ -217,6 +217,27 @@ def test_totals_and_products_are_written_as_expressions(tmp_path):
     assert np.allclose(synthetic["share_years"], synthetic["share"] * synthetic["years"], atol=1e-4)
 
 
+def test_ratios_are_written_as_expressions(tmp_path):
+    # Stat2Data's GrinnellHouses: the sale price per square foot and as a percentage of the list
+    # price, drawn on their own, were unrelated to the prices they are computed from.
+    rng = np.random.default_rng(11)
+    feet = rng.integers(600, 3000, 400)
+    listed = (feet * rng.uniform(50, 120, 400)).round(-2).astype(int)
+    sold = (listed * rng.uniform(0.85, 1.0, 400)).round().astype(int)
+    frame = pd.DataFrame({"feet": feet, "per_foot": (sold / feet).round(2), "listed": listed, "sold": sold,
+                          "percent": (100 * sold / listed).round(2), "noise": rng.uniform(0.5, 1.5, 400).round(2),
+                          "near": (sold / feet * rng.uniform(0.97, 1.03, 400)).round(2)})
+    table, text = _infer(frame, tmp_path)
+    columns = table["columns"]
+    assert columns["sold"] == {"kind": "expr", "expr": "round(feet * per_foot)"}  # a product before a ratio
+    assert columns["percent"] == {"kind": "expr", "expr": "round(100 * sold / listed, 2)"}
+    assert "/" not in columns["listed"].get("expr", "")  # a whole number is never a ratio of rounded values
+    assert columns["near"]["kind"] != "expr" and columns["noise"]["kind"] != "expr"
+    synthetic = rulegen.generate(text, seed=6)["t"]
+    assert np.allclose(synthetic["percent"], 100 * synthetic["sold"] / synthetic["listed"], atol=0.0051)
+    assert np.allclose(synthetic["per_foot"], synthetic["sold"] / synthetic["feet"], atol=0.0051)
+
+
 def test_a_trend_and_a_season_on_one_date(tmp_path):
     # The date joins the copula for the number that grows with it, and the month still sets the
     # level of the one that follows the season.
