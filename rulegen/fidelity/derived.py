@@ -72,9 +72,9 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
 def _relation(target: str, names: list[str], values: dict[str, np.ndarray], grain: dict[str, float],
               inputs: dict[str, tuple[str, ...]], screen: np.ndarray, ratios: bool) -> tuple[str, str, str] | None:
     """The first ``(a, operator, b)`` that ``target`` equals on every row, or None (operators:
-    ``+``, ``*``, and with ``ratios`` ``/`` and ``%``, for 100 * a / b). Every pair is screened at once on the
-    ``screen`` rows (an array of rows x columns x columns), and only the pairs that pass are
-    checked on all rows."""
+    ``+``, ``*``, and with ``ratios`` ``/`` and ``%``, for 100 * a / b). Every pair is screened
+    at once on the ``screen`` rows (an array of rows x columns x columns), and only the pairs
+    that pass are checked on all rows."""
     others = [n for n in names if n != target]
     x = np.stack([values[n][screen] for n in others], axis=1)
     g = np.array([grain[n] for n in others])
@@ -110,7 +110,8 @@ def _close(y: np.ndarray, a: np.ndarray, b: np.ndarray, operator: str, gy: float
             scale = 100.0 if operator == "%" else 1.0
             made = scale * a / b
             slack = gy + scale * (ga / np.abs(b) + np.abs(a) * gb / (b * b))
-        return np.abs(y - made) <= slack + _RELATIVE * np.abs(y)  # false where b is 0 (NaN or inf)
+            return (b != 0) & (np.abs(y - made) <= slack + _RELATIVE * np.abs(y))
+        return np.abs(y - made) <= slack + _RELATIVE * np.abs(y)
 
 
 def _half_step(profile: ColumnProfile) -> float:
