@@ -44,8 +44,9 @@ def case_groups(spec: dict[str, Any], data: pa.Table) -> np.ndarray | None:
 
 
 def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: list[tuple[Any, ...]],
-                  given: Sequence[str]) -> None:
-    """Give ``draft`` a law per case (``groups[i]``: the case of row i, -1 for none)."""
+                  given: Sequence[str]) -> bool:
+    """Give ``draft`` a law per case (``groups[i]``: the case of row i, -1 for none); False,
+    unchanged, when no case has a value."""
     spec = dict(draft.spec)
     kind = spec["kind"]
     shift = spec.get("shift", 0)
@@ -63,15 +64,20 @@ def numeric_cases(draft: ColumnDraft, x: np.ndarray, groups: np.ndarray, keys: l
         cases = {}
         for index, key in enumerate(keys):
             values = x[(groups == index) & ~np.isnan(x)]
+            if not len(values):
+                continue  # a case whose values are all missing draws from the column's own law
             if clip:  # point masses at the column's edges (shapes.edge_masses) stay masses in each case
                 edges, weights = censored_bins(values, *clip, (spec["edges"][-1] - spec["edges"][0]) * 1e-3)
                 cases[case_key(key)] = {"edges": edges, "weights": weights}
                 continue
             fitted = histogram(values, integer=integer, decimals=decimals).spec
             cases[case_key(key)] = {"edges": fitted["edges"], "weights": fitted["weights"]}
+    if not cases:
+        return False
     null = {"null": spec.pop("null")} if "null" in spec else {}
     spec |= {"given": given[0] if len(given) == 1 else list(given), "cases": cases}
     draft.spec = spec | null
+    return True
 
 
 def _moments(kind: str, x: np.ndarray, groups: np.ndarray, keys: list[tuple[Any, ...]],

@@ -32,7 +32,6 @@ and so does a continuous family fitted to the counts.
 
 from __future__ import annotations
 
-import keyword
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from rulegen.fidelity.fit import fit_numeric, histogram, spec_cdf
+from rulegen.fidelity.render import readable
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["STRATIFY_BELOW", "Children", "fit_children", "round_to"]
@@ -222,7 +222,7 @@ def _select(y: np.ndarray, parent: dict[str, np.ndarray]) -> tuple[np.ndarray, A
     thirty times as variable as a Poisson law, would read three unrelated columns of crime and
     schooling otherwise."""
     usable = {name: np.asarray(x, dtype=np.float64) for name, x in parent.items()
-              if name.isidentifier() and not keyword.iskeyword(name) and len(x) == len(y)
+              if readable(name) and len(x) == len(y)
               and np.isfinite(x).all() and np.std(x) > 0}
     chosen: list[str] = []
     best = float(_poisson_log(y, np.full(len(y), y.mean())).sum())

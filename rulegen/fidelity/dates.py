@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from rulegen.fidelity.correlate import MIN_RHO
 from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.profile import ColumnProfile
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 
 __all__ = ["copula_days", "dates_as_numbers", "fit_dates", "hidden_days", "reads_days"]
 
@@ -147,7 +147,7 @@ def copula_days(table: TableDraft, profiles: dict[str, ColumnProfile]) -> dict[s
     candidates :func:`dates_as_numbers` may put into the table's copula."""
     return {name: profile.values.astype(np.float64) for name, profile in profiles.items()
             if name in table.columns and table.columns[name].spec.get("kind") == "date" and not profile.nulls
-            and profile.count == len(profile.values) and name.isidentifier() and profile.distinct >= _MIN_TREND_DAYS}
+            and profile.count == len(profile.values) and readable(name) and profile.distinct >= _MIN_TREND_DAYS}
 
 
 def dates_as_numbers(table: TableDraft, pairs: list[tuple[str, str, float]],

@@ -120,8 +120,7 @@ def learn_dependencies(table: TableDraft, data: pa.Table, skip: set[str],
         x = as_floats(data.column(name))
         picked = _pick(lambda chosen, x=x: _numeric_bic(x, chosen, grouped),
                        candidates(name, [*numberings, *categories])) if len(x) else None
-        if picked is not None:
-            numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents])
+        if picked is not None and numeric_cases(draft, x, picked.groups, picked.keys, [p.name for p in picked.parents]):
             _note_numeric(draft, name, picked)
             given[name] = {p.name for p in picked.parents}
             uniforms[name] = _ranks(x, picked.groups)

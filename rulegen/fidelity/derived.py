@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from rulegen.fidelity.profile import ColumnProfile, as_floats
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 
 __all__ = ["derive_columns"]
 
@@ -40,7 +40,7 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
 
     names = [name for name, profile in profiles.items()
              if name not in skip and profile.numeric and not profile.nulls and profile.distinct > 2
-             and name.isidentifier() and table.columns[name].spec.get("kind") in {*DISTRIBUTIONS, *_DRAWN}]
+             and readable(name) and table.columns[name].spec.get("kind") in {*DISTRIBUTIONS, *_DRAWN}]
     if len(names) < 3 or len(names) > MAX_COLUMNS or data.num_rows < MIN_ROWS:
         return
     values = {name: as_floats(data.column(name)) for name in names}

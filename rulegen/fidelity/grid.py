@@ -11,7 +11,7 @@ import numpy as np
 
 from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.profile import ColumnProfile
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
 __all__ = ["MIN_GRID", "integer_grid"]
@@ -29,7 +29,7 @@ def integer_grid(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
         kind = draft.spec.get("kind")
         if profile is None or profile.category != "integer" or profile.nulls or profile.distinct < MIN_GRID:
             continue
-        if (kind not in DISTRIBUTIONS and kind != "histogram") or "given" in draft.spec or not name.isidentifier():
+        if (kind not in DISTRIBUTIONS and kind != "histogram") or "given" in draft.spec or not readable(name):
             continue
         if kind == "histogram" and _per_value(draft.spec):
             continue  # one bin per value (columns.per_value_histogram) draws the values themselves

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from rulegen.fidelity.children import round_to
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 from rulegen.fidelity.variance import parent_effect
 
 __all__ = ["MIN_SHARE", "split_by_category"]
@@ -40,7 +40,7 @@ def split_by_category(parent: TableDraft, categories: dict[str, np.ndarray], lev
     best: tuple[float, float, str] | None = None
     for name, labels in categories.items():
         kinds = set(parent.columns[name].spec.get("values", {}))
-        if len(kinds) < 2 or not name.isidentifier():
+        if len(kinds) < 2 or not readable(name):
             continue
         share, p, _, _ = parent_effect(values[known], labels[known])
         if share >= MIN_SHARE and p < _MAX_P and (best is None or share > best[0]):

@@ -35,7 +35,7 @@ from rulegen.fidelity.parent_picks import pick_flags
 from rulegen.fidelity.profile import as_floats
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
-from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier
+from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier, readable
 from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
@@ -87,7 +87,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
     deviations: dict[str, np.ndarray] = {}  # hidden child column -> deviation of each child row
     replaced: set[str] = set()
     for name, draft in list(child.columns.items()):
-        if draft.spec.get("kind") not in _DRAWN or name == link.column or not name.isidentifier():
+        if draft.spec.get("kind") not in _DRAWN or name == link.column or not readable(name):
             continue
         if name not in source.data.column_names:
             continue  # a hidden column infer made (a date's days in the copula): no data of its own

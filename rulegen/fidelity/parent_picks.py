@@ -22,7 +22,7 @@ import numpy as np
 from rulegen.fidelity.dependencies import condition_choice
 from rulegen.fidelity.read import Source
 from rulegen.fidelity.relations import Link
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 
 __all__ = ["pick_flags"]
 
@@ -50,7 +50,7 @@ def pick_flags(child: TableDraft, parent: TableDraft, link: Link, source: Source
     numbers = source.data.column(numbering).to_numpy(zero_copy_only=False)
     for name, draft in list(child.columns.items()):
         if draft.spec.get("kind") in _NOT_FLAGS or draft.spec.get("hidden") or name not in source.data.column_names \
-                or not name.isidentifier():
+                or not readable(name):
             continue
         values = np.asarray(source.data.column(name).to_pylist(), dtype=object)
         flag = _flag(values, groups)

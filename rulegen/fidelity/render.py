@@ -10,7 +10,7 @@ from typing import Any
 
 from rulegen.spec.emit import column_lines, comment, flow, yaml_scalar
 
-__all__ = ["ColumnDraft", "TableDraft", "identifier", "render_spec", "yaml_scalar"]
+__all__ = ["ColumnDraft", "TableDraft", "identifier", "readable", "render_spec", "yaml_scalar"]
 
 _ALIGN_LIMIT = 24  # column names longer than this are not padded to
 
@@ -19,6 +19,11 @@ def identifier(text: str) -> str:
     """``text`` as a name an expression can read: other characters as ``_``, no leading digit."""
     name = re.sub(r"\W", "_", text)
     return f"_{name}" if not name or name[0].isdigit() or keyword.iskeyword(name) else name
+
+
+def readable(name: str) -> bool:
+    """Whether an expression can read a column of this name (``def`` and ``in`` it cannot)."""
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 @dataclass(slots=True)

