@@ -21,6 +21,7 @@ import itertools
 import numpy as np
 import pyarrow as pa
 
+from rulegen.fidelity.correlate import spearman
 from rulegen.fidelity.profile import ColumnProfile, as_floats
 from rulegen.fidelity.render import ColumnDraft, TableDraft, readable
 
@@ -31,11 +32,12 @@ MAX_COLUMNS = 60  # wider tables are not searched (pairs grow as the square)
 _SCREEN = 64  # rows each candidate is first tried on
 _RELATIVE = 1e-6  # floating-point slack, relative to the value
 _DRAWN = {"histogram", "choice"}  # with the numeric laws: what a derived column may replace
+_FOLLOWS = 0.95  # a rank correlation this strong: one column follows another
 
 
 def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, ColumnProfile], skip: set[str]) -> None:
-    """Rewrite each number of ``table`` that is the sum or the product of two others (on every
-    row, none of them null) as that expression, rounded as the column's values are."""
+    """Rewrite each number of ``table`` that is the sum, the product or the ratio of two others
+    (on every row, none of them null) as that expression, rounded as the column's values are."""
     from rulegen.kinds.numeric import DISTRIBUTIONS
 
     names = [name for name, profile in profiles.items()
@@ -45,19 +47,29 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
         return
     values = {name: as_floats(data.column(name)) for name in names}
     grain = {name: _half_step(profiles[name]) for name in names}
+    rho = dict(zip(names, np.abs(np.nan_to_num(spearman(values)[1])), strict=True))
     inputs: dict[str, tuple[str, ...]] = {}
     screen = np.linspace(0, data.num_rows - 1, min(_SCREEN, data.num_rows)).astype(np.int64)
-    # Sums and products first: where y = a * b, a = y / b holds too, and the product is the relation.
-    # A whole number that is a ratio of rounded values is rounding's coincidence.
-    order = [(target, ratios) for ratios in (False, True) for target in names
-             if not ratios or profiles[target].category == "float"]
-    for target, ratios in order:
-        if target in inputs:
-            continue
-        found = _relation(target, names, values, grain, inputs, screen, ratios)
-        if found is None:
-            continue
-        a, operator, b = found
+    kept: list[str] | None = None  # the columns no relation writes: they stay drawn whatever is chosen
+    while True:
+        found: list[tuple[float, bool, str, tuple[str, str, str]]] = []
+        for target in (n for n in names if n not in inputs):
+            # A whole number that is a ratio of rounded values is rounding's coincidence.
+            for ratios in (False, True) if profiles[target].category == "float" else (False,):
+                relation = _relation(target, names, values, grain, inputs, screen, ratios)
+                if relation is not None:
+                    found.append((0.0, ratios, target, relation))
+                    break
+        if not found:
+            return
+        kept = kept if kept is not None else [n for n in names if n not in {target for *_, target, _ in found}]
+        # y = a * b is also a = y / b, and the column written as the expression leaves the
+        # copula. A sum or product comes first (an interaction term is computed from its
+        # factors), unless its column follows one that stays drawn almost exactly: a sale price
+        # that follows its list price stays drawn, and its price per square foot is computed.
+        found = [(_lost(target, relation, kept, rho[target], names), ratios, target, relation)
+                 for _, ratios, target, relation in found]
+        _, _, target, (a, operator, b) = min(found, key=lambda item: item[:2])
         inputs[target] = (a, b)
         text = f"{a} {operator} {b}" if operator in ("+", "*", "/") else f"100 * {a} / {b}"
         decimals = profiles[target].decimals if profiles[target].category == "float" else 0
@@ -67,6 +79,15 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
         word = {"+": "sum", "*": "product"}.get(operator, "ratio")
         table.columns[target] = ColumnDraft({"kind": "expr", "expr": text},
                                             [f"the {word} of {a} and {b} on every one of the {data.num_rows:,} rows"])
+
+
+def _lost(target: str, relation: tuple[str, str, str], kept: list[str], rho: np.ndarray, names: list[str]) -> float:
+    """The strongest rank correlation of ``target`` (``rho``: its row, in ``names``' order) with
+    a ``kept`` column outside ``relation``, when it is at least :data:`_FOLLOWS` (else 0): what
+    writing it as the expression would take out of the copula."""
+    outside = [rho[names.index(name)] for name in kept if name not in (target, relation[0], relation[2])]
+    strongest = float(max(outside, default=0.0))
+    return round(strongest, 2) if strongest >= _FOLLOWS else 0.0
 
 
 def _relation(target: str, names: list[str], values: dict[str, np.ndarray], grain: dict[str, float],
