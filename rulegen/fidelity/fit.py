@@ -108,6 +108,16 @@ def _sample(values: np.ndarray, size: int) -> np.ndarray:
     return np.random.default_rng(0).choice(values, size=size, replace=False)
 
 
+def _mle(law: Any, data: np.ndarray, **fixed: float) -> tuple[float, ...] | None:
+    """SciPy's maximum-likelihood fit of ``law``, or None when its solver fails (beta's does not
+    converge on some columns of values in [0, 1]) or gives a parameter that is not finite."""
+    try:
+        fitted = law.fit(data, **fixed)
+    except (ValueError, RuntimeError, FloatingPointError):  # scipy.stats.FitError is a RuntimeError
+        return None
+    return tuple(float(v) for v in fitted) if np.isfinite(fitted).all() else None
+
+
 def _continuous(x: np.ndarray, step: float) -> list[tuple[str, dict[str, Any], float]]:
     """(kind, NumPy parameters, shift) of each continuous family fitted to ``x``."""
     import scipy.stats as st
@@ -120,35 +130,34 @@ def _continuous(x: np.ndarray, step: float) -> list[tuple[str, dict[str, Any], f
     median = float(np.median(x))
     out.append(("normal", {"loc": mean, "scale": std}, 0.0))
     out.append(("laplace", {"loc": median, "scale": float(np.abs(x - median).mean()) or std}, 0.0))
-    loc, scale = st.logistic.fit(x)
-    out.append(("logistic", {"loc": float(loc), "scale": float(scale)}, 0.0))
+    if (logistic := _mle(st.logistic, x)) is not None:
+        out.append(("logistic", {"loc": logistic[0], "scale": logistic[1]}, 0.0))
     out.append(("uniform", {"low": low - step / 2, "high": high + step / 2}, 0.0))
-    if low >= 0 and high <= 1 and low < high:
-        a, b, _, _ = st.beta.fit(np.clip(x, 1e-9, 1 - 1e-9), floc=0, fscale=1)
-        out.append(("beta", {"a": float(a), "b": float(b)}, 0.0))
+    if low >= 0 and high <= 1 and low < high and \
+            (beta := _mle(st.beta, np.clip(x, 1e-9, 1 - 1e-9), floc=0, fscale=1)) is not None:
+        out.append(("beta", {"a": beta[0], "b": beta[1]}, 0.0))
     shifts = [0.0] if low > 0 else []
     shifts.append(low - max(step / 2, (high - low) * 1e-3))  # a law that starts just below the data
     for shift in shifts:
         y = x - shift
         logs = np.log(y)
         out.append(("lognormal", {"mean": float(logs.mean()), "sigma": float(logs.std()) or 1e-9}, shift))
-        shape, _, scale = st.gamma.fit(y, floc=0)
-        out.append(("gamma", {"shape": float(shape), "scale": float(scale)}, shift))
+        if (gamma := _mle(st.gamma, y, floc=0)) is not None:
+            out.append(("gamma", {"shape": gamma[0], "scale": gamma[2]}, shift))
         out.append(("exponential", {"scale": float(y.mean())}, shift))
-        weibull_a = st.weibull_min.fit(y, floc=0, fscale=1)[0]  # NumPy's weibull has scale 1
-        out.append(("weibull", {"a": float(weibull_a)}, shift))
-        pareto_a = st.lomax.fit(y, floc=0, fscale=1)[0]  # NumPy's pareto is Lomax with scale 1
-        out.append(("pareto", {"a": float(pareto_a)}, shift))
+        if (weibull := _mle(st.weibull_min, y, floc=0, fscale=1)) is not None:  # NumPy's weibull has scale 1
+            out.append(("weibull", {"a": weibull[0]}, shift))
+        if (pareto := _mle(st.lomax, y, floc=0, fscale=1)) is not None:  # NumPy's pareto is Lomax with scale 1
+            out.append(("pareto", {"a": pareto[0]}, shift))
     for family in ("lognorm", "gamma"):  # the location free too (slower)
-        try:
-            shape, loc, scale = getattr(st, family).fit(x)
-        except (ValueError, RuntimeError):
+        fitted = _mle(getattr(st, family), x)
+        if fitted is None:
             continue
-        if loc < low and np.isfinite([shape, loc, scale]).all() and scale > 0 and shape > 0:
+        shape, loc, scale = fitted
+        if loc < low and scale > 0 and shape > 0:
             params = ({"mean": math.log(scale), "sigma": shape} if family == "lognorm"
                       else {"shape": shape, "scale": scale})
-            out.append(("lognormal" if family == "lognorm" else "gamma",
-                        {k: float(v) for k, v in params.items()}, float(loc)))
+            out.append(("lognormal" if family == "lognorm" else "gamma", params, loc))
     return out
 
 
@@ -308,9 +317,8 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
     edges, counts = _merge_small(edges, counts, min_bin)
     edges, outliers = _outer_edges(x, edges, min_bin, (0.0, 1.0) if integer else (step / 2, step / 2), decimals) \
         if trim else (edges, 0)
-    spec: dict[str, Any] = {"kind": "histogram",
-                            "edges": [int(e) if integer else _round(e, 10) for e in edges],
-                            "weights": [int(c) for c in counts]}
+    written, weights = _written(edges, counts, integer)
+    spec: dict[str, Any] = {"kind": "histogram", "edges": written, "weights": weights}
     if integer:
         spec["integer"] = True
     elif decimals is not None:
@@ -354,6 +362,28 @@ def _outer_edges(x: np.ndarray, edges: np.ndarray, least: int, cell: tuple[float
             edges[-1 if top else 0] = edge
             outliers += far + 1
     return edges, outliers
+
+
+def _written(edges: np.ndarray, counts: np.ndarray, integer: bool) -> tuple[list[float], list[int]]:
+    """Edges as the spec writes them (10 significant digits), a bin that this leaves without
+    width merged into its neighbour (DAAG's nsw74psid1 has earnings 15674.134 and a float a
+    hair above it, which became two equal edges: refused, RG210)."""
+    def shown(edge: float) -> float:
+        return int(edge) if integer else _round(edge, 10)
+
+    written, weights, carry = [shown(edges[0])], [], 0
+    for edge, count in zip(edges[1:], counts, strict=True):
+        if shown(edge) > written[-1]:
+            written.append(shown(edge))
+            weights.append(int(count) + carry)
+            carry = 0
+        elif weights:
+            weights[-1] += int(count)
+        else:
+            carry += int(count)  # the first bins have no width: their values join the next
+    if not weights:  # one value, in a bin narrower than 10 digits can write
+        return [float(edges[0]), float(edges[-1])], [int(counts.sum())]
+    return written, weights
 
 
 def _counts(x: np.ndarray, edges: np.ndarray) -> np.ndarray:

