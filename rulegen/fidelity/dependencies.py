@@ -215,8 +215,9 @@ def _pick(score: Callable[[tuple[_Category, ...]], _Choice | None], candidates: 
 
 
 def _writable(parents: tuple[_Category, ...]) -> bool:
-    """Whether the cases' keys can be written: values of several columns are joined by commas."""
-    return len(parents) == 1 or not any("," in str(v) for p in parents for v in p.values)
+    """Whether the cases' keys can be written: values of several columns are joined by commas,
+    and the spec reads each part stripped of spaces (sampleSelection's Mroz87 has ``" TRUE"``)."""
+    return len(parents) == 1 or not any("," in str(v) or str(v) != str(v).strip() for p in parents for v in p.values)
 
 
 def _groups(parents: tuple[_Category, ...], least: int) -> tuple[np.ndarray, list[tuple[Any, ...]]]:

@@ -322,3 +322,16 @@ def test_edges_that_round_to_one_value_are_merged(tmp_path):
     assert sum(spec["weights"]) == 3000
     _, text = _infer(pd.DataFrame({"earnings": earnings}), tmp_path)
     assert len(rulegen.generate(text, seed=1)["t"]) == 3000
+
+
+def test_values_with_spaces_around_them_are_no_part_of_a_joined_case_key(tmp_path):
+    # sampleSelection's Mroz87: `wifecoll` holds " TRUE"; the case key "1,  TRUE" was read back
+    # as 1 and "TRUE", which the column never takes (RG375).
+    rng = np.random.default_rng(17)
+    kids = rng.integers(0, 2, 2000)
+    college = rng.choice([" TRUE", "FALSE"], 2000)
+    works = np.where((kids == 0) & (college == " TRUE"), rng.random(2000) < 0.9, rng.random(2000) < 0.3)
+    frame = pd.DataFrame({"kids": kids.astype(str), "college": college, "works": np.where(works, "yes", "no")})
+    table, text = _infer(frame, tmp_path)
+    assert table["columns"]["works"].get("given") in ("kids", "college")  # one parent: its values are whole keys
+    assert len(rulegen.generate(text, seed=1)["t"]) == 2000
