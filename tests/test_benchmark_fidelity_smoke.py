@@ -22,3 +22,13 @@ def test_fidelity_benchmark_runs_on_iris(capsys, tmp_path) -> None:
     results = json.loads(out.read_text())
     assert {r["synthesizer"] for r in results} == {"real 70 %", "rulegen", "gaussian_copula"}
     assert all(0 <= r["overall"] <= 1 and 0 <= r["pairs"] <= 1 for r in results)
+
+
+def test_the_target_of_a_drawn_table_follows_the_rule() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": range(40), "kind": ["a", "b"] * 20, "size": [i % 13 for i in range(40)],
+                          "price": [i * 1.5 for i in range(40)]})
+    assert fidelity.target_of(frame) == "kind"
+    assert fidelity.target_of(frame.drop(columns=["kind"])) == "price"
+    assert fidelity.target_of(pd.DataFrame({"flag": ["x"] * 40, "n": [1, 2] * 20})) is None
