@@ -50,26 +50,25 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
     rho = dict(zip(names, np.abs(np.nan_to_num(spearman(values)[1])), strict=True))
     inputs: dict[str, tuple[str, ...]] = {}
     screen = np.linspace(0, data.num_rows - 1, min(_SCREEN, data.num_rows)).astype(np.int64)
-    kept: list[str] | None = None  # the columns no relation writes: they stay drawn whatever is chosen
-    while True:
-        found: list[tuple[float, bool, str, tuple[str, str, str]]] = []
-        for target in (n for n in names if n not in inputs):
-            # A whole number that is a ratio of rounded values is rounding's coincidence.
-            for ratios in (False, True) if profiles[target].category == "float" else (False,):
-                relation = _relation(target, names, values, grain, inputs, screen, ratios)
-                if relation is not None:
-                    found.append((0.0, ratios, target, relation))
-                    break
-        if not found:
-            return
-        kept = kept if kept is not None else [n for n in names if n not in {target for *_, target, _ in found}]
+
+    def first(target: str) -> tuple[bool, tuple[str, str, str]] | None:
+        """A sum or product, else (for a number with decimals) a ratio, that ``target`` equals."""
+        # A whole number that is a ratio of rounded values is rounding's coincidence.
+        for ratios in (False, True) if profiles[target].category == "float" else (False,):
+            relation = _relation(target, names, values, grain, inputs, screen, ratios)
+            if relation is not None:
+                return ratios, relation
+        return None
+
+    found = {target: relation for target in names if (relation := first(target)) is not None}
+    kept = [name for name in names if name not in found]  # drawn, whatever is written from what
+    while found:
         # y = a * b is also a = y / b, and the column written as the expression leaves the
         # copula. A sum or product comes first (an interaction term is computed from its
         # factors), unless its column follows one that stays drawn almost exactly: a sale price
         # that follows its list price stays drawn, and its price per square foot is computed.
-        found = [(_lost(target, relation, kept, rho[target], names), ratios, target, relation)
-                 for _, ratios, target, relation in found]
-        _, _, target, (a, operator, b) = min(found, key=lambda item: item[:2])
+        target = min(found, key=lambda t: (_lost(t, found[t][1], kept, rho[t], names), found[t][0]))
+        a, operator, b = found.pop(target)[1]
         inputs[target] = (a, b)
         text = f"{a} {operator} {b}" if operator in ("+", "*", "/") else f"100 * {a} / {b}"
         decimals = profiles[target].decimals if profiles[target].category == "float" else 0
@@ -79,6 +78,11 @@ def derive_columns(table: TableDraft, data: pa.Table, profiles: dict[str, Column
         word = {"+": "sum", "*": "product"}.get(operator, "ratio")
         table.columns[target] = ColumnDraft({"kind": "expr", "expr": text},
                                             [f"the {word} of {a} and {b} on every one of the {data.num_rows:,} rows"])
+        for other, (_, (c, _, d)) in list(found.items()):  # a relation that now reads itself is sought again
+            if _reaches(other, c, inputs) or _reaches(other, d, inputs):
+                del found[other]
+                if (relation := first(other)) is not None:
+                    found[other] = relation
 
 
 def _lost(target: str, relation: tuple[str, str, str], kept: list[str], rho: np.ndarray, names: list[str]) -> float:

@@ -288,10 +288,10 @@ def _round(value: float, digits: int = 6, *, down: bool | None = None) -> float:
 
 
 def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None, min_bin: int = MIN_BIN,
-              trim: bool = True) -> Fit:
+              apart: bool = True) -> Fit:
     """A ``histogram`` kind with edges at quantiles (on the grid values are rounded to) and
-    weights the counts; every bin holds at least ``min_bin`` values. ``trim`` pulls the outer
-    edges in past a few far outliers (:func:`_outer_edges`)."""
+    weights the counts; every bin holds at least ``min_bin`` values, but that ``apart`` gives a
+    few far outliers a bin of their own (:func:`_outer_edges`)."""
     x = np.sort(np.asarray(values, dtype=np.float64))
     n = len(x)
     step = 1.0 if integer else (10.0 ** -decimals if decimals is not None else 0.0)
@@ -316,7 +316,7 @@ def histogram(values: np.ndarray, *, integer: bool, decimals: int | None = None,
     counts = _counts(x, edges)
     edges, counts = _merge_small(edges, counts, min_bin)
     edges, outliers = _outer_edges(x, edges, min_bin, (0.0, 1.0) if integer else (step / 2, step / 2), decimals) \
-        if trim else (edges, 0)
+        if apart else (edges, 0)
     counts = _counts(x, edges) if outliers else counts
     written, weights = _written(edges, counts, integer)
     spec: dict[str, Any] = {"kind": "histogram", "edges": written, "weights": weights}
