@@ -45,6 +45,7 @@ Timings are wall seconds on a shared machine: compare them only within one run.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 import warnings
@@ -55,8 +56,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import ks_2samp
 
-import rulegen
-from rulegen.fidelity.infer import infer
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run from a clone without installing it, as the other benchmarks
+    sys.path.insert(0, str(ROOT))
+
+import rulegen  # noqa: E402
+from rulegen.fidelity.infer import infer  # noqa: E402
 
 Relation = tuple[str, str, str, str]  # parent, its key, child, the child's reference to it
 SAMPLES = 5  # synthetic copies scored per tool (each score is their mean)
