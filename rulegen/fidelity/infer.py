@@ -109,7 +109,7 @@ def _table(source: Source, profiles: dict[str, ColumnProfile], key: str | None, 
                                                allow_values=allow_values)
     for name, original in source.renamed.items():
         table.columns[name].notes.append(f"named {original!r} in {source.path.name}: a spec's column names are "
-                                         "never empty nor padded with spaces")
+                                         "never empty, padded with spaces, or another's but for case")
     table.primary_key = key
     if key is None and within is not None:
         table.primary_key = [per.column, within[0]]

@@ -17,6 +17,7 @@ from rulegen.errors import MessageError
 from rulegen.fidelity import DEFAULT_SAMPLE_ROWS
 from rulegen.fidelity.text_dates import parse_text_dates
 from rulegen.io.inputs import InputFileError, check_regular_file
+from rulegen.spec.names import folded
 
 __all__ = ["DEFAULT_SAMPLE_ROWS", "InferError", "Source", "read_sources", "spec_names"]
 
@@ -124,19 +125,25 @@ def _read(path: Path, limit: int) -> Source:
 
 
 def spec_names(columns: list[str]) -> list[str]:
-    """The columns' names as a spec may hold them: without white space around them, and
-    ``unnamed`` for an empty one (the index pandas' ``to_csv`` writes under an empty header),
-    each unique."""
-    taken = set(columns)
-    names = []
+    """The columns' names as a spec may hold them: without white space around them, ``unnamed``
+    for an empty one (the index pandas' ``to_csv`` writes under an empty header), and unique
+    once case is folded (DAAG's ``science`` has ``Class`` and ``class``, which a spec refuses:
+    RG244). A name that must change gets ``_2``, ``_3``...; the others keep theirs."""
+    used: set[str] = set()
+    kept: list[str | None] = []
     for column in columns:
-        name = column.strip() or "unnamed"
-        if name != column:
-            base, number = name, 1
-            while name in taken:
+        keep = bool(column) and column == column.strip() and folded(column) not in used
+        used |= {folded(column)} if keep else set()
+        kept.append(column if keep else None)
+    names = []
+    for column, name in zip(columns, kept, strict=True):
+        if name is None:
+            base = column.strip() or "unnamed"
+            name, number = base, 1
+            while folded(name) in used:
                 number += 1
                 name = f"{base}_{number}"
-            taken.add(name)
+            used.add(folded(name))
         names.append(name)
     return names
 

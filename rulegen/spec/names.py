@@ -30,7 +30,7 @@ from typing import Any
 from rulegen.errors import Diagnostic
 from rulegen.spec.source_map import join_pointer
 
-__all__ = ["MAX_TABLE_BYTES", "name_problems", "shown", "target_problems"]
+__all__ = ["MAX_TABLE_BYTES", "folded", "name_problems", "shown", "target_problems"]
 
 # A file name is at most 255 bytes on every common file system; the writers add the longest
 # extension (`.parquet`) and a temp-file prefix and suffix (at most 40 bytes) to a table name.
@@ -107,7 +107,7 @@ def target_problems(dialect: str, tables: Mapping[str, tuple[str, Iterable[tuple
     return problems
 
 
-def _fold(name: str) -> str:
+def folded(name: str) -> str:
     """The form under which case-folding targets see a name (canonical caseless matching)."""
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
 
@@ -184,7 +184,7 @@ def _folded_problems(names: list[tuple[str, str]], what: str, where: str) -> lis
     """Later names equal to an earlier one once case is folded."""
     problems, seen = [], {}
     for name, pointer in names:
-        key = _fold(name)
+        key = folded(name)
         if key in seen and seen[key] != name:
             problems.append(Diagnostic(
                 "RG244", f"{what} name {shown(name)} differs from {what} {shown(seen[key])}"

@@ -270,3 +270,17 @@ def test_an_index_written_by_pandas_and_padded_names_get_names_a_spec_can_hold(t
     assert list(columns) == ["unnamed", "sp ace", "b"]
     assert "named '' in t.csv" in text and "named ' sp ace ' in t.csv" in text
     assert list(rulegen.generate(text, seed=1)["t"].columns) == ["unnamed", "sp ace", "b"]
+
+
+def test_names_equal_but_for_case_get_names_a_spec_can_hold(tmp_path):
+    # DAAG's science has `Class` and `class`, which a spec refuses (RG244): targets that fold
+    # case take them for one name. The first keeps its name, the next gets a suffix.
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"Class": rng.choice(["a", "b"], 60), "class": rng.integers(1, 5, 60),
+                          "class_2": rng.normal(size=60), "CLASS": rng.normal(size=60)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    text = infer(tmp_path)
+    columns = rulegen.load(text).tables["t"].columns
+    assert list(columns) == ["Class", "class_3", "class_2", "CLASS_4"]
+    assert "named 'class' in t.csv" in text and "named 'CLASS' in t.csv" in text
+    assert len(rulegen.generate(text, seed=1)["t"]) == 60
