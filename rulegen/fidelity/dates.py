@@ -164,9 +164,7 @@ def dates_as_numbers(table: TableDraft, pairs: list[tuple[str, str, float]],
             continue
         hidden = table.free_name(f"{name}_days")
         fit = fit_numeric(values, integer=True)
-        columns = list(table.columns)
-        at = columns.index(name)
-        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
+        table.insert_before(name, hidden)
         table.columns[hidden] = ColumnDraft({**fit.spec, "hidden": True},
                                             [f"days since 1970-01-01 of {name}: {fit.note}"])
         day = f"{_EPOCH_DAY}{hidden})"

@@ -40,9 +40,7 @@ def integer_grid(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
         low = int(values[0])
         fit = fit_numeric((profile.values - low) // step, integer=True)
         hidden = table.free_name(f"{name}_steps")
-        columns = list(table.columns)
-        at = columns.index(name)
-        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
+        table.insert_before(name, hidden)
         table.columns[hidden] = ColumnDraft({**fit.spec, "hidden": True}, [f"steps of {step} from {low}: {fit.note}"])
         table.columns[name] = ColumnDraft({"kind": "expr", "expr": f"{low} + {step} * {hidden}"},
                                           [f"every value is {low} plus a multiple of {step}"])

@@ -39,7 +39,7 @@ from rulegen.fidelity.render import ColumnDraft, TableDraft, identifier, readabl
 from rulegen.fidelity.variance import parent_effect
 from rulegen.kinds.numeric import DISTRIBUTIONS
 
-__all__ = ["MIN_EFFECT", "add_correlations", "insert_before", "level_expression", "log_scale",
+__all__ = ["MIN_EFFECT", "add_correlations", "level_expression", "log_scale",
            "parent_effect", "shape_children"]
 
 MIN_EFFECT = 0.05  # share of a child column's variance its parent must explain to be modelled
@@ -117,7 +117,7 @@ def _levels(child: TableDraft, parent: TableDraft, link: Link, source: Source, g
             {"kind": "normal", "loc": round_to(float(np.nanmean(levels[level]))), "scale": round_to(math.sqrt(between)),
              "hidden": True},
             [f"the level of {child.name}.{name}{' (its logarithm)' if log else ''} that each row sets"])
-        insert_before(child, name, lookup, deviation)
+        child.insert_before(name, lookup, deviation)
         child.columns[lookup] = ColumnDraft({"kind": "lookup", "via": link.column, "column": level, "hidden": True},
                                             [f"the level its {link.parent} row sets"])
         spec, deviations[deviation][present] = _deviation(x - levels[level][groups[present]], cases, draft.spec,
@@ -181,13 +181,6 @@ def _deviation(values: np.ndarray, cases: np.ndarray | None, spec: dict[str, Any
            "cases": {key: {"loc": round_to(float(means[i])), "scale": round_to(float(spreads[i]))}
                      for i, key in enumerate(keys) if sizes[i] > 0}, "hidden": True}
     return law, centred / spreads[index]
-
-
-def insert_before(table: TableDraft, name: str, *new: str) -> None:
-    """Make room for the ``new`` columns just before ``name`` (the order a reader follows)."""
-    columns = list(table.columns)
-    at = columns.index(name)
-    table.columns = {n: table.columns.get(n, ColumnDraft({})) for n in [*columns[:at], *new, *columns[at:]]}
 
 
 def level_expression(draft: ColumnDraft, lookup: str, deviation: str, log: bool, values: np.ndarray,

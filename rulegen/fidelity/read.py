@@ -133,7 +133,8 @@ def spec_names(columns: list[str]) -> list[str]:
     kept: list[str | None] = []
     for column in columns:
         keep = bool(column) and column == column.strip() and folded(column) not in used
-        used |= {folded(column)} if keep else set()
+        if keep:
+            used.add(folded(column))
         kept.append(column if keep else None)
     names = []
     for column, name in zip(columns, kept, strict=True):

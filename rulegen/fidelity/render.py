@@ -56,6 +56,12 @@ class TableDraft:
             found = f"{name}_{n}"
         return found
 
+    def insert_before(self, name: str, *new: str) -> None:
+        """Make room for the ``new`` columns just before ``name`` (the order a reader follows)."""
+        columns = list(self.columns)
+        at = columns.index(name)
+        self.columns = {n: self.columns.get(n, ColumnDraft({})) for n in [*columns[:at], *new, *columns[at:]]}
+
 
 def render_spec(drafts: list[TableDraft], *, sources: list[str], allow_values: bool, seed: int = 1) -> str:
     """The whole spec as YAML text."""

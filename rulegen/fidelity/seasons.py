@@ -23,7 +23,6 @@ from rulegen.fidelity.dates import reads_days
 from rulegen.fidelity.fit import fit_numeric
 from rulegen.fidelity.parent_effects import (
     add_correlations,
-    insert_before,
     level_expression,
     log_scale,
 )
@@ -66,7 +65,7 @@ def seasonal_numbers(table: TableDraft, data: pa.Table) -> None:
         residual = x - means[months[present]]
         law = fit_numeric(residual, integer=False)
         level, deviation = table.free_name(f"{name}_season"), table.free_name(f"{name}_deviation")
-        insert_before(table, name, level, deviation)
+        table.insert_before(name, level, deviation)
         table.columns[level] = ColumnDraft({"kind": "expr", "expr": _by_month(day, means), "hidden": True},
                                            [f"the mean{' logarithm' if log else ''} of {name} in each month of {day}"])
         table.columns[deviation] = ColumnDraft({**law.spec, "hidden": True},

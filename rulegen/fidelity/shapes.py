@@ -127,9 +127,7 @@ def day_grain(table: TableDraft, profiles: dict[str, ColumnProfile]) -> None:
             spec["seasonality"] = seasonality
         hidden = table.free_name(f"{name}_day")
         grain = "1 January" if yearly else "the first of a month"
-        columns = list(table.columns)
-        at = columns.index(name)
-        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], hidden, *columns[at:]]}
+        table.insert_before(name, hidden)
         table.columns[hidden] = ColumnDraft({**spec, "hidden": True},
                                             [*draft.notes, "a day of January" if yearly else "any day of the month"])
         column = {"kind": "expr", "expr": f"date({hidden} - days(day({hidden}) - 1))"}
@@ -158,9 +156,7 @@ def missing_together(table: TableDraft, data: pa.Table) -> None:
         joint = np.logical_and.reduce([masks[name] for name in group])
         share = float(joint.mean())
         flag = table.free_name(identifier(f"{group[0]}_missing"))
-        columns = list(table.columns)
-        at = columns.index(group[0])
-        table.columns = {n: table.columns.get(n) or ColumnDraft({}) for n in [*columns[:at], flag, *columns[at:]]}
+        table.insert_before(group[0], flag)
         table.columns[flag] = ColumnDraft({"kind": "bool", "p": round(share, 4), "hidden": True},
                                           [f"rows where {', '.join(group)} are all missing ({share:.1%})"])
         for name in group:

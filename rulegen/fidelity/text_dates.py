@@ -73,9 +73,7 @@ def written_as_text(table: TableDraft, formats: dict[str, str]) -> None:
         if draft is None or fmt == ISO or _read_by_others(table, name):
             continue
         hidden = table.free_name(f"{name}_date")
-        columns = list(table.columns)
-        at = columns.index(name)
-        table.columns = {n: table.columns.get(n) or draft for n in [*columns[:at], hidden, *columns[at:]]}
+        table.insert_before(name, hidden)
         table.columns[hidden] = ColumnDraft({**draft.spec, "hidden": True}, draft.notes)
         table.columns[name] = ColumnDraft({"kind": "expr", "expr": f"strftime({hidden}, '{fmt}')"},
                                           [f"dates written {fmt} in the file, read from {hidden}"])
